@@ -1,0 +1,41 @@
+package io.paybridge.spi;
+
+/** Normalized meaning of a gateway event. */
+public enum EventKind {
+  /** Money received once (one-time charge, first payment of a subscription). Positive amount. */
+  PAYMENT(Sign.POSITIVE, true),
+  /** A subscription's periodic charge. Positive amount. */
+  RECURRING_CHARGED(Sign.POSITIVE, true),
+  /** Money returned to the customer. Negative amount. */
+  REFUND(Sign.NEGATIVE, true),
+  /** A refund or chargeback undone: money back with the merchant. Positive amount. */
+  REFUND_REVERSED(Sign.POSITIVE, true),
+  /** Funds reserved but not yet captured. Positive amount; not part of a balance. */
+  AUTHORIZED(Sign.POSITIVE, false),
+  /** A subscription ended (cancelled, halted, expired). No amount. */
+  RECURRING_CANCELLED(Sign.NONE, false);
+
+  /** Which sign an amount of this kind must have. */
+  public enum Sign {
+    POSITIVE,
+    NEGATIVE,
+    NONE
+  }
+
+  private final Sign sign;
+  private final boolean countsTowardBalance;
+
+  EventKind(Sign sign, boolean countsTowardBalance) {
+    this.sign = sign;
+    this.countsTowardBalance = countsTowardBalance;
+  }
+
+  public Sign sign() {
+    return sign;
+  }
+
+  /** Whether a customer's balance includes entries of this kind. */
+  public boolean countsTowardBalance() {
+    return countsTowardBalance;
+  }
+}

@@ -1,0 +1,66 @@
+package io.paybridge.spi;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * A payment gateway as Paybridge sees it: how its webhooks prove themselves, what they mean, and
+ * how the gateway wants to be answered.
+ *
+ * <p>Plugins are found with {@link java.util.ServiceLoader}, so a gateway is added by putting a jar
+ * on the class path. A plugin is stateless with respect to tenants: the tenant's credentials are
+ * passed into every call. It must never block the calling event loop; pure CPU work (HMAC,
+ * signature checks, JSON parsing) is fine.
+ */
+public interface GatewayPlugin {
+
+  /** Stable lower-case id used in URLs, API responses and the database, e.g. {@code stripe}. */
+  String id();
+
+  /** Name shown to people, e.g. {@code Stripe}. */
+  String displayName();
+
+  /** The credential fields a gateway account of this gateway takes. */
+  CredentialSchema credentialSchema();
+
+  /** The gateway event types a tenant should subscribe the webhook URL to. */
+  List<String> subscribedEvents();
+
+  /**
+   * Called once when the platform starts, before any other call. Plugins that call the gateway's
+   * API keep the context's client; others ignore it.
+   */
+  default Future<Void> init(PluginContext context) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Decides whether a delivery really comes from the gateway for the account whose credentials are
+   * given: signature, certificate chain or token, and freshness where the scheme has a timestamp
+   * (judged against {@link WebhookRequest#receivedAt()}). A rejection carries the reason for the
+   * log; it is never shown to the caller.
+   */
+  Future<Verdict> verify(WebhookRequest request, Credentials credentials);
+
+  /**
+   * Turns an authentic delivery into normalized events. Returns a webhook with no events for event
+   * types the platform does not act on. Throws {@link MalformedWebhookException} when the body is
+   * not what the gateway sends.
+   */
+  ParsedWebhook parse(WebhookRequest request, Credentials credentials);
+
+  /**
+   * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}),
+   * was already recorded ({@code DUPLICATE}) or needed no recording ({@code IGNORED}).
+   */
+  default WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
+    return WebhookAnswer.json(200, "{\"received\":true}");
+  }
+
+  /** What happened to an authentic delivery. */
+  enum Outcome {
+    RECORDED,
+    DUPLICATE,
+    IGNORED
+  }
+}
