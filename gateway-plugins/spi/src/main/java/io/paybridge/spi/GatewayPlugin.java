@@ -23,6 +23,16 @@ public interface GatewayPlugin {
   /** The credential fields a gateway account of this gateway takes. */
   CredentialSchema credentialSchema();
 
+  /**
+   * Checks credentials a tenant submits and returns them normalized. The default applies the
+   * schema; a plugin overrides it to check more (a key that must decode to 32 bytes, a secret
+   * that must carry the gateway's prefix) and throws {@link InvalidCredentialsException} naming
+   * the field.
+   */
+  default Credentials validateCredentials(io.vertx.core.json.JsonObject submitted) {
+    return credentialSchema().validate(submitted);
+  }
+
   /** The gateway event types a tenant should subscribe the webhook URL to. */
   List<String> subscribedEvents();
 

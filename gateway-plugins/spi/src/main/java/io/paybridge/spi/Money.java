@@ -10,6 +10,12 @@ import java.util.Locale;
  */
 public final class Money {
 
+  /**
+   * Currencies gateways settle in that ISO-4217 does not list, with the exponent of their
+   * smallest unit: Kin's quark is 1/100 000 Kin.
+   */
+  private static final java.util.Map<String, Integer> NON_ISO = java.util.Map.of("KIN", 5);
+
   private Money() {}
 
   /** The ISO-4217 code in upper case, or a {@link MalformedWebhookException}. */
@@ -18,6 +24,9 @@ public final class Money {
       throw new MalformedWebhookException("currency is missing");
     }
     String upper = code.strip().toUpperCase(Locale.ROOT);
+    if (NON_ISO.containsKey(upper)) {
+      return upper;
+    }
     try {
       Currency.getInstance(upper);
     } catch (IllegalArgumentException e) {
@@ -28,6 +37,10 @@ public final class Money {
 
   /** Minor-unit exponent of an ISO-4217 currency. */
   public static int exponent(String code) {
+    Integer nonIso = NON_ISO.get(currency(code));
+    if (nonIso != null) {
+      return nonIso;
+    }
     int digits = Currency.getInstance(currency(code)).getDefaultFractionDigits();
     return Math.max(digits, 0);
   }

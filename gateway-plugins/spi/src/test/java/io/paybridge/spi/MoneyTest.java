@@ -28,6 +28,13 @@ class MoneyTest {
   }
 
   @Test
+  void knowsKinAndItsQuarks() {
+    assertThat(Money.exponent("kin")).isEqualTo(5);
+    assertThat(Money.toMinor("1.5", "KIN")).isEqualTo(150_000);
+    assertThat(Money.toMajor(100_000, "KIN")).isEqualTo("1");
+  }
+
+  @Test
   void formatsMinorUnitsBack() {
     assertThat(Money.toMajor(1099, "USD")).isEqualTo("10.99");
     assertThat(Money.toMajor(1500, "JPY")).isEqualTo("1500");
