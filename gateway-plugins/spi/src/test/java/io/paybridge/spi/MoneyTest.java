@@ -31,7 +31,7 @@ class MoneyTest {
   void knowsKinAndItsQuarks() {
     assertThat(Money.exponent("kin")).isEqualTo(5);
     assertThat(Money.toMinor("1.5", "KIN")).isEqualTo(150_000);
-    assertThat(Money.toMajor(100_000, "KIN")).isEqualTo("1");
+    assertThat(Money.toMajor(100_000, "KIN")).isEqualTo("1.00000");
   }
 
   @Test
