@@ -1,0 +1,308 @@
+package io.paybridge.gateway.razorpay;
+
+import io.paybridge.spi.Signatures;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Plays Razorpay's part in tests: builds webhook bodies shaped like Razorpay's (compact JSON, the
+ * {@code entity/event/contains/payload/created_at} envelope, entities as Razorpay documents them),
+ * signs them as Razorpay does and delivers them over real HTTP. Other modules' end-to-end tests use
+ * it through this module's test-jar.
+ *
+ * <p>Customer references go into {@code notes} under {@value #CUSTOMER_REF_KEY}, the plugin's
+ * default key; without one, {@code notes} is an empty array, as Razorpay sends it. As on real
+ * subscriptions, a subscription charge carries the reference in the subscription's notes while the
+ * payment's notes are empty.
+ */
+public final class RazorpaySimulator {
+
+  /** The notes key the simulator stores customer references under. */
+  public static final String CUSTOMER_REF_KEY = "customer_ref";
+
+  private static final String PATH = "/hooks/test/razorpay";
+  private static final String CONTENT_TYPE = "application/json";
+  private static final String USER_AGENT = "Razorpay-Webhook/v1";
+  private static final String RAZORPAY_ADDRESS = "52.66.75.174";
+  private static final String ACCOUNT_ID = "acc_BFQ7uQEaa7j2z7";
+  private static final String ID_ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+  private final String webhookSecret;
+
+  public RazorpaySimulator(String webhookSecret) {
+    this.webhookSecret = Objects.requireNonNull(webhookSecret, "webhookSecret");
+  }
+
+  /** A {@code payment.captured} event for a UPI payment. */
+  public String paymentCaptured(String paymentId, long amountMinor, String currency, String customerRef) {
+    JsonObject payment = payment(paymentId, amountMinor, currency, "captured", notes(customerRef));
+    return event("payment.captured", new JsonObject().put("payment", wrap(payment)));
+  }
+
+  /** A {@code payment.authorized} event: the funds are held, not yet captured, no fee yet. */
+  public String paymentAuthorized(String paymentId, long amountMinor, String currency, String customerRef) {
+    JsonObject payment =
+        payment(paymentId, amountMinor, currency, "authorized", notes(customerRef))
+            .put("captured", false)
+            .put("fee", null)
+            .put("tax", null);
+    return event("payment.authorized", new JsonObject().put("payment", wrap(payment)));
+  }
+
+  /**
+   * A {@code subscription.charged} event: a monthly subscription's card payment, with the
+   * subscription's current period ending at {@code currentEnd}.
+   */
+  public String subscriptionCharged(
+      String paymentId,
+      String subscriptionId,
+      long amountMinor,
+      String currency,
+      String customerRef,
+      Instant currentEnd) {
+    String customerId = newId("cust_");
+    JsonObject subscription =
+        subscription(subscriptionId, customerId, "active", notes(customerRef), currentEnd);
+    JsonObject payment =
+        payment(paymentId, amountMinor, currency, "captured", new JsonArray())
+            .put("method", "card")
+            .put("vpa", null)
+            .put("card_id", newId("card_"))
+            .put("invoice_id", newId("inv_"))
+            .put("customer_id", customerId)
+            .put("token_id", newId("token_"))
+            .put("description", "Recurring payment via subscription")
+            .put(
+                "card",
+                new JsonObject()
+                    .put("id", newId("card_"))
+                    .put("entity", "card")
+                    .put("name", "Gaurav Kumar")
+                    .put("last4", "1111")
+                    .put("network", "Visa")
+                    .put("type", "debit")
+                    .put("issuer", null)
+                    .put("international", false)
+                    .put("emi", false)
+                    .put("sub_type", "consumer"));
+    payment.remove("upi");
+    return event(
+        "subscription.charged",
+        new JsonObject().put("subscription", wrap(subscription)).put("payment", wrap(payment)));
+  }
+
+  /** A {@code subscription.cancelled} event for a subscription cancelled at once. */
+  public String subscriptionCancelled(String subscriptionId) {
+    Instant currentEnd = Instant.now().plus(Duration.ofDays(12)).truncatedTo(ChronoUnit.SECONDS);
+    JsonObject subscription =
+        subscription(subscriptionId, newId("cust_"), "cancelled", new JsonArray(), currentEnd)
+            .put("ended_at", nowSeconds());
+    return event("subscription.cancelled", new JsonObject().put("subscription", wrap(subscription)));
+  }
+
+  /** A {@code refund.processed} event for a full refund of a UPI payment. */
+  public String refundProcessed(String refundId, String paymentId, long amountMinor, String currency) {
+    JsonObject refund =
+        new JsonObject()
+            .put("id", refundId)
+            .put("entity", "refund")
+            .put("amount", amountMinor)
+            .put("currency", currency.toUpperCase(Locale.ROOT))
+            .put("payment_id", paymentId)
+            .put("notes", new JsonArray())
+            .put("receipt", null)
+            .put("acquirer_data", new JsonObject().put("rrn", randomDigits(12)))
+            .put("created_at", nowSeconds())
+            .put("batch_id", null)
+            .put("status", "processed")
+            .put("speed_processed", "normal")
+            .put("speed_requested", "normal");
+    JsonObject payment =
+        payment(paymentId, amountMinor, currency, "refunded", new JsonArray())
+            .put("amount_refunded", amountMinor)
+            .put("refund_status", "full");
+    return event("refund.processed", new JsonObject().put("refund", wrap(refund)).put("payment", wrap(payment)));
+  }
+
+  /**
+   * An event of any type around {@code payload} (entity name to {@code {"entity": …}}), in
+   * Razorpay's envelope; {@code contains} lists the payload's entities.
+   */
+  public String event(String type, JsonObject payload) {
+    return new JsonObject()
+        .put("entity", "event")
+        .put("account_id", ACCOUNT_ID)
+        .put("event", type)
+        .put("contains", new JsonArray(List.copyOf(payload.fieldNames())))
+        .put("payload", payload)
+        .put("created_at", nowSeconds())
+        .encode();
+  }
+
+  /** The {@code X-Razorpay-Signature} value Razorpay sends for {@code body}. */
+  public String signature(String body) {
+    return Signatures.hex(Signatures.hmacSha256(Signatures.utf8(webhookSecret), Signatures.utf8(body)));
+  }
+
+  /**
+   * The delivery as the platform would receive it now; {@code eventId} goes into
+   * {@code x-razorpay-event-id} unless it is {@code null}.
+   */
+  public WebhookRequest request(String body, String eventId) {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", CONTENT_TYPE)
+            .add("User-Agent", USER_AGENT)
+            .add(RazorpayPlugin.SIGNATURE_HEADER, signature(body));
+    if (eventId != null) {
+      headers.add(RazorpayPlugin.EVENT_ID_HEADER, eventId);
+    }
+    return new WebhookRequest(
+        "POST",
+        PATH,
+        headers,
+        MultiMap.caseInsensitiveMultiMap(),
+        Buffer.buffer(body),
+        RAZORPAY_ADDRESS,
+        Instant.now());
+  }
+
+  /** Delivers {@code body} to {@code url} as Razorpay would. */
+  public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body, String eventId) {
+    HttpRequest<Buffer> request =
+        client
+            .postAbs(url)
+            .timeout(10_000)
+            .putHeader("Content-Type", CONTENT_TYPE)
+            .putHeader("User-Agent", USER_AGENT)
+            .putHeader(RazorpayPlugin.SIGNATURE_HEADER, signature(body));
+    if (eventId != null) {
+      request.putHeader(RazorpayPlugin.EVENT_ID_HEADER, eventId);
+    }
+    return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  private static JsonObject payment(
+      String id, long amount, String currency, String status, Object notes) {
+    long fee = amount * 236 / 10_000;
+    return new JsonObject()
+        .put("id", id)
+        .put("entity", "payment")
+        .put("amount", amount)
+        .put("currency", currency.toUpperCase(Locale.ROOT))
+        .put("status", status)
+        .put("order_id", newId("order_"))
+        .put("invoice_id", null)
+        .put("international", false)
+        .put("method", "upi")
+        .put("amount_refunded", 0)
+        .put("refund_status", null)
+        .put("captured", true)
+        .put("description", "Payment for order")
+        .put("card_id", null)
+        .put("bank", null)
+        .put("wallet", null)
+        .put("vpa", "gaurav.kumar@exampleupi")
+        .put("email", "gaurav.kumar@example.com")
+        .put("contact", "+919000090000")
+        .put("notes", notes)
+        .put("fee", fee)
+        .put("tax", fee * 18 / 118)
+        .put("error_code", null)
+        .put("error_description", null)
+        .put("error_source", null)
+        .put("error_step", null)
+        .put("error_reason", null)
+        .put(
+            "acquirer_data",
+            new JsonObject().put("rrn", randomDigits(12)).put("upi_transaction_id", randomChars(32)))
+        .put("created_at", nowSeconds() - 5)
+        .put("upi", new JsonObject().put("vpa", "gaurav.kumar@exampleupi"));
+  }
+
+  private static JsonObject subscription(
+      String id, String customerId, String status, Object notes, Instant currentEnd) {
+    long end = currentEnd.getEpochSecond();
+    long start = currentEnd.atZone(ZoneOffset.UTC).minusMonths(1).toEpochSecond();
+    long created = currentEnd.atZone(ZoneOffset.UTC).minusMonths(3).toEpochSecond();
+    return new JsonObject()
+        .put("id", id)
+        .put("entity", "subscription")
+        .put("plan_id", newId("plan_"))
+        .put("customer_id", customerId)
+        .put("status", status)
+        .put("type", 2)
+        .put("current_start", start)
+        .put("current_end", end)
+        .put("ended_at", null)
+        .put("quantity", 1)
+        .put("notes", notes)
+        .put("charge_at", end)
+        .put("start_at", created)
+        .put("end_at", currentEnd.atZone(ZoneOffset.UTC).plusMonths(9).toEpochSecond())
+        .put("auth_attempts", 0)
+        .put("total_count", 12)
+        .put("paid_count", 3)
+        .put("customer_notify", true)
+        .put("created_at", created)
+        .put("expire_by", null)
+        .put("short_url", null)
+        .put("has_scheduled_changes", false)
+        .put("change_scheduled_at", null)
+        .put("source", "api")
+        .put("payment_method", "card")
+        .put("offer_id", null)
+        .put("remaining_count", 9);
+  }
+
+  private static JsonObject wrap(JsonObject entity) {
+    return new JsonObject().put("entity", entity);
+  }
+
+  private static Object notes(String customerRef) {
+    return customerRef == null ? new JsonArray() : new JsonObject().put(CUSTOMER_REF_KEY, customerRef);
+  }
+
+  private static long nowSeconds() {
+    return Instant.now().getEpochSecond();
+  }
+
+  /** An entity id in Razorpay's style: a type prefix and 14 random letters and digits. */
+  static String newId(String prefix) {
+    return prefix + randomChars(14);
+  }
+
+  private static String randomChars(int n) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
+    }
+    return sb.toString();
+  }
+
+  private static String randomDigits(int n) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append((char) ('0' + random.nextInt(10)));
+    }
+    return sb.toString();
+  }
+}
