@@ -1,0 +1,361 @@
+package io.paybridge.gateway.code;
+
+import io.paybridge.gateway.code.CompactJws.InvalidTokenException;
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventKind;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.paybridge.spi.Json;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.Money;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookAnswer;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The Code wallet (code-payments) as a Paybridge gateway.
+ *
+ * <p><b>Authenticity.</b> Code posts the webhook of a payment intent as a compact JWT ({@code
+ * Content-Type: application/jwt}; the header is not required) whose JOSE header is {@code
+ * {"alg":"EdDSA","typ":"JWT"}} and whose signature is Ed25519 over the ASCII text {@code
+ * base64url(header).base64url(payload)} as received, made with the wallet's key. Its public key is
+ * published in Base58 ({@value #PUBLISHED_PUBLIC_KEY}) and is the default of the {@value
+ * #PUBLIC_KEY_FIELD} credential. Only {@code EdDSA} is accepted (never {@code none} or an HMAC
+ * algorithm keyed with the public key), the token must be canonical base64url so that every
+ * single-byte change is detected, and the JWT carries no expiry, so there is no freshness check:
+ * replays are harmless because deliveries are deduplicated on the intent id.
+ *
+ * <p><b>Meaning.</b> The claims of a paid intent are {@code intent} (its Base58 id), {@code state}
+ * (always {@code SUBMITTED}), {@code amount} (a JSON number in {@code currency}, an ISO-4217 code),
+ * {@code quarks} (what was paid, in Kin's smallest unit), {@code fees} (quarks), {@code
+ * exchangeRate}, {@code destination}, and {@code user} when the intent also asked the payer to log
+ * in. {@code SUBMITTED} becomes one {@link EventKind#PAYMENT} with entry key {@code
+ * payment:<intent>}, external payment id and dedupe key the intent id, and customer reference the
+ * {@code user} (the payer's per-app Code identity, absent unless login was requested). The time is
+ * {@code iat} when present (Code sends none today), else when Paybridge received the delivery. Any
+ * other state is acknowledged and ignored, under the key {@code <intent>:<state>} so that it can
+ * never shadow a later {@code SUBMITTED} of the same intent. A login-only webhook (claims {@code
+ * user} only, no intent and no state) is acknowledged and ignored too.
+ *
+ * <p><b>Amounts.</b> With {@code amount} and a fiat {@code currency}, the amount is converted to
+ * the currency's minor units with its real exponent, exactly: the JSON number's text becomes a
+ * {@link BigDecimal} (never a {@code double} calculation), and an amount finer than the currency's
+ * minor unit is refused as malformed rather than rounded. Without a fiat amount, or when the
+ * currency is Kin itself, the event is booked in Kin: currency code {@value #KIN}, whose minor unit
+ * is the quark (exponent {@value #KIN_EXPONENT}, 1 Kin = 100 000 quarks), so {@code amountMinor} is
+ * the exact {@code quarks} integer and {@code feeMinor} the {@code fees} quarks. {@code KIN} is not
+ * an ISO-4217 code; {@link Money} does not know its exponent, so consumers that format amounts must
+ * treat it specially.
+ *
+ * <p><b>Answer.</b> Code retries until it receives exactly HTTP 200, so every outcome is answered
+ * with an empty 200.
+ */
+public final class CodePlugin implements GatewayPlugin {
+
+  /** The gateway id used in URLs and storage. */
+  public static final String ID = "code";
+
+  /** Credential field holding the Base58 Ed25519 key webhooks are verified with. */
+  public static final String PUBLIC_KEY_FIELD = "publicKey";
+
+  /** The key the Code sequencer signs webhooks with, as published in the Code SDK documentation. */
+  public static final String PUBLISHED_PUBLIC_KEY = "codeHy87wGD5oMRLG75qKqsSi1vWE3oxNyYmXo5F9YR";
+
+  /** The only intent state Code sends a webhook for: the payment was submitted. */
+  public static final String STATE_SUBMITTED = "SUBMITTED";
+
+  /** The webhook a tenant asks for when creating an intent. */
+  public static final String INTENT_SUBMITTED = "intent.submitted";
+
+  /** Currency code of events booked in Kin; its minor unit is the quark. */
+  public static final String KIN = "KIN";
+
+  /** Decimal places of Kin: 1 Kin = 10^5 quarks. */
+  public static final int KIN_EXPONENT = 5;
+
+  /** Event type of an ignored login-only webhook, which carries no state. */
+  static final String LOGIN = "LOGIN";
+
+  private static final String ALGORITHM = "EdDSA";
+  private static final int ED25519_SIGNATURE_LENGTH = 64;
+  private static final int KEY_CACHE_CAPACITY = 1024;
+
+  private static final CredentialSchema SCHEMA =
+      CredentialSchema.of(
+          CredentialField.text(
+                  PUBLIC_KEY_FIELD,
+                  "Webhook public key",
+                  "Base58 Ed25519 key the Code sequencer signs webhooks with. Leave empty for the"
+                      + " key published in the Code SDK documentation.")
+              .optional(PUBLISHED_PUBLIC_KEY));
+
+  private final Ed25519Keys keys;
+
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public CodePlugin() {
+    this(new Ed25519Keys(KEY_CACHE_CAPACITY));
+  }
+
+  CodePlugin(Ed25519Keys keys) {
+    this.keys = keys;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "Code wallet";
+  }
+
+  @Override
+  public CredentialSchema credentialSchema() {
+    return SCHEMA;
+  }
+
+  @Override
+  public List<String> subscribedEvents() {
+    return List.of(INTENT_SUBMITTED);
+  }
+
+  /**
+   * Validates submitted credentials with the schema and then checks that {@value #PUBLIC_KEY_FIELD}
+   * is a Base58 32-byte Ed25519 key, which the generic schema cannot express.
+   *
+   * @throws InvalidCredentialsException naming the offending field
+   */
+  public Credentials validateCredentials(JsonObject submitted) {
+    Credentials credentials = SCHEMA.validate(submitted);
+    try {
+      keys.get(publicKeyOf(credentials));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(PUBLIC_KEY_FIELD, e.getMessage());
+    }
+    return credentials;
+  }
+
+  @Override
+  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
+    Verdict verdict;
+    try {
+      verdict = check(request.body(), credentials);
+    } catch (RuntimeException e) {
+      verdict = Verdict.rejected("verification failed: " + e);
+    }
+    return Future.succeededFuture(verdict);
+  }
+
+  private Verdict check(Buffer body, Credentials credentials) {
+    PublicKey key;
+    try {
+      key = keys.get(publicKeyOf(credentials));
+    } catch (IllegalArgumentException e) {
+      return Verdict.rejected(
+          "credential '" + PUBLIC_KEY_FIELD + "' is unusable: " + e.getMessage());
+    }
+    CompactJws jws;
+    try {
+      jws = CompactJws.parse(body);
+    } catch (InvalidTokenException e) {
+      return Verdict.rejected(e.getMessage());
+    }
+    String headerProblem = headerProblem(jws.header());
+    if (headerProblem != null) {
+      return Verdict.rejected(headerProblem);
+    }
+    if (jws.signature().length != ED25519_SIGNATURE_LENGTH) {
+      return Verdict.rejected(
+          "Ed25519 signature must be "
+              + ED25519_SIGNATURE_LENGTH
+              + " bytes, got "
+              + jws.signature().length);
+    }
+    try {
+      Signature verifier = Signature.getInstance("Ed25519");
+      verifier.initVerify(key);
+      verifier.update(jws.signingInput());
+      return verifier.verify(jws.signature())
+          ? Verdict.ok()
+          : Verdict.rejected("Ed25519 signature does not match the configured public key");
+    } catch (GeneralSecurityException e) {
+      return Verdict.rejected("Ed25519 signature does not verify: " + e.getMessage());
+    }
+  }
+
+  /** Why a JOSE header is unacceptable, or {@code null} when it names EdDSA for a JWT. */
+  private static String headerProblem(byte[] headerBytes) {
+    Object decoded;
+    try {
+      decoded = io.vertx.core.json.Json.decodeValue(Buffer.buffer(headerBytes));
+    } catch (DecodeException e) {
+      return "JWT header is not JSON";
+    }
+    if (!(decoded instanceof JsonObject header)) {
+      return "JWT header is not a JSON object";
+    }
+    Object alg = header.getValue("alg");
+    if (!ALGORITHM.equals(alg)) {
+      return "JWT header alg " + describe(alg) + " is not " + ALGORITHM;
+    }
+    Object typ = header.getValue("typ");
+    if (typ != null && !(typ instanceof String t && t.equalsIgnoreCase("JWT"))) {
+      return "JWT header typ " + describe(typ) + " is not JWT";
+    }
+    if (header.containsKey("crit")) {
+      return "JWT header lists critical extensions, none of which are supported";
+    }
+    return null;
+  }
+
+  private static String describe(Object value) {
+    if (value == null) {
+      return "(missing)";
+    }
+    String text = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+
+  private static String publicKeyOf(Credentials credentials) {
+    String configured = credentials == null ? null : credentials.get(PUBLIC_KEY_FIELD);
+    return configured == null || configured.isBlank() ? PUBLISHED_PUBLIC_KEY : configured.strip();
+  }
+
+  @Override
+  public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
+    JsonObject claims = claims(request.body());
+    String intent = blankToNull(Json.optString(claims, "intent"));
+    String state = blankToNull(Json.optString(claims, "state"));
+    String user = blankToNull(Json.optString(claims, "user"));
+    if (intent == null) {
+      if (state == null && user != null) {
+        return ParsedWebhook.ignored("login:" + user, LOGIN);
+      }
+      throw new MalformedWebhookException("'intent' is missing");
+    }
+    if (state == null) {
+      throw new MalformedWebhookException("'state' is missing");
+    }
+    if (!STATE_SUBMITTED.equals(state)) {
+      return ParsedWebhook.ignored(intent + ":" + state, state);
+    }
+    PaymentEvent.Builder event =
+        PaymentEvent.builder(EventKind.PAYMENT, "payment:" + intent, issuedAt(claims, request))
+            .externalPaymentId(intent)
+            .customerRef(user);
+    applyAmount(claims, event);
+    return new ParsedWebhook(intent, state, List.of(event.build()));
+  }
+
+  /** Code needs exactly 200 to stop retrying, whatever Paybridge did with the delivery. */
+  @Override
+  public WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
+    return WebhookAnswer.empty(200);
+  }
+
+  private static JsonObject claims(Buffer body) {
+    CompactJws jws;
+    try {
+      jws = CompactJws.parse(body);
+    } catch (InvalidTokenException e) {
+      throw new MalformedWebhookException(e.getMessage());
+    }
+    try {
+      return Json.object(Buffer.buffer(jws.payload()));
+    } catch (MalformedWebhookException e) {
+      throw new MalformedWebhookException("JWT payload: " + e.getMessage());
+    }
+  }
+
+  /** Books the fiat amount when there is one, else the quarks in Kin. */
+  private static void applyAmount(JsonObject claims, PaymentEvent.Builder event) {
+    String currency = blankToNull(Json.optString(claims, "currency"));
+    String amount = blankToNull(Json.optString(claims, "amount"));
+    Long quarks = Json.optLong(claims, "quarks");
+    boolean inKin = currency != null && KIN.equalsIgnoreCase(currency.strip());
+    if (!inKin && amount != null && currency != null) {
+      String code = Money.currency(currency);
+      event.amount(Money.toMinor(amount, code), code);
+      return;
+    }
+    if (quarks != null) {
+      event.amount(quarks, KIN);
+      Long fees = Json.optLong(claims, "fees");
+      if (fees != null) {
+        if (fees < 0) {
+          throw new MalformedWebhookException("'fees' is negative");
+        }
+        event.feeMinor(fees);
+      }
+      return;
+    }
+    if (inKin && amount != null) {
+      event.amount(kinToQuarks(amount), KIN);
+      return;
+    }
+    throw new MalformedWebhookException(
+        "payload has neither 'amount' with 'currency' nor 'quarks'");
+  }
+
+  private static long kinToQuarks(String kin) {
+    BigDecimal value;
+    try {
+      value = new BigDecimal(kin.strip());
+    } catch (NumberFormatException e) {
+      throw new MalformedWebhookException("amount '" + kin + "' is not a decimal number");
+    }
+    try {
+      return value.movePointRight(KIN_EXPONENT).stripTrailingZeros().longValueExact();
+    } catch (ArithmeticException e) {
+      throw new MalformedWebhookException(
+          "amount " + value.toPlainString() + " KIN is finer than a quark or out of range");
+    }
+  }
+
+  /**
+   * {@code iat} (NumericDate: seconds, possibly fractional) when present, else the arrival time.
+   */
+  private static Instant issuedAt(JsonObject claims, WebhookRequest request) {
+    Object iat = claims.getValue("iat");
+    if (iat == null) {
+      return request.receivedAt();
+    }
+    if (!(iat instanceof Number number)) {
+      throw new MalformedWebhookException("'iat' should be a number of seconds");
+    }
+    try {
+      BigDecimal seconds = new BigDecimal(number.toString());
+      BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+      long nanos =
+          seconds
+              .subtract(whole)
+              .movePointRight(9)
+              .setScale(0, RoundingMode.FLOOR)
+              .longValueExact();
+      return Instant.ofEpochSecond(whole.longValueExact(), nanos);
+    } catch (ArithmeticException | NumberFormatException | DateTimeException e) {
+      throw new MalformedWebhookException("'iat' is not a usable time: " + number);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
