@@ -9,6 +9,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
@@ -131,6 +132,18 @@ public final class StripePlugin implements GatewayPlugin {
   @Override
   public CredentialSchema credentialSchema() {
     return SCHEMA;
+  }
+
+  /** The schema, and a signing secret that looks like one: Stripe's all start with {@code whsec_}. */
+  @Override
+  public Credentials validateCredentials(JsonObject submitted) {
+    Credentials credentials = SCHEMA.validate(submitted);
+    String secret = credentials.get("webhookSecret");
+    if (secret != null && (!secret.startsWith(SECRET_PREFIX) || secret.length() <= SECRET_PREFIX.length())) {
+      throw new InvalidCredentialsException("webhookSecret",
+          "'webhookSecret' must be the endpoint's signing secret, which starts with " + SECRET_PREFIX);
+    }
+    return credentials;
   }
 
   @Override

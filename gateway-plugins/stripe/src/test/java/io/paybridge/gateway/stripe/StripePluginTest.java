@@ -96,6 +96,17 @@ class StripePluginTest extends GatewayPluginTestKit {
   }
 
   @Test
+  void savingASecretWithoutTheWhsecPrefixNamesTheField() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plugin().validateCredentials(
+            new io.vertx.core.json.JsonObject().put("webhookSecret", "sk_live_oops")))
+        .isInstanceOfSatisfying(io.paybridge.spi.InvalidCredentialsException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("webhookSecret"));
+    org.assertj.core.api.Assertions.assertThat(plugin().validateCredentials(
+            new io.vertx.core.json.JsonObject().put("webhookSecret", "whsec_abc")).get("webhookSecret"))
+        .isEqualTo("whsec_abc");
+  }
+
+  @Test
   void pluginIsFoundByServiceLoaderUnderItsId() {
     assertThat(ServiceLoader.load(GatewayPlugin.class))
         .anySatisfy(
