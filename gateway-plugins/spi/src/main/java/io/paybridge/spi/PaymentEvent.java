@@ -53,6 +53,11 @@ public record PaymentEvent(
         }
       }
     }
+    for (String text : new String[] {entryKey, externalPaymentId, externalSubscriptionId, customerRef, email, contact}) {
+      if (text != null && (text.indexOf('\u0000') >= 0 || text.length() > 1024)) {
+        throw new MalformedWebhookException("a text field holds a NUL character or is longer than 1024 characters");
+      }
+    }
     if (currency != null && !currency.matches("[A-Z]{3,10}")) {
       throw new MalformedWebhookException("currency code " + currency + " is not upper-case letters");
     }

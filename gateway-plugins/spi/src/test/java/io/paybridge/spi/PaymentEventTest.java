@@ -36,6 +36,14 @@ class PaymentEventTest {
   }
 
   @Test
+  void nulCharactersNeverReachTheDatabase() {
+    assertThatThrownBy(() -> PaymentEvent.builder(EventKind.PAYMENT, "p", now).amount(1, "USD").email("a\u0000b").build())
+        .isInstanceOf(MalformedWebhookException.class);
+    assertThatThrownBy(() -> new ParsedWebhook("evt\u0000", "t", java.util.List.of()))
+        .isInstanceOf(MalformedWebhookException.class);
+  }
+
+  @Test
   void blankOptionalFieldsBecomeAbsent() {
     PaymentEvent e = PaymentEvent.builder(EventKind.PAYMENT, "p", now).amount(1, "USD").customerRef(" ").email("").build();
     assertThat(e.customerRef()).isNull();
