@@ -1,0 +1,157 @@
+package io.paybridge.core;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.db.Database;
+import io.paybridge.core.db.Migrations;
+import io.paybridge.core.gateway.GatewayAccount;
+import io.paybridge.core.gateway.GatewayAccountStore;
+import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.http.HealthHandlers;
+import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.ingest.GroupCommitRecorder;
+import io.paybridge.core.ingest.IngestHandler;
+import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.tenant.TenantStore;
+import io.paybridge.core.vault.CredentialVault;
+import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.spi.PluginContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/**
+ * The services of one node, built once at start-up and shared by every verticle instance: the
+ * database pool, the plugins, the stores, the hook cache, metrics. Verticles are thin wiring
+ * around it.
+ */
+public final class Platform {
+
+  private final Vertx vertx;
+  private final PaybridgeConfig config;
+  private final Pool pool;
+  private final PluginRegistry plugins;
+  private final TenantStore tenants;
+  private final GatewayAccountStore accounts;
+  private final HookCache hookCache;
+  private final LedgerStore ledger;
+  private final SecretHasher hasher;
+  private final PlatformMetrics metrics;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+  private final byte[] tokenKey;
+
+  private Platform(Vertx vertx, PaybridgeConfig config, Pool pool, PluginRegistry plugins, MasterKeys keys,
+      PrometheusMeterRegistry registry, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.pool = pool;
+    this.plugins = plugins;
+    this.registry = registry;
+    this.clock = clock;
+    this.tenants = new TenantStore(pool);
+    this.accounts = new GatewayAccountStore(pool, new CredentialVault(keys), plugins);
+    this.hookCache = new HookCache(vertx, accounts);
+    this.ledger = new LedgerStore(pool);
+    this.hasher = new SecretHasher(config.passwordHashIterations());
+    this.metrics = new PlatformMetrics(registry);
+    this.tokenKey = keys.derive("api-token-signing-v1");
+  }
+
+  /**
+   * Connects to the database, applies migrations, starts the plugins and the hook cache.
+   *
+   * @param keys the master keys (read at start-up: {@link MasterKeys#configuredOrDevKey})
+   */
+  public static Future<Platform> start(Vertx vertx, PaybridgeConfig config, PgConnectOptions db, MasterKeys keys,
+      PluginRegistry plugins, PrometheusMeterRegistry registry, Clock clock) {
+    Pool pool = Database.pool(vertx, db, config.dbPoolSize());
+    Platform platform = new Platform(vertx, config, pool, plugins, keys, registry, clock);
+    return Migrations.migrate(pool)
+        .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
+        .compose(v -> platform.hookCache.start())
+        .map(platform)
+        .recover(err -> pool.close().transform(x -> Future.failedFuture(err)));
+  }
+
+  /**
+   * Mounts the webhook route, health and metrics on a verticle's router. Call from the verticle's
+   * own context: the webhook recorder it creates belongs to that event loop.
+   */
+  public void mountCoreRoutes(Router router) {
+    GroupCommitRecorder recorder = new GroupCommitRecorder(vertx.getOrCreateContext(), pool,
+        config.maxBatch(), config.maxInFlightBatches(), metrics::batch);
+    router.post("/hooks/:hookKey/:gateway")
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
+        .handler(new IngestHandler(hookCache, recorder, metrics, clock))
+        .failureHandler(HttpErrors::failureHandler);
+    HealthHandlers.mount(router, pool);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+  }
+
+  /** The URL a tenant pastes into the gateway's dashboard for this account. */
+  public String webhookUrl(GatewayAccount account) {
+    return config.publicUrl() + "/hooks/" + account.hookKey() + "/" + account.gateway();
+  }
+
+  public Future<Void> close() {
+    return hookCache.stop().eventually(pool::close);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PaybridgeConfig config() {
+    return config;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PluginRegistry plugins() {
+    return plugins;
+  }
+
+  public TenantStore tenants() {
+    return tenants;
+  }
+
+  public GatewayAccountStore accounts() {
+    return accounts;
+  }
+
+  public HookCache hookCache() {
+    return hookCache;
+  }
+
+  public LedgerStore ledger() {
+    return ledger;
+  }
+
+  public SecretHasher hasher() {
+    return hasher;
+  }
+
+  public PlatformMetrics metrics() {
+    return metrics;
+  }
+
+  /** The key that signs API access tokens; the same on every node sharing the master key. */
+  public byte[] tokenSigningKey() {
+    return tokenKey.clone();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+}

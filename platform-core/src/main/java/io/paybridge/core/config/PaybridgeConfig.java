@@ -1,0 +1,141 @@
+package io.paybridge.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Every setting of a Paybridge node, read once at start-up from environment variables (each
+ * documented in the README with its default) and handed to the parts that need it.
+ *
+ * @param httpHost interface the HTTP server binds ({@code PAYBRIDGE_HTTP_HOST})
+ * @param httpPort HTTP port for console, API and webhooks ({@code PAYBRIDGE_HTTP_PORT})
+ * @param publicUrl base URL gateways and browsers use to reach this platform, used to build webhook
+ *     URLs ({@code PAYBRIDGE_PUBLIC_URL}; default {@code http://localhost:<port>})
+ * @param dataDir folder for dev-mode state: the embedded database and the generated master key
+ *     ({@code PAYBRIDGE_DATA_DIR})
+ * @param dbUrl {@code postgresql://user:pass@host:port/db}; absent means an embedded PostgreSQL under
+ *     the data folder ({@code PAYBRIDGE_DB_URL})
+ * @param dbPoolSize connections per node ({@code PAYBRIDGE_DB_POOL_SIZE})
+ * @param masterKey base64 of a 32-byte key, or {@code id:base64,id:base64} with the current key
+ *     first ({@code PAYBRIDGE_MASTER_KEY}); absent in dev mode means a key generated in the data folder
+ * @param tokenTtl lifetime of API access tokens ({@code PAYBRIDGE_TOKEN_TTL_SECONDS})
+ * @param passwordHashIterations PBKDF2 iterations for passwords and client secrets ({@code
+ *     PAYBRIDGE_PASSWORD_HASH_ITERATIONS})
+ * @param maxWebhookBytes largest webhook body accepted ({@code PAYBRIDGE_MAX_WEBHOOK_BYTES})
+ * @param maxBatch most webhooks recorded in one group commit ({@code PAYBRIDGE_INGEST_MAX_BATCH})
+ * @param maxInFlightBatches group commits under way at once per event loop ({@code
+ *     PAYBRIDGE_INGEST_MAX_IN_FLIGHT})
+ * @param httpInstances HTTP verticle instances, one event loop each ({@code PAYBRIDGE_HTTP_INSTANCES})
+ * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
+ *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
+ */
+public record PaybridgeConfig(
+    String httpHost,
+    int httpPort,
+    String publicUrl,
+    Path dataDir,
+    String dbUrl,
+    int dbPoolSize,
+    String masterKey,
+    Duration tokenTtl,
+    int passwordHashIterations,
+    int maxWebhookBytes,
+    int maxBatch,
+    int maxInFlightBatches,
+    int httpInstances,
+    Map<String, String> gatewaySettings) {
+
+  public PaybridgeConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    gatewaySettings = Map.copyOf(gatewaySettings);
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("PAYBRIDGE_HTTP_PORT must be 0-65535, was " + httpPort);
+    }
+    if (publicUrl.endsWith("/")) {
+      publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+    }
+  }
+
+  /** Reads the process environment. */
+  public static PaybridgeConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /** Reads settings from a map of variables (the environment, or a test's own). */
+  public static PaybridgeConfig from(Map<String, String> env) {
+    Function<String, String> get = name -> {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? null : v.strip();
+    };
+    int port = intSetting(get, "PAYBRIDGE_HTTP_PORT", 8080);
+    String publicUrl = get.apply("PAYBRIDGE_PUBLIC_URL");
+    Map<String, String> gateway = new java.util.TreeMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith("PAYBRIDGE_GATEWAY_") && v != null) {
+        gateway.put(k.substring("PAYBRIDGE_GATEWAY_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+      }
+    });
+    return new PaybridgeConfig(
+        orDefault(get.apply("PAYBRIDGE_HTTP_HOST"), "0.0.0.0"),
+        port,
+        publicUrl != null ? publicUrl : "http://localhost:" + port,
+        Path.of(orDefault(get.apply("PAYBRIDGE_DATA_DIR"), "data")).toAbsolutePath().normalize(),
+        get.apply("PAYBRIDGE_DB_URL"),
+        intSetting(get, "PAYBRIDGE_DB_POOL_SIZE", 16),
+        get.apply("PAYBRIDGE_MASTER_KEY"),
+        Duration.ofSeconds(intSetting(get, "PAYBRIDGE_TOKEN_TTL_SECONDS", 3600)),
+        intSetting(get, "PAYBRIDGE_PASSWORD_HASH_ITERATIONS", 210_000),
+        intSetting(get, "PAYBRIDGE_MAX_WEBHOOK_BYTES", 256 * 1024),
+        intSetting(get, "PAYBRIDGE_INGEST_MAX_BATCH", 256),
+        intSetting(get, "PAYBRIDGE_INGEST_MAX_IN_FLIGHT", 4),
+        intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
+        gateway);
+  }
+
+  /** The same configuration with another HTTP port and a public URL that follows it. */
+  public PaybridgeConfig withHttpPort(int port) {
+    String url = publicUrl.equals("http://localhost:" + httpPort) ? "http://localhost:" + port : publicUrl;
+    return new PaybridgeConfig(httpHost, port, url, dataDir, dbUrl, dbPoolSize, masterKey, tokenTtl,
+        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+  }
+
+  /** The same configuration pointing at another database. */
+  public PaybridgeConfig withDbUrl(String url) {
+    return new PaybridgeConfig(httpHost, httpPort, publicUrl, dataDir, url, dbPoolSize, masterKey, tokenTtl,
+        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+  }
+
+  /** The same configuration with another master key. */
+  public PaybridgeConfig withMasterKey(String key) {
+    return new PaybridgeConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, dbPoolSize, key, tokenTtl,
+        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+  }
+
+  private static String orDefault(String v, String d) {
+    return v != null ? v : d;
+  }
+
+  private static int intSetting(Function<String, String> get, String name, int defaultValue) {
+    String v = get.apply(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PaybridgeConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", publicUrl=" + publicUrl
+        + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : "external")
+        + ", dbPoolSize=" + dbPoolSize + ", masterKey=" + (masterKey == null ? "generated" : "configured")
+        + ", maxBatch=" + maxBatch + ", maxInFlightBatches=" + maxInFlightBatches
+        + ", httpInstances=" + httpInstances + "]";
+  }
+}

@@ -1,0 +1,52 @@
+package io.paybridge.core.http;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An expected failure with a status, a stable code and a message safe to show, plus the input
+ * field at fault where there is one. Thrown (or failed with) from handlers; the failure handler
+ * answers it as {@code {"error", "message", "field"?}}.
+ */
+public final class ApiError extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final String field;
+
+  public ApiError(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  private ApiError(int status, String code, String message, String field) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+
+  /** A 400 naming the field: {@code 'email' is required}. */
+  public static ApiError badField(String field, String problem) {
+    return new ApiError(400, "invalid_field", "'" + field + "' " + problem, field);
+  }
+
+  /** A 400 about one field, with the message as given. */
+  public static ApiError forField(String field, String message) {
+    return new ApiError(400, "invalid_field", message, field);
+  }
+
+  public static ApiError notFound(String message) {
+    return new ApiError(404, "not_found", message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject().put("error", code).put("message", getMessage());
+    if (field != null) {
+      o.put("field", field);
+    }
+    return o;
+  }
+}

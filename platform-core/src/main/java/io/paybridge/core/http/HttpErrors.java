@@ -1,0 +1,74 @@
+package io.paybridge.core.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One JSON shape for every error the platform answers: {@code {"error": code, "message": text}}
+ * plus {@code "field"} when one input field is at fault.
+ */
+public final class HttpErrors {
+
+  private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
+
+  private HttpErrors() {}
+
+  /** Answers with an error body. */
+  public static void respond(RoutingContext ctx, int status, String code, String message) {
+    respond(ctx, status, new JsonObject().put("error", code).put("message", message));
+  }
+
+  public static void respond(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().headWritten()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** The router's failure handler: expected failures keep their status; the rest are 500 and logged. */
+  public static void failureHandler(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure instanceof ApiError e) {
+      respond(ctx, e.status(), e.toJson());
+      return;
+    }
+    if (failure instanceof HttpException he) {
+      status = he.getStatusCode();
+      if (status < 500) {
+        respond(ctx, status, codeFor(status), he.getPayload() != null ? he.getPayload() : codeFor(status));
+        return;
+      }
+    }
+    if (status == 413) {
+      respond(ctx, 413, "body_too_large", "the request body is larger than allowed");
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      respond(ctx, status, codeFor(status), failure == null ? "request refused" : messageOf(failure));
+      return;
+    }
+    LOG.log(Level.SEVERE, "unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(), failure);
+    respond(ctx, 500, "internal_error", "an unexpected error occurred; it has been logged");
+  }
+
+  private static String messageOf(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 415 -> "unsupported_media_type";
+      default -> "error";
+    };
+  }
+}

@@ -1,0 +1,218 @@
+package io.paybridge.core.ingest;
+
+import io.paybridge.spi.GatewayPlugin.Outcome;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Records verified webhooks with group commit: while a statement is under way, arriving webhooks
+ * queue, and the next statement records all of them at once. At low load every webhook gets its
+ * own statement immediately; under load the batches grow and the database does one commit for
+ * many webhooks. A caller's future completes only after its webhook's commit, so nothing is
+ * acknowledged that is not durable.
+ *
+ * <p>One recorder belongs to one event-loop context (one per HTTP verticle instance) and is only
+ * touched from it, so it needs no locks.
+ */
+public final class GroupCommitRecorder {
+
+  private static final Logger LOG = Logger.getLogger(GroupCommitRecorder.class.getName());
+
+  /** A webhook to record. */
+  public record Receipt(UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody) {
+    String key() {
+      return tenantId + "\u0000" + gateway + "\u0000" + parsed.eventId();
+    }
+  }
+
+  private record Pending(Receipt receipt, Promise<Outcome> promise) {}
+
+  private final Context context;
+  private final Pool pool;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final IntConsumer batchSizes;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+
+  /**
+   * @param context the event-loop context that owns this recorder
+   * @param batchSizes told the size of each statement's batch (metrics)
+   */
+  public GroupCommitRecorder(Context context, Pool pool, int maxBatch, int maxInFlight, IntConsumer batchSizes) {
+    this.context = context;
+    this.pool = pool;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+    this.batchSizes = batchSizes;
+  }
+
+  /**
+   * Records a webhook; the future tells whether it was new ({@code RECORDED}) or already recorded
+   * ({@code DUPLICATE}), and fails when the database could not commit it.
+   */
+  public Future<Outcome> record(Receipt receipt) {
+    Promise<Outcome> promise = Promise.promise();
+    if (Context.isOnEventLoopThread() && context == io.vertx.core.Vertx.currentContext()) {
+      enqueue(new Pending(receipt, promise));
+    } else {
+      context.runOnContext(v -> enqueue(new Pending(receipt, promise)));
+    }
+    return promise.future();
+  }
+
+  private void enqueue(Pending pending) {
+    queue.add(pending);
+    drain();
+  }
+
+  private void drain() {
+    while (inFlight < maxInFlight && !queue.isEmpty()) {
+      List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+      while (batch.size() < maxBatch && !queue.isEmpty()) {
+        batch.add(queue.poll());
+      }
+      inFlight++;
+      execute(batch).onComplete(v -> {
+        inFlight--;
+        drain();
+      });
+    }
+  }
+
+  /** Runs one batch; completes every promise in it. Never fails itself. */
+  private Future<Void> execute(List<Pending> batch) {
+    // The same delivery twice in one batch: record the first, answer the rest as duplicates.
+    Map<String, Pending> firsts = new HashMap<>();
+    Map<Pending, List<Pending>> followers = new HashMap<>();
+    List<Pending> unique = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      Pending first = firsts.putIfAbsent(p.receipt.key(), p);
+      if (first == null) {
+        unique.add(p);
+      } else {
+        followers.computeIfAbsent(first, k -> new ArrayList<>()).add(p);
+      }
+    }
+    batchSizes.accept(unique.size());
+    return pool.preparedQuery(RecordSql.STATEMENT).execute(parameters(unique))
+        .map(rows -> {
+          Set<Integer> fresh = new HashSet<>();
+          for (Row row : rows) {
+            fresh.add(row.getInteger(0));
+          }
+          for (int i = 0; i < unique.size(); i++) {
+            Pending p = unique.get(i);
+            p.promise.tryComplete(fresh.contains(i) ? Outcome.RECORDED : Outcome.DUPLICATE);
+            for (Pending f : followers.getOrDefault(p, List.of())) {
+              f.promise.tryComplete(Outcome.DUPLICATE);
+            }
+          }
+          return (Void) null;
+        })
+        .recover(err -> {
+          if (unique.size() > 1 && err instanceof PgException) {
+            // The server refused the data, not the connection: one bad webhook must not keep the
+            // others from being recorded. Record each alone.
+            LOG.log(Level.WARNING, "batch of {0} refused ({1}); recording one by one",
+                new Object[] {unique.size(), err.getMessage()});
+            List<Future<Void>> singles = new ArrayList<>();
+            for (Pending p : unique) {
+              List<Pending> alone = new ArrayList<>();
+              alone.add(p);
+              alone.addAll(followers.getOrDefault(p, List.of()));
+              singles.add(execute(alone));
+            }
+            return Future.join(singles).<Void>mapEmpty().otherwiseEmpty();
+          }
+          if (err instanceof PgException) {
+            LOG.log(Level.SEVERE, "webhook " + unique.get(0).receipt.parsed().eventId() + " refused by the database", err);
+          } else {
+            LOG.log(Level.WARNING, "database unavailable for a batch of {0}: {1}",
+                new Object[] {unique.size(), String.valueOf(err)});
+          }
+          for (Pending p : batch) {
+            p.promise.tryFail(err);
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  private static Tuple parameters(List<Pending> unique) {
+    int n = unique.size();
+    Integer[] idx = new Integer[n];
+    UUID[] tenants = new UUID[n];
+    String[] gateways = new String[n];
+    String[] eventIds = new String[n];
+    String[] eventTypes = new String[n];
+    Buffer[] bodies = new Buffer[n];
+    List<Integer> eIdx = new ArrayList<>();
+    List<PaymentEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Receipt r = unique.get(i).receipt;
+      idx[i] = i;
+      tenants[i] = r.tenantId();
+      gateways[i] = r.gateway();
+      eventIds[i] = r.parsed().eventId();
+      eventTypes[i] = r.parsed().eventType();
+      bodies[i] = r.rawBody();
+      for (PaymentEvent e : r.parsed().events()) {
+        eIdx.add(i);
+        events.add(e);
+      }
+    }
+    int m = events.size();
+    String[] kinds = new String[m];
+    String[] entryKeys = new String[m];
+    Long[] amounts = new Long[m];
+    String[] currencies = new String[m];
+    String[] payments = new String[m];
+    String[] subs = new String[m];
+    String[] refs = new String[m];
+    String[] emails = new String[m];
+    String[] contacts = new String[m];
+    Long[] fees = new Long[m];
+    OffsetDateTime[] occurred = new OffsetDateTime[m];
+    OffsetDateTime[] periodEnds = new OffsetDateTime[m];
+    for (int j = 0; j < m; j++) {
+      PaymentEvent e = events.get(j);
+      kinds[j] = e.kind().name();
+      entryKeys[j] = e.entryKey();
+      amounts[j] = e.amountMinor();
+      currencies[j] = e.currency();
+      payments[j] = e.externalPaymentId();
+      subs[j] = e.externalSubscriptionId();
+      refs[j] = e.customerRef();
+      emails[j] = e.email();
+      contacts[j] = e.contact();
+      fees[j] = e.feeMinor();
+      occurred[j] = e.occurredAt().atOffset(ZoneOffset.UTC);
+      periodEnds[j] = e.periodEnd() == null ? null : e.periodEnd().atOffset(ZoneOffset.UTC);
+    }
+    return Tuple.wrap(new ArrayList<>(List.of(
+        idx, tenants, gateways, eventIds, eventTypes, bodies,
+        eIdx.toArray(Integer[]::new), kinds, entryKeys, amounts, currencies, payments, subs, refs,
+        emails, contacts, fees, occurred, periodEnds)));
+  }
+}
