@@ -1,0 +1,16 @@
+package io.paybridge.api;
+
+import java.util.List;
+
+/** OAuth2 scopes of the partner API. */
+public final class ApiScopes {
+
+  private ApiScopes() {}
+
+  public static final String PAYMENTS_READ = "payments:read";
+  public static final String GATEWAYS_READ = "gateways:read";
+  public static final String GATEWAYS_WRITE = "gateways:write";
+
+  /** Every scope; a tenant's first client holds them all. */
+  public static final List<String> ALL = List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE);
+}

@@ -1,0 +1,99 @@
+package io.paybridge.api;
+
+import io.paybridge.core.Platform;
+import io.paybridge.core.http.ApiError;
+import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.spi.EventKind;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Payments (ledger entries) and customer balances, read-only, scoped to the token's tenant. */
+final class PaymentsApi {
+
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 200;
+
+  private final Platform platform;
+
+  PaymentsApi(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** {@code GET /api/v1/payments?limit=&cursor=&gateway=&kind=&customerRef=}, newest first. */
+  void list(RoutingContext ctx) {
+    int limit = limit(ctx.queryParams().get("limit"));
+    Long before = decodeCursor(ctx.queryParams().get("cursor"));
+    String kind = ctx.queryParams().get("kind");
+    if (kind != null) {
+      try {
+        kind = EventKind.valueOf(kind).name();
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badField("kind", "must be one of " + java.util.Arrays.toString(EventKind.values()));
+      }
+    }
+    String gateway = bounded(ctx, "gateway");
+    String customerRef = bounded(ctx, "customerRef");
+    platform.ledger().list(TokenService.tenantOf(ctx), before, limit, new LedgerStore.Filter(gateway, kind, customerRef))
+        .onSuccess(page -> ctx.json(new JsonObject()
+            .put("data", new JsonArray(page.entries()))
+            .put("nextCursor", page.nextBefore() == null ? null : encodeCursor(page.nextBefore()))))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/customers/{customerRef}/balance}. */
+  void balance(RoutingContext ctx) {
+    String ref = ctx.pathParam("customerRef");
+    if (ref == null || ref.isEmpty() || ref.length() > 255) {
+      throw ApiError.badField("customerRef", "must be 1 to 255 characters");
+    }
+    platform.ledger().balance(TokenService.tenantOf(ctx), ref)
+        .onSuccess(balances -> ctx.json(new JsonObject().put("customerRef", ref).put("balances", balances)))
+        .onFailure(ctx::fail);
+  }
+
+  private static String bounded(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    if (v != null && (v.isEmpty() || v.length() > 255)) {
+      throw ApiError.badField(name, "must be 1 to 255 characters");
+    }
+    return v;
+  }
+
+  private static int limit(String raw) {
+    if (raw == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int v = Integer.parseInt(raw);
+      if (v >= 1 && v <= MAX_LIMIT) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiError.badField("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /** Cursors are opaque to clients: base64url of the id to continue below. */
+  static String encodeCursor(long before) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("b:" + before).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Long decodeCursor(String cursor) {
+    if (cursor == null) {
+      return null;
+    }
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (s.startsWith("b:")) {
+        return Long.parseLong(s.substring(2));
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below
+    }
+    throw ApiError.badField("cursor", "is not a cursor this API returned");
+  }
+}
