@@ -1,0 +1,46 @@
+package io.paybridge.deploy;
+
+import io.paybridge.core.config.PaybridgeConfig;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts a Paybridge node from environment variables. With none set it runs in dev mode: one
+ * node, an embedded PostgreSQL under {@code ./data}, HTTP on port 8080.
+ */
+public final class Main {
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        System.getProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n"));
+    PaybridgeConfig config;
+    try {
+      config = PaybridgeConfig.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println("paybridge: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Node node;
+    try {
+      node = Node.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "Paybridge failed to start", e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down: draining HTTP requests, closing the database");
+      try {
+        node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "shutdown did not finish cleanly", e);
+      }
+    }, "paybridge-shutdown"));
+  }
+}

@@ -1,0 +1,109 @@
+package io.paybridge.deploy;
+
+import static io.paybridge.deploy.TestNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.gateway.stripe.StripeSimulator;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Keeps the served OpenAPI document true: every documented operation exists, and real responses
+ * of every operation validate against the document's schemas.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiContractIT {
+
+  private TestNode node;
+  private JsonObject doc;
+
+  @BeforeAll
+  void start() {
+    node = TestNode.start("openapi");
+    HttpResponse<Buffer> r = await(node.http.get("/api/v1/openapi.json").send());
+    assertThat(r.statusCode()).isEqualTo(200);
+    doc = r.bodyAsJsonObject();
+  }
+
+  @AfterAll
+  void stop() {
+    node.close();
+  }
+
+  private void assertMatches(String schemaName, HttpResponse<Buffer> response) {
+    JsonObject schema = doc.copy().put("$ref", "#/components/schemas/" + schemaName);
+    Validator validator = Validator.create(JsonSchema.of(schema),
+        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://paybridge.invalid/openapi.json"));
+    OutputUnit result = validator.validate(response.bodyAsJsonObject());
+    assertThat(result.getValid()).as("%s against %s: %s", response.bodyAsString(), schemaName, result).isTrue();
+  }
+
+  @Test
+  void everyDocumentedOperationIsServed() {
+    doc.getJsonObject("paths").forEach(path -> {
+      JsonObject ops = (JsonObject) path.getValue();
+      for (String method : ops.fieldNames()) {
+        if (method.equals("parameters")) {
+          continue;
+        }
+        String concrete = path.getKey().replace("{gateway}", "stripe").replace("{customerRef}", "c1");
+        HttpResponse<Buffer> r = await(node.http.request(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete)
+            .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")));
+        assertThat(r.statusCode()).as("%s %s", method, concrete).isNotEqualTo(404).isNotEqualTo(405).isLessThan(500);
+      }
+    });
+  }
+
+  @Test
+  void responsesMatchTheirSchemas() {
+    String email = "doc-" + UUID.randomUUID() + "@example.com";
+    HttpResponse<Buffer> signup = await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject()
+        .put("name", "Docs").put("email", email).put("password", "documented password")));
+    assertMatches("SignupResponse", signup);
+    assertMatches("Error", await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject())));
+
+    JsonObject creds = signup.bodyAsJsonObject();
+    HttpResponse<Buffer> token = await(node.http.post("/oauth/token")
+        .basicAuthentication(creds.getString("clientId"), creds.getString("clientSecret"))
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    assertMatches("TokenResponse", token);
+    assertMatches("OAuthError", await(node.http.post("/oauth/token").basicAuthentication("x", "y")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))));
+    String bearer = token.bodyAsJsonObject().getString("access_token");
+
+    assertMatches("GatewayList", await(node.http.get("/api/v1/gateways").bearerTokenAuthentication(bearer).send()));
+    String secret = StripeSimulator.newWebhookSecret();
+    HttpResponse<Buffer> account = await(node.http.put("/api/v1/gateway-accounts/stripe").bearerTokenAuthentication(bearer)
+        .sendJsonObject(new JsonObject().put("webhookSecret", secret)));
+    assertMatches("GatewayAccount", account);
+    assertMatches("Error", await(node.http.put("/api/v1/gateway-accounts/stripe").bearerTokenAuthentication(bearer)
+        .sendJsonObject(new JsonObject().put("nope", "x"))));
+    assertMatches("GatewayAccountList", await(node.http.get("/api/v1/gateway-accounts").bearerTokenAuthentication(bearer).send()));
+
+    StripeSimulator stripe = new StripeSimulator(secret);
+    String url = node.baseUrl() + Tenant.hookPath(account.bodyAsJsonObject());
+    await(stripe.post(node.http, url, stripe.paymentIntentSucceeded("evt_doc1", "pi_doc", 1234, "usd", "c1")));
+    await(stripe.post(node.http, url, stripe.refundCreated("evt_doc2", "re_doc", "pi_doc", 234, "usd")));
+    await(stripe.post(node.http, url, stripe.subscriptionDeleted("evt_doc3", "sub_doc")));
+    HttpResponse<Buffer> page = await(node.http.get("/api/v1/payments?limit=2").bearerTokenAuthentication(bearer).send());
+    assertThat(page.bodyAsJsonObject().getJsonArray("data")).hasSize(2);
+    assertMatches("PaymentPage", page);
+    assertMatches("PaymentPage", await(node.http.get("/api/v1/payments").bearerTokenAuthentication(bearer).send()));
+    assertMatches("Balance", await(node.http.get("/api/v1/customers/c1/balance").bearerTokenAuthentication(bearer).send()));
+    assertMatches("Error", await(node.http.get("/api/v1/payments?limit=-1").bearerTokenAuthentication(bearer).send()));
+  }
+}

@@ -1,0 +1,99 @@
+package io.paybridge.deploy;
+
+import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.db.PgFixture;
+import io.paybridge.core.vault.MasterKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Paybridge node for end-to-end tests: the production {@link Node} on a free port, on a
+ * database of its own in the test PostgreSQL, with an HTTP client and a direct SQL pool for
+ * checking what was recorded.
+ */
+final class TestNode implements AutoCloseable {
+
+  final Node node;
+  final Vertx client;
+  final WebClient http;
+  final Pool sql;
+  final PgConnectOptions database;
+
+  private TestNode(Node node, Vertx client, WebClient http, Pool sql, PgConnectOptions database) {
+    this.node = node;
+    this.client = client;
+    this.http = http;
+    this.sql = sql;
+    this.database = database;
+  }
+
+  static TestNode start(String name) {
+    return start(name, Map.of());
+  }
+
+  static TestNode start(String name, Map<String, String> extraEnv) {
+    try {
+      Path dataDir = Files.createTempDirectory("paybridge-" + name);
+      Map<String, String> env = new HashMap<>();
+      env.put("PAYBRIDGE_HTTP_PORT", "0");
+      env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
+      env.put("PAYBRIDGE_DATA_DIR", dataDir.toString());
+      env.put("PAYBRIDGE_MASTER_KEY", MasterKeys.generateSpec("test"));
+      env.put("PAYBRIDGE_PASSWORD_HASH_ITERATIONS", "10000");
+      env.put("PAYBRIDGE_DB_POOL_SIZE", "8");
+      env.putAll(extraEnv);
+      PgConnectOptions db = PgFixture.newDatabase(name);
+      Node node = await(Node.start(PaybridgeConfig.from(env), db));
+      Vertx client = Vertx.vertx();
+      WebClient http = WebClient.create(client, new WebClientOptions()
+          .setDefaultHost("127.0.0.1").setDefaultPort(node.port()).setKeepAlive(true),
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+      Pool sql = PgBuilder.pool().connectingTo(db).using(client).build();
+      return new TestNode(node, client, http, sql, db);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + node.port();
+  }
+
+  long count(String sqlText) {
+    return await(sql.query(sqlText).execute()).iterator().next().getLong(0);
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("failed: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static JsonObject json(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject();
+  }
+
+  @Override
+  public void close() {
+    await(node.close());
+    await(sql.close());
+    await(client.close());
+  }
+}
