@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * One running Paybridge node: Vert.x with metrics, the database (external, or embedded in dev
- * mode), the platform services and one HTTP verticle per event loop. Started phase by phase;
- * closed in reverse order.
+ * mode), the platform services and one HTTP verticle per event loop. Started phase by phase; closed
+ * in reverse order.
  */
 public final class Node {
 
@@ -39,7 +39,8 @@ public final class Node {
   private final int port;
   private final String deploymentId;
 
-  private Node(Vertx vertx, Platform platform, EmbeddedPostgres embedded, int port, String deploymentId) {
+  private Node(
+      Vertx vertx, Platform platform, EmbeddedPostgres embedded, int port, String deploymentId) {
     this.vertx = vertx;
     this.platform = platform;
     this.embedded = embedded;
@@ -58,49 +59,86 @@ public final class Node {
    */
   public static Future<Node> start(PaybridgeConfig requested, PgConnectOptions database) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Route templates, never paths: a webhook path holds the account's hook key.
-    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metricsOptions))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    // Route templates, never paths: a webhook path holds the account's hook key. Event-bus
+    // addresses are the platform's own constants.
+    MicrometerMetricsOptions metricsOptions =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setLabels(
+                EnumSet.of(
+                    Label.HTTP_METHOD,
+                    Label.HTTP_CODE,
+                    Label.HTTP_ROUTE,
+                    Label.POOL_TYPE,
+                    Label.POOL_NAME,
+                    Label.EB_ADDRESS,
+                    Label.EB_FAILURE));
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(metricsOptions))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     int port = requested.httpPort() == 0 ? freePort() : requested.httpPort();
     PaybridgeConfig config = requested.withHttpPort(port);
     LOG.info(() -> "starting Paybridge node: " + config);
 
     EmbeddedPostgres[] embedded = new EmbeddedPostgres[1];
-    return vertx.executeBlocking(() -> {
-          MasterKeys keys = MasterKeys.configuredOrDevKey(config.masterKey(), config.dataDir());
-          PgConnectOptions db;
-          if (database != null) {
-            db = database;
-          } else if (config.dbUrl() != null) {
-            db = Database.fromUrl(config.dbUrl());
-          } else {
-            LOG.info(() -> "PAYBRIDGE_DB_URL is not set: starting an embedded PostgreSQL under " + config.dataDir());
-            embedded[0] = EmbeddedPostgres.start(
-                EmbeddedPostgres.Options.persistent(config.dataDir().resolve("postgres")).setDatabase("paybridge"));
-            db = embedded[0].connectOptions();
-          }
-          return new Object[] {keys, db};
-        })
-        .compose(started -> Platform.start(vertx, config, (PgConnectOptions) started[1], (MasterKeys) started[0],
-            PluginRegistry.discover(), registry, Clock.systemUTC()))
-        .compose(platform -> vertx
-            .deployVerticle(() -> new HttpVerticle(platform, port),
-                new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
-            .map(id -> new Node(vertx, platform, embedded[0], port, id)))
-        .onSuccess(node -> LOG.info(() -> "Paybridge is listening on " + config.publicUrl()
-            + " (gateways: " + node.platform.plugins().all().stream().map(p -> p.id()).toList() + ")"))
-        .recover(err -> {
-          LOG.log(java.util.logging.Level.SEVERE, "Paybridge node failed to start", err);
-          // Do not chain on the closing instance: its event loops stop and could not deliver.
-          vertx.close().onComplete(x -> stopEmbedded(embedded[0]));
-          return Future.failedFuture(err);
-        });
+    return vertx
+        .executeBlocking(
+            () -> {
+              MasterKeys keys = MasterKeys.configuredOrDevKey(config.masterKey(), config.dataDir());
+              PgConnectOptions db;
+              if (database != null) {
+                db = database;
+              } else if (config.dbUrl() != null) {
+                db = Database.fromUrl(config.dbUrl());
+              } else {
+                LOG.info(
+                    () ->
+                        "PAYBRIDGE_DB_URL is not set: starting an embedded PostgreSQL under "
+                            + config.dataDir());
+                embedded[0] =
+                    EmbeddedPostgres.start(
+                        EmbeddedPostgres.Options.persistent(config.dataDir().resolve("postgres"))
+                            .setDatabase("paybridge"));
+                db = embedded[0].connectOptions();
+              }
+              return new Object[] {keys, db};
+            })
+        .compose(
+            started ->
+                Platform.start(
+                    vertx,
+                    config,
+                    (PgConnectOptions) started[1],
+                    (MasterKeys) started[0],
+                    PluginRegistry.discover(),
+                    registry,
+                    Clock.systemUTC()))
+        .compose(
+            platform ->
+                vertx
+                    .deployVerticle(
+                        () -> new HttpVerticle(platform, port),
+                        new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
+                    .map(id -> new Node(vertx, platform, embedded[0], port, id)))
+        .onSuccess(
+            node ->
+                LOG.info(
+                    () ->
+                        "Paybridge is listening on "
+                            + config.publicUrl()
+                            + " (gateways: "
+                            + node.platform.plugins().all().stream().map(p -> p.id()).toList()
+                            + ")"))
+        .recover(
+            err -> {
+              LOG.log(java.util.logging.Level.SEVERE, "Paybridge node failed to start", err);
+              // Do not chain on the closing instance: its event loops stop and could not deliver.
+              vertx.close().onComplete(x -> stopEmbedded(embedded[0]));
+              return Future.failedFuture(err);
+            });
   }
 
   /** Stops taking requests, lets those in flight finish, then closes everything. */
@@ -108,12 +146,18 @@ public final class Node {
     // Completed from Vert.x's closing thread: a promise bound to one of its event loops could not
     // be delivered once they stop.
     Promise<Void> closed = Promise.promise();
-    vertx.undeploy(deploymentId)
+    vertx
+        .undeploy(deploymentId)
         .eventually(platform::close)
-        .onComplete(ar -> vertx.close().onComplete(x -> {
-          stopEmbedded(embedded);
-          closed.complete();
-        }));
+        .onComplete(
+            ar ->
+                vertx
+                    .close()
+                    .onComplete(
+                        x -> {
+                          stopEmbedded(embedded);
+                          closed.complete();
+                        }));
     return closed.future();
   }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Keeps the served OpenAPI document true: every documented operation exists, and real responses
- * of every operation validate against the document's schemas.
+ * Keeps the served OpenAPI document true: every documented operation exists, and real responses of
+ * every operation validate against the document's schemas.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiContractIT {
@@ -46,64 +46,167 @@ class OpenApiContractIT {
 
   private void assertMatches(String schemaName, HttpResponse<Buffer> response) {
     JsonObject schema = doc.copy().put("$ref", "#/components/schemas/" + schemaName);
-    Validator validator = Validator.create(JsonSchema.of(schema),
-        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://paybridge.invalid/openapi.json"));
+    Validator validator =
+        Validator.create(
+            JsonSchema.of(schema),
+            new JsonSchemaOptions()
+                .setDraft(Draft.DRAFT202012)
+                .setBaseUri("https://paybridge.invalid/openapi.json"));
     OutputUnit result = validator.validate(response.bodyAsJsonObject());
-    assertThat(result.getValid()).as("%s against %s: %s", response.bodyAsString(), schemaName, result).isTrue();
+    assertThat(result.getValid())
+        .as("%s against %s: %s", response.bodyAsString(), schemaName, result)
+        .isTrue();
   }
 
   @Test
   void everyDocumentedOperationIsServed() {
-    doc.getJsonObject("paths").forEach(path -> {
-      JsonObject ops = (JsonObject) path.getValue();
-      for (String method : ops.fieldNames()) {
-        if (method.equals("parameters")) {
-          continue;
-        }
-        String concrete = path.getKey().replace("{gateway}", "stripe").replace("{customerRef}", "c1");
-        HttpResponse<Buffer> r = await(node.http.request(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete)
-            .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")));
-        assertThat(r.statusCode()).as("%s %s", method, concrete).isNotEqualTo(404).isNotEqualTo(405).isLessThan(500);
+    doc.getJsonObject("paths")
+        .forEach(
+            path -> {
+              JsonObject ops = (JsonObject) path.getValue();
+              for (String method : ops.fieldNames()) {
+                if (method.equals("parameters")) {
+                  continue;
+                }
+                String concrete =
+                    path.getKey().replace("{gateway}", "stripe").replace("{customerRef}", "c1");
+                HttpResponse<Buffer> r =
+                    await(
+                        node.http
+                            .request(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete)
+                            .putHeader("Content-Type", "application/json")
+                            .sendBuffer(Buffer.buffer("{}")));
+                assertThat(r.statusCode())
+                    .as("%s %s", method, concrete)
+                    .isNotEqualTo(404)
+                    .isNotEqualTo(405)
+                    .isLessThan(500);
+              }
+            });
+  }
+
+  @Test
+  void everyServedOperationIsDocumented() {
+    // GIVEN the API's routes as the node mounts them
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(node.client);
+    io.paybridge.api.ApiRoutes.mount(router, node.node.platform());
+    java.util.Set<String> served = new java.util.TreeSet<>();
+    collect(router, "", served);
+
+    // THEN each is in the document, with its method
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    doc.getJsonObject("paths")
+        .forEach(
+            path ->
+                ((JsonObject) path.getValue())
+                    .fieldNames().stream()
+                        .filter(m -> !m.equals("parameters"))
+                        .forEach(
+                            m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+    assertThat(served).isNotEmpty();
+    assertThat(documented).containsAll(served);
+  }
+
+  private static void collect(
+      io.vertx.ext.web.Router router, String prefix, java.util.Set<String> out) {
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      String path = route.getPath() == null ? "" : route.getPath();
+      if (route.getSubRouter() != null) {
+        collect(
+            route.getSubRouter(),
+            prefix + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path),
+            out);
+      } else if (route.methods() != null && !route.methods().isEmpty() && route.getPath() != null) {
+        String openApiPath = (prefix + path).replaceAll(":([A-Za-z]+)", "{$1}");
+        route.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
       }
-    });
+    }
   }
 
   @Test
   void responsesMatchTheirSchemas() {
     String email = "doc-" + UUID.randomUUID() + "@example.com";
-    HttpResponse<Buffer> signup = await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject()
-        .put("name", "Docs").put("email", email).put("password", "documented password")));
+    HttpResponse<Buffer> signup =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("name", "Docs")
+                        .put("email", email)
+                        .put("password", "documented password")));
     assertMatches("SignupResponse", signup);
-    assertMatches("Error", await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject())));
+    assertMatches(
+        "Error", await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject())));
 
     JsonObject creds = signup.bodyAsJsonObject();
-    HttpResponse<Buffer> token = await(node.http.post("/oauth/token")
-        .basicAuthentication(creds.getString("clientId"), creds.getString("clientSecret"))
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> token =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(creds.getString("clientId"), creds.getString("clientSecret"))
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
     assertMatches("TokenResponse", token);
-    assertMatches("OAuthError", await(node.http.post("/oauth/token").basicAuthentication("x", "y")
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))));
+    assertMatches(
+        "OAuthError",
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication("x", "y")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))));
     String bearer = token.bodyAsJsonObject().getString("access_token");
 
-    assertMatches("GatewayList", await(node.http.get("/api/v1/gateways").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "GatewayList",
+        await(node.http.get("/api/v1/gateways").bearerTokenAuthentication(bearer).send()));
     String secret = StripeSimulator.newWebhookSecret();
-    HttpResponse<Buffer> account = await(node.http.put("/api/v1/gateway-accounts/stripe").bearerTokenAuthentication(bearer)
-        .sendJsonObject(new JsonObject().put("webhookSecret", secret)));
+    HttpResponse<Buffer> account =
+        await(
+            node.http
+                .put("/api/v1/gateway-accounts/stripe")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(new JsonObject().put("webhookSecret", secret)));
     assertMatches("GatewayAccount", account);
-    assertMatches("Error", await(node.http.put("/api/v1/gateway-accounts/stripe").bearerTokenAuthentication(bearer)
-        .sendJsonObject(new JsonObject().put("nope", "x"))));
-    assertMatches("GatewayAccountList", await(node.http.get("/api/v1/gateway-accounts").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "Error",
+        await(
+            node.http
+                .put("/api/v1/gateway-accounts/stripe")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(new JsonObject().put("nope", "x"))));
+    assertMatches(
+        "GatewayAccountList",
+        await(node.http.get("/api/v1/gateway-accounts").bearerTokenAuthentication(bearer).send()));
 
     StripeSimulator stripe = new StripeSimulator(secret);
     String url = node.baseUrl() + Tenant.hookPath(account.bodyAsJsonObject());
-    await(stripe.post(node.http, url, stripe.paymentIntentSucceeded("evt_doc1", "pi_doc", 1234, "usd", "c1")));
-    await(stripe.post(node.http, url, stripe.refundCreated("evt_doc2", "re_doc", "pi_doc", 234, "usd")));
+    await(
+        stripe.post(
+            node.http,
+            url,
+            stripe.paymentIntentSucceeded("evt_doc1", "pi_doc", 1234, "usd", "c1")));
+    await(
+        stripe.post(
+            node.http, url, stripe.refundCreated("evt_doc2", "re_doc", "pi_doc", 234, "usd")));
     await(stripe.post(node.http, url, stripe.subscriptionDeleted("evt_doc3", "sub_doc")));
-    HttpResponse<Buffer> page = await(node.http.get("/api/v1/payments?limit=2").bearerTokenAuthentication(bearer).send());
+    HttpResponse<Buffer> page =
+        await(node.http.get("/api/v1/payments?limit=2").bearerTokenAuthentication(bearer).send());
     assertThat(page.bodyAsJsonObject().getJsonArray("data")).hasSize(2);
     assertMatches("PaymentPage", page);
-    assertMatches("PaymentPage", await(node.http.get("/api/v1/payments").bearerTokenAuthentication(bearer).send()));
-    assertMatches("Balance", await(node.http.get("/api/v1/customers/c1/balance").bearerTokenAuthentication(bearer).send()));
-    assertMatches("Error", await(node.http.get("/api/v1/payments?limit=-1").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "PaymentPage",
+        await(node.http.get("/api/v1/payments").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "Balance",
+        await(
+            node.http
+                .get("/api/v1/customers/c1/balance")
+                .bearerTokenAuthentication(bearer)
+                .send()));
+    assertMatches(
+        "Error",
+        await(node.http.get("/api/v1/payments?limit=-1").bearerTokenAuthentication(bearer).send()));
   }
 }
