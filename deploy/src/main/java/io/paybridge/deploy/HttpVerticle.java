@@ -27,28 +27,40 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
-      ctx.next();
-    });
+    router
+        .route()
+        .handler(
+            ctx -> {
+              ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+              ctx.next();
+            });
     platform.mountCoreRoutes(router);
     ApiRoutes.mount(router, platform);
-    router.route().last().handler(ctx ->
-        HttpErrors.respond(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                HttpErrors.respond(
+                    ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
     router.route().failureHandler(HttpErrors::failureHandler);
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(platform.config().httpHost())
-        .setPort(port)
-        .setMaxHeaderSize(16 * 1024)
-        .setMaxInitialLineLength(8 * 1024)
-        .setIdleTimeout(120)
-        .setCompressionSupported(true));
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(platform.config().httpHost())
+                .setPort(port)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(8 * 1024)
+                .setIdleTimeout(120)
+                .setCompressionSupported(true));
     return server.requestHandler(router).listen();
   }
 
   @Override
   public Future<?> stop() {
     // Finish requests in flight (their commits included) before the pool closes.
-    return server == null ? Future.succeededFuture() : server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

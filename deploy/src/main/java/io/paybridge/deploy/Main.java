@@ -6,8 +6,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Starts a Paybridge node from environment variables. With none set it runs in dev mode: one
- * node, an embedded PostgreSQL under {@code ./data}, HTTP on port 8080.
+ * Starts a Paybridge node from environment variables. With none set it runs in dev mode: one node,
+ * an embedded PostgreSQL under {@code ./data}, HTTP on port 8080.
  */
 public final class Main {
 
@@ -16,8 +16,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        System.getProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n"));
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format",
+        System.getProperty(
+            "java.util.logging.SimpleFormatter.format",
+            "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n"));
     PaybridgeConfig config;
     try {
       config = PaybridgeConfig.fromEnvironment();
@@ -34,13 +37,20 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down: draining HTTP requests, closing the database");
-      try {
-        node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "shutdown did not finish cleanly", e);
-      }
-    }, "paybridge-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down: draining HTTP requests, closing the database");
+                  try {
+                    node.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    LOG.log(Level.WARNING, "shutdown did not finish cleanly", e);
+                  }
+                },
+                "paybridge-shutdown"));
   }
 }

@@ -42,44 +42,108 @@ class ApiIT {
   @Test
   void signupShowsTheSecretOnceAndStoresOnlyHashes() {
     String email = "Owner-" + UUID.randomUUID() + "@Example.com";
-    HttpResponse<Buffer> r = signup(new JsonObject().put("name", "Cowork One").put("email", email)
-        .put("password", "a long enough password"));
+    HttpResponse<Buffer> r =
+        signup(
+            new JsonObject()
+                .put("name", "Cowork One")
+                .put("email", email)
+                .put("password", "a long enough password"));
     assertThat(r.statusCode()).isEqualTo(201);
     assertThat(r.getHeader("Cache-Control")).isEqualTo("no-store");
     JsonObject body = r.bodyAsJsonObject();
     assertThat(body.fieldNames()).containsExactlyInAnyOrder("tenantId", "clientId", "clientSecret");
     String secret = body.getString("clientSecret");
-    assertThat(node.count("SELECT count(*) FROM api_clients WHERE secret_hash LIKE 'pbkdf2-sha256$%'"
-        + " AND position('" + secret + "' in secret_hash) = 0 AND client_id = '" + body.getString("clientId") + "'")).isEqualTo(1);
-    assertThat(node.count("SELECT count(*) FROM tenants WHERE password_hash LIKE 'pbkdf2-sha256$%'"
-        + " AND position('a long enough password' in password_hash) = 0 AND id = '" + body.getString("tenantId") + "'")).isEqualTo(1);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM api_clients WHERE secret_hash LIKE 'pbkdf2-sha256$%'"
+                    + " AND position('"
+                    + secret
+                    + "' in secret_hash) = 0 AND client_id = '"
+                    + body.getString("clientId")
+                    + "'"))
+        .isEqualTo(1);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM tenants WHERE password_hash LIKE 'pbkdf2-sha256$%'"
+                    + " AND position('a long enough password' in password_hash) = 0 AND id = '"
+                    + body.getString("tenantId")
+                    + "'"))
+        .isEqualTo(1);
 
-    HttpResponse<Buffer> again = signup(new JsonObject().put("name", "Other").put("email", email.toLowerCase())
-        .put("password", "another long password"));
+    HttpResponse<Buffer> again =
+        signup(
+            new JsonObject()
+                .put("name", "Other")
+                .put("email", email.toLowerCase())
+                .put("password", "another long password"));
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getString("field")).isEqualTo("email");
   }
 
   @Test
   void signupNamesTheFieldAtFault() {
-    assertField(signup(new JsonObject().put("email", "a@b.co").put("password", "123456789012")), 400, "name");
-    assertField(signup(new JsonObject().put("name", "x").put("password", "123456789012")), 400, "email");
-    assertField(signup(new JsonObject().put("name", "x").put("email", "not-an-email").put("password", "123456789012")), 400, "email");
-    assertField(signup(new JsonObject().put("name", "x").put("email", "a@b.co").put("password", "short")), 400, "password");
-    assertField(signup(new JsonObject().put("name", 42).put("email", "a@b.co").put("password", "123456789012")), 400, "name");
-    assertField(signup(new JsonObject().put("name", "x".repeat(201)).put("email", "a@b.co").put("password", "123456789012")), 400, "name");
+    assertField(
+        signup(new JsonObject().put("email", "a@b.co").put("password", "123456789012")),
+        400,
+        "name");
+    assertField(
+        signup(new JsonObject().put("name", "x").put("password", "123456789012")), 400, "email");
+    assertField(
+        signup(
+            new JsonObject()
+                .put("name", "x")
+                .put("email", "not-an-email")
+                .put("password", "123456789012")),
+        400,
+        "email");
+    assertField(
+        signup(new JsonObject().put("name", "x").put("email", "a@b.co").put("password", "short")),
+        400,
+        "password");
+    assertField(
+        signup(
+            new JsonObject()
+                .put("name", 42)
+                .put("email", "a@b.co")
+                .put("password", "123456789012")),
+        400,
+        "name");
+    assertField(
+        signup(
+            new JsonObject()
+                .put("name", "x".repeat(201))
+                .put("email", "a@b.co")
+                .put("password", "123456789012")),
+        400,
+        "name");
 
-    HttpResponse<Buffer> notJson = await(node.http.post("/api/v1/signup").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{name:")));
+    HttpResponse<Buffer> notJson =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{name:")));
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.bodyAsJsonObject().getString("error")).isEqualTo("invalid_json");
-    HttpResponse<Buffer> array = await(node.http.post("/api/v1/signup").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("[]")));
+    HttpResponse<Buffer> array =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("[]")));
     assertThat(array.statusCode()).isEqualTo(400);
-    HttpResponse<Buffer> form = await(node.http.post("/api/v1/signup").sendForm(MultiMap.caseInsensitiveMultiMap().add("name", "x")));
+    HttpResponse<Buffer> form =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", "x")));
     assertThat(form.statusCode()).isEqualTo(415);
-    HttpResponse<Buffer> huge = await(node.http.post("/api/v1/signup").putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer("{\"name\":\"" + "x".repeat(100_000) + "\"}")));
+    HttpResponse<Buffer> huge =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"name\":\"" + "x".repeat(100_000) + "\"}")));
     assertThat(huge.statusCode()).isEqualTo(413);
   }
 
@@ -92,121 +156,254 @@ class ApiIT {
   @Test
   void tokensFollowTheClientCredentialsGrant() {
     Tenant t = Tenant.signUp(node);
-    HttpResponse<Buffer> ok = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> ok =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret)
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
     assertThat(ok.statusCode()).isEqualTo(200);
     JsonObject tok = ok.bodyAsJsonObject();
     assertThat(tok.getString("token_type")).isEqualTo("Bearer");
     assertThat(tok.getLong("expires_in")).isEqualTo(3600);
     assertThat(tok.getString("access_token").split("\\.")).hasSize(3);
 
-    HttpResponse<Buffer> viaForm = await(node.http.post("/oauth/token").sendForm(MultiMap.caseInsensitiveMultiMap()
-        .add("grant_type", "client_credentials").add("client_id", t.clientId).add("client_secret", t.clientSecret)));
+    HttpResponse<Buffer> viaForm =
+        await(
+            node.http
+                .post("/oauth/token")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")
+                        .add("client_id", t.clientId)
+                        .add("client_secret", t.clientSecret)));
     assertThat(viaForm.statusCode()).isEqualTo(200);
 
-    HttpResponse<Buffer> wrong = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret + "x")
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> wrong =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret + "x")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.getHeader("WWW-Authenticate")).startsWith("Basic");
     assertThat(wrong.bodyAsJsonObject().getString("error")).isEqualTo("invalid_client");
-    HttpResponse<Buffer> unknown = await(node.http.post("/oauth/token").basicAuthentication("pbc_nobody", "x")
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> unknown =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication("pbc_nobody", "x")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
     assertThat(unknown.statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> password = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "password")));
+    HttpResponse<Buffer> password =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret)
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "password")));
     assertThat(password.bodyAsJsonObject().getString("error")).isEqualTo("unsupported_grant_type");
-    HttpResponse<Buffer> noGrant = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret)
-        .sendForm(MultiMap.caseInsensitiveMultiMap()));
+    HttpResponse<Buffer> noGrant =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret)
+                .sendForm(MultiMap.caseInsensitiveMultiMap()));
     assertThat(noGrant.statusCode()).isEqualTo(400);
-    HttpResponse<Buffer> badScope = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", "admin")));
+    HttpResponse<Buffer> badScope =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret)
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")
+                        .add("scope", "admin")));
     assertThat(badScope.bodyAsJsonObject().getString("error")).isEqualTo("invalid_scope");
   }
 
   @Test
   void aReadOnlyTokenCannotChangeGatewayAccounts() {
     Tenant t = Tenant.signUp(node);
-    HttpResponse<Buffer> r = await(node.http.post("/oauth/token").basicAuthentication(t.clientId, t.clientSecret)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", "payments:read")));
+    HttpResponse<Buffer> r =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(t.clientId, t.clientSecret)
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")
+                        .add("scope", "payments:read")));
     String readOnly = r.bodyAsJsonObject().getString("access_token");
-    HttpResponse<Buffer> put = await(node.http.put("/api/v1/gateway-accounts/stripe").bearerTokenAuthentication(readOnly)
-        .sendJsonObject(new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret())));
+    HttpResponse<Buffer> put =
+        await(
+            node.http
+                .put("/api/v1/gateway-accounts/stripe")
+                .bearerTokenAuthentication(readOnly)
+                .sendJsonObject(
+                    new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret())));
     assertThat(put.statusCode()).isEqualTo(403);
     assertThat(put.bodyAsJsonObject().getString("error")).isEqualTo("insufficient_scope");
-    assertThat(await(node.http.get("/api/v1/payments").bearerTokenAuthentication(readOnly).send()).statusCode()).isEqualTo(200);
+    assertThat(
+            await(node.http.get("/api/v1/payments").bearerTokenAuthentication(readOnly).send())
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void missingForgedAndUnsignedTokensAreRefused() {
     Tenant t = Tenant.signUp(node);
     assertThat(await(node.http.get("/api/v1/payments").send()).statusCode()).isEqualTo(401);
-    assertThat(await(node.http.get("/api/v1/payments").bearerTokenAuthentication("garbage").send()).statusCode()).isEqualTo(401);
+    assertThat(
+            await(node.http.get("/api/v1/payments").bearerTokenAuthentication("garbage").send())
+                .statusCode())
+        .isEqualTo(401);
     String[] parts = t.token.split("\\.");
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    JsonObject claims =
+        new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     String otherTenant = claims.copy().put("tid", UUID.randomUUID().toString()).encode();
-    String tampered = parts[0] + "." + b64.encodeToString(otherTenant.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-    assertThat(await(node.http.get("/api/v1/payments").bearerTokenAuthentication(tampered).send()).statusCode()).isEqualTo(401);
-    String none = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
-    assertThat(await(node.http.get("/api/v1/payments").bearerTokenAuthentication(none).send()).statusCode()).isEqualTo(401);
+    String tampered =
+        parts[0]
+            + "."
+            + b64.encodeToString(otherTenant.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    assertThat(
+            await(node.http.get("/api/v1/payments").bearerTokenAuthentication(tampered).send())
+                .statusCode())
+        .isEqualTo(401);
+    String none =
+        b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[1]
+            + ".";
+    assertThat(
+            await(node.http.get("/api/v1/payments").bearerTokenAuthentication(none).send())
+                .statusCode())
+        .isEqualTo(401);
   }
 
   @Test
   void gatewayAccountsNeverEchoSecretsAndKeepTheirUrl() {
     Tenant t = Tenant.signUp(node);
     String secret = StripeSimulator.newWebhookSecret();
-    HttpResponse<Buffer> saved = await(t.put("/api/v1/gateway-accounts/stripe").sendJsonObject(new JsonObject()
-        .put("webhookSecret", secret).put("apiKey", "sk_test_123456").put("customerRefKey", "user_id")));
+    HttpResponse<Buffer> saved =
+        await(
+            t.put("/api/v1/gateway-accounts/stripe")
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("webhookSecret", secret)
+                        .put("apiKey", "sk_test_123456")
+                        .put("customerRefKey", "user_id")));
     assertThat(saved.statusCode()).isEqualTo(200);
     assertThat(saved.bodyAsString()).doesNotContain(secret).doesNotContain("sk_test_123456");
     JsonObject account = saved.bodyAsJsonObject();
     assertThat(account.getString("gateway")).isEqualTo("stripe");
-    assertThat(account.getString("webhookUrl")).matches("http://localhost:\\d+/hooks/[A-Za-z0-9_-]{32}/stripe");
-    assertThat(account.getJsonObject("credentials").getString("customerRefKey")).isEqualTo("user_id");
-    assertThat(account.getJsonArray("secretsSet")).containsExactlyInAnyOrder("webhookSecret", "apiKey");
+    assertThat(account.getString("webhookUrl"))
+        .matches("http://localhost:\\d+/hooks/[A-Za-z0-9_-]{32}/stripe");
+    assertThat(account.getJsonObject("credentials").getString("customerRefKey"))
+        .isEqualTo("user_id");
+    assertThat(account.getJsonArray("secretsSet"))
+        .containsExactlyInAnyOrder("webhookSecret", "apiKey");
     assertThat(account.getJsonArray("subscribedEvents")).contains("payment_intent.succeeded");
     // encrypted at rest
-    assertThat(node.count("SELECT count(*) FROM gateway_accounts WHERE tenant_id = '" + t.tenantId
-        + "' AND position(convert_to('" + secret + "', 'UTF8') in credentials) = 0")).isEqualTo(1);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM gateway_accounts WHERE tenant_id = '"
+                    + t.tenantId
+                    + "' AND position(convert_to('"
+                    + secret
+                    + "', 'UTF8') in credentials) = 0"))
+        .isEqualTo(1);
 
     // editing a non-secret field keeps the secrets and the URL
     JsonObject edited = t.connect("stripe", new JsonObject().put("customerRefKey", "uid"));
     assertThat(edited.getString("webhookUrl")).isEqualTo(account.getString("webhookUrl"));
-    assertThat(edited.getJsonArray("secretsSet")).containsExactlyInAnyOrder("webhookSecret", "apiKey");
+    assertThat(edited.getJsonArray("secretsSet"))
+        .containsExactlyInAnyOrder("webhookSecret", "apiKey");
     StripeSimulator stripe = new StripeSimulator(secret);
-    String body = stripe.event("evt_" + UUID.randomUUID(), "payment_intent.succeeded", new JsonObject()
-        .put("id", "pi_edit").put("object", "payment_intent").put("amount", 500).put("amount_received", 500)
-        .put("currency", "usd").put("metadata", new JsonObject().put("uid", "member-7")).put("created", 1_700_000_000));
-    assertThat(await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(edited), body)).statusCode()).isEqualTo(200);
+    String body =
+        stripe.event(
+            "evt_" + UUID.randomUUID(),
+            "payment_intent.succeeded",
+            new JsonObject()
+                .put("id", "pi_edit")
+                .put("object", "payment_intent")
+                .put("amount", 500)
+                .put("amount_received", 500)
+                .put("currency", "usd")
+                .put("metadata", new JsonObject().put("uid", "member-7"))
+                .put("created", 1_700_000_000));
+    assertThat(
+            await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(edited), body))
+                .statusCode())
+        .isEqualTo(200);
     assertThat(t.balance("member-7").getJsonArray("balances")).hasSize(1);
 
     JsonObject fetched = await(t.get("/api/v1/gateway-accounts/stripe").send()).bodyAsJsonObject();
     assertThat(fetched.getString("webhookUrl")).isEqualTo(account.getString("webhookUrl"));
-    assertThat(await(t.get("/api/v1/gateway-accounts").send()).bodyAsJsonObject().getJsonArray("data")).hasSize(1);
+    assertThat(
+            await(t.get("/api/v1/gateway-accounts").send()).bodyAsJsonObject().getJsonArray("data"))
+        .hasSize(1);
 
     // deleting stops the URL at once
-    assertThat(await(t.delete("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(204);
-    assertThat(await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(edited), body)).statusCode()).isEqualTo(404);
+    assertThat(await(t.delete("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(204);
+    assertThat(
+            await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(edited), body))
+                .statusCode())
+        .isEqualTo(404);
     assertThat(await(t.get("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(404);
-    assertThat(await(t.delete("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(404);
+    assertThat(await(t.delete("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
   void gatewayAccountInputIsValidatedFieldByField() {
     Tenant t = Tenant.signUp(node);
-    HttpResponse<Buffer> unknownGateway = await(t.put("/api/v1/gateway-accounts/moneybags").sendJsonObject(new JsonObject()));
+    HttpResponse<Buffer> unknownGateway =
+        await(t.put("/api/v1/gateway-accounts/moneybags").sendJsonObject(new JsonObject()));
     assertThat(unknownGateway.statusCode()).isEqualTo(404);
     assertThat(unknownGateway.bodyAsJsonObject().getString("error")).isEqualTo("unknown_gateway");
-    assertField(await(t.put("/api/v1/gateway-accounts/stripe").sendJsonObject(new JsonObject())), 400, "webhookSecret");
-    assertField(await(t.put("/api/v1/gateway-accounts/stripe").sendJsonObject(new JsonObject()
-        .put("webhookSecret", StripeSimulator.newWebhookSecret()).put("bogus", "x"))), 400, "bogus");
-    assertField(await(t.put("/api/v1/gateway-accounts/razorpay").sendJsonObject(new JsonObject()
-        .put("keyId", "k").put("webhookSecret", "s"))), 400, "keySecret");
-    assertField(await(t.put("/api/v1/gateway-accounts/stripe").sendJsonObject(new JsonObject().put("webhookSecret", 12))), 400, "webhookSecret");
-    assertField(await(t.put("/api/v1/gateway-accounts/code").sendJsonObject(new JsonObject().put("publicKey", "0OIl"))), 400, "publicKey");
+    assertField(
+        await(t.put("/api/v1/gateway-accounts/stripe").sendJsonObject(new JsonObject())),
+        400,
+        "webhookSecret");
+    assertField(
+        await(
+            t.put("/api/v1/gateway-accounts/stripe")
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("webhookSecret", StripeSimulator.newWebhookSecret())
+                        .put("bogus", "x"))),
+        400,
+        "bogus");
+    assertField(
+        await(
+            t.put("/api/v1/gateway-accounts/razorpay")
+                .sendJsonObject(new JsonObject().put("keyId", "k").put("webhookSecret", "s"))),
+        400,
+        "keySecret");
+    assertField(
+        await(
+            t.put("/api/v1/gateway-accounts/stripe")
+                .sendJsonObject(new JsonObject().put("webhookSecret", 12))),
+        400,
+        "webhookSecret");
+    assertField(
+        await(
+            t.put("/api/v1/gateway-accounts/code")
+                .sendJsonObject(new JsonObject().put("publicKey", "0OIl"))),
+        400,
+        "publicKey");
     JsonObject code = t.connect("code", new JsonObject());
-    assertThat(code.getJsonObject("credentials").getString("publicKey")).isEqualTo("codeHy87wGD5oMRLG75qKqsSi1vWE3oxNyYmXo5F9YR");
-    assertThat(await(t.get("/api/v1/gateway-accounts/razorpay").send()).statusCode()).isEqualTo(404);
+    assertThat(code.getJsonObject("credentials").getString("publicKey"))
+        .isEqualTo("codeHy87wGD5oMRLG75qKqsSi1vWE3oxNyYmXo5F9YR");
+    assertThat(await(t.get("/api/v1/gateway-accounts/razorpay").send()).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -214,10 +411,19 @@ class ApiIT {
     Tenant t = Tenant.signUp(node);
     String secret = StripeSimulator.newWebhookSecret();
     StripeSimulator stripe = new StripeSimulator(secret);
-    String url = node.baseUrl() + Tenant.hookPath(t.connect("stripe", new JsonObject().put("webhookSecret", secret)));
+    String url =
+        node.baseUrl()
+            + Tenant.hookPath(t.connect("stripe", new JsonObject().put("webhookSecret", secret)));
     for (int i = 0; i < 7; i++) {
-      assertThat(await(stripe.post(node.http, url,
-          stripe.paymentIntentSucceeded("evt_p" + i, "pi_p" + i, 100 + i, "jpy", "c" + (i % 2)))).statusCode()).isEqualTo(200);
+      assertThat(
+              await(
+                      stripe.post(
+                          node.http,
+                          url,
+                          stripe.paymentIntentSucceeded(
+                              "evt_p" + i, "pi_p" + i, 100 + i, "jpy", "c" + (i % 2))))
+                  .statusCode())
+          .isEqualTo(200);
     }
     List<Long> amounts = new ArrayList<>();
     String cursor = null;
@@ -233,24 +439,39 @@ class ApiIT {
     assertThat(t.payments("?customerRef=c1").getJsonArray("data")).hasSize(3);
     assertThat(t.payments("?kind=REFUND").getJsonArray("data")).isEmpty();
     assertThat(t.balance("c0").getJsonArray("balances"))
-        .containsExactly(new JsonObject().put("currency", "JPY").put("amountMinor", 100 + 102 + 104 + 106));
+        .containsExactly(
+            new JsonObject().put("currency", "JPY").put("amountMinor", 100 + 102 + 104 + 106));
     assertThat(t.balance("nobody").getJsonArray("balances")).isEmpty();
 
-    assertThat(await(t.get("/api/v1/payments?limit=0").send()).bodyAsJsonObject().getString("field")).isEqualTo("limit");
+    assertThat(
+            await(t.get("/api/v1/payments?limit=0").send()).bodyAsJsonObject().getString("field"))
+        .isEqualTo("limit");
     assertThat(await(t.get("/api/v1/payments?limit=abc").send()).statusCode()).isEqualTo(400);
     assertThat(await(t.get("/api/v1/payments?cursor=%%%").send()).statusCode()).isEqualTo(400);
-    assertThat(await(t.get("/api/v1/payments?cursor=Zm9v").send()).bodyAsJsonObject().getString("field")).isEqualTo("cursor");
-    assertThat(await(t.get("/api/v1/payments?kind=BONUS").send()).bodyAsJsonObject().getString("field")).isEqualTo("kind");
+    assertThat(
+            await(t.get("/api/v1/payments?cursor=Zm9v").send())
+                .bodyAsJsonObject()
+                .getString("field"))
+        .isEqualTo("cursor");
+    assertThat(
+            await(t.get("/api/v1/payments?kind=BONUS").send())
+                .bodyAsJsonObject()
+                .getString("field"))
+        .isEqualTo("kind");
   }
 
   @Test
   void gatewaysListTheInstalledPluginsWithTheirSchemas() {
     Tenant t = Tenant.signUp(node);
-    JsonArray gateways = await(t.get("/api/v1/gateways").send()).bodyAsJsonObject().getJsonArray("data");
-    assertThat(gateways.stream().map(g -> ((JsonObject) g).getString("id")).toList()).containsExactly("code", "razorpay", "stripe");
+    JsonArray gateways =
+        await(t.get("/api/v1/gateways").send()).bodyAsJsonObject().getJsonArray("data");
+    assertThat(gateways.stream().map(g -> ((JsonObject) g).getString("id")).toList())
+        .containsExactly("code", "razorpay", "stripe");
     JsonObject stripe = gateways.getJsonObject(2);
-    assertThat(stripe.getJsonArray("credentialFields").getJsonObject(0).getString("name")).isEqualTo("webhookSecret");
-    assertThat(stripe.getJsonArray("credentialFields").getJsonObject(0).getBoolean("secret")).isTrue();
+    assertThat(stripe.getJsonArray("credentialFields").getJsonObject(0).getString("name"))
+        .isEqualTo("webhookSecret");
+    assertThat(stripe.getJsonArray("credentialFields").getJsonObject(0).getBoolean("secret"))
+        .isTrue();
   }
 
   @Test

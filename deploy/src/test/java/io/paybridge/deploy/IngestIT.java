@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Webhooks end to end: a gateway simulator signs exactly as the gateway does and posts over HTTP
- * to the URL the API handed out; the node verifies, records once in PostgreSQL, and the partner
- * API shows the result.
+ * Webhooks end to end: a gateway simulator signs exactly as the gateway does and posts over HTTP to
+ * the URL the API handed out; the node verifies, records once in PostgreSQL, and the partner API
+ * shows the result.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestIT {
@@ -54,11 +54,16 @@ class IngestIT {
     String customer = "user-" + UUID.randomUUID();
 
     // WHEN Stripe delivers a payment, delivers it again, and later a refund
-    String payment = stripe.paymentIntentSucceeded("evt_" + UUID.randomUUID(), "pi_1", 2500, "usd", customer);
+    String payment =
+        stripe.paymentIntentSucceeded("evt_" + UUID.randomUUID(), "pi_1", 2500, "usd", customer);
     HttpResponse<Buffer> first = await(stripe.post(node.http, url(account), payment));
     HttpResponse<Buffer> again = await(stripe.post(node.http, url(account), payment));
-    HttpResponse<Buffer> refund = await(stripe.post(node.http, url(account),
-        stripe.refundCreated("evt_" + UUID.randomUUID(), "re_1", "pi_1", 1000, "usd")));
+    HttpResponse<Buffer> refund =
+        await(
+            stripe.post(
+                node.http,
+                url(account),
+                stripe.refundCreated("evt_" + UUID.randomUUID(), "re_1", "pi_1", 1000, "usd")));
 
     // THEN both deliveries are acknowledged, the payment is booked once, the refund negative
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
@@ -76,12 +81,19 @@ class IngestIT {
     assertThat(paymentEntry.getBoolean("synced")).isFalse();
     assertThat(refundEntry.getString("kind")).isEqualTo("REFUND");
     assertThat(refundEntry.getLong("amountMinor")).isEqualTo(-1000);
-    assertThat(refundEntry.getString("customerRef")).as("refund inherits the payment's customer").isEqualTo(customer);
+    assertThat(refundEntry.getString("customerRef"))
+        .as("refund inherits the payment's customer")
+        .isEqualTo(customer);
     assertThat(tenant.balance(customer).getJsonArray("balances"))
         .containsExactly(new JsonObject().put("currency", "USD").put("amountMinor", 1500));
     // and each ledger entry has its sync job, written in the same statement
-    assertThat(node.count("SELECT count(*) FROM jobs j JOIN ledger_entries l ON l.id = j.ref_id"
-        + " WHERE j.kind = 'sync' AND l.tenant_id = '" + tenant.tenantId + "'")).isEqualTo(2);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM jobs j JOIN ledger_entries l ON l.id = j.ref_id"
+                    + " WHERE j.kind = 'sync' AND l.tenant_id = '"
+                    + tenant.tenantId
+                    + "'"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -98,25 +110,43 @@ class IngestIT {
     assertThat(forged.bodyAsJsonObject().getString("error")).isEqualTo("invalid_signature");
 
     String staleHeader = stripe.signatureHeader(body, Instant.now().minusSeconds(900));
-    HttpResponse<Buffer> stale = await(node.http.postAbs(url(account))
-        .putHeader("Stripe-Signature", staleHeader).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(body)));
+    HttpResponse<Buffer> stale =
+        await(
+            node.http
+                .postAbs(url(account))
+                .putHeader("Stripe-Signature", staleHeader)
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(body)));
     assertThat(stale.statusCode()).isEqualTo(401);
 
-    HttpResponse<Buffer> unsigned = await(node.http.postAbs(url(account))
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
+    HttpResponse<Buffer> unsigned =
+        await(
+            node.http
+                .postAbs(url(account))
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(body)));
     assertThat(unsigned.statusCode()).isEqualTo(401);
 
-    String unknown = stripe.event("evt_unknown", "customer.created", new JsonObject().put("id", "cus_1").put("object", "customer"));
+    String unknown =
+        stripe.event(
+            "evt_unknown",
+            "customer.created",
+            new JsonObject().put("id", "cus_1").put("object", "customer"));
     HttpResponse<Buffer> ignored = await(stripe.post(node.http, url(account), unknown));
     assertThat(ignored.statusCode()).isEqualTo(200);
 
-    HttpResponse<Buffer> malformed = await(stripe.post(node.http, url(account), "{\"id\":\"evt_x\",\"type\":"));
+    HttpResponse<Buffer> malformed =
+        await(stripe.post(node.http, url(account), "{\"id\":\"evt_x\",\"type\":"));
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.bodyAsJsonObject().getString("error")).isEqualTo("malformed_webhook");
 
     assertThat(tenant.payments("").getJsonArray("data")).isEmpty();
-    assertThat(node.count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = '" + tenant.tenantId + "'")).isZero();
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '"
+                    + tenant.tenantId
+                    + "'"))
+        .isZero();
   }
 
   @Test
@@ -132,11 +162,15 @@ class IngestIT {
 
     String body = stripe.paymentIntentSucceeded("evt_misrouted", "pi_m", 100, "usd", "u");
     String hookKey = Tenant.hookPath(account).split("/")[2];
-    HttpResponse<Buffer> wrongGateway = await(stripe.post(node.http, node.baseUrl() + "/hooks/" + hookKey + "/razorpay", body));
+    HttpResponse<Buffer> wrongGateway =
+        await(stripe.post(node.http, node.baseUrl() + "/hooks/" + hookKey + "/razorpay", body));
     assertThat(wrongGateway.statusCode()).isEqualTo(404);
-    HttpResponse<Buffer> unknownKey = await(stripe.post(node.http, node.baseUrl() + "/hooks/" + "A".repeat(32) + "/stripe", body));
+    HttpResponse<Buffer> unknownKey =
+        await(
+            stripe.post(node.http, node.baseUrl() + "/hooks/" + "A".repeat(32) + "/stripe", body));
     assertThat(unknownKey.statusCode()).isEqualTo(404);
-    HttpResponse<Buffer> junkKey = await(stripe.post(node.http, node.baseUrl() + "/hooks/..%2F..%2Fetc/stripe", body));
+    HttpResponse<Buffer> junkKey =
+        await(stripe.post(node.http, node.baseUrl() + "/hooks/..%2F..%2Fetc/stripe", body));
     assertThat(junkKey.statusCode()).isEqualTo(404);
     assertThat(tenant.payments("").getJsonArray("data")).isEmpty();
   }
@@ -149,7 +183,9 @@ class IngestIT {
     String aliceSecret = StripeSimulator.newWebhookSecret();
     StripeSimulator aliceStripe = new StripeSimulator(aliceSecret);
     alice.connect("stripe", new JsonObject().put("webhookSecret", aliceSecret));
-    JsonObject bobAccount = bob.connect("stripe", new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret()));
+    JsonObject bobAccount =
+        bob.connect(
+            "stripe", new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret()));
 
     // WHEN a delivery signed for Alice is posted to Bob's URL
     String body = aliceStripe.paymentIntentSucceeded("evt_cross", "pi_c", 700, "usd", "u");
@@ -170,10 +206,26 @@ class IngestIT {
     JsonObject accA = a.connect("stripe", new JsonObject().put("webhookSecret", sa));
     JsonObject accB = b.connect("stripe", new JsonObject().put("webhookSecret", sb));
     String eventId = "evt_shared_" + UUID.randomUUID();
-    assertThat(await(new StripeSimulator(sa).post(node.http, url(accA),
-        new StripeSimulator(sa).paymentIntentSucceeded(eventId, "pi_s", 100, "usd", "x"))).statusCode()).isEqualTo(200);
-    assertThat(await(new StripeSimulator(sb).post(node.http, url(accB),
-        new StripeSimulator(sb).paymentIntentSucceeded(eventId, "pi_s", 100, "usd", "x"))).statusCode()).isEqualTo(200);
+    assertThat(
+            await(
+                    new StripeSimulator(sa)
+                        .post(
+                            node.http,
+                            url(accA),
+                            new StripeSimulator(sa)
+                                .paymentIntentSucceeded(eventId, "pi_s", 100, "usd", "x")))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            await(
+                    new StripeSimulator(sb)
+                        .post(
+                            node.http,
+                            url(accB),
+                            new StripeSimulator(sb)
+                                .paymentIntentSucceeded(eventId, "pi_s", 100, "usd", "x")))
+                .statusCode())
+        .isEqualTo(200);
     assertThat(a.payments("").getJsonArray("data")).hasSize(1);
     assertThat(b.payments("").getJsonArray("data")).hasSize(1);
   }
@@ -203,8 +255,16 @@ class IngestIT {
     for (int i = 0; i < 300; i++) {
       expected += 100 + i;
     }
-    assertThat(node.count("SELECT count(*) FROM ledger_entries WHERE tenant_id = '" + tenant.tenantId + "'")).isEqualTo(300);
-    assertThat(node.count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = '" + tenant.tenantId + "'")).isEqualTo(300);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM ledger_entries WHERE tenant_id = '" + tenant.tenantId + "'"))
+        .isEqualTo(300);
+    assertThat(
+            node.count(
+                "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '"
+                    + tenant.tenantId
+                    + "'"))
+        .isEqualTo(300);
     assertThat(tenant.balance("crowd").getJsonArray("balances"))
         .containsExactly(new JsonObject().put("currency", "EUR").put("amountMinor", expected));
   }
@@ -214,29 +274,80 @@ class IngestIT {
     Tenant tenant = Tenant.signUp(node);
     String secret = "rzp_whsec_" + UUID.randomUUID();
     RazorpaySimulator razorpay = new RazorpaySimulator(secret);
-    JsonObject account = tenant.connect("razorpay", new JsonObject()
-        .put("keyId", "rzp_test_key").put("keySecret", "key-secret").put("webhookSecret", secret));
+    JsonObject account =
+        tenant.connect(
+            "razorpay",
+            new JsonObject()
+                .put("keyId", "rzp_test_key")
+                .put("keySecret", "key-secret")
+                .put("webhookSecret", secret));
     String u = url(account);
 
-    assertThat(await(razorpay.post(node.http, u, razorpay.paymentCaptured("pay_1", 50000, "INR", "reader-1"), "ev1")).statusCode()).isEqualTo(200);
-    assertThat(await(razorpay.post(node.http, u, razorpay.paymentCaptured("pay_1", 50000, "INR", "reader-1"), "ev1")).statusCode()).isEqualTo(200);
+    assertThat(
+            await(
+                    razorpay.post(
+                        node.http,
+                        u,
+                        razorpay.paymentCaptured("pay_1", 50000, "INR", "reader-1"),
+                        "ev1"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            await(
+                    razorpay.post(
+                        node.http,
+                        u,
+                        razorpay.paymentCaptured("pay_1", 50000, "INR", "reader-1"),
+                        "ev1"))
+                .statusCode())
+        .isEqualTo(200);
     Instant periodEnd = Instant.parse("2027-01-01T00:00:00Z");
-    assertThat(await(razorpay.post(node.http, u,
-        razorpay.subscriptionCharged("pay_2", "sub_9", 19900, "INR", "reader-1", periodEnd), "ev2")).statusCode()).isEqualTo(200);
-    assertThat(await(razorpay.post(node.http, u, razorpay.subscriptionCancelled("sub_9"), "ev3")).statusCode()).isEqualTo(200);
-    assertThat(await(razorpay.post(node.http, u, razorpay.refundProcessed("rfnd_1", "pay_1", 10000, "INR"), "ev4")).statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> forged = await(node.http.postAbs(u).putHeader("X-Razorpay-Signature", "00".repeat(32))
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(razorpay.paymentCaptured("pay_x", 1, "INR", "r"))));
+    assertThat(
+            await(
+                    razorpay.post(
+                        node.http,
+                        u,
+                        razorpay.subscriptionCharged(
+                            "pay_2", "sub_9", 19900, "INR", "reader-1", periodEnd),
+                        "ev2"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            await(razorpay.post(node.http, u, razorpay.subscriptionCancelled("sub_9"), "ev3"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            await(
+                    razorpay.post(
+                        node.http,
+                        u,
+                        razorpay.refundProcessed("rfnd_1", "pay_1", 10000, "INR"),
+                        "ev4"))
+                .statusCode())
+        .isEqualTo(200);
+    HttpResponse<Buffer> forged =
+        await(
+            node.http
+                .postAbs(u)
+                .putHeader("X-Razorpay-Signature", "00".repeat(32))
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(razorpay.paymentCaptured("pay_x", 1, "INR", "r"))));
     assertThat(forged.statusCode()).isEqualTo(401);
 
     JsonArray data = tenant.payments("?gateway=razorpay").getJsonArray("data");
     assertThat(data.stream().map(o -> ((JsonObject) o).getString("kind")).toList())
         .containsExactly("REFUND", "RECURRING_CANCELLED", "RECURRING_CHARGED", "PAYMENT");
     assertThat(tenant.balance("reader-1").getJsonArray("balances"))
-        .containsExactly(new JsonObject().put("currency", "INR").put("amountMinor", 50000 + 19900 - 10000));
-    io.vertx.sqlclient.Row sub = await(node.sql.preparedQuery(
-        "SELECT status, current_period_end, customer_ref FROM subscriptions WHERE tenant_id = $1 AND external_subscription_id = 'sub_9'")
-        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(tenant.tenantId)))).iterator().next();
+        .containsExactly(
+            new JsonObject().put("currency", "INR").put("amountMinor", 50000 + 19900 - 10000));
+    io.vertx.sqlclient.Row sub =
+        await(
+                node.sql
+                    .preparedQuery(
+                        "SELECT status, current_period_end, customer_ref FROM subscriptions WHERE tenant_id = $1 AND external_subscription_id = 'sub_9'")
+                    .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(tenant.tenantId))))
+            .iterator()
+            .next();
     assertThat(sub.getString("status")).isEqualTo("cancelled");
     // the cancellation is the newest event, and it reports the subscription's own current end
     assertThat(sub.getOffsetDateTime("current_period_end")).isNotNull();
@@ -248,13 +359,17 @@ class IngestIT {
     Tenant tenant = Tenant.signUp(node);
     CodeWalletSimulator wallet = new CodeWalletSimulator();
     CodeWalletSimulator impostor = new CodeWalletSimulator();
-    JsonObject account = tenant.connect("code", new JsonObject().put("publicKey", wallet.publicKeyBase58()));
+    JsonObject account =
+        tenant.connect("code", new JsonObject().put("publicKey", wallet.publicKeyBase58()));
     String intent = CodeWalletSimulator.newIntentId();
     String jwt = wallet.intentSubmitted(intent, "0.25", "usd");
 
     HttpResponse<Buffer> first = await(wallet.post(node.http, url(account), jwt));
     HttpResponse<Buffer> again = await(wallet.post(node.http, url(account), jwt));
-    HttpResponse<Buffer> forged = await(impostor.post(node.http, url(account), impostor.intentSubmitted(intent + "x", "5", "usd")));
+    HttpResponse<Buffer> forged =
+        await(
+            impostor.post(
+                node.http, url(account), impostor.intentSubmitted(intent + "x", "5", "usd")));
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(again.statusCode()).isEqualTo(200);

@@ -34,8 +34,11 @@ class OperationsIT {
   void healthReportsTheDatabase() {
     HttpResponse<Buffer> r = await(node.http.get("/health").send());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP")
-        .put("checks", new JsonObject().put("database", "UP")));
+    assertThat(r.bodyAsJsonObject())
+        .isEqualTo(
+            new JsonObject()
+                .put("status", "UP")
+                .put("checks", new JsonObject().put("database", "UP")));
     assertThat(await(node.http.get("/health/live").send()).statusCode()).isEqualTo(200);
     assertThat(await(node.http.get("/health/ready").send()).statusCode()).isEqualTo(200);
   }
@@ -47,13 +50,23 @@ class OperationsIT {
     StripeSimulator stripe = new StripeSimulator(secret);
     JsonObject account = t.connect("stripe", new JsonObject().put("webhookSecret", secret));
     String path = Tenant.hookPath(account);
-    await(stripe.post(node.http, node.baseUrl() + path, stripe.paymentIntentSucceeded("evt_m1", "pi_m1", 10, "usd", "m")));
-    await(new StripeSimulator(StripeSimulator.newWebhookSecret()).post(node.http, node.baseUrl() + path,
-        stripe.paymentIntentSucceeded("evt_m2", "pi_m2", 10, "usd", "m")));
+    await(
+        stripe.post(
+            node.http,
+            node.baseUrl() + path,
+            stripe.paymentIntentSucceeded("evt_m1", "pi_m1", 10, "usd", "m")));
+    await(
+        new StripeSimulator(StripeSimulator.newWebhookSecret())
+            .post(
+                node.http,
+                node.baseUrl() + path,
+                stripe.paymentIntentSucceeded("evt_m2", "pi_m2", 10, "usd", "m")));
 
     String metrics = await(node.http.get("/metrics").send()).bodyAsString();
-    assertThat(metrics).contains("paybridge_webhooks_total{gateway=\"stripe\",outcome=\"recorded\"}");
-    assertThat(metrics).contains("paybridge_webhooks_total{gateway=\"stripe\",outcome=\"rejected\"}");
+    assertThat(metrics)
+        .contains("paybridge_webhooks_total{gateway=\"stripe\",outcome=\"recorded\"}");
+    assertThat(metrics)
+        .contains("paybridge_webhooks_total{gateway=\"stripe\",outcome=\"rejected\"}");
     assertThat(metrics).contains("paybridge_ingest_batch_size");
     assertThat(metrics).contains("vertx_http_server_requests_total");
     assertThat(metrics).doesNotContain(t.tenantId).doesNotContain(path.split("/")[2]);
@@ -61,11 +74,14 @@ class OperationsIT {
 
   @Test
   void whileTheDatabaseIsDownWebhooksGet503AndNothingAcknowledgedIsLost() {
-    Assumptions.assumeTrue(PgFixture.canRestart(), "needs the embedded test database, which it can stop");
+    Assumptions.assumeTrue(
+        PgFixture.canRestart(), "needs the embedded test database, which it can stop");
     Tenant t = Tenant.signUp(node);
     String secret = StripeSimulator.newWebhookSecret();
     StripeSimulator stripe = new StripeSimulator(secret);
-    String url = node.baseUrl() + Tenant.hookPath(t.connect("stripe", new JsonObject().put("webhookSecret", secret)));
+    String url =
+        node.baseUrl()
+            + Tenant.hookPath(t.connect("stripe", new JsonObject().put("webhookSecret", secret)));
     String before = stripe.paymentIntentSucceeded("evt_before", "pi_before", 100, "usd", "outage");
     assertThat(await(stripe.post(node.http, url, before)).statusCode()).isEqualTo(200);
 
@@ -85,7 +101,8 @@ class OperationsIT {
     assertThat(down.statusCode()).isEqualTo(503);
     assertThat(down.getHeader("Retry-After")).isNotNull();
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(health.bodyAsJsonObject().getJsonObject("checks").getString("database")).isEqualTo("DOWN");
+    assertThat(health.bodyAsJsonObject().getJsonObject("checks").getString("database"))
+        .isEqualTo("DOWN");
 
     // AND once it is back, the gateway's retry is recorded and nothing earlier is lost or doubled
     HttpResponse<Buffer> retried = null;

@@ -19,7 +19,8 @@ final class Tenant {
   final String token;
   private final WebClient http;
 
-  private Tenant(WebClient http, String tenantId, String clientId, String clientSecret, String token) {
+  private Tenant(
+      WebClient http, String tenantId, String clientId, String clientSecret, String token) {
     this.http = http;
     this.tenantId = tenantId;
     this.clientId = clientId;
@@ -30,17 +31,34 @@ final class Tenant {
   /** Signs up a fresh tenant and fetches a token. */
   static Tenant signUp(TestNode node) {
     String email = "owner-" + UUID.randomUUID() + "@example.com";
-    HttpResponse<Buffer> r = await(node.http.post("/api/v1/signup").sendJsonObject(new JsonObject()
-        .put("name", "Tenant " + email).put("email", email).put("password", "correct horse battery staple")));
+    HttpResponse<Buffer> r =
+        await(
+            node.http
+                .post("/api/v1/signup")
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("name", "Tenant " + email)
+                        .put("email", email)
+                        .put("password", "correct horse battery staple")));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject body = r.bodyAsJsonObject();
     String token = token(node.http, body.getString("clientId"), body.getString("clientSecret"));
-    return new Tenant(node.http, body.getString("tenantId"), body.getString("clientId"), body.getString("clientSecret"), token);
+    return new Tenant(
+        node.http,
+        body.getString("tenantId"),
+        body.getString("clientId"),
+        body.getString("clientSecret"),
+        token);
   }
 
   static String token(WebClient http, String clientId, String clientSecret) {
-    HttpResponse<Buffer> r = await(http.post("/oauth/token").basicAuthentication(clientId, clientSecret)
-        .sendForm(io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> r =
+        await(
+            http.post("/oauth/token")
+                .basicAuthentication(clientId, clientSecret)
+                .sendForm(
+                    io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject().getString("access_token");
   }
@@ -59,7 +77,8 @@ final class Tenant {
 
   /** Connects a gateway and returns the account as the API shows it. */
   JsonObject connect(String gateway, JsonObject credentials) {
-    HttpResponse<Buffer> r = await(put("/api/v1/gateway-accounts/" + gateway).sendJsonObject(credentials));
+    HttpResponse<Buffer> r =
+        await(put("/api/v1/gateway-accounts/" + gateway).sendJsonObject(credentials));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject();
   }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every tenant-scoped endpoint, called with one tenant's token about another tenant's data: it
- * must neither show nor change it.
+ * Every tenant-scoped endpoint, called with one tenant's token about another tenant's data: it must
+ * neither show nor change it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationIT {
@@ -34,8 +34,14 @@ class TenantIsolationIT {
     aliceStripe = alice.connect("stripe", new JsonObject().put("webhookSecret", aliceSecret));
     StripeSimulator stripe = new StripeSimulator(aliceSecret);
     for (int i = 0; i < 3; i++) {
-      assertThat(await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(aliceStripe),
-          stripe.paymentIntentSucceeded("evt_iso" + i, "pi_iso" + i, 1000, "usd", "alice-customer"))).statusCode())
+      assertThat(
+              await(
+                      stripe.post(
+                          node.http,
+                          node.baseUrl() + Tenant.hookPath(aliceStripe),
+                          stripe.paymentIntentSucceeded(
+                              "evt_iso" + i, "pi_iso" + i, 1000, "usd", "alice-customer")))
+                  .statusCode())
           .isEqualTo(200);
     }
   }
@@ -61,27 +67,51 @@ class TenantIsolationIT {
 
   @Test
   void gatewayAccountsOfAnotherTenantCannotBeReadChangedOrRemoved() {
-    assertThat(await(bob.get("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(404);
-    assertThat(await(bob.get("/api/v1/gateway-accounts").send()).bodyAsJsonObject().getJsonArray("data")).isEmpty();
-    assertThat(await(bob.delete("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(404);
+    assertThat(await(bob.get("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(404);
+    assertThat(
+            await(bob.get("/api/v1/gateway-accounts").send())
+                .bodyAsJsonObject()
+                .getJsonArray("data"))
+        .isEmpty();
+    assertThat(await(bob.delete("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(404);
 
     // Bob connecting his own Stripe account gets his own URL and leaves Alice's untouched
-    JsonObject bobStripe = bob.connect("stripe", new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret()));
+    JsonObject bobStripe =
+        bob.connect(
+            "stripe", new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret()));
     assertThat(bobStripe.getString("webhookUrl")).isNotEqualTo(aliceStripe.getString("webhookUrl"));
     HttpResponse<Buffer> stillAlice = await(alice.get("/api/v1/gateway-accounts/stripe").send());
-    assertThat(stillAlice.bodyAsJsonObject().getString("webhookUrl")).isEqualTo(aliceStripe.getString("webhookUrl"));
+    assertThat(stillAlice.bodyAsJsonObject().getString("webhookUrl"))
+        .isEqualTo(aliceStripe.getString("webhookUrl"));
     StripeSimulator stripe = new StripeSimulator(aliceSecret);
-    assertThat(await(stripe.post(node.http, node.baseUrl() + Tenant.hookPath(aliceStripe),
-        stripe.paymentIntentSucceeded("evt_iso_after", "pi_after", 50, "usd", "alice-customer"))).statusCode())
-        .as("Alice's secret still verifies on Alice's URL").isEqualTo(200);
-    assertThat(await(bob.delete("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(204);
-    assertThat(await(alice.get("/api/v1/gateway-accounts/stripe").send()).statusCode()).isEqualTo(200);
+    assertThat(
+            await(
+                    stripe.post(
+                        node.http,
+                        node.baseUrl() + Tenant.hookPath(aliceStripe),
+                        stripe.paymentIntentSucceeded(
+                            "evt_iso_after", "pi_after", 50, "usd", "alice-customer")))
+                .statusCode())
+        .as("Alice's secret still verifies on Alice's URL")
+        .isEqualTo(200);
+    assertThat(await(bob.delete("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(204);
+    assertThat(await(alice.get("/api/v1/gateway-accounts/stripe").send()).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void aClientOfOneTenantCannotObtainATokenWithAnothersSecret() {
-    HttpResponse<Buffer> r = await(node.http.post("/oauth/token").basicAuthentication(alice.clientId, bob.clientSecret)
-        .sendForm(io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")));
+    HttpResponse<Buffer> r =
+        await(
+            node.http
+                .post("/oauth/token")
+                .basicAuthentication(alice.clientId, bob.clientSecret)
+                .sendForm(
+                    io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")));
     assertThat(r.statusCode()).isEqualTo(401);
   }
 }

@@ -10,9 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.pgclient.PgBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -58,9 +58,14 @@ final class TestNode implements AutoCloseable {
       PgConnectOptions db = PgFixture.newDatabase(name);
       Node node = await(Node.start(PaybridgeConfig.from(env), db));
       Vertx client = Vertx.vertx();
-      WebClient http = WebClient.create(client, new WebClientOptions()
-          .setDefaultHost("127.0.0.1").setDefaultPort(node.port()).setKeepAlive(true),
-          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+      WebClient http =
+          WebClient.create(
+              client,
+              new WebClientOptions()
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(node.port())
+                  .setKeepAlive(true),
+              new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
       Pool sql = PgBuilder.pool().connectingTo(db).using(client).build();
       return new TestNode(node, client, http, sql, db);
     } catch (java.io.IOException e) {

@@ -30,8 +30,8 @@ import java.time.Clock;
 
 /**
  * The services of one node, built once at start-up and shared by every verticle instance: the
- * database pool, the plugins, the stores, the hook cache, metrics. Verticles are thin wiring
- * around it.
+ * database pool, the plugins, the stores, the hook cache, metrics. Verticles are thin wiring around
+ * it.
  */
 public final class Platform {
 
@@ -49,8 +49,14 @@ public final class Platform {
   private final Clock clock;
   private final byte[] tokenKey;
 
-  private Platform(Vertx vertx, PaybridgeConfig config, Pool pool, PluginRegistry plugins, MasterKeys keys,
-      PrometheusMeterRegistry registry, Clock clock) {
+  private Platform(
+      Vertx vertx,
+      PaybridgeConfig config,
+      Pool pool,
+      PluginRegistry plugins,
+      MasterKeys keys,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -71,8 +77,14 @@ public final class Platform {
    *
    * @param keys the master keys (read at start-up: {@link MasterKeys#configuredOrDevKey})
    */
-  public static Future<Platform> start(Vertx vertx, PaybridgeConfig config, PgConnectOptions db, MasterKeys keys,
-      PluginRegistry plugins, PrometheusMeterRegistry registry, Clock clock) {
+  public static Future<Platform> start(
+      Vertx vertx,
+      PaybridgeConfig config,
+      PgConnectOptions db,
+      MasterKeys keys,
+      PluginRegistry plugins,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
     Pool pool = Database.pool(vertx, db, config.dbPoolSize());
     Platform platform = new Platform(vertx, config, pool, plugins, keys, registry, clock);
     return Migrations.migrate(pool)
@@ -87,9 +99,15 @@ public final class Platform {
    * own context: the webhook recorder it creates belongs to that event loop.
    */
   public void mountCoreRoutes(Router router) {
-    GroupCommitRecorder recorder = new GroupCommitRecorder(vertx.getOrCreateContext(), pool,
-        config.maxBatch(), config.maxInFlightBatches(), metrics::batch);
-    router.post("/hooks/:hookKey/:gateway")
+    GroupCommitRecorder recorder =
+        new GroupCommitRecorder(
+            vertx.getOrCreateContext(),
+            pool,
+            config.maxBatch(),
+            config.maxInFlightBatches(),
+            metrics::batch);
+    router
+        .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
         .handler(new IngestHandler(hookCache, recorder, metrics, clock))
         .failureHandler(HttpErrors::failureHandler);

@@ -43,29 +43,48 @@ public final class ApiRoutes {
 
   private void mountOn(Router root) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    root.post("/oauth/token").handler(body).handler(tokens::token).failureHandler(HttpErrors::failureHandler);
+    root.post("/oauth/token")
+        .handler(body)
+        .handler(tokens::token)
+        .failureHandler(HttpErrors::failureHandler);
 
     Router api = Router.router(platform.vertx());
     api.route().handler(body);
-    api.get("/openapi.json").handler(ctx ->
-        ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+    api.get("/openapi.json")
+        .handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
     api.post("/signup").handler(this::signup);
 
     api.route().handler(tokens.authHandler());
     GatewayAccountsApi gateways = new GatewayAccountsApi(platform);
-    api.get("/gateways").handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ)).handler(gateways::listGateways);
-    api.get("/gateway-accounts").handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ)).handler(gateways::list);
-    api.get("/gateway-accounts/:gateway").handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ)).handler(gateways::get);
-    api.put("/gateway-accounts/:gateway").handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE)).handler(gateways::put);
-    api.delete("/gateway-accounts/:gateway").handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE)).handler(gateways::delete);
+    api.get("/gateways")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
+        .handler(gateways::listGateways);
+    api.get("/gateway-accounts")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
+        .handler(gateways::list);
+    api.get("/gateway-accounts/:gateway")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
+        .handler(gateways::get);
+    api.put("/gateway-accounts/:gateway")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(gateways::put);
+    api.delete("/gateway-accounts/:gateway")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(gateways::delete);
     PaymentsApi payments = new PaymentsApi(platform);
-    api.get("/payments").handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ)).handler(payments::list);
-    api.get("/customers/:customerRef/balance").handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ)).handler(payments::balance);
+    api.get("/payments")
+        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
+        .handler(payments::list);
+    api.get("/customers/:customerRef/balance")
+        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
+        .handler(payments::balance);
     api.route().failureHandler(HttpErrors::failureHandler);
     root.route("/api/v1/*").subRouter(api);
   }
 
-  /** {@code POST /api/v1/signup}: a new tenant and its first API client; the secret is shown once. */
+  /**
+   * {@code POST /api/v1/signup}: a new tenant and its first API client; the secret is shown once.
+   */
   private void signup(RoutingContext ctx) {
     JsonObject in = Requests.jsonObject(ctx);
     String name = Requests.string(in, "name", 1, 200);
@@ -76,21 +95,46 @@ public final class ApiRoutes {
     }
     String clientId = Tokens.random("pbc_", 12);
     String clientSecret = Tokens.random("pbs_", 32);
-    platform.vertx()
-        .executeBlocking(() -> new String[] {platform.hasher().hash(password), platform.hasher().hash(clientSecret)}, false)
-        .compose(h -> platform.tenants().createWithClient(name.strip(), email.strip(), h[0], clientId, h[1], ApiScopes.ALL))
-        .onSuccess(tenantId -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store")
-            .putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("tenantId", tenantId.toString()).put("clientId", clientId)
-                .put("clientSecret", clientSecret).encode()))
-        .onFailure(err -> {
-          if (err instanceof EmailTakenException) {
-            HttpErrors.respond(ctx, 409, new JsonObject().put("error", "email_taken")
-                .put("message", err.getMessage()).put("field", "email"));
-          } else {
-            ctx.fail(err);
-          }
-        });
+    platform
+        .vertx()
+        .executeBlocking(
+            () ->
+                new String[] {
+                  platform.hasher().hash(password), platform.hasher().hash(clientSecret)
+                },
+            false)
+        .compose(
+            h ->
+                platform
+                    .tenants()
+                    .createWithClient(
+                        name.strip(), email.strip(), h[0], clientId, h[1], ApiScopes.ALL))
+        .onSuccess(
+            tenantId ->
+                ctx.response()
+                    .setStatusCode(201)
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        new JsonObject()
+                            .put("tenantId", tenantId.toString())
+                            .put("clientId", clientId)
+                            .put("clientSecret", clientSecret)
+                            .encode()))
+        .onFailure(
+            err -> {
+              if (err instanceof EmailTakenException) {
+                HttpErrors.respond(
+                    ctx,
+                    409,
+                    new JsonObject()
+                        .put("error", "email_taken")
+                        .put("message", err.getMessage())
+                        .put("field", "email"));
+              } else {
+                ctx.fail(err);
+              }
+            });
   }
 
   private static Buffer loadOpenApi() {

@@ -31,83 +31,107 @@ final class GatewayAccountsApi {
   void listGateways(RoutingContext ctx) {
     JsonArray out = new JsonArray();
     for (GatewayPlugin p : platform.plugins().all()) {
-      out.add(new JsonObject().put("id", p.id()).put("displayName", p.displayName())
-          .put("credentialFields", p.credentialSchema().toJson())
-          .put("subscribedEvents", new JsonArray(p.subscribedEvents())));
+      out.add(
+          new JsonObject()
+              .put("id", p.id())
+              .put("displayName", p.displayName())
+              .put("credentialFields", p.credentialSchema().toJson())
+              .put("subscribedEvents", new JsonArray(p.subscribedEvents())));
     }
     ctx.json(new JsonObject().put("data", out));
   }
 
   /** {@code GET /api/v1/gateway-accounts}. */
   void list(RoutingContext ctx) {
-    platform.accounts().list(TokenService.tenantOf(ctx))
-        .onSuccess(accounts -> {
-          JsonArray out = new JsonArray();
-          accounts.forEach(a -> out.add(view(a)));
-          ctx.json(new JsonObject().put("data", out));
-        })
+    platform
+        .accounts()
+        .list(TokenService.tenantOf(ctx))
+        .onSuccess(
+            accounts -> {
+              JsonArray out = new JsonArray();
+              accounts.forEach(a -> out.add(view(a)));
+              ctx.json(new JsonObject().put("data", out));
+            })
         .onFailure(ctx::fail);
   }
 
   /** {@code GET /api/v1/gateway-accounts/{gateway}}. */
   void get(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
-    platform.accounts().find(TokenService.tenantOf(ctx), plugin.id())
-        .onSuccess(a -> {
-          if (a == null) {
-            ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-          } else {
-            ctx.json(view(a));
-          }
-        })
+    platform
+        .accounts()
+        .find(TokenService.tenantOf(ctx), plugin.id())
+        .onSuccess(
+            a -> {
+              if (a == null) {
+                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
+              } else {
+                ctx.json(view(a));
+              }
+            })
         .onFailure(ctx::fail);
   }
 
-  /** {@code PUT /api/v1/gateway-accounts/{gateway}}: connect the gateway or change its credentials. */
+  /**
+   * {@code PUT /api/v1/gateway-accounts/{gateway}}: connect the gateway or change its credentials.
+   */
   void put(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     JsonObject submitted = Requests.jsonObject(ctx);
     UUID tenantId = TokenService.tenantOf(ctx);
-    platform.accounts().find(tenantId, plugin.id())
-        .compose(existing -> {
-          JsonObject merged = submitted.copy();
-          if (existing != null) {
-            for (CredentialField f : plugin.credentialSchema().fields()) {
-              if (f.secret() && !merged.containsKey(f.name()) && existing.credentials().get(f.name()) != null) {
-                merged.put(f.name(), existing.credentials().get(f.name()));
+    platform
+        .accounts()
+        .find(tenantId, plugin.id())
+        .compose(
+            existing -> {
+              JsonObject merged = submitted.copy();
+              if (existing != null) {
+                for (CredentialField f : plugin.credentialSchema().fields()) {
+                  if (f.secret()
+                      && !merged.containsKey(f.name())
+                      && existing.credentials().get(f.name()) != null) {
+                    merged.put(f.name(), existing.credentials().get(f.name()));
+                  }
+                }
               }
-            }
-          }
-          Credentials credentials;
-          try {
-            credentials = plugin.validateCredentials(merged);
-          } catch (InvalidCredentialsException e) {
-            return Future.failedFuture(e.field() == null
-                ? new ApiError(400, "invalid_credentials", e.getMessage())
-                : ApiError.forField(e.field(), e.getMessage().contains(e.field())
-                    ? e.getMessage() : "'" + e.field() + "': " + e.getMessage()));
-          }
-          return platform.accounts().upsert(tenantId, plugin, credentials);
-        })
-        .onSuccess(account -> {
-          platform.hookCache().invalidate(account.hookKey());
-          ctx.json(view(account));
-        })
+              Credentials credentials;
+              try {
+                credentials = plugin.validateCredentials(merged);
+              } catch (InvalidCredentialsException e) {
+                return Future.failedFuture(
+                    e.field() == null
+                        ? new ApiError(400, "invalid_credentials", e.getMessage())
+                        : ApiError.forField(
+                            e.field(),
+                            e.getMessage().contains(e.field())
+                                ? e.getMessage()
+                                : "'" + e.field() + "': " + e.getMessage()));
+              }
+              return platform.accounts().upsert(tenantId, plugin, credentials);
+            })
+        .onSuccess(
+            account -> {
+              platform.hookCache().invalidate(account.hookKey());
+              ctx.json(view(account));
+            })
         .onFailure(ctx::fail);
   }
 
   /** {@code DELETE /api/v1/gateway-accounts/{gateway}}: its webhook URL stops working at once. */
   void delete(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
-    platform.accounts().delete(TokenService.tenantOf(ctx), plugin.id())
-        .onSuccess(hookKey -> {
-          if (hookKey == null) {
-            ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-          } else {
-            platform.hookCache().invalidate(hookKey);
-            ctx.response().setStatusCode(204).end();
-          }
-        })
+    platform
+        .accounts()
+        .delete(TokenService.tenantOf(ctx), plugin.id())
+        .onSuccess(
+            hookKey -> {
+              if (hookKey == null) {
+                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
+              } else {
+                platform.hookCache().invalidate(hookKey);
+                ctx.response().setStatusCode(204).end();
+              }
+            })
         .onFailure(ctx::fail);
   }
 

@@ -31,15 +31,27 @@ final class PaymentsApi {
       try {
         kind = EventKind.valueOf(kind).name();
       } catch (IllegalArgumentException e) {
-        throw ApiError.badField("kind", "must be one of " + java.util.Arrays.toString(EventKind.values()));
+        throw ApiError.badField(
+            "kind", "must be one of " + java.util.Arrays.toString(EventKind.values()));
       }
     }
     String gateway = bounded(ctx, "gateway");
     String customerRef = bounded(ctx, "customerRef");
-    platform.ledger().list(TokenService.tenantOf(ctx), before, limit, new LedgerStore.Filter(gateway, kind, customerRef))
-        .onSuccess(page -> ctx.json(new JsonObject()
-            .put("data", new JsonArray(page.entries()))
-            .put("nextCursor", page.nextBefore() == null ? null : encodeCursor(page.nextBefore()))))
+    platform
+        .ledger()
+        .list(
+            TokenService.tenantOf(ctx),
+            before,
+            limit,
+            new LedgerStore.Filter(gateway, kind, customerRef))
+        .onSuccess(
+            page ->
+                ctx.json(
+                    new JsonObject()
+                        .put("data", new JsonArray(page.entries()))
+                        .put(
+                            "nextCursor",
+                            page.nextBefore() == null ? null : encodeCursor(page.nextBefore()))))
         .onFailure(ctx::fail);
   }
 
@@ -49,8 +61,12 @@ final class PaymentsApi {
     if (ref == null || ref.isEmpty() || ref.length() > 255) {
       throw ApiError.badField("customerRef", "must be 1 to 255 characters");
     }
-    platform.ledger().balance(TokenService.tenantOf(ctx), ref)
-        .onSuccess(balances -> ctx.json(new JsonObject().put("customerRef", ref).put("balances", balances)))
+    platform
+        .ledger()
+        .balance(TokenService.tenantOf(ctx), ref)
+        .onSuccess(
+            balances ->
+                ctx.json(new JsonObject().put("customerRef", ref).put("balances", balances)))
         .onFailure(ctx::fail);
   }
 
@@ -79,7 +95,9 @@ final class PaymentsApi {
 
   /** Cursors are opaque to clients: base64url of the id to continue below. */
   static String encodeCursor(long before) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("b:" + before).getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("b:" + before).getBytes(StandardCharsets.UTF_8));
   }
 
   private static Long decodeCursor(String cursor) {

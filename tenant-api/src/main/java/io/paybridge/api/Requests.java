@@ -13,11 +13,15 @@ final class Requests {
   /** The body as a JSON object; 415 for another media type, 400 for anything but an object. */
   static JsonObject jsonObject(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null
+        || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
     }
     try {
-      Object v = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      Object v =
+          ctx.body().buffer() == null
+              ? null
+              : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
       if (v instanceof JsonObject o) {
         return o;
       }
@@ -37,7 +41,8 @@ final class Requests {
       throw ApiError.badField(field, "must be a string");
     }
     if (s.strip().length() < min) {
-      throw ApiError.badField(field, min <= 1 ? "must not be empty" : "must be at least " + min + " characters");
+      throw ApiError.badField(
+          field, min <= 1 ? "must not be empty" : "must be at least " + min + " characters");
     }
     if (s.length() > max) {
       throw ApiError.badField(field, "must be at most " + max + " characters");

@@ -3,7 +3,6 @@ package io.paybridge.api;
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.tenant.TenantStore.ApiClient;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -40,10 +39,18 @@ public final class TokenService {
 
   public TokenService(Platform platform) {
     this.platform = platform;
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(platform.tokenSigningKey());
-    this.jwt = JWTAuth.create(platform.vertx(), new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setLeeway(5)));
+    String secret =
+        Base64.getUrlEncoder().withoutPadding().encodeToString(platform.tokenSigningKey());
+    this.jwt =
+        JWTAuth.create(
+            platform.vertx(),
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
+                .setJWTOptions(
+                    new JWTOptions()
+                        .setIssuer(ISSUER)
+                        .setAudience(List.of(AUDIENCE))
+                        .setLeeway(5)));
     this.decoyHash = platform.hasher().decoy();
   }
 
@@ -57,7 +64,8 @@ public final class TokenService {
     String grant = ctx.request().getFormAttribute("grant_type");
     String[] basic = basicCredentials(ctx);
     String clientId = basic != null ? basic[0] : ctx.request().getFormAttribute("client_id");
-    String clientSecret = basic != null ? basic[1] : ctx.request().getFormAttribute("client_secret");
+    String clientSecret =
+        basic != null ? basic[1] : ctx.request().getFormAttribute("client_secret");
     if (grant == null) {
       oauthError(ctx, 400, "invalid_request", "grant_type is required");
       return;
@@ -66,39 +74,59 @@ public final class TokenService {
       oauthError(ctx, 400, "unsupported_grant_type", "only client_credentials is supported");
       return;
     }
-    if (clientId == null || clientSecret == null || clientId.length() > 128 || clientSecret.length() > 256) {
+    if (clientId == null
+        || clientSecret == null
+        || clientId.length() > 128
+        || clientSecret.length() > 256) {
       invalidClient(ctx);
       return;
     }
     String requested = ctx.request().getFormAttribute("scope");
-    platform.tenants().findClient(clientId)
-        .compose(client -> {
-          // Spend the same time whether or not the client exists.
-          String hash = client == null ? decoyHash : client.secretHash();
-          return platform.vertx()
-              .executeBlocking(() -> platform.hasher().matches(clientSecret, hash), false)
-              .map(ok -> ok && client != null && !client.revoked() ? client : null);
-        })
-        .onSuccess(client -> {
-          if (client == null) {
-            LOG.info(() -> "token refused for client id " + clientId);
-            invalidClient(ctx);
-            return;
-          }
-          List<String> scopes = grantedScopes(client, requested);
-          if (scopes == null) {
-            oauthError(ctx, 400, "invalid_scope", "requested scope exceeds the client's scopes");
-            return;
-          }
-          long ttl = platform.config().tokenTtl().toSeconds();
-          String token = jwt.generateToken(
-              new JsonObject().put(TENANT_CLAIM, client.tenantId().toString()).put("scope", String.join(" ", scopes)),
-              new JWTOptions().setSubject(client.clientId()).setIssuer(ISSUER).setAudience(List.of(AUDIENCE))
-                  .setExpiresInSeconds((int) ttl).setAlgorithm("HS256"));
-          ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
-          ctx.json(new JsonObject().put("access_token", token).put("token_type", "Bearer")
-              .put("expires_in", ttl).put("scope", String.join(" ", scopes)));
-        })
+    platform
+        .tenants()
+        .findClient(clientId)
+        .compose(
+            client -> {
+              // Spend the same time whether or not the client exists.
+              String hash = client == null ? decoyHash : client.secretHash();
+              return platform
+                  .vertx()
+                  .executeBlocking(() -> platform.hasher().matches(clientSecret, hash), false)
+                  .map(ok -> ok && client != null && !client.revoked() ? client : null);
+            })
+        .onSuccess(
+            client -> {
+              if (client == null) {
+                LOG.info(() -> "token refused for client id " + clientId);
+                invalidClient(ctx);
+                return;
+              }
+              List<String> scopes = grantedScopes(client, requested);
+              if (scopes == null) {
+                oauthError(
+                    ctx, 400, "invalid_scope", "requested scope exceeds the client's scopes");
+                return;
+              }
+              long ttl = platform.config().tokenTtl().toSeconds();
+              String token =
+                  jwt.generateToken(
+                      new JsonObject()
+                          .put(TENANT_CLAIM, client.tenantId().toString())
+                          .put("scope", String.join(" ", scopes)),
+                      new JWTOptions()
+                          .setSubject(client.clientId())
+                          .setIssuer(ISSUER)
+                          .setAudience(List.of(AUDIENCE))
+                          .setExpiresInSeconds((int) ttl)
+                          .setAlgorithm("HS256"));
+              ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
+              ctx.json(
+                  new JsonObject()
+                      .put("access_token", token)
+                      .put("token_type", "Bearer")
+                      .put("expires_in", ttl)
+                      .put("scope", String.join(" ", scopes)));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -136,7 +164,9 @@ public final class TokenService {
       return null;
     }
     try {
-      String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
       if (colon < 0) {
         return null;
@@ -157,7 +187,9 @@ public final class TokenService {
   }
 
   private static void oauthError(RoutingContext ctx, int status, String error, String description) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
         .end(new JsonObject().put("error", error).put("error_description", description).encode());
   }

@@ -44,11 +44,13 @@ public record CredentialField(
 
   /** This field, made optional with the given default (may be {@code null}). */
   public CredentialField optional(String defaultVal) {
-    return new CredentialField(name, label, description, secret, false, allowedValues, defaultVal, maxLength);
+    return new CredentialField(
+        name, label, description, secret, false, allowedValues, defaultVal, maxLength);
   }
 
   /** This field, restricted to the given values. */
   public CredentialField oneOf(String... values) {
-    return new CredentialField(name, label, description, secret, required, List.of(values), defaultValue, maxLength);
+    return new CredentialField(
+        name, label, description, secret, required, List.of(values), defaultValue, maxLength);
   }
 }

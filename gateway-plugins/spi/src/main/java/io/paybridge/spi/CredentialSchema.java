@@ -23,8 +23,8 @@ public record CredentialSchema(List<CredentialField> fields) {
   }
 
   /**
-   * Checks a submitted credential object and returns the normalized credentials (defaults
-   * applied, unknown fields refused).
+   * Checks a submitted credential object and returns the normalized credentials (defaults applied,
+   * unknown fields refused).
    *
    * @throws InvalidCredentialsException naming the first offending field
    */
@@ -50,12 +50,14 @@ public record CredentialSchema(List<CredentialField> fields) {
         continue;
       }
       if (!(raw instanceof String value)) {
-        throw new InvalidCredentialsException(f.name(), "field '" + f.name() + "' must be a string");
+        throw new InvalidCredentialsException(
+            f.name(), "field '" + f.name() + "' must be a string");
       }
       String trimmed = value.strip();
       if (trimmed.isEmpty()) {
         if (f.required()) {
-          throw new InvalidCredentialsException(f.name(), "field '" + f.name() + "' must not be empty");
+          throw new InvalidCredentialsException(
+              f.name(), "field '" + f.name() + "' must not be empty");
         }
         continue;
       }

@@ -25,9 +25,9 @@ public interface GatewayPlugin {
 
   /**
    * Checks credentials a tenant submits and returns them normalized. The default applies the
-   * schema; a plugin overrides it to check more (a key that must decode to 32 bytes, a secret
-   * that must carry the gateway's prefix) and throws {@link InvalidCredentialsException} naming
-   * the field.
+   * schema; a plugin overrides it to check more (a key that must decode to 32 bytes, a secret that
+   * must carry the gateway's prefix) and throws {@link InvalidCredentialsException} naming the
+   * field.
    */
   default Credentials validateCredentials(io.vertx.core.json.JsonObject submitted) {
     return credentialSchema().validate(submitted);
@@ -60,8 +60,8 @@ public interface GatewayPlugin {
   ParsedWebhook parse(WebhookRequest request, Credentials credentials);
 
   /**
-   * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}),
-   * was already recorded ({@code DUPLICATE}) or needed no recording ({@code IGNORED}).
+   * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}), was
+   * already recorded ({@code DUPLICATE}) or needed no recording ({@code IGNORED}).
    */
   default WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
     return WebhookAnswer.json(200, "{\"received\":true}");

@@ -87,7 +87,9 @@ public final class Json {
     return v;
   }
 
-  /** A whole number at the path, or {@code null}; fractions and out-of-range values are malformed. */
+  /**
+   * A whole number at the path, or {@code null}; fractions and out-of-range values are malformed.
+   */
   public static Long optLong(JsonObject parent, String path) {
     Object v = walk(parent, path);
     if (v == null) {
@@ -119,6 +121,11 @@ public final class Json {
 
   private static MalformedWebhookException wrong(String path, String expected, Object v) {
     return new MalformedWebhookException(
-        "'" + path + "' should be " + expected + " but is " + (v == null ? "missing" : v.getClass().getSimpleName()));
+        "'"
+            + path
+            + "' should be "
+            + expected
+            + " but is "
+            + (v == null ? "missing" : v.getClass().getSimpleName()));
   }
 }

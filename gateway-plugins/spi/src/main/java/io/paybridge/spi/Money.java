@@ -11,8 +11,8 @@ import java.util.Locale;
 public final class Money {
 
   /**
-   * Currencies gateways settle in that ISO-4217 does not list, with the exponent of their
-   * smallest unit: Kin's quark is 1/100 000 Kin.
+   * Currencies gateways settle in that ISO-4217 does not list, with the exponent of their smallest
+   * unit: Kin's quark is 1/100 000 Kin.
    */
   private static final java.util.Map<String, Integer> NON_ISO = java.util.Map.of("KIN", 5);
 
@@ -68,7 +68,11 @@ public final class Money {
       return major.movePointRight(exp).stripTrailingZeros().longValueExact();
     } catch (ArithmeticException e) {
       throw new MalformedWebhookException(
-          "amount " + major.toPlainString() + " has more precision than " + currencyCode + " allows");
+          "amount "
+              + major.toPlainString()
+              + " has more precision than "
+              + currencyCode
+              + " allows");
     }
   }
 

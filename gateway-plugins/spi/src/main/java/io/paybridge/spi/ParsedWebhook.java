@@ -21,7 +21,9 @@ public record ParsedWebhook(String eventId, String eventType, List<PaymentEvent>
     if (eventId.length() > 255) {
       throw new MalformedWebhookException("event id is longer than 255 characters");
     }
-    if (eventId.indexOf('\u0000') >= 0 || eventType.indexOf('\u0000') >= 0 || eventType.length() > 255) {
+    if (eventId.indexOf('\u0000') >= 0
+        || eventType.indexOf('\u0000') >= 0
+        || eventType.length() > 255) {
       throw new MalformedWebhookException("event id or type holds a NUL character or is too long");
     }
     events = List.copyOf(events);

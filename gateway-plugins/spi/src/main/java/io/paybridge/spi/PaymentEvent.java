@@ -45,21 +45,28 @@ public record PaymentEvent(
       throw new MalformedWebhookException("entry key must be 1 to 255 characters");
     }
     switch (kind.sign()) {
-      case POSITIVE -> requireAmount(kind, amountMinor, currency, amountMinor != null && amountMinor > 0);
-      case NEGATIVE -> requireAmount(kind, amountMinor, currency, amountMinor != null && amountMinor < 0);
+      case POSITIVE ->
+          requireAmount(kind, amountMinor, currency, amountMinor != null && amountMinor > 0);
+      case NEGATIVE ->
+          requireAmount(kind, amountMinor, currency, amountMinor != null && amountMinor < 0);
       case NONE -> {
         if (amountMinor != null && amountMinor != 0) {
           throw new MalformedWebhookException(kind + " carries no amount");
         }
       }
     }
-    for (String text : new String[] {entryKey, externalPaymentId, externalSubscriptionId, customerRef, email, contact}) {
+    for (String text :
+        new String[] {
+          entryKey, externalPaymentId, externalSubscriptionId, customerRef, email, contact
+        }) {
       if (text != null && (text.indexOf('\u0000') >= 0 || text.length() > 1024)) {
-        throw new MalformedWebhookException("a text field holds a NUL character or is longer than 1024 characters");
+        throw new MalformedWebhookException(
+            "a text field holds a NUL character or is longer than 1024 characters");
       }
     }
     if (currency != null && !currency.matches("[A-Z]{3,10}")) {
-      throw new MalformedWebhookException("currency code " + currency + " is not upper-case letters");
+      throw new MalformedWebhookException(
+          "currency code " + currency + " is not upper-case letters");
     }
   }
 
@@ -142,8 +149,18 @@ public record PaymentEvent(
 
     public PaymentEvent build() {
       return new PaymentEvent(
-          kind, entryKey, amountMinor, currency, externalPaymentId, externalSubscriptionId,
-          customerRef, email, contact, feeMinor, occurredAt, periodEnd);
+          kind,
+          entryKey,
+          amountMinor,
+          currency,
+          externalPaymentId,
+          externalSubscriptionId,
+          customerRef,
+          email,
+          contact,
+          feeMinor,
+          occurredAt,
+          periodEnd);
     }
 
     private static String blankToNull(String s) {

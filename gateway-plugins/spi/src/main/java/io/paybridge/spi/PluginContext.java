@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * What the platform gives a plugin at start-up: the Vert.x instance for non-blocking I/O, the clock,
- * and per-gateway settings from configuration (base URLs of the gateway's API, which tests and
- * staging point at a simulator).
+ * What the platform gives a plugin at start-up: the Vert.x instance for non-blocking I/O, the
+ * clock, and per-gateway settings from configuration (base URLs of the gateway's API, which tests
+ * and staging point at a simulator).
  */
 public record PluginContext(Vertx vertx, Clock clock, Map<String, String> settings) {
 

@@ -13,17 +13,22 @@ class MoneyTest {
     assertThat(Money.toMinor("1500", "JPY")).isEqualTo(1500);
     assertThat(Money.toMinor("1.234", "KWD")).isEqualTo(1234);
     assertThat(Money.toMinor("10.50", "EUR")).isEqualTo(1050);
-    assertThat(Money.toMinor("10.500", "EUR")).as("trailing zeros are not precision").isEqualTo(1050);
+    assertThat(Money.toMinor("10.500", "EUR"))
+        .as("trailing zeros are not precision")
+        .isEqualTo(1050);
     assertThat(Money.toMinor("-3.10", "USD")).isEqualTo(-310);
   }
 
   @Test
   void refusesLostPrecisionAndNonsense() {
-    assertThatThrownBy(() -> Money.toMinor("10.999", "USD")).isInstanceOf(MalformedWebhookException.class);
-    assertThatThrownBy(() -> Money.toMinor("1.5", "JPY")).isInstanceOf(MalformedWebhookException.class);
+    assertThatThrownBy(() -> Money.toMinor("10.999", "USD"))
+        .isInstanceOf(MalformedWebhookException.class);
+    assertThatThrownBy(() -> Money.toMinor("1.5", "JPY"))
+        .isInstanceOf(MalformedWebhookException.class);
     assertThatThrownBy(() -> Money.toMinor("ten", "USD")).hasMessageContaining("not a decimal");
     assertThatThrownBy(() -> Money.toMinor("1", "XYZQ")).hasMessageContaining("unknown currency");
-    assertThatThrownBy(() -> Money.toMinor("1e30", "USD")).isInstanceOf(MalformedWebhookException.class);
+    assertThatThrownBy(() -> Money.toMinor("1e30", "USD"))
+        .isInstanceOf(MalformedWebhookException.class);
     assertThatThrownBy(() -> Money.currency(null)).hasMessageContaining("missing");
   }
 

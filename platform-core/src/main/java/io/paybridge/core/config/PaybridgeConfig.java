@@ -16,11 +16,12 @@ import java.util.function.Function;
  *     URLs ({@code PAYBRIDGE_PUBLIC_URL}; default {@code http://localhost:<port>})
  * @param dataDir folder for dev-mode state: the embedded database and the generated master key
  *     ({@code PAYBRIDGE_DATA_DIR})
- * @param dbUrl {@code postgresql://user:pass@host:port/db}; absent means an embedded PostgreSQL under
- *     the data folder ({@code PAYBRIDGE_DB_URL})
+ * @param dbUrl {@code postgresql://user:pass@host:port/db}; absent means an embedded PostgreSQL
+ *     under the data folder ({@code PAYBRIDGE_DB_URL})
  * @param dbPoolSize connections per node ({@code PAYBRIDGE_DB_POOL_SIZE})
  * @param masterKey base64 of a 32-byte key, or {@code id:base64,id:base64} with the current key
- *     first ({@code PAYBRIDGE_MASTER_KEY}); absent in dev mode means a key generated in the data folder
+ *     first ({@code PAYBRIDGE_MASTER_KEY}); absent in dev mode means a key generated in the data
+ *     folder
  * @param tokenTtl lifetime of API access tokens ({@code PAYBRIDGE_TOKEN_TTL_SECONDS})
  * @param passwordHashIterations PBKDF2 iterations for passwords and client secrets ({@code
  *     PAYBRIDGE_PASSWORD_HASH_ITERATIONS})
@@ -28,7 +29,8 @@ import java.util.function.Function;
  * @param maxBatch most webhooks recorded in one group commit ({@code PAYBRIDGE_INGEST_MAX_BATCH})
  * @param maxInFlightBatches group commits under way at once per event loop ({@code
  *     PAYBRIDGE_INGEST_MAX_IN_FLIGHT})
- * @param httpInstances HTTP verticle instances, one event loop each ({@code PAYBRIDGE_HTTP_INSTANCES})
+ * @param httpInstances HTTP verticle instances, one event loop each ({@code
+ *     PAYBRIDGE_HTTP_INSTANCES})
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
  *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
  */
@@ -66,18 +68,24 @@ public record PaybridgeConfig(
 
   /** Reads settings from a map of variables (the environment, or a test's own). */
   public static PaybridgeConfig from(Map<String, String> env) {
-    Function<String, String> get = name -> {
-      String v = env.get(name);
-      return v == null || v.isBlank() ? null : v.strip();
-    };
+    Function<String, String> get =
+        name -> {
+          String v = env.get(name);
+          return v == null || v.isBlank() ? null : v.strip();
+        };
     int port = intSetting(get, "PAYBRIDGE_HTTP_PORT", 8080);
     String publicUrl = get.apply("PAYBRIDGE_PUBLIC_URL");
     Map<String, String> gateway = new java.util.TreeMap<>();
-    env.forEach((k, v) -> {
-      if (k.startsWith("PAYBRIDGE_GATEWAY_") && v != null) {
-        gateway.put(k.substring("PAYBRIDGE_GATEWAY_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("PAYBRIDGE_GATEWAY_") && v != null) {
+            gateway.put(
+                k.substring("PAYBRIDGE_GATEWAY_".length())
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '.'),
+                v);
+          }
+        });
     return new PaybridgeConfig(
         orDefault(get.apply("PAYBRIDGE_HTTP_HOST"), "0.0.0.0"),
         port,
@@ -97,21 +105,61 @@ public record PaybridgeConfig(
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
   public PaybridgeConfig withHttpPort(int port) {
-    String url = publicUrl.equals("http://localhost:" + httpPort) ? "http://localhost:" + port : publicUrl;
-    return new PaybridgeConfig(httpHost, port, url, dataDir, dbUrl, dbPoolSize, masterKey, tokenTtl,
-        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+    String url =
+        publicUrl.equals("http://localhost:" + httpPort) ? "http://localhost:" + port : publicUrl;
+    return new PaybridgeConfig(
+        httpHost,
+        port,
+        url,
+        dataDir,
+        dbUrl,
+        dbPoolSize,
+        masterKey,
+        tokenTtl,
+        passwordHashIterations,
+        maxWebhookBytes,
+        maxBatch,
+        maxInFlightBatches,
+        httpInstances,
+        gatewaySettings);
   }
 
   /** The same configuration pointing at another database. */
   public PaybridgeConfig withDbUrl(String url) {
-    return new PaybridgeConfig(httpHost, httpPort, publicUrl, dataDir, url, dbPoolSize, masterKey, tokenTtl,
-        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+    return new PaybridgeConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        url,
+        dbPoolSize,
+        masterKey,
+        tokenTtl,
+        passwordHashIterations,
+        maxWebhookBytes,
+        maxBatch,
+        maxInFlightBatches,
+        httpInstances,
+        gatewaySettings);
   }
 
   /** The same configuration with another master key. */
   public PaybridgeConfig withMasterKey(String key) {
-    return new PaybridgeConfig(httpHost, httpPort, publicUrl, dataDir, dbUrl, dbPoolSize, key, tokenTtl,
-        passwordHashIterations, maxWebhookBytes, maxBatch, maxInFlightBatches, httpInstances, gatewaySettings);
+    return new PaybridgeConfig(
+        httpHost,
+        httpPort,
+        publicUrl,
+        dataDir,
+        dbUrl,
+        dbPoolSize,
+        key,
+        tokenTtl,
+        passwordHashIterations,
+        maxWebhookBytes,
+        maxBatch,
+        maxInFlightBatches,
+        httpInstances,
+        gatewaySettings);
   }
 
   private static String orDefault(String v, String d) {
@@ -132,10 +180,26 @@ public record PaybridgeConfig(
 
   @Override
   public String toString() {
-    return "PaybridgeConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", publicUrl=" + publicUrl
-        + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : "external")
-        + ", dbPoolSize=" + dbPoolSize + ", masterKey=" + (masterKey == null ? "generated" : "configured")
-        + ", maxBatch=" + maxBatch + ", maxInFlightBatches=" + maxInFlightBatches
-        + ", httpInstances=" + httpInstances + "]";
+    return "PaybridgeConfig[httpHost="
+        + httpHost
+        + ", httpPort="
+        + httpPort
+        + ", publicUrl="
+        + publicUrl
+        + ", dataDir="
+        + dataDir
+        + ", db="
+        + (dbUrl == null ? "embedded" : "external")
+        + ", dbPoolSize="
+        + dbPoolSize
+        + ", masterKey="
+        + (masterKey == null ? "generated" : "configured")
+        + ", maxBatch="
+        + maxBatch
+        + ", maxInFlightBatches="
+        + maxInFlightBatches
+        + ", httpInstances="
+        + httpInstances
+        + "]";
   }
 }

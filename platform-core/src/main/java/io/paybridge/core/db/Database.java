@@ -23,8 +23,13 @@ public final class Database {
             .setPipeliningLimit(16)
             .setReconnectAttempts(0);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setConnectionTimeout(10)
-            .setName("paybridge").setShared(false))
+        .with(
+            new PoolOptions()
+                .setMaxSize(size)
+                .setMaxWaitQueueSize(10_000)
+                .setConnectionTimeout(10)
+                .setName("paybridge")
+                .setShared(false))
         .connectingTo(options)
         .using(vertx)
         .build();

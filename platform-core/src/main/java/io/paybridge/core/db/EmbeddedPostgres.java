@@ -45,11 +45,11 @@ import java.util.regex.Pattern;
  * and keeps everything that the server touches on paths that account can reach.
  *
  * <p>The server listens on {@code 127.0.0.1} only (no Unix socket) and authenticates with
- * SCRAM-SHA-256. The user, password and database of the {@link Options} are applied at every
- * start, so a dev-mode cluster follows its configuration: the role is created or its password
- * reset, and the database is created if missing. Throwaway clusters trade durability for speed
- * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} off); durable ones keep
- * PostgreSQL's defaults.
+ * SCRAM-SHA-256. The user, password and database of the {@link Options} are applied at every start,
+ * so a dev-mode cluster follows its configuration: the role is created or its password reset, and
+ * the database is created if missing. Throwaway clusters trade durability for speed ({@code fsync},
+ * {@code synchronous_commit} and {@code full_page_writes} off); durable ones keep PostgreSQL's
+ * defaults.
  *
  * <p>Starting and stopping are blocking (they run {@code initdb} and {@code pg_ctl} and wait for
  * them), which suits start-up work; from Vert.x code call them on a worker:
@@ -59,10 +59,10 @@ import java.util.regex.Pattern;
  *     .compose(pg -> ...pg.connectOptions()...)
  * }</pre>
  *
- * <p>Nothing is registered globally: a caller that wants the server stopped when the JVM exits
- * adds its own shutdown hook calling {@link #close()}. If a JVM is killed, the next start on the
- * same data folder stops the server it left behind, and the next throwaway start removes
- * throwaway clusters whose JVM is gone.
+ * <p>Nothing is registered globally: a caller that wants the server stopped when the JVM exits adds
+ * its own shutdown hook calling {@link #close()}. If a JVM is killed, the next start on the same
+ * data folder stops the server it left behind, and the next throwaway start removes throwaway
+ * clusters whose JVM is gone.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -118,8 +118,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private boolean running;
   private boolean closed;
 
-  private EmbeddedPostgres(Options options, ServerAccount account, Path base, Path bin,
-      Path dataDirectory, Path removeOnClose) {
+  private EmbeddedPostgres(
+      Options options,
+      ServerAccount account,
+      Path base,
+      Path bin,
+      Path dataDirectory,
+      Path removeOnClose) {
     this.account = account;
     this.base = base;
     this.bin = bin;
@@ -161,8 +166,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Path cluster = relocatedCluster(requested, base, account);
         Path data = cluster == null ? requested : cluster.resolve("data");
         Path removeOnClose = cluster == null ? data : cluster;
-        pg = new EmbeddedPostgres(
-            o, account, base, bin, data, o.isThrowaway() ? removeOnClose : null);
+        pg =
+            new EmbeddedPostgres(
+                o, account, base, bin, data, o.isThrowaway() ? removeOnClose : null);
       }
     } catch (IOException e) {
       throw new EmbeddedPostgresException("Could not install the embedded PostgreSQL: " + e, e);
@@ -181,11 +187,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
       throw new EmbeddedPostgresException(
           "Could not start the embedded PostgreSQL in " + pg.dataDirectory + ": " + e, e);
     }
-    LOG.log(System.Logger.Level.INFO,
+    LOG.log(
+        System.Logger.Level.INFO,
         "PostgreSQL ready on {0}:{1} (database {2}, data {3}, {4}, running as {5}) in {6} ms"
             + " ({7} ms of it installing the binaries)",
-        HOST, String.valueOf(pg.port), pg.database, pg.dataDirectory,
-        pg.throwaway ? "throwaway" : "durable", account.name(),
+        HOST,
+        String.valueOf(pg.port),
+        pg.database,
+        pg.dataDirectory,
+        pg.throwaway ? "throwaway" : "durable",
+        account.name(),
         String.valueOf((System.nanoTime() - began) / 1_000_000),
         String.valueOf((installedAt - began) / 1_000_000));
     return pg;
@@ -214,8 +225,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * Where the cluster lives: the requested data folder, or, when a root JVM's server account
-   * cannot reach it, the derived folder that replaced it (the start-up log names both).
+   * Where the cluster lives: the requested data folder, or, when a root JVM's server account cannot
+   * reach it, the derived folder that replaced it (the start-up log names both).
    */
   public Path dataDirectory() {
     return dataDirectory;
@@ -254,8 +265,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * Stops the server and keeps the cluster, so that {@link #startServer()} can bring it back on
-   * the same port; for tests of what happens while the database is down. Blocking.
+   * Stops the server and keeps the cluster, so that {@link #startServer()} can bring it back on the
+   * same port; for tests of what happens while the database is down. Blocking.
    */
   public synchronized void stopServer() {
     if (!running) {
@@ -344,8 +355,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     ServerAccount.createDirectories(locks);
     Path lockFile = locks.resolve(sha256Hex(dataDirectory.toString()).substring(0, 16) + ".lock");
     synchronized (START_LOCK) {
-      try (FileChannel channel = FileChannel.open(
-              lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = channel.lock()) {
         boot(requestedPort);
       }
@@ -374,7 +385,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (requestedPort != 0 || !portTaken || attempt >= PORT_ATTEMPTS) {
         throw failure("pg_ctl start", started);
       }
-      LOG.log(System.Logger.Level.INFO, "Port {0} was taken meanwhile; trying another",
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Port {0} was taken meanwhile; trying another",
           String.valueOf(port));
       port = freePort();
       writeSettings();
@@ -384,8 +397,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /**
    * Creates the data folder if missing and hands it to the server account. A folder that holds
-   * something other than a cluster is refused before anything in it changes owner, so a
-   * mistyped data folder cannot give a root JVM's files away.
+   * something other than a cluster is refused before anything in it changes owner, so a mistyped
+   * data folder cannot give a root JVM's files away.
    */
   private void prepareDataDirectory() throws IOException {
     if (!Files.exists(dataDirectory)) {
@@ -399,7 +412,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDirectory)) {
         if (entries.iterator().hasNext()) {
           throw new EmbeddedPostgresException(
-              "The data folder " + dataDirectory + " is not empty but holds no PostgreSQL"
+              "The data folder "
+                  + dataDirectory
+                  + " is not empty but holds no PostgreSQL"
                   + " cluster (no PG_VERSION); empty it or choose another folder");
         }
       }
@@ -408,8 +423,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * A {@code postmaster.pid} is present: a server runs here, or ran and died without cleaning
-   * up. If another live JVM started it, refuse; if this JVM has an open instance on it, refuse;
+   * A {@code postmaster.pid} is present: a server runs here, or ran and died without cleaning up.
+   * If another live JVM started it, refuse; if this JVM has an open instance on it, refuse;
    * otherwise it was left behind by a JVM that is gone (or by an instance of this JVM that was
    * never closed), so stop it. A pid file naming a dead process makes {@code pg_ctl stop} fail,
    * which is fine: the server then removes such a file itself at start.
@@ -417,36 +432,64 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private void stopLeftoverServer() throws IOException {
     if (RUNNING.contains(dataDirectory)) {
       throw new EmbeddedPostgresException(
-          "PostgreSQL in " + dataDirectory + " is already run by an open EmbeddedPostgres of this"
+          "PostgreSQL in "
+              + dataDirectory
+              + " is already run by an open EmbeddedPostgres of this"
               + " JVM; close that one first");
     }
     Optional<long[]> owner = readOwner();
     long self = ProcessHandle.current().pid();
     if (owner.isPresent() && owner.get()[0] != self && isAlive(owner.get()[0], owner.get()[1])) {
       throw new EmbeddedPostgresException(
-          "PostgreSQL in " + dataDirectory + " is in use by the running process "
-              + owner.get()[0] + "; stop it or use another data folder");
+          "PostgreSQL in "
+              + dataDirectory
+              + " is in use by the running process "
+              + owner.get()[0]
+              + "; stop it or use another data folder");
     }
-    LOG.log(System.Logger.Level.WARNING,
+    LOG.log(
+        System.Logger.Level.WARNING,
         "Found a PostgreSQL server left behind in {0} (by process {1}); stopping it",
-        dataDirectory, owner.map(o -> String.valueOf(o[0])).orElse("unknown"));
-    run("pg_ctl stop (leftover)", List.of(
-        program("pg_ctl"), "-D", dataDirectory.toString(), "stop", "-m", "fast", "-w", "-t", "30"),
-        null, PG_CTL_TIMEOUT);
+        dataDirectory,
+        owner.map(o -> String.valueOf(o[0])).orElse("unknown"));
+    run(
+        "pg_ctl stop (leftover)",
+        List.of(
+            program("pg_ctl"),
+            "-D",
+            dataDirectory.toString(),
+            "stop",
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "30"),
+        null,
+        PG_CTL_TIMEOUT);
   }
 
   /**
-   * Creates the cluster: SCRAM authentication for every connection, the superuser's password
-   * from a file only the server account can read (deleted at once), UTF-8 with the C locale.
+   * Creates the cluster: SCRAM authentication for every connection, the superuser's password from a
+   * file only the server account can read (deleted at once), UTF-8 with the C locale.
    */
   private void initdb() throws IOException {
     Path passwordFile = Files.createTempFile(base, "pwfile-", "");
     try {
       Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
       account.handOver(passwordFile);
-      List<String> command = new ArrayList<>(List.of(
-          program("initdb"), "-D", dataDirectory.toString(), "-U", user,
-          "--auth=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--no-locale"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  program("initdb"),
+                  "-D",
+                  dataDirectory.toString(),
+                  "-U",
+                  user,
+                  "--auth=scram-sha-256",
+                  "--pwfile=" + passwordFile,
+                  "-E",
+                  "UTF8",
+                  "--no-locale"));
       if (throwaway) {
         command.add("--no-sync");
       }
@@ -457,21 +500,32 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } finally {
       Files.deleteIfExists(passwordFile);
     }
-    Files.writeString(dataDirectory.resolve("postgresql.conf"),
-        "\n# Paybridge EmbeddedPostgres writes " + SETTINGS_FILE + " at every start; it wins.\n"
-            + "include '" + SETTINGS_FILE + "'\n",
-        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        dataDirectory.resolve("postgresql.conf"),
+        "\n# Paybridge EmbeddedPostgres writes "
+            + SETTINGS_FILE
+            + " at every start; it wins.\n"
+            + "include '"
+            + SETTINGS_FILE
+            + "'\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
   }
 
   /** Writes the settings that this class owns; {@code postgresql.conf} includes them. */
   private void writeSettings() throws IOException {
-    StringBuilder settings = new StringBuilder()
-        .append("# Written by Paybridge EmbeddedPostgres at every start; edits are lost.\n")
-        .append("listen_addresses = '").append(HOST).append("'\n")
-        .append("port = ").append(port).append('\n')
-        .append("unix_socket_directories = ''\n")
-        .append("max_connections = 200\n")
-        .append("shared_buffers = 128MB\n");
+    StringBuilder settings =
+        new StringBuilder()
+            .append("# Written by Paybridge EmbeddedPostgres at every start; edits are lost.\n")
+            .append("listen_addresses = '")
+            .append(HOST)
+            .append("'\n")
+            .append("port = ")
+            .append(port)
+            .append('\n')
+            .append("unix_socket_directories = ''\n")
+            .append("max_connections = 200\n")
+            .append("shared_buffers = 128MB\n");
     if (throwaway) {
       settings
           .append("# Throwaway cluster: speed over durability.\n")
@@ -485,17 +539,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * Makes the cluster match the options before the server listens, through PostgreSQL's
-   * single-user mode (the bundled binaries include no client): the role exists with the
-   * configured password, and the database exists. A fresh cluster already has the role.
+   * Makes the cluster match the options before the server listens, through PostgreSQL's single-user
+   * mode (the bundled binaries include no client): the role exists with the configured password,
+   * and the database exists. A fresh cluster already has the role.
    */
   private void applyRoleAndDatabase(boolean fresh) throws IOException {
     List<String> statements = new ArrayList<>();
     if (!fresh) {
-      statements.add("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + user
-          + "') THEN CREATE ROLE \"" + user + "\" SUPERUSER LOGIN; END IF; END$$;");
-      statements.add("ALTER ROLE \"" + user + "\" WITH SUPERUSER LOGIN PASSWORD '"
-          + password.replace("'", "''") + "';");
+      statements.add(
+          "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+              + user
+              + "') THEN CREATE ROLE \""
+              + user
+              + "\" SUPERUSER LOGIN; END IF; END$$;");
+      statements.add(
+          "ALTER ROLE \""
+              + user
+              + "\" WITH SUPERUSER LOGIN PASSWORD '"
+              + password.replace("'", "''")
+              + "';");
     }
     if (!BUILT_IN_DATABASES.contains(database)) {
       statements.add("CREATE DATABASE \"" + database + "\" OWNER \"" + user + "\";");
@@ -507,9 +569,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
     ServerAccount.Outcome outcome;
     try {
       Files.write(script, statements, StandardCharsets.UTF_8);
-      List<String> command = new ArrayList<>(List.of(
-          program("postgres"), "--single", "-D", dataDirectory.toString(),
-          "-c", "lc_messages=C"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  program("postgres"),
+                  "--single",
+                  "-D",
+                  dataDirectory.toString(),
+                  "-c",
+                  "lc_messages=C"));
       if (throwaway) {
         command.add("-F");
       }
@@ -519,30 +587,58 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Files.deleteIfExists(script);
     }
     String alreadyExists = "database \"" + database + "\" already exists";
-    boolean failed = !outcome.succeeded() || outcome.output().lines()
-        .anyMatch(line -> (line.contains("ERROR:") || line.contains("FATAL:"))
-            && !line.contains(alreadyExists));
+    boolean failed =
+        !outcome.succeeded()
+            || outcome
+                .output()
+                .lines()
+                .anyMatch(
+                    line ->
+                        (line.contains("ERROR:") || line.contains("FATAL:"))
+                            && !line.contains(alreadyExists));
     if (failed) {
       throw failure("role and database set-up (postgres --single)", outcome);
     }
   }
 
   private ServerAccount.Outcome pgCtlStart() throws IOException {
-    return run("pg_ctl start", List.of(
-        program("pg_ctl"), "-D", dataDirectory.toString(), "-l", serverLog().toString(),
-        "-w", "-t", PG_CTL_WAIT_SECONDS, "start"), null, PG_CTL_TIMEOUT);
+    return run(
+        "pg_ctl start",
+        List.of(
+            program("pg_ctl"),
+            "-D",
+            dataDirectory.toString(),
+            "-l",
+            serverLog().toString(),
+            "-w",
+            "-t",
+            PG_CTL_WAIT_SECONDS,
+            "start"),
+        null,
+        PG_CTL_TIMEOUT);
   }
 
   private ServerAccount.Outcome stop(String mode) throws IOException {
-    return run("pg_ctl stop -m " + mode, List.of(
-        program("pg_ctl"), "-D", dataDirectory.toString(), "stop", "-m", mode,
-        "-w", "-t", PG_CTL_WAIT_SECONDS), null, PG_CTL_TIMEOUT);
+    return run(
+        "pg_ctl stop -m " + mode,
+        List.of(
+            program("pg_ctl"),
+            "-D",
+            dataDirectory.toString(),
+            "stop",
+            "-m",
+            mode,
+            "-w",
+            "-t",
+            PG_CTL_WAIT_SECONDS),
+        null,
+        PG_CTL_TIMEOUT);
   }
 
   private void markRunning() throws IOException {
     long self = ProcessHandle.current().pid();
-    long started = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
-        .orElse(0L);
+    long started =
+        ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     Path owner = dataDirectory.resolve(OWNER_FILE);
     Files.writeString(owner, self + " " + started + "\n", StandardCharsets.UTF_8);
     account.handOver(owner);
@@ -557,8 +653,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * After a failed start: stop whatever this instance started and delete its throwaway cluster,
-   * but leave alone a folder that turned out to be another instance's or process's.
+   * After a failed start: stop whatever this instance started and delete its throwaway cluster, but
+   * leave alone a folder that turned out to be another instance's or process's.
    */
   private void discardAfterFailedStart() {
     if (!claimed) {
@@ -577,12 +673,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * Runs a PostgreSQL program as the server account, from a folder it can reach, and appends
-   * its output to the set-up log in the data folder. A password literal that the server echoes
-   * with a failed statement is masked, in the log and in the returned output.
+   * Runs a PostgreSQL program as the server account, from a folder it can reach, and appends its
+   * output to the set-up log in the data folder. A password literal that the server echoes with a
+   * failed statement is masked, in the log and in the returned output.
    */
-  private ServerAccount.Outcome run(String step, List<String> command, Path stdin,
-      Duration timeout) throws IOException {
+  private ServerAccount.Outcome run(String step, List<String> command, Path stdin, Duration timeout)
+      throws IOException {
     ServerAccount.Outcome outcome = account.run(command, base, stdin, timeout);
     String output = PASSWORD_LITERAL.matcher(outcome.output()).replaceAll("PASSWORD '********'");
     ServerAccount.Outcome masked = new ServerAccount.Outcome(outcome.exitCode(), output);
@@ -590,10 +686,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (Files.exists(dataDirectory.resolve("PG_VERSION"))) {
       Path log = dataDirectory.resolve(SETUP_LOG);
       boolean created = !Files.exists(log);
-      Files.writeString(log,
-          "== " + Instant.now() + " " + step + " (exit " + outcome.exitCode() + ")\n" + output
+      Files.writeString(
+          log,
+          "== "
+              + Instant.now()
+              + " "
+              + step
+              + " (exit "
+              + outcome.exitCode()
+              + ")\n"
+              + output
               + (output.endsWith("\n") || output.isEmpty() ? "" : "\n"),
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       if (created) {
         account.handOver(log);
       }
@@ -603,10 +709,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   private EmbeddedPostgresException failure(String step, ServerAccount.Outcome outcome) {
     return new EmbeddedPostgresException(
-        "PostgreSQL " + step + " failed (exit " + outcome.exitCode() + ") for data folder "
-            + dataDirectory + " run as " + account.name() + "\n--- output ---\n"
+        "PostgreSQL "
+            + step
+            + " failed (exit "
+            + outcome.exitCode()
+            + ") for data folder "
+            + dataDirectory
+            + " run as "
+            + account.name()
+            + "\n--- output ---\n"
             + lastLines(outcome.output(), LOG_TAIL_LINES)
-            + "\n--- " + serverLog() + " (last " + LOG_TAIL_LINES + " lines) ---\n"
+            + "\n--- "
+            + serverLog()
+            + " (last "
+            + LOG_TAIL_LINES
+            + " lines) ---\n"
             + tail(serverLog(), LOG_TAIL_LINES));
   }
 
@@ -627,9 +744,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static boolean isAlive(long pid, long startedMillis) {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .map(handle -> startedMillis == 0 || handle.info().startInstant()
-            .map(start -> start.toEpochMilli() == startedMillis)
-            .orElse(true))
+        .map(
+            handle ->
+                startedMillis == 0
+                    || handle
+                        .info()
+                        .startInstant()
+                        .map(start -> start.toEpochMilli() == startedMillis)
+                        .orElse(true))
         .orElse(false);
   }
 
@@ -642,9 +764,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
       throw new EmbeddedPostgresException(
           "The embedded PostgreSQL bundles Linux x86-64 binaries only, and this machine is "
-              + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
-              + ". Set " + DB_URL_ENV + " to an external PostgreSQL instead, for example "
-              + DB_URL_ENV + "=postgresql://paybridge:secret@localhost:5432/paybridge");
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + ". Set "
+              + DB_URL_ENV
+              + " to an external PostgreSQL instead, for example "
+              + DB_URL_ENV
+              + "=postgresql://paybridge:secret@localhost:5432/paybridge");
     }
   }
 
@@ -668,9 +795,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * The folder for binaries and derived clusters: the option, else {@value #HOME_ENV}, else
-   * {@code /var/tmp/paybridge-postgres-<uid>} (which survives reboots, unlike {@code /tmp}). A root
-   * JVM runs programs from it, so it must belong to this user and be writable by no one else.
+   * The folder for binaries and derived clusters: the option, else {@value #HOME_ENV}, else {@code
+   * /var/tmp/paybridge-postgres-<uid>} (which survives reboots, unlike {@code /tmp}). A root JVM
+   * runs programs from it, so it must belong to this user and be writable by no one else.
    */
   private static Path baseDirectory(Options o, ServerAccount account) throws IOException {
     Path base = o.getBaseDirectory();
@@ -680,8 +807,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         base = Path.of(env);
       } else {
         Path varTmp = Path.of("/var/tmp");
-        Path parent = Files.isDirectory(varTmp) && Files.isWritable(varTmp)
-            ? varTmp : Path.of(System.getProperty("java.io.tmpdir"));
+        Path parent =
+            Files.isDirectory(varTmp) && Files.isWritable(varTmp)
+                ? varTmp
+                : Path.of(System.getProperty("java.io.tmpdir"));
         base = parent.resolve("paybridge-postgres-" + account.jvmUid());
       }
     }
@@ -693,35 +822,45 @@ public final class EmbeddedPostgres implements AutoCloseable {
         || permissions.contains(PosixFilePermission.GROUP_WRITE)
         || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
       throw new EmbeddedPostgresException(
-          "Refusing to use " + base + " for the embedded PostgreSQL: it belongs to another user"
-              + " or others may write to it. Remove it, or choose another folder with " + HOME_ENV);
+          "Refusing to use "
+              + base
+              + " for the embedded PostgreSQL: it belongs to another user"
+              + " or others may write to it. Remove it, or choose another folder with "
+              + HOME_ENV);
     }
     if (!account.canTraverse(base)) {
       throw new EmbeddedPostgresException(
-          "The account " + account.name() + " that runs PostgreSQL cannot reach " + base
-              + " (a folder above it lacks o+x); choose another folder with " + HOME_ENV);
+          "The account "
+              + account.name()
+              + " that runs PostgreSQL cannot reach "
+              + base
+              + " (a folder above it lacks o+x); choose another folder with "
+              + HOME_ENV);
     }
     return base;
   }
 
   /**
-   * {@code null} when the server account can reach the requested data folder; otherwise (a root
-   * JVM with the data under {@code /root}, say) a stable folder derived from the requested path,
-   * {@code <base>/clusters/<hash>/}, whose {@code data} folder holds the cluster instead.
+   * {@code null} when the server account can reach the requested data folder; otherwise (a root JVM
+   * with the data under {@code /root}, say) a stable folder derived from the requested path, {@code
+   * <base>/clusters/<hash>/}, whose {@code data} folder holds the cluster instead.
    */
   private static Path relocatedCluster(Path absolute, Path base, ServerAccount account)
       throws IOException {
     if (absolute.getParent() == null || account.canTraverse(absolute.getParent())) {
       return null;
     }
-    Path cluster = base.resolve(RELOCATED_FOLDER)
-        .resolve(sha256Hex(absolute.toString()).substring(0, 16));
+    Path cluster =
+        base.resolve(RELOCATED_FOLDER).resolve(sha256Hex(absolute.toString()).substring(0, 16));
     ServerAccount.createDirectories(cluster);
     Files.writeString(cluster.resolve("requested-path"), absolute + "\n", StandardCharsets.UTF_8);
-    LOG.log(System.Logger.Level.WARNING,
+    LOG.log(
+        System.Logger.Level.WARNING,
         "PostgreSQL runs as {0}, which cannot reach {1} (a folder above it lacks o+x);"
             + " the cluster lives in {2} instead",
-        account.name(), absolute, cluster.resolve("data"));
+        account.name(),
+        absolute,
+        cluster.resolve("data"));
     return cluster;
   }
 
@@ -753,26 +892,45 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (NumberFormatException e) {
           continue;
         }
-        Instant created = Files.readAttributes(cluster, BasicFileAttributes.class)
-            .creationTime().toInstant();
-        boolean owned = ProcessHandle.of(pid)
-            .filter(ProcessHandle::isAlive)
-            .map(handle -> handle.info().startInstant()
-                .map(start -> !start.isAfter(created.plusSeconds(1)))
-                .orElse(true))
-            .orElse(false);
+        Instant created =
+            Files.readAttributes(cluster, BasicFileAttributes.class).creationTime().toInstant();
+        boolean owned =
+            ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .map(
+                    handle ->
+                        handle
+                            .info()
+                            .startInstant()
+                            .map(start -> !start.isAfter(created.plusSeconds(1)))
+                            .orElse(true))
+                .orElse(false);
         if (owned) {
           continue;
         }
         Path data = cluster.resolve("data");
         if (Files.exists(data.resolve(PID_FILE))) {
-          account.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "stop",
-              "-m", "immediate", "-w", "-t", "30"), base, null, PG_CTL_TIMEOUT);
+          account.run(
+              List.of(
+                  bin.resolve("pg_ctl").toString(),
+                  "-D",
+                  data.toString(),
+                  "stop",
+                  "-m",
+                  "immediate",
+                  "-w",
+                  "-t",
+                  "30"),
+              base,
+              null,
+              PG_CTL_TIMEOUT);
         }
         deleteRecursively(cluster);
-        LOG.log(System.Logger.Level.INFO,
+        LOG.log(
+            System.Logger.Level.INFO,
             "Removed the throwaway PostgreSQL cluster {0} of the finished process {1}",
-            cluster, String.valueOf(pid));
+            cluster,
+            String.valueOf(pid));
       }
     } catch (IOException | UncheckedIOException e) {
       LOG.log(System.Logger.Level.DEBUG, "Could not sweep " + root, e);
@@ -793,22 +951,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(path, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static String tail(Path file, int lines) {
@@ -885,8 +1046,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
-     * Where the cluster lives. Required unless {@link #isThrowaway()}; an existing cluster there
-     * is reused. A root JVM whose server account cannot reach it uses a derived folder instead.
+     * Where the cluster lives. Required unless {@link #isThrowaway()}; an existing cluster there is
+     * reused. A root JVM whose server account cannot reach it uses a derived folder instead.
      */
     public Options setDataDirectory(Path dataDirectory) {
       this.dataDirectory = dataDirectory;

@@ -30,33 +30,42 @@ public final class Migrations {
 
   /** Applies every migration this node knows and the database has not seen. */
   public static Future<Void> migrate(Pool pool) {
-    return pool.withTransaction(conn ->
-        conn.query("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")").execute()
-            .compose(v -> conn.query(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    + "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())").execute())
-            .compose(v -> conn.query("SELECT version FROM schema_migrations").execute())
-            .compose(rows -> {
-              Set<String> applied = new HashSet<>();
-              for (Row r : rows) {
-                applied.add(r.getString(0));
-              }
-              Future<Void> chain = Future.succeededFuture();
-              for (String version : VERSIONS) {
-                if (!applied.contains(version)) {
-                  chain = chain.compose(x -> apply(conn, version));
-                }
-              }
-              return chain;
-            }));
+    return pool.withTransaction(
+        conn ->
+            conn.query("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")")
+                .execute()
+                .compose(
+                    v ->
+                        conn.query(
+                                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                    + "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+                            .execute())
+                .compose(v -> conn.query("SELECT version FROM schema_migrations").execute())
+                .compose(
+                    rows -> {
+                      Set<String> applied = new HashSet<>();
+                      for (Row r : rows) {
+                        applied.add(r.getString(0));
+                      }
+                      Future<Void> chain = Future.succeededFuture();
+                      for (String version : VERSIONS) {
+                        if (!applied.contains(version)) {
+                          chain = chain.compose(x -> apply(conn, version));
+                        }
+                      }
+                      return chain;
+                    }));
   }
 
   private static Future<Void> apply(SqlConnection conn, String version) {
     String sql = load(version);
     LOG.info(() -> "applying migration " + version);
-    return conn.query(sql).execute()
-        .compose(v -> conn.preparedQuery("INSERT INTO schema_migrations (version) VALUES ($1)")
-            .execute(Tuple.of(version)))
+    return conn.query(sql)
+        .execute()
+        .compose(
+            v ->
+                conn.preparedQuery("INSERT INTO schema_migrations (version) VALUES ($1)")
+                    .execute(Tuple.of(version)))
         .mapEmpty();
   }
 

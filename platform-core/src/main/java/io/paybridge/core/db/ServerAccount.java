@@ -24,18 +24,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operating-system account that runs the PostgreSQL processes, and the one place that
- * launches them.
+ * The operating-system account that runs the PostgreSQL processes, and the one place that launches
+ * them.
  *
- * <p>PostgreSQL refuses to run as root, yet servers and CI run the platform as root. When this
- * JVM runs as root, every PostgreSQL program is started through {@code setpriv --reuid --regid
+ * <p>PostgreSQL refuses to run as root, yet servers and CI run the platform as root. When this JVM
+ * runs as root, every PostgreSQL program is started through {@code setpriv --reuid --regid
  * --clear-groups} as an unprivileged account (the one named by {@code PAYBRIDGE_PG_OS_USER}, else
- * {@code nobody}), and the files that the server writes are handed over to that account. When
- * the JVM runs as anyone else, the programs run directly as the current user.
+ * {@code nobody}), and the files that the server writes are handed over to that account. When the
+ * JVM runs as anyone else, the programs run directly as the current user.
  *
  * <p>An unprivileged account can only reach a file if it may traverse ({@code o+x}) every folder
- * above it; {@link #canTraverse(Path)} tells whether a path qualifies, so that callers can move
- * the cluster elsewhere rather than fail inside {@code initdb}.
+ * above it; {@link #canTraverse(Path)} tells whether a path qualifies, so that callers can move the
+ * cluster elsewhere rather than fail inside {@code initdb}.
  */
 final class ServerAccount {
 
@@ -86,18 +86,24 @@ final class ServerAccount {
       group = capture("id", "-gn", account).strip();
     } catch (RuntimeException e) {
       throw new EmbeddedPostgresException(
-          "PostgreSQL refuses to run as root, and the account '" + account + "' meant to run it"
+          "PostgreSQL refuses to run as root, and the account '"
+              + account
+              + "' meant to run it"
               + " instead cannot be resolved; create it or name another one with "
-              + OS_USER_ENV, e);
+              + OS_USER_ENV,
+          e);
     }
     if (uid == 0) {
       throw new EmbeddedPostgresException(
-          "The account '" + account + "' is root; " + OS_USER_ENV
+          "The account '"
+              + account
+              + "' is root; "
+              + OS_USER_ENV
               + " must name an unprivileged account");
     }
     String setpriv = findExecutable("setpriv");
-    List<String> launcher = List.of(
-        setpriv, "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
+    List<String> launcher =
+        List.of(setpriv, "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
     return new ServerAccount(current, account, group, launcher);
   }
 
@@ -169,8 +175,8 @@ final class ServerAccount {
   }
 
   /**
-   * Creates {@code folder} and any missing parent. Every folder created here gets {@code
-   * rwxr-xr-x} whatever the umask, so that the server account can traverse it.
+   * Creates {@code folder} and any missing parent. Every folder created here gets {@code rwxr-xr-x}
+   * whatever the umask, so that the server account can traverse it.
    */
   static void createDirectories(Path folder) throws IOException {
     Path absolute = folder.toAbsolutePath().normalize();
@@ -199,20 +205,23 @@ final class ServerAccount {
     UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
     UserPrincipal owner = lookup.lookupPrincipalByName(name);
     GroupPrincipal group = lookup.lookupPrincipalByGroupName(this.group);
-    Files.walkFileTree(path, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-          throws IOException {
-        chown(dir, owner, group);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            chown(dir, owner, group);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        chown(file, owner, group);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            chown(file, owner, group);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private static void chown(Path path, UserPrincipal owner, GroupPrincipal group)
@@ -238,27 +247,28 @@ final class ServerAccount {
   /**
    * Runs a PostgreSQL program as the server account and waits for it.
    *
-   * <p>Standard output and error go to a private temporary file (opened by this JVM, so the
-   * server account needs no access to it) and are returned; {@code PG*} variables of this JVM are
-   * not passed on, so a developer's {@code PGPORT} cannot redirect the embedded server. A program
-   * that outlives {@code timeout} is killed.
+   * <p>Standard output and error go to a private temporary file (opened by this JVM, so the server
+   * account needs no access to it) and are returned; {@code PG*} variables of this JVM are not
+   * passed on, so a developer's {@code PGPORT} cannot redirect the embedded server. A program that
+   * outlives {@code timeout} is killed.
    *
    * @param workDir the working folder, one that the server account can traverse
    * @param stdin a file fed to the program's standard input, or {@code null} for none
    */
-  Outcome run(List<String> command, Path workDir, Path stdin, Duration timeout)
-      throws IOException {
+  Outcome run(List<String> command, Path workDir, Path stdin, Duration timeout) throws IOException {
     List<String> full = new ArrayList<>(launcher);
     full.addAll(command);
     Path output = Files.createTempFile("paybridge-pg-", ".out");
     try {
-      ProcessBuilder builder = new ProcessBuilder(full)
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-          .redirectInput(stdin == null
-              ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-              : ProcessBuilder.Redirect.from(stdin.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(full)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+              .redirectInput(
+                  stdin == null
+                      ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                      : ProcessBuilder.Redirect.from(stdin.toFile()));
       Map<String, String> env = builder.environment();
       env.keySet().removeIf(key -> key.startsWith("PG"));
       env.put("LC_ALL", "C");
@@ -273,8 +283,12 @@ final class ServerAccount {
       }
       if (!exited) {
         process.destroyForcibly();
-        return new Outcome(-1, Files.readString(output, StandardCharsets.UTF_8)
-            + "\n(killed after " + timeout.toSeconds() + " s)");
+        return new Outcome(
+            -1,
+            Files.readString(output, StandardCharsets.UTF_8)
+                + "\n(killed after "
+                + timeout.toSeconds()
+                + " s)");
       }
       return new Outcome(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     } finally {
@@ -327,9 +341,12 @@ final class ServerAccount {
       }
     }
     throw new EmbeddedPostgresException(
-        "PostgreSQL refuses to run as root, and '" + program + "' (util-linux), which the embedded"
+        "PostgreSQL refuses to run as root, and '"
+            + program
+            + "' (util-linux), which the embedded"
             + " server uses to drop to an unprivileged account, is not installed. Install"
-            + " util-linux, run as a non-root user, or set " + EmbeddedPostgres.DB_URL_ENV
+            + " util-linux, run as a non-root user, or set "
+            + EmbeddedPostgres.DB_URL_ENV
             + " to use an external database.");
   }
 }

@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A tenant's account at one gateway, with its credentials decrypted. Lives only in memory (the
- * hook cache and request handling); the database holds the ciphertext.
+ * A tenant's account at one gateway, with its credentials decrypted. Lives only in memory (the hook
+ * cache and request handling); the database holds the ciphertext.
  */
 public record GatewayAccount(
     UUID id,

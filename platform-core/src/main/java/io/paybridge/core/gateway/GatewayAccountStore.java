@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 public final class GatewayAccountStore {
 
   private static final Logger LOG = Logger.getLogger(GatewayAccountStore.class.getName());
-  private static final String COLUMNS = "id, tenant_id, gateway, hook_key, credentials, key_id, created_at, updated_at";
+  private static final String COLUMNS =
+      "id, tenant_id, gateway, hook_key, credentials, key_id, created_at, updated_at";
 
   private final Pool pool;
   private final CredentialVault vault;
@@ -42,16 +43,25 @@ public final class GatewayAccountStore {
    * Creates the tenant's account at this gateway or replaces its credentials. The hook key (and so
    * the webhook URL) stays the same across edits.
    */
-  public Future<GatewayAccount> upsert(UUID tenantId, GatewayPlugin plugin, Credentials credentials) {
-    CredentialVault.Sealed sealed = vault.seal(tenantId, plugin.id(), new JsonObject(new LinkedHashMap<>(credentials.asMap())));
-    return pool
-        .preparedQuery("INSERT INTO gateway_accounts (id, tenant_id, gateway, hook_key, credentials, key_id)"
-            + " VALUES ($1, $2, $3, $4, $5, $6)"
-            + " ON CONFLICT (tenant_id, gateway) DO UPDATE"
-            + " SET credentials = EXCLUDED.credentials, key_id = EXCLUDED.key_id, updated_at = now()"
-            + " RETURNING " + COLUMNS)
-        .execute(Tuple.of(UUID.randomUUID(), tenantId, plugin.id(), Tokens.random("", 24),
-            Buffer.buffer(sealed.ciphertext()), sealed.keyId()))
+  public Future<GatewayAccount> upsert(
+      UUID tenantId, GatewayPlugin plugin, Credentials credentials) {
+    CredentialVault.Sealed sealed =
+        vault.seal(tenantId, plugin.id(), new JsonObject(new LinkedHashMap<>(credentials.asMap())));
+    return pool.preparedQuery(
+            "INSERT INTO gateway_accounts (id, tenant_id, gateway, hook_key, credentials, key_id)"
+                + " VALUES ($1, $2, $3, $4, $5, $6)"
+                + " ON CONFLICT (tenant_id, gateway) DO UPDATE"
+                + " SET credentials = EXCLUDED.credentials, key_id = EXCLUDED.key_id, updated_at = now()"
+                + " RETURNING "
+                + COLUMNS)
+        .execute(
+            Tuple.of(
+                UUID.randomUUID(),
+                tenantId,
+                plugin.id(),
+                Tokens.random("", 24),
+                Buffer.buffer(sealed.ciphertext()),
+                sealed.keyId()))
         .map(rows -> toAccount(rows.iterator().next()));
   }
 
@@ -65,7 +75,8 @@ public final class GatewayAccountStore {
 
   /** The tenant's account at one gateway, or {@code null}. */
   public Future<GatewayAccount> find(UUID tenantId, String gateway) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway_accounts WHERE tenant_id = $1 AND gateway = $2")
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM gateway_accounts WHERE tenant_id = $1 AND gateway = $2")
         .execute(Tuple.of(tenantId, gateway))
         .map(GatewayAccountStore::first)
         .map(r -> r == null ? null : toAccount(r));
@@ -73,23 +84,26 @@ public final class GatewayAccountStore {
 
   /** All the tenant's accounts, by gateway id. */
   public Future<List<GatewayAccount>> list(UUID tenantId) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway_accounts WHERE tenant_id = $1 ORDER BY gateway")
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM gateway_accounts WHERE tenant_id = $1 ORDER BY gateway")
         .execute(Tuple.of(tenantId))
-        .map(rows -> {
-          List<GatewayAccount> out = new ArrayList<>();
-          for (Row r : rows) {
-            GatewayAccount a = toAccountOrNull(r);
-            if (a != null) {
-              out.add(a);
-            }
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              List<GatewayAccount> out = new ArrayList<>();
+              for (Row r : rows) {
+                GatewayAccount a = toAccountOrNull(r);
+                if (a != null) {
+                  out.add(a);
+                }
+              }
+              return out;
+            });
   }
 
   /** Deletes the tenant's account at a gateway; returns its hook key, or {@code null} if none. */
   public Future<String> delete(UUID tenantId, String gateway) {
-    return pool.preparedQuery("DELETE FROM gateway_accounts WHERE tenant_id = $1 AND gateway = $2 RETURNING hook_key")
+    return pool.preparedQuery(
+            "DELETE FROM gateway_accounts WHERE tenant_id = $1 AND gateway = $2 RETURNING hook_key")
         .execute(Tuple.of(tenantId, gateway))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
@@ -102,7 +116,10 @@ public final class GatewayAccountStore {
     try {
       return toAccount(r);
     } catch (IllegalStateException e) {
-      LOG.log(Level.WARNING, "gateway account {0} is unusable: {1}", new Object[] {r.getUUID(0), e.getMessage()});
+      LOG.log(
+          Level.WARNING,
+          "gateway account {0} is unusable: {1}",
+          new Object[] {r.getUUID(0), e.getMessage()});
       return null;
     }
   }
@@ -117,7 +134,13 @@ public final class GatewayAccountStore {
     JsonObject json = vault.open(tenantId, gateway, r.getBuffer(4).getBytes(), r.getString(5));
     Map<String, String> values = new LinkedHashMap<>();
     json.forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
-    return new GatewayAccount(r.getUUID(0), tenantId, plugin, r.getString(3), new Credentials(values),
-        r.getOffsetDateTime(6), r.getOffsetDateTime(7));
+    return new GatewayAccount(
+        r.getUUID(0),
+        tenantId,
+        plugin,
+        r.getString(3),
+        new Credentials(values),
+        r.getOffsetDateTime(6),
+        r.getOffsetDateTime(7));
   }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Gateway accounts by hook key, kept in memory so the ingest path touches the database only to
  * record. Concurrent misses for one key share a single query; unknown keys are remembered briefly
- * so a flood of forged URLs costs no queries. A credential edit anywhere publishes an
- * invalidation on the event bus and every node drops its copy.
+ * so a flood of forged URLs costs no queries. A credential edit anywhere publishes an invalidation
+ * on the event bus and every node drops its copy.
  */
 public final class HookCache {
 
@@ -31,7 +31,8 @@ public final class HookCache {
 
   /** Starts listening for invalidations; the future completes once the consumer is registered. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(EventBusAddresses.HOOK_INVALIDATE, msg -> evict(msg.body()));
+    consumer =
+        vertx.eventBus().consumer(EventBusAddresses.HOOK_INVALIDATE, msg -> evict(msg.body()));
     return consumer.completion();
   }
 
@@ -60,17 +61,18 @@ public final class HookCache {
     if (raced != null) {
       return raced;
     }
-    return loading.andThen(ar -> {
-      if (ar.failed() || ar.result() == null) {
-        accounts.remove(hookKey, loading);
-      }
-      if (ar.succeeded() && ar.result() == null) {
-        if (unknownUntil.size() >= MAX_ENTRIES) {
-          unknownUntil.clear();
-        }
-        unknownUntil.put(hookKey, System.currentTimeMillis() + NEGATIVE_TTL_MS);
-      }
-    });
+    return loading.andThen(
+        ar -> {
+          if (ar.failed() || ar.result() == null) {
+            accounts.remove(hookKey, loading);
+          }
+          if (ar.succeeded() && ar.result() == null) {
+            if (unknownUntil.size() >= MAX_ENTRIES) {
+              unknownUntil.clear();
+            }
+            unknownUntil.put(hookKey, System.currentTimeMillis() + NEGATIVE_TTL_MS);
+          }
+        });
   }
 
   /** Tells every node (this one included) that the account behind this hook key changed. */

@@ -19,7 +19,8 @@ public final class PluginRegistry {
     Map<String, GatewayPlugin> byId = new TreeMap<>();
     for (GatewayPlugin p : plugins) {
       if (!p.id().matches("[a-z][a-z0-9-]{1,31}")) {
-        throw new IllegalStateException("gateway plugin id '" + p.id() + "' is not a lower-case slug");
+        throw new IllegalStateException(
+            "gateway plugin id '" + p.id() + "' is not a lower-case slug");
       }
       if (byId.putIfAbsent(p.id(), p) != null) {
         throw new IllegalStateException("two gateway plugins claim the id '" + p.id() + "'");

@@ -3,9 +3,9 @@ package io.paybridge.core.http;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An expected failure with a status, a stable code and a message safe to show, plus the input
- * field at fault where there is one. Thrown (or failed with) from handlers; the failure handler
- * answers it as {@code {"error", "message", "field"?}}.
+ * An expected failure with a status, a stable code and a message safe to show, plus the input field
+ * at fault where there is one. Thrown (or failed with) from handlers; the failure handler answers
+ * it as {@code {"error", "message", "field"?}}.
  */
 public final class ApiError extends RuntimeException {
 

@@ -19,15 +19,21 @@ public final class HealthHandlers {
   }
 
   private static void readiness(io.vertx.ext.web.RoutingContext ctx, Pool pool) {
-    pool.query("SELECT 1").execute()
+    pool.query("SELECT 1")
+        .execute()
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
-        .onComplete(ar -> {
-          JsonObject checks = new JsonObject().put("database", ar.succeeded() ? "UP" : "DOWN");
-          JsonObject body = new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN").put("checks", checks);
-          ctx.response().setStatusCode(ar.succeeded() ? 200 : 503)
-              .putHeader("Content-Type", "application/json")
-              .putHeader("Cache-Control", "no-store")
-              .end(body.encode());
-        });
+        .onComplete(
+            ar -> {
+              JsonObject checks = new JsonObject().put("database", ar.succeeded() ? "UP" : "DOWN");
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", ar.succeeded() ? "UP" : "DOWN")
+                      .put("checks", checks);
+              ctx.response()
+                  .setStatusCode(ar.succeeded() ? 200 : 503)
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .end(body.encode());
+            });
   }
 }

@@ -25,10 +25,15 @@ public final class HttpErrors {
     if (ctx.response().headWritten()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
-  /** The router's failure handler: expected failures keep their status; the rest are 500 and logged. */
+  /**
+   * The router's failure handler: expected failures keep their status; the rest are 500 and logged.
+   */
   public static void failureHandler(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
@@ -39,7 +44,11 @@ public final class HttpErrors {
     if (failure instanceof HttpException he) {
       status = he.getStatusCode();
       if (status < 500) {
-        respond(ctx, status, codeFor(status), he.getPayload() != null ? he.getPayload() : codeFor(status));
+        respond(
+            ctx,
+            status,
+            codeFor(status),
+            he.getPayload() != null ? he.getPayload() : codeFor(status));
         return;
       }
     }
@@ -48,10 +57,14 @@ public final class HttpErrors {
       return;
     }
     if (status >= 400 && status < 500) {
-      respond(ctx, status, codeFor(status), failure == null ? "request refused" : messageOf(failure));
+      respond(
+          ctx, status, codeFor(status), failure == null ? "request refused" : messageOf(failure));
       return;
     }
-    LOG.log(Level.SEVERE, "unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(), failure);
+    LOG.log(
+        Level.SEVERE,
+        "unhandled failure on " + ctx.request().method() + " " + ctx.normalizedPath(),
+        failure);
     respond(ctx, 500, "internal_error", "an unexpected error occurred; it has been logged");
   }
 

@@ -27,10 +27,10 @@ import java.util.logging.Logger;
 
 /**
  * Records verified webhooks with group commit: while a statement is under way, arriving webhooks
- * queue, and the next statement records all of them at once. At low load every webhook gets its
- * own statement immediately; under load the batches grow and the database does one commit for
- * many webhooks. A caller's future completes only after its webhook's commit, so nothing is
- * acknowledged that is not durable.
+ * queue, and the next statement records all of them at once. At low load every webhook gets its own
+ * statement immediately; under load the batches grow and the database does one commit for many
+ * webhooks. A caller's future completes only after its webhook's commit, so nothing is acknowledged
+ * that is not durable.
  *
  * <p>One recorder belongs to one event-loop context (one per HTTP verticle instance) and is only
  * touched from it, so it needs no locks.
@@ -60,7 +60,8 @@ public final class GroupCommitRecorder {
    * @param context the event-loop context that owns this recorder
    * @param batchSizes told the size of each statement's batch (metrics)
    */
-  public GroupCommitRecorder(Context context, Pool pool, int maxBatch, int maxInFlight, IntConsumer batchSizes) {
+  public GroupCommitRecorder(
+      Context context, Pool pool, int maxBatch, int maxInFlight, IntConsumer batchSizes) {
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
@@ -94,10 +95,12 @@ public final class GroupCommitRecorder {
         batch.add(queue.poll());
       }
       inFlight++;
-      execute(batch).onComplete(v -> {
-        inFlight--;
-        drain();
-      });
+      execute(batch)
+          .onComplete(
+              v -> {
+                inFlight--;
+                drain();
+              });
     }
   }
 
@@ -116,47 +119,60 @@ public final class GroupCommitRecorder {
       }
     }
     batchSizes.accept(unique.size());
-    return pool.preparedQuery(RecordSql.STATEMENT).execute(parameters(unique))
-        .map(rows -> {
-          Set<Integer> fresh = new HashSet<>();
-          for (Row row : rows) {
-            fresh.add(row.getInteger(0));
-          }
-          for (int i = 0; i < unique.size(); i++) {
-            Pending p = unique.get(i);
-            p.promise.tryComplete(fresh.contains(i) ? Outcome.RECORDED : Outcome.DUPLICATE);
-            for (Pending f : followers.getOrDefault(p, List.of())) {
-              f.promise.tryComplete(Outcome.DUPLICATE);
-            }
-          }
-          return (Void) null;
-        })
-        .recover(err -> {
-          if (unique.size() > 1 && err instanceof PgException) {
-            // The server refused the data, not the connection: one bad webhook must not keep the
-            // others from being recorded. Record each alone.
-            LOG.log(Level.WARNING, "batch of {0} refused ({1}); recording one by one",
-                new Object[] {unique.size(), err.getMessage()});
-            List<Future<Void>> singles = new ArrayList<>();
-            for (Pending p : unique) {
-              List<Pending> alone = new ArrayList<>();
-              alone.add(p);
-              alone.addAll(followers.getOrDefault(p, List.of()));
-              singles.add(execute(alone));
-            }
-            return Future.join(singles).<Void>mapEmpty().otherwiseEmpty();
-          }
-          if (err instanceof PgException) {
-            LOG.log(Level.SEVERE, "webhook " + unique.get(0).receipt.parsed().eventId() + " refused by the database", err);
-          } else {
-            LOG.log(Level.WARNING, "database unavailable for a batch of {0}: {1}",
-                new Object[] {unique.size(), String.valueOf(err)});
-          }
-          for (Pending p : batch) {
-            p.promise.tryFail(err);
-          }
-          return Future.succeededFuture();
-        });
+    return pool.preparedQuery(RecordSql.STATEMENT)
+        .execute(parameters(unique))
+        .map(
+            rows -> {
+              Set<Integer> fresh = new HashSet<>();
+              for (Row row : rows) {
+                fresh.add(row.getInteger(0));
+              }
+              for (int i = 0; i < unique.size(); i++) {
+                Pending p = unique.get(i);
+                p.promise.tryComplete(fresh.contains(i) ? Outcome.RECORDED : Outcome.DUPLICATE);
+                for (Pending f : followers.getOrDefault(p, List.of())) {
+                  f.promise.tryComplete(Outcome.DUPLICATE);
+                }
+              }
+              return (Void) null;
+            })
+        .recover(
+            err -> {
+              if (unique.size() > 1 && err instanceof PgException) {
+                // The server refused the data, not the connection: one bad webhook must not keep
+                // the
+                // others from being recorded. Record each alone.
+                LOG.log(
+                    Level.WARNING,
+                    "batch of {0} refused ({1}); recording one by one",
+                    new Object[] {unique.size(), err.getMessage()});
+                List<Future<Void>> singles = new ArrayList<>();
+                for (Pending p : unique) {
+                  List<Pending> alone = new ArrayList<>();
+                  alone.add(p);
+                  alone.addAll(followers.getOrDefault(p, List.of()));
+                  singles.add(execute(alone));
+                }
+                return Future.join(singles).<Void>mapEmpty().otherwiseEmpty();
+              }
+              if (err instanceof PgException) {
+                LOG.log(
+                    Level.SEVERE,
+                    "webhook "
+                        + unique.get(0).receipt.parsed().eventId()
+                        + " refused by the database",
+                    err);
+              } else {
+                LOG.log(
+                    Level.WARNING,
+                    "database unavailable for a batch of {0}: {1}",
+                    new Object[] {unique.size(), String.valueOf(err)});
+              }
+              for (Pending p : batch) {
+                p.promise.tryFail(err);
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private static Tuple parameters(List<Pending> unique) {
@@ -210,9 +226,27 @@ public final class GroupCommitRecorder {
       occurred[j] = e.occurredAt().atOffset(ZoneOffset.UTC);
       periodEnds[j] = e.periodEnd() == null ? null : e.periodEnd().atOffset(ZoneOffset.UTC);
     }
-    return Tuple.wrap(new ArrayList<>(List.of(
-        idx, tenants, gateways, eventIds, eventTypes, bodies,
-        eIdx.toArray(Integer[]::new), kinds, entryKeys, amounts, currencies, payments, subs, refs,
-        emails, contacts, fees, occurred, periodEnds)));
+    return Tuple.wrap(
+        new ArrayList<>(
+            List.of(
+                idx,
+                tenants,
+                gateways,
+                eventIds,
+                eventTypes,
+                bodies,
+                eIdx.toArray(Integer[]::new),
+                kinds,
+                entryKeys,
+                amounts,
+                currencies,
+                payments,
+                subs,
+                refs,
+                emails,
+                contacts,
+                fees,
+                occurred,
+                periodEnds)));
   }
 }

@@ -37,7 +37,8 @@ public final class IngestHandler implements Handler<RoutingContext> {
   private final PlatformMetrics metrics;
   private final Clock clock;
 
-  public IngestHandler(HookCache accounts, GroupCommitRecorder recorder, PlatformMetrics metrics, Clock clock) {
+  public IngestHandler(
+      HookCache accounts, GroupCommitRecorder recorder, PlatformMetrics metrics, Clock clock) {
     this.accounts = accounts;
     this.recorder = recorder;
     this.metrics = metrics;
@@ -54,56 +55,82 @@ public final class IngestHandler implements Handler<RoutingContext> {
       return;
     }
     Buffer body = ctx.body().buffer();
-    WebhookRequest request = new WebhookRequest(
-        ctx.request().method().name(), ctx.request().path(), ctx.request().headers(),
-        ctx.queryParams(), body == null ? Buffer.buffer() : body,
-        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-        clock.instant());
-    accounts.get(hookKey)
-        .compose(account -> {
-          if (account == null || !account.gateway().equals(gateway)) {
-            notFound(ctx);
-            return Future.succeededFuture();
-          }
-          return handle(ctx, account, request, started);
-        })
+    WebhookRequest request =
+        new WebhookRequest(
+            ctx.request().method().name(),
+            ctx.request().path(),
+            ctx.request().headers(),
+            ctx.queryParams(),
+            body == null ? Buffer.buffer() : body,
+            ctx.request().remoteAddress() == null
+                ? null
+                : ctx.request().remoteAddress().hostAddress(),
+            clock.instant());
+    accounts
+        .get(hookKey)
+        .compose(
+            account -> {
+              if (account == null || !account.gateway().equals(gateway)) {
+                notFound(ctx);
+                return Future.succeededFuture();
+              }
+              return handle(ctx, account, request, started);
+            })
         .onFailure(err -> unavailable(ctx, gateway, err));
   }
 
-  private Future<Void> handle(RoutingContext ctx, GatewayAccount account, WebhookRequest request, long started) {
+  private Future<Void> handle(
+      RoutingContext ctx, GatewayAccount account, WebhookRequest request, long started) {
     GatewayPlugin plugin = account.plugin();
-    return plugin.verify(request, account.credentials()).compose(verdict -> {
-      if (!verdict.authentic()) {
-        LOG.log(Level.WARNING, "webhook rejected: gateway={0} account={1} remote={2} reason={3}",
-            new Object[] {plugin.id(), account.id(), request.remoteAddress(), verdict.reason()});
-        metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
-        HttpErrors.respond(ctx, 401, "invalid_signature", "the webhook could not be verified");
-        return Future.succeededFuture();
-      }
-      ParsedWebhook parsed;
-      try {
-        parsed = plugin.parse(request, account.credentials());
-      } catch (MalformedWebhookException e) {
-        LOG.log(Level.WARNING, "webhook malformed: gateway={0} account={1} reason={2}",
-            new Object[] {plugin.id(), account.id(), e.getMessage()});
-        metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
-        HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
-        return Future.succeededFuture();
-      }
-      if (parsed.isIgnored()) {
-        metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
-        answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
-        return Future.succeededFuture();
-      }
-      return recorder
-          .record(new GroupCommitRecorder.Receipt(account.tenantId(), plugin.id(), parsed, request.body()))
-          .map(outcome -> {
-            metrics.webhook(plugin.id(), outcome == Outcome.RECORDED ? WebhookOutcome.RECORDED : WebhookOutcome.DUPLICATE);
-            metrics.recorded(System.nanoTime() - started);
-            answer(ctx, plugin.acknowledge(request, parsed, outcome));
-            return null;
-          });
-    });
+    return plugin
+        .verify(request, account.credentials())
+        .compose(
+            verdict -> {
+              if (!verdict.authentic()) {
+                LOG.log(
+                    Level.WARNING,
+                    "webhook rejected: gateway={0} account={1} remote={2} reason={3}",
+                    new Object[] {
+                      plugin.id(), account.id(), request.remoteAddress(), verdict.reason()
+                    });
+                metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
+                HttpErrors.respond(
+                    ctx, 401, "invalid_signature", "the webhook could not be verified");
+                return Future.succeededFuture();
+              }
+              ParsedWebhook parsed;
+              try {
+                parsed = plugin.parse(request, account.credentials());
+              } catch (MalformedWebhookException e) {
+                LOG.log(
+                    Level.WARNING,
+                    "webhook malformed: gateway={0} account={1} reason={2}",
+                    new Object[] {plugin.id(), account.id(), e.getMessage()});
+                metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
+                HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
+                return Future.succeededFuture();
+              }
+              if (parsed.isIgnored()) {
+                metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
+                answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
+                return Future.succeededFuture();
+              }
+              return recorder
+                  .record(
+                      new GroupCommitRecorder.Receipt(
+                          account.tenantId(), plugin.id(), parsed, request.body()))
+                  .map(
+                      outcome -> {
+                        metrics.webhook(
+                            plugin.id(),
+                            outcome == Outcome.RECORDED
+                                ? WebhookOutcome.RECORDED
+                                : WebhookOutcome.DUPLICATE);
+                        metrics.recorded(System.nanoTime() - started);
+                        answer(ctx, plugin.acknowledge(request, parsed, outcome));
+                        return null;
+                      });
+            });
   }
 
   private void notFound(RoutingContext ctx) {
@@ -112,14 +139,18 @@ public final class IngestHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The account lookup, a plugin or the database failed: nothing was recorded, so the gateway
-   * must retry. Plugin bugs and database outages both land here; the log tells them apart.
+   * The account lookup, a plugin or the database failed: nothing was recorded, so the gateway must
+   * retry. Plugin bugs and database outages both land here; the log tells them apart.
    */
   private void unavailable(RoutingContext ctx, String gateway, Throwable err) {
-    LOG.log(Level.WARNING, "webhook not recorded (gateway " + gateway + "), answering 503: " + err, err);
+    LOG.log(
+        Level.WARNING,
+        "webhook not recorded (gateway " + gateway + "), answering 503: " + err,
+        err);
     metrics.webhook(PlatformMetrics.UNKNOWN_GATEWAY, WebhookOutcome.UNAVAILABLE);
     ctx.response().putHeader("Retry-After", "5");
-    HttpErrors.respond(ctx, 503, "unavailable", "the webhook could not be recorded now; retry later");
+    HttpErrors.respond(
+        ctx, 503, "unavailable", "the webhook could not be recorded now; retry later");
   }
 
   private static void answer(RoutingContext ctx, WebhookAnswer answer) {

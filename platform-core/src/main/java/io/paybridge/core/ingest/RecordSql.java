@@ -13,7 +13,8 @@ final class RecordSql {
 
   private RecordSql() {}
 
-  static final String STATEMENT = """
+  static final String STATEMENT =
+      """
       WITH r AS (
         SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bytea[])
           AS t(idx, tenant_id, gateway, event_id, event_type, raw_body)

@@ -19,8 +19,11 @@ public final class LedgerStore {
           + " email, contact, fee_minor, occurred_at, recorded_at, period_end, synced_at";
 
   /** The kinds a customer's balance adds up. */
-  private static final String[] BALANCE_KINDS = java.util.Arrays.stream(io.paybridge.spi.EventKind.values())
-      .filter(io.paybridge.spi.EventKind::countsTowardBalance).map(Enum::name).toArray(String[]::new);
+  private static final String[] BALANCE_KINDS =
+      java.util.Arrays.stream(io.paybridge.spi.EventKind.values())
+          .filter(io.paybridge.spi.EventKind::countsTowardBalance)
+          .map(Enum::name)
+          .toArray(String[]::new);
 
   /** One page of entries, newest first, and the id to continue below (or {@code null}). */
   public record Page(List<JsonObject> entries, Long nextBefore) {}
@@ -41,41 +44,52 @@ public final class LedgerStore {
    * pagination: pages stay stable while new entries arrive.
    */
   public Future<Page> list(UUID tenantId, Long before, int limit, Filter filter) {
-    String sql = "SELECT " + ENTRY_COLUMNS + " FROM ledger_entries"
-        + " WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)"
-        + " AND ($3::text IS NULL OR gateway = $3) AND ($4::text IS NULL OR kind = $4)"
-        + " AND ($5::text IS NULL OR customer_ref = $5)"
-        + " ORDER BY id DESC LIMIT $6";
+    String sql =
+        "SELECT "
+            + ENTRY_COLUMNS
+            + " FROM ledger_entries"
+            + " WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)"
+            + " AND ($3::text IS NULL OR gateway = $3) AND ($4::text IS NULL OR kind = $4)"
+            + " AND ($5::text IS NULL OR customer_ref = $5)"
+            + " ORDER BY id DESC LIMIT $6";
     return pool.preparedQuery(sql)
-        .execute(Tuple.of(tenantId, before, filter.gateway(), filter.kind(), filter.customerRef(), limit + 1))
-        .map(rows -> {
-          List<JsonObject> out = new ArrayList<>();
-          Long next = null;
-          for (Row r : rows) {
-            if (out.size() == limit) {
-              next = out.get(out.size() - 1).getLong("_id");
-              break;
-            }
-            out.add(toJson(r));
-          }
-          out.forEach(o -> o.remove("_id"));
-          return new Page(out, next);
-        });
+        .execute(
+            Tuple.of(
+                tenantId, before, filter.gateway(), filter.kind(), filter.customerRef(), limit + 1))
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              Long next = null;
+              for (Row r : rows) {
+                if (out.size() == limit) {
+                  next = out.get(out.size() - 1).getLong("_id");
+                  break;
+                }
+                out.add(toJson(r));
+              }
+              out.forEach(o -> o.remove("_id"));
+              return new Page(out, next);
+            });
   }
 
   /** A customer's balance per currency: the sum of payment, charge and refund entries. */
   public Future<JsonArray> balance(UUID tenantId, String customerRef) {
-    return pool.preparedQuery("SELECT currency, sum(amount_minor)::bigint FROM ledger_entries"
-            + " WHERE tenant_id = $1 AND customer_ref = $2 AND kind = ANY($3) AND currency IS NOT NULL"
-            + " GROUP BY currency ORDER BY currency")
+    return pool.preparedQuery(
+            "SELECT currency, sum(amount_minor)::bigint FROM ledger_entries"
+                + " WHERE tenant_id = $1 AND customer_ref = $2 AND kind = ANY($3) AND currency IS NOT NULL"
+                + " GROUP BY currency ORDER BY currency")
         .execute(Tuple.of(tenantId, customerRef, BALANCE_KINDS))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          for (Row r : rows) {
-            out.add(new JsonObject().put("currency", r.getString(0)).put("amountMinor", r.getLong(1)));
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              JsonArray out = new JsonArray();
+              for (Row r : rows) {
+                out.add(
+                    new JsonObject()
+                        .put("currency", r.getString(0))
+                        .put("amountMinor", r.getLong(1)));
+              }
+              return out;
+            });
   }
 
   private static JsonObject toJson(Row r) {

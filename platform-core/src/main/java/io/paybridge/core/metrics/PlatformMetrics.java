@@ -15,6 +15,7 @@ public final class PlatformMetrics {
 
   /** Tag names, in one place. */
   public static final String TAG_GATEWAY = "gateway";
+
   public static final String TAG_OUTCOME = "outcome";
 
   /** Gateway label for requests that named no installed gateway. */
@@ -22,7 +23,14 @@ public final class PlatformMetrics {
 
   /** What happened to a webhook delivery. */
   public enum WebhookOutcome {
-    RECORDED, DUPLICATE, IGNORED, REJECTED, MALFORMED, NOT_FOUND, UNAVAILABLE, FAILED;
+    RECORDED,
+    DUPLICATE,
+    IGNORED,
+    REJECTED,
+    MALFORMED,
+    NOT_FOUND,
+    UNAVAILABLE,
+    FAILED;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -36,14 +44,16 @@ public final class PlatformMetrics {
 
   public PlatformMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.batchSize = DistributionSummary.builder("paybridge.ingest.batch.size")
-        .description("Webhooks recorded per database statement (group commit)")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
-    this.recordLatency = Timer.builder("paybridge.ingest.latency")
-        .description("Time from receiving a webhook to answering it, for recorded webhooks")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("paybridge.ingest.batch.size")
+            .description("Webhooks recorded per database statement (group commit)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.recordLatency =
+        Timer.builder("paybridge.ingest.latency")
+            .description("Time from receiving a webhook to answering it, for recorded webhooks")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -51,12 +61,16 @@ public final class PlatformMetrics {
   }
 
   public void webhook(String gateway, WebhookOutcome outcome) {
-    webhookCounters.computeIfAbsent(gateway + "/" + outcome.label(), k ->
-        Counter.builder("paybridge.webhooks")
-            .description("Webhook deliveries by gateway and outcome")
-            .tag(TAG_GATEWAY, gateway)
-            .tag(TAG_OUTCOME, outcome.label())
-            .register(registry)).increment();
+    webhookCounters
+        .computeIfAbsent(
+            gateway + "/" + outcome.label(),
+            k ->
+                Counter.builder("paybridge.webhooks")
+                    .description("Webhook deliveries by gateway and outcome")
+                    .tag(TAG_GATEWAY, gateway)
+                    .tag(TAG_OUTCOME, outcome.label())
+                    .register(registry))
+        .increment();
   }
 
   public void batch(int size) {

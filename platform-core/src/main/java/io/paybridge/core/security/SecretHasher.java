@@ -23,7 +23,8 @@ public final class SecretHasher {
 
   public SecretHasher(int iterations) {
     if (iterations < 1000) {
-      throw new IllegalArgumentException("PBKDF2 needs at least 1000 iterations, got " + iterations);
+      throw new IllegalArgumentException(
+          "PBKDF2 needs at least 1000 iterations, got " + iterations);
     }
     this.iterations = iterations;
   }
@@ -34,7 +35,13 @@ public final class SecretHasher {
     random.nextBytes(salt);
     byte[] hash = derive(secret, salt, iterations);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    return SCHEME
+        + "$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
   }
 
   /** Whether the secret matches the stored hash; constant time in the hash comparison. */

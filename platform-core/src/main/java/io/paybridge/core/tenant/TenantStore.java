@@ -15,7 +15,12 @@ public final class TenantStore {
   public record Tenant(UUID id, String name, String email, String passwordHash) {}
 
   /** An API client's stored row. */
-  public record ApiClient(UUID id, UUID tenantId, String clientId, String secretHash, List<String> scopes,
+  public record ApiClient(
+      UUID id,
+      UUID tenantId,
+      String clientId,
+      String secretHash,
+      List<String> scopes,
       boolean revoked) {}
 
   /** A new email collides with an existing tenant's. */
@@ -32,37 +37,60 @@ public final class TenantStore {
   }
 
   /** Creates a tenant with its first API client in one transaction. */
-  public Future<UUID> createWithClient(String name, String email, String passwordHash, String clientId,
-      String secretHash, List<String> scopes) {
+  public Future<UUID> createWithClient(
+      String name,
+      String email,
+      String passwordHash,
+      String clientId,
+      String secretHash,
+      List<String> scopes) {
     UUID tenantId = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn
-            .preparedQuery("INSERT INTO tenants (id, name, email, password_hash) VALUES ($1, $2, $3, $4)")
-            .execute(Tuple.of(tenantId, name, email, passwordHash))
-            .compose(v -> conn
-                .preparedQuery("INSERT INTO api_clients (id, tenant_id, client_id, secret_hash, name, scopes)"
-                    + " VALUES ($1, $2, $3, $4, $5, $6)")
-                .execute(Tuple.of(UUID.randomUUID(), tenantId, clientId, secretHash, "default",
-                    scopes.toArray(String[]::new)))))
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "INSERT INTO tenants (id, name, email, password_hash) VALUES ($1, $2, $3, $4)")
+                    .execute(Tuple.of(tenantId, name, email, passwordHash))
+                    .compose(
+                        v ->
+                            conn.preparedQuery(
+                                    "INSERT INTO api_clients (id, tenant_id, client_id, secret_hash, name, scopes)"
+                                        + " VALUES ($1, $2, $3, $4, $5, $6)")
+                                .execute(
+                                    Tuple.of(
+                                        UUID.randomUUID(),
+                                        tenantId,
+                                        clientId,
+                                        secretHash,
+                                        "default",
+                                        scopes.toArray(String[]::new)))))
         .map(tenantId)
-        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(new EmailTakenException())
-            : Future.failedFuture(e));
+        .recover(
+            e ->
+                e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    ? Future.failedFuture(new EmailTakenException())
+                    : Future.failedFuture(e));
   }
 
   /** An API client by its public id, or {@code null}. */
   public Future<ApiClient> findClient(String clientId) {
-    return pool
-        .preparedQuery("SELECT id, tenant_id, client_id, secret_hash, scopes, revoked_at IS NOT NULL"
-            + " FROM api_clients WHERE client_id = $1")
+    return pool.preparedQuery(
+            "SELECT id, tenant_id, client_id, secret_hash, scopes, revoked_at IS NOT NULL"
+                + " FROM api_clients WHERE client_id = $1")
         .execute(Tuple.of(clientId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new ApiClient(r.getUUID(0), r.getUUID(1), r.getString(2), r.getString(3),
-              List.of(r.getArrayOfStrings(4)), r.getBoolean(5));
-        });
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new ApiClient(
+                  r.getUUID(0),
+                  r.getUUID(1),
+                  r.getString(2),
+                  r.getString(3),
+                  List.of(r.getArrayOfStrings(4)),
+                  r.getBoolean(5));
+            });
   }
 
   /** A tenant by id, or {@code null}. */

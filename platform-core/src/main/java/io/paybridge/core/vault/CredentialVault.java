@@ -11,9 +11,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts gateway credentials at rest with AES-256-GCM. The ciphertext is bound to its owner:
- * the tenant id and gateway are the additional authenticated data, so a ciphertext copied onto
- * another tenant's row does not decrypt.
+ * Encrypts gateway credentials at rest with AES-256-GCM. The ciphertext is bound to its owner: the
+ * tenant id and gateway are the additional authenticated data, so a ciphertext copied onto another
+ * tenant's row does not decrypt.
  *
  * <p>Layout: {@code version(1) | nonce(12) | ciphertext+tag}. The key id is stored in its own
  * column beside the ciphertext.
@@ -40,7 +40,9 @@ public final class CredentialVault {
     byte[] plain = credentials.encode().getBytes(StandardCharsets.UTF_8);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys.current(), "AES"),
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(keys.current(), "AES"),
           new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(aad(tenantId, gateway));
       byte[] sealed = cipher.doFinal(plain);
@@ -70,19 +72,24 @@ public final class CredentialVault {
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
           new GCMParameterSpec(TAG_BITS, ciphertext, 1, NONCE_BYTES));
       cipher.updateAAD(aad(tenantId, gateway));
-      byte[] plain = cipher.doFinal(ciphertext, 1 + NONCE_BYTES, ciphertext.length - 1 - NONCE_BYTES);
+      byte[] plain =
+          cipher.doFinal(ciphertext, 1 + NONCE_BYTES, ciphertext.length - 1 - NONCE_BYTES);
       return new JsonObject(new String(plain, StandardCharsets.UTF_8));
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new IllegalStateException("credentials do not authenticate for this tenant and gateway");
+      throw new IllegalStateException(
+          "credentials do not authenticate for this tenant and gateway");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot decrypt credentials", e);
     }
   }
 
   private static byte[] aad(UUID tenantId, String gateway) {
-    return ("paybridge:gateway-account:" + tenantId + ":" + gateway).getBytes(StandardCharsets.UTF_8);
+    return ("paybridge:gateway-account:" + tenantId + ":" + gateway)
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

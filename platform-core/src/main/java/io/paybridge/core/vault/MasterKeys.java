@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * The keys that encrypt gateway credentials. The first key encrypts; every key decrypts, so a key
- * is rotated by putting the new one first and keeping the old one until accounts are re-saved.
- * Keys come from configuration and are never stored beside the data, except in dev mode, where a
- * key is generated once into the data folder with a warning.
+ * is rotated by putting the new one first and keeping the old one until accounts are re-saved. Keys
+ * come from configuration and are never stored beside the data, except in dev mode, where a key is
+ * generated once into the data folder with a warning.
  */
 public final class MasterKeys {
 
@@ -58,7 +58,8 @@ public final class MasterKeys {
             "PAYBRIDGE_MASTER_KEY: key '" + id + "' must be 32 bytes, is " + key.length);
       }
       if (!id.matches("[A-Za-z0-9_-]{1,32}") || keys.putIfAbsent(id, key) != null) {
-        throw new IllegalArgumentException("PAYBRIDGE_MASTER_KEY: bad or repeated key id '" + id + "'");
+        throw new IllegalArgumentException(
+            "PAYBRIDGE_MASTER_KEY: bad or repeated key id '" + id + "'");
       }
       if (first == null) {
         first = id;
@@ -84,16 +85,22 @@ public final class MasterKeys {
         Files.createDirectories(dataDir);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.writeString(file, "dev:" + Base64.getEncoder().encodeToString(key) + "\n",
-            StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.writeString(
+            file,
+            "dev:" + Base64.getEncoder().encodeToString(key) + "\n",
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
         try {
           Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
           // not a POSIX file system; the file stays with the folder's permissions
         }
       }
-      LOG.warning("PAYBRIDGE_MASTER_KEY is not set: gateway credentials are encrypted with the dev key in "
-          + file + ". Set PAYBRIDGE_MASTER_KEY in production and keep it away from the database.");
+      LOG.warning(
+          "PAYBRIDGE_MASTER_KEY is not set: gateway credentials are encrypted with the dev key in "
+              + file
+              + ". Set PAYBRIDGE_MASTER_KEY in production and keep it away from the database.");
       return parse(Files.readString(file, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the dev master key " + file, e);
@@ -108,8 +115,8 @@ public final class MasterKeys {
   }
 
   /**
-   * A key for another purpose derived from the current master key (HMAC-SHA256 of the purpose),
-   * so every node of a cluster derives the same one and no second secret needs distributing.
+   * A key for another purpose derived from the current master key (HMAC-SHA256 of the purpose), so
+   * every node of a cluster derives the same one and no second secret needs distributing.
    */
   public byte[] derive(String purpose) {
     try {

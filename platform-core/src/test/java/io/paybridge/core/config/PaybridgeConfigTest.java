@@ -22,11 +22,13 @@ class PaybridgeConfigTest {
 
   @Test
   void environmentOverridesAndGatewaySettingsAreCollected() {
-    PaybridgeConfig c = PaybridgeConfig.from(Map.of(
-        "PAYBRIDGE_HTTP_PORT", "9090",
-        "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com/",
-        "PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pb",
-        "PAYBRIDGE_GATEWAY_STRIPE_API_BASE", "http://127.0.0.1:1234"));
+    PaybridgeConfig c =
+        PaybridgeConfig.from(
+            Map.of(
+                "PAYBRIDGE_HTTP_PORT", "9090",
+                "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com/",
+                "PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pb",
+                "PAYBRIDGE_GATEWAY_STRIPE_API_BASE", "http://127.0.0.1:1234"));
     assertThat(c.httpPort()).isEqualTo(9090);
     assertThat(c.publicUrl()).isEqualTo("https://pay.example.com");
     assertThat(c.dbUrl()).isEqualTo("postgresql://u:p@db:5432/pb");

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Starts real PostgreSQL clusters from the bundled binaries. The build runs as root here (as on
- * most CI), which is the case that matters: the server must then run as the unprivileged
- * account, and everything it touches must be reachable by that account.
+ * most CI), which is the case that matters: the server must then run as the unprivileged account,
+ * and everything it touches must be reachable by that account.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -43,8 +43,8 @@ class EmbeddedPostgresTest {
   @Test
   void throwawayClusterServesQueriesAndIsDeletedOnClose(Vertx vertx) throws Exception {
     // GIVEN a throwaway cluster
-    EmbeddedPostgres pg = EmbeddedPostgres.start(
-        EmbeddedPostgres.Options.throwaway().setDatabase("shop"));
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.start(EmbeddedPostgres.Options.throwaway().setDatabase("shop"));
     Path data = pg.dataDirectory();
     long serverPid = pg.serverPid().orElseThrow();
     try {
@@ -63,10 +63,10 @@ class EmbeddedPostgresTest {
         assertThat(single(pool, "show fsync")).isEqualTo("off");
         assertThat(single(pool, "show listen_addresses")).isEqualTo("127.0.0.1");
         await(pool.query("create table item (id int primary key, name text)").execute());
-        await(pool.preparedQuery("insert into item values ($1, $2)")
-            .execute(Tuple.of(1, "coffee")));
-        RowSet<Row> rows = await(pool.preparedQuery("select name from item where id = $1")
-            .execute(Tuple.of(1)));
+        await(
+            pool.preparedQuery("insert into item values ($1, $2)").execute(Tuple.of(1, "coffee")));
+        RowSet<Row> rows =
+            await(pool.preparedQuery("select name from item where id = $1").execute(Tuple.of(1)));
         // THEN the row comes back
         assertThat(rows.iterator().next().getString("name")).isEqualTo("coffee");
       } finally {
@@ -86,9 +86,8 @@ class EmbeddedPostgresTest {
   void durableClusterKeepsItsDataAndFollowsThePassword(Vertx vertx) throws Exception {
     Path parent = reachableTempFolder("pb-pg-durable-");
     Path data = parent.resolve("data");
-    EmbeddedPostgres.Options options = EmbeddedPostgres.Options.persistent(data)
-        .setDatabase("ledger")
-        .setPassword("first-secret");
+    EmbeddedPostgres.Options options =
+        EmbeddedPostgres.Options.persistent(data).setDatabase("ledger").setPassword("first-secret");
     try {
       // GIVEN a durable cluster holding a row
       try (EmbeddedPostgres pg = EmbeddedPostgres.start(options)) {
@@ -132,8 +131,8 @@ class EmbeddedPostgresTest {
     // GIVEN a data folder under a folder that only root may enter
     Path hidden = Files.createTempDirectory("pb-pg-private-");
     Path requested = hidden.resolve("data");
-    EmbeddedPostgres pg = EmbeddedPostgres.start(
-        EmbeddedPostgres.Options.persistent(requested).setThrowaway(true));
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(requested).setThrowaway(true));
     try {
       // THEN the cluster lives in a derived folder that the server account can reach
       Path cluster = pg.dataDirectory().getParent();
@@ -166,8 +165,9 @@ class EmbeddedPostgresTest {
       long leftover = startInChildJvmAndKill(data);
       assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive)).contains(true);
       // WHEN this JVM starts a server on the same folder
-      try (EmbeddedPostgres pg = EmbeddedPostgres.start(
-          EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
+      try (EmbeddedPostgres pg =
+          EmbeddedPostgres.start(
+              EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
         // THEN the leftover server is stopped, and a new one serves the same cluster
         awaitExit(leftover);
         assertThat(pg.serverPid().orElseThrow()).isNotEqualTo(leftover);
@@ -190,8 +190,7 @@ class EmbeddedPostgresTest {
     try {
       // GIVEN a killed JVM whose server was killed too, leaving a stale postmaster.pid
       long leftover = startInChildJvmAndKill(data);
-      List<ProcessHandle> workers = ProcessHandle.of(leftover).orElseThrow()
-          .children().toList();
+      List<ProcessHandle> workers = ProcessHandle.of(leftover).orElseThrow().children().toList();
       ProcessHandle.of(leftover).ifPresent(ProcessHandle::destroyForcibly);
       awaitExit(leftover);
       for (ProcessHandle worker : workers) {
@@ -199,8 +198,9 @@ class EmbeddedPostgresTest {
       }
       assertThat(data.resolve("postmaster.pid")).exists();
       // WHEN this JVM starts a server on the same folder
-      try (EmbeddedPostgres pg = EmbeddedPostgres.start(
-          EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
+      try (EmbeddedPostgres pg =
+          EmbeddedPostgres.start(
+              EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
         // THEN the cluster recovers and serves its data
         Pool pool = pool(vertx, pg.connectOptions());
         try {
@@ -239,18 +239,17 @@ class EmbeddedPostgresTest {
     Path data = parent.resolve("data");
     try {
       // GIVEN a running durable cluster with the default names
-      try (EmbeddedPostgres pg = EmbeddedPostgres.start(
-          EmbeddedPostgres.Options.persistent(data))) {
+      try (EmbeddedPostgres pg =
+          EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data))) {
         // WHEN a second instance starts on the same folder THEN it is refused
-        assertThatThrownBy(() -> EmbeddedPostgres.start(
-            EmbeddedPostgres.Options.persistent(data)))
+        assertThatThrownBy(() -> EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data)))
             .isInstanceOf(EmbeddedPostgresException.class)
             .hasMessageContaining("already run by an open EmbeddedPostgres");
         assertThat(pg.isRunning()).isTrue();
       }
       // WHEN the first is closed THEN the folder starts again, its database already there
-      try (EmbeddedPostgres pg = EmbeddedPostgres.start(
-          EmbeddedPostgres.Options.persistent(data))) {
+      try (EmbeddedPostgres pg =
+          EmbeddedPostgres.start(EmbeddedPostgres.Options.persistent(data))) {
         assertThat(pg.isRunning()).isTrue();
       }
     } finally {
@@ -259,18 +258,20 @@ class EmbeddedPostgresTest {
   }
 
   /**
-   * Starts a durable cluster on {@code data} from another JVM, which creates a marker table,
-   * then kills that JVM (SIGKILL, so nothing is cleaned up) and returns the pid of the server
-   * it left running.
+   * Starts a durable cluster on {@code data} from another JVM, which creates a marker table, then
+   * kills that JVM (SIGKILL, so nothing is cleaned up) and returns the pid of the server it left
+   * running.
    */
   private static long startInChildJvmAndKill(Path data) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = System.getProperty(
-        "surefire.test.class.path", System.getProperty("java.class.path"));
-    Process child = new ProcessBuilder(java, "-cp", classPath, ChildJvm.class.getName(),
-        data.toString()).redirectErrorStream(true).start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process child =
+        new ProcessBuilder(java, "-cp", classPath, ChildJvm.class.getName(), data.toString())
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       StringBuilder transcript = new StringBuilder();
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         transcript.append(line).append('\n');
@@ -289,8 +290,9 @@ class EmbeddedPostgresTest {
   /** The body of the JVM that {@link #startInChildJvmAndKill(Path)} kills. */
   static final class ChildJvm {
     public static void main(String[] args) throws Exception {
-      EmbeddedPostgres pg = EmbeddedPostgres.start(
-          EmbeddedPostgres.Options.persistent(Path.of(args[0])).setDatabase("leftover"));
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.start(
+              EmbeddedPostgres.Options.persistent(Path.of(args[0])).setDatabase("leftover"));
       Vertx vertx = Vertx.vertx();
       Pool pool = pool(vertx, pg.connectOptions());
       await(pool.query("create table child_marker (id int)").execute());

@@ -11,18 +11,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The PostgreSQL that tests run against, shared by every test class of a JVM (this class ships
- * in platform-core's test-jar, so the other modules' tests use it too).
+ * The PostgreSQL that tests run against, shared by every test class of a JVM (this class ships in
+ * platform-core's test-jar, so the other modules' tests use it too).
  *
  * <p>An external server comes first: when {@code PGHOST} is set, the standard {@code PGHOST},
  * {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and {@code PGDATABASE} variables say where it
  * is and how to log in (the user needs {@code CREATEDB}). Otherwise one throwaway {@link
- * EmbeddedPostgres} is started for the whole JVM on first use, run as an unprivileged account
- * when the build runs as root, and stopped and deleted by a shutdown hook.
+ * EmbeddedPostgres} is started for the whole JVM on first use, run as an unprivileged account when
+ * the build runs as root, and stopped and deleted by a shutdown hook.
  *
  * <p>Each test class asks for its own database with {@link #newDatabase(String)}, so classes are
- * isolated from one another and migrations can run through the production code path into an
- * empty database:
+ * isolated from one another and migrations can run through the production code path into an empty
+ * database:
  *
  * <pre>{@code
  * @BeforeAll
@@ -55,8 +55,8 @@ public final class PgFixture {
   }
 
   /**
-   * Creates an empty database named {@code <prefix>_<random>} and returns the options to reach
-   * it, starting the embedded server first if this is the first use in this JVM.
+   * Creates an empty database named {@code <prefix>_<random>} and returns the options to reach it,
+   * starting the embedded server first if this is the first use in this JVM.
    *
    * @param prefix lower-case letters, digits and underscores, naming the test area
    */
@@ -70,8 +70,12 @@ public final class PgFixture {
     PgConnectOptions server = adminOptions();
     try {
       PgConnection.connect(client(), server)
-          .compose(connection -> connection.query("CREATE DATABASE " + name).execute()
-              .eventually(connection::close))
+          .compose(
+              connection ->
+                  connection
+                      .query("CREATE DATABASE " + name)
+                      .execute()
+                      .eventually(connection::close))
           .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("CREATE DATABASE " + name + " timed out", e);
@@ -91,8 +95,8 @@ public final class PgFixture {
   }
 
   /**
-   * Whether this run can stop and restart the server: only the embedded one can. Tests of
-   * outages call {@code assumeTrue(PgFixture.canRestart())}.
+   * Whether this run can stop and restart the server: only the embedded one can. Tests of outages
+   * call {@code assumeTrue(PgFixture.canRestart())}.
    */
   public static boolean canRestart() {
     return !isExternal();

@@ -35,8 +35,7 @@ class PgFixtureTest {
       assertThat(single(firstPool, "select count(*) from isolated")).isEqualTo("1");
       assertThat(single(secondPool, "select coalesce(to_regclass('isolated')::text, 'none')"))
           .isEqualTo("none");
-      assertThat(single(secondPool, "select current_database()"))
-          .isEqualTo(second.getDatabase());
+      assertThat(single(secondPool, "select current_database()")).isEqualTo(second.getDatabase());
     } finally {
       await(firstPool.close());
       await(secondPool.close());
@@ -47,8 +46,8 @@ class PgFixtureTest {
   void poolReconnectsWhenTheServerComesBack(Vertx vertx) throws Exception {
     assumeTrue(PgFixture.canRestart(), "an external database cannot be restarted");
     // GIVEN a pool that has talked to the server
-    Pool pool = PgBuilder.pool().connectingTo(PgFixture.newDatabase("restart")).using(vertx)
-        .build();
+    Pool pool =
+        PgBuilder.pool().connectingTo(PgFixture.newDatabase("restart")).using(vertx).build();
     try {
       assertThat(single(pool, "select 'up'")).isEqualTo("up");
       // WHEN the server goes down

@@ -71,10 +71,18 @@ class GroupCommitRecorderTest {
     return p.future();
   }
 
-  private static GroupCommitRecorder.Receipt payment(UUID tenant, String eventId, String entryKey, long amount, String customer) {
-    PaymentEvent e = PaymentEvent.builder(EventKind.PAYMENT, entryKey, T0).amount(amount, "USD")
-        .externalPaymentId(entryKey).customerRef(customer).build();
-    return new GroupCommitRecorder.Receipt(tenant, "stripe", new ParsedWebhook(eventId, "payment", List.of(e)),
+  private static GroupCommitRecorder.Receipt payment(
+      UUID tenant, String eventId, String entryKey, long amount, String customer) {
+    PaymentEvent e =
+        PaymentEvent.builder(EventKind.PAYMENT, entryKey, T0)
+            .amount(amount, "USD")
+            .externalPaymentId(entryKey)
+            .customerRef(customer)
+            .build();
+    return new GroupCommitRecorder.Receipt(
+        tenant,
+        "stripe",
+        new ParsedWebhook(eventId, "payment", List.of(e)),
         Buffer.buffer("{\"id\":\"" + eventId + "\"}"));
   }
 
@@ -87,40 +95,67 @@ class GroupCommitRecorderTest {
     UUID[] tenants = {UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()};
     batches.clear();
     List<Future<Outcome>> all = new ArrayList<>();
-    await(onLoop(() -> {
-      for (int i = 0; i < 600; i++) {
-        UUID tenant = tenants[i % 3];
-        int n = i % 300; // every event twice
-        all.add(recorder.record(payment(tenant, "evt_" + n, "pay:" + n, 100, "cust-" + (n % 7))));
-      }
-      return Future.join(new ArrayList<>(all));
-    }));
+    await(
+        onLoop(
+            () -> {
+              for (int i = 0; i < 600; i++) {
+                UUID tenant = tenants[i % 3];
+                int n = i % 300; // every event twice
+                all.add(
+                    recorder.record(
+                        payment(tenant, "evt_" + n, "pay:" + n, 100, "cust-" + (n % 7))));
+              }
+              return Future.join(new ArrayList<>(all));
+            }));
     long recorded = all.stream().filter(f -> f.result() == Outcome.RECORDED).count();
     long duplicates = all.stream().filter(f -> f.result() == Outcome.DUPLICATE).count();
     // i and i + 300 carry the same event for the same tenant (300 is a multiple of 3): 300 distinct
-    long distinct = count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = ANY($1)", (Object) tenants);
+    long distinct =
+        count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = ANY($1)", (Object) tenants);
     assertThat(distinct).isEqualTo(300);
     assertThat(recorded).isEqualTo(300);
     assertThat(recorded + duplicates).isEqualTo(600);
-    assertThat(count("SELECT count(*) FROM ledger_entries WHERE tenant_id = ANY($1)", (Object) tenants)).isEqualTo(distinct);
-    assertThat(count("SELECT count(*) FROM jobs WHERE tenant_id = ANY($1) AND kind = 'sync'", (Object) tenants)).isEqualTo(distinct);
-    assertThat(batches).as("group commit put several webhooks in one statement").anyMatch(b -> b > 1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM ledger_entries WHERE tenant_id = ANY($1)", (Object) tenants))
+        .isEqualTo(distinct);
+    assertThat(
+            count(
+                "SELECT count(*) FROM jobs WHERE tenant_id = ANY($1) AND kind = 'sync'",
+                (Object) tenants))
+        .isEqualTo(distinct);
+    assertThat(batches)
+        .as("group commit put several webhooks in one statement")
+        .anyMatch(b -> b > 1);
     assertThat(batches.size()).isLessThan(600);
   }
 
   @Test
   void oneBadWebhookDoesNotKeepItsBatchOut() {
     // GIVEN the database refuses one particular entry (as a data error would)
-    await(pool.query("ALTER TABLE ledger_entries ADD CONSTRAINT test_poison CHECK (customer_ref IS DISTINCT FROM 'poison')").execute());
+    await(
+        pool.query(
+                "ALTER TABLE ledger_entries ADD CONSTRAINT test_poison CHECK (customer_ref IS DISTINCT FROM 'poison')")
+            .execute());
     try {
       UUID tenant = UUID.randomUUID();
       List<Future<Outcome>> all = new ArrayList<>();
-      await(onLoop(() -> {
-        for (int i = 0; i < 20; i++) {
-          all.add(recorder.record(payment(tenant, "evt_p" + i, "pay:p" + i, 100, i == 7 ? "poison" : "ok")));
-        }
-        return Future.join(new ArrayList<>(all));
-      }).otherwiseEmpty());
+      await(
+          onLoop(
+                  () -> {
+                    for (int i = 0; i < 20; i++) {
+                      all.add(
+                          recorder.record(
+                              payment(
+                                  tenant,
+                                  "evt_p" + i,
+                                  "pay:p" + i,
+                                  100,
+                                  i == 7 ? "poison" : "ok")));
+                    }
+                    return Future.join(new ArrayList<>(all));
+                  })
+              .otherwiseEmpty());
       // THEN only the bad one fails (so its gateway retries) and the rest are recorded
       assertThat(all.get(7).failed()).isTrue();
       for (int i = 0; i < 20; i++) {
@@ -128,7 +163,8 @@ class GroupCommitRecorderTest {
           assertThat(all.get(i).result()).as("webhook %d", i).isEqualTo(Outcome.RECORDED);
         }
       }
-      assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant)).isEqualTo(19);
+      assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant))
+          .isEqualTo(19);
     } finally {
       await(pool.query("ALTER TABLE ledger_entries DROP CONSTRAINT test_poison").execute());
     }
@@ -137,31 +173,70 @@ class GroupCommitRecorderTest {
   @Test
   void twoDeliveriesDescribingOnePaymentBookItOnce() {
     UUID tenant = UUID.randomUUID();
-    assertThat(await(onLoop(() -> recorder.record(payment(tenant, "evt_pi", "payment:pi_1", 500, "c"))))).isEqualTo(Outcome.RECORDED);
-    assertThat(await(onLoop(() -> recorder.record(payment(tenant, "evt_ch", "payment:pi_1", 500, "c"))))).isEqualTo(Outcome.RECORDED);
-    assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant)).isEqualTo(2);
-    assertThat(count("SELECT count(*) FROM ledger_entries WHERE tenant_id = $1", tenant)).isEqualTo(1);
+    assertThat(
+            await(
+                onLoop(() -> recorder.record(payment(tenant, "evt_pi", "payment:pi_1", 500, "c")))))
+        .isEqualTo(Outcome.RECORDED);
+    assertThat(
+            await(
+                onLoop(() -> recorder.record(payment(tenant, "evt_ch", "payment:pi_1", 500, "c")))))
+        .isEqualTo(Outcome.RECORDED);
+    assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant))
+        .isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM ledger_entries WHERE tenant_id = $1", tenant))
+        .isEqualTo(1);
     assertThat(count("SELECT count(*) FROM jobs WHERE tenant_id = $1", tenant)).isEqualTo(1);
   }
 
   @Test
   void subscriptionStateFollowsTheNewestEventEvenWhenDeliveredLate() {
     UUID tenant = UUID.randomUUID();
-    PaymentEvent charged = PaymentEvent.builder(EventKind.RECURRING_CHARGED, "inv:1", T0).amount(900, "USD")
-        .externalSubscriptionId("sub_1").customerRef("reader").periodEnd(T0.plusSeconds(30 * 86400)).build();
-    PaymentEvent cancelled = PaymentEvent.builder(EventKind.RECURRING_CANCELLED, "cancel:sub_1", T0.plusSeconds(3600))
-        .externalSubscriptionId("sub_1").build();
+    PaymentEvent charged =
+        PaymentEvent.builder(EventKind.RECURRING_CHARGED, "inv:1", T0)
+            .amount(900, "USD")
+            .externalSubscriptionId("sub_1")
+            .customerRef("reader")
+            .periodEnd(T0.plusSeconds(30 * 86400))
+            .build();
+    PaymentEvent cancelled =
+        PaymentEvent.builder(EventKind.RECURRING_CANCELLED, "cancel:sub_1", T0.plusSeconds(3600))
+            .externalSubscriptionId("sub_1")
+            .build();
     // the cancellation arrives first, the older charge afterwards
-    await(onLoop(() -> recorder.record(new GroupCommitRecorder.Receipt(tenant, "stripe",
-        new ParsedWebhook("evt_cancel", "customer.subscription.deleted", List.of(cancelled)), Buffer.buffer("{}")))));
-    await(onLoop(() -> recorder.record(new GroupCommitRecorder.Receipt(tenant, "stripe",
-        new ParsedWebhook("evt_charge", "invoice.paid", List.of(charged)), Buffer.buffer("{}")))));
+    await(
+        onLoop(
+            () ->
+                recorder.record(
+                    new GroupCommitRecorder.Receipt(
+                        tenant,
+                        "stripe",
+                        new ParsedWebhook(
+                            "evt_cancel", "customer.subscription.deleted", List.of(cancelled)),
+                        Buffer.buffer("{}")))));
+    await(
+        onLoop(
+            () ->
+                recorder.record(
+                    new GroupCommitRecorder.Receipt(
+                        tenant,
+                        "stripe",
+                        new ParsedWebhook("evt_charge", "invoice.paid", List.of(charged)),
+                        Buffer.buffer("{}")))));
 
-    Row sub = await(pool.preparedQuery("SELECT status, customer_ref, current_period_end FROM subscriptions WHERE tenant_id = $1")
-        .execute(Tuple.of(tenant))).iterator().next();
+    Row sub =
+        await(
+                pool.preparedQuery(
+                        "SELECT status, customer_ref, current_period_end FROM subscriptions WHERE tenant_id = $1")
+                    .execute(Tuple.of(tenant)))
+            .iterator()
+            .next();
     assertThat(sub.getString("status")).isEqualTo("cancelled");
     assertThat(sub.getString("customer_ref")).isEqualTo("reader");
     // the cancellation, though recorded first, books no money and inherits nothing it should not
-    assertThat(count("SELECT count(*) FROM ledger_entries WHERE tenant_id = $1 AND amount_minor IS NULL", tenant)).isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM ledger_entries WHERE tenant_id = $1 AND amount_minor IS NULL",
+                tenant))
+        .isEqualTo(1);
   }
 }

@@ -14,19 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
 class CredentialVaultTest {
 
   private final UUID tenant = UUID.randomUUID();
-  private final JsonObject creds = new JsonObject().put("webhookSecret", "whsec_abc").put("apiKey", "sk_test_1");
+  private final JsonObject creds =
+      new JsonObject().put("webhookSecret", "whsec_abc").put("apiKey", "sk_test_1");
 
   @Test
   void sealedCredentialsOpenOnlyForTheirOwner() {
     CredentialVault vault = new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k1")));
     CredentialVault.Sealed sealed = vault.seal(tenant, "stripe", creds);
 
-    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1)).doesNotContain("whsec_abc");
+    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("whsec_abc");
     assertThat(vault.open(tenant, "stripe", sealed.ciphertext(), sealed.keyId())).isEqualTo(creds);
-    assertThatThrownBy(() -> vault.open(UUID.randomUUID(), "stripe", sealed.ciphertext(), sealed.keyId()))
-        .as("moved to another tenant's row").isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> vault.open(UUID.randomUUID(), "stripe", sealed.ciphertext(), sealed.keyId()))
+        .as("moved to another tenant's row")
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> vault.open(tenant, "razorpay", sealed.ciphertext(), sealed.keyId()))
-        .as("moved to another gateway").isInstanceOf(IllegalStateException.class);
+        .as("moved to another gateway")
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -36,7 +41,8 @@ class CredentialVaultTest {
     for (int i = 0; i < sealed.length; i++) {
       byte[] t = sealed.clone();
       t[i] ^= 0x40;
-      assertThatThrownBy(() -> vault.open(tenant, "stripe", t, "k1")).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> vault.open(tenant, "stripe", t, "k1"))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 
@@ -46,11 +52,14 @@ class CredentialVaultTest {
     CredentialVault before = new CredentialVault(MasterKeys.parse(old));
     CredentialVault.Sealed sealed = before.seal(tenant, "stripe", creds);
 
-    CredentialVault after = new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("new") + "," + old));
+    CredentialVault after =
+        new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("new") + "," + old));
     assertThat(after.open(tenant, "stripe", sealed.ciphertext(), "old")).isEqualTo(creds);
     assertThat(after.seal(tenant, "stripe", creds).keyId()).isEqualTo("new");
-    assertThatThrownBy(() -> new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("other")))
-        .open(tenant, "stripe", sealed.ciphertext(), "old"))
+    assertThatThrownBy(
+            () ->
+                new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("other")))
+                    .open(tenant, "stripe", sealed.ciphertext(), "old"))
         .hasMessageContaining("not configured");
   }
 
@@ -71,7 +80,8 @@ class CredentialVaultTest {
     assertThat(Files.readString(dir.resolve("master.key"))).isEqualTo(stored);
     assertThat(second.current()).isEqualTo(first.current());
     assertThat(Files.getPosixFilePermissions(dir.resolve("master.key")))
-        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 }

@@ -30,17 +30,19 @@ import java.util.List;
  * Razorpay webhooks, implemented on the JDK without Razorpay's SDK.
  *
  * <h2>Authenticity</h2>
- * {@code X-Razorpay-Signature} is the hex HMAC-SHA256 of the raw body keyed with the webhook
- * secret the tenant set on the endpoint. The scheme has no timestamp, so a captured delivery can be
+ *
+ * {@code X-Razorpay-Signature} is the hex HMAC-SHA256 of the raw body keyed with the webhook secret
+ * the tenant set on the endpoint. The scheme has no timestamp, so a captured delivery can be
  * replayed; the platform's deduplication on the event id and on ledger entry keys makes a replay
  * change nothing.
  *
  * <h2>Meaning</h2>
+ *
  * The body is {@code {"entity":"event","event":…,"contains":[…],"payload":{"payment":{"entity":…},
  * …},"created_at":…}}. The receipt's dedupe key is the {@code x-razorpay-event-id} header; a
- * delivery without it gets a key derived from the event name and the ids of the entities it
- * carries ({@code payment.captured:pay_…}). Amounts are integer minor units (paise for INR) and
- * pass through unchanged. The mapping is the one the subscription publisher's adapter used:
+ * delivery without it gets a key derived from the event name and the ids of the entities it carries
+ * ({@code payment.captured:pay_…}). Amounts are integer minor units (paise for INR) and pass
+ * through unchanged. The mapping is the one the subscription publisher's adapter used:
  *
  * <ul>
  *   <li>{@code payment.authorized}: funds authorized, keyed {@code authorized:<payment id>}.
@@ -77,10 +79,15 @@ public final class RazorpayPlugin implements GatewayPlugin {
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              KEY_ID, "Key id", "Dashboard > Account & Settings > API keys: the key id (rzp_live_… or rzp_test_…)"),
-          CredentialField.secret(KEY_SECRET, "Key secret", "Shown once when the API key is generated"),
+              KEY_ID,
+              "Key id",
+              "Dashboard > Account & Settings > API keys: the key id (rzp_live_… or rzp_test_…)"),
           CredentialField.secret(
-              WEBHOOK_SECRET, "Webhook secret", "The secret you entered when adding this webhook URL under Webhooks"),
+              KEY_SECRET, "Key secret", "Shown once when the API key is generated"),
+          CredentialField.secret(
+              WEBHOOK_SECRET,
+              "Webhook secret",
+              "The secret you entered when adding this webhook URL under Webhooks"),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
                   "Customer reference notes key",
@@ -123,7 +130,8 @@ public final class RazorpayPlugin implements GatewayPlugin {
       return Future.succeededFuture(check(request, credentials));
     } catch (RuntimeException e) {
       return Future.succeededFuture(
-          Verdict.rejected("Razorpay signature could not be checked: " + e.getClass().getSimpleName()));
+          Verdict.rejected(
+              "Razorpay signature could not be checked: " + e.getClass().getSimpleName()));
     }
   }
 
@@ -170,7 +178,8 @@ public final class RazorpayPlugin implements GatewayPlugin {
             default -> List.of();
           };
     } catch (MalformedWebhookException e) {
-      throw new MalformedWebhookException("Razorpay " + event + " " + eventId + ": " + e.getMessage(), e);
+      throw new MalformedWebhookException(
+          "Razorpay " + event + " " + eventId + ": " + e.getMessage(), e);
     }
     return new ParsedWebhook(eventId, event, events);
   }
@@ -221,7 +230,11 @@ public final class RazorpayPlugin implements GatewayPlugin {
     }
     if (key.length() == event.length()) {
       throw new MalformedWebhookException(
-          "Razorpay " + event + " has no " + EVENT_ID_HEADER + " header and no entity id to derive one from");
+          "Razorpay "
+              + event
+              + " has no "
+              + EVENT_ID_HEADER
+              + " header and no entity id to derive one from");
     }
     return key.toString();
   }
@@ -265,7 +278,8 @@ public final class RazorpayPlugin implements GatewayPlugin {
     }
     String key = d.customerRefKey();
     return List.of(
-        paymentDetails(PaymentEvent.builder(RECURRING_CHARGED, "payment:" + id, d.occurredAt()), payment)
+        paymentDetails(
+                PaymentEvent.builder(RECURRING_CHARGED, "payment:" + id, d.occurredAt()), payment)
             .amount(amount, currency)
             .externalPaymentId(id)
             .externalSubscriptionId(Json.requireString(subscription, "id"))
@@ -286,7 +300,9 @@ public final class RazorpayPlugin implements GatewayPlugin {
         PaymentEvent.builder(RECURRING_CANCELLED, "cancel:" + id + ":" + d.event(), d.occurredAt())
             .externalSubscriptionId(id)
             .customerRef(
-                first(notesValue(subscription, d.customerRefKey()), Json.optString(subscription, "customer_id")))
+                first(
+                    notesValue(subscription, d.customerRefKey()),
+                    Json.optString(subscription, "customer_id")))
             .periodEnd(optEpochSecond(subscription, "current_end"))
             .build());
   }
@@ -304,16 +320,21 @@ public final class RazorpayPlugin implements GatewayPlugin {
     return List.of(
         PaymentEvent.builder(REFUND, "refund:" + id, d.occurredAt())
             .amount(-amount, currency)
-            .externalPaymentId(first(Json.optString(refund, "payment_id"), Json.optString(payment, "id")))
+            .externalPaymentId(
+                first(Json.optString(refund, "payment_id"), Json.optString(payment, "id")))
             .customerRef(
-                first(notesValue(refund, key), notesValue(payment, key), Json.optString(payment, "customer_id")))
+                first(
+                    notesValue(refund, key),
+                    notesValue(payment, key),
+                    Json.optString(payment, "customer_id")))
             .email(email(payment))
             .contact(Json.optString(payment, "contact"))
             .build());
   }
 
   /** Email, contact and fee of a payment entity. */
-  private static PaymentEvent.Builder paymentDetails(PaymentEvent.Builder builder, JsonObject payment) {
+  private static PaymentEvent.Builder paymentDetails(
+      PaymentEvent.Builder builder, JsonObject payment) {
     Long fee = Json.optLong(payment, "fee");
     if (fee != null && fee < 0) {
       throw new MalformedWebhookException("'fee' is negative: " + fee);

@@ -88,7 +88,8 @@ class RazorpayEventMappingTest {
     assertThat(single(razorpay.event("payment.captured", payload)).customerRef()).isNull();
 
     payment.put("customer_id", "cust_7");
-    assertThat(single(razorpay.event("payment.captured", payload)).customerRef()).isEqualTo("cust_7");
+    assertThat(single(razorpay.event("payment.captured", payload)).customerRef())
+        .isEqualTo("cust_7");
 
     payment.put("notes", new JsonObject().put("other", "x"));
     assertThat(single(razorpay.event("payment.captured", payload)).customerRef())
@@ -101,7 +102,9 @@ class RazorpayEventMappingTest {
     JsonObject payload = payload(razorpay.paymentCaptured("pay_3", 10_000, "INR", "default-ref"));
     entity(payload, "payment").getJsonObject("notes").put("member.id", "m-9");
     ParsedWebhook parsed =
-        plugin.parse(razorpay.request(razorpay.event("payment.captured", payload), "E1"), credentials("member.id"));
+        plugin.parse(
+            razorpay.request(razorpay.event("payment.captured", payload), "E1"),
+            credentials("member.id"));
     assertThat(parsed.events().get(0).customerRef()).isEqualTo("m-9");
   }
 
@@ -137,7 +140,9 @@ class RazorpayEventMappingTest {
     PaymentEvent captured = single(razorpay.event("payment.captured", payload.copy()));
     assertThat(paid.kind()).isEqualTo(EventKind.PAYMENT);
     assertThat(paid.entryKey()).isEqualTo(captured.entryKey()).isEqualTo("payment:pay_5");
-    assertThat(paid.customerRef()).as("payment notes are empty: the order's").isEqualTo("order-ref");
+    assertThat(paid.customerRef())
+        .as("payment notes are empty: the order's")
+        .isEqualTo("order-ref");
   }
 
   @Test
@@ -146,7 +151,8 @@ class RazorpayEventMappingTest {
     JsonObject payment = entity(payload, "payment");
 
     payment.put("captured", "1");
-    assertThat(single(razorpay.event("payment.captured", payload)).kind()).isEqualTo(EventKind.PAYMENT);
+    assertThat(single(razorpay.event("payment.captured", payload)).kind())
+        .isEqualTo(EventKind.PAYMENT);
     payment.put("captured", true);
     assertThat(single(razorpay.event("order.paid", payload)).kind()).isEqualTo(EventKind.PAYMENT);
 
@@ -173,7 +179,8 @@ class RazorpayEventMappingTest {
   @Test
   void subscriptionChargedIsARecurringChargeThatDedupesWithTheCapture() {
     Instant currentEnd = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-    String body = razorpay.subscriptionCharged("pay_8", "sub_8", 49_900, "INR", "reader-1", currentEnd);
+    String body =
+        razorpay.subscriptionCharged("pay_8", "sub_8", 49_900, "INR", "reader-1", currentEnd);
     PaymentEvent e = single(body);
 
     assertThat(e.kind()).isEqualTo(EventKind.RECURRING_CHARGED);
@@ -188,18 +195,23 @@ class RazorpayEventMappingTest {
 
     JsonObject payment = entity(payload(body), "payment");
     String capture =
-        razorpay.event("payment.captured", new JsonObject().put("payment", new JsonObject().put("entity", payment)));
+        razorpay.event(
+            "payment.captured",
+            new JsonObject().put("payment", new JsonObject().put("entity", payment)));
     assertThat(single(capture).entryKey()).isEqualTo(e.entryKey());
   }
 
   @Test
   void subscriptionChargedWithoutNotesFallsBackToCustomerIds() {
-    JsonObject payload = payload(razorpay.subscriptionCharged("pay_9", "sub_9", 49_900, "INR", null, Instant.now()));
+    JsonObject payload =
+        payload(razorpay.subscriptionCharged("pay_9", "sub_9", 49_900, "INR", null, Instant.now()));
     String subscriptionCustomer = entity(payload, "subscription").getString("customer_id");
-    assertThat(single(razorpay.event("subscription.charged", payload)).customerRef()).isEqualTo(subscriptionCustomer);
+    assertThat(single(razorpay.event("subscription.charged", payload)).customerRef())
+        .isEqualTo(subscriptionCustomer);
 
     entity(payload, "payment").remove("customer_id");
-    assertThat(single(razorpay.event("subscription.charged", payload)).customerRef()).isEqualTo(subscriptionCustomer);
+    assertThat(single(razorpay.event("subscription.charged", payload)).customerRef())
+        .isEqualTo(subscriptionCustomer);
   }
 
   @Test
@@ -215,9 +227,12 @@ class RazorpayEventMappingTest {
     assertThat(cancelled.currency()).isNull();
     assertThat(cancelled.externalSubscriptionId()).isEqualTo("sub_10");
     assertThat(cancelled.customerRef()).isEqualTo(subscription.getString("customer_id"));
-    assertThat(cancelled.periodEnd()).isEqualTo(Instant.ofEpochSecond(subscription.getLong("current_end")));
+    assertThat(cancelled.periodEnd())
+        .isEqualTo(Instant.ofEpochSecond(subscription.getLong("current_end")));
 
-    subscription.put("status", "halted").put("notes", new JsonObject().put("customer_ref", "reader-2"));
+    subscription
+        .put("status", "halted")
+        .put("notes", new JsonObject().put("customer_ref", "reader-2"));
     PaymentEvent halted = single(razorpay.event("subscription.halted", payload));
     assertThat(halted.kind()).isEqualTo(EventKind.RECURRING_CANCELLED);
     assertThat(halted.entryKey()).isEqualTo("cancel:sub_10:subscription.halted");
@@ -255,7 +270,8 @@ class RazorpayEventMappingTest {
     assertThat(parse(captured, null)).as("stable").isEqualTo(parse(captured, null));
     assertThat(parse(captured, " ").eventId()).isEqualTo("payment.captured:pay_X");
 
-    String charged = razorpay.subscriptionCharged("pay_Y", "sub_Y", 10_000, "INR", null, Instant.now());
+    String charged =
+        razorpay.subscriptionCharged("pay_Y", "sub_Y", 10_000, "INR", null, Instant.now());
     assertThat(parse(charged, null).eventId()).isEqualTo("subscription.charged:sub_Y:pay_Y");
 
     String refund = razorpay.refundProcessed("rfnd_Z", "pay_Z", 10_000, "INR");
@@ -275,7 +291,8 @@ class RazorpayEventMappingTest {
     PaymentEvent dinar = single(razorpay.paymentCaptured("pay_kwd", 12_340, "KWD", null));
     assertThat(dinar.amountMinor()).isEqualTo(12_340L);
     assertThat(dinar.currency()).isEqualTo("KWD");
-    assertThat(single(razorpay.refundProcessed("rfnd_kwd", "pay_kwd", 1_230, "KWD")).amountMinor()).isEqualTo(-1_230L);
+    assertThat(single(razorpay.refundProcessed("rfnd_kwd", "pay_kwd", 1_230, "KWD")).amountMinor())
+        .isEqualTo(-1_230L);
   }
 
   @Test
@@ -299,7 +316,8 @@ class RazorpayEventMappingTest {
     assertMalformed(root.copy().put("event", null).encode(), "event");
     assertMalformed(root.copy().put("payload", null).encode(), "payload");
     assertMalformed(root.copy().put("created_at", "today").encode(), "created_at");
-    assertMalformed(root.copy().put("payload", new JsonObject()).encode(), "payload.payment.entity");
+    assertMalformed(
+        root.copy().put("payload", new JsonObject()).encode(), "payload.payment.entity");
 
     JsonObject notesText = root.copy();
     entity(notesText.getJsonObject("payload"), "payment").put("notes", "customer_ref=1");
@@ -313,7 +331,8 @@ class RazorpayEventMappingTest {
     entity(negative.getJsonObject("payload"), "payment").put("amount", -5);
     assertMalformed(negative.encode(), "negative");
 
-    JsonObject charged = payload(razorpay.subscriptionCharged("pay_s", "sub_s", 100, "INR", null, Instant.now()));
+    JsonObject charged =
+        payload(razorpay.subscriptionCharged("pay_s", "sub_s", 100, "INR", null, Instant.now()));
     charged.remove("subscription");
     assertMalformed(razorpay.event("subscription.charged", charged), "payload.subscription.entity");
 

@@ -26,7 +26,9 @@ class RazorpayPluginTest extends GatewayPluginTestKit {
   private final String secret = "whk_" + RazorpaySimulator.newId("");
   private final RazorpaySimulator razorpay = new RazorpaySimulator(secret);
   private final WebhookRequest valid =
-      razorpay.request(razorpay.paymentCaptured("pay_Kit00000000001", 50_000, "INR", "user-1"), "KitEvent000001");
+      razorpay.request(
+          razorpay.paymentCaptured("pay_Kit00000000001", 50_000, "INR", "user-1"),
+          "KitEvent000001");
 
   @Override
   protected GatewayPlugin plugin() {
@@ -53,7 +55,11 @@ class RazorpayPluginTest extends GatewayPluginTestKit {
     JsonObject failed =
         new JsonObject(razorpay.paymentCaptured("pay_Failed00000001", 50_000, "INR", null))
             .getJsonObject("payload");
-    failed.getJsonObject("payment").getJsonObject("entity").put("status", "failed").put("captured", false);
+    failed
+        .getJsonObject("payment")
+        .getJsonObject("entity")
+        .put("status", "failed")
+        .put("captured", false);
     return razorpay.request(razorpay.event("payment.failed", failed), "KitEvent000002");
   }
 
@@ -127,7 +133,8 @@ class RazorpayPluginTest extends GatewayPluginTestKit {
   @Test
   void signatureIsLowerCaseHexOfTheBodysHmac() {
     assertThat(valid.header(RazorpayPlugin.SIGNATURE_HEADER)).matches("[0-9a-f]{64}");
-    assertThat(valid.header(RazorpayPlugin.SIGNATURE_HEADER)).isEqualTo(razorpay.signature(valid.bodyAsString()));
+    assertThat(valid.header(RazorpayPlugin.SIGNATURE_HEADER))
+        .isEqualTo(razorpay.signature(valid.bodyAsString()));
   }
 
   /**

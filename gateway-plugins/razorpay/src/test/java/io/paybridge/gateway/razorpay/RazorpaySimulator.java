@@ -50,13 +50,15 @@ public final class RazorpaySimulator {
   }
 
   /** A {@code payment.captured} event for a UPI payment. */
-  public String paymentCaptured(String paymentId, long amountMinor, String currency, String customerRef) {
+  public String paymentCaptured(
+      String paymentId, long amountMinor, String currency, String customerRef) {
     JsonObject payment = payment(paymentId, amountMinor, currency, "captured", notes(customerRef));
     return event("payment.captured", new JsonObject().put("payment", wrap(payment)));
   }
 
   /** A {@code payment.authorized} event: the funds are held, not yet captured, no fee yet. */
-  public String paymentAuthorized(String paymentId, long amountMinor, String currency, String customerRef) {
+  public String paymentAuthorized(
+      String paymentId, long amountMinor, String currency, String customerRef) {
     JsonObject payment =
         payment(paymentId, amountMinor, currency, "authorized", notes(customerRef))
             .put("captured", false)
@@ -113,11 +115,13 @@ public final class RazorpaySimulator {
     JsonObject subscription =
         subscription(subscriptionId, newId("cust_"), "cancelled", new JsonArray(), currentEnd)
             .put("ended_at", nowSeconds());
-    return event("subscription.cancelled", new JsonObject().put("subscription", wrap(subscription)));
+    return event(
+        "subscription.cancelled", new JsonObject().put("subscription", wrap(subscription)));
   }
 
   /** A {@code refund.processed} event for a full refund of a UPI payment. */
-  public String refundProcessed(String refundId, String paymentId, long amountMinor, String currency) {
+  public String refundProcessed(
+      String refundId, String paymentId, long amountMinor, String currency) {
     JsonObject refund =
         new JsonObject()
             .put("id", refundId)
@@ -137,7 +141,9 @@ public final class RazorpaySimulator {
         payment(paymentId, amountMinor, currency, "refunded", new JsonArray())
             .put("amount_refunded", amountMinor)
             .put("refund_status", "full");
-    return event("refund.processed", new JsonObject().put("refund", wrap(refund)).put("payment", wrap(payment)));
+    return event(
+        "refund.processed",
+        new JsonObject().put("refund", wrap(refund)).put("payment", wrap(payment)));
   }
 
   /**
@@ -157,12 +163,13 @@ public final class RazorpaySimulator {
 
   /** The {@code X-Razorpay-Signature} value Razorpay sends for {@code body}. */
   public String signature(String body) {
-    return Signatures.hex(Signatures.hmacSha256(Signatures.utf8(webhookSecret), Signatures.utf8(body)));
+    return Signatures.hex(
+        Signatures.hmacSha256(Signatures.utf8(webhookSecret), Signatures.utf8(body)));
   }
 
   /**
-   * The delivery as the platform would receive it now; {@code eventId} goes into
-   * {@code x-razorpay-event-id} unless it is {@code null}.
+   * The delivery as the platform would receive it now; {@code eventId} goes into {@code
+   * x-razorpay-event-id} unless it is {@code null}.
    */
   public WebhookRequest request(String body, String eventId) {
     MultiMap headers =
@@ -184,7 +191,8 @@ public final class RazorpaySimulator {
   }
 
   /** Delivers {@code body} to {@code url} as Razorpay would. */
-  public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body, String eventId) {
+  public Future<HttpResponse<Buffer>> post(
+      WebClient client, String url, String body, String eventId) {
     HttpRequest<Buffer> request =
         client
             .postAbs(url)
@@ -231,7 +239,9 @@ public final class RazorpaySimulator {
         .put("error_reason", null)
         .put(
             "acquirer_data",
-            new JsonObject().put("rrn", randomDigits(12)).put("upi_transaction_id", randomChars(32)))
+            new JsonObject()
+                .put("rrn", randomDigits(12))
+                .put("upi_transaction_id", randomChars(32)))
         .put("created_at", nowSeconds() - 5)
         .put("upi", new JsonObject().put("vpa", "gaurav.kumar@exampleupi"));
   }
@@ -276,7 +286,9 @@ public final class RazorpaySimulator {
   }
 
   private static Object notes(String customerRef) {
-    return customerRef == null ? new JsonArray() : new JsonObject().put(CUSTOMER_REF_KEY, customerRef);
+    return customerRef == null
+        ? new JsonArray()
+        : new JsonObject().put(CUSTOMER_REF_KEY, customerRef);
   }
 
   private static long nowSeconds() {

@@ -84,7 +84,9 @@ class RazorpayWebhookHttpTest {
             answer ->
                 req.response()
                     .setStatusCode(answer.status())
-                    .putHeader("Content-Type", answer.contentType() == null ? "text/plain" : answer.contentType())
+                    .putHeader(
+                        "Content-Type",
+                        answer.contentType() == null ? "text/plain" : answer.contentType())
                     .end(answer.body()))
         .onFailure(e -> req.response().setStatusCode(500).end());
   }
@@ -122,7 +124,8 @@ class RazorpayWebhookHttpTest {
     assertThat(delivery.method()).isEqualTo("POST");
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     assertThat(delivery.header("Content-Type")).isEqualTo("application/json");
-    assertThat(delivery.header(RazorpayPlugin.SIGNATURE_HEADER)).isEqualTo(razorpay.signature(body));
+    assertThat(delivery.header(RazorpayPlugin.SIGNATURE_HEADER))
+        .isEqualTo(razorpay.signature(body));
     assertThat(delivery.header(RazorpayPlugin.EVENT_ID_HEADER)).isEqualTo("EvtHttp0000001");
 
     ParsedWebhook parsed = plugin.parse(delivery, credentials);

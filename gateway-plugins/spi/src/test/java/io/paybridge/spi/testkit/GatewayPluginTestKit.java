@@ -46,7 +46,9 @@ public abstract class GatewayPluginTestKit {
   /** Credentials of the tenant the simulator signs for. */
   protected abstract Credentials credentials();
 
-  /** Another tenant's credentials for the same gateway: must not verify the first one's deliveries. */
+  /**
+   * Another tenant's credentials for the same gateway: must not verify the first one's deliveries.
+   */
   protected abstract Credentials otherTenantCredentials();
 
   /** A delivery of an event the plugin maps to at least one payment event. */
@@ -157,13 +159,19 @@ public abstract class GatewayPluginTestKit {
     }
     WebhookRequest request = validDelivery();
     Duration beyond = tolerance.get().plusSeconds(5);
-    assertThat(verify(request.receivedAt(request.receivedAt().plus(beyond)), credentials()).authentic())
+    assertThat(
+            verify(request.receivedAt(request.receivedAt().plus(beyond)), credentials())
+                .authentic())
         .as("received too long after signing")
         .isFalse();
-    assertThat(verify(request.receivedAt(request.receivedAt().minus(beyond)), credentials()).authentic())
+    assertThat(
+            verify(request.receivedAt(request.receivedAt().minus(beyond)), credentials())
+                .authentic())
         .as("signed in the future")
         .isFalse();
-    assertThat(verify(request.receivedAt(request.receivedAt().plusSeconds(1)), credentials()).authentic())
+    assertThat(
+            verify(request.receivedAt(request.receivedAt().plusSeconds(1)), credentials())
+                .authentic())
         .as("within tolerance")
         .isTrue();
   }
@@ -191,9 +199,12 @@ public abstract class GatewayPluginTestKit {
   @Test
   void garbageNeverThrows() {
     WebhookRequest request = validDelivery();
-    for (String body : List.of("", "{}", "[]", "null", "{\"id\":", "\u0000\u0001", "x".repeat(10_000))) {
+    for (String body :
+        List.of("", "{}", "[]", "null", "{\"id\":", "\u0000\u0001", "x".repeat(10_000))) {
       Verdict verdict = verify(request.withBody(Buffer.buffer(body)), credentials());
-      assertThat(verdict.authentic()).as("body %s", body.length() > 20 ? body.substring(0, 20) : body).isFalse();
+      assertThat(verdict.authentic())
+          .as("body %s", body.length() > 20 ? body.substring(0, 20) : body)
+          .isFalse();
     }
     for (String header : signatureHeaders()) {
       for (String value : List.of("", " ", ",,,", "t=,v1=", "%%%", "a".repeat(5000))) {
@@ -205,7 +216,12 @@ public abstract class GatewayPluginTestKit {
   private static WebhookRequest withoutHeader(WebhookRequest request, String header) {
     MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(request.headers()).remove(header);
     return new WebhookRequest(
-        request.method(), request.path(), copy, request.query(), request.body(),
-        request.remoteAddress(), request.receivedAt());
+        request.method(),
+        request.path(),
+        copy,
+        request.query(),
+        request.body(),
+        request.remoteAddress(),
+        request.receivedAt());
   }
 }

@@ -16,9 +16,10 @@ import java.util.Set;
 final class StripeAmounts {
 
   /** Stripe's zero-decimal currencies. */
-  private static final Set<String> ZERO_DECIMAL = Set.of(
-      "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV",
-      "XAF", "XOF", "XPF");
+  private static final Set<String> ZERO_DECIMAL =
+      Set.of(
+          "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV",
+          "XAF", "XOF", "XPF");
 
   /** Stripe's three-decimal currencies. */
   private static final Set<String> THREE_DECIMAL = Set.of("BHD", "JOD", "KWD", "OMR", "TND");

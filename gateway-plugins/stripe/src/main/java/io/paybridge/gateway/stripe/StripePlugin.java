@@ -32,20 +32,22 @@ import java.util.List;
  * in the {@code Stripe-Signature} header, implemented on the JDK without Stripe's SDK.
  *
  * <h2>Authenticity</h2>
- * The header is {@code t=<unix seconds>,v1=<hex>[,v1=<hex>…]}. Each {@code v1} is the lower-case hex
- * HMAC-SHA256, keyed with the endpoint's whole signing secret ({@code whsec_…} as UTF-8, not
+ *
+ * The header is {@code t=<unix seconds>,v1=<hex>[,v1=<hex>…]}. Each {@code v1} is the lower-case
+ * hex HMAC-SHA256, keyed with the endpoint's whole signing secret ({@code whsec_…} as UTF-8, not
  * decoded), of {@code <t>.<raw body>}. Any {@code v1} may match, so deliveries keep verifying while
  * the secret is rolled; other schemes ({@code v0}) are ignored. The timestamp must lie within
  * {@link #TOLERANCE} of the time the platform received the delivery, in either direction, which
  * bounds replays of a captured delivery.
  *
  * <h2>Meaning</h2>
+ *
  * Amounts become ISO-4217 minor units (see {@code StripeAmounts}), currencies upper case. The
- * ledger entry key of a payment is {@code payment:<payment intent id>}, so that
- * {@code payment_intent.succeeded}, {@code charge.succeeded} and {@code checkout.session.completed}
- * of one payment book once; refunds are keyed by the refund id, subscription invoices by the
- * invoice id. The customer reference is the object's metadata value under the account's
- * {@code customerRefKey} (default {@value #DEFAULT_CUSTOMER_REF_KEY}), else Stripe's customer id.
+ * ledger entry key of a payment is {@code payment:<payment intent id>}, so that {@code
+ * payment_intent.succeeded}, {@code charge.succeeded} and {@code checkout.session.completed} of one
+ * payment book once; refunds are keyed by the refund id, subscription invoices by the invoice id.
+ * The customer reference is the object's metadata value under the account's {@code customerRefKey}
+ * (default {@value #DEFAULT_CUSTOMER_REF_KEY}), else Stripe's customer id.
  *
  * <ul>
  *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment. A payment intent or
@@ -57,18 +59,17 @@ import java.util.List;
  *   <li>{@code checkout.session.completed}: a payment once {@code payment_status} is {@code paid}.
  *       A subscription-mode session is keyed by its first invoice ({@code invoice:<id>}), the same
  *       key as that invoice's {@code invoice.paid}, and carries the subscription id.
- *   <li>{@code refund.created}, {@code refund.updated}: a refund once its status is
- *       {@code succeeded}.
- *   <li>{@code charge.refunded}: one refund per succeeded refund in the charge's
- *       {@code refunds.data}. Since API version 2022-11-15 Stripe no longer includes that list, and
- *       the charge's cumulative {@code amount_refunded} cannot be booked without double counting,
- *       so such deliveries carry no events: accounts should subscribe to {@code refund.created} and
+ *   <li>{@code refund.created}, {@code refund.updated}: a refund once its status is {@code
+ *       succeeded}.
+ *   <li>{@code charge.refunded}: one refund per succeeded refund in the charge's {@code
+ *       refunds.data}. Since API version 2022-11-15 Stripe no longer includes that list, and the
+ *       charge's cumulative {@code amount_refunded} cannot be booked without double counting, so
+ *       such deliveries carry no events: accounts should subscribe to {@code refund.created} and
  *       {@code refund.updated}, which carry each refund.
- *   <li>{@code invoice.paid}, {@code invoice.payment_succeeded}: a recurring charge keyed
- *       {@code invoice:<id>} (Stripe sends both for one invoice), with the subscription id from
- *       {@code subscription} or, from API version 2025-03-31, {@code parent.subscription_details};
- *       an invoice outside any subscription is a plain payment; nothing is booked for a zero
- *       amount.
+ *   <li>{@code invoice.paid}, {@code invoice.payment_succeeded}: a recurring charge keyed {@code
+ *       invoice:<id>} (Stripe sends both for one invoice), with the subscription id from {@code
+ *       subscription} or, from API version 2025-03-31, {@code parent.subscription_details}; an
+ *       invoice outside any subscription is a plain payment; nothing is booked for a zero amount.
  *   <li>{@code customer.subscription.deleted}: a subscription cancelled.
  * </ul>
  *
@@ -78,6 +79,7 @@ public final class StripePlugin implements GatewayPlugin {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
+
   /** How far a signature's timestamp may be from the receiving time, either way. */
   public static final Duration TOLERANCE = Duration.ofSeconds(300);
 
@@ -134,14 +136,19 @@ public final class StripePlugin implements GatewayPlugin {
     return SCHEMA;
   }
 
-  /** The schema, and a signing secret that looks like one: Stripe's all start with {@code whsec_}. */
+  /**
+   * The schema, and a signing secret that looks like one: Stripe's all start with {@code whsec_}.
+   */
   @Override
   public Credentials validateCredentials(JsonObject submitted) {
     Credentials credentials = SCHEMA.validate(submitted);
     String secret = credentials.get("webhookSecret");
-    if (secret != null && (!secret.startsWith(SECRET_PREFIX) || secret.length() <= SECRET_PREFIX.length())) {
-      throw new InvalidCredentialsException("webhookSecret",
-          "'webhookSecret' must be the endpoint's signing secret, which starts with " + SECRET_PREFIX);
+    if (secret != null
+        && (!secret.startsWith(SECRET_PREFIX) || secret.length() <= SECRET_PREFIX.length())) {
+      throw new InvalidCredentialsException(
+          "webhookSecret",
+          "'webhookSecret' must be the endpoint's signing secret, which starts with "
+              + SECRET_PREFIX);
     }
     return credentials;
   }
@@ -157,14 +164,16 @@ public final class StripePlugin implements GatewayPlugin {
       return Future.succeededFuture(check(request, credentials));
     } catch (RuntimeException e) {
       return Future.succeededFuture(
-          Verdict.rejected("Stripe signature could not be checked: " + e.getClass().getSimpleName()));
+          Verdict.rejected(
+              "Stripe signature could not be checked: " + e.getClass().getSimpleName()));
     }
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
     String secret = credentials.get(WEBHOOK_SECRET);
     if (secret == null || !secret.startsWith(SECRET_PREFIX)) {
-      return Verdict.rejected("the account's webhookSecret is not a Stripe signing secret (whsec_...)");
+      return Verdict.rejected(
+          "the account's webhookSecret is not a Stripe signing secret (whsec_...)");
     }
     String value = request.header(SIGNATURE_HEADER);
     if (value == null || value.isBlank()) {
@@ -179,12 +188,20 @@ public final class StripePlugin implements GatewayPlugin {
     long skew = request.receivedAt().getEpochSecond() - header.epochSecond();
     if (Math.abs(skew) > TOLERANCE.toSeconds()) {
       return Verdict.rejected(
-          "Stripe-Signature timestamp is " + Math.abs(skew) + " s " + (skew > 0 ? "old" : "in the future")
-              + ", tolerance " + TOLERANCE.toSeconds() + " s");
+          "Stripe-Signature timestamp is "
+              + Math.abs(skew)
+              + " s "
+              + (skew > 0 ? "old" : "in the future")
+              + ", tolerance "
+              + TOLERANCE.toSeconds()
+              + " s");
     }
     byte[] expected =
         Signatures.hmacSha256(
-            Signatures.utf8(secret), Signatures.utf8(header.timestamp()), DOT, request.body().getBytes());
+            Signatures.utf8(secret),
+            Signatures.utf8(header.timestamp()),
+            DOT,
+            request.body().getBytes());
     boolean matches = false;
     for (String signature : header.v1()) {
       matches |= Signatures.hexEquals(expected, signature);
@@ -295,7 +312,10 @@ public final class StripePlugin implements GatewayPlugin {
                     metadataValue(session, "metadata", d.customerRefKey()),
                     Json.optString(session, "client_reference_id"),
                     idOf(session, "customer")))
-            .email(first(Json.optString(session, "customer_details.email"), Json.optString(session, "customer_email")))
+            .email(
+                first(
+                    Json.optString(session, "customer_details.email"),
+                    Json.optString(session, "customer_email")))
             .build());
   }
 
@@ -351,7 +371,9 @@ public final class StripePlugin implements GatewayPlugin {
     }
     JsonObject parentDetails = Json.optObject(invoice, "parent.subscription_details");
     String subscription =
-        first(idOf(invoice, "subscription"), parentDetails == null ? null : idOf(parentDetails, "subscription"));
+        first(
+            idOf(invoice, "subscription"),
+            parentDetails == null ? null : idOf(parentDetails, "subscription"));
     String key = d.customerRefKey();
     String customerRef =
         first(
@@ -360,7 +382,8 @@ public final class StripePlugin implements GatewayPlugin {
             metadataValue(invoice, "metadata", key),
             idOf(invoice, "customer"));
     return List.of(
-        PaymentEvent.builder(subscription != null ? RECURRING_CHARGED : PAYMENT, "invoice:" + id, d.occurredAt())
+        PaymentEvent.builder(
+                subscription != null ? RECURRING_CHARGED : PAYMENT, "invoice:" + id, d.occurredAt())
             .amount(amount, currency)
             .externalPaymentId(first(idOf(invoice, "payment_intent"), id))
             .externalSubscriptionId(subscription)
@@ -420,7 +443,8 @@ public final class StripePlugin implements GatewayPlugin {
   }
 
   private static String chargeEmail(JsonObject charge) {
-    return first(Json.optString(charge, "receipt_email"), Json.optString(charge, "billing_details.email"));
+    return first(
+        Json.optString(charge, "receipt_email"), Json.optString(charge, "billing_details.email"));
   }
 
   private static String currency(JsonObject object) {

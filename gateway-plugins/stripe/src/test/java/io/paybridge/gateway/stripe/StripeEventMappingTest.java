@@ -68,19 +68,23 @@ class StripeEventMappingTest {
   void paymentIntentAmountFallsBackToAmountWhenAmountReceivedIsAbsent() {
     JsonObject pi = intent("pi_2", 1500, "eur");
     pi.remove("amount_received");
-    assertThat(single(stripe.event("evt_2", "payment_intent.succeeded", pi)).amountMinor()).isEqualTo(1500L);
+    assertThat(single(stripe.event("evt_2", "payment_intent.succeeded", pi)).amountMinor())
+        .isEqualTo(1500L);
   }
 
   @Test
   void customerRefFallsBackToStripesCustomerIdAndHonoursTheAccountsKey() {
-    JsonObject pi = intent("pi_3", 1000, "usd").put("customer", "cus_9").put("metadata", new JsonObject());
-    assertThat(single(stripe.event("evt_3", "payment_intent.succeeded", pi)).customerRef()).isEqualTo("cus_9");
+    JsonObject pi =
+        intent("pi_3", 1000, "usd").put("customer", "cus_9").put("metadata", new JsonObject());
+    assertThat(single(stripe.event("evt_3", "payment_intent.succeeded", pi)).customerRef())
+        .isEqualTo("cus_9");
 
     pi.put("metadata", new JsonObject().put("member.id", "m-7").put("customer_ref", "ignored"));
     Credentials memberKey =
         plugin
             .credentialSchema()
-            .validate(new JsonObject().put("webhookSecret", secret).put("customerRefKey", "member.id"));
+            .validate(
+                new JsonObject().put("webhookSecret", secret).put("customerRefKey", "member.id"));
     ParsedWebhook parsed = parse(stripe.event("evt_3b", "payment_intent.succeeded", pi), memberKey);
     assertThat(parsed.events().get(0).customerRef()).isEqualTo("m-7");
 
@@ -119,13 +123,15 @@ class StripeEventMappingTest {
 
   @Test
   void anAuthorizedButUncapturedChargeIsNotYetAPayment() {
-    JsonObject charge = charge("ch_4", "pi_4", 3000, "usd").put("captured", false).put("amount_captured", 0);
+    JsonObject charge =
+        charge("ch_4", "pi_4", 3000, "usd").put("captured", false).put("amount_captured", 0);
     assertThat(parse(stripe.event("evt_ch4", "charge.succeeded", charge)).isIgnored()).isTrue();
   }
 
   @Test
   void checkoutSessionCompletedIsAPaymentOnlyWhenPaid() {
-    JsonObject session = session("cs_1", "payment", "paid", 4200, "usd").put("payment_intent", "pi_1");
+    JsonObject session =
+        session("cs_1", "payment", "paid", 4200, "usd").put("payment_intent", "pi_1");
     PaymentEvent e = single(stripe.event("evt_cs", "checkout.session.completed", session));
     assertThat(e.kind()).isEqualTo(EventKind.PAYMENT);
     assertThat(e.entryKey()).isEqualTo("payment:pi_1");
@@ -140,9 +146,11 @@ class StripeEventMappingTest {
         .isEqualTo("user-5");
 
     session.put("payment_status", "unpaid");
-    assertThat(parse(stripe.event("evt_cs3", "checkout.session.completed", session)).isIgnored()).isTrue();
+    assertThat(parse(stripe.event("evt_cs3", "checkout.session.completed", session)).isIgnored())
+        .isTrue();
     session.put("payment_status", "no_payment_required");
-    assertThat(parse(stripe.event("evt_cs4", "checkout.session.completed", session)).isIgnored()).isTrue();
+    assertThat(parse(stripe.event("evt_cs4", "checkout.session.completed", session)).isIgnored())
+        .isTrue();
   }
 
   @Test
@@ -165,14 +173,17 @@ class StripeEventMappingTest {
     assertThat(checkout.externalPaymentId()).isEqualTo("in_first");
 
     PaymentEvent invoice =
-        single(stripe.invoicePaid("evt_in", "in_first", "sub_1", 1500, "usd", "user-1", Instant.now()));
+        single(
+            stripe.invoicePaid(
+                "evt_in", "in_first", "sub_1", 1500, "usd", "user-1", Instant.now()));
     assertThat(checkout.entryKey()).isEqualTo(invoice.entryKey()).isEqualTo("invoice:in_first");
   }
 
   @Test
   void theThreeEventsOfOnePaymentBookOnce() {
     String intent = stripe.paymentIntentSucceeded("evt_a", "pi_once", 2000, "usd", "user-1");
-    String charge = stripe.event("evt_b", "charge.succeeded", charge("ch_once", "pi_once", 2000, "usd"));
+    String charge =
+        stripe.event("evt_b", "charge.succeeded", charge("ch_once", "pi_once", 2000, "usd"));
     String session =
         stripe.event(
             "evt_c",
@@ -187,7 +198,8 @@ class StripeEventMappingTest {
   @Test
   void paymentsOfInvoicesAreLeftToTheInvoiceEvents() {
     JsonObject pi = intent("pi_inv", 1500, "usd").put("invoice", "in_1");
-    assertThat(parse(stripe.event("evt_pi_inv", "payment_intent.succeeded", pi)).isIgnored()).isTrue();
+    assertThat(parse(stripe.event("evt_pi_inv", "payment_intent.succeeded", pi)).isIgnored())
+        .isTrue();
     JsonObject charge = charge("ch_inv", "pi_inv", 1500, "usd").put("invoice", "in_1");
     assertThat(parse(stripe.event("evt_ch_inv", "charge.succeeded", charge)).isIgnored()).isTrue();
   }
@@ -206,7 +218,8 @@ class StripeEventMappingTest {
 
   @Test
   void refundsCountOnlyOnceSucceededAndUpdatesShareTheKey() {
-    JsonObject refund = refund("re_2", "pending", 700).put("payment_intent", null).put("charge", "ch_9");
+    JsonObject refund =
+        refund("re_2", "pending", 700).put("payment_intent", null).put("charge", "ch_9");
     assertThat(parse(stripe.event("evt_re2", "refund.created", refund)).isIgnored()).isTrue();
 
     refund.put("status", "succeeded");
@@ -238,11 +251,12 @@ class StripeEventMappingTest {
                     .put("has_more", false));
     ParsedWebhook parsed = parse(stripe.event("evt_cr", "charge.refunded", charge));
     assertThat(parsed.events())
-        .extracting(PaymentEvent::entryKey, PaymentEvent::amountMinor, PaymentEvent::externalPaymentId)
+        .extracting(
+            PaymentEvent::entryKey, PaymentEvent::amountMinor, PaymentEvent::externalPaymentId)
         .containsExactly(
-            tuple("refund:re_a", -1000L, "pi_r"),
-            tuple("refund:re_b", -2000L, "pi_r"));
-    assertThat(parsed.events()).allSatisfy(e -> assertThat(e.customerRef()).isEqualTo("cus_charge"));
+            tuple("refund:re_a", -1000L, "pi_r"), tuple("refund:re_b", -2000L, "pi_r"));
+    assertThat(parsed.events())
+        .allSatisfy(e -> assertThat(e.customerRef()).isEqualTo("cus_charge"));
 
     PaymentEvent created = single(stripe.refundCreated("evt_rc", "re_a", "pi_r", 1000, "usd"));
     assertThat(created.entryKey()).as("dedupes with refund.created").isEqualTo("refund:re_a");
@@ -250,7 +264,8 @@ class StripeEventMappingTest {
 
   @Test
   void chargeRefundedWithoutARefundListCarriesNoEvents() {
-    JsonObject charge = charge("ch_nr", "pi_nr", 5000, "usd").put("amount_refunded", 5000).put("refunded", true);
+    JsonObject charge =
+        charge("ch_nr", "pi_nr", 5000, "usd").put("amount_refunded", 5000).put("refunded", true);
     ParsedWebhook parsed = parse(stripe.event("evt_nr", "charge.refunded", charge));
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventId()).isEqualTo("evt_nr");
@@ -277,8 +292,11 @@ class StripeEventMappingTest {
 
   @Test
   void invoicePaidAndInvoicePaymentSucceededOfOneInvoiceShareTheKey() {
-    JsonObject invoice = new JsonObject(stripe.invoicePaid("evt_x", "in_2", "sub_2", 1500, "usd", null, Instant.now()))
-        .getJsonObject("data").getJsonObject("object");
+    JsonObject invoice =
+        new JsonObject(
+                stripe.invoicePaid("evt_x", "in_2", "sub_2", 1500, "usd", null, Instant.now()))
+            .getJsonObject("data")
+            .getJsonObject("object");
     PaymentEvent paid = single(stripe.event("evt_p", "invoice.paid", invoice));
     PaymentEvent succeeded = single(stripe.event("evt_s", "invoice.payment_succeeded", invoice));
     assertThat(paid.entryKey()).isEqualTo(succeeded.entryKey()).isEqualTo("invoice:in_2");
@@ -313,17 +331,22 @@ class StripeEventMappingTest {
     assertThat(e.externalSubscriptionId()).isEqualTo("sub_old");
     assertThat(e.externalPaymentId()).isEqualTo("pi_old");
     assertThat(e.customerRef()).isEqualTo("u-old");
-    assertThat(e.periodEnd()).as("the subscription line's period").isEqualTo(Instant.ofEpochSecond(1_702_592_000L));
+    assertThat(e.periodEnd())
+        .as("the subscription line's period")
+        .isEqualTo(Instant.ofEpochSecond(1_702_592_000L));
 
     invoice.remove("subscription_details");
     invoice.put("metadata", new JsonObject().put("customer_ref", "u-invoice"));
-    assertThat(single(stripe.event("evt_old2", "invoice.paid", invoice)).customerRef()).isEqualTo("u-invoice");
+    assertThat(single(stripe.event("evt_old2", "invoice.paid", invoice)).customerRef())
+        .isEqualTo("u-invoice");
   }
 
   @Test
   void zeroAmountInvoicesAreIgnoredAndInvoicesOutsideSubscriptionsArePayments() {
-    JsonObject trial = new JsonObject(stripe.invoicePaid("evt_t", "in_t", "sub_t", 0, "usd", null, Instant.now()))
-        .getJsonObject("data").getJsonObject("object");
+    JsonObject trial =
+        new JsonObject(stripe.invoicePaid("evt_t", "in_t", "sub_t", 0, "usd", null, Instant.now()))
+            .getJsonObject("data")
+            .getJsonObject("object");
     assertThat(parse(stripe.event("evt_t", "invoice.paid", trial)).isIgnored()).isTrue();
 
     JsonObject oneOff =
@@ -345,8 +368,12 @@ class StripeEventMappingTest {
     String body = stripe.subscriptionDeleted("evt_del", "sub_1");
     PaymentEvent e = single(body);
     JsonObject item =
-        new JsonObject(body).getJsonObject("data").getJsonObject("object").getJsonObject("items")
-            .getJsonArray("data").getJsonObject(0);
+        new JsonObject(body)
+            .getJsonObject("data")
+            .getJsonObject("object")
+            .getJsonObject("items")
+            .getJsonArray("data")
+            .getJsonObject(0);
     assertThat(e.kind()).isEqualTo(EventKind.RECURRING_CANCELLED);
     assertThat(e.entryKey()).isEqualTo("cancel:sub_1");
     assertThat(e.amountMinor()).isNull();
@@ -375,23 +402,28 @@ class StripeEventMappingTest {
 
   @Test
   void zeroAndThreeDecimalCurrenciesPassThroughAsMinorUnits() {
-    PaymentEvent yen = single(stripe.paymentIntentSucceeded("evt_jpy", "pi_jpy", 5000, "jpy", null));
+    PaymentEvent yen =
+        single(stripe.paymentIntentSucceeded("evt_jpy", "pi_jpy", 5000, "jpy", null));
     assertThat(yen.amountMinor()).isEqualTo(5000L);
     assertThat(yen.currency()).isEqualTo("JPY");
 
-    PaymentEvent dinar = single(stripe.paymentIntentSucceeded("evt_kwd", "pi_kwd", 12_340, "KWD", null));
+    PaymentEvent dinar =
+        single(stripe.paymentIntentSucceeded("evt_kwd", "pi_kwd", 12_340, "KWD", null));
     assertThat(dinar.amountMinor()).isEqualTo(12_340L);
     assertThat(dinar.currency()).isEqualTo("KWD");
 
-    PaymentEvent refund = single(stripe.refundCreated("evt_kwd_r", "re_kwd", "pi_kwd", 1_230, "kwd"));
+    PaymentEvent refund =
+        single(stripe.refundCreated("evt_kwd_r", "re_kwd", "pi_kwd", 1_230, "kwd"));
     assertThat(refund.amountMinor()).isEqualTo(-1_230L);
   }
 
   @Test
   void currenciesWhoseStripeUnitDiffersFromIsoAreRescaled() {
-    PaymentEvent krona = single(stripe.paymentIntentSucceeded("evt_isk", "pi_isk", 50_000, "isk", null));
+    PaymentEvent krona =
+        single(stripe.paymentIntentSucceeded("evt_isk", "pi_isk", 50_000, "isk", null));
     assertThat(krona.amountMinor()).as("Stripe sends ISK with two decimals").isEqualTo(500L);
-    PaymentEvent ariary = single(stripe.paymentIntentSucceeded("evt_mga", "pi_mga", 500, "mga", null));
+    PaymentEvent ariary =
+        single(stripe.paymentIntentSucceeded("evt_mga", "pi_mga", 500, "mga", null));
     assertThat(ariary.amountMinor()).as("Stripe sends MGA without decimals").isEqualTo(50_000L);
 
     String fractional = stripe.paymentIntentSucceeded("evt_isk2", "pi_isk2", 50_050, "isk", null);
@@ -402,7 +434,8 @@ class StripeEventMappingTest {
 
   @Test
   void unknownTypesAreIgnored() {
-    ParsedWebhook parsed = parse(stripe.event("evt_u", "payment_intent.created", intent("pi_u", 100, "usd")));
+    ParsedWebhook parsed =
+        parse(stripe.event("evt_u", "payment_intent.created", intent("pi_u", 100, "usd")));
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventId()).isEqualTo("evt_u");
     assertThat(parsed.eventType()).isEqualTo("payment_intent.created");
@@ -410,7 +443,8 @@ class StripeEventMappingTest {
 
   @Test
   void missingTypeIsMalformed() {
-    JsonObject event = new JsonObject(stripe.paymentIntentSucceeded("evt_m", "pi_m", 100, "usd", null));
+    JsonObject event =
+        new JsonObject(stripe.paymentIntentSucceeded("evt_m", "pi_m", 100, "usd", null));
     event.remove("type");
     assertMalformed(event.encode(), "type");
   }
@@ -423,17 +457,22 @@ class StripeEventMappingTest {
 
   @Test
   void otherBrokenEventsAreMalformedWithClearMessages() {
-    JsonObject event = new JsonObject(stripe.paymentIntentSucceeded("evt_m", "pi_m", 100, "usd", null));
+    JsonObject event =
+        new JsonObject(stripe.paymentIntentSucceeded("evt_m", "pi_m", 100, "usd", null));
     assertMalformed(event.copy().put("id", null).encode(), "id");
     assertMalformed(event.copy().put("data", new JsonObject()).encode(), "data.object");
     assertMalformed(event.copy().put("created", "yesterday").encode(), "created");
     assertMalformed(succeeded(intent("pi_c", 100, "zzz")), "currency");
     assertMalformed(succeeded(intent("pi_c", 100, "usd").put("currency", 840)), "currency");
     assertMalformed(succeeded(intent("pi_n", -100, "usd")), "negative");
-    assertMalformed(succeeded(intent("pi_f", 100, "usd").put("amount_received", 10.5)), "amount_received");
-    assertMalformed(succeeded(intent("pi_md", 100, "usd").put("metadata", new JsonArray())), "metadata");
     assertMalformed(
-        stripe.event("evt_r", "refund.created", refund("re_x", "succeeded", 100).put("amount", null)), "amount");
+        succeeded(intent("pi_f", 100, "usd").put("amount_received", 10.5)), "amount_received");
+    assertMalformed(
+        succeeded(intent("pi_md", 100, "usd").put("metadata", new JsonArray())), "metadata");
+    assertMalformed(
+        stripe.event(
+            "evt_r", "refund.created", refund("re_x", "succeeded", 100).put("amount", null)),
+        "amount");
     assertMalformed("[1,2]", "JSON object");
     assertMalformed("{\"id\":", "JSON");
   }
@@ -470,7 +509,9 @@ class StripeEventMappingTest {
         .put("amount", amount)
         .put("amount_captured", amount)
         .put("amount_refunded", 0)
-        .put("billing_details", new JsonObject().put("email", "payer@example.com").put("name", "Payer"))
+        .put(
+            "billing_details",
+            new JsonObject().put("email", "payer@example.com").put("name", "Payer"))
         .put("captured", true)
         .put("currency", currency)
         .put("customer", "cus_charge")
@@ -481,7 +522,8 @@ class StripeEventMappingTest {
         .put("status", "succeeded");
   }
 
-  private static JsonObject session(String id, String mode, String paymentStatus, long amount, String currency) {
+  private static JsonObject session(
+      String id, String mode, String paymentStatus, long amount, String currency) {
     return new JsonObject()
         .put("id", id)
         .put("object", "checkout.session")

@@ -32,7 +32,8 @@ class StripePluginTest extends GatewayPluginTestKit {
   private final String secret = StripeSimulator.newWebhookSecret();
   private final StripeSimulator stripe = new StripeSimulator(secret);
   private final WebhookRequest valid =
-      stripe.request(stripe.paymentIntentSucceeded("evt_kit", "pi_kit", 2500, "usd", "user-1"), SIGNED_AT);
+      stripe.request(
+          stripe.paymentIntentSucceeded("evt_kit", "pi_kit", 2500, "usd", "user-1"), SIGNED_AT);
 
   @Override
   protected GatewayPlugin plugin() {
@@ -97,12 +98,19 @@ class StripePluginTest extends GatewayPluginTestKit {
 
   @Test
   void savingASecretWithoutTheWhsecPrefixNamesTheField() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plugin().validateCredentials(
-            new io.vertx.core.json.JsonObject().put("webhookSecret", "sk_live_oops")))
-        .isInstanceOfSatisfying(io.paybridge.spi.InvalidCredentialsException.class,
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                plugin()
+                    .validateCredentials(
+                        new io.vertx.core.json.JsonObject().put("webhookSecret", "sk_live_oops")))
+        .isInstanceOfSatisfying(
+            io.paybridge.spi.InvalidCredentialsException.class,
             e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("webhookSecret"));
-    org.assertj.core.api.Assertions.assertThat(plugin().validateCredentials(
-            new io.vertx.core.json.JsonObject().put("webhookSecret", "whsec_abc")).get("webhookSecret"))
+    org.assertj.core.api.Assertions.assertThat(
+            plugin()
+                .validateCredentials(
+                    new io.vertx.core.json.JsonObject().put("webhookSecret", "whsec_abc"))
+                .get("webhookSecret"))
         .isEqualTo("whsec_abc");
   }
 
@@ -137,7 +145,8 @@ class StripePluginTest extends GatewayPluginTestKit {
 
     assertThat(credentials().get("customerRefKey")).isEqualTo("customer_ref");
     assertThat(credentials().get("apiKey")).isNull();
-    assertThatThrownBy(() -> plugin.credentialSchema().validate(new JsonObject().put("apiKey", "sk_test_1")))
+    assertThatThrownBy(
+            () -> plugin.credentialSchema().validate(new JsonObject().put("apiKey", "sk_test_1")))
         .isInstanceOf(InvalidCredentialsException.class)
         .hasMessageContaining("webhookSecret");
   }
@@ -170,9 +179,12 @@ class StripePluginTest extends GatewayPluginTestKit {
     String newSecret = StripeSimulator.newWebhookSecret();
     String body = valid.bodyAsString();
     String header =
-        "t=" + SIGNED_AT.getEpochSecond()
-            + ",v1=" + v1(oldSecret, body, SIGNED_AT)
-            + ",v1=" + v1(newSecret, body, SIGNED_AT);
+        "t="
+            + SIGNED_AT.getEpochSecond()
+            + ",v1="
+            + v1(oldSecret, body, SIGNED_AT)
+            + ",v1="
+            + v1(newSecret, body, SIGNED_AT);
     WebhookRequest request = valid.withHeader(StripePlugin.SIGNATURE_HEADER, header);
 
     assertThat(verify(request, credentialsFor(oldSecret)).authentic()).isTrue();
@@ -204,9 +216,17 @@ class StripePluginTest extends GatewayPluginTestKit {
   @Test
   void timestampExactlyAtTheToleranceEdgeIsAcceptedOneSecondBeyondIsNot() {
     long tolerance = StripePlugin.TOLERANCE.toSeconds();
-    assertThat(verify(valid.receivedAt(SIGNED_AT.plusSeconds(tolerance)), credentials()).authentic()).isTrue();
-    assertThat(verify(valid.receivedAt(SIGNED_AT.minusSeconds(tolerance)), credentials()).authentic()).isTrue();
-    assertThat(verify(valid.receivedAt(SIGNED_AT.plusSeconds(tolerance).plusMillis(999)), credentials()).authentic())
+    assertThat(
+            verify(valid.receivedAt(SIGNED_AT.plusSeconds(tolerance)), credentials()).authentic())
+        .isTrue();
+    assertThat(
+            verify(valid.receivedAt(SIGNED_AT.minusSeconds(tolerance)), credentials()).authentic())
+        .isTrue();
+    assertThat(
+            verify(
+                    valid.receivedAt(SIGNED_AT.plusSeconds(tolerance).plusMillis(999)),
+                    credentials())
+                .authentic())
         .as("the header has whole seconds, so the edge is judged in whole seconds")
         .isTrue();
 
@@ -242,7 +262,8 @@ class StripePluginTest extends GatewayPluginTestKit {
   @Test
   void spacesBetweenItemsAreTolerated() {
     String sig = v1(secret, valid.bodyAsString(), SIGNED_AT);
-    assertThat(verifyWithHeader("t=" + SIGNED_AT.getEpochSecond() + ", v1=" + sig).authentic()).isTrue();
+    assertThat(verifyWithHeader("t=" + SIGNED_AT.getEpochSecond() + ", v1=" + sig).authentic())
+        .isTrue();
   }
 
   @Test
@@ -250,7 +271,9 @@ class StripePluginTest extends GatewayPluginTestKit {
     String sig = v1(secret, valid.bodyAsString(), SIGNED_AT);
     Instant other = SIGNED_AT.plusSeconds(1);
     WebhookRequest moved =
-        valid.withHeader(StripePlugin.SIGNATURE_HEADER, "t=" + other.getEpochSecond() + ",v1=" + sig).receivedAt(other);
+        valid
+            .withHeader(StripePlugin.SIGNATURE_HEADER, "t=" + other.getEpochSecond() + ",v1=" + sig)
+            .receivedAt(other);
     assertThat(verify(moved, credentials()).authentic()).isFalse();
   }
 
@@ -261,7 +284,8 @@ class StripePluginTest extends GatewayPluginTestKit {
             Signatures.utf8(secret),
             Signatures.utf8(SIGNED_AT.getEpochSecond() + "."),
             valid.body().getBytes());
-    assertThat(valid.header(StripePlugin.SIGNATURE_HEADER)).endsWith(",v1=" + Signatures.hex(expected));
+    assertThat(valid.header(StripePlugin.SIGNATURE_HEADER))
+        .endsWith(",v1=" + Signatures.hex(expected));
     assertThat(verify(valid, credentials()).authentic()).isTrue();
   }
 

@@ -32,14 +32,17 @@ public final class StripeSimulator {
 
   /** The API version whose object shapes the simulator sends. */
   public static final String API_VERSION = "2025-03-31.basil";
+
   /** The metadata key the simulator stores customer references under. */
   public static final String CUSTOMER_REF_KEY = "customer_ref";
 
   private static final String PATH = "/hooks/test/stripe";
   private static final String USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)";
   private static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
   /** One of the addresses Stripe documents for webhook deliveries. */
   private static final String STRIPE_ADDRESS = "3.18.12.63";
+
   private static final String ID_ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final SecureRandom SECRETS = new SecureRandom();
@@ -59,7 +62,11 @@ public final class StripeSimulator {
 
   /** A {@code payment_intent.succeeded} event for a card payment captured in full. */
   public String paymentIntentSucceeded(
-      String eventId, String paymentIntentId, long amountMinor, String currency, String customerRef) {
+      String eventId,
+      String paymentIntentId,
+      long amountMinor,
+      String currency,
+      String customerRef) {
     long now = nowSeconds();
     JsonObject intent =
         new JsonObject()
@@ -199,7 +206,9 @@ public final class StripeSimulator {
             .put(
                 "pricing",
                 new JsonObject()
-                    .put("price_details", new JsonObject().put("price", price).put("product", product))
+                    .put(
+                        "price_details",
+                        new JsonObject().put("price", price).put("product", product))
                     .put("type", "price_details")
                     .put("unit_amount_decimal", Long.toString(amountMinor)))
             .put("quantity", 1)
@@ -252,8 +261,12 @@ public final class StripeSimulator {
             .put("ending_balance", 0)
             .put("footer", null)
             .put("from_invoice", null)
-            .put("hosted_invoice_url", "https://invoice.stripe.com/i/acct_test/test_" + randomChars(40))
-            .put("invoice_pdf", "https://pay.stripe.com/invoice/acct_test/test_" + randomChars(40) + "/pdf")
+            .put(
+                "hosted_invoice_url",
+                "https://invoice.stripe.com/i/acct_test/test_" + randomChars(40))
+            .put(
+                "invoice_pdf",
+                "https://pay.stripe.com/invoice/acct_test/test_" + randomChars(40) + "/pdf")
             .put("issuer", new JsonObject().put("type", "self"))
             .put("last_finalization_error", null)
             .put("latest_revision", null)
@@ -317,9 +330,8 @@ public final class StripeSimulator {
   }
 
   /**
-   * A {@code customer.subscription.deleted} event for a monthly subscription cancelled at once;
-   * its period end (on the subscription item, as from API version 2025-03-31) lies two weeks
-   * ahead.
+   * A {@code customer.subscription.deleted} event for a monthly subscription cancelled at once; its
+   * period end (on the subscription item, as from API version 2025-03-31) lies two weeks ahead.
    */
   public String subscriptionDeleted(String eventId, String subscriptionId) {
     long now = nowSeconds();
@@ -375,7 +387,10 @@ public final class StripeSimulator {
             .put("application_fee_percent", null)
             .put(
                 "automatic_tax",
-                new JsonObject().put("disabled_reason", null).put("enabled", false).put("liability", null))
+                new JsonObject()
+                    .put("disabled_reason", null)
+                    .put("enabled", false)
+                    .put("liability", null))
             .put("billing_cycle_anchor", created)
             .put("billing_thresholds", null)
             .put("cancel_at", null)
@@ -400,7 +415,9 @@ public final class StripeSimulator {
             .put("ended_at", now)
             .put(
                 "invoice_settings",
-                new JsonObject().put("account_tax_ids", null).put("issuer", new JsonObject().put("type", "self")))
+                new JsonObject()
+                    .put("account_tax_ids", null)
+                    .put("issuer", new JsonObject().put("type", "self")))
             .put(
                 "items",
                 new JsonObject()
@@ -440,16 +457,21 @@ public final class StripeSimulator {
         .put("pending_webhooks", 1)
         .put(
             "request",
-            new JsonObject().put("id", newId("req_")).put("idempotency_key", UUID.randomUUID().toString()))
+            new JsonObject()
+                .put("id", newId("req_"))
+                .put("idempotency_key", UUID.randomUUID().toString()))
         .put("type", type)
         .encodePrettily();
   }
 
-  /** The {@code Stripe-Signature} value Stripe sends for {@code body} signed at {@code signedAt}. */
+  /**
+   * The {@code Stripe-Signature} value Stripe sends for {@code body} signed at {@code signedAt}.
+   */
   public String signatureHeader(String body, Instant signedAt) {
     String t = Long.toString(signedAt.getEpochSecond());
     byte[] mac =
-        Signatures.hmacSha256(Signatures.utf8(webhookSecret), Signatures.utf8(t + "."), Signatures.utf8(body));
+        Signatures.hmacSha256(
+            Signatures.utf8(webhookSecret), Signatures.utf8(t + "."), Signatures.utf8(body));
     return "t=" + t + ",v1=" + Signatures.hex(mac);
   }
 
@@ -462,7 +484,13 @@ public final class StripeSimulator {
             .add("Cache-Control", "no-cache")
             .add(StripePlugin.SIGNATURE_HEADER, signatureHeader(body, signedAt));
     return new WebhookRequest(
-        "POST", PATH, headers, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(body), STRIPE_ADDRESS, signedAt);
+        "POST",
+        PATH,
+        headers,
+        MultiMap.caseInsensitiveMultiMap(),
+        Buffer.buffer(body),
+        STRIPE_ADDRESS,
+        signedAt);
   }
 
   /** Delivers {@code body}, signed now, to {@code url} as Stripe would. */

@@ -77,7 +77,9 @@ class StripeWebhookHttpTest {
             answer ->
                 req.response()
                     .setStatusCode(answer.status())
-                    .putHeader("Content-Type", answer.contentType() == null ? "text/plain" : answer.contentType())
+                    .putHeader(
+                        "Content-Type",
+                        answer.contentType() == null ? "text/plain" : answer.contentType())
                     .end(answer.body()))
         .onFailure(e -> req.response().setStatusCode(500).end());
   }
