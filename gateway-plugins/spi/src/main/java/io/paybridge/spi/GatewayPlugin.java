@@ -60,6 +60,26 @@ public interface GatewayPlugin {
   ParsedWebhook parse(WebhookRequest request, Credentials credentials);
 
   /**
+   * Completes a parsed delivery with what only the gateway's API can tell: Google Play
+   * notifications carry no amount, Apple refunds name a transaction. Called after {@link #parse}
+   * and before recording; a failure (as a {@link GatewayApiException}) makes the platform answer
+   * 503 so the gateway delivers again later. The default returns the delivery as parsed.
+   */
+  default Future<ParsedWebhook> resolve(
+      WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
+    return Future.succeededFuture(parsed);
+  }
+
+  /**
+   * The HTTP answer for a delivery that did not verify. The default is 401 with a JSON error;
+   * gateways with an answer format of their own (Payeer's {@code <order>|error}) override it.
+   */
+  default WebhookAnswer reject(WebhookRequest request) {
+    return WebhookAnswer.json(
+        401, "{\"error\":\"invalid_signature\",\"message\":\"the webhook could not be verified\"}");
+  }
+
+  /**
    * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}), was
    * already recorded ({@code DUPLICATE}) or needed no recording ({@code IGNORED}).
    */

@@ -94,43 +94,68 @@ public final class IngestHandler implements Handler<RoutingContext> {
                       plugin.id(), account.id(), request.remoteAddress(), verdict.reason()
                     });
                 metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
-                HttpErrors.respond(
-                    ctx, 401, "invalid_signature", "the webhook could not be verified");
+                answer(ctx, plugin.reject(request));
                 return Future.succeededFuture();
               }
               ParsedWebhook parsed;
               try {
                 parsed = plugin.parse(request, account.credentials());
               } catch (MalformedWebhookException e) {
-                LOG.log(
-                    Level.WARNING,
-                    "webhook malformed: gateway={0} account={1} reason={2}",
-                    new Object[] {plugin.id(), account.id(), e.getMessage()});
-                metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
-                HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
+                malformed(ctx, plugin, account, e);
                 return Future.succeededFuture();
               }
-              if (parsed.isIgnored()) {
-                metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
-                answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
-                return Future.succeededFuture();
-              }
-              return recorder
-                  .record(
-                      new GroupCommitRecorder.Receipt(
-                          account.tenantId(), plugin.id(), parsed, request.body()))
-                  .map(
-                      outcome -> {
-                        metrics.webhook(
-                            plugin.id(),
-                            outcome == Outcome.RECORDED
-                                ? WebhookOutcome.RECORDED
-                                : WebhookOutcome.DUPLICATE);
-                        metrics.recorded(System.nanoTime() - started);
-                        answer(ctx, plugin.acknowledge(request, parsed, outcome));
-                        return null;
+              return plugin
+                  .resolve(request, parsed, account.credentials())
+                  .compose(
+                      resolved -> record(ctx, account, request, resolved, started),
+                      err -> {
+                        if (err instanceof MalformedWebhookException e) {
+                          malformed(ctx, plugin, account, e);
+                          return Future.succeededFuture();
+                        }
+                        return Future.failedFuture(err);
                       });
             });
+  }
+
+  private Future<Void> record(
+      RoutingContext ctx,
+      GatewayAccount account,
+      WebhookRequest request,
+      ParsedWebhook parsed,
+      long started) {
+    GatewayPlugin plugin = account.plugin();
+    if (parsed.isIgnored()) {
+      metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
+      answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
+      return Future.succeededFuture();
+    }
+    return recorder
+        .record(
+            new GroupCommitRecorder.Receipt(
+                account.tenantId(), plugin.id(), parsed, request.body()))
+        .map(
+            outcome -> {
+              metrics.webhook(
+                  plugin.id(),
+                  outcome == Outcome.RECORDED ? WebhookOutcome.RECORDED : WebhookOutcome.DUPLICATE);
+              metrics.recorded(System.nanoTime() - started);
+              answer(ctx, plugin.acknowledge(request, parsed, outcome));
+              return null;
+            });
+  }
+
+  private void malformed(
+      RoutingContext ctx,
+      GatewayPlugin plugin,
+      GatewayAccount account,
+      MalformedWebhookException e) {
+    LOG.log(
+        Level.WARNING,
+        "webhook malformed: gateway={0} account={1} reason={2}",
+        new Object[] {plugin.id(), account.id(), e.getMessage()});
+    metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
+    HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
   }
 
   private void notFound(RoutingContext ctx) {

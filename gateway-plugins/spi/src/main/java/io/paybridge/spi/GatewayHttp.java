@@ -1,0 +1,153 @@
+package io.paybridge.spi;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Outbound calls from a plugin to its gateway's API, on Vert.x's non-blocking client: every call
+ * has a connect and a total timeout, every answer is checked, and failures become {@link
+ * GatewayApiException}s that say which gateway and operation failed. Base URLs come from
+ * configuration so tests and staging point them at a simulator.
+ */
+public final class GatewayHttp {
+
+  /** Total time a call may take, unless the call says otherwise. */
+  public static final long DEFAULT_TIMEOUT_MS = 15_000;
+
+  private static final int MAX_ERROR_DETAIL = 300;
+
+  private final String gateway;
+  private final HttpClient client;
+
+  public GatewayHttp(Vertx vertx, String gateway) {
+    this.gateway = gateway;
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setConnectTimeout(5_000)
+                .setIdleTimeout(30)
+                .setKeepAlive(true)
+                .setTrustAll(false)
+                .setVerifyHost(true),
+            new PoolOptions().setHttp1MaxSize(16));
+  }
+
+  /** An answer from the gateway, already checked to be 2xx. */
+  public record Response(int status, MultiMap headers, Buffer body) {
+    /** The body as a JSON object, or a malformed-answer error. */
+    public JsonObject json() {
+      try {
+        return new JsonObject(body);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the gateway's answer is not a JSON object");
+      }
+    }
+  }
+
+  /** One call: method, absolute URL, headers and an optional body. */
+  public Future<Response> send(
+      String operation, HttpMethod method, String url, Map<String, String> headers, Buffer body) {
+    return send(operation, method, url, headers, body, DEFAULT_TIMEOUT_MS);
+  }
+
+  public Future<Response> send(
+      String operation,
+      HttpMethod method,
+      String url,
+      Map<String, String> headers,
+      Buffer body,
+      long timeoutMs) {
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeoutMs);
+    headers.forEach(options::putHeader);
+    return client
+        .request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof GatewayApiException
+                        ? err
+                        : new GatewayApiException(gateway, operation, err)))
+        .compose(
+            r -> {
+              if (r.status() >= 200 && r.status() < 300) {
+                return Future.succeededFuture(r);
+              }
+              String detail = r.body().toString(StandardCharsets.UTF_8);
+              if (detail.length() > MAX_ERROR_DETAIL) {
+                detail = detail.substring(0, MAX_ERROR_DETAIL) + "…";
+              }
+              return Future.failedFuture(
+                  new GatewayApiException(gateway, operation, r.status(), detail));
+            });
+  }
+
+  /** A GET that expects a JSON object. */
+  public Future<JsonObject> getJson(String operation, String url, Map<String, String> headers) {
+    return send(operation, HttpMethod.GET, url, withAccept(headers), null).map(Response::json);
+  }
+
+  /** A POST of a JSON body that expects a JSON object back. */
+  public Future<JsonObject> postJson(
+      String operation, String url, Map<String, String> headers, JsonObject body) {
+    Map<String, String> h = withAccept(headers);
+    h.put("Content-Type", "application/json");
+    return send(
+            operation, HttpMethod.POST, url, h, body == null ? Buffer.buffer() : body.toBuffer())
+        .map(r -> r.body().length() == 0 ? new JsonObject() : r.json());
+  }
+
+  /** A POST of a form that expects a JSON object back. */
+  public Future<JsonObject> postForm(
+      String operation, String url, Map<String, String> headers, Map<String, String> form) {
+    Map<String, String> h = withAccept(headers);
+    h.put("Content-Type", "application/x-www-form-urlencoded");
+    return send(operation, HttpMethod.POST, url, h, Buffer.buffer(formEncode(form)))
+        .map(r -> r.body().length() == 0 ? new JsonObject() : r.json());
+  }
+
+  /** {@code application/x-www-form-urlencoded} encoding of the pairs, in order. */
+  public static String formEncode(Map<String, String> form) {
+    StringJoiner out = new StringJoiner("&");
+    form.forEach(
+        (k, v) ->
+            out.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return out.toString();
+  }
+
+  /** HTTP Basic credentials. */
+  public static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  private static Map<String, String> withAccept(Map<String, String> headers) {
+    Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+    h.putIfAbsent("Accept", "application/json");
+    return h;
+  }
+}
