@@ -63,6 +63,10 @@ final class Tenant {
     return r.bodyAsJsonObject().getString("access_token");
   }
 
+  WebClient http() {
+    return http;
+  }
+
   HttpRequest<Buffer> get(String path) {
     return http.get(path).bearerTokenAuthentication(token);
   }

@@ -15,6 +15,8 @@ import io.paybridge.core.ingest.IngestHandler;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.subscription.SubscriptionRenewals;
+import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
@@ -43,6 +45,8 @@ public final class Platform {
   private final GatewayAccountStore accounts;
   private final HookCache hookCache;
   private final LedgerStore ledger;
+  private final SubscriptionStore subscriptions;
+  private final SubscriptionRenewals renewals;
   private final SecretHasher hasher;
   private final PlatformMetrics metrics;
   private final PrometheusMeterRegistry registry;
@@ -67,6 +71,8 @@ public final class Platform {
     this.accounts = new GatewayAccountStore(pool, new CredentialVault(keys), plugins);
     this.hookCache = new HookCache(vertx, accounts);
     this.ledger = new LedgerStore(pool);
+    this.subscriptions = new SubscriptionStore(pool);
+    this.renewals = new SubscriptionRenewals(accounts, subscriptions, clock);
     this.hasher = new SecretHasher(config.passwordHashIterations());
     this.metrics = new PlatformMetrics(registry);
     this.tokenKey = keys.derive("api-token-signing-v1");
@@ -154,6 +160,14 @@ public final class Platform {
 
   public LedgerStore ledger() {
     return ledger;
+  }
+
+  public SubscriptionStore subscriptions() {
+    return subscriptions;
+  }
+
+  public SubscriptionRenewals renewals() {
+    return renewals;
   }
 
   public SecretHasher hasher() {

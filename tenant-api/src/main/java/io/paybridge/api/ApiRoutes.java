@@ -78,6 +78,16 @@ public final class ApiRoutes {
     api.get("/customers/:customerRef/balance")
         .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
         .handler(payments::balance);
+    SubscriptionsApi subscriptions = new SubscriptionsApi(platform);
+    api.get("/subscriptions")
+        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
+        .handler(subscriptions::list);
+    api.get("/subscriptions/:gateway/:externalSubscriptionId")
+        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
+        .handler(subscriptions::get);
+    api.post("/subscriptions/:gateway/:externalSubscriptionId/refresh")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(subscriptions::refresh);
     api.route().failureHandler(HttpErrors::failureHandler);
     root.route("/api/v1/*").subRouter(api);
   }

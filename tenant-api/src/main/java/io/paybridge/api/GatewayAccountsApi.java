@@ -136,6 +136,11 @@ final class GatewayAccountsApi {
   }
 
   private GatewayPlugin plugin(RoutingContext ctx) {
+    return plugin(platform, ctx);
+  }
+
+  /** The installed plugin named by the {@code gateway} path parameter, or a 404. */
+  static GatewayPlugin plugin(Platform platform, RoutingContext ctx) {
     String id = ctx.pathParam("gateway");
     GatewayPlugin plugin = id == null ? null : platform.plugins().get(id);
     if (plugin == null) {

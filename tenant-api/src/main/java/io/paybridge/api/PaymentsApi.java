@@ -13,9 +13,6 @@ import java.util.Base64;
 /** Payments (ledger entries) and customer balances, read-only, scoped to the token's tenant. */
 final class PaymentsApi {
 
-  static final int DEFAULT_LIMIT = 50;
-  static final int MAX_LIMIT = 200;
-
   private final Platform platform;
 
   PaymentsApi(Platform platform) {
@@ -24,7 +21,7 @@ final class PaymentsApi {
 
   /** {@code GET /api/v1/payments?limit=&cursor=&gateway=&kind=&customerRef=}, newest first. */
   void list(RoutingContext ctx) {
-    int limit = limit(ctx.queryParams().get("limit"));
+    int limit = Requests.limit(ctx);
     Long before = decodeCursor(ctx.queryParams().get("cursor"));
     String kind = ctx.queryParams().get("kind");
     if (kind != null) {
@@ -35,8 +32,8 @@ final class PaymentsApi {
             "kind", "must be one of " + java.util.Arrays.toString(EventKind.values()));
       }
     }
-    String gateway = bounded(ctx, "gateway");
-    String customerRef = bounded(ctx, "customerRef");
+    String gateway = Requests.boundedQuery(ctx, "gateway");
+    String customerRef = Requests.boundedQuery(ctx, "customerRef");
     platform
         .ledger()
         .list(
@@ -68,29 +65,6 @@ final class PaymentsApi {
             balances ->
                 ctx.json(new JsonObject().put("customerRef", ref).put("balances", balances)))
         .onFailure(ctx::fail);
-  }
-
-  private static String bounded(RoutingContext ctx, String name) {
-    String v = ctx.queryParams().get(name);
-    if (v != null && (v.isEmpty() || v.length() > 255)) {
-      throw ApiError.badField(name, "must be 1 to 255 characters");
-    }
-    return v;
-  }
-
-  private static int limit(String raw) {
-    if (raw == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v >= 1 && v <= MAX_LIMIT) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw ApiError.badField("limit", "must be a whole number from 1 to " + MAX_LIMIT);
   }
 
   /** Cursors are opaque to clients: base64url of the id to continue below. */

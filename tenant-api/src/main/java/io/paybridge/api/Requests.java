@@ -49,4 +49,30 @@ final class Requests {
     }
     return s;
   }
+
+  /** {@code limit} from the query: 1 to 200, default 50. */
+  static int limit(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    if (raw == null) {
+      return 50;
+    }
+    try {
+      int v = Integer.parseInt(raw);
+      if (v >= 1 && v <= 200) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiError.badField("limit", "must be a whole number from 1 to 200");
+  }
+
+  /** An optional query parameter of 1 to 255 characters. */
+  static String boundedQuery(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    if (v != null && (v.isEmpty() || v.length() > 255)) {
+      throw ApiError.badField(name, "must be 1 to 255 characters");
+    }
+    return v;
+  }
 }

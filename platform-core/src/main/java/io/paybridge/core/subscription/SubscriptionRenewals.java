@@ -1,0 +1,75 @@
+package io.paybridge.core.subscription;
+
+import io.paybridge.core.gateway.GatewayAccountStore;
+import io.paybridge.core.http.ApiError;
+import io.paybridge.spi.GatewayApiException;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.Renewals;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Asks a gateway for a subscription's current state (plugin capability {@link Renewals}) and
+ * records it: the renewal step of the subscription lifecycle. Called by the API now and by the
+ * renewal scanner's jobs.
+ */
+public final class SubscriptionRenewals {
+
+  private final GatewayAccountStore accounts;
+  private final SubscriptionStore subscriptions;
+  private final Clock clock;
+
+  public SubscriptionRenewals(
+      GatewayAccountStore accounts, SubscriptionStore subscriptions, Clock clock) {
+    this.accounts = accounts;
+    this.subscriptions = subscriptions;
+    this.clock = clock;
+  }
+
+  /**
+   * Fetches and records one subscription's state.
+   *
+   * @return the subscription as recorded; fails with an {@link ApiError} when the tenant has no
+   *     account at the gateway (404), the gateway cannot report renewals (409) or the gateway's API
+   *     failed (502, saying whether a retry may help)
+   */
+  public Future<JsonObject> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
+    return accounts
+        .find(tenantId, plugin.id())
+        .compose(
+            account -> {
+              if (account == null) {
+                return Future.failedFuture(
+                    ApiError.notFound("no " + plugin.id() + " account is connected"));
+              }
+              if (!(plugin instanceof Renewals renewals)) {
+                return Future.failedFuture(
+                    new ApiError(
+                        409,
+                        "renewals_unsupported",
+                        plugin.displayName() + " does not report subscription periods"));
+              }
+              return renewals.subscription(subscriptionId, account.credentials());
+            })
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof GatewayApiException g
+                        ? new ApiError(
+                            502,
+                            g.retryable() ? "gateway_unavailable" : "gateway_refused",
+                            g.getMessage())
+                        : err))
+        .compose(
+            state ->
+                subscriptions.recordGatewayState(
+                    tenantId,
+                    plugin.id(),
+                    subscriptionId,
+                    state.active(),
+                    state.currentPeriodEnd(),
+                    clock.instant()));
+  }
+}

@@ -1,0 +1,131 @@
+package io.paybridge.core.subscription;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The SQL of subscriptions, always scoped by tenant. */
+public final class SubscriptionStore {
+
+  private static final String COLUMNS =
+      "gateway, external_subscription_id, customer_ref, status, current_period_end, last_event_at,"
+          + " created_at, updated_at";
+
+  /** One page, ordered by gateway and subscription id, and the key to continue after. */
+  public record Page(List<JsonObject> entries, String[] nextAfter) {}
+
+  private final Pool pool;
+
+  public SubscriptionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Subscriptions after the given (gateway, id) key, optionally filtered. */
+  public Future<Page> list(
+      UUID tenantId, String[] after, int limit, String gateway, String status, String customerRef) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM subscriptions WHERE tenant_id = $1"
+            + " AND ($2::text IS NULL OR (gateway, external_subscription_id) > ($2, $3))"
+            + " AND ($4::text IS NULL OR gateway = $4) AND ($5::text IS NULL OR status = $5)"
+            + " AND ($6::text IS NULL OR customer_ref = $6)"
+            + " ORDER BY gateway, external_subscription_id LIMIT $7";
+    return pool.preparedQuery(sql)
+        .execute(
+            Tuple.of(
+                tenantId,
+                after == null ? null : after[0],
+                after == null ? null : after[1],
+                gateway,
+                status,
+                customerRef,
+                limit + 1))
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              String[] next = null;
+              for (Row r : rows) {
+                if (out.size() == limit) {
+                  JsonObject last = out.get(out.size() - 1);
+                  next =
+                      new String[] {
+                        last.getString("gateway"), last.getString("externalSubscriptionId")
+                      };
+                  break;
+                }
+                out.add(toJson(r));
+              }
+              return new Page(out, next);
+            });
+  }
+
+  /** One subscription, or {@code null}. */
+  public Future<JsonObject> find(UUID tenantId, String gateway, String externalSubscriptionId) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM subscriptions WHERE tenant_id = $1 AND gateway = $2"
+                + " AND external_subscription_id = $3")
+        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /**
+   * Records what the gateway's API says about a subscription now. The gateway's answer is newer
+   * than any webhook recorded so far, so it wins; a subscription not seen before is created.
+   */
+  public Future<JsonObject> recordGatewayState(
+      UUID tenantId,
+      String gateway,
+      String externalSubscriptionId,
+      boolean active,
+      Instant currentPeriodEnd,
+      Instant checkedAt) {
+    OffsetDateTime end =
+        currentPeriodEnd == null ? null : currentPeriodEnd.atOffset(ZoneOffset.UTC);
+    return pool.preparedQuery(
+            "INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, status,"
+                + " current_period_end, last_event_at) VALUES ($1, $2, $3, $4, $5, $6)"
+                + " ON CONFLICT (tenant_id, gateway, external_subscription_id) DO UPDATE SET"
+                + " status = EXCLUDED.status,"
+                + " current_period_end = COALESCE(EXCLUDED.current_period_end,"
+                + " subscriptions.current_period_end),"
+                + " last_event_at = GREATEST(subscriptions.last_event_at, EXCLUDED.last_event_at),"
+                + " updated_at = now() RETURNING "
+                + COLUMNS)
+        .execute(
+            Tuple.of(
+                tenantId,
+                gateway,
+                externalSubscriptionId,
+                active ? "active" : "cancelled",
+                end,
+                checkedAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  private static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("gateway", r.getString("gateway"))
+        .put("externalSubscriptionId", r.getString("external_subscription_id"))
+        .put("customerRef", r.getString("customer_ref"))
+        .put("status", r.getString("status"))
+        .put("currentPeriodEnd", iso(r.getOffsetDateTime("current_period_end")))
+        .put("lastEventAt", iso(r.getOffsetDateTime("last_event_at")))
+        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
+        .put("updatedAt", iso(r.getOffsetDateTime("updated_at")));
+  }
+
+  private static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}
