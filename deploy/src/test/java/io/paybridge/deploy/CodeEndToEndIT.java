@@ -1,0 +1,56 @@
+package io.paybridge.deploy;
+
+import io.paybridge.gateway.code.CodeWalletSimulator;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+
+class CodeEndToEndIT extends GatewayEndToEndKit {
+
+  private final CodeWalletSimulator wallet = new CodeWalletSimulator();
+
+  @Override
+  protected String gateway() {
+    return "code";
+  }
+
+  @Override
+  protected JsonObject credentials() {
+    return new JsonObject().put("publicKey", wallet.publicKeyBase58());
+  }
+
+  @Override
+  protected JsonObject otherCredentials() {
+    return new JsonObject().put("publicKey", new CodeWalletSimulator().publicKeyBase58());
+  }
+
+  private static Delivery jwt(String token) {
+    return Delivery.of(Map.of("Content-Type", "application/jwt"), token);
+  }
+
+  @Override
+  protected Delivery validDelivery() {
+    return jwt(wallet.intentSubmitted(CodeWalletSimulator.newIntentId(), "1.50", "usd"));
+  }
+
+  @Override
+  protected Delivery unknownEventDelivery() {
+    return jwt(
+        wallet.sign(
+            new JsonObject()
+                .put("intent", CodeWalletSimulator.newIntentId())
+                .put("state", "PENDING")));
+  }
+
+  @Override
+  protected Delivery malformedDelivery() {
+    return jwt(wallet.sign(new JsonObject().put("state", "SUBMITTED").put("amount", 1)));
+  }
+
+  /** The wallet retries until it gets exactly 200. */
+  @Override
+  protected boolean acknowledged(HttpResponse<Buffer> response) {
+    return response.statusCode() == 200;
+  }
+}

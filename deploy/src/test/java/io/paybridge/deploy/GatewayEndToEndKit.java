@@ -1,0 +1,160 @@
+package io.paybridge.deploy;
+
+import static io.paybridge.deploy.TestNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every gateway must do end to end, through the real webhook route and a real PostgreSQL: a
+ * valid delivery is recorded once and its duplicate changes nothing; a delivery signed for another
+ * tenant, an oversized or malformed body, and a wrong URL are refused cleanly and record nothing;
+ * an event type the platform does not act on is acknowledged and records nothing. Each gateway's
+ * end-to-end test extends this kit with deliveries its simulator signed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class GatewayEndToEndKit {
+
+  /** A delivery as the gateway would send it. */
+  record Delivery(Map<String, String> headers, Buffer body) {
+    static Delivery of(Map<String, String> headers, String body) {
+      return new Delivery(headers, Buffer.buffer(body));
+    }
+  }
+
+  protected TestNode node;
+  protected Tenant tenant;
+  protected Tenant otherTenant;
+  protected JsonObject account;
+  protected JsonObject otherAccount;
+
+  /** The gateway id. */
+  protected abstract String gateway();
+
+  /** The first tenant's credentials, as entered through the API. */
+  protected abstract JsonObject credentials();
+
+  /** Another tenant's credentials at the same gateway (another secret). */
+  protected abstract JsonObject otherCredentials();
+
+  /** A delivery, signed for the first tenant, that records at least one ledger entry. */
+  protected abstract Delivery validDelivery();
+
+  /** An authentic delivery of an event type the platform does not act on. */
+  protected abstract Delivery unknownEventDelivery();
+
+  /** An authentic delivery whose body is not what the gateway sends, or {@code null}. */
+  protected abstract Delivery malformedDelivery();
+
+  /** Node settings (environment variables), e.g. base URLs of the gateway's API fake. */
+  protected Map<String, String> nodeEnvironment() {
+    return Map.of();
+  }
+
+  /** Whether the answer tells the gateway its delivery was taken. */
+  protected boolean acknowledged(HttpResponse<Buffer> response) {
+    return response.statusCode() >= 200 && response.statusCode() < 300;
+  }
+
+  /** Ledger entries the valid delivery records. */
+  protected int entriesPerValidDelivery() {
+    return 1;
+  }
+
+  @BeforeAll
+  void startNode() {
+    node = TestNode.start("e2e_" + gateway(), nodeEnvironment());
+    tenant = Tenant.signUp(node);
+    otherTenant = Tenant.signUp(node);
+    account = tenant.connect(gateway(), credentials());
+    otherAccount = otherTenant.connect(gateway(), otherCredentials());
+  }
+
+  @AfterAll
+  void stopNode() {
+    node.close();
+  }
+
+  protected HttpResponse<Buffer> post(String path, Delivery delivery) {
+    HttpRequest<Buffer> request = node.http.post(path);
+    delivery.headers().forEach(request::putHeader);
+    return await(request.sendBuffer(delivery.body()));
+  }
+
+  protected long entries(Tenant t) {
+    return node.count("SELECT count(*) FROM ledger_entries WHERE tenant_id = '" + t.tenantId + "'");
+  }
+
+  protected long receipts(Tenant t) {
+    return node.count(
+        "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '" + t.tenantId + "'");
+  }
+
+  @Test
+  void validDeliveryIsRecordedOnceAndItsDuplicateChangesNothing() {
+    long before = entries(tenant);
+    Delivery delivery = validDelivery();
+    HttpResponse<Buffer> first = post(Tenant.hookPath(account), delivery);
+    assertThat(acknowledged(first)).as("%s %s", first.statusCode(), first.bodyAsString()).isTrue();
+    assertThat(entries(tenant)).isEqualTo(before + entriesPerValidDelivery());
+
+    HttpResponse<Buffer> again = post(Tenant.hookPath(account), delivery);
+    assertThat(acknowledged(again)).as("duplicate: %s", again.bodyAsString()).isTrue();
+    assertThat(entries(tenant)).isEqualTo(before + entriesPerValidDelivery());
+    assertThat(tenant.payments("?gateway=" + gateway()).getJsonArray("data")).isNotEmpty();
+  }
+
+  @Test
+  void aDeliverySignedForAnotherTenantIsRefusedAtTheirUrl() {
+    long before = entries(otherTenant);
+    HttpResponse<Buffer> r = post(Tenant.hookPath(otherAccount), validDelivery());
+    assertThat(acknowledged(r)).as("%s %s", r.statusCode(), r.bodyAsString()).isFalse();
+    assertThat(entries(otherTenant)).isEqualTo(before);
+  }
+
+  @Test
+  void oversizedBodiesAreRefusedBeforeVerification() {
+    Delivery valid = validDelivery();
+    Buffer huge = Buffer.buffer(new byte[300 * 1024]);
+    HttpResponse<Buffer> r = post(Tenant.hookPath(account), new Delivery(valid.headers(), huge));
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void malformedBodiesGetA400AndRecordNothing() {
+    Delivery malformed = malformedDelivery();
+    if (malformed == null) {
+      return;
+    }
+    long before = receipts(tenant);
+    HttpResponse<Buffer> r = post(Tenant.hookPath(account), malformed);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isBetween(400, 499);
+    assertThat(receipts(tenant)).isEqualTo(before);
+  }
+
+  @Test
+  void unknownEventTypesAreAcknowledgedAndRecordNothing() {
+    long before = receipts(tenant);
+    HttpResponse<Buffer> r = post(Tenant.hookPath(account), unknownEventDelivery());
+    assertThat(acknowledged(r)).as("%s %s", r.statusCode(), r.bodyAsString()).isTrue();
+    assertThat(receipts(tenant)).isEqualTo(before);
+  }
+
+  @Test
+  void aWrongGatewayOrUnknownKeyInTheUrlIsNotFound() {
+    String path = Tenant.hookPath(account);
+    String other = gateway().equals("stripe") ? "code" : "stripe";
+    assertThat(post(path.replace("/" + gateway(), "/" + other), validDelivery()).statusCode())
+        .isEqualTo(404);
+    assertThat(post("/hooks/" + "Z".repeat(32) + "/" + gateway(), validDelivery()).statusCode())
+        .isEqualTo(404);
+  }
+}
