@@ -7,4 +7,7 @@ public final class EventBusAddresses {
 
   /** Body: a hook key whose gateway account was created, edited or removed. Published. */
   public static final String HOOK_INVALIDATE = "paybridge.hooks.invalidate";
+
+  /** Body: none. Published after a commit that created jobs; every worker claims what is due. */
+  public static final String JOBS_WAKE = "paybridge.jobs.wake";
 }

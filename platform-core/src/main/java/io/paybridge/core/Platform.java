@@ -111,7 +111,8 @@ public final class Platform {
             pool,
             config.maxBatch(),
             config.maxInFlightBatches(),
-            metrics::batch);
+            metrics::batch,
+            () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))

@@ -53,20 +53,28 @@ public final class GroupCommitRecorder {
   private final int maxBatch;
   private final int maxInFlight;
   private final IntConsumer batchSizes;
+  private final Runnable afterNewRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
   /**
    * @param context the event-loop context that owns this recorder
    * @param batchSizes told the size of each statement's batch (metrics)
+   * @param afterNewRecords run after a commit that recorded something new (and so created jobs)
    */
   public GroupCommitRecorder(
-      Context context, Pool pool, int maxBatch, int maxInFlight, IntConsumer batchSizes) {
+      Context context,
+      Pool pool,
+      int maxBatch,
+      int maxInFlight,
+      IntConsumer batchSizes,
+      Runnable afterNewRecords) {
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
     this.batchSizes = batchSizes;
+    this.afterNewRecords = afterNewRecords;
   }
 
   /**
@@ -126,6 +134,9 @@ public final class GroupCommitRecorder {
               Set<Integer> fresh = new HashSet<>();
               for (Row row : rows) {
                 fresh.add(row.getInteger(0));
+              }
+              if (!fresh.isEmpty()) {
+                afterNewRecords.run();
               }
               for (int i = 0; i < unique.size(); i++) {
                 Pending p = unique.get(i);

@@ -39,6 +39,8 @@ class GroupCommitRecorderTest {
   private Context context;
   private GroupCommitRecorder recorder;
   private final List<Integer> batches = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger wakeups =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeAll
   void start() {
@@ -47,7 +49,8 @@ class GroupCommitRecorderTest {
     await(Migrations.migrate(pool));
     await(Migrations.migrate(pool)); // a second start applies nothing twice
     context = vertx.getOrCreateContext();
-    recorder = new GroupCommitRecorder(context, pool, 64, 2, batches::add);
+    recorder =
+        new GroupCommitRecorder(context, pool, 64, 2, batches::add, wakeups::incrementAndGet);
   }
 
   @AfterAll
@@ -128,6 +131,7 @@ class GroupCommitRecorderTest {
         .as("group commit put several webhooks in one statement")
         .anyMatch(b -> b > 1);
     assertThat(batches.size()).isLessThan(600);
+    assertThat(wakeups.get()).as("workers are woken after commits that made work").isPositive();
   }
 
   @Test

@@ -1,0 +1,139 @@
+package io.paybridge.core.job;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of the durable job queue. PostgreSQL is the only store of work: jobs are rows, claimed in
+ * batches with {@code FOR UPDATE SKIP LOCKED} so workers on every node share them without waiting
+ * on each other, under a lease stamped by the database clock. A claim moves {@code run_at} to the
+ * lease's expiry, so the job of a worker that died is due again when its lease runs out. Every
+ * write after the claim names the claim token, so a worker whose lease expired cannot undo the work
+ * of the one that took over.
+ */
+public final class JobQueue {
+
+  private static final String CLAIM =
+      """
+      WITH due AS (
+        SELECT id FROM jobs
+        WHERE status IN ('pending', 'running') AND run_at <= now() AND kind = ANY($1)
+        ORDER BY run_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE jobs j
+         SET status = 'running', lease_owner = $3, claim_token = gen_random_uuid(),
+             run_at = now() + $4 * interval '1 millisecond',
+             lease_expires_at = now() + $4 * interval '1 millisecond',
+             attempts = j.attempts + 1
+        FROM due
+       WHERE j.id = due.id
+      RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.payload, j.attempts, j.claim_token, j.created_at
+      """;
+
+  private final Pool pool;
+
+  public JobQueue(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Adds a job, due now or after a delay, within the caller's transaction when one is given. */
+  public static Future<Long> enqueue(
+      SqlClient client,
+      String kind,
+      UUID tenantId,
+      Long refId,
+      JsonObject payload,
+      Duration delay) {
+    return client
+        .preparedQuery(
+            "INSERT INTO jobs (kind, tenant_id, ref_id, payload, run_at)"
+                + " VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond') RETURNING id")
+        .execute(Tuple.of(kind, tenantId, refId, payload, delay.toMillis()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Claims up to {@code max} due jobs of the given kinds for {@code owner}, under a lease. */
+  public Future<List<Job>> claim(List<String> kinds, int max, String owner, Duration lease) {
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(kinds.toArray(String[]::new), max, owner, lease.toMillis()))
+        .map(
+            rows -> {
+              List<Job> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new Job(
+                        r.getLong("id"),
+                        r.getString("kind"),
+                        r.getUUID("tenant_id"),
+                        r.getLong("ref_id"),
+                        (JsonObject) r.getJson("payload"),
+                        r.getInteger("attempts"),
+                        r.getUUID("claim_token"),
+                        r.getOffsetDateTime("created_at")));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * Records the handler's decision, fenced by the claim token.
+   *
+   * @return whether this worker still held the job (false: its lease had expired and another worker
+   *     took it; the write was dropped)
+   */
+  public Future<Boolean> finish(Job job, JobResult result, Duration retryAfter) {
+    Tuple params;
+    String sql;
+    if (result instanceof JobResult.Done) {
+      sql = "DELETE FROM jobs WHERE id = $1 AND claim_token = $2";
+      params = Tuple.of(job.id(), job.claimToken());
+    } else if (result instanceof JobResult.Retry retry) {
+      sql =
+          "UPDATE jobs SET status = 'pending', run_at = now() + $3 * interval '1 millisecond',"
+              + " lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL, last_error = $4"
+              + " WHERE id = $1 AND claim_token = $2";
+      params = Tuple.of(job.id(), job.claimToken(), retryAfter.toMillis(), clip(retry.error()));
+    } else if (result instanceof JobResult.Dead dead) {
+      sql =
+          "UPDATE jobs SET status = 'dead', finished_at = now(), lease_owner = NULL,"
+              + " lease_expires_at = NULL, claim_token = NULL, last_error = $3"
+              + " WHERE id = $1 AND claim_token = $2";
+      params = Tuple.of(job.id(), job.claimToken(), clip(dead.error()));
+    } else {
+      JobResult.Parked parked = (JobResult.Parked) result;
+      sql =
+          "UPDATE jobs SET status = 'parked', lease_owner = NULL, lease_expires_at = NULL,"
+              + " claim_token = NULL, last_error = $3, attempts = greatest(attempts - 1, 0)"
+              + " WHERE id = $1 AND claim_token = $2";
+      params = Tuple.of(job.id(), job.claimToken(), clip(parked.reason()));
+    }
+    return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Makes parked jobs of a tenant matching the given reference ids due now. */
+  public Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
+    return client
+        .preparedQuery(
+            "UPDATE jobs SET status = 'pending', run_at = now()"
+                + " WHERE tenant_id = $1 AND kind = $2 AND status = 'parked'")
+        .execute(Tuple.of(tenantId, kind))
+        .map(rows -> rows.rowCount());
+  }
+
+  private static String clip(String error) {
+    if (error == null) {
+      return null;
+    }
+    return error.length() > 2000 ? error.substring(0, 2000) : error;
+  }
+}

@@ -1,0 +1,27 @@
+package io.paybridge.core.job;
+
+import java.time.Duration;
+
+/** What a job handler decided. */
+public sealed interface JobResult {
+
+  /** The work is done; the job is removed. */
+  record Done() implements JobResult {}
+
+  /** Try again after the given delay (the handler's own, or the queue's backoff when null). */
+  record Retry(Duration after, String error) implements JobResult {}
+
+  /** Give up: the job stays as dead, with the error, for an operator or a replay. */
+  record Dead(String error) implements JobResult {}
+
+  /** Wait until something wakes it (a re-enabled sync target); kept as parked. */
+  record Parked(String reason) implements JobResult {}
+
+  static JobResult done() {
+    return new Done();
+  }
+
+  static JobResult retry(String error) {
+    return new Retry(null, error);
+  }
+}

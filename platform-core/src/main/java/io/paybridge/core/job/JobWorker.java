@@ -1,0 +1,166 @@
+package io.paybridge.core.job;
+
+import io.paybridge.core.EventBusAddresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs due jobs on this node. It polls the queue now and then and, more to the point, whenever a
+ * wake-up arrives on the event bus (published after every commit that created work), so committed
+ * work starts within milliseconds. It claims no more than it can run at once; each attempt is
+ * bounded by a timeout shorter than the lease, so a lease always outlasts the attempt it guards. A
+ * verticle, so its state is only ever touched from its own context.
+ */
+public final class JobWorker extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(JobWorker.class.getName());
+
+  /** Settings of a worker. */
+  public record Settings(
+      int concurrency,
+      Duration lease,
+      Duration attemptTimeout,
+      Duration pollInterval,
+      Backoff backoff) {
+    public Settings {
+      if (attemptTimeout.compareTo(lease) >= 0) {
+        throw new IllegalArgumentException("a job's lease must outlast its attempt timeout");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(
+          32, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofSeconds(2), Backoff.DEFAULT);
+    }
+  }
+
+  private final JobQueue queue;
+  private final Map<String, JobHandler> handlers;
+  private final List<String> kinds;
+  private final Settings settings;
+  private final String owner;
+  private long timerId = -1;
+  private MessageConsumer<Object> wakeups;
+  private boolean claiming;
+  private boolean wakeWhileClaiming;
+  private int running;
+  private boolean stopped;
+
+  /**
+   * @param owner this node's name in lease columns (for operators reading the jobs table)
+   */
+  public JobWorker(
+      JobQueue queue, Map<String, JobHandler> handlers, Settings settings, String owner) {
+    this.queue = queue;
+    this.handlers = Map.copyOf(handlers);
+    this.kinds = List.copyOf(handlers.keySet());
+    this.settings = settings;
+    this.owner = owner;
+  }
+
+  /** Starts polling and listening for wake-ups; deployed means the listener is registered. */
+  @Override
+  public Future<?> start() {
+    wakeups = vertx.eventBus().consumer(EventBusAddresses.JOBS_WAKE, msg -> poll());
+    timerId = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
+    return wakeups.completion().onSuccess(v -> poll());
+  }
+
+  /** Stops claiming; attempts under way finish on their own (their leases protect them). */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    return wakeups == null ? Future.succeededFuture() : wakeups.unregister();
+  }
+
+  /** Jobs currently running on this worker. */
+  public int running() {
+    return running;
+  }
+
+  private void poll() {
+    if (stopped) {
+      return;
+    }
+    if (claiming) {
+      wakeWhileClaiming = true;
+      return;
+    }
+    int free = settings.concurrency() - running;
+    if (free <= 0) {
+      return;
+    }
+    claiming = true;
+    wakeWhileClaiming = false;
+    queue
+        .claim(kinds, free, owner, settings.lease())
+        .onComplete(
+            ar -> {
+              claiming = false;
+              if (ar.failed()) {
+                LOG.log(Level.WARNING, "cannot claim jobs: {0}", String.valueOf(ar.cause()));
+                return;
+              }
+              ar.result().forEach(this::run);
+              if (wakeWhileClaiming || ar.result().size() == free) {
+                context.runOnContext(v -> poll());
+              }
+            });
+  }
+
+  private void run(Job job) {
+    running++;
+    JobHandler handler = handlers.get(job.kind());
+    Future<JobResult> attempt;
+    try {
+      attempt = handler.handle(job);
+    } catch (RuntimeException e) {
+      attempt = Future.failedFuture(e);
+    }
+    attempt
+        .timeout(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(
+            err -> {
+              LOG.log(
+                  Level.WARNING,
+                  "job " + job.id() + " (" + job.kind() + ") attempt " + job.attempts() + " failed",
+                  err);
+              return Future.succeededFuture(JobResult.retry(String.valueOf(err)));
+            })
+        .compose(
+            result -> {
+              Duration delay =
+                  result instanceof JobResult.Retry r && r.after() != null
+                      ? r.after()
+                      : settings.backoff().after(job.attempts());
+              return queue.finish(job, result, delay);
+            })
+        .onComplete(
+            ar -> {
+              running--;
+              if (ar.failed()) {
+                // The job keeps its lease and runs again when it expires.
+                LOG.log(
+                    Level.WARNING,
+                    "could not record the outcome of job {0}: {1}",
+                    new Object[] {job.id(), String.valueOf(ar.cause())});
+              } else if (!ar.result()) {
+                LOG.log(
+                    Level.WARNING,
+                    "job {0} had been taken over after its lease expired; its outcome was dropped",
+                    job.id());
+              }
+              poll();
+            });
+  }
+}
