@@ -38,14 +38,21 @@ public final class Node {
   private final EmbeddedPostgres embedded;
   private final int port;
   private final String deploymentId;
+  private final String workerDeploymentId;
 
   private Node(
-      Vertx vertx, Platform platform, EmbeddedPostgres embedded, int port, String deploymentId) {
+      Vertx vertx,
+      Platform platform,
+      EmbeddedPostgres embedded,
+      int port,
+      String deploymentId,
+      String workerDeploymentId) {
     this.vertx = vertx;
     this.platform = platform;
     this.embedded = embedded;
     this.port = port;
     this.deploymentId = deploymentId;
+    this.workerDeploymentId = workerDeploymentId;
   }
 
   /** Starts a node. An HTTP port of 0 picks a free one; {@link #port()} tells which. */
@@ -84,6 +91,7 @@ public final class Node {
     LOG.info(() -> "starting Paybridge node: " + config);
 
     EmbeddedPostgres[] embedded = new EmbeddedPostgres[1];
+    String[] workers = new String[1];
     return vertx
         .executeBlocking(
             () -> {
@@ -119,10 +127,16 @@ public final class Node {
         .compose(
             platform ->
                 vertx
-                    .deployVerticle(
-                        () -> new HttpVerticle(platform, port),
-                        new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
-                    .map(id -> new Node(vertx, platform, embedded[0], port, id)))
+                    .deployVerticle(platform.newJobWorker())
+                    .compose(
+                        worker -> {
+                          workers[0] = worker;
+                          return vertx.deployVerticle(
+                              () -> new HttpVerticle(platform, port),
+                              new DeploymentOptions()
+                                  .setInstances(Math.max(1, config.httpInstances())));
+                        })
+                    .map(id -> new Node(vertx, platform, embedded[0], port, id, workers[0])))
         .onSuccess(
             node ->
                 LOG.info(
@@ -148,6 +162,7 @@ public final class Node {
     Promise<Void> closed = Promise.promise();
     vertx
         .undeploy(deploymentId)
+        .eventually(() -> vertx.undeploy(workerDeploymentId))
         .eventually(platform::close)
         .onComplete(
             ar ->

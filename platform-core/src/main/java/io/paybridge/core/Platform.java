@@ -12,11 +12,18 @@ import io.paybridge.core.http.HealthHandlers;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.ingest.GroupCommitRecorder;
 import io.paybridge.core.ingest.IngestHandler;
+import io.paybridge.core.job.Backoff;
+import io.paybridge.core.job.JobHandler;
+import io.paybridge.core.job.JobQueue;
+import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.SecretHasher;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.SubscriptionStore;
+import io.paybridge.core.sync.SyncDelivery;
+import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
@@ -29,6 +36,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * The services of one node, built once at start-up and shared by every verticle instance: the
@@ -47,6 +56,9 @@ public final class Platform {
   private final LedgerStore ledger;
   private final SubscriptionStore subscriptions;
   private final SubscriptionRenewals renewals;
+  private final SyncStore sync;
+  private final SyncDelivery syncDelivery;
+  private final TargetUrls targetUrls;
   private final SecretHasher hasher;
   private final PlatformMetrics metrics;
   private final PrometheusMeterRegistry registry;
@@ -68,11 +80,16 @@ public final class Platform {
     this.registry = registry;
     this.clock = clock;
     this.tenants = new TenantStore(pool);
-    this.accounts = new GatewayAccountStore(pool, new CredentialVault(keys), plugins);
+    CredentialVault vault = new CredentialVault(keys);
+    this.accounts = new GatewayAccountStore(pool, vault, plugins);
     this.hookCache = new HookCache(vertx, accounts);
     this.ledger = new LedgerStore(pool);
     this.subscriptions = new SubscriptionStore(pool);
     this.renewals = new SubscriptionRenewals(accounts, subscriptions, clock);
+    this.sync = new SyncStore(pool, vault);
+    this.targetUrls = new TargetUrls(config.allowPrivateTargets());
+    this.syncDelivery =
+        new SyncDelivery(vertx, sync, ledger, targetUrls, clock, config.syncTimeout());
     this.hasher = new SecretHasher(config.passwordHashIterations());
     this.metrics = new PlatformMetrics(registry);
     this.tokenKey = keys.derive("api-token-signing-v1");
@@ -127,8 +144,35 @@ public final class Platform {
     return config.publicUrl() + "/hooks/" + account.hookKey() + "/" + account.gateway();
   }
 
+  /** The job handlers this node runs, by job kind. */
+  public Map<String, JobHandler> jobHandlers() {
+    return syncDelivery.handlers();
+  }
+
+  /** A worker for this node's jobs; deploy it as a verticle. */
+  public JobWorker newJobWorker() {
+    Duration attempt = config.syncTimeout().plusSeconds(30);
+    JobWorker.Settings settings =
+        new JobWorker.Settings(
+            32,
+            attempt.multipliedBy(3),
+            attempt,
+            Duration.ofSeconds(2),
+            new Backoff(config.retryBase(), Duration.ofHours(1)));
+    return new JobWorker(new JobQueue(pool), jobHandlers(), settings, config.nodeName());
+  }
+
   public Future<Void> close() {
+    syncDelivery.close();
     return hookCache.stop().eventually(pool::close);
+  }
+
+  public SyncStore sync() {
+    return sync;
+  }
+
+  public TargetUrls targetUrls() {
+    return targetUrls;
   }
 
   public Vertx vertx() {

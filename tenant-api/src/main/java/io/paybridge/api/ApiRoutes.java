@@ -88,6 +88,25 @@ public final class ApiRoutes {
     api.post("/subscriptions/:gateway/:externalSubscriptionId/refresh")
         .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
         .handler(subscriptions::refresh);
+    SyncApi sync = new SyncApi(platform);
+    api.post("/sync-targets")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
+        .handler(sync::create);
+    api.get("/sync-targets")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_READ))
+        .handler(sync::list);
+    api.delete("/sync-targets/:id")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
+        .handler(sync::delete);
+    api.post("/sync-targets/:id/enable")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
+        .handler(sync::enable);
+    api.get("/deliveries")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_READ))
+        .handler(sync::deliveries);
+    api.post("/deliveries/:id/replay")
+        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
+        .handler(sync::replay);
     api.route().failureHandler(HttpErrors::failureHandler);
     root.route("/api/v1/*").subRouter(api);
   }

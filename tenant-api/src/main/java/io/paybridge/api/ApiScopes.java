@@ -10,7 +10,10 @@ public final class ApiScopes {
   public static final String PAYMENTS_READ = "payments:read";
   public static final String GATEWAYS_READ = "gateways:read";
   public static final String GATEWAYS_WRITE = "gateways:write";
+  public static final String SYNC_READ = "sync:read";
+  public static final String SYNC_WRITE = "sync:write";
 
   /** Every scope; a tenant's first client holds them all. */
-  public static final List<String> ALL = List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE);
+  public static final List<String> ALL =
+      List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE, SYNC_READ, SYNC_WRITE);
 }

@@ -33,6 +33,14 @@ import java.util.function.Function;
  *     PAYBRIDGE_HTTP_INSTANCES})
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
  *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
+ * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
+ *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default true in dev mode, false otherwise)
+ * @param nodeName this node's name in job leases and logs ({@code PAYBRIDGE_NODE_NAME}; default
+ *     host name and process id)
+ * @param syncTimeout time one delivery attempt to a sync target may take ({@code
+ *     PAYBRIDGE_SYNC_TIMEOUT_MS})
+ * @param retryBase first retry delay of failed jobs, doubling up to an hour ({@code
+ *     PAYBRIDGE_RETRY_BASE_MS})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -48,7 +56,11 @@ public record PaybridgeConfig(
     int maxBatch,
     int maxInFlightBatches,
     int httpInstances,
-    Map<String, String> gatewaySettings) {
+    Map<String, String> gatewaySettings,
+    boolean allowPrivateTargets,
+    String nodeName,
+    Duration syncTimeout,
+    Duration retryBase) {
 
   public PaybridgeConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -100,7 +112,13 @@ public record PaybridgeConfig(
         intSetting(get, "PAYBRIDGE_INGEST_MAX_BATCH", 256),
         intSetting(get, "PAYBRIDGE_INGEST_MAX_IN_FLIGHT", 4),
         intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
-        gateway);
+        gateway,
+        get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS") != null
+            ? Boolean.parseBoolean(get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS"))
+            : get.apply("PAYBRIDGE_DB_URL") == null,
+        orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
+        Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
+        Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -121,7 +139,11 @@ public record PaybridgeConfig(
         maxBatch,
         maxInFlightBatches,
         httpInstances,
-        gatewaySettings);
+        gatewaySettings,
+        allowPrivateTargets,
+        nodeName,
+        syncTimeout,
+        retryBase);
   }
 
   /** The same configuration pointing at another database. */
@@ -140,7 +162,11 @@ public record PaybridgeConfig(
         maxBatch,
         maxInFlightBatches,
         httpInstances,
-        gatewaySettings);
+        gatewaySettings,
+        allowPrivateTargets,
+        nodeName,
+        syncTimeout,
+        retryBase);
   }
 
   /** The same configuration with another master key. */
@@ -159,7 +185,21 @@ public record PaybridgeConfig(
         maxBatch,
         maxInFlightBatches,
         httpInstances,
-        gatewaySettings);
+        gatewaySettings,
+        allowPrivateTargets,
+        nodeName,
+        syncTimeout,
+        retryBase);
+  }
+
+  private static String defaultNodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "node";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   private static String orDefault(String v, String d) {

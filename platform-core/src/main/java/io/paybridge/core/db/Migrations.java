@@ -24,7 +24,8 @@ public final class Migrations {
   private static final long LOCK_ID = 0x5061_7962_7269_6467L; // "Paybridg"
 
   /** In order. A migration, once released, is never edited: a change is a new version. */
-  static final List<String> VERSIONS = List.of("V1__backbone.sql", "V2__job_leases.sql");
+  static final List<String> VERSIONS =
+      List.of("V1__backbone.sql", "V2__job_leases.sql", "V3__sync.sql");
 
   private Migrations() {}
 

@@ -72,6 +72,22 @@ public final class LedgerStore {
             });
   }
 
+  /** One entry as the payments API shows it, or {@code null}. */
+  public Future<JsonObject> find(UUID tenantId, long entryId) {
+    return pool.preparedQuery(
+            "SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE tenant_id = $1 AND id = $2")
+        .execute(Tuple.of(tenantId, entryId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              JsonObject o = toJson(rows.iterator().next());
+              o.remove("_id");
+              return o;
+            });
+  }
+
   /** A customer's balance per currency: the sum of payment, charge and refund entries. */
   public Future<JsonArray> balance(UUID tenantId, String customerRef) {
     return pool.preparedQuery(

@@ -1,0 +1,316 @@
+package io.paybridge.core.sync;
+
+import io.paybridge.core.job.JobQueue;
+import io.paybridge.core.vault.CredentialVault;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of sync targets and deliveries. A target's secret or headers are sealed by the vault
+ * (bound to the tenant and the target id) and opened only to deliver.
+ */
+public final class SyncStore {
+
+  /** Job kinds of sync. */
+  public static final String FAN_OUT = "sync";
+
+  public static final String DELIVER = "deliver";
+
+  /** A sync target with its configuration opened. */
+  public record Target(
+      UUID id,
+      UUID tenantId,
+      String type,
+      String url,
+      JsonObject config,
+      boolean enabled,
+      String disabledReason,
+      OffsetDateTime createdAt,
+      boolean deleted) {}
+
+  /** A delivery, its target and the ledger entry it carries. */
+  public record Delivery(
+      long id, UUID tenantId, long entryId, String status, boolean expired, Target target) {}
+
+  private static final String TARGET_COLUMNS =
+      "t.id, t.tenant_id, t.type, t.url, t.config, t.key_id, t.enabled, t.disabled_reason,"
+          + " t.created_at, t.deleted_at IS NOT NULL AS deleted";
+
+  private static final String DELIVERY_COLUMNS =
+      "d.id, d.target_id, d.entry_id, d.status, d.attempts, d.last_status, d.last_error,"
+          + " d.last_latency_ms, d.retry_until, d.created_at, d.updated_at, d.delivered_at";
+
+  private final Pool pool;
+  private final CredentialVault vault;
+
+  public SyncStore(Pool pool, CredentialVault vault) {
+    this.pool = pool;
+    this.vault = vault;
+  }
+
+  public Future<Target> createTarget(UUID tenantId, String type, String url, JsonObject config) {
+    UUID id = UUID.randomUUID();
+    CredentialVault.Sealed sealed = vault.seal(tenantId, sealContext(id), config);
+    return pool.preparedQuery(
+            "INSERT INTO sync_targets AS t (id, tenant_id, type, url, config, key_id)"
+                + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
+                + TARGET_COLUMNS)
+        .execute(
+            Tuple.of(id, tenantId, type, url, Buffer.buffer(sealed.ciphertext()), sealed.keyId()))
+        .map(rows -> target(rows.iterator().next()));
+  }
+
+  public Future<List<Target>> listTargets(UUID tenantId) {
+    return pool.preparedQuery(
+            "SELECT "
+                + TARGET_COLUMNS
+                + " FROM sync_targets t WHERE t.tenant_id = $1 AND t.deleted_at IS NULL"
+                + " ORDER BY t.created_at")
+        .execute(Tuple.of(tenantId))
+        .map(
+            rows -> {
+              List<Target> out = new ArrayList<>();
+              rows.forEach(r -> out.add(target(r)));
+              return out;
+            });
+  }
+
+  /**
+   * Removes a target: deliveries not yet made to it are given up (dead), since nobody is there to
+   * receive them.
+   */
+  public Future<Boolean> deleteTarget(UUID tenantId, UUID targetId) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "UPDATE sync_targets SET deleted_at = now(), enabled = false"
+                        + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
+                .execute(Tuple.of(tenantId, targetId))
+                .compose(
+                    rows -> {
+                      if (rows.rowCount() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      return conn.preparedQuery(
+                              "UPDATE deliveries SET status = 'dead', last_error = 'target deleted',"
+                                  + " updated_at = now() WHERE target_id = $1"
+                                  + " AND status IN ('pending', 'failed')")
+                          .execute(Tuple.of(targetId))
+                          .map(true);
+                    }));
+  }
+
+  /**
+   * Enables or disables a target. Enabling wakes the deliveries that waited for it: nothing that
+   * arrived while it was disabled is lost.
+   */
+  public Future<Boolean> setEnabled(UUID tenantId, UUID targetId, boolean enabled, String reason) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "UPDATE sync_targets SET enabled = $3, disabled_reason = $4"
+                        + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
+                .execute(Tuple.of(tenantId, targetId, enabled, enabled ? null : reason))
+                .compose(
+                    rows -> {
+                      if (rows.rowCount() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      return enabled
+                          ? new JobQueue(pool).unpark(conn, tenantId, DELIVER).map(true)
+                          : Future.succeededFuture(true);
+                    }));
+  }
+
+  /**
+   * Creates one delivery, and its job, per live target of the entry's tenant. Targets of the
+   * customer-transaction type only take entries with an amount and a customer. Idempotent.
+   *
+   * @return how many deliveries were created
+   */
+  public Future<Integer> fanOut(UUID tenantId, long entryId) {
+    return pool.preparedQuery(
+            "WITH d AS ("
+                + " INSERT INTO deliveries (tenant_id, target_id, entry_id)"
+                + " SELECT $1, t.id, $2 FROM sync_targets t WHERE t.tenant_id = $1"
+                + " AND t.deleted_at IS NULL AND (t.type = 'webhook' OR EXISTS ("
+                + "  SELECT 1 FROM ledger_entries l WHERE l.id = $2 AND l.tenant_id = $1"
+                + "  AND l.amount_minor IS NOT NULL AND l.customer_ref IS NOT NULL))"
+                + " ON CONFLICT (target_id, entry_id) DO NOTHING RETURNING id)"
+                + " INSERT INTO jobs (kind, tenant_id, ref_id) SELECT '"
+                + DELIVER
+                + "', $1, id FROM d RETURNING 1")
+        .execute(Tuple.of(tenantId, entryId))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** A delivery with its target, or {@code null} when it no longer exists. */
+  public Future<Delivery> delivery(long deliveryId) {
+    return pool.preparedQuery(
+            "SELECT d.id AS delivery_id, d.tenant_id AS delivery_tenant, d.entry_id, d.status,"
+                + " d.retry_until < now() AS expired, "
+                + TARGET_COLUMNS
+                + " FROM deliveries d JOIN sync_targets t ON t.id = d.target_id WHERE d.id = $1")
+        .execute(Tuple.of(deliveryId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new Delivery(
+                  r.getLong("delivery_id"),
+                  r.getUUID("delivery_tenant"),
+                  r.getLong("entry_id"),
+                  r.getString("status"),
+                  r.getBoolean("expired"),
+                  target(r));
+            });
+  }
+
+  /**
+   * Logs an attempt and sets the delivery's state; a delivered entry is marked synced once every
+   * live target has it.
+   */
+  public Future<Void> recordAttempt(
+      Delivery d, String status, Integer statusCode, long latencyMs, String error) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error)"
+                        + " VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error))
+                .compose(
+                    v ->
+                        conn.preparedQuery(
+                                "UPDATE deliveries SET status = $2, attempts = attempts + 1,"
+                                    + " last_status = $3, last_error = $4, last_latency_ms = $5,"
+                                    + " updated_at = now(),"
+                                    + " delivered_at = CASE WHEN $2 = 'delivered' THEN now() END"
+                                    + " WHERE id = $1")
+                            .execute(Tuple.of(d.id(), status, statusCode, error, (int) latencyMs)))
+                .compose(
+                    v ->
+                        !"delivered".equals(status)
+                            ? Future.succeededFuture()
+                            : conn.preparedQuery(
+                                    "UPDATE ledger_entries SET synced_at = now()"
+                                        + " WHERE id = $1 AND synced_at IS NULL AND NOT EXISTS ("
+                                        + " SELECT 1 FROM deliveries x JOIN sync_targets t"
+                                        + " ON t.id = x.target_id WHERE x.entry_id = $1"
+                                        + " AND x.status <> 'delivered' AND t.deleted_at IS NULL)")
+                                .execute(Tuple.of(d.entryId())))
+                .mapEmpty());
+  }
+
+  /** Marks a delivery dead without an attempt (its target went away, its window closed). */
+  public Future<Void> giveUp(long deliveryId, String reason) {
+    return pool.preparedQuery(
+            "UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now()"
+                + " WHERE id = $1 AND status <> 'delivered'")
+        .execute(Tuple.of(deliveryId, reason))
+        .mapEmpty();
+  }
+
+  /** Deliveries of a tenant, newest first, optionally by status, keyset-paged by id. */
+  public Future<List<JsonObject>> deliveries(UUID tenantId, String status, Long before, int limit) {
+    return pool.preparedQuery(
+            "SELECT "
+                + DELIVERY_COLUMNS
+                + " FROM deliveries d WHERE d.tenant_id = $1 AND ($2::text IS NULL OR d.status = $2)"
+                + " AND ($3::bigint IS NULL OR d.id < $3) ORDER BY d.id DESC LIMIT $4")
+        .execute(Tuple.of(tenantId, status, before, limit))
+        .map(
+            rows -> {
+              List<JsonObject> out = new ArrayList<>();
+              rows.forEach(r -> out.add(deliveryJson(r)));
+              return out;
+            });
+  }
+
+  /**
+   * Sends a delivery again: back to pending with a new retry window and a due job. Works for
+   * failed, dead and delivered ones (a receiver that lost data asks again).
+   *
+   * @return the delivery, or {@code null} when the tenant has no such delivery
+   */
+  public Future<JsonObject> replay(UUID tenantId, long deliveryId) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "UPDATE deliveries d SET status = 'pending', retry_until = now() + interval '3 days',"
+                        + " updated_at = now() FROM sync_targets t WHERE d.id = $2 AND d.tenant_id = $1"
+                        + " AND t.id = d.target_id AND t.deleted_at IS NULL RETURNING "
+                        + DELIVERY_COLUMNS)
+                .execute(Tuple.of(tenantId, deliveryId))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.succeededFuture((JsonObject) null);
+                      }
+                      JsonObject out = deliveryJson(rows.iterator().next());
+                      return conn.preparedQuery(
+                              "DELETE FROM jobs WHERE kind = $1 AND ref_id = $2"
+                                  + " AND status IN ('dead', 'parked', 'pending')")
+                          .execute(Tuple.of(DELIVER, deliveryId))
+                          .compose(
+                              v ->
+                                  conn.preparedQuery(
+                                          "INSERT INTO jobs (kind, tenant_id, ref_id) SELECT $1, $2, $3"
+                                              + " WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1"
+                                              + " AND ref_id = $3)")
+                                      .execute(Tuple.of(DELIVER, tenantId, deliveryId)))
+                          .map(out);
+                    }));
+  }
+
+  private Target target(Row r) {
+    UUID id = r.getUUID("id");
+    UUID tenantId = r.getUUID("tenant_id");
+    JsonObject config =
+        vault.open(
+            tenantId, sealContext(id), r.getBuffer("config").getBytes(), r.getString("key_id"));
+    return new Target(
+        id,
+        tenantId,
+        r.getString("type"),
+        r.getString("url"),
+        config,
+        r.getBoolean("enabled"),
+        r.getString("disabled_reason"),
+        r.getOffsetDateTime("created_at"),
+        r.getBoolean("deleted"));
+  }
+
+  private static String sealContext(UUID targetId) {
+    return "sync-target:" + targetId;
+  }
+
+  private static JsonObject deliveryJson(Row r) {
+    return new JsonObject()
+        .put("id", String.valueOf(r.getLong("id")))
+        .put("targetId", r.getUUID("target_id").toString())
+        .put("paymentId", String.valueOf(r.getLong("entry_id")))
+        .put("status", r.getString("status"))
+        .put("attempts", r.getInteger("attempts"))
+        .put("lastStatusCode", r.getInteger("last_status"))
+        .put("lastError", r.getString("last_error"))
+        .put("lastLatencyMs", r.getInteger("last_latency_ms"))
+        .put("retryUntil", iso(r.getOffsetDateTime("retry_until")))
+        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
+        .put("updatedAt", iso(r.getOffsetDateTime("updated_at")))
+        .put("deliveredAt", iso(r.getOffsetDateTime("delivered_at")));
+  }
+
+  private static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,254 @@
+package io.paybridge.api;
+
+import io.paybridge.core.EventBusAddresses;
+import io.paybridge.core.Platform;
+import io.paybridge.core.http.ApiError;
+import io.paybridge.core.sync.StandardWebhooks;
+import io.paybridge.core.sync.SyncStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sync targets (where a tenant's recorded payments are delivered) and their deliveries. A webhook
+ * target's signing secret is shown once, when it is created; a customer-transaction target's
+ * headers are stored sealed and only their names are shown.
+ */
+final class SyncApi {
+
+  private static final Set<String> TYPES = Set.of("webhook", "customer-transaction");
+  private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "dead");
+  private static final Set<String> FORBIDDEN_HEADERS =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "content-type",
+          "idempotency-key",
+          "upgrade",
+          "te",
+          "trailer",
+          "keep-alive",
+          "proxy-authorization");
+  private static final int MAX_HEADERS = 20;
+
+  private final Platform platform;
+
+  SyncApi(Platform platform) {
+    this.platform = platform;
+  }
+
+  /** {@code POST /api/v1/sync-targets}. */
+  void create(RoutingContext ctx) {
+    JsonObject in = Requests.jsonObject(ctx);
+    String type = Requests.string(in, "type", 1, 40);
+    if (!TYPES.contains(type)) {
+      throw ApiError.badField("type", "must be one of " + TYPES);
+    }
+    String url = Requests.string(in, "url", 1, 2048);
+    platform.targetUrls().check(url);
+    JsonObject config = new JsonObject();
+    String secret = null;
+    if (type.equals("webhook")) {
+      if (in.containsKey("headers")) {
+        throw ApiError.badField("headers", "is only for customer-transaction targets");
+      }
+      secret = StandardWebhooks.newSecret();
+      config.put("secret", secret);
+    } else {
+      config.put("headers", headers(in.getValue("headers")));
+    }
+    for (String field : in.fieldNames()) {
+      if (!Set.of("type", "url", "headers").contains(field)) {
+        throw ApiError.badField(field, "is not a sync target field");
+      }
+    }
+    String shownSecret = secret;
+    platform
+        .sync()
+        .createTarget(TokenService.tenantOf(ctx), type, url, config)
+        .onSuccess(
+            t -> {
+              JsonObject out = view(t);
+              if (shownSecret != null) {
+                out.put("secret", shownSecret);
+              }
+              ctx.response()
+                  .setStatusCode(201)
+                  .putHeader("Cache-Control", "no-store")
+                  .putHeader("Content-Type", "application/json")
+                  .end(out.encode());
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/sync-targets}. */
+  void list(RoutingContext ctx) {
+    platform
+        .sync()
+        .listTargets(TokenService.tenantOf(ctx))
+        .onSuccess(
+            targets -> {
+              JsonArray out = new JsonArray();
+              targets.forEach(t -> out.add(view(t)));
+              ctx.json(new JsonObject().put("data", out));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code DELETE /api/v1/sync-targets/{id}}. */
+  void delete(RoutingContext ctx) {
+    platform
+        .sync()
+        .deleteTarget(TokenService.tenantOf(ctx), targetId(ctx))
+        .onSuccess(found -> noContentOr404(ctx, found))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code POST /api/v1/sync-targets/{id}/enable}: deliveries that waited go out now. */
+  void enable(RoutingContext ctx) {
+    platform
+        .sync()
+        .setEnabled(TokenService.tenantOf(ctx), targetId(ctx), true, null)
+        .onSuccess(
+            found -> {
+              platform.vertx().eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
+              noContentOr404(ctx, found);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/v1/deliveries?status=&limit=&cursor=}, newest first. */
+  void deliveries(RoutingContext ctx) {
+    String status = ctx.queryParams().get("status");
+    if (status != null && !STATUSES.contains(status)) {
+      throw ApiError.badField("status", "must be one of " + STATUSES);
+    }
+    int limit = Requests.limit(ctx);
+    Long before = decodeCursor(ctx.queryParams().get("cursor"));
+    platform
+        .sync()
+        .deliveries(TokenService.tenantOf(ctx), status, before, limit + 1)
+        .onSuccess(
+            rows -> {
+              String next = null;
+              if (rows.size() > limit) {
+                rows = rows.subList(0, limit);
+                next = encodeCursor(Long.parseLong(rows.get(limit - 1).getString("id")));
+              }
+              ctx.json(new JsonObject().put("data", new JsonArray(rows)).put("nextCursor", next));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code POST /api/v1/deliveries/{id}/replay}: send it again, with a new retry window. */
+  void replay(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiError.notFound("no such delivery");
+    }
+    platform
+        .sync()
+        .replay(TokenService.tenantOf(ctx), id)
+        .onSuccess(
+            d -> {
+              if (d == null) {
+                ctx.fail(ApiError.notFound("no such delivery"));
+                return;
+              }
+              platform.vertx().eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("Content-Type", "application/json")
+                  .end(d.encode());
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject headers(Object raw) {
+    if (raw == null) {
+      return new JsonObject();
+    }
+    if (!(raw instanceof JsonObject headers)) {
+      throw ApiError.badField("headers", "must be an object of header names to values");
+    }
+    if (headers.size() > MAX_HEADERS) {
+      throw ApiError.badField("headers", "may hold at most " + MAX_HEADERS + " headers");
+    }
+    for (String name : headers.fieldNames()) {
+      if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
+          || FORBIDDEN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        throw ApiError.badField("headers", "header '" + name + "' cannot be set");
+      }
+      Object v = headers.getValue(name);
+      if (!(v instanceof String s) || s.length() > 4096 || s.contains("\r") || s.contains("\n")) {
+        throw ApiError.badField("headers", "header '" + name + "' needs a one-line string value");
+      }
+    }
+    return headers;
+  }
+
+  private static UUID targetId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.notFound("no such sync target");
+    }
+  }
+
+  private static void noContentOr404(RoutingContext ctx, boolean found) {
+    if (found) {
+      ctx.response().setStatusCode(204).end();
+    } else {
+      ctx.fail(ApiError.notFound("no such sync target"));
+    }
+  }
+
+  private static JsonObject view(SyncStore.Target t) {
+    JsonObject out =
+        new JsonObject()
+            .put("id", t.id().toString())
+            .put("type", t.type())
+            .put("url", t.url())
+            .put("enabled", t.enabled())
+            .put("disabledReason", t.disabledReason())
+            .put("createdAt", t.createdAt().toInstant().toString());
+    if (t.type().equals("customer-transaction")) {
+      out.put(
+          "headerNames",
+          new JsonArray(
+              new java.util.ArrayList<>(
+                  t.config().getJsonObject("headers", new JsonObject()).fieldNames())));
+    }
+    return out;
+  }
+
+  private static String encodeCursor(long before) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("d:" + before).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Long decodeCursor(String cursor) {
+    if (cursor == null) {
+      return null;
+    }
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (s.startsWith("d:")) {
+        return Long.parseLong(s.substring(2));
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below
+    }
+    throw ApiError.badField("cursor", "is not a cursor this API returned");
+  }
+}
