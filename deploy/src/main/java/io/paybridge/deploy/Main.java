@@ -22,8 +22,10 @@ public final class Main {
             "java.util.logging.SimpleFormatter.format",
             "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n"));
     PaybridgeConfig config;
+    ClusterSettings cluster;
     try {
       config = PaybridgeConfig.fromEnvironment();
+      cluster = ClusterSettings.from(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("paybridge: " + e.getMessage());
       System.exit(2);
@@ -31,7 +33,11 @@ public final class Main {
     }
     Node node;
     try {
-      node = Node.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+      node =
+          Node.start(config, cluster, null)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "Paybridge failed to start", e);
       System.exit(1);

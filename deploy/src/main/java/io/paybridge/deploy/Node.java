@@ -17,6 +17,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -57,7 +58,7 @@ public final class Node {
 
   /** Starts a node. An HTTP port of 0 picks a free one; {@link #port()} tells which. */
   public static Future<Node> start(PaybridgeConfig requested) {
-    return start(requested, null);
+    return start(requested, ClusterSettings.NONE, null);
   }
 
   /**
@@ -65,6 +66,15 @@ public final class Node {
    * the embedded one (tests hand in a database of their own).
    */
   public static Future<Node> start(PaybridgeConfig requested, PgConnectOptions database) {
+    return start(requested, ClusterSettings.NONE, database);
+  }
+
+  /**
+   * Starts a node that joins the cluster described by {@code cluster} (or runs alone when it names
+   * no members), on the given database or the configured one.
+   */
+  public static Future<Node> start(
+      PaybridgeConfig requested, ClusterSettings cluster, PgConnectOptions database) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Route templates, never paths: a webhook path holds the account's hook key. Event-bus
     // addresses are the platform's own constants.
@@ -81,11 +91,24 @@ public final class Node {
                     Label.POOL_NAME,
                     Label.EB_ADDRESS,
                     Label.EB_FAILURE));
-    Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(metricsOptions))
-            .withMetrics(new MicrometerMetricsFactory(registry))
-            .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions);
+    io.vertx.core.VertxBuilder builder =
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    if (cluster.clustered()) {
+      options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+      builder.withClusterManager(new HazelcastClusterManager(cluster.hazelcast()));
+      return builder
+          .buildClustered()
+          .compose(vertx -> startOn(vertx, requested, database, registry));
+    }
+    return startOn(builder.build(), requested, database, registry);
+  }
+
+  private static Future<Node> startOn(
+      Vertx vertx,
+      PaybridgeConfig requested,
+      PgConnectOptions database,
+      PrometheusMeterRegistry registry) {
     int port = requested.httpPort() == 0 ? freePort() : requested.httpPort();
     PaybridgeConfig config = requested.withHttpPort(port);
     LOG.info(() -> "starting Paybridge node: " + config);

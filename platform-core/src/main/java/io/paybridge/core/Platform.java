@@ -89,7 +89,8 @@ public final class Platform {
     this.sync = new SyncStore(pool, vault);
     this.targetUrls = new TargetUrls(config.allowPrivateTargets());
     this.syncDelivery =
-        new SyncDelivery(vertx, sync, ledger, targetUrls, clock, config.syncTimeout());
+        new SyncDelivery(
+            vertx, sync, ledger, targetUrls, clock, config.syncTimeout(), config.nodeName());
     this.hasher = new SecretHasher(config.passwordHashIterations());
     this.metrics = new PlatformMetrics(registry);
     this.tokenKey = keys.derive("api-token-signing-v1");
@@ -151,11 +152,13 @@ public final class Platform {
 
   /** A worker for this node's jobs; deploy it as a verticle. */
   public JobWorker newJobWorker() {
-    Duration attempt = config.syncTimeout().plusSeconds(30);
+    // An attempt is bounded by twice the HTTP timeout (room for its database work); the lease is
+    // twice that, so it always outlasts the attempt it guards.
+    Duration attempt = config.syncTimeout().multipliedBy(2).plusSeconds(1);
     JobWorker.Settings settings =
         new JobWorker.Settings(
             32,
-            attempt.multipliedBy(3),
+            attempt.multipliedBy(2),
             attempt,
             Duration.ofSeconds(2),
             new Backoff(config.retryBase(), Duration.ofHours(1)));

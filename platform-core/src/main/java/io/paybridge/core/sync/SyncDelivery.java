@@ -39,6 +39,7 @@ public final class SyncDelivery {
   private final WebClient client;
   private final Clock clock;
   private final Duration attemptTimeout;
+  private final String node;
 
   public SyncDelivery(
       Vertx vertx,
@@ -46,13 +47,15 @@ public final class SyncDelivery {
       LedgerStore ledger,
       TargetUrls urls,
       Clock clock,
-      Duration attemptTimeout) {
+      Duration attemptTimeout,
+      String node) {
     this.vertx = vertx;
     this.store = store;
     this.ledger = ledger;
     this.urls = urls;
     this.clock = clock;
     this.attemptTimeout = attemptTimeout;
+    this.node = node;
     this.client =
         WebClient.create(
             vertx,
@@ -197,27 +200,29 @@ public final class SyncDelivery {
   private Future<JobResult> outcome(SyncStore.Delivery d, HttpResponse<Buffer> r, long latency) {
     int status = r.statusCode();
     if (status >= 200 && status < 300) {
-      return store.recordAttempt(d, "delivered", status, latency, null).map(JobResult.done());
+      return store.recordAttempt(d, "delivered", status, latency, null, node).map(JobResult.done());
     }
     String excerpt = excerpt(r);
     if (status == 410) {
       String reason = "the target answered 410 Gone";
       LOG.warning(() -> "sync target " + d.target().id() + " disabled: " + reason);
       return store
-          .recordAttempt(d, "failed", status, latency, reason)
+          .recordAttempt(d, "failed", status, latency, reason, node)
           .compose(v -> store.setEnabled(d.tenantId(), d.target().id(), false, reason))
           .map(new JobResult.Parked(reason));
     }
     Duration retryAfter =
         status == 429 || status == 503 ? retryAfter(r.getHeader("Retry-After")) : null;
     return store
-        .recordAttempt(d, "failed", status, latency, "HTTP " + status + excerpt)
+        .recordAttempt(d, "failed", status, latency, "HTTP " + status + excerpt, node)
         .map(new JobResult.Retry(retryAfter, "HTTP " + status));
   }
 
   private Future<JobResult> record(
       SyncStore.Delivery d, Integer status, long latency, String error) {
-    return store.recordAttempt(d, "failed", status, latency, error).map(JobResult.retry(error));
+    return store
+        .recordAttempt(d, "failed", status, latency, error, node)
+        .map(JobResult.retry(error));
   }
 
   /** {@code Retry-After} in seconds or as an HTTP date; {@code null} when absent or unreadable. */

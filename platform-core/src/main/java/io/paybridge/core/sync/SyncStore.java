@@ -181,13 +181,13 @@ public final class SyncStore {
    * live target has it.
    */
   public Future<Void> recordAttempt(
-      Delivery d, String status, Integer statusCode, long latencyMs, String error) {
+      Delivery d, String status, Integer statusCode, long latencyMs, String error, String node) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
-                    "INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error)"
-                        + " VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error))
+                    "INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error, node)"
+                        + " VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error, node))
                 .compose(
                     v ->
                         conn.preparedQuery(
