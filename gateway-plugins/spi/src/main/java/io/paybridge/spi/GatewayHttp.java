@@ -47,12 +47,13 @@ public final class GatewayHttp {
 
   /** An answer from the gateway, already checked to be 2xx. */
   public record Response(int status, MultiMap headers, Buffer body) {
-    /** The body as a JSON object, or a malformed-answer error. */
+    /** The body as a JSON object; a {@link GatewayApiException} when it is not one. */
     public JsonObject json() {
       try {
         return new JsonObject(body);
       } catch (RuntimeException e) {
-        throw new IllegalStateException("the gateway's answer is not a JSON object");
+        throw new GatewayApiException(
+            "gateway", "answer", status, "the answer is not a JSON object");
       }
     }
   }
@@ -73,10 +74,17 @@ public final class GatewayHttp {
     RequestOptions options =
         new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeoutMs);
     headers.forEach(options::putHeader);
+    // The body is read inside the send stage: chaining it as a later stage can miss the response
+    // when the call starts off a Vert.x thread.
     return client
         .request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
+        .compose(
+            req ->
+                (body == null ? req.send() : req.send(body))
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .map(b -> new Response(resp.statusCode(), resp.headers(), b))))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .recover(
             err ->
