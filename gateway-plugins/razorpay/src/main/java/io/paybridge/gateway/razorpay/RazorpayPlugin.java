@@ -6,16 +6,20 @@ import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
 
+import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -60,8 +64,17 @@ import java.util.List;
  * payment, then on the order, subscription or refund the event carries, else the payment's or the
  * subscription's {@code customer_id}. Razorpay sends {@code notes} as an empty array when there are
  * none, and {@code captured} as {@code true} or {@code "1"}; both forms are read.
+ *
+ * <h2>API calls</h2>
+ *
+ * As {@link Renewals} the plugin reads a subscription's state, and as {@link CancelAndRefund} it
+ * cancels a subscription and refunds its payment, through Razorpay's REST API at {@value
+ * #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
+ * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}),
+ * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
+ * are in {@code RazorpayApi}.
  */
-public final class RazorpayPlugin implements GatewayPlugin {
+public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndRefund {
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
@@ -72,6 +85,14 @@ public final class RazorpayPlugin implements GatewayPlugin {
   public static final String WEBHOOK_SECRET = "webhookSecret";
   public static final String CUSTOMER_REF_KEY = "customerRefKey";
   public static final String DEFAULT_CUSTOMER_REF_KEY = "customer_ref";
+
+  /** Setting naming the base URL of Razorpay's API; tests point it at a fake. */
+  public static final String API_BASE_SETTING = "razorpay.api.base";
+
+  public static final String DEFAULT_API_BASE = "https://api.razorpay.com";
+
+  /** Setting for the total time one API call may take, in milliseconds. */
+  public static final String API_TIMEOUT_SETTING = "razorpay.api.timeout.ms";
 
   /** Razorpay's placeholder when a payment was made without an email address. */
   private static final String NO_EMAIL = "void@razorpay.com";
@@ -104,6 +125,9 @@ public final class RazorpayPlugin implements GatewayPlugin {
           "subscription.cancelled",
           "refund.processed");
 
+  /** Set by {@link #init}; webhook handling works without it. */
+  private volatile RazorpayApi api;
+
   @Override
   public String id() {
     return ID;
@@ -122,6 +146,71 @@ public final class RazorpayPlugin implements GatewayPlugin {
   @Override
   public List<String> subscribedEvents() {
     return EVENTS;
+  }
+
+  /**
+   * Creates the API client from the settings {@value #API_BASE_SETTING} and {@value
+   * #API_TIMEOUT_SETTING}.
+   */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    try {
+      String base = apiBase(context.setting(API_BASE_SETTING, DEFAULT_API_BASE));
+      long timeoutMs =
+          timeout(
+              context.setting(API_TIMEOUT_SETTING, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
+      api = new RazorpayApi(new GatewayHttp(context.vertx(), ID), base, timeoutMs);
+      return Future.succeededFuture();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<SubscriptionState> subscription(
+      String externalSubscriptionId, Credentials credentials) {
+    RazorpayApi client = api;
+    return client == null
+        ? notInitialised()
+        : client.subscription(externalSubscriptionId, credentials);
+  }
+
+  @Override
+  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
+    RazorpayApi client = api;
+    return client == null ? notInitialised() : client.cancelAndRefund(charge, credentials);
+  }
+
+  private static <T> Future<T> notInitialised() {
+    return Future.failedFuture(
+        new IllegalStateException(
+            "the Razorpay plugin calls Razorpay's API only after init(PluginContext)"));
+  }
+
+  private static String apiBase(String value) {
+    String base = value.strip();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    if (!base.startsWith("https://") && !base.startsWith("http://")) {
+      throw new IllegalArgumentException(
+          API_BASE_SETTING + " must be an http(s) URL, was '" + value + "'");
+    }
+    return base;
+  }
+
+  private static long timeout(String value) {
+    long ms;
+    try {
+      ms = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      ms = 0;
+    }
+    if (ms <= 0) {
+      throw new IllegalArgumentException(
+          API_TIMEOUT_SETTING + " must be a positive number of milliseconds, was '" + value + "'");
+    }
+    return ms;
   }
 
   @Override

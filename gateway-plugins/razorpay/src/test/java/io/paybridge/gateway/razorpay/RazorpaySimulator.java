@@ -29,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * default key; without one, {@code notes} is an empty array, as Razorpay sends it. As on real
  * subscriptions, a subscription charge carries the reference in the subscription's notes while the
  * payment's notes are empty.
+ *
+ * <p>Razorpay's REST API, which the plugin calls for renewals and cancel-and-refund, is played by
+ * {@link RazorpayApiFake}.
  */
 public final class RazorpaySimulator {
 

@@ -5,9 +5,11 @@ import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
 
+import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Json;
@@ -15,6 +17,8 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -74,8 +78,18 @@ import java.util.List;
  * </ul>
  *
  * Everything else is acknowledged and ignored.
+ *
+ * <h2>API calls</h2>
+ *
+ * As {@link Renewals} the plugin reads a subscription's state, and as {@link CancelAndRefund} it
+ * cancels a subscription and refunds its charge, through Stripe's REST API at {@value
+ * #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
+ * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}). Calls
+ * authenticate with the account's optional {@code apiKey}, which only accounts that use these
+ * capabilities need; without it they fail, naming the field, and are not retryable. Every call pins
+ * {@code Stripe-Version} to {@value #API_VERSION}. The details are in {@code StripeApi}.
  */
-public final class StripePlugin implements GatewayPlugin {
+public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRefund {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -87,6 +101,17 @@ public final class StripePlugin implements GatewayPlugin {
   public static final String API_KEY = "apiKey";
   public static final String CUSTOMER_REF_KEY = "customerRefKey";
   public static final String DEFAULT_CUSTOMER_REF_KEY = "customer_ref";
+
+  /** The API version whose object shapes the plugin reads; sent with every API call. */
+  public static final String API_VERSION = "2025-03-31.basil";
+
+  /** Setting naming the base URL of Stripe's API; tests point it at a fake. */
+  public static final String API_BASE_SETTING = "stripe.api.base";
+
+  public static final String DEFAULT_API_BASE = "https://api.stripe.com";
+
+  /** Setting for the total time one API call may take, in milliseconds. */
+  public static final String API_TIMEOUT_SETTING = "stripe.api.timeout.ms";
 
   private static final String SECRET_PREFIX = "whsec_";
   private static final byte[] DOT = {'.'};
@@ -100,8 +125,9 @@ public final class StripePlugin implements GatewayPlugin {
           CredentialField.secret(
                   API_KEY,
                   "Secret API key",
-                  "Dashboard > Developers > API keys: a secret (sk_) or restricted (rk_) key;"
-                      + " not needed to receive webhooks")
+                  "Dashboard > Developers > API keys: a secret (sk_) or restricted (rk_) key with"
+                      + " write access to subscriptions and refunds; needed only for subscription"
+                      + " checks and cancel-and-refund, not to receive webhooks")
               .optional(null),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
@@ -120,6 +146,9 @@ public final class StripePlugin implements GatewayPlugin {
           "invoice.paid",
           "invoice.payment_succeeded",
           "customer.subscription.deleted");
+
+  /** Set by {@link #init}; webhook handling works without it. */
+  private volatile StripeApi api;
 
   @Override
   public String id() {
@@ -156,6 +185,71 @@ public final class StripePlugin implements GatewayPlugin {
   @Override
   public List<String> subscribedEvents() {
     return EVENTS;
+  }
+
+  /**
+   * Creates the API client from the settings {@value #API_BASE_SETTING} and {@value
+   * #API_TIMEOUT_SETTING}.
+   */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    try {
+      String base = apiBase(context.setting(API_BASE_SETTING, DEFAULT_API_BASE));
+      long timeoutMs =
+          timeout(
+              context.setting(API_TIMEOUT_SETTING, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
+      api = new StripeApi(new GatewayHttp(context.vertx(), ID), base, timeoutMs);
+      return Future.succeededFuture();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<SubscriptionState> subscription(
+      String externalSubscriptionId, Credentials credentials) {
+    StripeApi client = api;
+    return client == null
+        ? notInitialised()
+        : client.subscription(externalSubscriptionId, credentials);
+  }
+
+  @Override
+  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
+    StripeApi client = api;
+    return client == null ? notInitialised() : client.cancelAndRefund(charge, credentials);
+  }
+
+  private static <T> Future<T> notInitialised() {
+    return Future.failedFuture(
+        new IllegalStateException(
+            "the Stripe plugin calls Stripe's API only after init(PluginContext)"));
+  }
+
+  private static String apiBase(String value) {
+    String base = value.strip();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    if (!base.startsWith("https://") && !base.startsWith("http://")) {
+      throw new IllegalArgumentException(
+          API_BASE_SETTING + " must be an http(s) URL, was '" + value + "'");
+    }
+    return base;
+  }
+
+  private static long timeout(String value) {
+    long ms;
+    try {
+      ms = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      ms = 0;
+    }
+    if (ms <= 0) {
+      throw new IllegalArgumentException(
+          API_TIMEOUT_SETTING + " must be a positive number of milliseconds, was '" + value + "'");
+    }
+    return ms;
   }
 
   @Override

@@ -27,6 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Amounts are passed as Stripe sends them (integer smallest units) and currencies in any case;
  * bodies carry them lower case, as Stripe does. Customer references go into {@code metadata} under
  * {@value #CUSTOMER_REF_KEY}, the plugin's default key.
+ *
+ * <p>Stripe's REST API, which the plugin calls for renewals and cancel-and-refund, is played by
+ * {@link StripeApiFake}.
  */
 public final class StripeSimulator {
 

@@ -1,0 +1,700 @@
+package io.paybridge.gateway.stripe;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Plays Stripe's REST API in tests: the endpoints {@link StripePlugin} calls, served by a real HTTP
+ * server on 127.0.0.1 at a random port, with subscriptions, payment intents, charges, invoice
+ * payments and refunds kept in memory. Point the plugin at it with {@link #pluginSettings()}. Other
+ * modules' end-to-end tests use it through this module's test-jar, beside {@link StripeSimulator},
+ * which plays Stripe's webhooks.
+ *
+ * <p>It behaves as Stripe does where the plugin depends on it:
+ *
+ * <ul>
+ *   <li>Authentication: the secret key as a bearer token (or as the Basic user name, which Stripe
+ *       also accepts); a missing or other key gets {@code 401}.
+ *   <li>Versioning: a {@code Stripe-Version} other than {@link #API_VERSION} gets {@code 400}; the
+ *       fake only speaks the version whose shapes the plugin reads. Objects have that version's
+ *       shape: a subscription's period lies on its items.
+ *   <li>{@code GET /v1/subscriptions/{id}}; {@code DELETE /v1/subscriptions/{id}} cancels at once,
+ *       and answers {@code 404 resource_missing} for an unknown or already cancelled subscription,
+ *       as Stripe does.
+ *   <li>{@code GET /v1/invoice_payments?invoice=…[&status=…]}.
+ *   <li>{@code POST /v1/refunds} with {@code payment_intent} or {@code charge} and optionally
+ *       {@code amount}: refunds what remains of the charge, or answers {@code 400
+ *       charge_already_refunded}. With an {@code Idempotency-Key}, the first answer is stored
+ *       whatever it was and replayed (with {@code Idempotent-Replayed: true}) to a request with the
+ *       same key and parameters; other parameters under a used key get {@code 400
+ *       idempotency_error}.
+ * </ul>
+ *
+ * <p>Tests script trouble: {@link #failNext} answers the next matching request with an error before
+ * it executes (as Stripe's rate limiter or an overloaded edge would, so nothing is stored under an
+ * idempotency key); {@link #delayNext} executes the next matching request and holds its answer
+ * back, which models an answer lost to a client timeout; {@link #answerNext} sends any raw answer.
+ * Every request is recorded ({@link #calls()}).
+ */
+public final class StripeApiFake {
+
+  /** The only API version the fake speaks. */
+  public static final String API_VERSION = StripeSimulator.API_VERSION;
+
+  private static final Pattern SUBSCRIPTION_PATH = Pattern.compile("/v1/subscriptions/([^/]+)");
+  private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * One request as the fake received it.
+   *
+   * @param method HTTP method, upper case
+   * @param path the path without the query
+   * @param query the raw query string, or {@code null}
+   * @param headers the request headers
+   * @param body the request body as text (empty for none)
+   */
+  public record Call(String method, String path, String query, MultiMap headers, String body) {
+
+    /** A request header, or {@code null}. */
+    public String header(String name) {
+      return headers.get(name);
+    }
+
+    /** The form-encoded body as name/value pairs, in order. */
+    public Map<String, String> form() {
+      return decodeForm(body);
+    }
+
+    /** The query string as name/value pairs, in order. */
+    public Map<String, String> queryParams() {
+      return decodeForm(query == null ? "" : query);
+    }
+  }
+
+  /** A scripted answer for the next request with this method and path. */
+  private record Fault(
+      String method, String path, int status, String body, Duration delay, boolean execute) {}
+
+  /** An answer ready to send. */
+  private record Answer(int status, String body, Map<String, String> headers, Duration delay) {
+    Answer(int status, JsonObject body) {
+      this(status, body.encodePrettily(), Map.of(), Duration.ZERO);
+    }
+
+    Answer delayed(Duration by) {
+      return new Answer(status, body, headers, by);
+    }
+
+    Answer replayed() {
+      return new Answer(status, body, Map.of("Idempotent-Replayed", "true"), delay);
+    }
+  }
+
+  /** What Stripe keeps under an idempotency key: the parameters and the first answer. */
+  private record Stored(String path, Map<String, String> parameters, Answer answer) {}
+
+  private final String secretKey;
+  private final Map<String, JsonObject> subscriptions = new LinkedHashMap<>();
+  private final Map<String, JsonObject> paymentIntents = new LinkedHashMap<>();
+  private final Map<String, JsonObject> charges = new LinkedHashMap<>();
+  private final List<JsonObject> invoicePayments = new ArrayList<>();
+  private final List<JsonObject> refunds = new ArrayList<>();
+  private final Map<String, Stored> idempotency = new LinkedHashMap<>();
+  private final List<Call> calls = new ArrayList<>();
+  private final List<Fault> faults = new ArrayList<>();
+
+  private Vertx vertx;
+  private HttpServer server;
+
+  /**
+   * @param secretKey the only API key the fake accepts
+   */
+  public StripeApiFake(String secretKey) {
+    this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
+  }
+
+  /** A fresh secret key in Stripe's test-mode format. */
+  public static String newSecretKey() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return "sk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Starts serving on 127.0.0.1 at a random port. */
+  public Future<StripeApiFake> start(Vertx vertx) {
+    this.vertx = vertx;
+    return vertx
+        .createHttpServer()
+        .requestHandler(this::handle)
+        .listen(0, "127.0.0.1")
+        .map(
+            s -> {
+              server = s;
+              return this;
+            });
+  }
+
+  /** The base URL to configure as the plugin's {@value StripePlugin#API_BASE_SETTING}. */
+  public String baseUrl() {
+    if (server == null) {
+      throw new IllegalStateException("the fake has not been started");
+    }
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Plugin settings that point {@link StripePlugin} at this fake. */
+  public Map<String, String> pluginSettings() {
+    return Map.of(StripePlugin.API_BASE_SETTING, baseUrl());
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  // ---- state
+
+  /**
+   * Adds a monthly subscription in this API version's shape (its period on its single item) and
+   * returns it.
+   */
+  public synchronized JsonObject addSubscription(
+      String subscriptionId, String status, Instant currentPeriodEnd) {
+    long end = currentPeriodEnd.getEpochSecond();
+    long start = currentPeriodEnd.atZone(ZoneOffset.UTC).minusMonths(1).toEpochSecond();
+    JsonObject item =
+        new JsonObject()
+            .put("id", StripeSimulator.newId("si_"))
+            .put("object", "subscription_item")
+            .put("created", start)
+            .put("current_period_end", end)
+            .put("current_period_start", start)
+            .put("metadata", new JsonObject())
+            .put("quantity", 1)
+            .put("subscription", subscriptionId);
+    JsonObject subscription =
+        new JsonObject()
+            .put("id", subscriptionId)
+            .put("object", "subscription")
+            .put("cancel_at", null)
+            .put("cancel_at_period_end", false)
+            .put("canceled_at", "canceled".equals(status) ? start : null)
+            .put(
+                "cancellation_details",
+                new JsonObject().put("comment", null).put("feedback", null).put("reason", null))
+            .put("collection_method", "charge_automatically")
+            .put("created", start)
+            .put("currency", "usd")
+            .put("customer", StripeSimulator.newId("cus_"))
+            .put("ended_at", "canceled".equals(status) ? start : null)
+            .put(
+                "items",
+                new JsonObject()
+                    .put("object", "list")
+                    .put("data", new JsonArray().add(item))
+                    .put("has_more", false)
+                    .put("total_count", 1)
+                    .put("url", "/v1/subscription_items?subscription=" + subscriptionId))
+            .put("livemode", false)
+            .put("metadata", new JsonObject())
+            .put("start_date", start)
+            .put("status", status);
+    subscriptions.put(subscriptionId, subscription);
+    return subscription.copy();
+  }
+
+  /** Stores a subscription of any shape (it needs an {@code id}), replacing one with that id. */
+  public synchronized JsonObject putSubscription(JsonObject subscription) {
+    String id = Objects.requireNonNull(subscription.getString("id"), "subscription id");
+    subscriptions.put(id, subscription.copy());
+    return subscription.copy();
+  }
+
+  /** The subscription as the fake holds it now, or {@code null}. */
+  public synchronized JsonObject subscription(String subscriptionId) {
+    JsonObject s = subscriptions.get(subscriptionId);
+    return s == null ? null : s.copy();
+  }
+
+  /** Adds a succeeded payment intent, with its captured charge, and returns the intent. */
+  public synchronized JsonObject addPaymentIntent(
+      String paymentIntentId, long amount, String currency) {
+    JsonObject charge = newCharge(StripeSimulator.newId("ch_"), amount, currency, paymentIntentId);
+    JsonObject intent =
+        new JsonObject()
+            .put("id", paymentIntentId)
+            .put("object", "payment_intent")
+            .put("amount", amount)
+            .put("amount_received", amount)
+            .put("currency", currency.toLowerCase(Locale.ROOT))
+            .put("latest_charge", charge.getString("id"))
+            .put("status", "succeeded");
+    paymentIntents.put(paymentIntentId, intent);
+    return intent.copy();
+  }
+
+  /** Adds a captured charge that belongs to no payment intent and returns it. */
+  public synchronized JsonObject addCharge(String chargeId, long amount, String currency) {
+    return newCharge(chargeId, amount, currency, null).copy();
+  }
+
+  private JsonObject newCharge(String id, long amount, String currency, String paymentIntent) {
+    JsonObject charge =
+        new JsonObject()
+            .put("id", id)
+            .put("object", "charge")
+            .put("amount", amount)
+            .put("amount_captured", amount)
+            .put("amount_refunded", 0)
+            .put("captured", true)
+            .put("currency", currency.toLowerCase(Locale.ROOT))
+            .put("paid", true)
+            .put("payment_intent", paymentIntent)
+            .put("refunded", false)
+            .put("status", "succeeded");
+    charges.put(id, charge);
+    return charge;
+  }
+
+  /** The charge as the fake holds it now (with {@code amount_refunded}), or {@code null}. */
+  public synchronized JsonObject charge(String chargeId) {
+    JsonObject c = charges.get(chargeId);
+    return c == null ? null : c.copy();
+  }
+
+  /** The charge of a payment intent, or {@code null}. */
+  public synchronized JsonObject chargeOf(String paymentIntentId) {
+    JsonObject intent = paymentIntents.get(paymentIntentId);
+    return intent == null ? null : charge(intent.getString("latest_charge"));
+  }
+
+  /** Links an invoice to a payment intent added before, as its paid payment. */
+  public synchronized JsonObject addInvoicePayment(String invoiceId, String paymentIntentId) {
+    JsonObject intent = paymentIntents.get(paymentIntentId);
+    if (intent == null) {
+      throw new IllegalArgumentException("add payment intent " + paymentIntentId + " first");
+    }
+    JsonObject invoicePayment =
+        new JsonObject()
+            .put("id", StripeSimulator.newId("inpay_"))
+            .put("object", "invoice_payment")
+            .put("amount_paid", intent.getLong("amount"))
+            .put("amount_requested", intent.getLong("amount"))
+            .put("created", Instant.now().getEpochSecond())
+            .put("currency", intent.getString("currency"))
+            .put("invoice", invoiceId)
+            .put("is_default", true)
+            .put("livemode", false)
+            .put(
+                "payment",
+                new JsonObject()
+                    .put("payment_intent", paymentIntentId)
+                    .put("type", "payment_intent"))
+            .put("status", "paid");
+    invoicePayments.add(invoicePayment);
+    return invoicePayment.copy();
+  }
+
+  /** Refunds a charge in full, as a refund made elsewhere (in the Dashboard) would. */
+  public synchronized JsonObject refundInFull(String chargeId) {
+    JsonObject charge = charges.get(chargeId);
+    if (charge == null) {
+      throw new IllegalArgumentException("no charge " + chargeId);
+    }
+    long remaining = charge.getLong("amount") - charge.getLong("amount_refunded");
+    return createRefund(charge, remaining, new JsonObject()).copy();
+  }
+
+  /** Every refund made, oldest first. */
+  public synchronized List<JsonObject> refunds() {
+    return refunds.stream().map(JsonObject::copy).toList();
+  }
+
+  // ---- calls and scripted trouble
+
+  /** Every request received, oldest first. */
+  public synchronized List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The requests received with this method and path. */
+  public synchronized List<Call> calls(String method, String path) {
+    return calls.stream().filter(c -> c.method().equals(method) && c.path().equals(path)).toList();
+  }
+
+  /**
+   * Answers the next request with this method and path with {@code status} and a Stripe error body
+   * fitting it ({@code 429} rate limiting, {@code 5xx} Stripe's own failure), without executing it.
+   */
+  public synchronized StripeApiFake failNext(String method, String path, int status) {
+    faults.add(new Fault(method, path, status, errorFor(status), Duration.ZERO, false));
+    return this;
+  }
+
+  /** Answers the next request with this method and path with exactly this status and body. */
+  public synchronized StripeApiFake answerNext(
+      String method, String path, int status, String body) {
+    faults.add(new Fault(method, path, status, body, Duration.ZERO, false));
+    return this;
+  }
+
+  /** Executes the next request with this method and path, then holds its answer back this long. */
+  public synchronized StripeApiFake delayNext(String method, String path, Duration delay) {
+    faults.add(new Fault(method, path, 0, null, delay, true));
+    return this;
+  }
+
+  // ---- serving
+
+  private void handle(HttpServerRequest req) {
+    req.body()
+        .map(body -> receive(req, body))
+        .compose(
+            answer ->
+                answer.delay().isZero()
+                    ? Future.succeededFuture(answer)
+                    : vertx.timer(answer.delay().toMillis()).map(answer))
+        .onSuccess(
+            answer -> {
+              var response =
+                  req.response()
+                      .setStatusCode(answer.status())
+                      .putHeader("Content-Type", "application/json")
+                      .putHeader("Request-Id", StripeSimulator.newId("req_"))
+                      .putHeader("Stripe-Version", API_VERSION);
+              answer.headers().forEach(response::putHeader);
+              response.end(answer.body());
+            })
+        .onFailure(
+            err -> {
+              if (!req.response().ended()) {
+                req.response().setStatusCode(500).end();
+              }
+            });
+  }
+
+  private synchronized Answer receive(HttpServerRequest req, Buffer body) {
+    Call call =
+        new Call(
+            req.method().name(),
+            req.path(),
+            req.query(),
+            MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+            body.toString(StandardCharsets.UTF_8));
+    calls.add(call);
+    Answer refusal = authenticate(call);
+    if (refusal != null) {
+      return refusal;
+    }
+    Fault fault = takeFault(call);
+    if (fault != null && !fault.execute()) {
+      return new Answer(fault.status(), fault.body(), Map.of(), Duration.ZERO);
+    }
+    Answer answer = route(call);
+    return fault == null ? answer : answer.delayed(fault.delay());
+  }
+
+  private Fault takeFault(Call call) {
+    for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+      Fault f = it.next();
+      if (f.method().equalsIgnoreCase(call.method()) && f.path().equals(call.path())) {
+        it.remove();
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private Answer authenticate(Call call) {
+    String authorization = call.header("Authorization");
+    String key = null;
+    if (authorization != null && authorization.startsWith("Bearer ")) {
+      key = authorization.substring("Bearer ".length()).strip();
+    } else if (authorization != null && authorization.startsWith("Basic ")) {
+      try {
+        String pair =
+            new String(
+                Base64.getDecoder().decode(authorization.substring("Basic ".length()).strip()),
+                StandardCharsets.UTF_8);
+        key = pair.contains(":") ? pair.substring(0, pair.indexOf(':')) : pair;
+      } catch (IllegalArgumentException e) {
+        key = null;
+      }
+    }
+    if (key == null || key.isEmpty()) {
+      return error(
+          401,
+          "invalid_request_error",
+          null,
+          "No API key was sent. Send your secret key as a bearer token in the Authorization"
+              + " header.",
+          null);
+    }
+    if (!key.equals(secretKey)) {
+      String shown = key.length() > 4 ? key.substring(key.length() - 4) : "";
+      return error(
+          401, "invalid_request_error", null, "Invalid API Key provided: ****" + shown, null);
+    }
+    String version = call.header("Stripe-Version");
+    if (version != null && !version.equals(API_VERSION)) {
+      return error(
+          400,
+          "invalid_request_error",
+          null,
+          "This fake speaks Stripe API version " + API_VERSION + " only, not " + version,
+          null);
+    }
+    return null;
+  }
+
+  private Answer route(Call call) {
+    Matcher subscription = SUBSCRIPTION_PATH.matcher(call.path());
+    if (subscription.matches() && call.method().equals("GET")) {
+      return retrieveSubscription(subscription.group(1));
+    }
+    if (subscription.matches() && call.method().equals("DELETE")) {
+      return cancelSubscription(subscription.group(1));
+    }
+    if (call.path().equals("/v1/invoice_payments") && call.method().equals("GET")) {
+      return listInvoicePayments(call.queryParams());
+    }
+    if (call.path().equals("/v1/refunds") && call.method().equals("POST")) {
+      return idempotent(call, this::createRefund);
+    }
+    return error(
+        404,
+        "invalid_request_error",
+        null,
+        "Unrecognized request URL (" + call.method() + ": " + call.path() + ")",
+        null);
+  }
+
+  private Answer retrieveSubscription(String id) {
+    JsonObject s = subscriptions.get(id);
+    return s == null ? noSuch("subscription", id, "id") : new Answer(200, s);
+  }
+
+  private Answer cancelSubscription(String id) {
+    JsonObject s = subscriptions.get(id);
+    if (s == null || ENDED.contains(s.getString("status"))) {
+      return noSuch("subscription", id, "id");
+    }
+    long now = Instant.now().getEpochSecond();
+    s.put("status", "canceled").put("canceled_at", now).put("ended_at", now);
+    JsonObject details = s.getJsonObject("cancellation_details");
+    if (details != null) {
+      details.put("reason", "cancellation_requested");
+    }
+    return new Answer(200, s);
+  }
+
+  private Answer listInvoicePayments(Map<String, String> query) {
+    String invoice = query.get("invoice");
+    String status = query.get("status");
+    JsonArray data = new JsonArray();
+    for (JsonObject p : invoicePayments) {
+      if ((invoice == null || invoice.equals(p.getString("invoice")))
+          && (status == null || status.equals(p.getString("status")))) {
+        data.add(p.copy());
+      }
+    }
+    return new Answer(
+        200,
+        new JsonObject()
+            .put("object", "list")
+            .put("data", data)
+            .put("has_more", false)
+            .put("url", "/v1/invoice_payments"));
+  }
+
+  /** Runs a POST under Stripe's idempotency rules. */
+  private Answer idempotent(Call call, java.util.function.Function<Call, Answer> execute) {
+    String key = call.header("Idempotency-Key");
+    if (key == null) {
+      return execute.apply(call);
+    }
+    Map<String, String> parameters = call.form();
+    Stored stored = idempotency.get(key);
+    if (stored != null) {
+      if (!stored.path().equals(call.path()) || !stored.parameters().equals(parameters)) {
+        return error(
+            400,
+            "idempotency_error",
+            null,
+            "Idempotency key '"
+                + key
+                + "' was first used with other parameters; use a new key for a different"
+                + " request.",
+            null);
+      }
+      return stored.answer().replayed();
+    }
+    Answer answer = execute.apply(call);
+    idempotency.put(key, new Stored(call.path(), parameters, answer));
+    return answer;
+  }
+
+  private Answer createRefund(Call call) {
+    Map<String, String> form = call.form();
+    String intentId = form.get("payment_intent");
+    String chargeId = form.get("charge");
+    if ((intentId == null) == (chargeId == null)) {
+      return error(
+          400,
+          "invalid_request_error",
+          "parameter_missing",
+          "Name exactly one of charge or payment_intent.",
+          intentId == null ? "charge" : "payment_intent");
+    }
+    JsonObject charge;
+    if (intentId != null) {
+      JsonObject intent = paymentIntents.get(intentId);
+      if (intent == null) {
+        return noSuch("payment_intent", intentId, "payment_intent");
+      }
+      charge = charges.get(intent.getString("latest_charge"));
+    } else {
+      charge = charges.get(chargeId);
+      if (charge == null) {
+        return noSuch("charge", chargeId, "charge");
+      }
+    }
+    long remaining = charge.getLong("amount") - charge.getLong("amount_refunded");
+    if (remaining <= 0) {
+      return error(
+          400,
+          "invalid_request_error",
+          "charge_already_refunded",
+          "Charge " + charge.getString("id") + " has already been refunded.",
+          null);
+    }
+    long amount = remaining;
+    if (form.containsKey("amount")) {
+      try {
+        amount = Long.parseLong(form.get("amount"));
+      } catch (NumberFormatException e) {
+        return error(
+            400, "invalid_request_error", "parameter_invalid_integer", "Bad amount", "amount");
+      }
+      if (amount <= 0 || amount > remaining) {
+        return error(
+            400,
+            "invalid_request_error",
+            "amount_too_large",
+            "Refund amount " + amount + " is more than the " + remaining + " left to refund.",
+            "amount");
+      }
+    }
+    JsonObject metadata = new JsonObject();
+    form.forEach(
+        (k, v) -> {
+          if (k.startsWith("metadata[") && k.endsWith("]")) {
+            metadata.put(k.substring("metadata[".length(), k.length() - 1), v);
+          }
+        });
+    return new Answer(200, createRefund(charge, amount, metadata));
+  }
+
+  private JsonObject createRefund(JsonObject charge, long amount, JsonObject metadata) {
+    JsonObject refund =
+        new JsonObject()
+            .put("id", StripeSimulator.newId("re_"))
+            .put("object", "refund")
+            .put("amount", amount)
+            .put("charge", charge.getString("id"))
+            .put("created", Instant.now().getEpochSecond())
+            .put("currency", charge.getString("currency"))
+            .put("metadata", metadata)
+            .put("payment_intent", charge.getString("payment_intent"))
+            .put("reason", null)
+            .put("status", "succeeded");
+    refunds.add(refund);
+    long refunded = charge.getLong("amount_refunded") + amount;
+    charge.put("amount_refunded", refunded).put("refunded", refunded >= charge.getLong("amount"));
+    return refund;
+  }
+
+  // ---- Stripe's error answers
+
+  private static Answer noSuch(String type, String id, String param) {
+    return error(
+        404,
+        "invalid_request_error",
+        "resource_missing",
+        "No such " + type + ": '" + id + "'",
+        param);
+  }
+
+  /** Stripe's error envelope, keys in Stripe's (alphabetical) order. */
+  private static Answer error(int status, String type, String code, String message, String param) {
+    JsonObject error = new JsonObject();
+    if (code != null) {
+      error.put("code", code);
+      error.put("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
+    }
+    error.put("message", message);
+    if (param != null) {
+      error.put("param", param);
+    }
+    error.put(
+        "request_log_url",
+        "https://dashboard.stripe.com/test/logs/" + StripeSimulator.newId("req_"));
+    error.put("type", type);
+    return new Answer(status, new JsonObject().put("error", error));
+  }
+
+  private static String errorFor(int status) {
+    if (status == 429) {
+      return error(
+              429,
+              "invalid_request_error",
+              "rate_limit",
+              "Too many requests in too short a time; slow down and retry.",
+              null)
+          .body();
+    }
+    if (status >= 500) {
+      return error(status, "api_error", null, "Stripe failed to handle the request.", null).body();
+    }
+    return error(status, "invalid_request_error", null, "Scripted failure.", null).body();
+  }
+
+  private static Map<String, String> decodeForm(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text == null || text.isEmpty()) {
+      return out;
+    }
+    for (String pair : text.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}
