@@ -1,0 +1,159 @@
+package io.paybridge.gateway.cryptomus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.WebhookAnswer;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
+ * does with a plugin: the bytes and peer address that arrive over the wire must verify.
+ */
+@ExtendWith(VertxExtension.class)
+class CryptomusWebhookHttpTest {
+
+  private static final String MERCHANT = "c26b80a8-9549-4a66-bb53-774f12809249";
+  private static final String KEY = "http-test-payment-api-key";
+
+  private final CryptomusPlugin plugin = new CryptomusPlugin();
+  private final CryptomusSimulator cryptomus = new CryptomusSimulator(MERCHANT, KEY);
+  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+
+  private Credentials credentials;
+  private HttpServer server;
+  private WebClient client;
+  private String url;
+
+  @BeforeEach
+  void startReceiver(Vertx vertx) {
+    credentials = credentials("127.0.0.1/32, ::1");
+    server = vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1").await();
+    client = WebClient.create(vertx);
+    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/cryptomus";
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    client.close();
+    server.close().await();
+  }
+
+  private Credentials credentials(String allowedIps) {
+    return plugin.validateCredentials(
+        new JsonObject()
+            .put("merchantId", MERCHANT)
+            .put("paymentApiKey", KEY)
+            .put("allowedIps", allowedIps));
+  }
+
+  private void receive(HttpServerRequest req) {
+    req.body()
+        .compose(
+            body -> {
+              WebhookRequest delivery =
+                  new WebhookRequest(
+                      req.method().name(),
+                      req.path(),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
+                      body,
+                      req.remoteAddress().hostAddress(),
+                      Instant.now());
+              received.add(delivery);
+              return answer(delivery);
+            })
+        .onSuccess(
+            answer ->
+                req.response()
+                    .setStatusCode(answer.status())
+                    .putHeader(
+                        "Content-Type",
+                        answer.contentType() == null ? "text/plain" : answer.contentType())
+                    .end(answer.body()))
+        .onFailure(e -> req.response().setStatusCode(500).end());
+  }
+
+  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
+    return plugin
+        .verify(delivery, credentials)
+        .map(
+            verdict -> {
+              if (!verdict.authentic()) {
+                return plugin.reject(delivery);
+              }
+              try {
+                ParsedWebhook parsed = plugin.parse(delivery, credentials);
+                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
+              } catch (MalformedWebhookException e) {
+                return WebhookAnswer.text(400, e.getMessage());
+              }
+            });
+  }
+
+  @Test
+  void postedWebhookArrivesAsSignedAndVerifies() {
+    // GIVEN a paid invoice whose order id and additional data need escaping
+    String uuid = CryptomusSimulator.newUuid();
+    JsonObject fields =
+        cryptomus
+            .invoice(uuid, "заказ/42", "49.90", "EUR", "paid")
+            .put("additional_data", "{\"user\":\"ünïcødé\"}");
+    String body = cryptomus.webhook(fields);
+
+    // WHEN the simulator posts it from an allowed address
+    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+
+    // THEN the receiver got exactly the signed bytes, and the plugin accepted them
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(received).hasSize(1);
+    WebhookRequest delivery = received.peek();
+    assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.remoteAddress()).isEqualTo("127.0.0.1");
+    ParsedWebhook parsed = plugin.parse(delivery, credentials);
+    assertThat(parsed.eventId()).isEqualTo(uuid + ":paid");
+    assertThat(parsed.events().get(0).customerRef()).isEqualTo("заказ/42");
+    assertThat(parsed.events().get(0).amountMinor()).isEqualTo(4990L);
+  }
+
+  @Test
+  void webhookFromAnAddressOutsideTheListIsRefused() {
+    credentials = credentials("91.227.144.54");
+    String body = cryptomus.paid(CryptomusSimulator.newUuid(), "o-1", "5", "USD");
+
+    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(received).hasSize(1);
+  }
+
+  @Test
+  void webhookSignedWithAnotherKeyIsRefused() {
+    CryptomusSimulator stranger = new CryptomusSimulator(MERCHANT, "someone-elses-key");
+    String body = stranger.paid(CryptomusSimulator.newUuid(), "o-2", "5", "USD");
+
+    HttpResponse<Buffer> response = stranger.post(client, url, body).await();
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+}

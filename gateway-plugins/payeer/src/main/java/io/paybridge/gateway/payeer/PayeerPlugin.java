@@ -1,0 +1,312 @@
+package io.paybridge.gateway.payeer;
+
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventKind;
+import io.paybridge.spi.FormBody;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.paybridge.spi.IpAllowList;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.Money;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookAnswer;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Payeer merchant payment notifications ("status URL" callbacks), implemented on the JDK.
+ *
+ * <h2>Authenticity</h2>
+ *
+ * Payeer posts an {@code application/x-www-form-urlencoded} form. {@code m_sign} is the upper-case
+ * hex SHA-256 of {@code m_operation_id:m_operation_ps:m_operation_date:m_operation_pay_date:
+ * m_shop:m_orderid:m_amount:m_curr:m_desc:m_status[:m_params]:<secret key>}: the values exactly as
+ * a PHP handler reads them from {@code $_POST} (URL-decoded bytes), with {@code m_params} included
+ * whenever the parameter is present, even empty. All ten fields must be present; {@code m_sign} is
+ * compared in constant time and must be upper case, as Payeer sends it; {@code m_shop} must be the
+ * account's {@value #SHOP_ID}. A form that names a parameter twice, or is not well-formed, is
+ * refused. The scheme has no timestamp, so a replay is a duplicate of its original and is
+ * deduplicated by the platform. Payeer documents the addresses its notifications come from ({@link
+ * #PUBLISHED_IPS}); a tenant may restrict deliveries to them, or to any list of addresses and CIDR
+ * ranges, with {@value #ALLOWED_IPS}.
+ *
+ * <p>Payeer may post parameters the signature does not cover (such as {@code summa_out}, {@code
+ * transfer_id}, {@code client_account}, {@code client_email}). The plugin never reads them: what it
+ * books comes only from signed fields, so changing an unsigned parameter cannot change the ledger.
+ *
+ * <h2>Meaning</h2>
+ *
+ * The receipt's dedupe key is {@code m_operation_id}, Payeer's operation number. {@code
+ * m_status=success} becomes a {@link EventKind#PAYMENT} keyed {@code payment:<m_operation_id>} of
+ * {@code m_amount} {@code m_curr} (a decimal string in major units), with the customer reference
+ * {@code m_orderid}, the tenant's own order id. Its time is {@code m_operation_pay_date} (else
+ * {@code m_operation_date}) in Payeer's {@code dd.MM.yyyy HH:mm:ss} form, Moscow time, else the
+ * time Paybridge received it. Other statuses are acknowledged and ignored.
+ *
+ * <h2>Answer</h2>
+ *
+ * Payeer reads the answer's body: {@code <m_orderid>|success} acknowledges (recorded, duplicate or
+ * ignored alike), {@code <m_orderid>|error} says the notification was not accepted. A rejected
+ * delivery is answered {@code |error} with HTTP 200, as Payeer's own handler examples answer it;
+ * the order id is echoed only when it is a plain identifier, since an unverified delivery's text is
+ * not trusted.
+ */
+public final class PayeerPlugin implements GatewayPlugin {
+
+  public static final String ID = "payeer";
+
+  public static final String SHOP_ID = "shopId";
+  public static final String SECRET_KEY = "secretKey";
+  public static final String ALLOWED_IPS = "allowedIps";
+
+  /** The addresses Payeer documents its payment notifications come from. */
+  public static final List<String> PUBLISHED_IPS =
+      List.of("185.71.65.92", "185.71.65.189", "149.202.17.210");
+
+  /** The signed fields, in signing order. */
+  public static final List<String> SIGNED_FIELDS =
+      List.of(
+          "m_operation_id",
+          "m_operation_ps",
+          "m_operation_date",
+          "m_operation_pay_date",
+          "m_shop",
+          "m_orderid",
+          "m_amount",
+          "m_curr",
+          "m_desc",
+          "m_status");
+
+  /** Encrypted additional parameters; signed after {@code m_status} when present. */
+  public static final String M_PARAMS = "m_params";
+
+  public static final String M_SIGN = "m_sign";
+  public static final String STATUS_SUCCESS = "success";
+
+  private static final ZoneId PAYEER_TIME_ZONE = ZoneId.of("Europe/Moscow");
+  private static final DateTimeFormatter PAYEER_TIME =
+      DateTimeFormatter.ofPattern("dd.MM.uuuu HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
+  private static final Pattern PLAIN_ORDER_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+  private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
+
+  private static final CredentialSchema SCHEMA =
+      CredentialSchema.of(
+          CredentialField.text(
+              SHOP_ID,
+              "Merchant (shop) id",
+              "Payeer account > Merchant > the merchant's numeric ID (sent as m_shop)"),
+          CredentialField.secret(
+              SECRET_KEY,
+              "Secret key",
+              "The merchant's secret key from its Payeer settings; Payeer signs notifications"
+                  + " with it"),
+          CredentialField.text(
+                  ALLOWED_IPS,
+                  "Allowed sender addresses",
+                  "Optional comma-separated IP addresses or CIDR ranges notifications must come"
+                      + " from. Payeer documents "
+                      + String.join(", ", PUBLISHED_IPS)
+                      + ". Empty: any address.")
+              .optional(null));
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "Payeer";
+  }
+
+  @Override
+  public CredentialSchema credentialSchema() {
+    return SCHEMA;
+  }
+
+  /**
+   * Applies the schema, then checks that {@value #SHOP_ID} is Payeer's numeric merchant id and that
+   * {@value #ALLOWED_IPS}, when given, parses.
+   */
+  @Override
+  public Credentials validateCredentials(JsonObject submitted) {
+    Credentials credentials = SCHEMA.validate(submitted);
+    if (!credentials.require(SHOP_ID).matches("[0-9]{1,20}")) {
+      throw new InvalidCredentialsException(SHOP_ID, "Payeer merchant ids are numeric");
+    }
+    String allowed = credentials.get(ALLOWED_IPS);
+    if (allowed != null) {
+      try {
+        IpAllowList.parse(allowed);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCredentialsException(ALLOWED_IPS, e.getMessage());
+      }
+    }
+    return credentials;
+  }
+
+  /** Payeer has no event subscription; this is the status that is booked. */
+  @Override
+  public List<String> subscribedEvents() {
+    return List.of(STATUS_SUCCESS);
+  }
+
+  @Override
+  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
+    Verdict verdict;
+    try {
+      verdict = check(request, credentials);
+    } catch (RuntimeException e) {
+      verdict =
+          Verdict.rejected(
+              "Payeer signature could not be checked: " + e.getClass().getSimpleName());
+    }
+    return Future.succeededFuture(verdict);
+  }
+
+  private static Verdict check(WebhookRequest request, Credentials credentials) {
+    String secret = credentials.get(SECRET_KEY);
+    String shopId = credentials.get(SHOP_ID);
+    if (secret == null || secret.isEmpty() || shopId == null || shopId.isEmpty()) {
+      return Verdict.rejected("the account has no Payeer " + SECRET_KEY + " or " + SHOP_ID);
+    }
+    String allowed = credentials.get(ALLOWED_IPS);
+    if (allowed != null && !IpAllowList.parse(allowed).allows(request.remoteAddress())) {
+      return Verdict.rejected(
+          "remote address " + request.remoteAddress() + " is not in " + ALLOWED_IPS);
+    }
+    FormBody form;
+    try {
+      form = FormBody.parse(request.body().getBytes());
+    } catch (MalformedWebhookException e) {
+      return Verdict.rejected(e.getMessage());
+    }
+    for (String field : SIGNED_FIELDS) {
+      if (!form.has(field)) {
+        return Verdict.rejected("the form has no signed field '" + field + "'");
+      }
+    }
+    byte[] received = form.raw(M_SIGN);
+    if (received == null) {
+      return Verdict.rejected("the form has no '" + M_SIGN + "'");
+    }
+    byte[] expected = expectedSign(form, secret).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, received)) {
+      return Verdict.rejected("'" + M_SIGN + "' does not match the signed fields and secret key");
+    }
+    if (!MessageDigest.isEqual(shopId.getBytes(StandardCharsets.UTF_8), form.raw("m_shop"))) {
+      return Verdict.rejected("'m_shop' is another merchant than the account's " + SHOP_ID);
+    }
+    return Verdict.ok();
+  }
+
+  /** Upper-case hex SHA-256 of the signed values and the secret, joined by {@code :}. */
+  static String expectedSign(FormBody form, String secret) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+    for (String field : SIGNED_FIELDS) {
+      sha256.update(form.raw(field));
+      sha256.update((byte) ':');
+    }
+    if (form.has(M_PARAMS)) {
+      sha256.update(form.raw(M_PARAMS));
+      sha256.update((byte) ':');
+    }
+    return UPPER_HEX.formatHex(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
+    FormBody form = FormBody.parse(request.body().getBytes());
+    String operationId = require(form, "m_operation_id");
+    String status = require(form, "m_status");
+    if (!STATUS_SUCCESS.equals(status)) {
+      return ParsedWebhook.ignored(operationId, status);
+    }
+    try {
+      String currency = Money.currency(require(form, "m_curr"));
+      long amount = Money.toMinor(require(form, "m_amount"), currency);
+      if (amount <= 0) {
+        throw new MalformedWebhookException("'m_amount' is not positive");
+      }
+      PaymentEvent payment =
+          PaymentEvent.builder(
+                  EventKind.PAYMENT, "payment:" + operationId, occurredAt(form, request))
+              .amount(amount, currency)
+              .externalPaymentId(operationId)
+              .customerRef(form.text("m_orderid"))
+              .build();
+      return new ParsedWebhook(operationId, status, List.of(payment));
+    } catch (MalformedWebhookException e) {
+      throw new MalformedWebhookException(
+          "Payeer operation " + operationId + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Instant occurredAt(FormBody form, WebhookRequest request) {
+    for (String field : List.of("m_operation_pay_date", "m_operation_date")) {
+      String text = form.text(field);
+      if (text == null || text.isBlank()) {
+        continue;
+      }
+      try {
+        return LocalDateTime.parse(text.strip(), PAYEER_TIME).atZone(PAYEER_TIME_ZONE).toInstant();
+      } catch (DateTimeException e) {
+        // Not in Payeer's documented form: try the next field, then the receiving time.
+      }
+    }
+    return request.receivedAt();
+  }
+
+  private static String require(FormBody form, String field) {
+    String value = form.text(field);
+    if (value == null || value.isBlank()) {
+      throw new MalformedWebhookException("'" + field + "' is missing");
+    }
+    return value;
+  }
+
+  /** {@code <m_orderid>|success}, for every outcome of an authentic notification. */
+  @Override
+  public WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
+    return WebhookAnswer.text(200, orderId(request) + "|success");
+  }
+
+  /** {@code <m_orderid>|error}: Payeer must not take a rejected notification as accepted. */
+  @Override
+  public WebhookAnswer reject(WebhookRequest request) {
+    String orderId = orderId(request);
+    return WebhookAnswer.text(
+        200, (PLAIN_ORDER_ID.matcher(orderId).matches() ? orderId : "") + "|error");
+  }
+
+  private static String orderId(WebhookRequest request) {
+    try {
+      String orderId = FormBody.parse(request.body().getBytes()).text("m_orderid");
+      return orderId == null ? "" : orderId;
+    } catch (MalformedWebhookException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.paybridge.gateway.payeer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.WebhookAnswer;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
+ * does with a plugin: the form and peer address that arrive over the wire must verify, and Payeer
+ * gets the answer it reads.
+ */
+@ExtendWith(VertxExtension.class)
+class PayeerWebhookHttpTest {
+
+  private static final String SHOP = "1245370185";
+  private static final String SECRET = "http-test-secret";
+
+  private final PayeerPlugin plugin = new PayeerPlugin();
+  private final PayeerSimulator payeer = new PayeerSimulator(SHOP, SECRET);
+  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+
+  private Credentials credentials;
+  private HttpServer server;
+  private WebClient client;
+  private String url;
+
+  @BeforeEach
+  void startReceiver(Vertx vertx) {
+    credentials = credentials("127.0.0.0/8, ::1/128");
+    server = vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1").await();
+    client = WebClient.create(vertx);
+    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/payeer";
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    client.close();
+    server.close().await();
+  }
+
+  private Credentials credentials(String allowedIps) {
+    return plugin.validateCredentials(
+        new JsonObject()
+            .put("shopId", SHOP)
+            .put("secretKey", SECRET)
+            .put("allowedIps", allowedIps));
+  }
+
+  private void receive(HttpServerRequest req) {
+    req.body()
+        .compose(
+            body -> {
+              WebhookRequest delivery =
+                  new WebhookRequest(
+                      req.method().name(),
+                      req.path(),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
+                      body,
+                      req.remoteAddress().hostAddress(),
+                      Instant.now());
+              received.add(delivery);
+              return answer(delivery);
+            })
+        .onSuccess(
+            answer ->
+                req.response()
+                    .setStatusCode(answer.status())
+                    .putHeader(
+                        "Content-Type",
+                        answer.contentType() == null ? "text/plain" : answer.contentType())
+                    .end(answer.body()))
+        .onFailure(e -> req.response().setStatusCode(500).end());
+  }
+
+  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
+    return plugin
+        .verify(delivery, credentials)
+        .map(
+            verdict -> {
+              if (!verdict.authentic()) {
+                return plugin.reject(delivery);
+              }
+              try {
+                ParsedWebhook parsed = plugin.parse(delivery, credentials);
+                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
+              } catch (MalformedWebhookException e) {
+                return WebhookAnswer.text(400, e.getMessage());
+              }
+            });
+  }
+
+  @Test
+  void postedNotificationArrivesAsSignedVerifiesAndIsAcknowledged() {
+    // GIVEN a paid order whose id and extras need URL encoding
+    Map<String, String> fields =
+        PayeerSimulator.withUnsignedExtras(
+            payeer.success(PayeerSimulator.newOperationId(), "заказ 42/7", "1499.00", "RUB"));
+    String body = PayeerSimulator.form(fields);
+
+    // WHEN the simulator posts it from an allowed address
+    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+
+    // THEN Payeer reads "<order>|success" and the receiver got exactly the signed form
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsString()).isEqualTo("заказ 42/7|success");
+    assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
+    WebhookRequest delivery = received.peek();
+    assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.remoteAddress()).isEqualTo("127.0.0.1");
+    ParsedWebhook parsed = plugin.parse(delivery, credentials);
+    assertThat(parsed.eventId()).isEqualTo(fields.get("m_operation_id"));
+    assertThat(parsed.events().get(0).amountMinor()).isEqualTo(149_900L);
+  }
+
+  @Test
+  void notificationFromAnAddressOutsideTheListIsAnsweredError() {
+    credentials = credentials(String.join(",", PayeerPlugin.PUBLISHED_IPS));
+    String body =
+        PayeerSimulator.form(
+            payeer.success(PayeerSimulator.newOperationId(), "o-9", "5.00", "USD"));
+
+    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsString()).isEqualTo("o-9|error");
+  }
+}
