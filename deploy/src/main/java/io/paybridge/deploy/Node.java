@@ -150,7 +150,8 @@ public final class Node {
         .compose(
             platform ->
                 vertx
-                    .deployVerticle(platform.newJobWorker())
+                    .deployVerticle(platform.renewalScanner())
+                    .compose(scanner -> vertx.deployVerticle(platform.newJobWorker()))
                     .compose(
                         worker -> {
                           workers[0] = worker;

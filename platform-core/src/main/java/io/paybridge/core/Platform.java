@@ -19,6 +19,7 @@ import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncDelivery;
@@ -59,6 +60,7 @@ public final class Platform {
   private final SyncStore sync;
   private final SyncDelivery syncDelivery;
   private final TargetUrls targetUrls;
+  private final RenewalScanner renewalScanner;
   private final SecretHasher hasher;
   private final PlatformMetrics metrics;
   private final PrometheusMeterRegistry registry;
@@ -87,6 +89,14 @@ public final class Platform {
     this.subscriptions = new SubscriptionStore(pool);
     this.renewals = new SubscriptionRenewals(accounts, subscriptions, clock);
     this.sync = new SyncStore(pool, vault);
+    this.renewalScanner =
+        new RenewalScanner(
+            pool,
+            plugins,
+            renewals,
+            config.renewalScanInterval(),
+            Duration.ofDays(1),
+            Duration.ofHours(1));
     this.targetUrls = new TargetUrls(config.allowPrivateTargets());
     this.syncDelivery =
         new SyncDelivery(
@@ -147,7 +157,14 @@ public final class Platform {
 
   /** The job handlers this node runs, by job kind. */
   public Map<String, JobHandler> jobHandlers() {
-    return syncDelivery.handlers();
+    Map<String, JobHandler> handlers = new java.util.HashMap<>(syncDelivery.handlers());
+    handlers.put(RenewalScanner.RENEWAL, renewalScanner.handler());
+    return handlers;
+  }
+
+  /** The renewal scanner; deploy it as a verticle on every node (it elects itself by lock). */
+  public RenewalScanner renewalScanner() {
+    return renewalScanner;
   }
 
   /** A worker for this node's jobs; deploy it as a verticle. */

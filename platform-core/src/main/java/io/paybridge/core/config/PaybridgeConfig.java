@@ -41,6 +41,8 @@ import java.util.function.Function;
  *     PAYBRIDGE_SYNC_TIMEOUT_MS})
  * @param retryBase first retry delay of failed jobs, doubling up to an hour ({@code
  *     PAYBRIDGE_RETRY_BASE_MS})
+ * @param renewalScanInterval how often a node looks for subscriptions to renew ({@code
+ *     PAYBRIDGE_RENEWAL_SCAN_SECONDS})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -60,7 +62,8 @@ public record PaybridgeConfig(
     boolean allowPrivateTargets,
     String nodeName,
     Duration syncTimeout,
-    Duration retryBase) {
+    Duration retryBase,
+    Duration renewalScanInterval) {
 
   public PaybridgeConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -118,7 +121,8 @@ public record PaybridgeConfig(
             : get.apply("PAYBRIDGE_DB_URL") == null,
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
-        Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)));
+        Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
+        Duration.ofSeconds(intSetting(get, "PAYBRIDGE_RENEWAL_SCAN_SECONDS", 300)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -143,7 +147,8 @@ public record PaybridgeConfig(
         allowPrivateTargets,
         nodeName,
         syncTimeout,
-        retryBase);
+        retryBase,
+        renewalScanInterval);
   }
 
   /** The same configuration pointing at another database. */
@@ -166,7 +171,8 @@ public record PaybridgeConfig(
         allowPrivateTargets,
         nodeName,
         syncTimeout,
-        retryBase);
+        retryBase,
+        renewalScanInterval);
   }
 
   /** The same configuration with another master key. */
@@ -189,7 +195,8 @@ public record PaybridgeConfig(
         allowPrivateTargets,
         nodeName,
         syncTimeout,
-        retryBase);
+        retryBase,
+        renewalScanInterval);
   }
 
   private static String defaultNodeName() {

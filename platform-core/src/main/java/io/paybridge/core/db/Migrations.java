@@ -25,7 +25,12 @@ public final class Migrations {
 
   /** In order. A migration, once released, is never edited: a change is a new version. */
   static final List<String> VERSIONS =
-      List.of("V1__backbone.sql", "V2__job_leases.sql", "V3__sync.sql", "V4__attempt_node.sql");
+      List.of(
+          "V1__backbone.sql",
+          "V2__job_leases.sql",
+          "V3__sync.sql",
+          "V4__attempt_node.sql",
+          "V5__renewals.sql");
 
   private Migrations() {}
 

@@ -17,11 +17,11 @@ public sealed interface JobResult {
   /** Wait until something wakes it (a re-enabled sync target); kept as parked. */
   record Parked(String reason) implements JobResult {}
 
-  static JobResult done() {
+  public static JobResult done() {
     return new Done();
   }
 
-  static JobResult retry(String error) {
+  public static JobResult retry(String error) {
     return new Retry(null, error);
   }
 }
