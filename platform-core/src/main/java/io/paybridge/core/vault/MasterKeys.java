@@ -85,16 +85,26 @@ public final class MasterKeys {
         Files.createDirectories(dataDir);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.writeString(
-            file,
-            "dev:" + Base64.getEncoder().encodeToString(key) + "\n",
-            StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE);
+        // Written aside and linked into place atomically: nodes starting together on one data
+        // folder all end up with the key of whichever linked first.
+        Path temp = Files.createTempFile(dataDir, "master", ".key");
         try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system; the file stays with the folder's permissions
+          try {
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+          } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system; the file keeps the folder's permissions
+          }
+          Files.writeString(
+              temp,
+              "dev:" + Base64.getEncoder().encodeToString(key) + "\n",
+              StandardCharsets.UTF_8,
+              StandardOpenOption.WRITE);
+          // A hard link never replaces an existing file (unlike a rename): the first node wins.
+          Files.createLink(file, temp);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // another node created it first: use theirs
+        } finally {
+          Files.deleteIfExists(temp);
         }
       }
       LOG.warning(

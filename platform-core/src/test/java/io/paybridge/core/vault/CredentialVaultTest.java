@@ -73,6 +73,27 @@ class CredentialVaultTest {
   }
 
   @Test
+  void nodesStartingTogetherOnOneDataFolderShareOneDevKey(@TempDir Path dir) throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<MasterKeys>> starts = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        starts.add(pool.submit(() -> MasterKeys.configuredOrDevKey(null, dir)));
+      }
+      byte[] first = starts.get(0).get().current();
+      for (java.util.concurrent.Future<MasterKeys> f : starts) {
+        assertThat(f.get().current()).isEqualTo(first);
+      }
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).containsExactly("master.key");
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void devKeyIsGeneratedOnceAndKeptPrivate(@TempDir Path dir) throws Exception {
     MasterKeys first = MasterKeys.configuredOrDevKey(null, dir);
     String stored = Files.readString(dir.resolve("master.key"));
