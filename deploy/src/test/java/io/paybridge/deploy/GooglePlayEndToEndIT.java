@@ -1,0 +1,109 @@
+package io.paybridge.deploy;
+
+import static io.paybridge.deploy.TestNode.await;
+
+import io.paybridge.gateway.googleplay.GooglePlaySimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * Google Play through the real route: Pub/Sub pushes signed like Google's, amounts read back from
+ * the Play Developer API (its fake runs as an HTTP server).
+ */
+class GooglePlayEndToEndIT extends GatewayEndToEndKit {
+
+  private final Vertx simulatorVertx = Vertx.vertx();
+  private final GooglePlaySimulator google = await(new GooglePlaySimulator(simulatorVertx).start());
+
+  @AfterAll
+  void stopSimulator() {
+    await(google.close());
+    await(simulatorVertx.close());
+  }
+
+  @Override
+  protected String gateway() {
+    return "googleplay";
+  }
+
+  @Override
+  protected Map<String, String> nodeEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    google
+        .settings()
+        .forEach(
+            (k, v) ->
+                env.put("PAYBRIDGE_GATEWAY_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
+    return env;
+  }
+
+  @Override
+  protected JsonObject credentials() {
+    return google.credentialsJson(
+        google.newServiceAccountJson("play-a@tenant-a.iam.gserviceaccount.com"));
+  }
+
+  @Override
+  protected JsonObject otherCredentials() {
+    return google
+        .credentialsJson(google.newServiceAccountJson("play-b@tenant-b.iam.gserviceaccount.com"))
+        .put("pushAudience", "https://hooks.example.com/other-tenant");
+  }
+
+  private Delivery push(String notification) {
+    Instant now = Instant.now();
+    return Delivery.of(
+        Map.of(
+            "Content-Type", "application/json", "Authorization", "Bearer " + google.pushToken(now)),
+        GooglePlaySimulator.pushBody(notification, GooglePlaySimulator.newMessageId(), now));
+  }
+
+  @Override
+  protected Delivery validDelivery() {
+    String token = GooglePlaySimulator.newPurchaseToken();
+    String orderId = GooglePlaySimulator.newOrderId();
+    String pkg = GooglePlaySimulator.PACKAGE_NAME;
+    google.putProductPurchase(
+        pkg, "coins", token, GooglePlaySimulator.productPurchase(orderId, 0, "player-1"));
+    google.putOrder(
+        pkg,
+        GooglePlaySimulator.order(
+            orderId,
+            token,
+            "PROCESSED",
+            GooglePlaySimulator.money("EUR", 4, 990_000_000),
+            "coins"));
+    return push(
+        GooglePlaySimulator.oneTimeProductNotification(pkg, 1, token, "coins", Instant.now()));
+  }
+
+  @Override
+  protected Delivery unknownEventDelivery() {
+    return push(
+        GooglePlaySimulator.testNotification(GooglePlaySimulator.PACKAGE_NAME, Instant.now()));
+  }
+
+  @Override
+  protected Delivery malformedDelivery() {
+    return Delivery.of(
+        Map.of(
+            "Content-Type",
+            "application/json",
+            "Authorization",
+            "Bearer " + google.pushToken(Instant.now())),
+        new JsonObject()
+            .put(
+                "message",
+                new JsonObject()
+                    .put("data", "not base64 json!")
+                    .put("messageId", UUID.randomUUID().toString()))
+            .put("subscription", GooglePlaySimulator.PUBSUB_SUBSCRIPTION)
+            .encode());
+  }
+}

@@ -1,0 +1,457 @@
+package io.paybridge.gateway.googleplay;
+
+import io.paybridge.spi.CancelAndRefund;
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayHttp;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Renewals;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Google Play real-time developer notifications (RTDN), delivered by a Cloud Pub/Sub push
+ * subscription, completed from the Google Play Developer API (Android Publisher v3). Implemented on
+ * the JDK and Vert.x, without Google's client libraries.
+ *
+ * <h2>Authenticity</h2>
+ *
+ * Pub/Sub posts {@code {"message":{"data":<base64 notification>,"messageId",…},"subscription"}}.
+ * Whether anything proves the sender depends on the push subscription:
+ *
+ * <ul>
+ *   <li><b>Push authentication enabled</b> (recommended; the account then has {@code pushAudience}
+ *       and {@code pushServiceAccountEmail}): every push carries {@code Authorization: Bearer <ID
+ *       token>}, an RS256 JWT Google signs. {@link #verify} requires it and checks it as {@code
+ *       PushTokenVerifier} describes: Google's rotating keys (fetched from {@value
+ *       GoogleSigningKeys#DEFAULT_URL} or the {@value #SETTING_JWKS_URL} setting), issuer,
+ *       audience, service account, and freshness against the receiving time.
+ *   <li><b>Push authentication disabled</b>: a push carries no signature at all, and {@link
+ *       #verify} accepts any well-formed notification for the account's package. The only
+ *       protection is then the secrecy of the webhook URL and {@link #resolve}, which re-reads
+ *       every purchase, order and refund from the Play Developer API with the account's service
+ *       account before anything is booked: a forged notification can at most make the platform look
+ *       up, and book, what Google itself confirms. Accounts should enable push authentication all
+ *       the same.
+ * </ul>
+ *
+ * The push subscription must deliver the envelope (Pub/Sub's "payload unwrapping" must stay off).
+ * Either way, a notification for another package than the account's is refused. Even with push
+ * authentication the body itself is not signed (the token proves who called, not what was sent),
+ * which is why nothing is ever taken from the body but identifiers to look up.
+ *
+ * <h2>Meaning</h2>
+ *
+ * The receipt's dedupe key is Pub/Sub's {@code message.messageId}. Notifications carry no amount,
+ * so {@link #parse} states the notification's identity (its type name as event type) and, for
+ * cancellations, the cancellation; {@link #resolve} completes everything from the API. Amounts are
+ * the order's {@code total} from {@code orders.get} (what the buyer paid, taxes and discounts
+ * included; a subscription's {@code recurringPrice} is only a list price), converted exactly from
+ * {@code units} and {@code nanos} to minor units.
+ *
+ * <ul>
+ *   <li>{@code SUBSCRIPTION_PURCHASED} (4): a payment keyed {@code order:<signup order id>}.
+ *   <li>{@code SUBSCRIPTION_RENEWED} (2), {@code SUBSCRIPTION_RECOVERED} (1): a recurring charge
+ *       keyed {@code order:<latest successful order id>}.
+ *   <li>{@code SUBSCRIPTION_CANCELED} (3), {@code _REVOKED} (12), {@code _EXPIRED} (13): the
+ *       subscription cancelled, once the API shows it cancelled or expired (a subscription
+ *       restarted since is left alone).
+ *   <li>{@code ONE_TIME_PRODUCT_PURCHASED} (1): a payment keyed {@code order:<order id>}, once
+ *       {@code purchases.products.get} says purchased (pending purchases are notified again).
+ *   <li>{@code voidedPurchaseNotification}: a negative refund keyed {@code refund:<order id>}, or
+ *       {@code refund:<order id>:<created>} per partial refund, for the amounts the order's refund
+ *       history gives. The notification itself names no amount.
+ *   <li>Test notifications and every other type: acknowledged, nothing booked. Orders that are
+ *       pending or cancelled, and free ($0) orders, book nothing either.
+ * </ul>
+ *
+ * Subscription events carry the purchase token as external subscription id: it is what every
+ * subscription API call and notification names, so {@link Renewals} looks the subscription up by
+ * it. (A subscription upgraded or downgraded gets a new token, announced by its own purchase
+ * notification.) The customer reference is the {@code obfuscatedExternalAccountId} the app set at
+ * purchase time.
+ *
+ * <h2>Settings</h2>
+ *
+ * {@value #SETTING_API_BASE} (default {@value PlayDeveloperApi#DEFAULT_BASE}), {@value
+ * #SETTING_TOKEN_URI} (default: the key file's {@code token_uri}, which must be Google's), {@value
+ * #SETTING_JWKS_URL} (default {@value GoogleSigningKeys#DEFAULT_URL}) and {@value
+ * #SETTING_TIMEOUT_MS} (default {@value GatewayHttp#DEFAULT_TIMEOUT_MS}). Tests point the first
+ * three at {@code GooglePlaySimulator}.
+ */
+public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAndRefund {
+
+  public static final String ID = "googleplay";
+  public static final String AUTHORIZATION_HEADER = "Authorization";
+
+  public static final String PACKAGE_NAME = "packageName";
+  public static final String SERVICE_ACCOUNT_JSON = "serviceAccountJson";
+  public static final String PUSH_AUDIENCE = "pushAudience";
+  public static final String PUSH_SERVICE_ACCOUNT_EMAIL = "pushServiceAccountEmail";
+
+  public static final String SETTING_API_BASE = "googleplay.api.base";
+  public static final String SETTING_TOKEN_URI = "googleplay.token.uri";
+  public static final String SETTING_JWKS_URL = "googleplay.jwks.url";
+  public static final String SETTING_TIMEOUT_MS = "googleplay.http.timeout.ms";
+
+  private static final Pattern PACKAGE_PATTERN =
+      Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)+");
+  private static final String BEARER = "bearer ";
+
+  private static final CredentialSchema SCHEMA =
+      CredentialSchema.of(
+          CredentialField.text(
+              PACKAGE_NAME,
+              "Package name",
+              "The app's application id in Play Console, e.g. com.example.app"),
+          CredentialField.secret(
+              SERVICE_ACCOUNT_JSON,
+              "Service account key (JSON)",
+              "Google Cloud console > IAM > Service accounts > Keys > Add key > JSON. Invite the"
+                  + " service account in Play Console (Users and permissions) with permission to"
+                  + " view financial data and manage orders and subscriptions"),
+          CredentialField.text(
+                  PUSH_AUDIENCE,
+                  "Push audience",
+                  "The audience set on the Pub/Sub push subscription (Enable authentication >"
+                      + " Audience). Set it together with the push service account: without"
+                      + " them pushes are not authenticated at all")
+              .optional(null),
+          CredentialField.text(
+                  PUSH_SERVICE_ACCOUNT_EMAIL,
+                  "Push service account",
+                  "The service account the Pub/Sub push subscription authenticates as, e.g."
+                      + " rtdn-push@my-project.iam.gserviceaccount.com")
+              .optional(null));
+
+  private static final List<String> EVENTS =
+      List.of(
+          "SUBSCRIPTION_PURCHASED",
+          "SUBSCRIPTION_RENEWED",
+          "SUBSCRIPTION_RECOVERED",
+          "SUBSCRIPTION_CANCELED",
+          "SUBSCRIPTION_REVOKED",
+          "SUBSCRIPTION_EXPIRED",
+          "ONE_TIME_PRODUCT_PURCHASED",
+          "VOIDED_PURCHASE");
+
+  /** What {@link #init} builds: the plugin's clients and caches, shared by all accounts. */
+  private record Runtime(
+      PushTokenVerifier tokens, PlayDeveloperApi api, PlayResolver resolver, Clock clock) {}
+
+  private volatile Runtime runtime;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "Google Play";
+  }
+
+  @Override
+  public CredentialSchema credentialSchema() {
+    return SCHEMA;
+  }
+
+  /**
+   * The schema, a package name that is one, a service-account key that parses (JSON with {@code
+   * client_email}, a PKCS#8 RSA {@code private_key} and, if named, Google's {@code token_uri}), and
+   * push authentication either fully configured or not at all.
+   */
+  @Override
+  public Credentials validateCredentials(JsonObject submitted) {
+    Credentials credentials = SCHEMA.validate(submitted);
+    if (!PACKAGE_PATTERN.matcher(credentials.require(PACKAGE_NAME)).matches()) {
+      throw new InvalidCredentialsException(
+          PACKAGE_NAME, "'packageName' must be an application id such as com.example.app");
+    }
+    try {
+      ServiceAccount.parse(credentials.require(SERVICE_ACCOUNT_JSON));
+    } catch (ServiceAccount.InvalidServiceAccountException e) {
+      throw new InvalidCredentialsException(
+          SERVICE_ACCOUNT_JSON, "'serviceAccountJson': " + e.getMessage());
+    }
+    String audience = credentials.get(PUSH_AUDIENCE);
+    String email = credentials.get(PUSH_SERVICE_ACCOUNT_EMAIL);
+    if (audience != null && email == null) {
+      throw new InvalidCredentialsException(
+          PUSH_SERVICE_ACCOUNT_EMAIL,
+          "'pushServiceAccountEmail' is required with 'pushAudience': without it any Google"
+              + " service account could mint a token for that audience");
+    }
+    if (email != null && audience == null) {
+      throw new InvalidCredentialsException(
+          PUSH_AUDIENCE, "'pushAudience' is required with 'pushServiceAccountEmail'");
+    }
+    if (email != null
+        && (!email.contains("@") || email.chars().anyMatch(Character::isWhitespace))) {
+      throw new InvalidCredentialsException(
+          PUSH_SERVICE_ACCOUNT_EMAIL, "'pushServiceAccountEmail' must be an email address");
+    }
+    return credentials;
+  }
+
+  @Override
+  public List<String> subscribedEvents() {
+    return EVENTS;
+  }
+
+  /** Builds the HTTP client, the key and token caches and the API client from the settings. */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    long timeoutMs;
+    try {
+      timeoutMs =
+          Long.parseLong(
+              context.setting(SETTING_TIMEOUT_MS, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(
+          new IllegalArgumentException(SETTING_TIMEOUT_MS + " must be a number of milliseconds"));
+    }
+    if (timeoutMs <= 0) {
+      return Future.failedFuture(
+          new IllegalArgumentException(SETTING_TIMEOUT_MS + " must be positive"));
+    }
+    GatewayHttp http = new GatewayHttp(context.vertx(), ID);
+    Clock clock = context.clock();
+    GoogleSigningKeys keys =
+        new GoogleSigningKeys(
+            http,
+            context.setting(SETTING_JWKS_URL, GoogleSigningKeys.DEFAULT_URL),
+            clock,
+            timeoutMs);
+    AccessTokens tokens =
+        new AccessTokens(http, clock, context.settings().get(SETTING_TOKEN_URI), timeoutMs);
+    PlayDeveloperApi api =
+        new PlayDeveloperApi(
+            http,
+            tokens,
+            context.setting(SETTING_API_BASE, PlayDeveloperApi.DEFAULT_BASE),
+            timeoutMs);
+    runtime = new Runtime(new PushTokenVerifier(keys), api, new PlayResolver(api), clock);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
+    try {
+      return check(request, credentials);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(
+          Verdict.rejected(
+              "Google Play push could not be checked: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private Future<Verdict> check(WebhookRequest request, Credentials credentials) {
+    String packageName = credentials.get(PACKAGE_NAME);
+    if (packageName == null) {
+      return rejected("the account has no packageName");
+    }
+    String audience = credentials.get(PUSH_AUDIENCE);
+    String email = credentials.get(PUSH_SERVICE_ACCOUNT_EMAIL);
+    String token = null;
+    if (audience != null || email != null) {
+      if (audience == null || email == null) {
+        return rejected(
+            "push authentication is half configured (pushAudience and pushServiceAccountEmail"
+                + " go together); refusing every push until both are set");
+      }
+      String header = request.header(AUTHORIZATION_HEADER);
+      if (header == null || header.isBlank()) {
+        return rejected("no Authorization header, but the account requires push authentication");
+      }
+      if (header.length() <= BEARER.length()
+          || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        return rejected("the Authorization header is not 'Bearer <token>'");
+      }
+      token = header.substring(BEARER.length());
+    }
+    PlayNotification notification;
+    try {
+      notification = PlayNotification.decode(request.body());
+    } catch (MalformedWebhookException e) {
+      return rejected("the body is not a Pub/Sub push of a Play notification: " + e.getMessage());
+    }
+    if (!notification.packageName().equals(packageName)) {
+      return rejected(
+          "the notification is for package '"
+              + notification.packageName()
+              + "', the account is for '"
+              + packageName
+              + "'");
+    }
+    if (token == null) {
+      // Push authentication is not configured: nothing to check; resolve re-reads everything.
+      return Future.succeededFuture(Verdict.ok());
+    }
+    Runtime r = runtime;
+    if (r == null) {
+      return rejected("the plugin was not initialized, so Google's keys are unavailable");
+    }
+    return r.tokens().verify(token, audience, email, request.receivedAt());
+  }
+
+  private static Future<Verdict> rejected(String reason) {
+    return Future.succeededFuture(Verdict.rejected(reason));
+  }
+
+  @Override
+  public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
+    PlayNotification n = notificationFor(request, credentials);
+    if (PlayResolver.endsSubscription(n)) {
+      return new ParsedWebhook(n.messageId(), n.typeName(), List.of(PlayResolver.cancellation(n)));
+    }
+    // Everything else either books nothing or needs the API for its amount: resolve adds it.
+    return ParsedWebhook.ignored(n.messageId(), n.typeName());
+  }
+
+  /**
+   * Confirms and completes the notification from the Play Developer API (see the class comment).
+   * Fails with a {@code GatewayApiException} when the API cannot be reached or does not know the
+   * purchase, so the platform answers 503 and Pub/Sub delivers again later.
+   */
+  @Override
+  public Future<ParsedWebhook> resolve(
+      WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
+    try {
+      PlayNotification n = notificationFor(request, credentials);
+      if (!PlayResolver.needsApi(n)) {
+        return Future.succeededFuture(parsed);
+      }
+      return runtime()
+          .resolver()
+          .resolve(n, parsed, account(credentials), credentials.require(PACKAGE_NAME));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * The subscription as {@code purchases.subscriptionsv2.get} reports it, looked up by the purchase
+   * token this plugin records as external subscription id. Active means the subscriber has access
+   * now: active, in grace period, or cancelled but not yet expired. The period end is the latest
+   * line item's expiry.
+   */
+  @Override
+  public Future<SubscriptionState> subscription(
+      String externalSubscriptionId, Credentials credentials) {
+    try {
+      Runtime r = runtime();
+      return r.api()
+          .subscription(
+              account(credentials), credentials.require(PACKAGE_NAME), externalSubscriptionId)
+          .map(
+              json -> {
+                PlayPurchases.Subscription sub =
+                    PlayResolver.read(
+                        "purchases.subscriptionsv2.get", json, PlayPurchases.Subscription::read);
+                boolean entitled =
+                    PlayPurchases.ENTITLED_STATES.contains(sub.state())
+                        && sub.expiry() != null
+                        && sub.expiry().isAfter(r.clock().instant());
+                return new SubscriptionState(externalSubscriptionId, entitled, sub.expiry());
+              });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Refunds the charge's order with {@code orders.refund?revoke=true}, which also ends the
+   * subscription's access and future payments, then makes sure renewals stopped, calling {@code
+   * purchases.subscriptions.cancel} if the subscription would still renew (when the refunded order
+   * was not the latest one). Idempotent: an order already refunded (or being refunded) is not
+   * refunded again, and a subscription that no longer renews is not cancelled again.
+   */
+  @Override
+  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
+    try {
+      String orderId = charge.externalPaymentId();
+      String token = charge.externalSubscriptionId();
+      if (orderId == null || token == null) {
+        return Future.failedFuture(
+            new IllegalArgumentException(
+                "the charge needs its order id (externalPaymentId) and purchase token"
+                    + " (externalSubscriptionId)"));
+      }
+      PlayDeveloperApi api = runtime().api();
+      ServiceAccount account = account(credentials);
+      String packageName = credentials.require(PACKAGE_NAME);
+      return api.order(account, packageName, orderId)
+          .compose(
+              json -> {
+                PlayPurchases.Order order =
+                    PlayResolver.read("orders.get", json, PlayPurchases.Order::read);
+                boolean alreadyRefunded =
+                    "REFUNDED".equals(order.state()) || "PENDING_REFUND".equals(order.state());
+                boolean refundable =
+                    PlayResolver.read("orders.get", order, PlayPurchases.Order::paid)
+                        && !alreadyRefunded;
+                return refundable
+                    ? api.refundOrder(account, packageName, orderId, true)
+                    : Future.<Void>succeededFuture();
+              })
+          .compose(refunded -> api.subscription(account, packageName, token))
+          .compose(
+              json -> {
+                PlayPurchases.Subscription sub =
+                    PlayResolver.read(
+                        "purchases.subscriptionsv2.get", json, PlayPurchases.Subscription::read);
+                boolean renews =
+                    PlayPurchases.RENEWING_STATES.contains(sub.state()) && sub.autoRenewing();
+                if (!renews || sub.productId() == null) {
+                  return Future.<Void>succeededFuture();
+                }
+                return api.cancelSubscription(account, packageName, sub.productId(), token);
+              });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Runtime runtime() {
+    Runtime r = runtime;
+    if (r == null) {
+      throw new IllegalStateException("the googleplay plugin was not initialized");
+    }
+    return r;
+  }
+
+  private static PlayNotification notificationFor(WebhookRequest request, Credentials credentials) {
+    PlayNotification n = PlayNotification.decode(request.body());
+    String packageName = credentials.get(PACKAGE_NAME);
+    if (!n.packageName().equals(packageName)) {
+      throw new MalformedWebhookException(
+          "the notification is for package '"
+              + n.packageName()
+              + "', not the account's '"
+              + packageName
+              + "'");
+    }
+    return n;
+  }
+
+  private static ServiceAccount account(Credentials credentials) {
+    try {
+      return ServiceAccount.parse(credentials.require(SERVICE_ACCOUNT_JSON));
+    } catch (ServiceAccount.InvalidServiceAccountException e) {
+      throw new IllegalStateException(
+          "the account's serviceAccountJson is unusable: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package io.paybridge.gateway.googleplay;
+
+import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PACKAGE_NAME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.WebhookAnswer;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
+ * does with a plugin (verify, parse, resolve, acknowledge): what arrives over the wire must verify
+ * and resolve against the simulated API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GooglePlayWebhookHttpTest {
+
+  private final GooglePlayFixture f = GooglePlayFixture.start();
+  private HttpServer server;
+  private WebClient client;
+  private String url;
+  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+
+  @BeforeAll
+  void startReceiver() {
+    server =
+        GooglePlayFixture.await(
+            f.vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1"));
+    client = WebClient.create(f.vertx);
+    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/googleplay";
+  }
+
+  @BeforeEach
+  void forgetDeliveries() {
+    received.clear();
+  }
+
+  @AfterAll
+  void stopReceiver() {
+    client.close();
+    GooglePlayFixture.await(server.close());
+    f.close();
+  }
+
+  private void receive(HttpServerRequest req) {
+    req.body()
+        .compose(
+            body -> {
+              WebhookRequest delivery =
+                  new WebhookRequest(
+                      req.method().name(),
+                      req.path(),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
+                      body,
+                      req.remoteAddress().hostAddress(),
+                      Instant.now());
+              received.add(delivery);
+              return answer(delivery);
+            })
+        .onSuccess(
+            answer ->
+                req.response()
+                    .setStatusCode(answer.status())
+                    .putHeader(
+                        "Content-Type",
+                        answer.contentType() == null ? "text/plain" : answer.contentType())
+                    .end(answer.body()))
+        .onFailure(e -> req.response().setStatusCode(503).end(String.valueOf(e.getMessage())));
+  }
+
+  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
+    GooglePlayPlugin plugin = f.plugin;
+    return plugin
+        .verify(delivery, f.credentials)
+        .compose(
+            verdict -> {
+              if (!verdict.authentic()) {
+                return Future.succeededFuture(plugin.reject(delivery));
+              }
+              ParsedWebhook parsed;
+              try {
+                parsed = plugin.parse(delivery, f.credentials);
+              } catch (MalformedWebhookException e) {
+                return Future.succeededFuture(WebhookAnswer.text(400, e.getMessage()));
+              }
+              return plugin
+                  .resolve(delivery, parsed, f.credentials)
+                  .map(
+                      resolved ->
+                          plugin.acknowledge(
+                              delivery,
+                              resolved,
+                              resolved.isIgnored()
+                                  ? GatewayPlugin.Outcome.IGNORED
+                                  : GatewayPlugin.Outcome.RECORDED));
+            });
+  }
+
+  @Test
+  void aPushArrivesAsSentVerifiesAndResolves() {
+    // GIVEN a renewal Google knows about
+    String token = GooglePlaySimulator.newPurchaseToken();
+    String orderId = GooglePlaySimulator.newOrderId() + "..1";
+    f.google.putSubscription(
+        PACKAGE_NAME,
+        token,
+        GooglePlaySimulator.subscriptionPurchase(
+            "SUBSCRIPTION_STATE_ACTIVE",
+            "premium_monthly",
+            orderId,
+            Instant.now().plusSeconds(86_400 * 30L),
+            "Zoë-☕-42",
+            true,
+            GooglePlaySimulator.money("EUR", 4, 990_000_000)));
+    f.google.putOrder(
+        PACKAGE_NAME,
+        GooglePlaySimulator.order(
+            orderId,
+            token,
+            "PROCESSED",
+            GooglePlaySimulator.money("EUR", 5, 990_000_000),
+            "premium_monthly"));
+    String body =
+        GooglePlaySimulator.push(
+            GooglePlaySimulator.subscriptionNotification(
+                PACKAGE_NAME, 2, token, "premium_monthly", Instant.now()));
+    String bearer = f.google.pushToken(Instant.now());
+
+    // WHEN the simulator pushes it
+    HttpResponse<Buffer> response = f.google.post(client, url, body, bearer).await();
+
+    // THEN the receiver got exactly those bytes and that token, and accepted them
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("received", true));
+    WebhookRequest delivery = received.peek();
+    assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.header("Authorization")).isEqualTo("Bearer " + bearer);
+    assertThat(delivery.header("User-Agent")).startsWith("APIs-Google");
+
+    ParsedWebhook resolved =
+        GooglePlayFixture.await(
+            f.plugin.resolve(delivery, f.plugin.parse(delivery, f.credentials), f.credentials));
+    assertThat(resolved.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.amountMinor()).isEqualTo(599L);
+              assertThat(e.customerRef()).isEqualTo("Zoë-☕-42");
+            });
+  }
+
+  @Test
+  void aPushWithoutTheTokenTheAccountRequiresIsRefused() {
+    String body =
+        GooglePlaySimulator.push(GooglePlaySimulator.testNotification(PACKAGE_NAME, Instant.now()));
+
+    assertThat(f.google.post(client, url, body, null).await().statusCode()).isEqualTo(401);
+    assertThat(
+            f.google
+                .post(client, url, body, f.google.pushToken(Instant.now()))
+                .await()
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aPushTheApiCannotConfirmIsAnsweredWithAFailureSoPubSubRetries() {
+    String body =
+        GooglePlaySimulator.push(
+            GooglePlaySimulator.subscriptionNotification(
+                PACKAGE_NAME,
+                4,
+                GooglePlaySimulator.newPurchaseToken(),
+                "premium_monthly",
+                Instant.now()));
+    HttpResponse<Buffer> response =
+        f.google.post(client, url, body, f.google.pushToken(Instant.now())).await();
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.bodyAsString()).contains("404");
+  }
+}
