@@ -31,9 +31,11 @@ public final class GatewayHttp {
 
   private final String gateway;
   private final HttpClient client;
+  private final io.vertx.core.Context context;
 
   public GatewayHttp(Vertx vertx, String gateway) {
     this.gateway = gateway;
+    this.context = vertx.getOrCreateContext();
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -71,6 +73,14 @@ public final class GatewayHttp {
       Map<String, String> headers,
       Buffer body,
       long timeoutMs) {
+    if (Vertx.currentContext() == null) {
+      // Called from a plain thread (a tool, a test): run the call on a Vert.x context, where the
+      // client's callbacks are ordered.
+      io.vertx.core.Promise<Response> promise = io.vertx.core.Promise.promise();
+      context.runOnContext(
+          v -> send(operation, method, url, headers, body, timeoutMs).onComplete(promise));
+      return promise.future();
+    }
     RequestOptions options =
         new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeoutMs);
     headers.forEach(options::putHeader);

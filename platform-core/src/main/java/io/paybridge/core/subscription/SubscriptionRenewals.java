@@ -4,6 +4,7 @@ import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Renewals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,12 @@ public final class SubscriptionRenewals {
                             502,
                             g.retryable() ? "gateway_unavailable" : "gateway_refused",
                             g.getMessage())
-                        : err))
+                        : err instanceof InvalidCredentialsException c
+                            ? new ApiError(
+                                409,
+                                "account_incomplete",
+                                "the gateway account lacks what renewals need: " + c.getMessage())
+                            : err))
         .compose(
             state ->
                 subscriptions.recordGatewayState(

@@ -1,0 +1,814 @@
+package io.paybridge.gateway.appstore;
+
+import static io.paybridge.spi.EventKind.PAYMENT;
+import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
+import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
+import static io.paybridge.spi.EventKind.REFUND;
+import static io.paybridge.spi.EventKind.REFUND_REVERSED;
+
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventKind;
+import io.paybridge.spi.GatewayApiException;
+import io.paybridge.spi.GatewayHttp;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.paybridge.spi.Json;
+import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.Money;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Renewals;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Apple's App Store as a Paybridge gateway: App Store Server Notifications V2 for the ledger, and
+ * the App Store Server API for subscription renewals. Implemented on the JDK, without Apple's
+ * library.
+ *
+ * <h2>Authenticity</h2>
+ *
+ * A notification is a POST of {@code {"signedPayload": "<JWS>"}}. The JWS must be ES256 (no other
+ * {@code alg} is accepted) with an {@code x5c} header of exactly three certificates, leaf,
+ * intermediate and root. The root must be pinned by its SHA-256 fingerprint, by default Apple Root
+ * CA - G3's ({@link #APPLE_ROOT_CA_G3_SHA256}); the operator setting {@value #TRUST_ANCHOR_SETTING}
+ * (comma-separated SHA-256 fingerprints of root certificates or of their public keys) replaces that
+ * default, for Apple's test chains and for tests. Leaf and intermediate must carry Apple's
+ * extensions (1.2.840.113635.100.6.11.1 and 1.2.840.113635.100.6.2.1) and validate to the pinned
+ * root with PKIX, revocation off, as of the payload's own {@code signedDate} rather than now; the
+ * signature must verify with the leaf's key. The payload must then belong to the account: {@code
+ * data.bundleId} equal to its {@value #BUNDLE_ID}, {@code data.environment} to its {@value
+ * #ENVIRONMENT} and, in production, {@code data.appAppleId} to its {@value #APP_APPLE_ID}. The
+ * nested {@code signedTransactionInfo} and {@code signedRenewalInfo} are JWS verified the same way
+ * and must name the same app and environment. Finally {@code signedDate} must lie at most {@link
+ * #MAX_CLOCK_SKEW} after the delivery was received and at most {@link #MAX_AGE} before: Apple
+ * retries a notification five times over six and a half days, and nothing older is a retry.
+ *
+ * <h2>Meaning</h2>
+ *
+ * The dedupe key is {@code notificationUUID}, the time {@code signedDate}, the customer reference
+ * the transaction's {@code appAccountToken} (else the renewal info's), the subscription id the
+ * {@code originalTransactionId}, the payment id the {@code transactionId}, and the period end the
+ * transaction's {@code expiresDate}. Amounts come from the transaction's {@code price}, milliunits
+ * of its {@code currency}, converted exactly to minor units (see {@link AppStoreAmounts}). Ledger
+ * entry keys derive from the transaction id, so that re-notifications of one transaction book once:
+ *
+ * <ul>
+ *   <li>{@code ONE_TIME_CHARGE} (consumables, non-consumables, non-renewing subscriptions): a
+ *       payment, keyed {@code txn:<transactionId>}.
+ *   <li>{@code SUBSCRIBED}: a payment that starts the subscription, keyed {@code
+ *       txn:<transactionId>}.
+ *   <li>{@code DID_RENEW}: a recurring charge, keyed {@code txn:<transactionId>}.
+ *   <li>{@code REFUND}: a refund (negative) of the transaction's price, or for a prorated refund of
+ *       its {@code revocationPercentage}, keyed {@code refund:<transactionId>}.
+ *   <li>{@code REFUND_REVERSED}: the transaction's price back with the merchant, keyed {@code
+ *       refund-reversed:<transactionId>} (Apple drops the percentage of a reversed refund, so a
+ *       reversed prorated refund books the full price).
+ *   <li>{@code EXPIRED}, {@code GRACE_PERIOD_EXPIRED}, and {@code REVOKE} of a subscription: the
+ *       subscription ended, keyed {@code ended:<transactionId>}.
+ *   <li>{@code TEST} and every other type: acknowledged, nothing booked.
+ * </ul>
+ *
+ * Money moves only for transactions the customer bought: a Family Sharing member's transaction
+ * ({@code inAppOwnershipType} {@code FAMILY_SHARED}) books nothing but its end, since the
+ * purchaser's own transaction carries the money. A price of zero (a free trial) books nothing.
+ *
+ * <h2>API</h2>
+ *
+ * With the account's In-App Purchase key ({@value #ISSUER_ID}, {@value #KEY_ID}, {@value
+ * #PRIVATE_KEY}), {@link #subscription} asks the App Store Server API for a subscription's status.
+ * The API base is chosen by the account's environment and can be overridden with the setting
+ * {@value #API_BASE_SETTING}; calls time out after {@value #API_TIMEOUT_SETTING} milliseconds.
+ * Apple offers developers no API to cancel a subscription or refund a purchase (refunds are the
+ * customer's request to Apple), so this plugin does not implement {@link
+ * io.paybridge.spi.CancelAndRefund}.
+ */
+public final class AppStorePlugin implements GatewayPlugin, Renewals {
+
+  /** The gateway id used in URLs and storage. */
+  public static final String ID = "appstore";
+
+  public static final String BUNDLE_ID = "bundleId";
+  public static final String APP_APPLE_ID = "appAppleId";
+  public static final String ENVIRONMENT = "environment";
+  public static final String ISSUER_ID = "issuerId";
+  public static final String KEY_ID = "keyId";
+  public static final String PRIVATE_KEY = "privateKey";
+
+  public static final String PRODUCTION = "Production";
+  public static final String SANDBOX = "Sandbox";
+
+  /** Setting: comma-separated SHA-256 fingerprints of trusted roots, replacing Apple's G3. */
+  public static final String TRUST_ANCHOR_SETTING = "appstore.trust.anchor.sha256";
+
+  /** Setting: base URL of the App Store Server API, for both environments (tests, staging). */
+  public static final String API_BASE_SETTING = "appstore.api.base";
+
+  /** Setting: total time an App Store Server API call may take, in milliseconds. */
+  public static final String API_TIMEOUT_SETTING = "appstore.api.timeout.ms";
+
+  public static final String PRODUCTION_API_BASE = "https://api.storekit.itunes.apple.com";
+  public static final String SANDBOX_API_BASE = "https://api.storekit-sandbox.itunes.apple.com";
+
+  /** Fingerprint of Apple Root CA - G3, the default trusted root. */
+  public static final String APPLE_ROOT_CA_G3_SHA256 =
+      AppleCertificateChain.APPLE_ROOT_CA_G3_SHA256;
+
+  /**
+   * Oldest {@code signedDate} accepted, relative to the receiving time: Apple's last retry comes
+   * 157 hours after the first attempt, and a day more allows for delays.
+   */
+  public static final Duration MAX_AGE = Duration.ofDays(8);
+
+  /** How far {@code signedDate} may lie after the receiving time: clock differences. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+  /** Far above any notification (about 15 KB); bounds the work a delivery can cause. */
+  static final int MAX_BODY = 128 * 1024;
+
+  static final String SUBSCRIPTION_STATUS = "get subscription status";
+
+  private static final String AUTO_RENEWABLE = "Auto-Renewable Subscription";
+  private static final String FAMILY_SHARED = "FAMILY_SHARED";
+  private static final String SIGNED_TRANSACTION = "signedTransactionInfo";
+  private static final String SIGNED_RENEWAL = "signedRenewalInfo";
+
+  /** App Store Server API status of an active subscription. */
+  private static final int STATUS_ACTIVE = 1;
+
+  private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]{0,18}");
+  private static final Pattern KEY_ID_FORMAT = Pattern.compile("[A-Z0-9]{10}");
+  private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
+
+  private static final CredentialSchema SCHEMA =
+      CredentialSchema.of(
+          CredentialField.text(
+              BUNDLE_ID,
+              "Bundle ID",
+              "The app's bundle identifier, e.g. com.example.app (App Store Connect > your app >"
+                  + " App Information)"),
+          CredentialField.text(
+                  ENVIRONMENT,
+                  "Environment",
+                  "Which notifications this account receives: Production, or Sandbox for"
+                      + " TestFlight and sandbox testers")
+              .optional(PRODUCTION)
+              .oneOf(PRODUCTION, SANDBOX),
+          CredentialField.text(
+                  APP_APPLE_ID,
+                  "Apple ID of the app",
+                  "The app's numeric Apple ID (App Store Connect > your app > App Information >"
+                      + " Apple ID); required for Production")
+              .optional(null),
+          CredentialField.text(
+                  ISSUER_ID,
+                  "In-App Purchase key: issuer ID",
+                  "Users and Access > Integrations > In-App Purchase: the Issuer ID; with the key"
+                      + " ID and private key, lets Paybridge read subscription renewals")
+              .optional(null),
+          CredentialField.text(
+                  KEY_ID,
+                  "In-App Purchase key: key ID",
+                  "The ID of the In-App Purchase key, 10 characters")
+              .optional(null),
+          CredentialField.secret(
+                  PRIVATE_KEY,
+                  "In-App Purchase key: private key",
+                  "The contents of the key's .p8 file (-----BEGIN PRIVATE KEY----- …)")
+              .optional(null));
+
+  private static final List<String> EVENTS =
+      List.of(
+          "ONE_TIME_CHARGE",
+          "SUBSCRIBED",
+          "DID_RENEW",
+          "REFUND",
+          "REFUND_REVERSED",
+          "EXPIRED",
+          "GRACE_PERIOD_EXPIRED",
+          "REVOKE");
+
+  private volatile AppleSignedData signedData =
+      new AppleSignedData(AppleCertificateChain.appleRoot());
+  private volatile Clock clock = Clock.systemUTC();
+  private volatile GatewayHttp http;
+  private volatile String apiBaseOverride;
+  private volatile long apiTimeoutMs = GatewayHttp.DEFAULT_TIMEOUT_MS;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String displayName() {
+    return "Apple App Store";
+  }
+
+  @Override
+  public CredentialSchema credentialSchema() {
+    return SCHEMA;
+  }
+
+  /**
+   * The schema, plus what it cannot say: a production account needs its numeric {@value
+   * #APP_APPLE_ID}; the In-App Purchase key comes whole ({@value #ISSUER_ID}, {@value #KEY_ID} and
+   * {@value #PRIVATE_KEY} together, or none); and the private key must be a P-256 PKCS#8 key.
+   */
+  @Override
+  public Credentials validateCredentials(JsonObject submitted) {
+    Credentials credentials = SCHEMA.validate(submitted);
+    String appAppleId = credentials.get(APP_APPLE_ID);
+    if (appAppleId != null && !DIGITS.matcher(appAppleId).matches()) {
+      throw new InvalidCredentialsException(
+          APP_APPLE_ID, "'" + APP_APPLE_ID + "' must be the app's numeric Apple ID");
+    }
+    if (PRODUCTION.equals(credentials.get(ENVIRONMENT)) && appAppleId == null) {
+      throw new InvalidCredentialsException(
+          APP_APPLE_ID, "'" + APP_APPLE_ID + "' is required for the Production environment");
+    }
+    boolean anyKeyField = false;
+    for (String field : List.of(ISSUER_ID, KEY_ID, PRIVATE_KEY)) {
+      anyKeyField |= credentials.get(field) != null;
+    }
+    if (anyKeyField) {
+      for (String field : List.of(ISSUER_ID, KEY_ID, PRIVATE_KEY)) {
+        if (credentials.get(field) == null) {
+          throw new InvalidCredentialsException(
+              field,
+              "'"
+                  + field
+                  + "' is required with the other In-App Purchase key fields ("
+                  + ISSUER_ID
+                  + ", "
+                  + KEY_ID
+                  + ", "
+                  + PRIVATE_KEY
+                  + ")");
+        }
+      }
+      try {
+        UUID.fromString(credentials.get(ISSUER_ID));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCredentialsException(
+            ISSUER_ID, "'" + ISSUER_ID + "' must be the issuer ID, a UUID");
+      }
+      if (!KEY_ID_FORMAT.matcher(credentials.get(KEY_ID)).matches()) {
+        throw new InvalidCredentialsException(
+            KEY_ID, "'" + KEY_ID + "' must be the key's 10-character ID");
+      }
+      try {
+        AppStoreApiKey.parsePrivateKey(credentials.get(PRIVATE_KEY));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCredentialsException(
+            PRIVATE_KEY,
+            "'" + PRIVATE_KEY + "' is not the .p8 In-App Purchase key: " + e.getMessage());
+      }
+    }
+    return credentials;
+  }
+
+  /**
+   * The notification types this plugin books. Apple sends every type to the one URL configured in
+   * App Store Connect; there is nothing to subscribe to.
+   */
+  @Override
+  public List<String> subscribedEvents() {
+    return EVENTS;
+  }
+
+  /** Reads the trusted roots, the API base and the API timeout from the settings. */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    AppleCertificateChain chain;
+    long timeout;
+    try {
+      chain = AppleCertificateChain.fromSetting(context.setting(TRUST_ANCHOR_SETTING, null));
+      timeout =
+          Long.parseLong(
+              context.setting(API_TIMEOUT_SETTING, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
+      if (timeout <= 0) {
+        throw new IllegalArgumentException(API_TIMEOUT_SETTING + " must be positive");
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(
+          new IllegalArgumentException("App Store plugin settings: " + e.getMessage(), e));
+    }
+    String base = context.setting(API_BASE_SETTING, null);
+    this.signedData = new AppleSignedData(chain);
+    this.clock = context.clock();
+    this.apiBaseOverride = base == null || base.isBlank() ? null : stripSlash(base.strip());
+    this.apiTimeoutMs = timeout;
+    this.http = new GatewayHttp(context.vertx(), ID);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
+    try {
+      check(request, Account.of(credentials));
+      return Future.succeededFuture(Verdict.ok());
+    } catch (SignedDataException e) {
+      return Future.succeededFuture(Verdict.rejected(e.getMessage()));
+    } catch (InvalidCredentialsException e) {
+      return Future.succeededFuture(Verdict.rejected("App Store account: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(
+          Verdict.rejected(
+              "App Store notification could not be checked: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private void check(WebhookRequest request, Account account) throws SignedDataException {
+    if (request.body().length() > MAX_BODY) {
+      throw new SignedDataException(
+          "body is " + request.body().length() + " bytes, more than a notification carries");
+    }
+    String token = signedPayload(request.body());
+    AppleSignedData verifier = signedData;
+    AppleSignedData.Verified notification = verifier.verify(token, "signedPayload");
+    JsonObject payload = notification.payload();
+    Instant signedDate = notification.signedDate();
+    Duration age = Duration.between(signedDate, request.receivedAt());
+    if (age.compareTo(MAX_AGE) > 0) {
+      throw new SignedDataException(
+          "signedPayload was signed at " + signedDate + ", more than " + MAX_AGE + " ago");
+    }
+    if (age.negated().compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw new SignedDataException(
+          "signedPayload was signed at " + signedDate + ", in the future of its receipt");
+    }
+    requireText(payload, "notificationType");
+    requireText(payload, "notificationUUID");
+    JsonObject data = payload.getValue("data") instanceof JsonObject o ? o : null;
+    if (data != null) {
+      account.checkApp(data, "data", true, true);
+    } else if (payload.getValue("summary") instanceof JsonObject summary) {
+      account.checkApp(summary, "summary", true, true);
+    } else if (payload.getValue("externalPurchaseToken") instanceof JsonObject purchaseToken) {
+      account.checkApp(purchaseToken, "externalPurchaseToken", false, true);
+    } else {
+      throw new SignedDataException("signedPayload names no app (no data or summary)");
+    }
+    if (data == null) {
+      return;
+    }
+    Object transaction = data.getValue(SIGNED_TRANSACTION);
+    if (transaction != null) {
+      JsonObject info =
+          verifier.verify(text(transaction, SIGNED_TRANSACTION), SIGNED_TRANSACTION).payload();
+      account.checkApp(info, SIGNED_TRANSACTION, true, false);
+    }
+    Object renewal = data.getValue(SIGNED_RENEWAL);
+    if (renewal != null) {
+      JsonObject info = verifier.verify(text(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL).payload();
+      account.checkEnvironment(info, SIGNED_RENEWAL);
+    }
+  }
+
+  @Override
+  public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
+    JsonObject payload;
+    try {
+      payload = AppleSignedData.payloadOf(signedPayload(request.body()), "signedPayload");
+    } catch (SignedDataException e) {
+      throw new MalformedWebhookException(e.getMessage());
+    }
+    String uuid = Json.requireString(payload, "notificationUUID");
+    String type = Json.requireString(payload, "notificationType");
+    Notification n;
+    try {
+      n = Notification.of(payload);
+    } catch (SignedDataException e) {
+      throw new MalformedWebhookException(e.getMessage());
+    }
+    List<PaymentEvent> events;
+    try {
+      events =
+          switch (type) {
+            case "ONE_TIME_CHARGE" -> charge(PAYMENT, n, false);
+            case "SUBSCRIBED" -> charge(PAYMENT, n, true);
+            case "DID_RENEW" -> charge(RECURRING_CHARGED, n, true);
+            case "REFUND" -> refund(n);
+            case "REFUND_REVERSED" -> refundReversed(n);
+            case "EXPIRED", "GRACE_PERIOD_EXPIRED", "REVOKE" -> ended(n);
+            default -> List.of();
+          };
+    } catch (MalformedWebhookException e) {
+      throw new MalformedWebhookException(
+          "App Store notification " + uuid + " (" + type + "): " + e.getMessage(), e);
+    }
+    return new ParsedWebhook(uuid, type, events);
+  }
+
+  /**
+   * The subscription's status from the App Store Server API ({@code GET
+   * /inApps/v1/subscriptions/{originalTransactionId}}), its signed transaction and renewal info
+   * verified like a notification's. Active means status 1; a subscription in its billing grace
+   * period (status 4) is reported inactive, with the period end that has passed. Fails with an
+   * {@link InvalidCredentialsException} naming the first missing field when the account has no
+   * In-App Purchase key.
+   */
+  @Override
+  public Future<SubscriptionState> subscription(
+      String externalSubscriptionId, Credentials credentials) {
+    GatewayHttp client = http;
+    if (client == null) {
+      return Future.failedFuture(new IllegalStateException("the App Store plugin is not started"));
+    }
+    if (externalSubscriptionId == null
+        || !TRANSACTION_ID.matcher(externalSubscriptionId).matches()) {
+      return Future.failedFuture(
+          new IllegalArgumentException("not an App Store original transaction id"));
+    }
+    Account account;
+    AppStoreApiKey key;
+    try {
+      account = Account.of(credentials);
+      key = apiKey(credentials);
+    } catch (InvalidCredentialsException e) {
+      return Future.failedFuture(e);
+    }
+    String url = apiBase(account) + "/inApps/v1/subscriptions/" + externalSubscriptionId;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + key.token(account.bundleId(), clock.instant()));
+    headers.put("Accept", "application/json");
+    AppleSignedData verifier = signedData;
+    return client
+        .send(SUBSCRIPTION_STATUS, HttpMethod.GET, url, headers, null, apiTimeoutMs)
+        .compose(
+            response -> {
+              try {
+                return Future.succeededFuture(
+                    subscriptionState(response.body(), externalSubscriptionId, account, verifier));
+              } catch (SignedDataException e) {
+                return Future.failedFuture(
+                    new GatewayApiException(
+                        ID, SUBSCRIPTION_STATUS, response.status(), e.getMessage()));
+              }
+            });
+  }
+
+  /** The API base for an account: the override setting, else by environment. */
+  String apiBase(Account account) {
+    String override = apiBaseOverride;
+    if (override != null) {
+      return override;
+    }
+    return account.production() ? PRODUCTION_API_BASE : SANDBOX_API_BASE;
+  }
+
+  private static SubscriptionState subscriptionState(
+      Buffer body, String originalTransactionId, Account account, AppleSignedData verifier)
+      throws SignedDataException {
+    JsonObject answer;
+    try {
+      answer = new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      throw new SignedDataException("the answer is not a JSON object");
+    }
+    Object bundle = answer.getValue("bundleId");
+    if (bundle != null && !account.bundleId().equals(bundle)) {
+      throw new SignedDataException("the answer is about another app: " + bundle);
+    }
+    JsonObject last = lastTransaction(answer, originalTransactionId);
+    Object status = last.getValue("status");
+    if (!(status instanceof Integer || status instanceof Long)) {
+      throw new SignedDataException("the subscription's status is not a number");
+    }
+    JsonObject transaction =
+        verifier
+            .verify(text(last.getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION), SIGNED_TRANSACTION)
+            .payload();
+    account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
+    if (!originalTransactionId.equals(transaction.getValue("originalTransactionId"))) {
+      throw new SignedDataException(
+          "signedTransactionInfo is about another subscription than " + originalTransactionId);
+    }
+    Object renewal = last.getValue(SIGNED_RENEWAL);
+    if (renewal != null) {
+      JsonObject info = verifier.verify(text(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL).payload();
+      account.checkEnvironment(info, SIGNED_RENEWAL);
+    }
+    Instant periodEnd;
+    try {
+      periodEnd = millis(transaction, "expiresDate");
+    } catch (MalformedWebhookException e) {
+      throw new SignedDataException("signedTransactionInfo: " + e.getMessage());
+    }
+    return new SubscriptionState(
+        originalTransactionId, ((Number) status).longValue() == STATUS_ACTIVE, periodEnd);
+  }
+
+  /** The {@code lastTransactions} item of the subscription, from any subscription group. */
+  private static JsonObject lastTransaction(JsonObject answer, String originalTransactionId)
+      throws SignedDataException {
+    if (!(answer.getValue("data") instanceof JsonArray groups)) {
+      throw new SignedDataException("the answer has no data array");
+    }
+    for (Object group : groups) {
+      if (group instanceof JsonObject g && g.getValue("lastTransactions") instanceof JsonArray l) {
+        for (Object item : l) {
+          if (item instanceof JsonObject last
+              && originalTransactionId.equals(last.getValue("originalTransactionId"))) {
+            return last;
+          }
+        }
+      }
+    }
+    throw new SignedDataException(
+        "the answer has no status for subscription " + originalTransactionId);
+  }
+
+  private static AppStoreApiKey apiKey(Credentials credentials) {
+    for (String field : List.of(ISSUER_ID, KEY_ID, PRIVATE_KEY)) {
+      if (credentials.get(field) == null) {
+        throw new InvalidCredentialsException(
+            field,
+            "the App Store account has no In-App Purchase key ('"
+                + field
+                + "' is missing), which reading subscriptions requires");
+      }
+    }
+    PrivateKey key;
+    try {
+      key = AppStoreApiKey.parsePrivateKey(credentials.get(PRIVATE_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(PRIVATE_KEY, e.getMessage());
+    }
+    return new AppStoreApiKey(credentials.get(ISSUER_ID), credentials.get(KEY_ID), key);
+  }
+
+  // ---- mapping ----
+
+  private static List<PaymentEvent> charge(EventKind kind, Notification n, boolean subscription) {
+    JsonObject txn = n.requireTransaction();
+    if (n.familyShared()) {
+      return List.of();
+    }
+    String id = Json.requireString(txn, "transactionId");
+    String currency = currency(txn);
+    long amount = AppStoreAmounts.priceToMinor(price(txn), currency);
+    if (amount == 0) {
+      return List.of();
+    }
+    return List.of(
+        PaymentEvent.builder(kind, "txn:" + id, n.signedDate())
+            .amount(amount, currency)
+            .externalPaymentId(id)
+            .externalSubscriptionId(
+                subscription
+                    ? Json.requireString(txn, "originalTransactionId")
+                    : n.subscriptionId())
+            .customerRef(n.customerRef())
+            .periodEnd(optMillis(txn, "expiresDate"))
+            .build());
+  }
+
+  private static List<PaymentEvent> refund(Notification n) {
+    JsonObject txn = n.requireTransaction();
+    if (n.familyShared()) {
+      return List.of();
+    }
+    String id = Json.requireString(txn, "transactionId");
+    String currency = currency(txn);
+    long amount =
+        AppStoreAmounts.refundedMinor(
+            price(txn), Json.optLong(txn, "revocationPercentage"), currency);
+    if (amount == 0) {
+      return List.of();
+    }
+    return List.of(
+        PaymentEvent.builder(REFUND, "refund:" + id, n.signedDate())
+            .amount(-amount, currency)
+            .externalPaymentId(id)
+            .externalSubscriptionId(n.subscriptionId())
+            .customerRef(n.customerRef())
+            .build());
+  }
+
+  private static List<PaymentEvent> refundReversed(Notification n) {
+    JsonObject txn = n.requireTransaction();
+    if (n.familyShared()) {
+      return List.of();
+    }
+    String id = Json.requireString(txn, "transactionId");
+    String currency = currency(txn);
+    long amount = AppStoreAmounts.priceToMinor(price(txn), currency);
+    if (amount == 0) {
+      return List.of();
+    }
+    return List.of(
+        PaymentEvent.builder(REFUND_REVERSED, "refund-reversed:" + id, n.signedDate())
+            .amount(amount, currency)
+            .externalPaymentId(id)
+            .externalSubscriptionId(n.subscriptionId())
+            .customerRef(n.customerRef())
+            .build());
+  }
+
+  private static List<PaymentEvent> ended(Notification n) {
+    JsonObject txn = n.requireTransaction();
+    String subscriptionId = n.subscriptionId();
+    if (subscriptionId == null) {
+      return List.of();
+    }
+    String id = Json.requireString(txn, "transactionId");
+    return List.of(
+        PaymentEvent.builder(RECURRING_CANCELLED, "ended:" + id, n.signedDate())
+            .externalPaymentId(id)
+            .externalSubscriptionId(subscriptionId)
+            .customerRef(n.customerRef())
+            .periodEnd(optMillis(txn, "expiresDate"))
+            .build());
+  }
+
+  private static long price(JsonObject txn) {
+    Long price = Json.optLong(txn, "price");
+    if (price == null) {
+      throw new MalformedWebhookException(
+          "the transaction carries no price, so its amount is unknown");
+    }
+    return price;
+  }
+
+  private static String currency(JsonObject txn) {
+    return Money.currency(Json.requireString(txn, "currency"));
+  }
+
+  /** A notification's decoded parts. */
+  private record Notification(Instant signedDate, JsonObject transaction, JsonObject renewal) {
+
+    static Notification of(JsonObject payload) throws SignedDataException {
+      Instant signedDate = AppleSignedData.signedDate(payload, "signedPayload");
+      JsonObject data = Json.optObject(payload, "data");
+      JsonObject transaction = null;
+      JsonObject renewal = null;
+      if (data != null) {
+        Object t = data.getValue(SIGNED_TRANSACTION);
+        if (t != null) {
+          transaction = AppleSignedData.payloadOf(text(t, SIGNED_TRANSACTION), SIGNED_TRANSACTION);
+        }
+        Object r = data.getValue(SIGNED_RENEWAL);
+        if (r != null) {
+          renewal = AppleSignedData.payloadOf(text(r, SIGNED_RENEWAL), SIGNED_RENEWAL);
+        }
+      }
+      return new Notification(signedDate, transaction, renewal);
+    }
+
+    JsonObject requireTransaction() {
+      if (transaction == null) {
+        throw new MalformedWebhookException("data.signedTransactionInfo is missing");
+      }
+      return transaction;
+    }
+
+    boolean familyShared() {
+      return FAMILY_SHARED.equals(Json.optString(transaction, "inAppOwnershipType"));
+    }
+
+    /** The subscription id, for transactions of auto-renewable subscriptions only. */
+    String subscriptionId() {
+      if (!AUTO_RENEWABLE.equals(Json.optString(transaction, "type"))) {
+        return null;
+      }
+      return Json.requireString(transaction, "originalTransactionId");
+    }
+
+    String customerRef() {
+      String token = Json.optString(transaction, "appAccountToken");
+      if ((token == null || token.isBlank()) && renewal != null) {
+        token = Json.optString(renewal, "appAccountToken");
+      }
+      return token;
+    }
+  }
+
+  /** What a notification must match: the account's app and environment. */
+  record Account(String bundleId, String environment, Long appAppleId) {
+
+    static Account of(Credentials credentials) {
+      String bundleId = credentials.get(BUNDLE_ID);
+      if (bundleId == null || bundleId.isBlank()) {
+        throw new InvalidCredentialsException(BUNDLE_ID, "the account has no bundleId");
+      }
+      String environment = credentials.getOrDefault(ENVIRONMENT, PRODUCTION);
+      String appAppleId = credentials.get(APP_APPLE_ID);
+      Long id;
+      try {
+        id = appAppleId == null ? null : Long.valueOf(appAppleId);
+      } catch (NumberFormatException e) {
+        throw new InvalidCredentialsException(
+            APP_APPLE_ID, "the account's appAppleId is no number");
+      }
+      return new Account(bundleId, environment, id);
+    }
+
+    boolean production() {
+      return PRODUCTION.equals(environment);
+    }
+
+    /**
+     * Checks that signed content belongs to this account: same bundle id; same environment, where
+     * the content names one or {@code environmentRequired}; in production, same app Apple ID when
+     * {@code checkAppAppleId}.
+     */
+    void checkApp(
+        JsonObject content, String what, boolean environmentRequired, boolean checkAppAppleId)
+        throws SignedDataException {
+      Object bundle = content.getValue("bundleId");
+      if (!bundleId.equals(bundle)) {
+        throw new SignedDataException(
+            what + ".bundleId is " + bundle + ", the account's app is " + bundleId);
+      }
+      if (environmentRequired || content.getValue("environment") != null) {
+        checkEnvironment(content, what);
+      }
+      if (checkAppAppleId && production()) {
+        Object id = content.getValue("appAppleId");
+        if (appAppleId == null
+            || !(id instanceof Integer || id instanceof Long)
+            || ((Number) id).longValue() != appAppleId) {
+          throw new SignedDataException(
+              what + ".appAppleId is " + id + ", the account's app is " + appAppleId);
+        }
+      }
+    }
+
+    void checkEnvironment(JsonObject content, String what) throws SignedDataException {
+      Object env = content.getValue("environment");
+      if (!environment.equals(env)) {
+        throw new SignedDataException(
+            what + ".environment is " + env + ", the account receives " + environment);
+      }
+    }
+  }
+
+  private static String signedPayload(Buffer body) throws SignedDataException {
+    Object value;
+    try {
+      value = io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new SignedDataException("body is not JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new SignedDataException("body is not a JSON object");
+    }
+    return text(object.getValue("signedPayload"), "signedPayload");
+  }
+
+  private static String text(Object value, String what) throws SignedDataException {
+    if (value instanceof String s && !s.isEmpty()) {
+      return s;
+    }
+    throw new SignedDataException(what + " is missing or not a string");
+  }
+
+  private static void requireText(JsonObject payload, String field) throws SignedDataException {
+    text(payload.getValue(field), "signedPayload " + field);
+  }
+
+  private static Instant millis(JsonObject object, String field) {
+    Instant value = optMillis(object, field);
+    if (value == null) {
+      throw new MalformedWebhookException("'" + field + "' is missing");
+    }
+    return value;
+  }
+
+  private static Instant optMillis(JsonObject object, String field) {
+    Long millis = Json.optLong(object, field);
+    if (millis == null) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochMilli(millis);
+    } catch (DateTimeException e) {
+      throw new MalformedWebhookException("'" + field + "' is not a time in milliseconds");
+    }
+  }
+
+  private static String stripSlash(String base) {
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+}

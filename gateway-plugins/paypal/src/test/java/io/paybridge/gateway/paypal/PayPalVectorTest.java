@@ -1,0 +1,285 @@
+package io.paybridge.gateway.paypal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * PayPal's own published sample delivery (from its SDK's test suite, see {@code
+ * shared/vectors/README.md}): a sandbox {@code BILLING.PLAN.CREATED} event signed in March 2017.
+ *
+ * <p>How trust is established: the vector ships only the leaf certificate, without the DigiCert
+ * intermediate that chains it to a root in the JDK's trust store, so the test injects the leaf
+ * itself as the plugin's one trust anchor (pinning it) and serves it from a local fake through the
+ * {@code paypal.cert.fetch.base} setting, under a paypal.com URL as PayPal would name it. Validity
+ * is judged at the transmission time (2017-03-30T20:04:05Z, inside the certificate's 2017-02-18 to
+ * 2019-04-26 window); the delivery is received one second later.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PayPalVectorTest {
+
+  private static final String TRANSMISSION_ID = "071f7d20-1584-11e7-abf0-6b62a8a99ac4";
+  private static final String TRANSMISSION_TIME = "2017-03-30T20:04:05Z";
+  private static final String WEBHOOK_ID = "96605875FF6516633";
+  private static final String SIGNATURE =
+      "aBjgm5/xljRYu3G64Q0axISrP2xcy7WbW1u4UTCKnQvyprOZ1a1BBmqn2Jdr6ce8E76I3Ti/AL9y4VYSHyGSEaoE6dVQ"
+          + "cCDebLbOXLH0fjTAbTc1/rmfdWmsk0DPltW84Y8W8jOHe3CLWDOwg5zmozyt+AceG2x5eOiw7mLSycaEoj/5RG+d"
+          + "OIWXnmWcLEArbG3VFshy0wuhZrKuGa9C/bD4Ku+Y9gK7Bv5I5IuGRVnTGpcFnVG0KxOyJxccLGyBVCIUMY5IZS7L"
+          + "kmJszQ3HZZFDTNihvgJHECSLwLhzUaysIye5G6CbbLdtAmeeb6wiDciEAvr2dFf+SplOR4Lrng==";
+  private static final String CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-vector";
+  private static final String CERT_URL = "https://api.sandbox.paypal.com" + CERT_PATH;
+
+  private final AtomicInteger certificateFetches = new AtomicInteger();
+  private Vertx vertx;
+  private HttpServer certificateServer;
+  private byte[] body;
+  private X509Certificate certificate;
+  private PayPalPlugin pinned;
+  private Map<String, String> settings;
+
+  private final Path dir = vectors().resolve("paypal");
+
+  @BeforeAll
+  void setUp() throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    body = Files.readAllBytes(dir.resolve("body.json"));
+    byte[] pem = Files.readAllBytes(dir.resolve("sandbox-cert.crt"));
+    certificate =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem));
+    vertx = Vertx.vertx();
+    certificateServer =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  if (req.path().equals(CERT_PATH)) {
+                    certificateFetches.incrementAndGet();
+                    req.response()
+                        .putHeader("Content-Type", "application/x-pem-file")
+                        .end(Buffer.buffer(pem));
+                  } else {
+                    req.response().setStatusCode(404).end();
+                  }
+                })
+            .listen(0, "127.0.0.1")
+            .await();
+    settings =
+        Map.of(
+            PayPalPlugin.CERT_FETCH_BASE_SETTING,
+            "http://127.0.0.1:" + certificateServer.actualPort());
+    pinned = new PayPalPlugin(List.of(certificate));
+    await(pinned.init(new PluginContext(vertx, Clock.systemUTC(), settings)));
+  }
+
+  @BeforeEach
+  void requireVectors() {
+    Assumptions.assumeTrue(
+        Files.isDirectory(dir),
+        "PayPal vectors not found at "
+            + dir
+            + ": shared/vectors is absent (set PAYBRIDGE_VECTORS to the vectors folder)");
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * The shared vectors folder: {@code PAYBRIDGE_VECTORS} (system property or environment), else
+   * {@code shared/vectors} beside the repository, found by walking up from the working directory.
+   */
+  static Path vectors() {
+    String configured = System.getProperty("PAYBRIDGE_VECTORS", System.getenv("PAYBRIDGE_VECTORS"));
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared").resolve("vectors");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return Path.of("").toAbsolutePath().resolve("shared").resolve("vectors");
+  }
+
+  private static Credentials sandboxAccount(String webhookId) {
+    return new PayPalPlugin()
+        .validateCredentials(
+            new JsonObject()
+                .put("clientId", "test-client-id")
+                .put("clientSecret", "test-client-secret")
+                .put("webhookId", webhookId)
+                .put("environment", "sandbox"));
+  }
+
+  private WebhookRequest delivery(byte[] bytes, String signature) {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add(PayPalPlugin.TRANSMISSION_ID_HEADER, TRANSMISSION_ID)
+            .add(PayPalPlugin.TRANSMISSION_TIME_HEADER, TRANSMISSION_TIME)
+            .add(PayPalPlugin.AUTH_ALGO_HEADER, "SHA256withRSA")
+            .add(PayPalPlugin.CERT_URL_HEADER, CERT_URL)
+            .add(PayPalPlugin.TRANSMISSION_SIG_HEADER, signature);
+    return new WebhookRequest(
+        "POST",
+        "/hooks/test/paypal",
+        headers,
+        MultiMap.caseInsensitiveMultiMap(),
+        Buffer.buffer(bytes),
+        "173.0.82.126",
+        Instant.parse(TRANSMISSION_TIME).plusSeconds(1));
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete: " + e, e);
+    }
+  }
+
+  private Verdict verify(PayPalPlugin plugin, WebhookRequest request, Credentials account) {
+    return await(plugin.verify(request, account));
+  }
+
+  @Test
+  void theSignedStringIsTheOneTheReadmeGives() {
+    assertThat(PayPalTransmission.crc32(body)).isEqualTo(3494065244L);
+    PayPalTransmission transmission = PayPalTransmission.read(delivery(body, SIGNATURE));
+    assertThat(new String(transmission.signedBytes(WEBHOOK_ID, body), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "071f7d20-1584-11e7-abf0-6b62a8a99ac4|2017-03-30T20:04:05Z|96605875FF6516633|3494065244");
+  }
+
+  @Test
+  void theRealDeliveryIsAuthenticAndItsPlanEventIsIgnored() {
+    WebhookRequest request = delivery(body, SIGNATURE);
+    Verdict verdict = verify(pinned, request, sandboxAccount(WEBHOOK_ID));
+    assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
+
+    ParsedWebhook parsed = pinned.parse(request, sandboxAccount(WEBHOOK_ID));
+    assertThat(parsed.eventId()).isEqualTo("WH-2MW4820926242972J-6SG447389E205703U");
+    assertThat(parsed.eventType()).isEqualTo("BILLING.PLAN.CREATED");
+    assertThat(parsed.isIgnored()).isTrue();
+  }
+
+  @Test
+  void everyFlippedBodyByteIsRejected() {
+    Credentials account = sandboxAccount(WEBHOOK_ID);
+    for (int i = 0; i < body.length; i++) {
+      byte[] tampered = body.clone();
+      tampered[i] ^= 0x01;
+      assertThat(verify(pinned, delivery(tampered, SIGNATURE), account).authentic())
+          .as("body byte %d flipped", i)
+          .isFalse();
+    }
+  }
+
+  @Test
+  void everyChangedSignatureCharacterIsRejected() {
+    Credentials account = sandboxAccount(WEBHOOK_ID);
+    for (int i = 0; i < SIGNATURE.length(); i++) {
+      char[] chars = SIGNATURE.toCharArray();
+      chars[i] = chars[i] == 'a' ? 'b' : (char) (chars[i] ^ 0x01);
+      assertThat(verify(pinned, delivery(body, new String(chars)), account).authentic())
+          .as("signature character %d changed", i)
+          .isFalse();
+    }
+  }
+
+  @Test
+  void anotherWebhookIdOrALiveAccountDoesNotVerifyIt() {
+    WebhookRequest request = delivery(body, SIGNATURE);
+    assertThat(verify(pinned, request, sandboxAccount("1JE4291016473214C")).authentic()).isFalse();
+
+    Credentials live =
+        new PayPalPlugin()
+            .validateCredentials(
+                new JsonObject()
+                    .put("clientId", "a")
+                    .put("clientSecret", "b")
+                    .put("webhookId", WEBHOOK_ID)
+                    .put("environment", "live"));
+    Verdict verdict = verify(pinned, request, live);
+    assertThat(verdict.authentic()).isFalse();
+    assertThat(verdict.reason()).contains("messageverificationcerts.sandbox.paypal.com");
+  }
+
+  @Test
+  void theCertificateIsFetchedOnceAndCached() {
+    WebhookRequest request = delivery(body, SIGNATURE);
+    verify(pinned, request, sandboxAccount(WEBHOOK_ID));
+    int before = certificateFetches.get();
+    for (int i = 0; i < 5; i++) {
+      assertThat(verify(pinned, request, sandboxAccount(WEBHOOK_ID)).authentic()).isTrue();
+    }
+    assertThat(certificateFetches.get()).isEqualTo(before).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void withTheJdkTrustStoreTheBareLeafDoesNotChainWithoutItsIntermediate() {
+    PayPalPlugin jdkTrust = new PayPalPlugin();
+    await(jdkTrust.init(new PluginContext(vertx, Clock.systemUTC(), settings)));
+    Verdict verdict = verify(jdkTrust, delivery(body, SIGNATURE), sandboxAccount(WEBHOOK_ID));
+    assertThat(verdict.authentic()).isFalse();
+    assertThat(verdict.reason()).contains("does not chain to a trusted root");
+  }
+
+  @Test
+  void theCertificateIsJudgedAtTheTransmissionTimeNotNow() {
+    Instant transmitted = Instant.parse(TRANSMISSION_TIME);
+    assertThat(certificate.getNotAfter().toInstant()).isBefore(Instant.now());
+    assertThat(
+            PayPalCertificates.checkLeaf(
+                certificate, "messageverificationcerts.sandbox.paypal.com", transmitted))
+        .isNull();
+    assertThat(
+            PayPalCertificates.checkLeaf(
+                certificate,
+                "messageverificationcerts.sandbox.paypal.com",
+                Instant.parse("2019-04-27T00:00:00Z")))
+        .contains("expired");
+    assertThat(
+            PayPalCertificates.checkLeaf(
+                certificate,
+                "messageverificationcerts.sandbox.paypal.com",
+                Instant.parse("2017-02-17T00:00:00Z")))
+        .contains("not yet valid");
+  }
+}
