@@ -168,10 +168,19 @@ public final class IngestHandler implements Handler<RoutingContext> {
    * retry. Plugin bugs and database outages both land here; the log tells them apart.
    */
   private void unavailable(RoutingContext ctx, String gateway, Throwable err) {
-    LOG.log(
-        Level.WARNING,
-        "webhook not recorded (gateway " + gateway + "), answering 503: " + err,
-        err);
+    boolean expected =
+        err instanceof io.vertx.core.VertxException
+            || err instanceof io.vertx.pgclient.PgException
+            || err instanceof io.paybridge.spi.GatewayApiException
+            || err instanceof java.net.ConnectException;
+    if (expected) {
+      LOG.log(
+          Level.WARNING,
+          "webhook not recorded (gateway {0}), answering 503: {1}",
+          new Object[] {gateway, err});
+    } else {
+      LOG.log(Level.SEVERE, "webhook not recorded (gateway " + gateway + "), answering 503", err);
+    }
     metrics.webhook(PlatformMetrics.UNKNOWN_GATEWAY, WebhookOutcome.UNAVAILABLE);
     ctx.response().putHeader("Retry-After", "5");
     HttpErrors.respond(
