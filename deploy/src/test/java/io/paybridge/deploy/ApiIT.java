@@ -475,6 +475,58 @@ class ApiIT {
   }
 
   @Test
+  void everyJsonEndpointRefusesMalformedOversizedAndForeignBodiesCleanly() {
+    Tenant t = Tenant.signUp(node);
+    List<String[]> endpoints =
+        List.of(
+            new String[] {"POST", "/api/v1/signup"},
+            new String[] {"PUT", "/api/v1/gateway-accounts/stripe"},
+            new String[] {"POST", "/api/v1/sync-targets"});
+    for (String[] e : endpoints) {
+      io.vertx.core.http.HttpMethod method = io.vertx.core.http.HttpMethod.valueOf(e[0]);
+      HttpResponse<Buffer> malformed =
+          await(
+              node.http
+                  .request(method, e[1])
+                  .bearerTokenAuthentication(t.token)
+                  .putHeader("Content-Type", "application/json")
+                  .sendBuffer(Buffer.buffer("{\"a\":")));
+      assertThat(malformed.statusCode()).as("malformed %s %s", e[0], e[1]).isEqualTo(400);
+      assertThat(malformed.bodyAsJsonObject().getString("error")).isEqualTo("invalid_json");
+      HttpResponse<Buffer> oversized =
+          await(
+              node.http
+                  .request(method, e[1])
+                  .bearerTokenAuthentication(t.token)
+                  .putHeader("Content-Type", "application/json")
+                  .sendBuffer(Buffer.buffer("{\"a\":\"" + "x".repeat(200_000) + "\"}")));
+      assertThat(oversized.statusCode()).as("oversized %s %s", e[0], e[1]).isEqualTo(413);
+      HttpResponse<Buffer> notJson =
+          await(
+              node.http
+                  .request(method, e[1])
+                  .bearerTokenAuthentication(t.token)
+                  .putHeader("Content-Type", "text/plain")
+                  .sendBuffer(Buffer.buffer("hello")));
+      assertThat(notJson.statusCode()).as("text %s %s", e[0], e[1]).isEqualTo(415);
+      HttpResponse<Buffer> array =
+          await(
+              node.http
+                  .request(method, e[1])
+                  .bearerTokenAuthentication(t.token)
+                  .putHeader("Content-Type", "application/json")
+                  .sendBuffer(Buffer.buffer("[1,2]")));
+      assertThat(array.statusCode()).as("array %s %s", e[0], e[1]).isEqualTo(400);
+    }
+    // nothing was half-written by any of them
+    assertThat(
+            await(t.get("/api/v1/gateway-accounts").send()).bodyAsJsonObject().getJsonArray("data"))
+        .isEmpty();
+    assertThat(await(t.get("/api/v1/sync-targets").send()).bodyAsJsonObject().getJsonArray("data"))
+        .isEmpty();
+  }
+
+  @Test
   void unknownRoutesAnswerJson404() {
     HttpResponse<Buffer> r = await(node.http.get("/nothing/here").send());
     assertThat(r.statusCode()).isEqualTo(404);
