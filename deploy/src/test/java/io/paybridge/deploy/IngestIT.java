@@ -147,6 +147,18 @@ class IngestIT {
                     + tenant.tenantId
                     + "'"))
         .isZero();
+    // what left no receipt is in the tenant's webhook log, with the reason (written off the
+    // answer path, so it may land just after the answer)
+    String log = "SELECT count(*) FROM webhook_log WHERE tenant_id = '" + tenant.tenantId + "'";
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (node.count(log) < 5) {
+      assertThat(System.currentTimeMillis()).isLessThan(deadline);
+      await(node.client.timer(20));
+    }
+    assertThat(node.count(log + " AND outcome = 'rejected' AND reason IS NOT NULL")).isEqualTo(3);
+    assertThat(node.count(log + " AND outcome = 'ignored' AND event_type = 'customer.created'"))
+        .isEqualTo(1);
+    assertThat(node.count(log + " AND outcome = 'malformed'")).isEqualTo(1);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.paybridge.core.http.HealthHandlers;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.ingest.GroupCommitRecorder;
 import io.paybridge.core.ingest.IngestHandler;
+import io.paybridge.core.ingest.WebhookLog;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobQueue;
@@ -61,6 +62,8 @@ public final class Platform {
   private final SyncDelivery syncDelivery;
   private final TargetUrls targetUrls;
   private final RenewalScanner renewalScanner;
+  private final WebhookLog webhookLog;
+  private long housekeeping = -1;
   private final SecretHasher hasher;
   private final PlatformMetrics metrics;
   private final PrometheusMeterRegistry registry;
@@ -89,6 +92,7 @@ public final class Platform {
     this.subscriptions = new SubscriptionStore(pool);
     this.renewals = new SubscriptionRenewals(accounts, subscriptions, clock);
     this.sync = new SyncStore(pool, vault);
+    this.webhookLog = new WebhookLog(pool);
     this.renewalScanner =
         new RenewalScanner(
             pool,
@@ -124,6 +128,12 @@ public final class Platform {
     return Migrations.migrate(pool)
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
         .compose(v -> platform.hookCache.start())
+        .onSuccess(
+            v ->
+                platform.housekeeping =
+                    vertx.setPeriodic(
+                        Duration.ofHours(1).toMillis(),
+                        id -> platform.webhookLog.expire(Duration.ofDays(14))))
         .map(platform)
         .recover(err -> pool.close().transform(x -> Future.failedFuture(err)));
   }
@@ -144,7 +154,7 @@ public final class Platform {
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
-        .handler(new IngestHandler(hookCache, recorder, metrics, clock))
+        .handler(new IngestHandler(hookCache, recorder, metrics, clock, webhookLog))
         .failureHandler(HttpErrors::failureHandler);
     HealthHandlers.mount(router, pool);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -183,8 +193,16 @@ public final class Platform {
   }
 
   public Future<Void> close() {
+    if (housekeeping >= 0) {
+      vertx.cancelTimer(housekeeping);
+    }
     syncDelivery.close();
     return hookCache.stop().eventually(pool::close);
+  }
+
+  /** Deliveries that left no receipt: rejected, malformed, ignored, duplicate. */
+  public WebhookLog webhookLog() {
+    return webhookLog;
   }
 
   public SyncStore sync() {

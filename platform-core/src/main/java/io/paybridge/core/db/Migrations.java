@@ -30,7 +30,8 @@ public final class Migrations {
           "V2__job_leases.sql",
           "V3__sync.sql",
           "V4__attempt_node.sql",
-          "V5__renewals.sql");
+          "V5__renewals.sql",
+          "V6__webhook_log.sql");
 
   private Migrations() {}
 

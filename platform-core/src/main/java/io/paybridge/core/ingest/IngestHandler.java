@@ -36,13 +36,19 @@ public final class IngestHandler implements Handler<RoutingContext> {
   private final GroupCommitRecorder recorder;
   private final PlatformMetrics metrics;
   private final Clock clock;
+  private final WebhookLog log;
 
   public IngestHandler(
-      HookCache accounts, GroupCommitRecorder recorder, PlatformMetrics metrics, Clock clock) {
+      HookCache accounts,
+      GroupCommitRecorder recorder,
+      PlatformMetrics metrics,
+      Clock clock,
+      WebhookLog log) {
     this.accounts = accounts;
     this.recorder = recorder;
     this.metrics = metrics;
     this.clock = clock;
+    this.log = log;
   }
 
   @Override
@@ -94,6 +100,14 @@ public final class IngestHandler implements Handler<RoutingContext> {
                       plugin.id(), account.id(), request.remoteAddress(), verdict.reason()
                     });
                 metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
+                log.record(
+                    account.tenantId(),
+                    plugin.id(),
+                    "rejected",
+                    verdict.reason(),
+                    null,
+                    null,
+                    request.remoteAddress());
                 answer(ctx, plugin.reject(request));
                 return Future.succeededFuture();
               }
@@ -127,6 +141,14 @@ public final class IngestHandler implements Handler<RoutingContext> {
     GatewayPlugin plugin = account.plugin();
     if (parsed.isIgnored()) {
       metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
+      log.record(
+          account.tenantId(),
+          plugin.id(),
+          "ignored",
+          "event type not acted on",
+          parsed.eventId(),
+          parsed.eventType(),
+          request.remoteAddress());
       answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
       return Future.succeededFuture();
     }
@@ -140,6 +162,16 @@ public final class IngestHandler implements Handler<RoutingContext> {
                   plugin.id(),
                   outcome == Outcome.RECORDED ? WebhookOutcome.RECORDED : WebhookOutcome.DUPLICATE);
               metrics.recorded(System.nanoTime() - started);
+              if (outcome == Outcome.DUPLICATE) {
+                log.record(
+                    account.tenantId(),
+                    plugin.id(),
+                    "duplicate",
+                    "already recorded",
+                    parsed.eventId(),
+                    parsed.eventType(),
+                    request.remoteAddress());
+              }
               answer(ctx, plugin.acknowledge(request, parsed, outcome));
               return null;
             });
@@ -155,6 +187,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
         "webhook malformed: gateway={0} account={1} reason={2}",
         new Object[] {plugin.id(), account.id(), e.getMessage()});
     metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
+    log.record(account.tenantId(), plugin.id(), "malformed", e.getMessage(), null, null, null);
     HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
   }
 
