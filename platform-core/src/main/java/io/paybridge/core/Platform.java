@@ -20,6 +20,7 @@ import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.subscription.CancelUnknownSubscriptions;
 import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.SubscriptionStore;
@@ -169,6 +170,8 @@ public final class Platform {
   public Map<String, JobHandler> jobHandlers() {
     Map<String, JobHandler> handlers = new java.util.HashMap<>(syncDelivery.handlers());
     handlers.put(RenewalScanner.RENEWAL, renewalScanner.handler());
+    handlers.put(
+        CancelUnknownSubscriptions.KIND, new CancelUnknownSubscriptions(pool, plugins, accounts));
     return handlers;
   }
 

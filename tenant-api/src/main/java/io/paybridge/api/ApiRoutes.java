@@ -85,6 +85,12 @@ public final class ApiRoutes {
     api.get("/subscriptions/:gateway/:externalSubscriptionId")
         .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
         .handler(subscriptions::get);
+    api.put("/subscriptions/:gateway/:externalSubscriptionId")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(subscriptions::register);
+    api.put("/gateway-accounts/:gateway/settings")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(gateways::settings);
     api.post("/subscriptions/:gateway/:externalSubscriptionId/refresh")
         .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
         .handler(subscriptions::refresh);

@@ -117,6 +117,44 @@ final class GatewayAccountsApi {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * {@code PUT /api/v1/gateway-accounts/{gateway}/settings}: {@code unknownSubscriptions} is {@code
+   * record} (default) or {@code cancel-and-refund}.
+   */
+  void settings(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    JsonObject in = Requests.jsonObject(ctx);
+    for (String field : in.fieldNames()) {
+      if (!field.equals("unknownSubscriptions")) {
+        throw ApiError.badField(field, "is not a gateway account setting");
+      }
+    }
+    String policy = Requests.string(in, "unknownSubscriptions", 1, 40);
+    if (!policy.equals(GatewayAccount.RECORD) && !policy.equals(GatewayAccount.CANCEL_AND_REFUND)) {
+      throw ApiError.badField(
+          "unknownSubscriptions",
+          "must be " + GatewayAccount.RECORD + " or " + GatewayAccount.CANCEL_AND_REFUND);
+    }
+    if (policy.equals(GatewayAccount.CANCEL_AND_REFUND)
+        && !(plugin instanceof io.paybridge.spi.CancelAndRefund)) {
+      throw ApiError.badField(
+          "unknownSubscriptions", plugin.displayName() + " cannot cancel and refund subscriptions");
+    }
+    platform
+        .accounts()
+        .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin.id(), policy)
+        .onSuccess(
+            a -> {
+              if (a == null) {
+                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
+              } else {
+                platform.hookCache().invalidate(a.hookKey());
+                ctx.json(view(a));
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
   /** {@code DELETE /api/v1/gateway-accounts/{gateway}}: its webhook URL stops working at once. */
   void delete(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
@@ -169,6 +207,7 @@ final class GatewayAccountsApi {
         .put("subscribedEvents", new JsonArray(a.plugin().subscribedEvents()))
         .put("credentials", fields)
         .put("secretsSet", secretsSet)
+        .put("unknownSubscriptions", a.unknownSubscriptions())
         .put("createdAt", a.createdAt().toInstant().toString())
         .put("updatedAt", a.updatedAt().toInstant().toString());
   }

@@ -71,6 +71,32 @@ final class SubscriptionsApi {
   }
 
   /**
+   * {@code PUT /api/v1/subscriptions/{gateway}/{externalSubscriptionId}}: registers a subscription
+   * the tenant created, so its charges are known (optional body {@code {"customerRef"}}).
+   */
+  void register(RoutingContext ctx) {
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
+    String id = subscriptionId(ctx);
+    String customerRef = null;
+    if (ctx.body().length() > 0) {
+      io.vertx.core.json.JsonObject in = Requests.jsonObject(ctx);
+      for (String field : in.fieldNames()) {
+        if (!field.equals("customerRef")) {
+          throw ApiError.badField(field, "is not a subscription field");
+        }
+      }
+      if (in.containsKey("customerRef")) {
+        customerRef = Requests.string(in, "customerRef", 1, 255);
+      }
+    }
+    platform
+        .subscriptions()
+        .register(TokenService.tenantOf(ctx), plugin.id(), id, customerRef)
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /**
    * {@code POST /api/v1/subscriptions/{gateway}/{externalSubscriptionId}/refresh}: ask the gateway
    * for the subscription's state now and record it.
    */

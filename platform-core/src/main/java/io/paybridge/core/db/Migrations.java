@@ -31,7 +31,8 @@ public final class Migrations {
           "V3__sync.sql",
           "V4__attempt_node.sql",
           "V5__renewals.sql",
-          "V6__webhook_log.sql");
+          "V6__webhook_log.sql",
+          "V7__unknown_subscriptions.sql");
 
   private Migrations() {}
 

@@ -16,7 +16,19 @@ public record GatewayAccount(
     String hookKey,
     Credentials credentials,
     OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    String unknownSubscriptions) {
+
+  /** The default: a charge for a subscription nobody registered is recorded like any other. */
+  public static final String RECORD = "record";
+
+  /** Cancel a subscription the tenant does not know at the gateway and refund its charge. */
+  public static final String CANCEL_AND_REFUND = "cancel-and-refund";
+
+  /** Whether charges for unknown subscriptions are cancelled and refunded. */
+  public boolean cancelsUnknownSubscriptions() {
+    return CANCEL_AND_REFUND.equals(unknownSubscriptions);
+  }
 
   public String gateway() {
     return plugin.id();

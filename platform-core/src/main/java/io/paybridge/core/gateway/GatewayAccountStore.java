@@ -27,7 +27,8 @@ public final class GatewayAccountStore {
 
   private static final Logger LOG = Logger.getLogger(GatewayAccountStore.class.getName());
   private static final String COLUMNS =
-      "id, tenant_id, gateway, hook_key, credentials, key_id, created_at, updated_at";
+      "id, tenant_id, gateway, hook_key, credentials, key_id, created_at, updated_at,"
+          + " unknown_subscriptions";
 
   private final Pool pool;
   private final CredentialVault vault;
@@ -141,6 +142,23 @@ public final class GatewayAccountStore {
         r.getString(3),
         new Credentials(values),
         r.getOffsetDateTime(6),
-        r.getOffsetDateTime(7));
+        r.getOffsetDateTime(7),
+        r.getString(8));
+  }
+
+  /**
+   * Sets what happens to charges for subscriptions the tenant does not know.
+   *
+   * @return the account, or {@code null} when the tenant has none at this gateway
+   */
+  public Future<GatewayAccount> setUnknownSubscriptions(
+      UUID tenantId, String gateway, String policy) {
+    return pool.preparedQuery(
+            "UPDATE gateway_accounts SET unknown_subscriptions = $3, updated_at = now()"
+                + " WHERE tenant_id = $1 AND gateway = $2 RETURNING "
+                + COLUMNS)
+        .execute(Tuple.of(tenantId, gateway, policy))
+        .map(GatewayAccountStore::first)
+        .map(r -> r == null ? null : toAccount(r));
   }
 }

@@ -40,7 +40,18 @@ public final class GroupCommitRecorder {
   private static final Logger LOG = Logger.getLogger(GroupCommitRecorder.class.getName());
 
   /** A webhook to record. */
-  public record Receipt(UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody) {
+  /**
+   * A webhook to record.
+   *
+   * @param cancelUnknown whether a recurring charge for a subscription not recorded before is to be
+   *     cancelled and refunded at the gateway (a job, written in the same statement)
+   */
+  public record Receipt(
+      UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody, boolean cancelUnknown) {
+    public Receipt(UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody) {
+      this(tenantId, gateway, parsed, rawBody, false);
+    }
+
     String key() {
       return tenantId + "\u0000" + gateway + "\u0000" + parsed.eventId();
     }
@@ -194,6 +205,7 @@ public final class GroupCommitRecorder {
     String[] eventIds = new String[n];
     String[] eventTypes = new String[n];
     Buffer[] bodies = new Buffer[n];
+    Boolean[] cancelUnknown = new Boolean[n];
     List<Integer> eIdx = new ArrayList<>();
     List<PaymentEvent> events = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -204,6 +216,7 @@ public final class GroupCommitRecorder {
       eventIds[i] = r.parsed().eventId();
       eventTypes[i] = r.parsed().eventType();
       bodies[i] = r.rawBody();
+      cancelUnknown[i] = r.cancelUnknown();
       for (PaymentEvent e : r.parsed().events()) {
         eIdx.add(i);
         events.add(e);
@@ -258,6 +271,7 @@ public final class GroupCommitRecorder {
                 contacts,
                 fees,
                 occurred,
-                periodEnds)));
+                periodEnds,
+                cancelUnknown)));
   }
 }

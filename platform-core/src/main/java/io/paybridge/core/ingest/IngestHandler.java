@@ -155,7 +155,11 @@ public final class IngestHandler implements Handler<RoutingContext> {
     return recorder
         .record(
             new GroupCommitRecorder.Receipt(
-                account.tenantId(), plugin.id(), parsed, request.body()))
+                account.tenantId(),
+                plugin.id(),
+                parsed,
+                request.body(),
+                account.cancelsUnknownSubscriptions()))
         .map(
             outcome -> {
               metrics.webhook(

@@ -55,6 +55,23 @@ final class RecordSql {
       ), job AS (
         INSERT INTO jobs (kind, tenant_id, ref_id)
         SELECT 'sync', tenant_id, id FROM led
+      ), unknown AS (
+        -- A recurring charge for a subscription not recorded before this statement, on an account
+        -- that cancels such subscriptions: queue the cancellation and refund.
+        INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)
+        SELECT 'cancel_refund', ev.tenant_id,
+               jsonb_build_object('gateway', ev.gateway, 'subscription', ev.external_subscription_id,
+                                  'payment', ev.external_payment_id, 'amountMinor', ev.amount_minor,
+                                  'currency', ev.currency, 'entryKey', ev.entry_key,
+                                  'customerRef', ev.resolved_ref, 'occurredAt', ev.occurred_at),
+               ev.tenant_id || ':' || ev.gateway || ':' || ev.entry_key
+        FROM ev JOIN unnest($20::bool[]) WITH ORDINALITY AS c(cancel_unknown, pos) ON c.pos = ev.idx + 1
+        WHERE c.cancel_unknown AND ev.kind = 'RECURRING_CHARGED'
+          AND ev.external_subscription_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM subscriptions s
+                           WHERE s.tenant_id = ev.tenant_id AND s.gateway = ev.gateway
+                             AND s.external_subscription_id = ev.external_subscription_id)
+        ON CONFLICT DO NOTHING
       ), sub AS (
         INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, customer_ref, status,
                                    current_period_end, last_event_at)

@@ -113,6 +113,23 @@ public final class SubscriptionStore {
         .map(rows -> toJson(rows.iterator().next()));
   }
 
+  /**
+   * Registers a subscription the tenant knows (created in its own checkout), so that its charges
+   * are never treated as unknown. Changes nothing if it is already recorded.
+   */
+  public Future<JsonObject> register(
+      UUID tenantId, String gateway, String externalSubscriptionId, String customerRef) {
+    return pool.preparedQuery(
+            "INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, customer_ref,"
+                + " status, last_event_at) VALUES ($1, $2, $3, $4, 'active', 'epoch')"
+                + " ON CONFLICT (tenant_id, gateway, external_subscription_id) DO UPDATE"
+                + " SET customer_ref = COALESCE(subscriptions.customer_ref, EXCLUDED.customer_ref)"
+                + " RETURNING "
+                + COLUMNS)
+        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId, customerRef))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
   private static JsonObject toJson(Row r) {
     return new JsonObject()
         .put("gateway", r.getString("gateway"))
