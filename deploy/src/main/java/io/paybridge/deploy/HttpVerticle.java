@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.api.ApiRoutes;
+import io.paybridge.console.ConsoleRoutes;
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.HttpErrors;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
             });
     platform.mountCoreRoutes(router);
     ApiRoutes.mount(router, platform);
+    ConsoleRoutes.mount(router, platform);
     router
         .route()
         .last()

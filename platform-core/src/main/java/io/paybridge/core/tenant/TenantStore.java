@@ -100,6 +100,66 @@ public final class TenantStore {
         .map(rows -> rows.size() == 0 ? null : tenant(rows.iterator().next()));
   }
 
+  /** A tenant by email (case-insensitive), or {@code null}. */
+  public Future<Tenant> findByEmail(String email) {
+    return pool.preparedQuery(
+            "SELECT id, name, email, password_hash FROM tenants WHERE lower(email) = lower($1)")
+        .execute(Tuple.of(email))
+        .map(rows -> rows.size() == 0 ? null : tenant(rows.iterator().next()));
+  }
+
+  /** An API client as the console lists it: never its secret hash. */
+  public record ClientSummary(
+      UUID id,
+      String clientId,
+      String name,
+      List<String> scopes,
+      java.time.OffsetDateTime createdAt,
+      java.time.OffsetDateTime revokedAt) {}
+
+  /** Adds an API client to a tenant; the secret is hashed by the caller. */
+  public Future<UUID> createClient(
+      UUID tenantId, String name, String clientId, String secretHash, List<String> scopes) {
+    UUID id = UUID.randomUUID();
+    return pool.preparedQuery(
+            "INSERT INTO api_clients (id, tenant_id, client_id, secret_hash, name, scopes)"
+                + " VALUES ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.of(id, tenantId, clientId, secretHash, name, scopes.toArray(String[]::new)))
+        .map(id);
+  }
+
+  /** The tenant's API clients, newest first. */
+  public Future<List<ClientSummary>> listClients(UUID tenantId) {
+    return pool.preparedQuery(
+            "SELECT id, client_id, name, scopes, created_at, revoked_at FROM api_clients"
+                + " WHERE tenant_id = $1 ORDER BY created_at DESC, client_id")
+        .execute(Tuple.of(tenantId))
+        .map(
+            rows -> {
+              List<ClientSummary> out = new java.util.ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new ClientSummary(
+                        r.getUUID(0),
+                        r.getString(1),
+                        r.getString(2),
+                        List.of(r.getArrayOfStrings(3)),
+                        r.getOffsetDateTime(4),
+                        r.getOffsetDateTime(5)));
+              }
+              return out;
+            });
+  }
+
+  /** Revokes one of the tenant's API clients; {@code false} when the tenant has no such client. */
+  public Future<Boolean> revokeClient(UUID tenantId, UUID id) {
+    return pool.preparedQuery(
+            "UPDATE api_clients SET revoked_at = coalesce(revoked_at, now())"
+                + " WHERE id = $1 AND tenant_id = $2")
+        .execute(Tuple.of(id, tenantId))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
   private static Tenant tenant(Row r) {
     return new Tenant(r.getUUID(0), r.getString(1), r.getString(2), r.getString(3));
   }
