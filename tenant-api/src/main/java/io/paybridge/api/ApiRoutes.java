@@ -2,6 +2,7 @@ package io.paybridge.api;
 
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.vertx.core.buffer.Buffer;
