@@ -194,10 +194,8 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
   @Override
   public Future<Void> init(PluginContext context) {
     try {
-      String base = apiBase(context.setting(API_BASE_SETTING, DEFAULT_API_BASE));
-      long timeoutMs =
-          timeout(
-              context.setting(API_TIMEOUT_SETTING, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
+      String base = context.urlSetting(API_BASE_SETTING, DEFAULT_API_BASE);
+      long timeoutMs = context.millisSetting(API_TIMEOUT_SETTING, GatewayHttp.DEFAULT_TIMEOUT_MS);
       api = new StripeApi(new GatewayHttp(context.vertx(), ID), base, timeoutMs);
       return Future.succeededFuture();
     } catch (IllegalArgumentException e) {
@@ -224,32 +222,6 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
     return Future.failedFuture(
         new IllegalStateException(
             "the Stripe plugin calls Stripe's API only after init(PluginContext)"));
-  }
-
-  private static String apiBase(String value) {
-    String base = value.strip();
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    if (!base.startsWith("https://") && !base.startsWith("http://")) {
-      throw new IllegalArgumentException(
-          API_BASE_SETTING + " must be an http(s) URL, was '" + value + "'");
-    }
-    return base;
-  }
-
-  private static long timeout(String value) {
-    long ms;
-    try {
-      ms = Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      ms = 0;
-    }
-    if (ms <= 0) {
-      throw new IllegalArgumentException(
-          API_TIMEOUT_SETTING + " must be a positive number of milliseconds, was '" + value + "'");
-    }
-    return ms;
   }
 
   @Override
