@@ -1,0 +1,151 @@
+package io.paybridge.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every knob of the benchmark, read once from {@code bench.*} system properties (the Maven build
+ * passes them on; a blank value means the default given here and in the README).
+ *
+ * @param mode what to run: {@code rate}, {@code max}, {@code pgbench} or {@code full}
+ * @param rate offered webhooks per second in {@code rate} mode ({@code bench.rate})
+ * @param seconds length of the measured part of a {@code rate} run ({@code bench.seconds})
+ * @param warmupSeconds load at the same rate before the figures start ({@code bench.warmup})
+ * @param tenants tenants created through the API, each with its own Stripe account and secret
+ *     ({@code bench.tenants})
+ * @param connections HTTP/1.1 keep-alive connections of the load generator, no pipelining ({@code
+ *     bench.connections})
+ * @param timeoutMs a webhook not answered within this time counts as an error ({@code
+ *     bench.timeoutMs})
+ * @param maxStart first rate of the {@code max} search; 0 means half the pgbench figure when there
+ *     is one, else 1,000/s ({@code bench.maxStart})
+ * @param maxStep rate added at each step of the search; 0 means an eighth of the pgbench figure,
+ *     else 500/s ({@code bench.maxStep})
+ * @param maxSteps most steps of the search ({@code bench.maxSteps})
+ * @param stepSeconds measured seconds of each step, after 3 s of settling ({@code
+ *     bench.stepSeconds})
+ * @param maxP99Ms a step is sustained only if its p99 stays under this ({@code bench.maxP99Ms})
+ * @param pgbenchSeconds length of the pgbench run ({@code bench.pgbenchSeconds})
+ * @param pgbenchClients pgbench clients, {@code -c} ({@code bench.pgbenchClients})
+ * @param pgbenchThreads pgbench threads, {@code -j} ({@code bench.pgbenchThreads})
+ * @param referenceTps the rate that stands in for the pgbench figure when pgbench is not installed
+ *     ({@code bench.referenceTps}; the issue's figure for a 2-core machine)
+ * @param quietSeconds before each phase, wait up to this long for other processes on the machine to
+ *     fall silent (under 10 % of a core over 2 s); 0 does not wait ({@code bench.quietSeconds}).
+ *     For shared machines, where another job's burst would distort a phase
+ * @param nodeHeap the node's {@code -Xmx} ({@code bench.nodeHeap})
+ * @param nodeEnv extra node settings, {@code NAME=value,NAME=value} ({@code bench.nodeEnv}), for
+ *     example {@code PAYBRIDGE_DB_POOL_SIZE=32,PAYBRIDGE_INGEST_MAX_IN_FLIGHT=8}
+ * @param pgbench the pgbench program ({@code bench.pgbench}; default {@code pgbench} on the PATH)
+ * @param workDir where logs and the temporary cluster's parent folder go ({@code bench.workDir})
+ */
+record BenchSettings(
+    Mode mode,
+    int rate,
+    int seconds,
+    int warmupSeconds,
+    int tenants,
+    int connections,
+    int timeoutMs,
+    int maxStart,
+    int maxStep,
+    int maxSteps,
+    int stepSeconds,
+    int maxP99Ms,
+    int pgbenchSeconds,
+    int pgbenchClients,
+    int pgbenchThreads,
+    int referenceTps,
+    int quietSeconds,
+    String nodeHeap,
+    Map<String, String> nodeEnv,
+    String pgbench,
+    Path workDir) {
+
+  /** What a run does; see the README. */
+  enum Mode {
+    /** A fixed offered rate: warm-up, then the measured phase. */
+    RATE,
+    /** Steps the offered rate up until p99, errors or throughput give out. */
+    MAX,
+    /** pgbench's equivalent insert against the same database, alone. */
+    PGBENCH,
+    /** pgbench, then the max search, then the fixed rate at 80 % of pgbench, and the verdicts. */
+    FULL
+  }
+
+  BenchSettings {
+    nodeEnv = Map.copyOf(nodeEnv);
+    if (rate <= 0 || seconds <= 0 || warmupSeconds < 0 || tenants <= 0 || connections <= 0) {
+      throw new IllegalArgumentException("rate, seconds, tenants and connections must be positive");
+    }
+  }
+
+  static BenchSettings fromSystemProperties() {
+    String modeName = text("bench.mode", "full");
+    Mode mode;
+    try {
+      mode = Mode.valueOf(modeName.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "bench.mode must be rate, max, pgbench or full, was '" + modeName + "'");
+    }
+    return new BenchSettings(
+        mode,
+        number("bench.rate", 3000),
+        number("bench.seconds", 30),
+        number("bench.warmup", 20),
+        number("bench.tenants", 50),
+        number("bench.connections", 256),
+        number("bench.timeoutMs", 30_000),
+        number("bench.maxStart", 0),
+        number("bench.maxStep", 0),
+        number("bench.maxSteps", 8),
+        number("bench.stepSeconds", 10),
+        number("bench.maxP99Ms", 100),
+        number("bench.pgbenchSeconds", 30),
+        number("bench.pgbenchClients", 32),
+        number("bench.pgbenchThreads", 2),
+        number("bench.referenceTps", 3700),
+        number("bench.quietSeconds", 0),
+        text("bench.nodeHeap", "512m"),
+        pairs(text("bench.nodeEnv", "")),
+        text("bench.pgbench", "pgbench"),
+        Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize());
+  }
+
+  private static String text(String name, String defaultValue) {
+    String v = System.getProperty(name);
+    return v == null || v.isBlank() ? defaultValue : v.strip();
+  }
+
+  private static int number(String name, int defaultValue) {
+    String v = text(name, null);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+    }
+  }
+
+  private static Map<String, String> pairs(String list) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : list.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "bench.nodeEnv takes NAME=value pairs, got '" + pair + "'");
+      }
+      out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return out;
+  }
+}

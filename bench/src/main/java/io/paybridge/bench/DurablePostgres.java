@@ -1,0 +1,180 @@
+package io.paybridge.bench;
+
+import io.paybridge.core.db.EmbeddedPostgres;
+import io.vertx.pgclient.PgConnectOptions;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark's PostgreSQL: the platform's own embedded server, but DURABLE ({@code fsync} and
+ * {@code synchronous_commit} on, PostgreSQL's defaults), because a webhook acknowledged before its
+ * commit reached the disk is not what the benchmark measures. The test fixture's throwaway cluster
+ * switches durability off, so the benchmark asks for a persistent cluster in a fresh folder of its
+ * own run folder and deletes it afterwards.
+ *
+ * <p>A run that was killed outright (no shutdown hook) leaves its server behind; the next run finds
+ * it through the run folder's owner file and stops it before starting its own.
+ */
+final class DurablePostgres implements AutoCloseable {
+
+  private static final String DATA = "pgdata";
+  private static final String OWNER = "bench.pid";
+
+  /** How long an abandoned server may take to stop before the run moves on. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final EmbeddedPostgres server;
+  private final Path requested;
+
+  private DurablePostgres(EmbeddedPostgres server, Path requested) {
+    this.server = server;
+    this.requested = requested;
+  }
+
+  /** Starts a fresh durable cluster in {@code runFolder}; blocking. */
+  static DurablePostgres start(Path runFolder) throws IOException {
+    Path data = runFolder.resolve(DATA);
+    Files.writeString(runFolder.resolve(OWNER), ProcessHandle.current().pid() + "\n");
+    byte[] secret = new byte[12];
+    new SecureRandom().nextBytes(secret);
+    EmbeddedPostgres server =
+        EmbeddedPostgres.start(
+            EmbeddedPostgres.Options.persistent(data)
+                .setDatabase("paybridge")
+                .setPassword(HexFormat.of().formatHex(secret)));
+    return new DurablePostgres(server, data);
+  }
+
+  /**
+   * Stops servers of earlier runs whose benchmark JVM is gone and deletes their clusters. Only
+   * folders under {@code runsFolder} that this benchmark created are considered.
+   */
+  static void removeAbandoned(Path runsFolder) {
+    if (!Files.isDirectory(runsFolder)) {
+      return;
+    }
+    try (DirectoryStream<Path> runs = Files.newDirectoryStream(runsFolder)) {
+      for (Path run : runs) {
+        Path data = run.resolve(DATA);
+        Optional<Long> owner = pidIn(run.resolve(OWNER));
+        if (!Files.isDirectory(data)
+            || owner.flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        pidIn(data.resolve("postmaster.pid"))
+            .flatMap(ProcessHandle::of)
+            .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+            .ifPresent(
+                postmaster -> {
+                  System.out.println(
+                      "bench: stopping PostgreSQL "
+                          + postmaster.pid()
+                          + " left by an earlier run in "
+                          + run);
+                  postmaster.destroy();
+                  postmaster
+                      .onExit()
+                      .orTimeout(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                      .exceptionally(t -> null)
+                      .join();
+                });
+        deleteRecursively(data);
+      }
+    } catch (IOException e) {
+      System.err.println(
+          "bench: could not look for abandoned clusters in " + runsFolder + ": " + e);
+    }
+  }
+
+  private static Optional<Long> pidIn(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).strip()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  PgConnectOptions connectOptions() {
+    return server.connectOptions();
+  }
+
+  /**
+   * {@code PAYBRIDGE_DB_URL} for the node: {@code postgresql://user:password@127.0.0.1:port/db}.
+   */
+  String url() {
+    return "postgresql://"
+        + encode(server.user())
+        + ":"
+        + encode(server.password())
+        + "@"
+        + server.host()
+        + ":"
+        + server.port()
+        + "/"
+        + encode(server.database());
+  }
+
+  /** The postmaster's process id (its backends are its children). */
+  long postmasterPid() {
+    return pidIn(server.dataDirectory().resolve("postmaster.pid"))
+        .orElseThrow(
+            () -> new IllegalStateException("no postmaster.pid in " + server.dataDirectory()));
+  }
+
+  Path dataDirectory() {
+    return server.dataDirectory();
+  }
+
+  /**
+   * Stops the server and deletes the cluster (where it was asked for, or where it was relocated).
+   */
+  @Override
+  public void close() throws IOException {
+    try {
+      server.close();
+    } finally {
+      Path actual = server.dataDirectory();
+      deleteRecursively(actual);
+      if (!actual.equals(requested)) {
+        // Relocated because the server account could not reach the run folder: drop its holder too.
+        deleteRecursively(actual.getParent());
+      }
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(folder)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Creates a folder the unprivileged server account can traverse (rwxr-xr-x). */
+  static Path traversableFolder(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return folder;
+  }
+}
