@@ -102,7 +102,7 @@ record BenchSettings(
         number("bench.timeoutMs", 30_000),
         number("bench.maxStart", 0),
         number("bench.maxStep", 0),
-        number("bench.maxSteps", 8),
+        number("bench.maxSteps", 6),
         number("bench.stepSeconds", 10),
         number("bench.maxP99Ms", 100),
         number("bench.pgbenchSeconds", 30),
