@@ -122,7 +122,8 @@ final class NodeProcess implements AutoCloseable {
         throw new IOException(
             "the node was not ready within " + timeout.toSeconds() + " s; see " + log);
       }
-      Thread.sleep(200);
+      // Pause before the next try, but wake at once if the node exits meanwhile.
+      process.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
