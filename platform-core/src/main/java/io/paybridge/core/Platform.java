@@ -91,7 +91,12 @@ public final class Platform {
     this.hookCache = new HookCache(vertx, accounts);
     this.ledger = new LedgerStore(pool);
     this.subscriptions = new SubscriptionStore(pool);
-    this.renewals = new SubscriptionRenewals(accounts, subscriptions, clock);
+    this.renewals =
+        new SubscriptionRenewals(
+            accounts,
+            subscriptions,
+            clock,
+            () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
     this.sync = new SyncStore(pool, vault);
     this.webhookLog = new WebhookLog(pool);
     this.renewalScanner =

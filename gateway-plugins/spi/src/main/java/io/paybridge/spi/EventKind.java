@@ -13,7 +13,12 @@ public enum EventKind {
   /** Funds reserved but not yet captured. Positive amount; not part of a balance. */
   AUTHORIZED(Sign.POSITIVE, false),
   /** A subscription ended (cancelled, halted, expired). No amount. */
-  RECURRING_CANCELLED(Sign.NONE, false);
+  RECURRING_CANCELLED(Sign.NONE, false),
+  /**
+   * A subscription's paid period was extended, as the gateway's API reported when the platform
+   * checked it for renewal. No amount (the charge, if any, is its own entry).
+   */
+  RECURRING_RENEWED(Sign.NONE, false);
 
   /** Which sign an amount of this kind must have. */
   public enum Sign {

@@ -32,7 +32,8 @@ public final class Migrations {
           "V4__attempt_node.sql",
           "V5__renewals.sql",
           "V6__webhook_log.sql",
-          "V7__unknown_subscriptions.sql");
+          "V7__unknown_subscriptions.sql",
+          "V8__renewal_entries.sql");
 
   private Migrations() {}
 

@@ -13,20 +13,30 @@ import java.util.UUID;
 
 /**
  * Asks a gateway for a subscription's current state (plugin capability {@link Renewals}) and
- * records it: the renewal step of the subscription lifecycle. Called by the API now and by the
- * renewal scanner's jobs.
+ * records it: the renewal step of the subscription lifecycle. A period end that moved forward is
+ * recorded as a renewal and synced to the tenant as {@code subscription.renewed}. Called by the API
+ * now and by the renewal scanner's jobs.
  */
 public final class SubscriptionRenewals {
 
   private final GatewayAccountStore accounts;
   private final SubscriptionStore subscriptions;
   private final Clock clock;
+  private final Runnable wakeWorkers;
 
+  /**
+   * @param wakeWorkers called after a renewal was recorded with its sync job, so that job workers
+   *     deliver the {@code subscription.renewed} event now rather than at their next poll
+   */
   public SubscriptionRenewals(
-      GatewayAccountStore accounts, SubscriptionStore subscriptions, Clock clock) {
+      GatewayAccountStore accounts,
+      SubscriptionStore subscriptions,
+      Clock clock,
+      Runnable wakeWorkers) {
     this.accounts = accounts;
     this.subscriptions = subscriptions;
     this.clock = clock;
+    this.wakeWorkers = wakeWorkers;
   }
 
   /**
@@ -76,6 +86,13 @@ public final class SubscriptionRenewals {
                     subscriptionId,
                     state.active(),
                     state.currentPeriodEnd(),
-                    clock.instant()));
+                    clock.instant()))
+        .map(
+            recorded -> {
+              if (recorded.renewed()) {
+                wakeWorkers.run();
+              }
+              return recorded.subscription();
+            });
   }
 }

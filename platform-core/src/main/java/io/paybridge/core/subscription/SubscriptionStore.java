@@ -79,11 +79,19 @@ public final class SubscriptionStore {
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
+  /** A subscription as recorded, and whether this check found it renewed. */
+  public record GatewayState(JsonObject subscription, boolean renewed) {}
+
   /**
    * Records what the gateway's API says about a subscription now. The gateway's answer is newer
    * than any webhook recorded so far, so it wins; a subscription not seen before is created.
+   *
+   * <p>When an active subscription's period end moved forward, that is a renewal: in the same
+   * statement a {@code RECURRING_RENEWED} ledger entry (no amount, the new period end) and its sync
+   * job are written, so the tenant's targets get a {@code subscription.renewed} event. The entry is
+   * keyed by subscription and period end, so two checks that see the same renewal record it once.
    */
-  public Future<JsonObject> recordGatewayState(
+  public Future<GatewayState> recordGatewayState(
       UUID tenantId,
       String gateway,
       String externalSubscriptionId,
@@ -93,7 +101,11 @@ public final class SubscriptionStore {
     OffsetDateTime end =
         currentPeriodEnd == null ? null : currentPeriodEnd.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(
-            "INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, status,"
+            "WITH prev AS ("
+                + " SELECT current_period_end FROM subscriptions"
+                + " WHERE tenant_id = $1 AND gateway = $2 AND external_subscription_id = $3"
+                + "), up AS ("
+                + " INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, status,"
                 + " current_period_end, last_event_at) VALUES ($1, $2, $3, $4, $5, $6)"
                 + " ON CONFLICT (tenant_id, gateway, external_subscription_id) DO UPDATE SET"
                 + " status = EXCLUDED.status,"
@@ -101,7 +113,17 @@ public final class SubscriptionStore {
                 + " subscriptions.current_period_end),"
                 + " last_event_at = GREATEST(subscriptions.last_event_at, EXCLUDED.last_event_at),"
                 + " updated_at = now() RETURNING "
-                + COLUMNS)
+                + COLUMNS
+                + "), renewed AS ("
+                + " INSERT INTO ledger_entries (tenant_id, gateway, entry_key, kind,"
+                + " external_subscription_id, customer_ref, occurred_at, period_end)"
+                + " SELECT $1, $2, 'renewed:' || $3 || ':' || floor(extract(epoch FROM $5)),"
+                + " 'RECURRING_RENEWED', $3, up.customer_ref, $6, $5 FROM up, prev"
+                + " WHERE up.status = 'active' AND $5 > prev.current_period_end"
+                + " ON CONFLICT (tenant_id, gateway, entry_key) DO NOTHING RETURNING id"
+                + "), job AS ("
+                + " INSERT INTO jobs (kind, tenant_id, ref_id) SELECT 'sync', $1, id FROM renewed"
+                + ") SELECT up.*, EXISTS (SELECT 1 FROM renewed) AS renewed FROM up")
         .execute(
             Tuple.of(
                 tenantId,
@@ -110,7 +132,11 @@ public final class SubscriptionStore {
                 active ? "active" : "cancelled",
                 end,
                 checkedAt.atOffset(ZoneOffset.UTC)))
-        .map(rows -> toJson(rows.iterator().next()));
+        .map(
+            rows -> {
+              Row r = rows.iterator().next();
+              return new GatewayState(toJson(r), r.getBoolean("renewed"));
+            });
   }
 
   /**

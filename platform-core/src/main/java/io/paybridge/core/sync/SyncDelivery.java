@@ -80,6 +80,7 @@ public final class SyncDelivery {
       case "AUTHORIZED" -> "payment.authorized";
       case "RECURRING_CHARGED" -> "subscription.charged";
       case "RECURRING_CANCELLED" -> "subscription.cancelled";
+      case "RECURRING_RENEWED" -> "subscription.renewed";
       default -> "ledger." + kind.toLowerCase(java.util.Locale.ROOT);
     };
   }
