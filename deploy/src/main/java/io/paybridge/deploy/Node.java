@@ -151,7 +151,8 @@ public final class Node {
             platform ->
                 vertx
                     .deployVerticle(platform.renewalScanner())
-                    .compose(scanner -> vertx.deployVerticle(platform.newJobWorker()))
+                    .compose(scanner -> vertx.deployVerticle(platform.newSyncFanOut()))
+                    .compose(fanOut -> vertx.deployVerticle(platform.newJobWorker()))
                     .compose(
                         worker -> {
                           workers[0] = worker;

@@ -10,4 +10,10 @@ public final class EventBusAddresses {
 
   /** Body: none. Published after a commit that created jobs; every worker claims what is due. */
   public static final String JOBS_WAKE = "paybridge.jobs.wake";
+
+  /**
+   * Body: none. Published after a commit that recorded ledger entries (with their sync jobs); every
+   * node's fan-out takes what is due.
+   */
+  public static final String SYNC_WAKE = "paybridge.sync.wake";
 }

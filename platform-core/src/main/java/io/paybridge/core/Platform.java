@@ -25,6 +25,7 @@ import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncDelivery;
+import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.TenantStore;
@@ -96,7 +97,7 @@ public final class Platform {
             accounts,
             subscriptions,
             clock,
-            () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
+            () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     this.sync = new SyncStore(pool, vault);
     this.webhookLog = new WebhookLog(pool);
     this.renewalScanner =
@@ -156,7 +157,7 @@ public final class Platform {
             config.maxBatch(),
             config.maxInFlightBatches(),
             metrics::batch,
-            () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
+            () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
@@ -198,6 +199,11 @@ public final class Platform {
             Duration.ofSeconds(2),
             new Backoff(config.retryBase(), Duration.ofHours(1)));
     return new JobWorker(new JobQueue(pool), jobHandlers(), settings, config.nodeName());
+  }
+
+  /** The fan-out of recorded entries to sync targets; deploy it as a verticle on every node. */
+  public SyncFanOut newSyncFanOut() {
+    return new SyncFanOut(sync, 500, Duration.ofSeconds(2));
   }
 
   public Future<Void> close() {

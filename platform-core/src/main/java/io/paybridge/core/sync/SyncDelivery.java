@@ -21,11 +21,12 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The sync jobs: fanning a recorded ledger entry out to the tenant's targets, and delivering it to
- * one target. Delivery is at least once: the receiver dedupes on the stable {@code webhook-id} (or
- * {@code Idempotency-Key}). A 2xx is success; 410 disables the target and parks the delivery until
- * the target is enabled again; 429 and 503 honour {@code Retry-After}; anything else is retried
- * with backoff until the delivery's retry window (three days) closes, then it is dead.
+ * The delivery job: delivering a recorded ledger entry to one of the tenant's targets (the
+ * deliveries themselves are created by {@link SyncFanOut}). Delivery is at least once: the receiver
+ * dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A 2xx is success; 410
+ * disables the target and parks the delivery until the target is enabled again; 429 and 503 honour
+ * {@code Retry-After}; anything else is retried with backoff until the delivery's retry window
+ * (three days) closes, then it is dead.
  */
 public final class SyncDelivery {
 
@@ -66,9 +67,9 @@ public final class SyncDelivery {
                 .setKeepAlive(true));
   }
 
-  /** The handlers, by job kind. */
+  /** The handlers, by job kind (fan-out jobs are done in batches by {@link SyncFanOut}). */
   public Map<String, JobHandler> handlers() {
-    return Map.of(SyncStore.FAN_OUT, this::fanOut, SyncStore.DELIVER, this::deliver);
+    return Map.of(SyncStore.DELIVER, this::deliver);
   }
 
   /** The webhook event type of a ledger entry kind. */
@@ -88,10 +89,6 @@ public final class SyncDelivery {
   /** The stable message id of an entry: the same for every attempt and every target. */
   static String messageId(long entryId) {
     return "pb_" + entryId;
-  }
-
-  private Future<JobResult> fanOut(Job job) {
-    return store.fanOut(job.tenantId(), job.refId()).map(n -> JobResult.done());
   }
 
   private Future<JobResult> deliver(Job job) {

@@ -19,7 +19,10 @@ import java.util.UUID;
  */
 public final class SyncStore {
 
-  /** Job kinds of sync. */
+  /**
+   * Job kinds of sync: a recorded entry to fan out (written with the entry, done in batches by
+   * {@link SyncFanOut}), and one delivery to one target (run by the job workers).
+   */
   public static final String FAN_OUT = "sync";
 
   public static final String DELIVER = "deliver";
@@ -130,26 +133,46 @@ public final class SyncStore {
                     }));
   }
 
+  /** What one fan-out statement did. */
+  public record FanOutResult(int entries, int deliveries) {}
+
   /**
-   * Creates one delivery, and its job, per live target of the entry's tenant. Targets of the
-   * customer-transaction type only take entries with an amount and a customer. Idempotent.
-   *
-   * @return how many deliveries were created
+   * Fans out up to {@code max} recorded entries in ONE statement, so one transaction: takes their
+   * due {@code sync} jobs ({@code FOR UPDATE SKIP LOCKED}: nodes running it at once share the
+   * work), creates one delivery, and its job, per live target of each entry's tenant, and deletes
+   * the sync jobs. Targets of the customer-transaction type only take entries with an amount and a
+   * customer. Either all of it commits or none of it does, so a sync job needs no lease; creating
+   * deliveries is idempotent besides.
    */
-  public Future<Integer> fanOut(UUID tenantId, long entryId) {
+  public Future<FanOutResult> fanOutDue(int max) {
     return pool.preparedQuery(
-            "WITH d AS ("
+            "WITH due AS ("
+                + " SELECT id FROM jobs WHERE kind = '"
+                + FAN_OUT
+                + "' AND status IN ('pending', 'running') AND run_at <= now()"
+                + " ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED"
+                + "), taken AS ("
+                + " DELETE FROM jobs j USING due WHERE j.id = due.id"
+                + " RETURNING j.tenant_id, j.ref_id"
+                + "), d AS ("
                 + " INSERT INTO deliveries (tenant_id, target_id, entry_id)"
-                + " SELECT $1, t.id, $2 FROM sync_targets t WHERE t.tenant_id = $1"
-                + " AND t.deleted_at IS NULL AND (t.type = 'webhook' OR EXISTS ("
-                + "  SELECT 1 FROM ledger_entries l WHERE l.id = $2 AND l.tenant_id = $1"
-                + "  AND l.amount_minor IS NOT NULL AND l.customer_ref IS NOT NULL))"
-                + " ON CONFLICT (target_id, entry_id) DO NOTHING RETURNING id)"
+                + " SELECT t.tenant_id, t.id, l.id FROM taken"
+                + " JOIN ledger_entries l ON l.id = taken.ref_id AND l.tenant_id = taken.tenant_id"
+                + " JOIN sync_targets t ON t.tenant_id = taken.tenant_id AND t.deleted_at IS NULL"
+                + " WHERE t.type = 'webhook'"
+                + " OR (l.amount_minor IS NOT NULL AND l.customer_ref IS NOT NULL)"
+                + " ON CONFLICT (target_id, entry_id) DO NOTHING RETURNING id, tenant_id"
+                + "), j AS ("
                 + " INSERT INTO jobs (kind, tenant_id, ref_id) SELECT '"
                 + DELIVER
-                + "', $1, id FROM d RETURNING 1")
-        .execute(Tuple.of(tenantId, entryId))
-        .map(rows -> rows.rowCount());
+                + "', tenant_id, id FROM d RETURNING 1"
+                + ") SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM j)")
+        .execute(Tuple.of(max))
+        .map(
+            rows -> {
+              Row r = rows.iterator().next();
+              return new FanOutResult((int) (long) r.getLong(0), (int) (long) r.getLong(1));
+            });
   }
 
   /** A delivery with its target, or {@code null} when it no longer exists. */
