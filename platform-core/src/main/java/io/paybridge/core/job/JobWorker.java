@@ -2,8 +2,6 @@ package io.paybridge.core.job;
 
 import io.paybridge.core.EventBusAddresses;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,7 @@ import java.util.logging.Logger;
  * bounded by a timeout shorter than the lease, so a lease always outlasts the attempt it guards. A
  * verticle, so its state is only ever touched from its own context.
  */
-public final class JobWorker extends VerticleBase {
+public final class JobWorker extends WakeableVerticle {
 
   private static final Logger LOG = Logger.getLogger(JobWorker.class.getName());
 
@@ -46,18 +44,16 @@ public final class JobWorker extends VerticleBase {
   private final List<String> kinds;
   private final Settings settings;
   private final String owner;
-  private long timerId = -1;
-  private MessageConsumer<Object> wakeups;
   private boolean claiming;
   private boolean wakeWhileClaiming;
   private int running;
-  private boolean stopped;
 
   /**
    * @param owner this node's name in lease columns (for operators reading the jobs table)
    */
   public JobWorker(
       JobQueue queue, Map<String, JobHandler> handlers, Settings settings, String owner) {
+    super(EventBusAddresses.JOBS_WAKE, settings.pollInterval());
     this.queue = queue;
     this.handlers = Map.copyOf(handlers);
     this.kinds = List.copyOf(handlers.keySet());
@@ -65,31 +61,14 @@ public final class JobWorker extends VerticleBase {
     this.owner = owner;
   }
 
-  /** Starts polling and listening for wake-ups; deployed means the listener is registered. */
-  @Override
-  public Future<?> start() {
-    wakeups = vertx.eventBus().consumer(EventBusAddresses.JOBS_WAKE, msg -> poll());
-    timerId = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
-    return wakeups.completion().onSuccess(v -> poll());
-  }
-
-  /** Stops claiming; attempts under way finish on their own (their leases protect them). */
-  @Override
-  public Future<?> stop() {
-    stopped = true;
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-    }
-    return wakeups == null ? Future.succeededFuture() : wakeups.unregister();
-  }
-
   /** Jobs currently running on this worker. */
   public int running() {
     return running;
   }
 
-  private void poll() {
-    if (stopped) {
+  @Override
+  protected void wake() {
+    if (stopped()) {
       return;
     }
     if (claiming) {
@@ -113,7 +92,7 @@ public final class JobWorker extends VerticleBase {
               }
               ar.result().forEach(this::run);
               if (wakeWhileClaiming || ar.result().size() == free) {
-                context.runOnContext(v -> poll());
+                context.runOnContext(v -> wake());
               }
             });
   }
@@ -160,7 +139,7 @@ public final class JobWorker extends VerticleBase {
                     "job {0} had been taken over after its lease expired; its outcome was dropped",
                     job.id());
               }
-              poll();
+              wake();
             });
   }
 }

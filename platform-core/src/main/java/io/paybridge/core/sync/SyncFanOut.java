@@ -1,9 +1,7 @@
 package io.paybridge.core.sync;
 
 import io.paybridge.core.EventBusAddresses;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.paybridge.core.job.WakeableVerticle;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,18 +18,14 @@ import java.util.logging.Logger;
  * per node; nodes share the work through {@code SKIP LOCKED}. When a batch created anything, the
  * job workers of every node are woken to deliver it.
  */
-public final class SyncFanOut extends VerticleBase {
+public final class SyncFanOut extends WakeableVerticle {
 
   private static final Logger LOG = Logger.getLogger(SyncFanOut.class.getName());
 
   private final SyncStore store;
   private final int batch;
-  private final Duration pollInterval;
-  private MessageConsumer<Object> wakeups;
-  private long timerId = -1;
   private boolean running;
   private boolean again;
-  private boolean stopped;
 
   /**
    * @param batch most entries fanned out by one statement
@@ -39,32 +33,17 @@ public final class SyncFanOut extends VerticleBase {
    *     node was down or cut off from the event bus)
    */
   public SyncFanOut(SyncStore store, int batch, Duration pollInterval) {
+    super(EventBusAddresses.SYNC_WAKE, pollInterval);
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be at least 1");
     }
     this.store = store;
     this.batch = batch;
-    this.pollInterval = pollInterval;
   }
 
   @Override
-  public Future<?> start() {
-    wakeups = vertx.eventBus().consumer(EventBusAddresses.SYNC_WAKE, msg -> run());
-    timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> run());
-    return wakeups.completion().onSuccess(v -> run());
-  }
-
-  @Override
-  public Future<?> stop() {
-    stopped = true;
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-    }
-    return wakeups == null ? Future.succeededFuture() : wakeups.unregister();
-  }
-
-  private void run() {
-    if (stopped) {
+  protected void wake() {
+    if (stopped()) {
       return;
     }
     if (running) {
@@ -88,7 +67,7 @@ public final class SyncFanOut extends VerticleBase {
                 vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
               }
               if (again || ar.result().entries() == batch) {
-                context.runOnContext(v -> run());
+                context.runOnContext(v -> wake());
               }
             });
   }
