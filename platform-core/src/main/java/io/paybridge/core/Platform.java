@@ -156,7 +156,7 @@ public final class Platform {
             pool,
             config.maxBatch(),
             config.maxInFlightBatches(),
-            metrics::batch,
+            metrics::statement,
             () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     router
         .post("/hooks/:hookKey/:gateway")

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,18 +58,24 @@ public final class GroupCommitRecorder {
 
   private record Pending(Receipt receipt, Promise<Outcome> promise) {}
 
+  /** Told of every statement that ran: how many webhooks it carried and how long it took. */
+  @FunctionalInterface
+  public interface BatchObserver {
+    void statement(int webhooks, long nanos);
+  }
+
   private final Context context;
   private final Pool pool;
   private final int maxBatch;
   private final int maxInFlight;
-  private final IntConsumer batchSizes;
+  private final BatchObserver batches;
   private final Runnable afterNewRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
   /**
    * @param context the event-loop context that owns this recorder
-   * @param batchSizes told the size of each statement's batch (metrics)
+   * @param batches told the size and duration of each statement (metrics)
    * @param afterNewRecords run after a commit that recorded something new (and so created jobs)
    */
   public GroupCommitRecorder(
@@ -78,13 +83,13 @@ public final class GroupCommitRecorder {
       Pool pool,
       int maxBatch,
       int maxInFlight,
-      IntConsumer batchSizes,
+      BatchObserver batches,
       Runnable afterNewRecords) {
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
-    this.batchSizes = batchSizes;
+    this.batches = batches;
     this.afterNewRecords = afterNewRecords;
   }
 
@@ -137,11 +142,12 @@ public final class GroupCommitRecorder {
         followers.computeIfAbsent(first, k -> new ArrayList<>()).add(p);
       }
     }
-    batchSizes.accept(unique.size());
+    long started = System.nanoTime();
     return pool.preparedQuery(RecordSql.STATEMENT)
         .execute(parameters(unique))
         .map(
             rows -> {
+              batches.statement(unique.size(), System.nanoTime() - started);
               Set<Integer> fresh = new HashSet<>();
               for (Row row : rows) {
                 fresh.add(row.getInteger(0));

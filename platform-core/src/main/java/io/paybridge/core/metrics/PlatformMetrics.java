@@ -41,6 +41,7 @@ public final class PlatformMetrics {
   private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
   private final Timer recordLatency;
+  private final Timer statementTime;
 
   public PlatformMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -52,6 +53,11 @@ public final class PlatformMetrics {
     this.recordLatency =
         Timer.builder("paybridge.ingest.latency")
             .description("Time from receiving a webhook to answering it, for recorded webhooks")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.statementTime =
+        Timer.builder("paybridge.ingest.statement")
+            .description("Time of one group-commit statement, from sending it to its commit")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
   }
@@ -73,8 +79,10 @@ public final class PlatformMetrics {
         .increment();
   }
 
-  public void batch(int size) {
-    batchSize.record(size);
+  /** One group-commit statement: the webhooks it recorded and how long it took. */
+  public void statement(int webhooks, long nanos) {
+    batchSize.record(webhooks);
+    statementTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   public void recorded(long nanos) {

@@ -50,7 +50,8 @@ class GroupCommitRecorderTest {
     await(Migrations.migrate(pool)); // a second start applies nothing twice
     context = vertx.getOrCreateContext();
     recorder =
-        new GroupCommitRecorder(context, pool, 64, 2, batches::add, wakeups::incrementAndGet);
+        new GroupCommitRecorder(
+            context, pool, 64, 2, (size, nanos) -> batches.add(size), wakeups::incrementAndGet);
   }
 
   @AfterAll
