@@ -156,6 +156,7 @@ public final class Platform {
             pool,
             config.maxBatch(),
             config.maxInFlightBatches(),
+            config.parallelBatchAt(),
             metrics::statement,
             () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     router

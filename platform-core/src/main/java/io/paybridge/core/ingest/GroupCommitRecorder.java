@@ -68,6 +68,7 @@ public final class GroupCommitRecorder {
   private final Pool pool;
   private final int maxBatch;
   private final int maxInFlight;
+  private final int parallelAt;
   private final BatchObserver batches;
   private final Runnable afterNewRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -75,6 +76,9 @@ public final class GroupCommitRecorder {
 
   /**
    * @param context the event-loop context that owns this recorder
+   * @param maxBatch most webhooks in one statement
+   * @param maxInFlight most statements under way at once
+   * @param parallelAt webhooks that must be waiting before a statement starts beside one under way
    * @param batches told the size and duration of each statement (metrics)
    * @param afterNewRecords run after a commit that recorded something new (and so created jobs)
    */
@@ -83,12 +87,14 @@ public final class GroupCommitRecorder {
       Pool pool,
       int maxBatch,
       int maxInFlight,
+      int parallelAt,
       BatchObserver batches,
       Runnable afterNewRecords) {
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.parallelAt = parallelAt;
     this.batches = batches;
     this.afterNewRecords = afterNewRecords;
   }
@@ -112,8 +118,13 @@ public final class GroupCommitRecorder {
     drain();
   }
 
+  /**
+   * Starts statements: one whenever none is under way, and further ones (up to the in-flight limit)
+   * only once {@code parallelAt} webhooks wait, so batches stay large enough to be cheap.
+   */
   private void drain() {
-    while (inFlight < maxInFlight && !queue.isEmpty()) {
+    while (!queue.isEmpty()
+        && (inFlight == 0 || (inFlight < maxInFlight && queue.size() >= parallelAt))) {
       List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
       while (batch.size() < maxBatch && !queue.isEmpty()) {
         batch.add(queue.poll());

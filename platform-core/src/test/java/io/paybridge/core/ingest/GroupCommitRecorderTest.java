@@ -51,7 +51,7 @@ class GroupCommitRecorderTest {
     context = vertx.getOrCreateContext();
     recorder =
         new GroupCommitRecorder(
-            context, pool, 64, 2, (size, nanos) -> batches.add(size), wakeups::incrementAndGet);
+            context, pool, 64, 2, 1, (size, nanos) -> batches.add(size), wakeups::incrementAndGet);
   }
 
   @AfterAll
@@ -133,6 +133,64 @@ class GroupCommitRecorderTest {
         .anyMatch(b -> b > 1);
     assertThat(batches.size()).isLessThan(600);
     assertThat(wakeups.get()).as("workers are woken after commits that made work").isPositive();
+  }
+
+  private long waitingOnLocks() {
+    return count(
+        "SELECT count(*) FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+  }
+
+  private void awaitWaiting(long expected) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (waitingOnLocks() != expected) {
+      assertThat(System.currentTimeMillis())
+          .as("%d statements waiting", expected)
+          .isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aSecondStatementStartsBesideTheFirstOnlyOnceEnoughWebhooksWait() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    GroupCommitRecorder parallel =
+        new GroupCommitRecorder(context, pool, 64, 2, 5, (n, nanos) -> sizes.add(n), () -> {});
+    UUID tenant = UUID.randomUUID();
+    List<Future<Outcome>> all = new CopyOnWriteArrayList<>();
+    java.util.function.IntConsumer send =
+        n ->
+            await(
+                onLoop(
+                    () -> {
+                      for (int i = 0; i < n; i++) {
+                        String id = "par" + all.size();
+                        all.add(parallel.record(payment(tenant, "evt_" + id, id, 100, "c")));
+                      }
+                      return Future.succeededFuture();
+                    }));
+    // GIVEN the receipts table is locked, so statements wait until it is released
+    io.vertx.sqlclient.SqlConnection holder = await(pool.getConnection());
+    io.vertx.sqlclient.Transaction tx = await(holder.begin());
+    try {
+      await(holder.query("LOCK TABLE webhook_receipts IN SHARE ROW EXCLUSIVE MODE").execute());
+      // WHEN one webhook arrives, its statement starts at once
+      send.accept(1);
+      awaitWaiting(1);
+      // and four more wait behind it: fewer than five, so no second statement
+      send.accept(4);
+      Thread.sleep(300);
+      assertThat(waitingOnLocks()).isEqualTo(1);
+      // THEN the fifth waiting webhook starts a second statement beside the first
+      send.accept(1);
+      awaitWaiting(2);
+    } finally {
+      await(tx.commit());
+      await(holder.close());
+    }
+    await(Future.all(new ArrayList<>(all)));
+    assertThat(all).allMatch(f -> f.result() == Outcome.RECORDED);
+    assertThat(sizes).containsExactlyInAnyOrder(1, 5);
   }
 
   @Test
