@@ -33,7 +33,8 @@ public final class Migrations {
           "V5__renewals.sql",
           "V6__webhook_log.sql",
           "V7__unknown_subscriptions.sql",
-          "V8__renewal_entries.sql");
+          "V8__renewal_entries.sql",
+          "V9__wake_running_jobs.sql");
 
   private Migrations() {}
 

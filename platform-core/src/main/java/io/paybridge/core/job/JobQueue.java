@@ -34,7 +34,7 @@ public final class JobQueue {
          SET status = 'running', lease_owner = $3, claim_token = gen_random_uuid(),
              run_at = now() + $4 * interval '1 millisecond',
              lease_expires_at = now() + $4 * interval '1 millisecond',
-             attempts = j.attempts + 1
+             attempts = j.attempts + 1, wake_requested = false
         FROM due
        WHERE j.id = due.id
       RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.payload, j.attempts, j.claim_token, j.created_at
@@ -111,23 +111,38 @@ public final class JobQueue {
       params = Tuple.of(job.id(), job.claimToken(), clip(dead.error()));
     } else {
       JobResult.Parked parked = (JobResult.Parked) result;
+      // Woken while this attempt ran (unpark): due again at once rather than parked.
       sql =
-          "UPDATE jobs SET status = 'parked', lease_owner = NULL, lease_expires_at = NULL,"
-              + " claim_token = NULL, last_error = $3, attempts = greatest(attempts - 1, 0)"
+          "UPDATE jobs SET status = CASE WHEN wake_requested THEN 'pending' ELSE 'parked' END,"
+              + " run_at = now(), wake_requested = false, lease_owner = NULL,"
+              + " lease_expires_at = NULL, claim_token = NULL, last_error = $3,"
+              + " attempts = greatest(attempts - 1, 0)"
               + " WHERE id = $1 AND claim_token = $2";
       params = Tuple.of(job.id(), job.claimToken(), clip(parked.reason()));
     }
     return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() == 1);
   }
 
-  /** Makes parked jobs of a tenant matching the given reference ids due now. */
+  /**
+   * Makes a tenant's parked jobs of a kind due now. Jobs of that kind running at this moment are
+   * marked, so that an attempt which decides to park one (having seen the state before this call)
+   * makes it due instead: a wake-up is never lost to an attempt under way.
+   *
+   * @return how many parked jobs were made due
+   */
   public Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
     return client
         .preparedQuery(
-            "UPDATE jobs SET status = 'pending', run_at = now()"
-                + " WHERE tenant_id = $1 AND kind = $2 AND status = 'parked'")
+            "WITH woken AS ("
+                + " UPDATE jobs SET status = CASE WHEN status = 'parked' THEN 'pending'"
+                + " ELSE status END,"
+                + " run_at = CASE WHEN status = 'parked' THEN now() ELSE run_at END,"
+                + " wake_requested = (status = 'running')"
+                + " WHERE tenant_id = $1 AND kind = $2 AND status IN ('parked', 'running')"
+                + " RETURNING status)"
+                + " SELECT count(*) FILTER (WHERE status = 'pending') FROM woken")
         .execute(Tuple.of(tenantId, kind))
-        .map(rows -> rows.rowCount());
+        .map(rows -> (int) (long) rows.iterator().next().getLong(0));
   }
 
   private static String clip(String error) {

@@ -220,6 +220,35 @@ class JobWorkerTest {
   }
 
   @Test
+  void aWakeUpDuringTheAttemptThatParksAJobIsNotLost() {
+    UUID tenant = UUID.randomUUID();
+    await(JobQueue.enqueue(pool, "target", tenant, 1L, null, Duration.ZERO));
+    Promise<Void> attemptStarted = Promise.promise();
+    Promise<JobResult> firstAttempt = Promise.promise();
+    AtomicInteger runs = new AtomicInteger();
+    worker(
+        "node",
+        "target",
+        job -> {
+          if (runs.incrementAndGet() == 1) {
+            // the attempt saw the target disabled, and will decide to park...
+            attemptStarted.tryComplete();
+            return firstAttempt.future();
+          }
+          return Future.succeededFuture(JobResult.done());
+        },
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(30));
+    await(attemptStarted.future().timeout(10, TimeUnit.SECONDS));
+    // ...WHEN the target is enabled again meanwhile (no parked job to wake yet)
+    assertThat(await(queue.unpark(pool, tenant, "target"))).isZero();
+    firstAttempt.complete(new JobResult.Parked("target disabled"));
+    // THEN the job is due again and runs, rather than parked until the next wake-up
+    eventually(() -> count("SELECT count(*) FROM jobs") == 0);
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
   void backoffGrowsAndStaysWithinItsCap() {
     Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
     for (int attempt = 1; attempt <= 40; attempt++) {
