@@ -124,7 +124,7 @@ public record PaybridgeConfig(
         intSetting(get, "PAYBRIDGE_PASSWORD_HASH_ITERATIONS", 210_000),
         intSetting(get, "PAYBRIDGE_MAX_WEBHOOK_BYTES", 256 * 1024),
         intSetting(get, "PAYBRIDGE_INGEST_MAX_BATCH", 256),
-        intSetting(get, "PAYBRIDGE_INGEST_MAX_IN_FLIGHT", 2),
+        intSetting(get, "PAYBRIDGE_INGEST_MAX_IN_FLIGHT", 1),
         intSetting(get, "PAYBRIDGE_INGEST_PARALLEL_AT", 32),
         intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
         gateway,

@@ -111,9 +111,16 @@ public final class JobQueue {
       params = Tuple.of(job.id(), job.claimToken(), clip(dead.error()));
     } else {
       JobResult.Parked parked = (JobResult.Parked) result;
-      // Woken while this attempt ran (unpark): due again at once rather than parked.
+      // Woken while this attempt ran (unpark), or the handler's own condition: due again at once
+      // rather than parked.
+      String wake =
+          parked.wakeIf() == null
+              ? "wake_requested"
+              : "wake_requested OR (" + parked.wakeIf() + ")";
       sql =
-          "UPDATE jobs SET status = CASE WHEN wake_requested THEN 'pending' ELSE 'parked' END,"
+          "UPDATE jobs SET status = CASE WHEN "
+              + wake
+              + " THEN 'pending' ELSE 'parked' END,"
               + " run_at = now(), wake_requested = false, lease_owner = NULL,"
               + " lease_expires_at = NULL, claim_token = NULL, last_error = $3,"
               + " attempts = greatest(attempts - 1, 0)"

@@ -14,8 +14,19 @@ public sealed interface JobResult {
   /** Give up: the job stays as dead, with the error, for an operator or a replay. */
   record Dead(String error) implements JobResult {}
 
-  /** Wait until something wakes it (a re-enabled sync target); kept as parked. */
-  record Parked(String reason) implements JobResult {}
+  /**
+   * Wait until something wakes it (a re-enabled sync target); kept as parked.
+   *
+   * @param wakeIf a SQL condition on the job's row ({@code jobs}), evaluated in the statement that
+   *     parks the job, under which it is made due instead: what the attempt saw may have changed
+   *     since (the handler locks whatever it reads, so that a change being committed is waited
+   *     for); {@code null} for none
+   */
+  record Parked(String reason, String wakeIf) implements JobResult {
+    public Parked(String reason) {
+      this(reason, null);
+    }
+  }
 
   public static JobResult done() {
     return new Done();

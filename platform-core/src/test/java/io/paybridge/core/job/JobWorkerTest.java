@@ -249,6 +249,35 @@ class JobWorkerTest {
   }
 
   @Test
+  void aJobIsNotParkedWhenItsHandlersConditionSaysWhatItWaitsForIsBack() {
+    UUID tenant = UUID.randomUUID();
+    await(JobQueue.enqueue(pool, "target", tenant, 1L, null, Duration.ZERO));
+    await(
+        pool.query("CREATE TABLE IF NOT EXISTS test_switch (tenant_id uuid, on_ boolean)")
+            .execute());
+    await(
+        pool.preparedQuery("INSERT INTO test_switch VALUES ($1, true)")
+            .execute(io.vertx.sqlclient.Tuple.of(tenant)));
+    AtomicInteger runs = new AtomicInteger();
+    String backOn =
+        "EXISTS (SELECT 1 FROM test_switch s WHERE s.tenant_id = jobs.tenant_id AND s.on_"
+            + " FOR SHARE OF s)";
+    worker(
+        "node",
+        "target",
+        job ->
+            Future.succeededFuture(
+                runs.incrementAndGet() == 1
+                    // the attempt saw the switch off, but it is on by the time the job is parked
+                    ? new JobResult.Parked("switch off", backOn)
+                    : JobResult.done()),
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(30));
+    eventually(() -> count("SELECT count(*) FROM jobs") == 0);
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
   void backoffGrowsAndStaysWithinItsCap() {
     Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
     for (int attempt = 1; attempt <= 40; attempt++) {
