@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Where the machine's CPU went during a phase, from {@code /proc}: the node JVM, PostgreSQL (the
+ * Where the machine's CPU went during a phase, from {@code /proc}: the node JVMs, PostgreSQL (the
  * postmaster, its live backends, and the backends it has already reaped), the load generator (this
  * JVM), programs this JVM ran and waited for (pgbench), kernel interrupt work (loopback networking
  * is mostly soft interrupts), and everything else on the machine. On a 2-core machine the load
@@ -32,10 +34,11 @@ final class CpuAccounting {
     }
   }
 
-  /** Cumulative CPU ticks at one moment. */
+  /** Cumulative CPU ticks at one moment; {@code node} is all node JVMs together. */
   record Snapshot(
       long nanos,
       Ticks node,
+      List<Ticks> nodes,
       Ticks postgres,
       Ticks self,
       Ticks selfChildren,
@@ -44,10 +47,14 @@ final class CpuAccounting {
       long ioWait,
       long interrupts) {}
 
-  /** CPU use between two snapshots, in percent of one core; {@code *Sys} is the kernel's share. */
+  /**
+   * CPU use between two snapshots, in percent of one core; {@code *Sys} is the kernel's share.
+   * {@code node} is all node JVMs together, {@code perNode} each of them in the order given.
+   */
   record Usage(
       double node,
       double nodeSys,
+      List<Double> perNode,
       double postgres,
       double postgresSys,
       double loadGenerator,
@@ -81,13 +88,19 @@ final class CpuAccounting {
     }
   }
 
-  private final long nodePid;
+  private final List<Long> nodePids;
   private final long postmasterPid;
   private volatile long clientPid = -1;
   private final int cores = Runtime.getRuntime().availableProcessors();
 
+  /** One node JVM ({@code nodePid} -1: none). */
   CpuAccounting(long nodePid, long postmasterPid) {
-    this.nodePid = nodePid;
+    this(List.of(nodePid), postmasterPid);
+  }
+
+  /** Several node JVMs, reported together and one by one. */
+  CpuAccounting(List<Long> nodePids, long postmasterPid) {
+    this.nodePids = List.copyOf(nodePids);
     this.postmasterPid = postmasterPid;
   }
 
@@ -102,9 +115,17 @@ final class CpuAccounting {
   Snapshot take() {
     String[] self = statFields(Path.of("/proc/self/stat"));
     long[] machine = machineTicks();
+    List<Ticks> nodes = new ArrayList<>();
+    Ticks allNodes = new Ticks(0, 0);
+    for (long pid : nodePids) {
+      Ticks t = own(statFields(Path.of("/proc", Long.toString(pid), "stat")));
+      nodes.add(t);
+      allNodes = allNodes.plus(t);
+    }
     return new Snapshot(
         System.nanoTime(),
-        own(statFields(Path.of("/proc", Long.toString(nodePid), "stat"))),
+        allNodes,
+        nodes,
         postgresTicks(),
         own(self),
         reaped(self)
@@ -127,9 +148,14 @@ final class CpuAccounting {
     double pg = percent(b.postgres().total() - a.postgres().total(), seconds);
     double self = percent(b.self().total() - a.self().total(), seconds);
     double children = percent(b.selfChildren().total() - a.selfChildren().total(), seconds);
+    List<Double> perNode = new ArrayList<>();
+    for (int i = 0; i < a.nodes().size(); i++) {
+      perNode.add(percent(b.nodes().get(i).total() - a.nodes().get(i).total(), seconds));
+    }
     return new Usage(
         node,
         percent(b.node().system() - a.node().system(), seconds),
+        List.copyOf(perNode),
         pg,
         percent(b.postgres().system() - a.postgres().system(), seconds),
         self,
