@@ -351,6 +351,24 @@ final class BenchDatabase {
             });
   }
 
+  /**
+   * When each tenant's deliveries were delivered: the first and the last, in seconds since the
+   * epoch by the database clock, one pair per tenant.
+   */
+  Future<List<double[]>> deliverySpans(Collection<UUID> tenants) {
+    return pool.preparedQuery(
+            "SELECT extract(epoch FROM min(delivered_at))::float8,"
+                + " extract(epoch FROM max(delivered_at))::float8 FROM deliveries"
+                + " WHERE tenant_id = ANY($1) AND delivered_at IS NOT NULL GROUP BY tenant_id")
+        .execute(Tuple.of(tenants.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              List<double[]> out = new ArrayList<>();
+              rows.forEach(r -> out.add(new double[] {r.getDouble(0), r.getDouble(1)}));
+              return out;
+            });
+  }
+
   /** Status codes of these tenants' delivery attempts with {@code after < id <= upTo}. */
   Future<Map<String, Long>> attemptStatuses(Collection<UUID> tenants, long after, long upTo) {
     return pool.preparedQuery(

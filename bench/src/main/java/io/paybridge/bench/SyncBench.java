@@ -89,7 +89,8 @@ public final class SyncBench {
       Map<String, Long> attemptStatuses,
       Usage cpu,
       Activity database,
-      List<StatementStats> statements) {
+      List<StatementStats> statements,
+      TenantSpread tenants) {
 
     double perSecondOverall() {
       return backlog / drainSeconds;
@@ -102,6 +103,44 @@ public final class SyncBench {
     /** CPU time per delivery of a share of the CPU (percent of a core) over the drain. */
     double cpuMillisPerDelivery(double percent) {
       return percent / 100 * drainSeconds * 1000 / backlog;
+    }
+  }
+
+  /**
+   * How the drain went over the tenants: how long each tenant's deliveries took from its first to
+   * its last (median and longest), and how many tenants had deliveries under way at once (most, and
+   * on average over the drain). Served side by side, each tenant's span is close to the whole
+   * drain; served one after another, it is a fraction of it.
+   */
+  record TenantSpread(
+      double medianSpanSeconds, double longestSpanSeconds, int mostAtOnce, double meanAtOnce) {
+
+    static TenantSpread of(List<double[]> spans) {
+      if (spans.isEmpty()) {
+        return new TenantSpread(Double.NaN, Double.NaN, 0, Double.NaN);
+      }
+      double[] lengths = spans.stream().mapToDouble(s -> s[1] - s[0]).sorted().toArray();
+      double from = spans.stream().mapToDouble(s -> s[0]).min().orElseThrow();
+      double to = spans.stream().mapToDouble(s -> s[1]).max().orElseThrow();
+      int most = 0;
+      for (double[] s : spans) {
+        int at = 0;
+        for (double[] o : spans) {
+          if (o[0] <= s[0] && s[0] <= o[1]) {
+            at++;
+          }
+        }
+        most = Math.max(most, at);
+      }
+      double total = 0;
+      for (double l : lengths) {
+        total += l;
+      }
+      return new TenantSpread(
+          lengths[lengths.length / 2],
+          lengths[lengths.length - 1],
+          most,
+          to > from ? total / (to - from) : Double.NaN);
     }
   }
 
@@ -371,6 +410,7 @@ public final class SyncBench {
       Snapshot cpuEnd = cpu.take();
       List<StatementStats> statements =
           measured && settings.pgStatements() ? await(db.topStatements(12)) : List.of();
+      TenantSpread spread = TenantSpread.of(await(db.deliverySpans(ids)));
 
       // Figures and checks, after the clock stopped.
       long attemptsAfter = await(db.lastAttemptId());
@@ -407,7 +447,8 @@ public final class SyncBench {
           statuses,
           used,
           activity,
-          statements);
+          statements,
+          spread);
     } finally {
       api.close();
     }
@@ -807,6 +848,16 @@ public final class SyncBench {
     System.out.println(
         "   new ids per second: "
             + r.perSecond().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+    TenantSpread spread = r.tenants();
+    System.out.printf(
+        Locale.ROOT,
+        "   tenants: each tenant's deliveries went out over a median %.2f s (longest %.2f s);"
+            + " at most %d of %d tenants, %.1f on average, had deliveries under way at once%n",
+        spread.medianSpanSeconds(),
+        spread.longestSpanSeconds(),
+        spread.mostAtOnce(),
+        settings.tenants(),
+        spread.meanAtOnce());
     Stats s = r.sink();
     System.out.printf(
         Locale.ROOT,
