@@ -47,9 +47,9 @@ import java.util.Map;
  *     bench.syncNodes}, default {@code 1,3})
  * @param syncBacklog ledger entries (signed Stripe webhooks) whose deliveries pile up in a round
  *     before the drain is timed ({@code bench.syncBacklog})
- * @param syncWarmup deliveries of an untimed warm-up drain before the measured one, by other
- *     tenants, so that the measured drain runs on nodes whose delivery path is compiled; 0 skips it
- *     ({@code bench.syncWarmup})
+ * @param syncWarmup deliveries per node of an untimed warm-up drain before the measured one, by
+ *     other tenants, so that the measured drain runs on nodes whose delivery path the JIT has
+ *     compiled; 0 skips it ({@code bench.syncWarmup})
  * @param syncRate webhooks per second offered while the backlog is built ({@code bench.syncRate})
  * @param sinkDelayMs how long the sink waits before answering each delivery ({@code
  *     bench.sinkDelayMs}, default 0)

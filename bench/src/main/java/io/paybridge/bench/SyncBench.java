@@ -298,17 +298,19 @@ public final class SyncBench {
     List<String> problems = new ArrayList<>();
 
     Optional<Drain> warmup = Optional.empty();
-    if (settings.syncWarmup() > 0) {
+    int warmupDeliveries = settings.syncWarmup() * nodes;
+    if (warmupDeliveries > 0) {
       String label = "r" + index + "w";
       List<Tenant> tenants = setUpTenants(cluster, label);
       List<Target> targets = setUpTargets(cluster, "/r" + index + "/warm-up/", tenants);
       System.out.printf(
           Locale.ROOT,
-          "%n   -- warm-up (untimed figures): other tenants, %d deliveries%n",
+          "%n   -- warm-up (untimed figures): other tenants, %d deliveries (%d per node)%n",
+          warmupDeliveries,
           settings.syncWarmup());
       warmup =
           Optional.of(
-              cycle(label, cluster, cpu, tenants, targets, settings.syncWarmup(), false, problems));
+              cycle(label, cluster, cpu, tenants, targets, warmupDeliveries, false, problems));
       Drain w = warmup.get();
       System.out.printf(
           Locale.ROOT,
@@ -973,11 +975,13 @@ public final class SyncBench {
                 + ")";
     return String.format(
         Locale.ROOT,
-        "nodes %.0f%% (sys %.0f)%s, postgres %.0f%% (sys %.0f), benchmark JVM with the sink %.0f%%"
+        "nodes %.0f%% (sys %.0f, JIT compiler threads %.0f)%s, postgres %.0f%% (sys %.0f),"
+            + " benchmark JVM with the sink %.0f%%"
             + " (sys %.0f), kernel irq %.0f%%, other processes %.0f%%, idle %.0f%% (of %d%%;"
             + " iowait %.0f%%)",
         u.node(),
         u.nodeSys(),
+        u.nodeCompilers(),
         perNode,
         u.postgres(),
         u.postgresSys(),
@@ -1077,7 +1081,7 @@ public final class SyncBench {
     System.out.printf(
         Locale.ROOT,
         "rounds: %s node(s); %d tenants each with a webhook target; backlog %d deliveries (after a"
-            + " warm-up of %d) posted at %d/s; sink delay %d ms; quiet wait up to %d s%s%n",
+            + " warm-up of %d per node) posted at %d/s; sink delay %d ms; quiet wait up to %d s%s%n",
         settings.syncNodes(),
         settings.tenants(),
         settings.syncBacklog(),
