@@ -39,8 +39,9 @@ import java.util.stream.IntStream;
  * endpoints, with one node and with several clustered nodes, on a durable PostgreSQL. See {@code
  * bench/README.md}.
  *
- * <p>Each round starts its nodes, sets up fresh tenants through the API (a Stripe account and a
- * webhook target each, pointing at the {@link SyncSink} in this JVM), and then:
+ * <p>Each round starts its nodes and runs two cycles, an untimed warm-up and the measured one. A
+ * cycle sets up fresh tenants through the API (a Stripe account and a webhook target each, pointing
+ * at the {@link SyncSink} in this JVM), and then:
  *
  * <ol>
  *   <li><b>backlog</b>: the sink answers 410, so the platform disables every target and parks its
