@@ -1,20 +1,24 @@
 package io.paybridge.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every knob of the benchmark, read once from {@code bench.*} system properties (the Maven build
+ * Every knob of the benchmarks, read once from {@code bench.*} system properties (the Maven build
  * passes them on; a blank value means the default given here and in the README).
  *
- * @param mode what to run: {@code rate}, {@code max}, {@code pgbench} or {@code full}
+ * @param suite which benchmark: {@code ingest} (the default) or {@code sync} ({@code bench.suite})
+ * @param mode what the ingest benchmark runs: {@code rate}, {@code max}, {@code pgbench} or {@code
+ *     full}
  * @param rate offered webhooks per second in {@code rate} mode ({@code bench.rate})
  * @param seconds length of the measured part of a {@code rate} run ({@code bench.seconds})
  * @param warmupSeconds load at the same rate before the figures start ({@code bench.warmup})
  * @param tenants tenants created through the API, each with its own Stripe account and secret
- *     ({@code bench.tenants})
+ *     ({@code bench.tenants}; 50 for ingest, 20 for sync, where each also has a webhook target)
  * @param connections HTTP/1.1 keep-alive connections of the load generator, no pipelining ({@code
  *     bench.connections})
  * @param timeoutMs a webhook not answered within this time counts as an error ({@code
@@ -39,9 +43,25 @@ import java.util.Map;
  * @param nodeEnv extra node settings, {@code NAME=value,NAME=value} ({@code bench.nodeEnv}), for
  *     example {@code PAYBRIDGE_DB_POOL_SIZE=32,PAYBRIDGE_INGEST_MAX_IN_FLIGHT=8}
  * @param pgbench the pgbench program ({@code bench.pgbench}; default {@code pgbench} on the PATH)
+ * @param syncNodes node counts the sync benchmark measures, one round each, in order ({@code
+ *     bench.syncNodes}, default {@code 1,3})
+ * @param syncBacklog ledger entries (signed Stripe webhooks) whose deliveries pile up in a round
+ *     before the drain is timed ({@code bench.syncBacklog})
+ * @param syncWarmup deliveries per node of an untimed warm-up drain before the measured one, by
+ *     other tenants, so that the measured drain runs on nodes whose delivery path the JIT has
+ *     compiled; 0 skips it ({@code bench.syncWarmup})
+ * @param syncRate webhooks per second offered while the backlog is built ({@code bench.syncRate})
+ * @param sinkDelayMs how long the sink waits before answering each delivery ({@code
+ *     bench.sinkDelayMs}, default 0)
+ * @param sinkPorts how many ports the sink listens on, tenants spread over them; 0 means one per
+ *     tenant, as if each tenant had a receiver of its own ({@code bench.sinkPorts})
+ * @param pgStatements load {@code pg_stat_statements} and print the statements that took the most
+ *     of PostgreSQL's time during each measured drain ({@code bench.pgStatements}; off by default,
+ *     as it costs the server a little)
  * @param workDir where logs and the temporary cluster's parent folder go ({@code bench.workDir})
  */
 record BenchSettings(
+    Suite suite,
     Mode mode,
     int rate,
     int seconds,
@@ -62,7 +82,22 @@ record BenchSettings(
     String nodeHeap,
     Map<String, String> nodeEnv,
     String pgbench,
+    List<Integer> syncNodes,
+    int syncBacklog,
+    int syncWarmup,
+    int syncRate,
+    int sinkDelayMs,
+    int sinkPorts,
+    boolean pgStatements,
     Path workDir) {
+
+  /** Which benchmark a run is. */
+  enum Suite {
+    /** Webhook ingest: open-loop load against one node, next to pgbench. */
+    INGEST,
+    /** Sync throughput: a parked backlog of deliveries drained to a local sink, by node count. */
+    SYNC
+  }
 
   /** What a run does; see the README. */
   enum Mode {
@@ -78,12 +113,29 @@ record BenchSettings(
 
   BenchSettings {
     nodeEnv = Map.copyOf(nodeEnv);
+    syncNodes = List.copyOf(syncNodes);
     if (rate <= 0 || seconds <= 0 || warmupSeconds < 0 || tenants <= 0 || connections <= 0) {
       throw new IllegalArgumentException("rate, seconds, tenants and connections must be positive");
+    }
+    if (syncNodes.isEmpty() || syncNodes.stream().anyMatch(n -> n < 1 || n > 9)) {
+      throw new IllegalArgumentException("bench.syncNodes takes node counts from 1 to 9");
+    }
+    if (syncBacklog <= 0 || syncRate <= 0 || syncWarmup < 0 || sinkDelayMs < 0 || sinkPorts < 0) {
+      throw new IllegalArgumentException(
+          "bench.syncBacklog and bench.syncRate must be positive, bench.syncWarmup,"
+              + " bench.sinkDelayMs and bench.sinkPorts 0 or more");
     }
   }
 
   static BenchSettings fromSystemProperties() {
+    String suiteName = text("bench.suite", "ingest");
+    Suite suite;
+    try {
+      suite = Suite.valueOf(suiteName.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "bench.suite must be ingest or sync, was '" + suiteName + "'");
+    }
     String modeName = text("bench.mode", "full");
     Mode mode;
     try {
@@ -93,11 +145,12 @@ record BenchSettings(
           "bench.mode must be rate, max, pgbench or full, was '" + modeName + "'");
     }
     return new BenchSettings(
+        suite,
         mode,
         number("bench.rate", 3000),
         number("bench.seconds", 30),
         number("bench.warmup", 20),
-        number("bench.tenants", 50),
+        number("bench.tenants", suite == Suite.SYNC ? 20 : 50),
         number("bench.connections", 256),
         number("bench.timeoutMs", 30_000),
         number("bench.maxStart", 0),
@@ -113,6 +166,13 @@ record BenchSettings(
         text("bench.nodeHeap", "512m"),
         pairs(text("bench.nodeEnv", "")),
         text("bench.pgbench", "pgbench"),
+        numbers("bench.syncNodes", "1,3"),
+        number("bench.syncBacklog", 20_000),
+        number("bench.syncWarmup", 10_000),
+        number("bench.syncRate", 1000),
+        number("bench.sinkDelayMs", 0),
+        number("bench.sinkPorts", 0),
+        flag("bench.pgStatements"),
         Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize());
   }
 
@@ -131,6 +191,31 @@ record BenchSettings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
     }
+  }
+
+  private static boolean flag(String name) {
+    String v = text(name, "false");
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  private static List<Integer> numbers(String name, String defaultValue) {
+    String v = text(name, defaultValue);
+    List<Integer> out = new ArrayList<>();
+    for (String n : v.split(",")) {
+      if (n.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(Integer.parseInt(n.strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            name + " takes whole numbers separated by commas, was '" + v + "'");
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> pairs(String list) {

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Where the machine's CPU went during a phase, from {@code /proc}: the node JVM, PostgreSQL (the
+ * Where the machine's CPU went during a phase, from {@code /proc}: the node JVMs, PostgreSQL (the
  * postmaster, its live backends, and the backends it has already reaped), the load generator (this
  * JVM), programs this JVM ran and waited for (pgbench), kernel interrupt work (loopback networking
  * is mostly soft interrupts), and everything else on the machine. On a 2-core machine the load
@@ -32,10 +36,15 @@ final class CpuAccounting {
     }
   }
 
-  /** Cumulative CPU ticks at one moment. */
+  /**
+   * Cumulative CPU ticks at one moment; {@code node} is all node JVMs together, {@code
+   * nodeCompilers} the ticks of each of their JIT compiler threads by thread id.
+   */
   record Snapshot(
       long nanos,
       Ticks node,
+      List<Ticks> nodes,
+      Map<Long, Long> nodeCompilers,
       Ticks postgres,
       Ticks self,
       Ticks selfChildren,
@@ -44,10 +53,17 @@ final class CpuAccounting {
       long ioWait,
       long interrupts) {}
 
-  /** CPU use between two snapshots, in percent of one core; {@code *Sys} is the kernel's share. */
+  /**
+   * CPU use between two snapshots, in percent of one core; {@code *Sys} is the kernel's share.
+   * {@code node} is all node JVMs together, {@code perNode} each of them in the order given, and
+   * {@code nodeCompilers} the part of it their JIT compiler threads used (at least: a compiler
+   * thread that came and went between the snapshots is missed).
+   */
   record Usage(
       double node,
       double nodeSys,
+      List<Double> perNode,
+      double nodeCompilers,
       double postgres,
       double postgresSys,
       double loadGenerator,
@@ -81,13 +97,19 @@ final class CpuAccounting {
     }
   }
 
-  private final long nodePid;
+  private final List<Long> nodePids;
   private final long postmasterPid;
   private volatile long clientPid = -1;
   private final int cores = Runtime.getRuntime().availableProcessors();
 
+  /** One node JVM ({@code nodePid} -1: none). */
   CpuAccounting(long nodePid, long postmasterPid) {
-    this.nodePid = nodePid;
+    this(List.of(nodePid), postmasterPid);
+  }
+
+  /** Several node JVMs, reported together and one by one. */
+  CpuAccounting(List<Long> nodePids, long postmasterPid) {
+    this.nodePids = List.copyOf(nodePids);
     this.postmasterPid = postmasterPid;
   }
 
@@ -102,9 +124,20 @@ final class CpuAccounting {
   Snapshot take() {
     String[] self = statFields(Path.of("/proc/self/stat"));
     long[] machine = machineTicks();
+    List<Ticks> nodes = new ArrayList<>();
+    Map<Long, Long> compilers = new HashMap<>();
+    Ticks allNodes = new Ticks(0, 0);
+    for (long pid : nodePids) {
+      Ticks t = own(statFields(Path.of("/proc", Long.toString(pid), "stat")));
+      nodes.add(t);
+      allNodes = allNodes.plus(t);
+      compilerThreads(pid, compilers);
+    }
     return new Snapshot(
         System.nanoTime(),
-        own(statFields(Path.of("/proc", Long.toString(nodePid), "stat"))),
+        allNodes,
+        nodes,
+        compilers,
         postgresTicks(),
         own(self),
         reaped(self)
@@ -127,9 +160,19 @@ final class CpuAccounting {
     double pg = percent(b.postgres().total() - a.postgres().total(), seconds);
     double self = percent(b.self().total() - a.self().total(), seconds);
     double children = percent(b.selfChildren().total() - a.selfChildren().total(), seconds);
+    List<Double> perNode = new ArrayList<>();
+    for (int i = 0; i < a.nodes().size(); i++) {
+      perNode.add(percent(b.nodes().get(i).total() - a.nodes().get(i).total(), seconds));
+    }
+    long compiling = 0;
+    for (Map.Entry<Long, Long> t : b.nodeCompilers().entrySet()) {
+      compiling += t.getValue() - a.nodeCompilers().getOrDefault(t.getKey(), 0L);
+    }
     return new Usage(
         node,
         percent(b.node().system() - a.node().system(), seconds),
+        List.copyOf(perNode),
+        percent(compiling, seconds),
         pg,
         percent(b.postgres().system() - a.postgres().system(), seconds),
         self,
@@ -148,6 +191,27 @@ final class CpuAccounting {
 
   private static double percent(long ticks, double seconds) {
     return seconds <= 0 ? 0 : 100.0 * ticks / TICKS / seconds;
+  }
+
+  /** Adds the ticks of a JVM's JIT compiler threads ({@code C1/C2 CompilerThread<n>}) by id. */
+  private static void compilerThreads(long pid, Map<Long, Long> into) {
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          into.put(Long.parseLong(task.getFileName().toString()), own(fields(stat)).total());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The JVM is gone, or /proc unreadable: no compiler time counted.
+    }
   }
 
   /**
@@ -185,11 +249,14 @@ final class CpuAccounting {
    */
   private static String[] statFields(Path stat) {
     try {
-      String s = Files.readString(stat);
-      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return fields(Files.readString(stat));
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  private static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
   /**

@@ -128,6 +128,12 @@ final class DurablePostgres implements AutoCloseable {
         + encode(server.database());
   }
 
+  /** Stops and starts the server, to apply settings read only at start-up. Blocking. */
+  void restart() {
+    server.stopServer();
+    server.startServer();
+  }
+
   /** The postmaster's process id (its backends are its children). */
   long postmasterPid() {
     return pidIn(server.dataDirectory().resolve("postmaster.pid"))

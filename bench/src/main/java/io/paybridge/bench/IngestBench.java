@@ -777,7 +777,8 @@ public final class IngestBench {
         settings.timeoutMs());
   }
 
-  private static String machineLine() {
+  /** Cores, CPU model and memory of this machine, in one line. */
+  static String machineLine() {
     String model = "unknown CPU";
     double memGiB = Double.NaN;
     try {
@@ -832,7 +833,8 @@ public final class IngestBench {
     return (int) Math.max(50, Math.round(rate / 50) * 50);
   }
 
-  private static String randomRunId() {
+  /** Six random letters and digits that tell a run's tenants, ids and folder from others'. */
+  static String randomRunId() {
     String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 6; i++) {

@@ -56,8 +56,14 @@ final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess launch(Path runFolder, String heap, Map<String, String> env)
       throws IOException {
+    return launch(runFolder, "node", heap, env);
+  }
+
+  /** As {@link #launch(Path, String, Map)}, logging to {@code <name>.log} in the run folder. */
+  static NodeProcess launch(Path runFolder, String name, String heap, Map<String, String> env)
+      throws IOException {
     int port = freePort();
-    Path log = runFolder.resolve("node.log");
+    Path log = runFolder.resolve(name + ".log");
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -258,7 +264,8 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A port nothing listens on now (for the node's HTTP server, or its cluster port). */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

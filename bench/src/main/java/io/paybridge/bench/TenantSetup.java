@@ -24,10 +24,11 @@ import java.util.UUID;
 final class TenantSetup {
 
   /**
-   * A tenant ready to receive webhooks: its id, its webhook path, and a simulator holding its
-   * secret.
+   * A tenant ready to receive webhooks: its id, its webhook path, a simulator holding its secret,
+   * and the API access token its client obtained (valid for the node's token lifetime, an hour by
+   * default).
    */
-  record Tenant(UUID id, String hookPath, StripeSimulator stripe) {}
+  record Tenant(UUID id, String hookPath, StripeSimulator stripe, String accessToken) {}
 
   private static final long TIMEOUT_MS = 30_000;
 
@@ -87,20 +88,23 @@ final class TenantSetup {
                     .sendForm(
                         MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
                     .compose(r -> expect(r, 200, "token"))
+                    .map(token -> token.getString("access_token"))
                     .compose(
                         token ->
                             client
                                 .put("/api/v1/gateway-accounts/stripe")
                                 .timeout(TIMEOUT_MS)
-                                .bearerTokenAuthentication(token.getString("access_token"))
-                                .sendJsonObject(new JsonObject().put("webhookSecret", secret)))
-                    .compose(r -> expect(r, 200, "connect Stripe"))
-                    .map(
-                        account ->
-                            new Tenant(
-                                UUID.fromString(signup.getString("tenantId")),
-                                URI.create(account.getString("webhookUrl")).getRawPath(),
-                                new StripeSimulator(secret))));
+                                .bearerTokenAuthentication(token)
+                                .sendJsonObject(new JsonObject().put("webhookSecret", secret))
+                                .compose(r -> expect(r, 200, "connect Stripe"))
+                                .map(
+                                    account ->
+                                        new Tenant(
+                                            UUID.fromString(signup.getString("tenantId")),
+                                            URI.create(account.getString("webhookUrl"))
+                                                .getRawPath(),
+                                            new StripeSimulator(secret),
+                                            token))));
   }
 
   private static Future<JsonObject> expect(HttpResponse<Buffer> r, int status, String step) {
