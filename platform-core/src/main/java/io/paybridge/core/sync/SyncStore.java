@@ -201,16 +201,26 @@ public final class SyncStore {
 
   /**
    * Logs an attempt and sets the delivery's state; a delivered entry is marked synced once every
-   * live target has it.
+   * live target has it. A delivered attempt first locks its ledger entry, so that two deliveries of
+   * one entry completing at once run one after the other and the second sees the first: otherwise
+   * each would see the other still pending and neither would mark the entry synced.
    */
   public Future<Void> recordAttempt(
       Delivery d, String status, Integer statusCode, long latencyMs, String error, String node) {
+    boolean delivered = "delivered".equals(status);
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(
-                    "INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error, node)"
-                        + " VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error, node))
+            (delivered
+                    ? conn.preparedQuery("SELECT 1 FROM ledger_entries WHERE id = $1 FOR UPDATE")
+                        .execute(Tuple.of(d.entryId()))
+                        .<Void>mapEmpty()
+                    : Future.<Void>succeededFuture())
+                .compose(
+                    locked ->
+                        conn.preparedQuery(
+                                "INSERT INTO delivery_attempts (delivery_id, status_code,"
+                                    + " latency_ms, error, node) VALUES ($1, $2, $3, $4, $5)")
+                            .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error, node)))
                 .compose(
                     v ->
                         conn.preparedQuery(
@@ -222,7 +232,7 @@ public final class SyncStore {
                             .execute(Tuple.of(d.id(), status, statusCode, error, (int) latencyMs)))
                 .compose(
                     v ->
-                        !"delivered".equals(status)
+                        !delivered
                             ? Future.succeededFuture()
                             : conn.preparedQuery(
                                     "UPDATE ledger_entries SET synced_at = now()"

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The batched fan-out against a real PostgreSQL: every recorded entry becomes exactly one delivery
- * per live target, whether one statement or several running at once take the work.
+ * Sync's database work against a real PostgreSQL: the batched fan-out (every recorded entry becomes
+ * exactly one delivery per live target, whether one statement or several running at once take the
+ * work), and marking an entry synced when deliveries complete at the same moment.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyncFanOutTest {
@@ -183,6 +184,44 @@ class SyncFanOutTest {
                 r.entries() == 0
                     ? Future.succeededFuture(0)
                     : drain(batch).map(n -> n + r.entries()));
+  }
+
+  @Test
+  void anEntryDeliveredToTwoTargetsAtTheSameMomentIsMarkedSynced() {
+    UUID shop = tenant();
+    SyncStore.Target first =
+        await(
+            store.createTarget(
+                shop, "webhook", "https://a.example/x", new JsonObject().put("secret", "s")));
+    SyncStore.Target second =
+        await(
+            store.createTarget(
+                shop, "webhook", "https://b.example/x", new JsonObject().put("secret", "s")));
+    List<Long> entries = record(shop, 60, true);
+    await(drain(100));
+    // WHEN both deliveries of every entry are recorded as delivered at once
+    List<Future<Void>> all = new ArrayList<>();
+    for (long entry : entries) {
+      for (SyncStore.Target t : List.of(first, second)) {
+        long deliveryId =
+            await(
+                    pool.preparedQuery(
+                            "SELECT id FROM deliveries WHERE entry_id = $1 AND target_id = $2")
+                        .execute(Tuple.of(entry, t.id())))
+                .iterator()
+                .next()
+                .getLong(0);
+        SyncStore.Delivery d = await(store.delivery(deliveryId));
+        all.add(store.recordAttempt(d, "delivered", 200, 5, null, "test"));
+      }
+    }
+    await(Future.all(all));
+    // THEN every entry is synced: neither completion missed the other's
+    assertThat(
+            count(
+                "SELECT count(*) FROM ledger_entries WHERE id = ANY($1) AND synced_at IS NULL",
+                (Object) entries.toArray(Long[]::new)))
+        .isZero();
   }
 
   @Test
