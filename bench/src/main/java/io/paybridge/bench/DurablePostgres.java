@@ -178,6 +178,19 @@ final class DurablePostgres implements AutoCloseable {
   }
 
   /** Creates a folder the unprivileged server account can traverse (rwxr-xr-x). */
+  /**
+   * A fresh run folder under {@code <workDir>/bench-runs}, named by the time and {@code suffix},
+   * after stopping the servers that killed runs left behind there.
+   */
+  static Path newRunFolder(Path workDir, String suffix) throws IOException {
+    Path runs = traversableFolder(workDir.resolve("bench-runs"));
+    removeAbandoned(runs);
+    String started =
+        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return traversableFolder(runs.resolve(started + suffix));
+  }
+
   static Path traversableFolder(Path folder) throws IOException {
     Files.createDirectories(folder);
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * loop ({@link OpenLoopLoad}). Every process it starts is stopped at the end, on failure, and on
  * Ctrl-C ({@link Teardown}).
  */
-public final class IngestBench {
+final class IngestBench implements BenchMain.Suite {
 
   /**
    * Rate of the fixed-rate phase of a full run, as a share of the pgbench figure (the issue's
@@ -95,44 +95,19 @@ public final class IngestBench {
   private boolean mismatch;
   private long jobsBaseline;
 
-  private IngestBench(BenchSettings settings) {
+  IngestBench(BenchSettings settings) {
     this.settings = settings;
   }
 
-  public static void main(String[] args) {
-    BenchSettings settings;
-    try {
-      settings = BenchSettings.fromSystemProperties();
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    int code;
-    IngestBench bench = new IngestBench(settings);
-    try {
-      code = bench.run();
-    } catch (Exception e) {
-      System.err.println("bench: the run failed: " + e);
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      bench.teardown.close();
-    }
-    System.exit(code);
+  @Override
+  public Teardown teardown() {
+    return teardown;
   }
 
-  private int run() throws Exception {
+  @Override
+  public int run() throws Exception {
     printMachine();
-    Path runs = DurablePostgres.traversableFolder(settings.workDir().resolve("bench-runs"));
-    DurablePostgres.removeAbandoned(runs);
-    runFolder =
-        DurablePostgres.traversableFolder(
-            runs.resolve(
-                OffsetDateTime.now(ZoneOffset.UTC)
-                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-"
-                    + run));
+    runFolder = DurablePostgres.newRunFolder(settings.workDir(), "-" + run);
     System.out.println(
         "run folder: " + runFolder + " (node.log, pgbench.log; the cluster is deleted at the end)");
 

@@ -54,7 +54,7 @@ import java.util.stream.IntStream;
  *
  * Every process it starts is stopped at the end, on failure, and on Ctrl-C ({@link Teardown}).
  */
-public final class SyncBench {
+final class SyncBench implements BenchMain.Suite {
 
   private static final Duration DB_TIMEOUT = Duration.ofSeconds(60);
 
@@ -163,44 +163,19 @@ public final class SyncBench {
   private BenchDatabase db;
   private SyncSink sink;
 
-  private SyncBench(BenchSettings settings) {
+  SyncBench(BenchSettings settings) {
     this.settings = settings;
   }
 
-  public static void main(String[] args) {
-    BenchSettings settings;
-    try {
-      settings = BenchSettings.fromSystemProperties();
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    int code;
-    SyncBench bench = new SyncBench(settings);
-    try {
-      code = bench.run();
-    } catch (Exception e) {
-      System.err.println("bench: the run failed: " + e);
-      e.printStackTrace();
-      code = 1;
-    } finally {
-      bench.teardown.close();
-    }
-    System.exit(code);
+  @Override
+  public Teardown teardown() {
+    return teardown;
   }
 
-  private int run() throws Exception {
+  @Override
+  public int run() throws Exception {
     printHeader();
-    Path runs = DurablePostgres.traversableFolder(settings.workDir().resolve("bench-runs"));
-    DurablePostgres.removeAbandoned(runs);
-    runFolder =
-        DurablePostgres.traversableFolder(
-            runs.resolve(
-                OffsetDateTime.now(ZoneOffset.UTC)
-                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-sync-"
-                    + run));
+    runFolder = DurablePostgres.newRunFolder(settings.workDir(), "-sync-" + run);
     System.out.println(
         "run folder: " + runFolder + " (node logs; the cluster is deleted at the end)");
 
