@@ -3,25 +3,18 @@ package io.paybridge.gateway.payeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.paybridge.spi.testkit.PluginReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,25 +33,26 @@ class PayeerWebhookHttpTest {
 
   private final PayeerPlugin plugin = new PayeerPlugin();
   private final PayeerSimulator payeer = new PayeerSimulator(SHOP, SECRET);
-  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+  private Queue<WebhookRequest> received;
 
   private Credentials credentials;
-  private HttpServer server;
+  private PluginReceiver receiver;
   private WebClient client;
   private String url;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     credentials = credentials("127.0.0.0/8, ::1/128");
-    server = vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1").await();
+    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
+    received = receiver.received();
     client = WebClient.create(vertx);
-    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/payeer";
+    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
     client.close();
-    server.close().await();
+    receiver.close().await();
   }
 
   private Credentials credentials(String allowedIps) {
@@ -67,50 +61,6 @@ class PayeerWebhookHttpTest {
             .put("shopId", SHOP)
             .put("secretKey", SECRET)
             .put("allowedIps", allowedIps));
-  }
-
-  private void receive(HttpServerRequest req) {
-    req.body()
-        .compose(
-            body -> {
-              WebhookRequest delivery =
-                  new WebhookRequest(
-                      req.method().name(),
-                      req.path(),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
-                      body,
-                      req.remoteAddress().hostAddress(),
-                      Instant.now());
-              received.add(delivery);
-              return answer(delivery);
-            })
-        .onSuccess(
-            answer ->
-                req.response()
-                    .setStatusCode(answer.status())
-                    .putHeader(
-                        "Content-Type",
-                        answer.contentType() == null ? "text/plain" : answer.contentType())
-                    .end(answer.body()))
-        .onFailure(e -> req.response().setStatusCode(500).end());
-  }
-
-  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
-    return plugin
-        .verify(delivery, credentials)
-        .map(
-            verdict -> {
-              if (!verdict.authentic()) {
-                return plugin.reject(delivery);
-              }
-              try {
-                ParsedWebhook parsed = plugin.parse(delivery, credentials);
-                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
-              } catch (MalformedWebhookException e) {
-                return WebhookAnswer.text(400, e.getMessage());
-              }
-            });
   }
 
   @Test

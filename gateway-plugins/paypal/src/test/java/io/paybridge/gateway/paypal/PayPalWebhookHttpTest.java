@@ -3,18 +3,13 @@ package io.paybridge.gateway.paypal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
+import io.paybridge.spi.testkit.PluginReceiver;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -23,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +32,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class PayPalWebhookHttpTest {
 
-  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+  private Queue<WebhookRequest> received;
 
   private PayPalSimulator paypal;
   private PayPalPlugin plugin;
   private Credentials credentials;
-  private HttpServer server;
+  private PluginReceiver receiver;
   private WebClient client;
   private String url;
 
@@ -52,60 +47,17 @@ class PayPalWebhookHttpTest {
     plugin = new PayPalPlugin(List.of(paypal.trustAnchor()));
     plugin.init(new PluginContext(vertx, Clock.systemUTC(), paypal.pluginSettings())).await();
     credentials = plugin.validateCredentials(paypal.credentialsJson());
-    server = vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1").await();
+    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
+    received = receiver.received();
     client = WebClient.create(vertx);
-    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/paypal";
+    url = receiver.url();
   }
 
   @AfterEach
   void stop() {
     client.close();
-    server.close().await();
+    receiver.close().await();
     paypal.close().await();
-  }
-
-  private void receive(HttpServerRequest req) {
-    req.body()
-        .compose(
-            body -> {
-              WebhookRequest delivery =
-                  new WebhookRequest(
-                      req.method().name(),
-                      req.path(),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
-                      body,
-                      req.remoteAddress().hostAddress(),
-                      Instant.now());
-              received.add(delivery);
-              return answer(delivery);
-            })
-        .onSuccess(
-            answer ->
-                req.response()
-                    .setStatusCode(answer.status())
-                    .putHeader(
-                        "Content-Type",
-                        answer.contentType() == null ? "text/plain" : answer.contentType())
-                    .end(answer.body()))
-        .onFailure(e -> req.response().setStatusCode(500).end());
-  }
-
-  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
-    return plugin
-        .verify(delivery, credentials)
-        .map(
-            verdict -> {
-              if (!verdict.authentic()) {
-                return plugin.reject(delivery);
-              }
-              try {
-                ParsedWebhook parsed = plugin.parse(delivery, credentials);
-                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
-              } catch (MalformedWebhookException e) {
-                return WebhookAnswer.text(400, e.getMessage());
-              }
-            });
   }
 
   @Test
