@@ -3,24 +3,17 @@ package io.paybridge.gateway.razorpay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.paybridge.spi.testkit.PluginReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,67 +38,24 @@ class RazorpayWebhookHttpTest {
                   .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
                   .put("keySecret", "key-secret")
                   .put("webhookSecret", SECRET));
-  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+  private Queue<WebhookRequest> received;
 
-  private HttpServer server;
+  private PluginReceiver receiver;
   private WebClient client;
   private String url;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
-    server = vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1").await();
+    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
+    received = receiver.received();
     client = WebClient.create(vertx);
-    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/razorpay";
+    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
     client.close();
-    server.close().await();
-  }
-
-  private void receive(HttpServerRequest req) {
-    req.body()
-        .compose(
-            body -> {
-              WebhookRequest delivery =
-                  new WebhookRequest(
-                      req.method().name(),
-                      req.path(),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
-                      body,
-                      req.remoteAddress().hostAddress(),
-                      Instant.now());
-              received.add(delivery);
-              return answer(delivery);
-            })
-        .onSuccess(
-            answer ->
-                req.response()
-                    .setStatusCode(answer.status())
-                    .putHeader(
-                        "Content-Type",
-                        answer.contentType() == null ? "text/plain" : answer.contentType())
-                    .end(answer.body()))
-        .onFailure(e -> req.response().setStatusCode(500).end());
-  }
-
-  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
-    return plugin
-        .verify(delivery, credentials)
-        .map(
-            verdict -> {
-              if (!verdict.authentic()) {
-                return WebhookAnswer.text(401, verdict.reason());
-              }
-              try {
-                ParsedWebhook parsed = plugin.parse(delivery, credentials);
-                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
-              } catch (MalformedWebhookException e) {
-                return WebhookAnswer.text(400, e.getMessage());
-              }
-            });
+    receiver.close().await();
   }
 
   @Test
