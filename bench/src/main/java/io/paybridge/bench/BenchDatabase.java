@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -43,7 +44,7 @@ final class BenchDatabase {
   private static final String SETTINGS =
       """
       SELECT name, setting FROM pg_settings
-      WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method',
+      WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'wal_compression',
                      'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'commit_delay', 'max_connections')
       ORDER BY name
       """;
@@ -140,7 +141,36 @@ final class BenchDatabase {
   }
 
   /** One statement's share of the server's work, from {@code pg_stat_statements}. */
-  record StatementStats(String query, long calls, double totalMillis, long rows) {}
+  record StatementStats(String query, long calls, double totalMillis, long rows) {
+
+    /**
+     * Prints the statements under a heading, each with its share of their execution time and its
+     * calls per {@code unit} ({@code units} of them in the window measured).
+     */
+    static void print(List<StatementStats> statements, long units, String unit) {
+      if (statements.isEmpty()) {
+        return;
+      }
+      double all = statements.stream().mapToDouble(StatementStats::totalMillis).sum();
+      System.out.println(
+          "   statements by PostgreSQL execution time (pg_stat_statements; top "
+              + statements.size()
+              + "):");
+      for (StatementStats st : statements) {
+        String text = st.query().replaceAll("\\s+", " ").strip();
+        System.out.printf(
+            Locale.ROOT,
+            "     %5.1f %% %8.0f ms %6.2f calls/%s %7.3f ms/call %7.1f rows/call  %s%n",
+            100 * st.totalMillis() / all,
+            st.totalMillis(),
+            (double) st.calls() / Math.max(1, units),
+            unit,
+            st.calls() == 0 ? 0 : st.totalMillis() / st.calls(),
+            st.calls() == 0 ? 0 : (double) st.rows() / st.calls(),
+            text.length() > 120 ? text.substring(0, 120) + "…" : text);
+      }
+    }
+  }
 
   /** The tables a delivery writes, in the order it writes them. */
   static final List<String> SYNC_TABLES =

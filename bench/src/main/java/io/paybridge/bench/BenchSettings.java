@@ -2,6 +2,7 @@ package io.paybridge.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,9 @@ import java.util.Map;
  * @param nodeHeap the node's {@code -Xmx} ({@code bench.nodeHeap})
  * @param nodeEnv extra node settings, {@code NAME=value,NAME=value} ({@code bench.nodeEnv}), for
  *     example {@code PAYBRIDGE_DB_POOL_SIZE=32,PAYBRIDGE_INGEST_MAX_IN_FLIGHT=8}
+ * @param pgSettings PostgreSQL server settings for the benchmark's cluster, {@code name=value,...}
+ *     ({@code bench.pgSettings}), on top of the embedded server's own; pgbench and the platform run
+ *     on the same server, so both see them
  * @param pgbench the pgbench program ({@code bench.pgbench}; default {@code pgbench} on the PATH)
  * @param syncNodes node counts the sync benchmark measures, one round each, in order ({@code
  *     bench.syncNodes}, default {@code 1,3})
@@ -81,6 +85,7 @@ record BenchSettings(
     int quietSeconds,
     String nodeHeap,
     Map<String, String> nodeEnv,
+    Map<String, String> pgSettings,
     String pgbench,
     List<Integer> syncNodes,
     int syncBacklog,
@@ -113,6 +118,7 @@ record BenchSettings(
 
   BenchSettings {
     nodeEnv = Map.copyOf(nodeEnv);
+    pgSettings = Collections.unmodifiableMap(new LinkedHashMap<>(pgSettings));
     syncNodes = List.copyOf(syncNodes);
     if (rate <= 0 || seconds <= 0 || warmupSeconds < 0 || tenants <= 0 || connections <= 0) {
       throw new IllegalArgumentException("rate, seconds, tenants and connections must be positive");
@@ -164,7 +170,8 @@ record BenchSettings(
         number("bench.referenceTps", 3700),
         number("bench.quietSeconds", 0),
         text("bench.nodeHeap", "512m"),
-        pairs(text("bench.nodeEnv", "")),
+        pairs("bench.nodeEnv", text("bench.nodeEnv", "")),
+        pairs("bench.pgSettings", text("bench.pgSettings", "")),
         text("bench.pgbench", "pgbench"),
         numbers("bench.syncNodes", "1,3"),
         number("bench.syncBacklog", 20_000),
@@ -218,7 +225,7 @@ record BenchSettings(
     return out;
   }
 
-  private static Map<String, String> pairs(String list) {
+  private static Map<String, String> pairs(String property, String list) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String pair : list.split(",")) {
       if (pair.isBlank()) {
@@ -227,7 +234,7 @@ record BenchSettings(
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
-            "bench.nodeEnv takes NAME=value pairs, got '" + pair + "'");
+            property + " takes name=value pairs, got '" + pair + "'");
       }
       out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
     }

@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,16 +47,17 @@ final class DurablePostgres implements AutoCloseable {
   }
 
   /** Starts a fresh durable cluster in {@code runFolder}; blocking. */
-  static DurablePostgres start(Path runFolder) throws IOException {
+  static DurablePostgres start(Path runFolder, Map<String, String> settings) throws IOException {
     Path data = runFolder.resolve(DATA);
     Files.writeString(runFolder.resolve(OWNER), ProcessHandle.current().pid() + "\n");
     byte[] secret = new byte[12];
     new SecureRandom().nextBytes(secret);
-    EmbeddedPostgres server =
-        EmbeddedPostgres.start(
-            EmbeddedPostgres.Options.persistent(data)
-                .setDatabase("paybridge")
-                .setPassword(HexFormat.of().formatHex(secret)));
+    EmbeddedPostgres.Options options =
+        EmbeddedPostgres.Options.persistent(data)
+            .setDatabase("paybridge")
+            .setPassword(HexFormat.of().formatHex(secret));
+    settings.forEach(options::setSetting);
+    EmbeddedPostgres server = EmbeddedPostgres.start(options);
     return new DurablePostgres(server, data);
   }
 
@@ -146,7 +149,8 @@ final class DurablePostgres implements AutoCloseable {
   }
 
   /**
-   * Stops the server and deletes the cluster (where it was asked for, or where it was relocated).
+   * Stops the server, keeps its log in the run folder ({@code postgresql.log}: checkpoints,
+   * autovacuum) and deletes the cluster (where it was asked for, or where it was relocated).
    */
   @Override
   public void close() throws IOException {
@@ -154,6 +158,11 @@ final class DurablePostgres implements AutoCloseable {
       server.close();
     } finally {
       Path actual = server.dataDirectory();
+      Path log = actual.resolve("server.log");
+      if (Files.isRegularFile(log)) {
+        Files.copy(
+            log, requested.resolveSibling("postgresql.log"), StandardCopyOption.REPLACE_EXISTING);
+      }
       deleteRecursively(actual);
       if (!actual.equals(requested)) {
         // Relocated because the server account could not reach the run folder: drop its holder too.

@@ -19,8 +19,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +76,9 @@ final class IngestBench implements BenchMain.Suite {
       double meanBatch,
       long statements,
       double nodeP99Millis,
-      double peakHeapBytes) {
+      double peakHeapBytes,
+      BenchDatabase.Activity activity,
+      List<BenchDatabase.StatementStats> topStatements) {
 
     boolean recordedMatches() {
       return rows.match(load.acknowledged());
@@ -112,7 +117,11 @@ final class IngestBench implements BenchMain.Suite {
         "run folder: " + runFolder + " (node.log, pgbench.log; the cluster is deleted at the end)");
 
     long began = System.nanoTime();
-    DurablePostgres pg = DurablePostgres.start(runFolder);
+    Map<String, String> serverSettings = new LinkedHashMap<>(settings.pgSettings());
+    if (settings.pgStatements()) {
+      serverSettings.put("shared_preload_libraries", "pg_stat_statements");
+    }
+    DurablePostgres pg = DurablePostgres.start(runFolder, serverSettings);
     teardown.add("stop PostgreSQL and delete its cluster", pg::close);
     System.out.printf(
         Locale.ROOT,
@@ -123,8 +132,15 @@ final class IngestBench implements BenchMain.Suite {
     teardown.add(
         "close the load generator's Vert.x", () -> vertx.close().await(30, TimeUnit.SECONDS));
     db = new BenchDatabase(vertx, pg.connectOptions());
+    if (settings.pgStatements()) {
+      await(db.createStatementStatistics());
+    }
     Map<String, String> pgSettings = await(db.settings());
-    System.out.println("PostgreSQL settings: " + pgSettings);
+    System.out.println(
+        "PostgreSQL settings: "
+            + pgSettings
+            + (settings.pgSettings().isEmpty() ? "" : "; asked for " + settings.pgSettings())
+            + (settings.pgStatements() ? "; pg_stat_statements on" : ""));
     if (!"on".equals(pgSettings.get("fsync"))
         || !"on".equals(pgSettings.get("synchronous_commit"))) {
       throw new IllegalStateException(
@@ -447,8 +463,15 @@ final class IngestBench implements BenchMain.Suite {
     sleepUntil(t0 + TimeUnit.SECONDS.toNanos(warmupSeconds));
     Snapshot cpuStart = cpu.take();
     NodeMetrics windowStart = warmupSeconds == 0 ? startMetrics : node.scrape();
+    if (settings.pgStatements()) {
+      await(db.resetStatementStatistics());
+    }
+    BenchDatabase.Activity activityStart = await(db.activity());
     sleepUntil(t0 + TimeUnit.SECONDS.toNanos(warmupSeconds + measuredSeconds), running);
     Snapshot cpuEnd = cpu.take();
+    BenchDatabase.Activity activity = await(db.activity()).minus(activityStart);
+    List<BenchDatabase.StatementStats> topStatements =
+        settings.pgStatements() ? await(db.topStatements(8)) : List.of();
     NodeMetrics windowEnd = node.scrape();
     PhaseResult result = running.await(settings.timeoutMs() + 60_000L, TimeUnit.MILLISECONDS);
     Rows after = await(db.rows(ids));
@@ -477,11 +500,14 @@ final class IngestBench implements BenchMain.Suite {
             statements > 0 ? batched / statements : Double.NaN,
             (long) statements,
             windowEnd.max("paybridge_ingest_latency_seconds", "quantile=\"0.99\"") * 1000,
-            node.peakHeapBytes());
+            node.peakHeapBytes(),
+            activity,
+            topStatements);
     reports.add(report);
+    String fileName = name.replaceAll("[^A-Za-z0-9]+", "-");
+    Files.writeString(runFolder.resolve("metrics-" + fileName + ".txt"), windowEnd.text());
     Files.writeString(
-        runFolder.resolve("metrics-" + name.replaceAll("[^A-Za-z0-9]+", "-") + ".txt"),
-        windowEnd.text());
+        runFolder.resolve("timeline-" + fileName + ".tsv"), timelineTsv(result.timeline()));
     if (report.cpu().other() > NOISY_NEIGHBOURS) {
       System.out.printf(
           Locale.ROOT,
@@ -572,6 +598,16 @@ final class IngestBench implements BenchMain.Suite {
         r.peakHeapBytes() / 1048576,
         l.maxSendLagMicros() / 1000.0);
     System.out.println("   CPU over the measured window: " + r.cpu().describe());
+    System.out.println("   " + describeTimeline(l.timeline()));
+    double answered = Math.max(1, l.achievedPerSecond() * l.measuredSeconds());
+    System.out.printf(
+        Locale.ROOT,
+        "   database over the measured window: %.3f commits and %.0f bytes of WAL per 2xx,"
+            + " %.0f WAL flushes/s%n",
+        r.activity().commits() / answered,
+        r.activity().walBytes() / answered,
+        r.activity().walSyncs() / l.measuredSeconds());
+    BenchDatabase.StatementStats.print(r.topStatements(), (long) answered, "2xx");
     System.out.printf(
         Locale.ROOT,
         "   rows: %d receipts, %d ledger entries for %d acknowledged: %s (jobs written: %d, as"
@@ -581,6 +617,59 @@ final class IngestBench implements BenchMain.Suite {
         l.acknowledged(),
         r.recordedMatches() ? "recorded == acknowledged" : "MISMATCH",
         r.jobsWritten());
+  }
+
+  /**
+   * Whether the tail is spread evenly or comes from a few bad seconds: how many seconds of the
+   * measured window had their own p99 over the target, and the worst of them.
+   */
+  private static String describeTimeline(List<OpenLoopLoad.Second> timeline) {
+    List<OpenLoopLoad.Second> over =
+        timeline.stream().filter(s -> s.p99Millis() > TARGET_P99_MS).toList();
+    String worst =
+        timeline.stream()
+            .filter(s -> s.answered() > 0)
+            .sorted(Comparator.comparingDouble(OpenLoopLoad.Second::p99Millis).reversed())
+            .limit(3)
+            .map(
+                s ->
+                    String.format(
+                        Locale.ROOT,
+                        "s%d p99 %.0f ms max %.0f ms, %d awaiting",
+                        s.second(),
+                        s.p99Millis(),
+                        s.maxMillis(),
+                        s.outstandingAtEnd()))
+            .collect(Collectors.joining("; "));
+    return String.format(
+        Locale.ROOT,
+        "seconds with their own p99 over %.0f ms: %d of %d; worst: %s (timeline-*.tsv in the run"
+            + " folder)",
+        TARGET_P99_MS,
+        over.size(),
+        timeline.size(),
+        worst);
+  }
+
+  private static String timelineTsv(List<OpenLoopLoad.Second> timeline) {
+    StringBuilder out =
+        new StringBuilder("second\tutc\tanswered\tp50_ms\tp99_ms\tmax_ms\tsend_lag_ms\tawaiting\n");
+    for (OpenLoopLoad.Second s : timeline) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%d\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%d%n",
+              s.second(),
+              DateTimeFormatter.ISO_LOCAL_TIME.format(
+                  s.at().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)),
+              s.answered(),
+              s.p50Millis(),
+              s.p99Millis(),
+              s.maxMillis(),
+              s.sendLagMillis(),
+              s.outstandingAtEnd()));
+    }
+    return out.toString();
   }
 
   private static String errors(PhaseResult l) {

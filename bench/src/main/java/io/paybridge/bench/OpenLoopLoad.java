@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,8 @@ final class OpenLoopLoad {
       int unanswered,
       boolean aborted,
       long maxSendLagMicros,
-      double measuredSeconds) {
+      double measuredSeconds,
+      List<Second> timeline) {
 
     long errorCount() {
       return errors.values().stream().mapToLong(Integer::longValue).sum() + unanswered;
@@ -77,6 +79,20 @@ final class OpenLoopLoad {
       return latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0;
     }
   }
+
+  /**
+   * One second of a phase, by the webhooks' intended send time: how many were due and answered 2xx,
+   * their latencies, the generator's lag, and how many awaited an answer as the second ended.
+   */
+  record Second(
+      int second,
+      Instant at,
+      int answered,
+      double p50Millis,
+      double p99Millis,
+      double maxMillis,
+      double sendLagMillis,
+      int outstandingAtEnd) {}
 
   private final Vertx vertx;
   private final Context context;
@@ -141,7 +157,11 @@ final class OpenLoopLoad {
     private final Promise<PhaseResult> done;
     private final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
     private final Map<String, Integer> errors = new TreeMap<>();
+    private final List<Histogram> perSecond = new ArrayList<>();
+    private final List<Long> lagPerSecond = new ArrayList<>();
+    private final List<Integer> outstandingPerSecond = new ArrayList<>();
     private long start;
+    private Instant startedAt;
     private long windowStart;
     private long windowEnd;
     private int next;
@@ -172,6 +192,7 @@ final class OpenLoopLoad {
 
     void start() {
       start = System.nanoTime();
+      startedAt = Instant.now();
       windowStart = due(warmupCount);
       windowEnd = due(deliveries.size());
       timer = vertx.setPeriodic(1, id -> tick());
@@ -193,12 +214,26 @@ final class OpenLoopLoad {
           return;
         }
         maxLag = Math.max(maxLag, now - due(next));
+        int second = secondOf(due(next));
+        while (lagPerSecond.size() <= second) {
+          lagPerSecond.add(0L);
+        }
+        lagPerSecond.set(second, Math.max(lagPerSecond.get(second), now - due(next)));
         send(next, signedAt);
         next++;
       }
+      int second = secondOf(now);
+      while (outstandingPerSecond.size() <= second) {
+        outstandingPerSecond.add(outstanding);
+      }
+      outstandingPerSecond.set(second, outstanding);
       if (next >= deliveries.size()) {
         stopSending();
       }
+    }
+
+    private int secondOf(long nanoTime) {
+      return (int) Math.max(0, (nanoTime - start) / 1_000_000_000L);
     }
 
     private void send(int i, Instant signedAt) {
@@ -228,7 +263,13 @@ final class OpenLoopLoad {
         }
         if (i >= warmupCount) {
           measuredAcknowledged++;
-          latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (now - intended) / 1000)));
+          long micros = Math.min(HIGHEST_MICROS, Math.max(0, (now - intended) / 1000));
+          latency.recordValue(micros);
+          int second = secondOf(intended);
+          while (perSecond.size() <= second) {
+            perSecond.add(new Histogram(HIGHEST_MICROS, 2));
+          }
+          perSecond.get(second).recordValue(micros);
         }
       } else {
         String kind =
@@ -274,7 +315,28 @@ final class OpenLoopLoad {
               outstanding,
               aborted,
               maxLag / 1000,
-              seconds));
+              seconds,
+              timeline()));
+    }
+
+    /** The measured part, second by second (seconds counted from the phase's start). */
+    private List<Second> timeline() {
+      List<Second> seconds = new ArrayList<>();
+      for (int s = secondOf(windowStart); s < perSecond.size(); s++) {
+        Histogram h = perSecond.get(s);
+        boolean any = h.getTotalCount() > 0;
+        seconds.add(
+            new Second(
+                s,
+                startedAt.plusSeconds(s),
+                (int) h.getTotalCount(),
+                any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
+                any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+                any ? h.getMaxValue() / 1000.0 : Double.NaN,
+                s < lagPerSecond.size() ? lagPerSecond.get(s) / 1e6 : 0,
+                s < outstandingPerSecond.size() ? outstandingPerSecond.get(s) : 0));
+      }
+      return seconds;
     }
   }
 }

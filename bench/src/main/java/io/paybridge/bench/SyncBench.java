@@ -180,7 +180,7 @@ final class SyncBench implements BenchMain.Suite {
         "run folder: " + runFolder + " (node logs; the cluster is deleted at the end)");
 
     long began = System.nanoTime();
-    pg = DurablePostgres.start(runFolder);
+    pg = DurablePostgres.start(runFolder, settings.pgSettings());
     teardown.add("stop PostgreSQL and delete its cluster", pg::close);
     System.out.printf(
         Locale.ROOT,
@@ -907,24 +907,7 @@ final class SyncBench implements BenchMain.Suite {
       System.out.println(
           "   rows per delivery, inserted + updated ~ deleted -: " + String.join("; ", tables));
     }
-    if (!r.statements().isEmpty()) {
-      double all = r.statements().stream().mapToDouble(StatementStats::totalMillis).sum();
-      System.out.println(
-          "   statements by PostgreSQL execution time (pg_stat_statements; top "
-              + r.statements().size()
-              + "):");
-      for (StatementStats st : r.statements()) {
-        String text = st.query().replaceAll("\\s+", " ").strip();
-        System.out.printf(
-            Locale.ROOT,
-            "     %5.1f %% %8.0f ms %6.2f calls/delivery %7.3f ms/call  %s%n",
-            100 * st.totalMillis() / all,
-            st.totalMillis(),
-            (double) st.calls() / r.backlog(),
-            st.calls() == 0 ? 0 : st.totalMillis() / st.calls(),
-            text.length() > 140 ? text.substring(0, 140) + "…" : text);
-      }
-    }
+    StatementStats.print(r.statements(), r.backlog(), "delivery");
     if (round.problems().isEmpty()) {
       System.out.println(
           "   checks: every signature verified; the sink's ids are exactly the ledger's entries;"

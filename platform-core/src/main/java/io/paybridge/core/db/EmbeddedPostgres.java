@@ -24,9 +24,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -113,6 +116,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final String database;
   private final String user;
   private final String password;
+  private final Map<String, String> extraSettings;
   private int port;
   private boolean claimed;
   private boolean running;
@@ -134,6 +138,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     this.database = options.getDatabase();
     this.user = options.getUser();
     this.password = options.getPassword();
+    this.extraSettings = options.getSettings();
   }
 
   /**
@@ -532,6 +537,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .append("fsync = off\n")
           .append("synchronous_commit = off\n")
           .append("full_page_writes = off\n");
+    }
+    if (!extraSettings.isEmpty()) {
+      settings.append("# Asked for by the caller.\n");
+      extraSettings.forEach(
+          (name, value) ->
+              settings.append(name).append(" = '").append(value.replace("'", "''")).append("'\n"));
     }
     Path file = dataDirectory.resolve(SETTINGS_FILE);
     Files.writeString(file, settings, StandardCharsets.UTF_8);
@@ -1012,6 +1023,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private boolean throwaway;
     private Path baseDirectory;
     private String osUser;
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     public Options() {}
 
@@ -1024,6 +1036,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       this.throwaway = other.throwaway;
       this.baseDirectory = other.baseDirectory;
       this.osUser = other.osUser;
+      this.settings.putAll(other.settings);
     }
 
     /**
@@ -1121,6 +1134,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** The unprivileged account that runs PostgreSQL when this JVM is root. */
     public Options setOsUser(String osUser) {
       this.osUser = osUser;
+      return this;
+    }
+
+    /** Server settings added to (and overriding) this class's own, in the order they were set. */
+    public Map<String, String> getSettings() {
+      return Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /**
+     * Sets a server setting ({@code postgresql.conf} name and value, e.g. {@code max_wal_size},
+     * {@code 4GB}), applied at every start after this class's own. PostgreSQL refuses to start on
+     * an unknown name or a bad value; the start then fails with the server log's reason.
+     */
+    public Options setSetting(String name, String value) {
+      if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
+        throw new IllegalArgumentException("not a server setting name: " + name);
+      }
+      settings.put(name, Objects.requireNonNull(value, "value"));
       return this;
     }
   }

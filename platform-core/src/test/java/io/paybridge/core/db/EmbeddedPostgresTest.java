@@ -44,7 +44,11 @@ class EmbeddedPostgresTest {
   void throwawayClusterServesQueriesAndIsDeletedOnClose(Vertx vertx) throws Exception {
     // GIVEN a throwaway cluster
     EmbeddedPostgres pg =
-        EmbeddedPostgres.start(EmbeddedPostgres.Options.throwaway().setDatabase("shop"));
+        EmbeddedPostgres.start(
+            EmbeddedPostgres.Options.throwaway()
+                .setDatabase("shop")
+                .setSetting("work_mem", "12MB")
+                .setSetting("cluster_name", "it's paybridge"));
     Path data = pg.dataDirectory();
     long serverPid = pg.serverPid().orElseThrow();
     try {
@@ -62,6 +66,9 @@ class EmbeddedPostgresTest {
         assertThat(single(pool, "select current_database()")).isEqualTo("shop");
         assertThat(single(pool, "show fsync")).isEqualTo("off");
         assertThat(single(pool, "show listen_addresses")).isEqualTo("127.0.0.1");
+        // THEN the caller's settings are in force, quoted safely
+        assertThat(single(pool, "show work_mem")).isEqualTo("12MB");
+        assertThat(single(pool, "show cluster_name")).isEqualTo("it's paybridge");
         await(pool.query("create table item (id int primary key, name text)").execute());
         await(
             pool.preparedQuery("insert into item values ($1, $2)").execute(Tuple.of(1, "coffee")));
@@ -80,6 +87,14 @@ class EmbeddedPostgresTest {
     awaitExit(serverPid);
     assertThat(data).doesNotExist();
     assertThat(data.getParent()).doesNotExist();
+  }
+
+  @Test
+  void settingNamesAreCheckedBeforeTheyReachTheConfiguration() {
+    assertThatThrownBy(
+            () -> new EmbeddedPostgres.Options().setSetting("work_mem = 1\nfsync", "off"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a server setting name");
   }
 
   @Test
