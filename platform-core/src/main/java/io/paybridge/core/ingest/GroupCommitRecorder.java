@@ -38,7 +38,6 @@ public final class GroupCommitRecorder {
 
   private static final Logger LOG = Logger.getLogger(GroupCommitRecorder.class.getName());
 
-  /** A webhook to record. */
   /**
    * A webhook to record.
    *
@@ -58,6 +57,16 @@ public final class GroupCommitRecorder {
 
   private record Pending(Receipt receipt, Promise<Outcome> promise) {}
 
+  /** Told after a commit that recorded something new, and so created sync jobs. */
+  @FunctionalInterface
+  public interface AfterCommit {
+    /**
+     * @param otherJobs whether the statement may also have queued other jobs (a cancellation of an
+     *     unknown subscription: a new receipt on an account that asks for those)
+     */
+    void recorded(boolean otherJobs);
+  }
+
   /** Told of every statement that ran: how many webhooks it carried and how long it took. */
   @FunctionalInterface
   public interface BatchObserver {
@@ -70,7 +79,7 @@ public final class GroupCommitRecorder {
   private final int maxInFlight;
   private final int parallelAt;
   private final BatchObserver batches;
-  private final Runnable afterNewRecords;
+  private final AfterCommit afterNewRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
@@ -89,7 +98,7 @@ public final class GroupCommitRecorder {
       int maxInFlight,
       int parallelAt,
       BatchObserver batches,
-      Runnable afterNewRecords) {
+      AfterCommit afterNewRecords) {
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
@@ -160,11 +169,14 @@ public final class GroupCommitRecorder {
             rows -> {
               batches.statement(unique.size(), System.nanoTime() - started);
               Set<Integer> fresh = new HashSet<>();
+              boolean otherJobs = false;
               for (Row row : rows) {
-                fresh.add(row.getInteger(0));
+                int i = row.getInteger(0);
+                fresh.add(i);
+                otherJobs |= unique.get(i).receipt.cancelUnknown();
               }
               if (!fresh.isEmpty()) {
-                afterNewRecords.run();
+                afterNewRecords.recorded(otherJobs);
               }
               for (int i = 0; i < unique.size(); i++) {
                 Pending p = unique.get(i);

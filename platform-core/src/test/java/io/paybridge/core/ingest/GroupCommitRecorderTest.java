@@ -41,6 +41,7 @@ class GroupCommitRecorderTest {
   private final List<Integer> batches = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger wakeups =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final List<Boolean> otherJobFlags = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() {
@@ -51,7 +52,16 @@ class GroupCommitRecorderTest {
     context = vertx.getOrCreateContext();
     recorder =
         new GroupCommitRecorder(
-            context, pool, 64, 2, 1, (size, nanos) -> batches.add(size), wakeups::incrementAndGet);
+            context,
+            pool,
+            64,
+            2,
+            1,
+            (size, nanos) -> batches.add(size),
+            otherJobs -> {
+              wakeups.incrementAndGet();
+              otherJobFlags.add(otherJobs);
+            });
   }
 
   @AfterAll
@@ -155,7 +165,8 @@ class GroupCommitRecorderTest {
   void aSecondStatementStartsBesideTheFirstOnlyOnceEnoughWebhooksWait() throws Exception {
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     GroupCommitRecorder parallel =
-        new GroupCommitRecorder(context, pool, 64, 2, 5, (n, nanos) -> sizes.add(n), () -> {});
+        new GroupCommitRecorder(
+            context, pool, 64, 2, 5, (n, nanos) -> sizes.add(n), otherJobs -> {});
     UUID tenant = UUID.randomUUID();
     List<Future<Outcome>> all = new CopyOnWriteArrayList<>();
     java.util.function.IntConsumer send =
@@ -301,5 +312,26 @@ class GroupCommitRecorderTest {
                 "SELECT count(*) FROM ledger_entries WHERE tenant_id = $1 AND amount_minor IS NULL",
                 tenant))
         .isEqualTo(1);
+  }
+
+  @Test
+  void theJobWorkersAreToldOfOtherJobsOnlyWhenANewReceiptMayHaveQueuedACancellation() {
+    UUID tenant = UUID.randomUUID();
+    GroupCommitRecorder.Receipt plain = payment(tenant, "evt_plain", "pay:plain", 100, "c");
+    GroupCommitRecorder.Receipt cancelling =
+        new GroupCommitRecorder.Receipt(
+            tenant,
+            "stripe",
+            payment(tenant, "evt_cancel", "pay:cancel", 100, "c").parsed(),
+            Buffer.buffer("{}"),
+            true);
+    otherJobFlags.clear();
+    await(onLoop(() -> recorder.record(plain)));
+    assertThat(otherJobFlags).containsExactly(false);
+    await(onLoop(() -> recorder.record(cancelling)));
+    assertThat(otherJobFlags).containsExactly(false, true);
+    // A duplicate commits nothing new: nobody is woken.
+    await(onLoop(() -> recorder.record(cancelling)));
+    assertThat(otherJobFlags).containsExactly(false, true);
   }
 }

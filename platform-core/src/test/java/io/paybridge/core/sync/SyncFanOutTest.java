@@ -259,4 +259,62 @@ class SyncFanOutTest {
       await(vertx.undeploy(id));
     }
   }
+
+  @Test
+  void wakeUpsWithinTheIntervalShareOneStatementAndALoneWakeUpRunsAtOnce() throws Exception {
+    UUID shop = tenant();
+    await(
+        store.createTarget(
+            shop, "webhook", "https://shop.example/z", new JsonObject().put("secret", "s")));
+    String id =
+        await(
+            vertx.deployVerticle(
+                new SyncFanOut(store, 500, Duration.ofMinutes(1), Duration.ofMillis(400))));
+    try {
+      // The deployment's own first run took nothing; the next wake-up would run at once, so the
+      // interval is measured from here.
+      Thread.sleep(450);
+      List<Long> first = record(shop, 5, true);
+      long woken = System.nanoTime();
+      vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
+      awaitNoSyncJobs(shop);
+      assertThat(Duration.ofNanos(System.nanoTime() - woken))
+          .as("a wake-up after a quiet spell is not held back")
+          .isLessThan(Duration.ofMillis(350));
+      // A burst of commits, each with its wake-up, inside one interval.
+      List<Long> burst = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        burst.addAll(record(shop, 3, true));
+        vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
+        Thread.sleep(10);
+      }
+      awaitNoSyncJobs(shop);
+      assertThat(
+              count(
+                  "SELECT count(DISTINCT created_at) FROM deliveries WHERE entry_id = ANY($1)",
+                  (Object) burst.toArray(Long[]::new)))
+          .as("fan-out statements for 8 commits woken within one interval")
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  "SELECT count(*) FROM deliveries WHERE entry_id = ANY($1)",
+                  (Object) burst.toArray(Long[]::new)))
+          .isEqualTo(24);
+      assertThat(
+              count(
+                  "SELECT count(*) FROM deliveries WHERE entry_id = ANY($1)",
+                  (Object) first.toArray(Long[]::new)))
+          .isEqualTo(5);
+    } finally {
+      await(vertx.undeploy(id));
+    }
+  }
+
+  private void awaitNoSyncJobs(UUID tenant) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (count("SELECT count(*) FROM jobs WHERE kind = 'sync' AND tenant_id = $1", tenant) > 0) {
+      assertThat(System.currentTimeMillis()).as("fanned out within 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
 }
