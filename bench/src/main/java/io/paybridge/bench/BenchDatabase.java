@@ -251,6 +251,13 @@ final class BenchDatabase {
             });
   }
 
+  /** Webhook receipts in the table, all tenants'. */
+  Future<Long> receiptCount() {
+    return pool.query("SELECT count(*) FROM webhook_receipts")
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   Future<Rows> rows(Collection<UUID> tenants) {
     return pool.preparedQuery(COUNTS)
         .execute(Tuple.of(tenants.toArray(UUID[]::new)))
