@@ -51,12 +51,8 @@ import java.util.regex.Pattern;
  * SCRAM-SHA-256. The user, password and database of the {@link Options} are applied at every start,
  * so a dev-mode cluster follows its configuration: the role is created or its password reset, and
  * the database is created if missing. Throwaway clusters trade durability for speed ({@code fsync},
- * {@code synchronous_commit} and {@code full_page_writes} off); durable ones keep every commit
- * durable and are set for the platform's write-heavy ingest: checkpoints at most every 15 minutes
- * or 4 GB of WAL rather than every 5 minutes or 1 GB, and compressed full-page images. Every
- * checkpoint makes the next change of each page write the whole page to the WAL; at thousands of
- * webhooks a second, 1 GB of WAL went by every half minute, and each checkpoint's burst of page
- * images held commits back (see {@code bench/README.md}). Options can add or override settings.
+ * {@code synchronous_commit} and {@code full_page_writes} off); durable ones keep PostgreSQL's
+ * defaults.
  *
  * <p>Starting and stopping are blocking (they run {@code initdb} and {@code pg_ctl} and wait for
  * them), which suits start-up work; from Vert.x code call them on a worker:
@@ -541,12 +537,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .append("fsync = off\n")
           .append("synchronous_commit = off\n")
           .append("full_page_writes = off\n");
-    } else {
-      settings
-          .append("# Durable cluster: fewer checkpoints, smaller full-page images in the WAL.\n")
-          .append("max_wal_size = 4GB\n")
-          .append("checkpoint_timeout = 15min\n")
-          .append("wal_compression = on\n");
     }
     if (!extraSettings.isEmpty()) {
       settings.append("# Asked for by the caller.\n");

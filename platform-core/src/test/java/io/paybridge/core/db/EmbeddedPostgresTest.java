@@ -110,11 +110,6 @@ class EmbeddedPostgresTest {
         Pool pool = pool(vertx, pg.connectOptions());
         try {
           assertThat(single(pool, "show fsync")).isEqualTo("on");
-          assertThat(single(pool, "show synchronous_commit")).isEqualTo("on");
-          // set for write-heavy ingest: rare checkpoints, compressed full-page images
-          assertThat(single(pool, "show max_wal_size")).isEqualTo("4GB");
-          assertThat(single(pool, "show checkpoint_timeout")).isEqualTo("15min");
-          assertThat(single(pool, "show wal_compression")).isIn("on", "pglz");
           await(pool.query("create table entry (amount int)").execute());
           await(pool.query("insert into entry values (1250)").execute());
         } finally {
