@@ -125,6 +125,7 @@ final class BenchDatabase {
       long walRecords,
       long walBytes,
       long walSyncs,
+      double walSyncMillis,
       Map<String, TableActivity> tables) {
     Activity minus(Activity o) {
       Map<String, TableActivity> diff = new LinkedHashMap<>();
@@ -136,6 +137,7 @@ final class BenchDatabase {
           walRecords - o.walRecords,
           walBytes - o.walBytes,
           walSyncs - o.walSyncs,
+          walSyncMillis - o.walSyncMillis,
           diff);
     }
   }
@@ -178,7 +180,7 @@ final class BenchDatabase {
 
   private static final String ACTIVITY =
       """
-      SELECT d.xact_commit, w.wal_records, w.wal_bytes::bigint, w.wal_sync
+      SELECT d.xact_commit, w.wal_records, w.wal_bytes::bigint, w.wal_sync, w.wal_sync_time
         FROM pg_stat_database d, pg_stat_wal w
        WHERE d.datname = current_database()
       """;
@@ -292,7 +294,12 @@ final class BenchDatabase {
                           }
                           Row t = totals.iterator().next();
                           return new Activity(
-                              t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3), tables);
+                              t.getLong(0),
+                              t.getLong(1),
+                              t.getLong(2),
+                              t.getLong(3),
+                              t.getDouble(4),
+                              tables);
                         }));
   }
 

@@ -87,6 +87,7 @@ final class OpenLoopLoad {
   record Second(
       int second,
       Instant at,
+      boolean measured,
       int answered,
       double p50Millis,
       double p99Millis,
@@ -261,16 +262,16 @@ final class OpenLoopLoad {
         if (now >= windowStart && now < windowEnd) {
           inWindow++;
         }
+        long micros = Math.min(HIGHEST_MICROS, Math.max(0, (now - intended) / 1000));
         if (i >= warmupCount) {
           measuredAcknowledged++;
-          long micros = Math.min(HIGHEST_MICROS, Math.max(0, (now - intended) / 1000));
           latency.recordValue(micros);
-          int second = secondOf(intended);
-          while (perSecond.size() <= second) {
-            perSecond.add(new Histogram(HIGHEST_MICROS, 2));
-          }
-          perSecond.get(second).recordValue(micros);
         }
+        int second = secondOf(intended);
+        while (perSecond.size() <= second) {
+          perSecond.add(new Histogram(HIGHEST_MICROS, 2));
+        }
+        perSecond.get(second).recordValue(micros);
       } else {
         String kind =
             ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName();
@@ -319,16 +320,18 @@ final class OpenLoopLoad {
               timeline()));
     }
 
-    /** The measured part, second by second (seconds counted from the phase's start). */
+    /** The phase, warm-up included, second by second (seconds counted from the phase's start). */
     private List<Second> timeline() {
       List<Second> seconds = new ArrayList<>();
-      for (int s = secondOf(windowStart); s < perSecond.size(); s++) {
+      int firstMeasured = secondOf(windowStart);
+      for (int s = 0; s < perSecond.size(); s++) {
         Histogram h = perSecond.get(s);
         boolean any = h.getTotalCount() > 0;
         seconds.add(
             new Second(
                 s,
                 startedAt.plusSeconds(s),
+                s >= firstMeasured,
                 (int) h.getTotalCount(),
                 any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
                 any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
