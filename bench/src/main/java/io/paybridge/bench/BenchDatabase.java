@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The benchmark's own look at the database, beside the node: the durability settings in force, the
@@ -24,6 +26,8 @@ import java.util.UUID;
  * acknowledged, and the state of their sync deliveries and jobs.
  */
 final class BenchDatabase {
+
+  private static final long DB_TIMEOUT_SECONDS = 60;
 
   /**
    * Rows a webhook leaves for good: its receipt and its ledger entry, for a set of tenants. (Its
@@ -240,6 +244,30 @@ final class BenchDatabase {
   }
 
   /** The server settings that decide what a commit costs. */
+  /**
+   * Connects to the benchmark's server, creates the {@code pg_stat_statements} view when the run
+   * asked for it, prints the settings in force and refuses a server that does not make every commit
+   * durable; blocking.
+   */
+  static BenchDatabase openDurable(Vertx vertx, DurablePostgres pg, BenchSettings settings)
+      throws TimeoutException {
+    BenchDatabase db = new BenchDatabase(vertx, pg.connectOptions());
+    if (settings.pgStatements()) {
+      db.createStatementStatistics().await(DB_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+    Map<String, String> inForce = db.settings().await(DB_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    System.out.println(
+        "PostgreSQL settings: "
+            + inForce
+            + (settings.pgSettings().isEmpty() ? "" : "; asked for " + settings.pgSettings())
+            + (settings.pgStatements() ? "; pg_stat_statements on" : ""));
+    if (!"on".equals(inForce.get("fsync")) || !"on".equals(inForce.get("synchronous_commit"))) {
+      throw new IllegalStateException(
+          "the benchmark needs a durable server (fsync and synchronous_commit on)");
+    }
+    return db;
+  }
+
   Future<Map<String, String>> settings() {
     return pool.query(SETTINGS)
         .execute()
@@ -301,13 +329,6 @@ final class BenchDatabase {
                               t.getDouble(4),
                               tables);
                         }));
-  }
-
-  /** Asks the server to load {@code pg_stat_statements} at its next start (a restart is needed). */
-  Future<Void> preloadStatementStatistics() {
-    return pool.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
-        .execute()
-        .mapEmpty();
   }
 
   /** Creates the {@code pg_stat_statements} view, once the server has loaded the library. */

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -46,8 +46,13 @@ final class DurablePostgres implements AutoCloseable {
     this.requested = requested;
   }
 
-  /** Starts a fresh durable cluster in {@code runFolder}; blocking. */
-  static DurablePostgres start(Path runFolder, Map<String, String> settings) throws IOException {
+  /**
+   * Starts a fresh durable cluster in {@code runFolder} with the run's server settings ({@code
+   * bench.pgSettings}, and {@code pg_stat_statements} loaded when {@code bench.pgStatements} asks
+   * for it), and says how long it took; blocking.
+   */
+  static DurablePostgres start(Path runFolder, BenchSettings settings) throws IOException {
+    long began = System.nanoTime();
     Path data = runFolder.resolve(DATA);
     Files.writeString(runFolder.resolve(OWNER), ProcessHandle.current().pid() + "\n");
     byte[] secret = new byte[12];
@@ -56,8 +61,15 @@ final class DurablePostgres implements AutoCloseable {
         EmbeddedPostgres.Options.persistent(data)
             .setDatabase("paybridge")
             .setPassword(HexFormat.of().formatHex(secret));
-    settings.forEach(options::setSetting);
+    settings.pgSettings().forEach(options::setSetting);
+    if (settings.pgStatements()) {
+      options.setSetting("shared_preload_libraries", "pg_stat_statements");
+    }
     EmbeddedPostgres server = EmbeddedPostgres.start(options);
+    System.out.printf(
+        Locale.ROOT,
+        "PostgreSQL: durable cluster started in %.1f s%n",
+        (System.nanoTime() - began) / 1e9);
     return new DurablePostgres(server, data);
   }
 
@@ -129,12 +141,6 @@ final class DurablePostgres implements AutoCloseable {
         + server.port()
         + "/"
         + encode(server.database());
-  }
-
-  /** Stops and starts the server, to apply settings read only at start-up. Blocking. */
-  void restart() {
-    server.stopServer();
-    server.startServer();
   }
 
   /** The postmaster's process id (its backends are its children). */

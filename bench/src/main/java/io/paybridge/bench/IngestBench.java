@@ -23,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,36 +115,12 @@ final class IngestBench implements BenchMain.Suite {
     System.out.println(
         "run folder: " + runFolder + " (node.log, pgbench.log; the cluster is deleted at the end)");
 
-    long began = System.nanoTime();
-    Map<String, String> serverSettings = new LinkedHashMap<>(settings.pgSettings());
-    if (settings.pgStatements()) {
-      serverSettings.put("shared_preload_libraries", "pg_stat_statements");
-    }
-    DurablePostgres pg = DurablePostgres.start(runFolder, serverSettings);
+    DurablePostgres pg = DurablePostgres.start(runFolder, settings);
     teardown.add("stop PostgreSQL and delete its cluster", pg::close);
-    System.out.printf(
-        Locale.ROOT,
-        "PostgreSQL: durable cluster started in %.1f s%n",
-        (System.nanoTime() - began) / 1e9);
-
     vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).build();
     teardown.add(
         "close the load generator's Vert.x", () -> vertx.close().await(30, TimeUnit.SECONDS));
-    db = new BenchDatabase(vertx, pg.connectOptions());
-    if (settings.pgStatements()) {
-      await(db.createStatementStatistics());
-    }
-    Map<String, String> pgSettings = await(db.settings());
-    System.out.println(
-        "PostgreSQL settings: "
-            + pgSettings
-            + (settings.pgSettings().isEmpty() ? "" : "; asked for " + settings.pgSettings())
-            + (settings.pgStatements() ? "; pg_stat_statements on" : ""));
-    if (!"on".equals(pgSettings.get("fsync"))
-        || !"on".equals(pgSettings.get("synchronous_commit"))) {
-      throw new IllegalStateException(
-          "the benchmark needs a durable server (fsync and synchronous_commit on)");
-    }
+    db = BenchDatabase.openDurable(vertx, pg, settings);
 
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_DB_URL", pg.url());

@@ -179,34 +179,13 @@ final class SyncBench implements BenchMain.Suite {
     System.out.println(
         "run folder: " + runFolder + " (node logs; the cluster is deleted at the end)");
 
-    long began = System.nanoTime();
-    pg = DurablePostgres.start(runFolder, settings.pgSettings());
+    pg = DurablePostgres.start(runFolder, settings);
     teardown.add("stop PostgreSQL and delete its cluster", pg::close);
-    System.out.printf(
-        Locale.ROOT,
-        "PostgreSQL: durable cluster started in %.1f s%n",
-        (System.nanoTime() - began) / 1e9);
-
     vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).build();
     teardown.add(
         "close the benchmark's Vert.x (sink, clients)",
         () -> vertx.close().await(30, TimeUnit.SECONDS));
-    db = new BenchDatabase(vertx, pg.connectOptions());
-    if (settings.pgStatements()) {
-      await(db.preloadStatementStatistics());
-      await(db.close());
-      pg.restart();
-      db = new BenchDatabase(vertx, pg.connectOptions());
-      await(db.createStatementStatistics());
-      System.out.println("PostgreSQL: restarted with pg_stat_statements loaded");
-    }
-    Map<String, String> pgSettings = await(db.settings());
-    System.out.println("PostgreSQL settings: " + pgSettings);
-    if (!"on".equals(pgSettings.get("fsync"))
-        || !"on".equals(pgSettings.get("synchronous_commit"))) {
-      throw new IllegalStateException(
-          "the benchmark needs a durable server (fsync and synchronous_commit on)");
-    }
+    db = BenchDatabase.openDurable(vertx, pg, settings);
 
     int ports = settings.sinkPorts() > 0 ? settings.sinkPorts() : settings.tenants();
     sink = new SyncSink(ports, settings.sinkDelayMs());
