@@ -3,22 +3,16 @@ package io.paybridge.gateway.googleplay;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PACKAGE_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.paybridge.spi.testkit.PluginReceiver;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,26 +20,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
- * does with a plugin (verify, parse, resolve, acknowledge): what arrives over the wire must verify
- * and resolve against the simulated API.
+ * The simulator's {@code post} against the test kit's receiver, which does what the platform's
+ * ingest does with a plugin (verify, parse, resolve, acknowledge): what arrives over the wire must
+ * verify and resolve against the simulated API.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GooglePlayWebhookHttpTest {
 
   private final GooglePlayFixture f = GooglePlayFixture.start();
-  private HttpServer server;
+  private PluginReceiver receiver;
   private WebClient client;
   private String url;
-  private final ConcurrentLinkedQueue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+  private Queue<WebhookRequest> received;
 
   @BeforeAll
   void startReceiver() {
-    server =
-        GooglePlayFixture.await(
-            f.vertx.createHttpServer().requestHandler(this::receive).listen(0, "127.0.0.1"));
+    receiver =
+        GooglePlayFixture.await(PluginReceiver.start(f.vertx, f.plugin, () -> f.credentials));
     client = WebClient.create(f.vertx);
-    url = "http://127.0.0.1:" + server.actualPort() + "/hooks/test/googleplay";
+    url = receiver.url();
+    received = receiver.received();
   }
 
   @BeforeEach
@@ -56,63 +50,8 @@ class GooglePlayWebhookHttpTest {
   @AfterAll
   void stopReceiver() {
     client.close();
-    GooglePlayFixture.await(server.close());
+    GooglePlayFixture.await(receiver.close());
     f.close();
-  }
-
-  private void receive(HttpServerRequest req) {
-    req.body()
-        .compose(
-            body -> {
-              WebhookRequest delivery =
-                  new WebhookRequest(
-                      req.method().name(),
-                      req.path(),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
-                      body,
-                      req.remoteAddress().hostAddress(),
-                      Instant.now());
-              received.add(delivery);
-              return answer(delivery);
-            })
-        .onSuccess(
-            answer ->
-                req.response()
-                    .setStatusCode(answer.status())
-                    .putHeader(
-                        "Content-Type",
-                        answer.contentType() == null ? "text/plain" : answer.contentType())
-                    .end(answer.body()))
-        .onFailure(e -> req.response().setStatusCode(503).end(String.valueOf(e.getMessage())));
-  }
-
-  private Future<WebhookAnswer> answer(WebhookRequest delivery) {
-    GooglePlayPlugin plugin = f.plugin;
-    return plugin
-        .verify(delivery, f.credentials)
-        .compose(
-            verdict -> {
-              if (!verdict.authentic()) {
-                return Future.succeededFuture(plugin.reject(delivery));
-              }
-              ParsedWebhook parsed;
-              try {
-                parsed = plugin.parse(delivery, f.credentials);
-              } catch (MalformedWebhookException e) {
-                return Future.succeededFuture(WebhookAnswer.text(400, e.getMessage()));
-              }
-              return plugin
-                  .resolve(delivery, parsed, f.credentials)
-                  .map(
-                      resolved ->
-                          plugin.acknowledge(
-                              delivery,
-                              resolved,
-                              resolved.isIgnored()
-                                  ? GatewayPlugin.Outcome.IGNORED
-                                  : GatewayPlugin.Outcome.RECORDED));
-            });
   }
 
   @Test

@@ -19,9 +19,10 @@ import java.util.function.Supplier;
 /**
  * A small HTTP receiver on loopback that does with a plugin what the platform's ingest does, on the
  * event loop: every request becomes a {@link WebhookRequest} exactly as it arrived over the wire,
- * which must verify; an authentic one is parsed and acknowledged as recorded, a forged one gets the
- * plugin's rejection, a malformed one a 400. For the simulators' tests of their {@code post}: what
- * the gateway sends over HTTP is what the plugin verifies.
+ * which must verify; an authentic one is parsed, resolved and acknowledged as recorded (or
+ * ignored), a forged one gets the plugin's rejection, a malformed one a 400, and one that cannot be
+ * resolved now (the gateway's API is down) a 503. For the simulators' tests of their {@code post}:
+ * what the gateway sends over HTTP is what the plugin verifies.
  */
 public final class PluginReceiver {
 
@@ -92,24 +93,34 @@ public final class PluginReceiver {
                         "Content-Type",
                         answer.contentType() == null ? "text/plain" : answer.contentType())
                     .end(answer.body()))
-        .onFailure(e -> req.response().setStatusCode(500).end());
+        .onFailure(e -> req.response().setStatusCode(503).end(String.valueOf(e.getMessage())));
   }
 
   private Future<WebhookAnswer> answer(WebhookRequest delivery) {
     Credentials account = credentials.get();
     return plugin
         .verify(delivery, account)
-        .map(
+        .compose(
             verdict -> {
               if (!verdict.authentic()) {
-                return plugin.reject(delivery);
+                return Future.succeededFuture(plugin.reject(delivery));
               }
+              ParsedWebhook parsed;
               try {
-                ParsedWebhook parsed = plugin.parse(delivery, account);
-                return plugin.acknowledge(delivery, parsed, GatewayPlugin.Outcome.RECORDED);
+                parsed = plugin.parse(delivery, account);
               } catch (MalformedWebhookException e) {
-                return WebhookAnswer.text(400, e.getMessage());
+                return Future.succeededFuture(WebhookAnswer.text(400, e.getMessage()));
               }
+              return plugin
+                  .resolve(delivery, parsed, account)
+                  .map(
+                      resolved ->
+                          plugin.acknowledge(
+                              delivery,
+                              resolved,
+                              resolved.isIgnored()
+                                  ? GatewayPlugin.Outcome.IGNORED
+                                  : GatewayPlugin.Outcome.RECORDED));
             });
   }
 }
