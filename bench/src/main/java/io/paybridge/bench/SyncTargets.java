@@ -89,17 +89,6 @@ final class SyncTargets {
 
   private static Future<HttpResponse<Buffer>> expect(
       HttpResponse<Buffer> r, int status, String step) {
-    if (r.statusCode() != status) {
-      return Future.failedFuture(
-          new IllegalStateException(
-              step
-                  + " answered "
-                  + r.statusCode()
-                  + " (expected "
-                  + status
-                  + "): "
-                  + r.bodyAsString()));
-    }
-    return Future.succeededFuture(r);
+    return TenantSetup.expectStatus(r, status, step);
   }
 }

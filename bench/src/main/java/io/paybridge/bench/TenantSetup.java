@@ -108,6 +108,12 @@ final class TenantSetup {
   }
 
   private static Future<JsonObject> expect(HttpResponse<Buffer> r, int status, String step) {
+    return expectStatus(r, status, step).map(HttpResponse::bodyAsJsonObject);
+  }
+
+  /** Fails with what the API answered unless it answered {@code status}. */
+  static Future<HttpResponse<Buffer>> expectStatus(
+      HttpResponse<Buffer> r, int status, String step) {
     if (r.statusCode() != status) {
       return Future.failedFuture(
           new IllegalStateException(
@@ -119,6 +125,6 @@ final class TenantSetup {
                   + "): "
                   + r.bodyAsString()));
     }
-    return Future.succeededFuture(r.bodyAsJsonObject());
+    return Future.succeededFuture(r);
   }
 }
