@@ -93,7 +93,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final String PG_CTL_WAIT_SECONDS = "60";
   private static final int PORT_ATTEMPTS = 3;
   private static final int LOG_TAIL_LINES = 40;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  /**
+   * A setting's name, optionally qualified by its extension ({@code
+   * auto_explain.log_min_duration}).
+   */
+  private static final Pattern NAME =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
   private static final Pattern PASSWORD_LITERAL = Pattern.compile("PASSWORD '(?:[^']|'')*'");
   private static final Set<String> BUILT_IN_DATABASES =
       Set.of("postgres", "template0", "template1");
@@ -1144,8 +1151,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /**
      * Sets a server setting ({@code postgresql.conf} name and value, e.g. {@code max_wal_size},
-     * {@code 4GB}), applied at every start after this class's own. PostgreSQL refuses to start on
-     * an unknown name or a bad value; the start then fails with the server log's reason.
+     * {@code 4GB}, or an extension's {@code auto_explain.log_min_duration}), applied at every start
+     * after this class's own. PostgreSQL refuses to start on an unknown name or a bad value; the
+     * start then fails with the server log's reason.
      */
     public Options setSetting(String name, String value) {
       if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {

@@ -48,7 +48,8 @@ class EmbeddedPostgresTest {
             EmbeddedPostgres.Options.throwaway()
                 .setDatabase("shop")
                 .setSetting("work_mem", "12MB")
-                .setSetting("cluster_name", "it's paybridge"));
+                .setSetting("cluster_name", "it's paybridge")
+                .setSetting("paybridge.test_marker", "qualified"));
     Path data = pg.dataDirectory();
     long serverPid = pg.serverPid().orElseThrow();
     try {
@@ -69,6 +70,7 @@ class EmbeddedPostgresTest {
         // THEN the caller's settings are in force, quoted safely
         assertThat(single(pool, "show work_mem")).isEqualTo("12MB");
         assertThat(single(pool, "show cluster_name")).isEqualTo("it's paybridge");
+        assertThat(single(pool, "show paybridge.test_marker")).isEqualTo("qualified");
         await(pool.query("create table item (id int primary key, name text)").execute());
         await(
             pool.preparedQuery("insert into item values ($1, $2)").execute(Tuple.of(1, "coffee")));
@@ -95,6 +97,10 @@ class EmbeddedPostgresTest {
             () -> new EmbeddedPostgres.Options().setSetting("work_mem = 1\nfsync", "off"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a server setting name");
+    assertThatThrownBy(() -> new EmbeddedPostgres.Options().setSetting("a.b.c", "on"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new EmbeddedPostgres.Options().setSetting("auto_explain.", "on"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
