@@ -1,7 +1,9 @@
 package io.paybridge.core.gateway;
 
 import io.paybridge.core.EventBusAddresses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Map;
@@ -12,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * record. Concurrent misses for one key share a single query; unknown keys are remembered briefly
  * so a flood of forged URLs costs no queries. A credential edit anywhere publishes an invalidation
  * on the event bus and every node drops its copy.
+ *
+ * <p>Answers come back on the caller's own event loop. A Vert.x future runs its callbacks on the
+ * context it was created on, so handing every caller the one future of the first lookup would move
+ * each later webhook's verification and parsing onto the event loop that happened to load its
+ * account first, and back again to record it: the cache keeps accounts, not futures.
  */
 public final class HookCache {
 
@@ -20,7 +27,8 @@ public final class HookCache {
 
   private final Vertx vertx;
   private final GatewayAccountStore store;
-  private final Map<String, Future<GatewayAccount>> accounts = new ConcurrentHashMap<>();
+  private final Map<String, GatewayAccount> accounts = new ConcurrentHashMap<>();
+  private final Map<String, Future<GatewayAccount>> loading = new ConcurrentHashMap<>();
   private final Map<String, Long> unknownUntil = new ConcurrentHashMap<>();
   private MessageConsumer<String> consumer;
 
@@ -49,30 +57,49 @@ public final class HookCache {
       }
       unknownUntil.remove(hookKey);
     }
-    Future<GatewayAccount> cached = accounts.get(hookKey);
-    if (cached != null) {
-      return cached;
+    GatewayAccount known = accounts.get(hookKey);
+    if (known != null) {
+      return Future.succeededFuture(known);
     }
-    if (accounts.size() >= MAX_ENTRIES) {
-      accounts.clear();
+    Future<GatewayAccount> load = loading.get(hookKey);
+    if (load == null) {
+      Future<GatewayAccount> started = store.findByHookKey(hookKey);
+      load = loading.putIfAbsent(hookKey, started);
+      if (load == null) {
+        load = started;
+        started.onComplete(ar -> loaded(hookKey, started, ar.succeeded() ? ar.result() : null));
+      }
     }
-    Future<GatewayAccount> loading = store.findByHookKey(hookKey);
-    Future<GatewayAccount> raced = accounts.putIfAbsent(hookKey, loading);
-    if (raced != null) {
-      return raced;
+    return onCallersContext(load);
+  }
+
+  /** Keeps what a lookup found, unless the account was invalidated while the query ran. */
+  private void loaded(String hookKey, Future<GatewayAccount> load, GatewayAccount account) {
+    if (!loading.remove(hookKey, load) || load.failed()) {
+      return;
     }
-    return loading.andThen(
-        ar -> {
-          if (ar.failed() || ar.result() == null) {
-            accounts.remove(hookKey, loading);
-          }
-          if (ar.succeeded() && ar.result() == null) {
-            if (unknownUntil.size() >= MAX_ENTRIES) {
-              unknownUntil.clear();
-            }
-            unknownUntil.put(hookKey, System.currentTimeMillis() + NEGATIVE_TTL_MS);
-          }
-        });
+    if (account != null) {
+      if (accounts.size() >= MAX_ENTRIES) {
+        accounts.clear();
+      }
+      accounts.put(hookKey, account);
+    } else {
+      if (unknownUntil.size() >= MAX_ENTRIES) {
+        unknownUntil.clear();
+      }
+      unknownUntil.put(hookKey, System.currentTimeMillis() + NEGATIVE_TTL_MS);
+    }
+  }
+
+  /** The outcome of a shared lookup, delivered on the calling context (if there is one). */
+  private static Future<GatewayAccount> onCallersContext(Future<GatewayAccount> load) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return load;
+    }
+    Promise<GatewayAccount> answer = Promise.promise();
+    load.onComplete(ar -> caller.runOnContext(v -> answer.handle(ar)));
+    return answer.future();
   }
 
   /** Tells every node (this one included) that the account behind this hook key changed. */
@@ -83,6 +110,7 @@ public final class HookCache {
 
   private void evict(String hookKey) {
     accounts.remove(hookKey);
+    loading.remove(hookKey);
     unknownUntil.remove(hookKey);
   }
 }

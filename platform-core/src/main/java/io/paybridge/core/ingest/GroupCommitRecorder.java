@@ -190,9 +190,8 @@ public final class GroupCommitRecorder {
         .recover(
             err -> {
               if (unique.size() > 1 && err instanceof PgException) {
-                // The server refused the data, not the connection: one bad webhook must not keep
-                // the
-                // others from being recorded. Record each alone.
+                // The server refused the data, not the connection: one bad webhook must not
+                // keep the others from being recorded. Record each alone.
                 LOG.log(
                     Level.WARNING,
                     "batch of {0} refused ({1}); recording one by one",

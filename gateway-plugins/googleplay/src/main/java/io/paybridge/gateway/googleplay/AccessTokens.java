@@ -57,6 +57,11 @@ final class AccessTokens {
     Instant now = clock.instant();
     Future<Token> token =
         cache.compute(key, (k, cached) -> usable(cached, now) ? cached : exchange(account, now));
+    if (token.succeeded()) {
+      // A fresh future: the cached one would run the caller's next steps on the event loop that
+      // fetched the token.
+      return Future.succeededFuture(token.result().value());
+    }
     return token
         .recover(
             err -> {
