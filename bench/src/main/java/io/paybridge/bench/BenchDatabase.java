@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -232,12 +234,14 @@ final class BenchDatabase {
        GROUP BY 1 ORDER BY 1
       """;
 
+  private final Vertx vertx;
   private final Pool pool;
 
   BenchDatabase(Vertx vertx, PgConnectOptions connect) {
+    this.vertx = vertx;
     this.pool =
         PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(2))
+            .with(new PoolOptions().setMaxSize(3))
             .connectingTo(connect)
             .using(vertx)
             .build();
@@ -329,6 +333,11 @@ final class BenchDatabase {
                               t.getDouble(4),
                               tables);
                         }));
+  }
+
+  /** Starts writing what the server does, second by second, to the run folder. */
+  DatabaseTimeline startTimeline(Path runFolder, boolean waits) throws IOException {
+    return DatabaseTimeline.start(vertx, pool, runFolder, waits);
   }
 
   /** Creates the {@code pg_stat_statements} view, once the server has loaded the library. */

@@ -62,6 +62,9 @@ import java.util.Map;
  * @param pgStatements load {@code pg_stat_statements} and print the statements that took the most
  *     of PostgreSQL's time during each measured drain ({@code bench.pgStatements}; off by default,
  *     as it costs the server a little)
+ * @param pgWaits sample what the server's client backends wait on, 50 times a second, into the
+ *     run's {@code database.tsv} ({@code bench.pgWaits}; off by default: the samples run on the
+ *     load generator's event loop and cost the server a little)
  * @param workDir where logs and the temporary cluster's parent folder go ({@code bench.workDir})
  */
 record BenchSettings(
@@ -94,6 +97,7 @@ record BenchSettings(
     int sinkDelayMs,
     int sinkPorts,
     boolean pgStatements,
+    boolean pgWaits,
     Path workDir) {
 
   /** Which benchmark a run is. */
@@ -180,6 +184,7 @@ record BenchSettings(
         number("bench.sinkDelayMs", 0),
         number("bench.sinkPorts", 0),
         flag("bench.pgStatements"),
+        flag("bench.pgWaits"),
         Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize());
   }
 

@@ -121,6 +121,8 @@ final class IngestBench implements BenchMain.Suite {
     teardown.add(
         "close the load generator's Vert.x", () -> vertx.close().await(30, TimeUnit.SECONDS));
     db = BenchDatabase.openDurable(vertx, pg, settings);
+    DatabaseTimeline dbTimeline = db.startTimeline(runFolder, settings.pgWaits());
+    teardown.add("stop the database timeline", dbTimeline::close);
 
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_DB_URL", pg.url());

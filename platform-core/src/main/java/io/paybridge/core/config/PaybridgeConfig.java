@@ -28,12 +28,11 @@ import java.util.function.Function;
  * @param maxWebhookBytes largest webhook body accepted ({@code PAYBRIDGE_MAX_WEBHOOK_BYTES})
  * @param maxBatch most webhooks recorded in one group commit ({@code PAYBRIDGE_INGEST_MAX_BATCH})
  * @param maxInFlightBatches most group commits under way at once per event loop ({@code
- *     PAYBRIDGE_INGEST_MAX_IN_FLIGHT}, default 2)
- * @param parallelBatchAt while a group commit is under way, how many webhooks must be waiting
- *     before another statement starts beside it ({@code PAYBRIDGE_INGEST_PARALLEL_AT}, default 32):
- *     at moderate load one statement at a time lets batches grow, which is what makes a webhook
- *     cheap for the database; under a burst a second statement takes a full batch at once instead
- *     of letting the queue, and so the latency, grow behind the first
+ *     PAYBRIDGE_INGEST_MAX_IN_FLIGHT}, default 1): one at a time lets batches grow, which is what
+ *     makes a webhook cheap for the database
+ * @param parallelBatchAt with more than one allowed, how many webhooks must be waiting before
+ *     another statement starts beside one under way ({@code PAYBRIDGE_INGEST_PARALLEL_AT}, default
+ *     32), so that only full batches run in parallel
  * @param httpInstances HTTP verticle instances, one event loop each ({@code
  *     PAYBRIDGE_HTTP_INSTANCES})
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
