@@ -51,7 +51,8 @@ final class BenchDatabase {
       """
       SELECT name, setting FROM pg_settings
       WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'wal_compression',
-                     'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'commit_delay', 'max_connections')
+                     'shared_buffers', 'max_wal_size', 'min_wal_size', 'wal_init_zero', 'checkpoint_timeout',
+                     'commit_delay', 'max_connections', 'backend_flush_after', 'bgwriter_lru_maxpages')
       ORDER BY name
       """;
 
@@ -493,6 +494,29 @@ final class BenchDatabase {
    * the platform's, this cluster is the benchmark's own) and checkpoints, so the platform starts
    * from the same empty tables pgbench started from.
    */
+  /**
+   * Brings a fresh cluster's WAL to the state of a server that has run a while: writes as much WAL
+   * as {@code max_wal_size} allows (logical messages, which touch no table) and checkpoints, so
+   * that the segments are there to be recycled. A fresh cluster otherwise creates, and fills with
+   * zeros, a new 16 MB segment for every 16 MB of WAL until its first checkpoints have built that
+   * pool, holding the WAL write lock while it does: about one segment a second at the rates
+   * measured here, which costs commits tens of milliseconds. pgbench and the platform both run
+   * after it. Answers the megabytes written.
+   */
+  Future<Long> warmWalSegments() {
+    return pool.query("SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size'")
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(
+            megabytes ->
+                pool.preparedQuery(
+                        "SELECT count(pg_logical_emit_message(false, 'paybridge-bench',"
+                            + " repeat('0', 1048576))) FROM generate_series(1, $1)")
+                    .execute(Tuple.of(megabytes))
+                    .compose(v -> pool.query("CHECKPOINT").execute())
+                    .map(megabytes));
+  }
+
   Future<Void> reset() {
     return pool.query("TRUNCATE webhook_receipts, ledger_entries, jobs CASCADE")
         .execute()

@@ -47,9 +47,11 @@ final class DurablePostgres implements AutoCloseable {
   }
 
   /**
-   * Starts a fresh durable cluster in {@code runFolder} with the run's server settings ({@code
-   * bench.pgSettings}, and {@code pg_stat_statements} loaded when {@code bench.pgStatements} asks
-   * for it), and says how long it took; blocking.
+   * Starts a fresh durable cluster in {@code runFolder} with WAL segments kept for recycling
+   * ({@code min_wal_size} 1 GB, {@code wal_init_zero} off), dirty pages written back as they are
+   * evicted ({@code backend_flush_after} 256 kB, {@code bgwriter_lru_maxpages} 1000), the run's
+   * server settings ({@code bench.pgSettings}, and {@code pg_stat_statements} loaded when {@code
+   * bench.pgStatements} asks for it), and says how long it took; blocking.
    */
   static DurablePostgres start(Path runFolder, BenchSettings settings) throws IOException {
     long began = System.nanoTime();
@@ -61,6 +63,23 @@ final class DurablePostgres implements AutoCloseable {
         EmbeddedPostgres.Options.persistent(data)
             .setDatabase("paybridge")
             .setPassword(HexFormat.of().formatHex(secret));
+    // A server that has run a while recycles its WAL segments; a fresh cluster creates a new one
+    // for every 16 MB of WAL until its checkpoints have built up that pool, and after a quiet
+    // spell (the checkpoint that empties the tables between pgbench and the platform) it keeps
+    // only min_wal_size of them. The pool is written once at the start (warmWalSegments in
+    // BenchDatabase) and kept (min_wal_size as large as max_wal_size, the server's 1 GB); the few
+    // segments a checkpoint cycle still adds on the way to its steady size are not zero-filled
+    // under the WAL write lock. pgbench and the platform both run under these settings, which
+    // bench.pgSettings can change.
+    options.setSetting("min_wal_size", "1GB");
+    options.setSetting("wal_init_zero", "off");
+    // Table and index pages the backends evict are handed to the kernel at a steady pace instead of
+    // piling up in the page cache (hundreds of MB at these rates) until the checkpoint's fsync
+    // writes them all at once, which stalls the WAL flushes behind it for 100-200 ms; and the
+    // background writer may clean more pages a round than its default 100, so that backends evict
+    // fewer dirty pages themselves.
+    options.setSetting("backend_flush_after", "256kB");
+    options.setSetting("bgwriter_lru_maxpages", "1000");
     settings.pgSettings().forEach(options::setSetting);
     if (settings.pgStatements()) {
       options.setSetting("shared_preload_libraries", "pg_stat_statements");
