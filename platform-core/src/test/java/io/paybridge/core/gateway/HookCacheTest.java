@@ -1,5 +1,6 @@
 package io.paybridge.core.gateway;
 
+import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.db.Database;
@@ -10,7 +11,6 @@ import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.gateway.stripe.StripePlugin;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -52,14 +52,6 @@ class HookCacheTest {
   void stop() {
     await(pool.close());
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   private GatewayAccount account(String webhookSecret) {

@@ -1,5 +1,6 @@
 package io.paybridge.core.job;
 
+import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.EventBusAddresses;
@@ -58,14 +59,6 @@ class JobWorkerTest {
   void stop() {
     await(pool.close());
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   private void worker(
