@@ -248,11 +248,11 @@ final class BenchDatabase {
             .build();
   }
 
-  /** The server settings that decide what a commit costs. */
   /**
    * Connects to the benchmark's server, creates the {@code pg_stat_statements} view when the run
-   * asked for it, prints the settings in force and refuses a server that does not make every commit
-   * durable; blocking.
+   * asked for it, prints the settings in force, refuses a server that does not make every commit
+   * durable, and brings its WAL segments to their steady state ({@link #warmWalSegments()});
+   * blocking.
    */
   static BenchDatabase openDurable(Vertx vertx, DurablePostgres pg, BenchSettings settings)
       throws TimeoutException {
@@ -270,9 +270,18 @@ final class BenchDatabase {
       throw new IllegalStateException(
           "the benchmark needs a durable server (fsync and synchronous_commit on)");
     }
+    long walStarted = System.nanoTime();
+    long walMegabytes = db.warmWalSegments().await(DB_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    System.out.printf(
+        Locale.ROOT,
+        "PostgreSQL: %d MB of WAL written and checkpointed in %.1f s, so that segments are"
+            + " recycled as on a server that has run a while%n",
+        walMegabytes,
+        (System.nanoTime() - walStarted) / 1e9);
     return db;
   }
 
+  /** The server settings that decide what a commit costs. */
   Future<Map<String, String>> settings() {
     return pool.query(SETTINGS)
         .execute()
@@ -490,11 +499,6 @@ final class BenchDatabase {
   }
 
   /**
-   * Empties the three ingest tables (pgbench's rows, and anything that refers to them: none of it
-   * the platform's, this cluster is the benchmark's own) and checkpoints, so the platform starts
-   * from the same empty tables pgbench started from.
-   */
-  /**
    * Brings a fresh cluster's WAL to the state of a server that has run a while: writes as much WAL
    * as {@code max_wal_size} allows (logical messages, which touch no table) and checkpoints, so
    * that the segments are there to be recycled. A fresh cluster otherwise creates, and fills with
@@ -503,7 +507,7 @@ final class BenchDatabase {
    * measured here, which costs commits tens of milliseconds. pgbench and the platform both run
    * after it. Answers the megabytes written.
    */
-  Future<Long> warmWalSegments() {
+  private Future<Long> warmWalSegments() {
     return pool.query("SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size'")
         .execute()
         .map(rows -> rows.iterator().next().getLong(0))
@@ -517,6 +521,11 @@ final class BenchDatabase {
                     .map(megabytes));
   }
 
+  /**
+   * Empties the three ingest tables (pgbench's rows, and anything that refers to them: none of it
+   * the platform's, this cluster is the benchmark's own) and checkpoints, so the platform starts
+   * from the same empty tables pgbench started from.
+   */
   Future<Void> reset() {
     return pool.query("TRUNCATE webhook_receipts, ledger_entries, jobs CASCADE")
         .execute()

@@ -123,14 +123,6 @@ final class IngestBench implements BenchMain.Suite {
     db = BenchDatabase.openDurable(vertx, pg, settings);
     DatabaseTimeline dbTimeline = db.startTimeline(runFolder, settings.pgWaits());
     teardown.add("stop the database timeline", dbTimeline::close);
-    long walStarted = System.nanoTime();
-    long walMegabytes = await(db.warmWalSegments());
-    System.out.printf(
-        Locale.ROOT,
-        "PostgreSQL: %d MB of WAL written and checkpointed in %.1f s, so that segments are"
-            + " recycled as on a server that has run a while%n",
-        walMegabytes,
-        (System.nanoTime() - walStarted) / 1e9);
 
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_DB_URL", pg.url());
