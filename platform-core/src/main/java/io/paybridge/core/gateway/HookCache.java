@@ -1,6 +1,7 @@
 package io.paybridge.core.gateway;
 
 import io.paybridge.core.EventBusAddresses;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -67,17 +68,19 @@ public final class HookCache {
       load = loading.putIfAbsent(hookKey, started);
       if (load == null) {
         load = started;
-        started.onComplete(ar -> loaded(hookKey, started, ar.succeeded() ? ar.result() : null));
+        started.onComplete(ar -> loaded(hookKey, started, ar));
       }
     }
     return onCallersContext(load);
   }
 
   /** Keeps what a lookup found, unless the account was invalidated while the query ran. */
-  private void loaded(String hookKey, Future<GatewayAccount> load, GatewayAccount account) {
-    if (!loading.remove(hookKey, load) || load.failed()) {
+  private void loaded(
+      String hookKey, Future<GatewayAccount> load, AsyncResult<GatewayAccount> outcome) {
+    if (!loading.remove(hookKey, load) || outcome.failed()) {
       return;
     }
+    GatewayAccount account = outcome.result();
     if (account != null) {
       if (accounts.size() >= MAX_ENTRIES) {
         accounts.clear();
