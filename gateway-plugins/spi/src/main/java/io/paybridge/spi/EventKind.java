@@ -8,8 +8,15 @@ public enum EventKind {
   RECURRING_CHARGED(Sign.POSITIVE, true),
   /** Money returned to the customer. Negative amount. */
   REFUND(Sign.NEGATIVE, true),
-  /** A refund or chargeback undone: money back with the merchant. Positive amount. */
+  /**
+   * A refund undone (it failed or bounced after it was booked): money back with the merchant.
+   * Positive amount.
+   */
   REFUND_REVERSED(Sign.POSITIVE, true),
+  /** Funds withdrawn from the merchant for a dispute or chargeback. Negative amount. */
+  DISPUTE(Sign.NEGATIVE, true),
+  /** Funds of a dispute reinstated to the merchant (the dispute was won). Positive amount. */
+  DISPUTE_REVERSED(Sign.POSITIVE, true),
   /** Funds reserved but not yet captured. Positive amount; not part of a balance. */
   AUTHORIZED(Sign.POSITIVE, false),
   /** A subscription ended (cancelled, halted, expired). No amount. */

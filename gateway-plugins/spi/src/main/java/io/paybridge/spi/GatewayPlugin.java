@@ -33,8 +33,26 @@ public interface GatewayPlugin {
     return credentialSchema().validate(submitted);
   }
 
-  /** The gateway event types a tenant should subscribe the webhook URL to. */
-  List<String> subscribedEvents();
+  /**
+   * The plugin's events table: every event type its setup tells a merchant to subscribe to, and
+   * what Paybridge does with it. Each row is documented in the plugin's page under {@code
+   * docs/gateways/} and proven by a test.
+   */
+  default List<EventRule> eventTable() {
+    // TRANSITIONAL: removed once every plugin declares its table.
+    return List.of();
+  }
+
+  /**
+   * The gateway event types a tenant should subscribe the webhook URL to: exactly those the events
+   * table says book.
+   */
+  default List<String> subscribedEvents() {
+    return eventTable().stream()
+        .filter(rule -> rule.action() == EventRule.Action.BOOKS)
+        .map(EventRule::eventType)
+        .toList();
+  }
 
   /**
    * Called once when the platform starts, before any other call. Plugins that call the gateway's
@@ -61,9 +79,12 @@ public interface GatewayPlugin {
 
   /**
    * Completes a parsed delivery with what only the gateway's API can tell: Google Play
-   * notifications carry no amount, Apple refunds name a transaction. Called after {@link #parse}
-   * and before recording; a failure (as a {@link GatewayApiException}) makes the platform answer
-   * 503 so the gateway delivers again later. The default returns the delivery as parsed.
+   * notifications carry no amount, Apple refunds name a transaction, Stripe lists a charge's
+   * refunds. Called after {@link #parse} and before recording. When the account lacks API
+   * credentials, or the gateway refuses them, the plugin returns the delivery {@linkplain
+   * ParsedWebhook#held held} with the reason, so it is kept and booked once the tenant adds a
+   * working key. A transient failure (a retryable {@link GatewayApiException}) makes the platform
+   * answer 503 so the gateway delivers again later. The default returns the delivery as parsed.
    */
   default Future<ParsedWebhook> resolve(
       WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
@@ -80,8 +101,18 @@ public interface GatewayPlugin {
   }
 
   /**
+   * The HTTP answer for a delivery that did not verify, knowing why. The default answers as {@link
+   * #reject(WebhookRequest)}; a gateway that retries until it gets a success (Code's wallet)
+   * answers a refusal it must not retry with one.
+   */
+  default WebhookAnswer reject(WebhookRequest request, Verdict verdict) {
+    return reject(request);
+  }
+
+  /**
    * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}), was
-   * already recorded ({@code DUPLICATE}) or needed no recording ({@code IGNORED}).
+   * already recorded ({@code DUPLICATE}), needed no recording ({@code IGNORED}) or is kept until
+   * the tenant fixes its account ({@code HELD}).
    */
   default WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
     return WebhookAnswer.json(200, "{\"received\":true}");
@@ -91,6 +122,7 @@ public interface GatewayPlugin {
   enum Outcome {
     RECORDED,
     DUPLICATE,
-    IGNORED
+    IGNORED,
+    HELD
   }
 }

@@ -4,13 +4,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An authentic delivery in normalized form.
+ * An authentic delivery in normalized form, and what the platform is to do with it: book its
+ * events, hold it until the tenant fixes something, or acknowledge it and book nothing, with the
+ * reason the tenant reads in the receipt log.
  *
  * @param eventId the gateway's own id of the delivery's event: the dedupe key of the receipt
  * @param eventType the gateway's event type as sent, e.g. {@code payment_intent.succeeded}
- * @param events what the delivery means for the ledger; empty for event types Paybridge ignores
+ * @param events what the delivery means for the ledger; empty when it books nothing
+ * @param reason why nothing is booked (ignored or held), in the tenant's words; {@code null} when
+ *     there are events
+ * @param hold the code of what the tenant must fix before the delivery can be booked ({@link
+ *     #NEEDS_API_CREDENTIALS}, {@link #API_CREDENTIALS_REJECTED}); {@code null} unless held
  */
-public record ParsedWebhook(String eventId, String eventType, List<PaymentEvent> events) {
+public record ParsedWebhook(
+    String eventId, String eventType, List<PaymentEvent> events, String reason, String hold) {
+
+  /** The event can only be booked with a call to the gateway's API, and the account has no key. */
+  public static final String NEEDS_API_CREDENTIALS = "needs_api_credentials";
+
+  /** The gateway's API refused the account's key (revoked, or lacking a permission). */
+  public static final String API_CREDENTIALS_REJECTED = "api_credentials_rejected";
 
   public ParsedWebhook {
     Objects.requireNonNull(eventId, "eventId");
@@ -27,14 +40,56 @@ public record ParsedWebhook(String eventId, String eventType, List<PaymentEvent>
       throw new MalformedWebhookException("event id or type holds a NUL character or is too long");
     }
     events = List.copyOf(events);
+    if (hold != null && !events.isEmpty()) {
+      throw new IllegalArgumentException("a held delivery books nothing yet");
+    }
+    if (events.isEmpty() && (reason == null || reason.isBlank())) {
+      reason = "event type " + eventType + " is not one Paybridge books";
+    }
   }
 
-  /** An authentic event type the platform does not act on: acknowledged, nothing recorded. */
+  /** A delivery that books the given events (none: ignored with a generic reason). */
+  public ParsedWebhook(String eventId, String eventType, List<PaymentEvent> events) {
+    this(eventId, eventType, events, null, null);
+  }
+
+  /**
+   * An authentic delivery that books nothing; {@code reason} says why in words a tenant can act on
+   * ("charge.refunded with nothing left to book", not "ignored").
+   */
+  public static ParsedWebhook ignored(String eventId, String eventType, String reason) {
+    return new ParsedWebhook(eventId, eventType, List.of(), reason, null);
+  }
+
+  /** An event type the plugin does not act on at all. */
   public static ParsedWebhook ignored(String eventId, String eventType) {
-    return new ParsedWebhook(eventId, eventType, List.of());
+    return ignored(eventId, eventType, null);
   }
 
+  /**
+   * A delivery that cannot be booked until the tenant fixes something: acknowledged, kept, and
+   * processed again when the account's credentials change.
+   *
+   * @param hold the code of what is missing, e.g. {@link #NEEDS_API_CREDENTIALS}
+   * @param reason the same in the tenant's words
+   */
+  public static ParsedWebhook held(String eventId, String eventType, String hold, String reason) {
+    Objects.requireNonNull(hold, "hold");
+    return new ParsedWebhook(eventId, eventType, List.of(), reason, hold);
+  }
+
+  /** This delivery with other events (and no reason when there are some). */
+  public ParsedWebhook withEvents(List<PaymentEvent> newEvents, String ignoredReason) {
+    return new ParsedWebhook(
+        eventId, eventType, newEvents, newEvents.isEmpty() ? ignoredReason : null, null);
+  }
+
+  /** Books nothing and is not held. */
   public boolean isIgnored() {
-    return events.isEmpty();
+    return events.isEmpty() && hold == null;
+  }
+
+  public boolean isHeld() {
+    return hold != null;
   }
 }

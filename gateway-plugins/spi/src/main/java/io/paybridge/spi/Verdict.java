@@ -2,20 +2,32 @@ package io.paybridge.spi;
 
 /**
  * The outcome of {@link GatewayPlugin#verify}: authentic, or rejected with a reason that goes to
- * the log (never to the caller, who could use it to probe the scheme).
+ * the tenant's receipt log and the node log (never to the caller, who could use it to probe the
+ * scheme).
  *
  * @param authentic whether the delivery is authentic
  * @param reason why not, or {@code "authentic"}
+ * @param signedDeliveryId for schemes whose signature covers the body only indirectly (PayPal's
+ *     CRC32), the id under which the gateway signed this one delivery (PayPal's transmission id):
+ *     the platform accepts each such id with one body only. {@code null} for other schemes.
  */
-public record Verdict(boolean authentic, String reason) {
+public record Verdict(boolean authentic, String reason, String signedDeliveryId) {
 
-  private static final Verdict AUTHENTIC = new Verdict(true, "authentic");
+  private static final Verdict AUTHENTIC = new Verdict(true, "authentic", null);
 
   public static Verdict ok() {
     return AUTHENTIC;
   }
 
+  /**
+   * Authentic, for a scheme whose signature binds the body weakly: the platform refuses a second,
+   * different body under the same {@code signedDeliveryId}.
+   */
+  public static Verdict ok(String signedDeliveryId) {
+    return new Verdict(true, "authentic", signedDeliveryId);
+  }
+
   public static Verdict rejected(String reason) {
-    return new Verdict(false, reason);
+    return new Verdict(false, reason, null);
   }
 }

@@ -1,0 +1,45 @@
+package io.paybridge.spi;
+
+import java.util.Objects;
+
+/**
+ * One row of a plugin's events table: an event type that the gateway's setup (Paybridge's docs or
+ * the gateway's own) tells a merchant to subscribe to, and what Paybridge does with it. The console
+ * and the docs show the table; a tenant subscribes to exactly the types that book.
+ *
+ * @param eventType the gateway's event type as it arrives (for gateways without types, the status
+ *     or notification name the plugin reports as {@link ParsedWebhook#eventType()})
+ * @param action what Paybridge does with it
+ * @param what for {@code BOOKS}: which kind and under which ledger key; for {@code HOLDS} and
+ *     {@code IGNORES}: why
+ */
+public record EventRule(String eventType, Action action, String what) {
+
+  /** What a delivery of the type leads to. */
+  public enum Action {
+    /** Books one or more ledger entries (or holds when it needs what the tenant has not given). */
+    BOOKS,
+    /** Cannot be booked without something the tenant must add; kept and booked once they do. */
+    HOLDS,
+    /** Acknowledged and kept as a receipt with this reason; books nothing. */
+    IGNORES
+  }
+
+  public EventRule {
+    Objects.requireNonNull(eventType, "eventType");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(what, "what");
+  }
+
+  public static EventRule books(String eventType, String what) {
+    return new EventRule(eventType, Action.BOOKS, what);
+  }
+
+  public static EventRule ignores(String eventType, String why) {
+    return new EventRule(eventType, Action.IGNORES, why);
+  }
+
+  public static EventRule holds(String eventType, String why) {
+    return new EventRule(eventType, Action.HOLDS, why);
+  }
+}
