@@ -198,6 +198,44 @@ class OpenApiContractIT {
     assertMatches(
         "PaymentPage",
         await(node.http.get("/api/v1/payments").bearerTokenAuthentication(bearer).send()));
+
+    // receipts of those deliveries, a forged one among them
+    await(new StripeSimulator(StripeSimulator.newWebhookSecret()).post(node.http, url, "{}"));
+    HttpResponse<Buffer> receipts =
+        await(node.http.get("/api/v1/receipts?limit=2").bearerTokenAuthentication(bearer).send());
+    assertThat(receipts.bodyAsJsonObject().getBoolean("has_more")).isTrue();
+    assertMatches("ReceiptPage", receipts);
+    HttpResponse<Buffer> all =
+        await(node.http.get("/api/v1/receipts").bearerTokenAuthentication(bearer).send());
+    assertMatches("ReceiptPage", all);
+    for (Object r : all.bodyAsJsonObject().getJsonArray("data")) {
+      String id = ((JsonObject) r).getString("id");
+      assertMatches(
+          "ReceiptDetail",
+          await(
+              node.http.get("/api/v1/receipts/" + id).bearerTokenAuthentication(bearer).send()));
+    }
+    String recorded =
+        all.bodyAsJsonObject().getJsonArray("data").stream()
+            .map(JsonObject.class::cast)
+            .filter(r -> "recorded".equals(r.getString("verdict")))
+            .findFirst()
+            .orElseThrow()
+            .getString("id");
+    assertMatches(
+        "ReprocessResult",
+        await(
+            node.http
+                .post("/api/v1/receipts/" + recorded + "/reprocess")
+                .bearerTokenAuthentication(bearer)
+                .send()));
+    assertMatches(
+        "Error",
+        await(
+            node.http
+                .get("/api/v1/receipts?verdict=lost")
+                .bearerTokenAuthentication(bearer)
+                .send()));
     assertMatches(
         "Balance",
         await(

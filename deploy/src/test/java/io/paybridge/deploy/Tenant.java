@@ -98,6 +98,17 @@ final class Tenant {
     return r.bodyAsJsonObject();
   }
 
+  /** The tenant's webhook receipts, newest first, with the given query string ("" or "?…"). */
+  JsonObject receipts(String query) {
+    HttpResponse<Buffer> r = await(get("/api/v1/receipts" + query).send());
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  HttpRequest<Buffer> post(String path) {
+    return http.post(path).bearerTokenAuthentication(token);
+  }
+
   JsonObject balance(String customerRef) {
     HttpResponse<Buffer> r = await(get("/api/v1/customers/" + customerRef + "/balance").send());
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

@@ -6,13 +6,15 @@ import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccountStore;
+import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.http.HealthHandlers;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.ingest.GroupCommitRecorder;
 import io.paybridge.core.ingest.IngestHandler;
-import io.paybridge.core.ingest.WebhookLog;
+import io.paybridge.core.ingest.ReceiptStore;
+import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobQueue;
@@ -67,7 +69,9 @@ public final class Platform {
   private final SyncDelivery syncDelivery;
   private final TargetUrls targetUrls;
   private final RenewalScanner renewalScanner;
-  private final WebhookLog webhookLog;
+  private final ReceiptStore receiptStore;
+  private final Receipts receipts;
+  private final GatewayAccounts gatewayAccounts;
   private long housekeeping = -1;
   private final SecretHasher hasher;
   private final PlatformMetrics metrics;
@@ -102,7 +106,15 @@ public final class Platform {
             clock,
             () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     this.sync = new SyncStore(pool, vault);
-    this.webhookLog = new WebhookLog(pool);
+    this.receiptStore = new ReceiptStore(pool);
+    this.receipts =
+        new Receipts(
+            receiptStore,
+            accounts,
+            () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
+    this.gatewayAccounts =
+        new GatewayAccounts(
+            accounts, hookCache, () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
     this.renewalScanner =
         new RenewalScanner(
             pool,
@@ -143,7 +155,14 @@ public final class Platform {
                 platform.housekeeping =
                     vertx.setPeriodic(
                         Duration.ofHours(1).toMillis(),
-                        id -> platform.webhookLog.expire(Duration.ofDays(14))))
+                        id ->
+                            platform
+                                .receiptStore
+                                .purge(config.receiptRetention())
+                                .onFailure(
+                                    err ->
+                                        java.util.logging.Logger.getLogger(Platform.class.getName())
+                                            .warning("receipt retention not enforced: " + err))))
         .map(platform)
         .recover(err -> pool.close().transform(x -> Future.failedFuture(err)));
   }
@@ -170,7 +189,7 @@ public final class Platform {
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
-        .handler(new IngestHandler(hookCache, recorder, metrics, clock, webhookLog))
+        .handler(new IngestHandler(hookCache, recorder, metrics, clock, receiptStore))
         .failureHandler(HttpErrors::failureHandler);
     HealthHandlers.mount(router, pool);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -187,6 +206,7 @@ public final class Platform {
     handlers.put(RenewalScanner.RENEWAL, renewalScanner.handler());
     handlers.put(
         CancelUnknownSubscriptions.KIND, new CancelUnknownSubscriptions(pool, plugins, accounts));
+    handlers.put(Receipts.REPROCESS_HELD, receipts.reprocessHeld());
     return handlers;
   }
 
@@ -225,9 +245,14 @@ public final class Platform {
     return hookCache.stop().eventually(pool::close);
   }
 
-  /** Deliveries that left no receipt: rejected, malformed, ignored, duplicate. */
-  public WebhookLog webhookLog() {
-    return webhookLog;
+  /** Webhook receipts: listing, reading and processing again. */
+  public Receipts receipts() {
+    return receipts;
+  }
+
+  /** Gateway accounts: connect, change credentials, disconnect. */
+  public GatewayAccounts gatewayAccounts() {
+    return gatewayAccounts;
   }
 
   public SyncStore sync() {

@@ -114,6 +114,16 @@ public final class ApiRoutes {
     api.post("/deliveries/:id/replay")
         .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
         .handler(sync::replay);
+    ReceiptsApi receipts = new ReceiptsApi(platform);
+    api.get("/receipts")
+        .handler(TokenService.requireScope(ApiScopes.RECEIPTS_READ))
+        .handler(receipts::list);
+    api.get("/receipts/:id")
+        .handler(TokenService.requireScope(ApiScopes.RECEIPTS_READ))
+        .handler(receipts::get);
+    api.post("/receipts/:id/reprocess")
+        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
+        .handler(receipts::reprocess);
     api.route().failureHandler(HttpErrors::failureHandler);
     root.route("/api/v1/*").subRouter(api);
   }

@@ -4,7 +4,6 @@ import io.paybridge.core.Platform;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.spi.CredentialField;
-import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
@@ -36,68 +35,75 @@ final class GatewayAccountsApi {
               .put("id", p.id())
               .put("displayName", p.displayName())
               .put("credentialFields", p.credentialSchema().toJson())
-              .put("subscribedEvents", new JsonArray(p.subscribedEvents())));
+              .put("subscribedEvents", new JsonArray(p.subscribedEvents()))
+              .put("events", events(p)));
     }
     ctx.json(new JsonObject().put("data", out));
   }
 
   /** {@code GET /api/v1/gateway-accounts}. */
   void list(RoutingContext ctx) {
+    UUID tenantId = TokenService.tenantOf(ctx);
     platform
         .accounts()
-        .list(TokenService.tenantOf(ctx))
-        .onSuccess(
-            accounts -> {
-              JsonArray out = new JsonArray();
-              accounts.forEach(a -> out.add(view(a)));
-              ctx.json(new JsonObject().put("data", out));
-            })
+        .list(tenantId)
+        .compose(
+            accounts ->
+                platform
+                    .receipts()
+                    .heldCounts(tenantId)
+                    .map(
+                        held -> {
+                          JsonArray out = new JsonArray();
+                          accounts.forEach(
+                              a -> out.add(view(a, held.getOrDefault(a.gateway(), 0L))));
+                          return new JsonObject().put("data", out);
+                        }))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
   /** {@code GET /api/v1/gateway-accounts/{gateway}}. */
   void get(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
+    UUID tenantId = TokenService.tenantOf(ctx);
     platform
         .accounts()
-        .find(TokenService.tenantOf(ctx), plugin.id())
+        .find(tenantId, plugin.id())
+        .compose(a -> a == null ? Future.succeededFuture(null) : withHeld(tenantId, a))
         .onSuccess(
-            a -> {
-              if (a == null) {
+            view -> {
+              if (view == null) {
                 ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
               } else {
-                ctx.json(view(a));
+                ctx.json(view);
               }
             })
         .onFailure(ctx::fail);
   }
 
+  /** The account's view with the number of receipts it holds. */
+  private Future<JsonObject> withHeld(UUID tenantId, GatewayAccount account) {
+    return platform
+        .receipts()
+        .heldCounts(tenantId)
+        .map(held -> view(account, held.getOrDefault(account.gateway(), 0L)));
+  }
+
   /**
    * {@code PUT /api/v1/gateway-accounts/{gateway}}: connect the gateway or change its credentials.
+   * Deliveries held for want of a working key are processed again once it is saved.
    */
   void put(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     JsonObject submitted = Requests.jsonObject(ctx);
     UUID tenantId = TokenService.tenantOf(ctx);
     platform
-        .accounts()
-        .find(tenantId, plugin.id())
-        .compose(
-            existing -> {
-              JsonObject merged = submitted.copy();
-              if (existing != null) {
-                for (CredentialField f : plugin.credentialSchema().fields()) {
-                  if (f.secret()
-                      && !merged.containsKey(f.name())
-                      && existing.credentials().get(f.name()) != null) {
-                    merged.put(f.name(), existing.credentials().get(f.name()));
-                  }
-                }
-              }
-              Credentials credentials;
-              try {
-                credentials = plugin.validateCredentials(merged);
-              } catch (InvalidCredentialsException e) {
+        .gatewayAccounts()
+        .connect(tenantId, plugin, submitted)
+        .recover(
+            err -> {
+              if (err instanceof InvalidCredentialsException e) {
                 return Future.failedFuture(
                     e.field() == null
                         ? new ApiError(400, "invalid_credentials", e.getMessage())
@@ -107,13 +113,10 @@ final class GatewayAccountsApi {
                                 ? e.getMessage()
                                 : "'" + e.field() + "': " + e.getMessage()));
               }
-              return platform.accounts().upsert(tenantId, plugin, credentials);
+              return Future.failedFuture(err);
             })
-        .onSuccess(
-            account -> {
-              platform.hookCache().invalidate(account.hookKey());
-              ctx.json(view(account));
-            })
+        .compose(account -> withHeld(tenantId, account))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
@@ -149,7 +152,7 @@ final class GatewayAccountsApi {
                 ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
               } else {
                 platform.hookCache().invalidate(a.hookKey());
-                ctx.json(view(a));
+                ctx.json(view(a, 0L));
               }
             })
         .onFailure(ctx::fail);
@@ -159,18 +162,30 @@ final class GatewayAccountsApi {
   void delete(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     platform
-        .accounts()
-        .delete(TokenService.tenantOf(ctx), plugin.id())
+        .gatewayAccounts()
+        .disconnect(TokenService.tenantOf(ctx), plugin)
         .onSuccess(
-            hookKey -> {
-              if (hookKey == null) {
+            removed -> {
+              if (!removed) {
                 ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
               } else {
-                platform.hookCache().invalidate(hookKey);
                 ctx.response().setStatusCode(204).end();
               }
             })
         .onFailure(ctx::fail);
+  }
+
+  /** The plugin's events table: each type, what Paybridge does with it, and why. */
+  static JsonArray events(GatewayPlugin plugin) {
+    JsonArray out = new JsonArray();
+    for (io.paybridge.spi.EventRule rule : plugin.eventTable()) {
+      out.add(
+          new JsonObject()
+              .put("eventType", rule.eventType())
+              .put("action", rule.action().name().toLowerCase(java.util.Locale.ROOT))
+              .put("what", rule.what()));
+    }
+    return out;
   }
 
   private GatewayPlugin plugin(RoutingContext ctx) {
@@ -187,7 +202,7 @@ final class GatewayAccountsApi {
     return plugin;
   }
 
-  private JsonObject view(GatewayAccount a) {
+  private JsonObject view(GatewayAccount a, long held) {
     JsonObject fields = new JsonObject();
     JsonArray secretsSet = new JsonArray();
     for (CredentialField f : a.plugin().credentialSchema().fields()) {
@@ -208,6 +223,16 @@ final class GatewayAccountsApi {
         .put("credentials", fields)
         .put("secretsSet", secretsSet)
         .put("unknownSubscriptions", a.unknownSubscriptions())
+        .put("heldReceipts", held)
+        .put(
+            "warning",
+            held == 0
+                ? null
+                : held
+                    + (held == 1 ? " delivery is" : " deliveries are")
+                    + " held until this account's credentials are complete: see"
+                    + " /api/v1/receipts?verdict=held&gateway="
+                    + a.gateway())
         .put("createdAt", a.createdAt().toInstant().toString())
         .put("updatedAt", a.updatedAt().toInstant().toString());
   }

@@ -88,7 +88,10 @@ public final class ConsoleRoutes {
     console.post("/gateways/:gateway/delete").handler(pages::removeGateway);
     console.get("/payments").handler(pages::payments);
     console.get("/subscriptions").handler(pages::subscriptions);
-    console.get("/webhooks").handler(pages::webhooks);
+    ReceiptPages receipts = new ReceiptPages(platform);
+    console.get("/webhooks").handler(receipts::list);
+    console.get("/webhooks/:id").handler(receipts::detail);
+    console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
     console.get("/sync").handler(pages::sync);
     console.post("/sync/deliveries/:id/replay").handler(pages::replay);
     console.get("/api-clients").handler(pages::apiClients);

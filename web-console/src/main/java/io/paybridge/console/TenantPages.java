@@ -13,7 +13,6 @@ import io.paybridge.core.security.Tokens;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.spi.CredentialField;
-import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -22,8 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -111,11 +108,14 @@ final class TenantPages {
   // ---- Gateways --------------------------------------------------------------------------------
 
   void gateways(RoutingContext ctx) {
-    platform
-        .accounts()
-        .list(tenantOf(ctx))
+    UUID tenant = tenantOf(ctx);
+    Future<List<GatewayAccount>> listed = platform.accounts().list(tenant);
+    Future<Map<String, Long>> heldCounts = platform.receipts().heldCounts(tenant);
+    Future.all(listed, heldCounts)
         .onSuccess(
-            accounts -> {
+            done -> {
+              List<GatewayAccount> accounts = listed.result();
+              Map<String, Long> held = heldCounts.result();
               StringBuilder b = new StringBuilder();
               String removed = ctx.request().getParam("removed");
               if (removed != null && platform.plugins().get(removed) != null) {
@@ -145,6 +145,7 @@ final class TenantPages {
                         a == null
                             ? Html.badge("muted", "Not connected")
                             : Html.badge("success", "Connected"))
+                    .append(heldNote(p, held.getOrDefault(p.id(), 0L)))
                     .append("</td><td data-label=\"Webhook URL\" class=\"mono truncate\">")
                     .append(a == null ? "—" : esc(platform.webhookUrl(a)))
                     .append("</td><td class=\"actions\"><a class=\"btn btn-sm")
@@ -163,18 +164,20 @@ final class TenantPages {
 
   void gatewayForm(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
-    platform
-        .accounts()
-        .find(tenantOf(ctx), plugin.id())
+    UUID tenant = tenantOf(ctx);
+    Future<GatewayAccount> found = platform.accounts().find(tenant, plugin.id());
+    Future<Map<String, Long>> held = platform.receipts().heldCounts(tenant);
+    Future.all(found, held)
         .onSuccess(
-            account ->
+            done ->
                 html(
                     ctx,
                     200,
                     gatewayPage(
                         ctx,
                         plugin,
-                        account,
+                        found.result(),
+                        held.result().getOrDefault(plugin.id(), 0L),
                         Map.of(),
                         null,
                         null,
@@ -182,67 +185,104 @@ final class TenantPages {
         .onFailure(ctx::fail);
   }
 
+  /** A warning under a gateway's status when deliveries wait for its credentials. */
+  private static String heldNote(GatewayPlugin plugin, long held) {
+    if (held == 0) {
+      return "";
+    }
+    return "<div class=\"small\"><a href=\"/console/webhooks?verdict=held&amp;gateway="
+        + esc(Html.url(plugin.id()))
+        + "\">"
+        + Html.badge("warning", held + (held == 1 ? " delivery held" : " deliveries held"))
+        + "</a></div>";
+  }
+
   void saveGateway(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     UUID tenant = tenantOf(ctx);
     Map<String, String> typed = new java.util.HashMap<>();
+    JsonObject submitted = new JsonObject();
+    for (CredentialField f : plugin.credentialSchema().fields()) {
+      String value = ctx.request().getFormAttribute(f.name());
+      // Secrets are write-only: a blank field keeps the stored value.
+      if (value != null && !value.isBlank()) {
+        submitted.put(f.name(), value);
+        if (!f.secret()) {
+          typed.put(f.name(), value);
+        }
+      }
+    }
     platform
-        .accounts()
-        .find(tenant, plugin.id())
-        .compose(
-            existing -> {
-              JsonObject submitted = new JsonObject();
-              for (CredentialField f : plugin.credentialSchema().fields()) {
-                String value = ctx.request().getFormAttribute(f.name());
-                if (value != null && !value.isBlank()) {
-                  submitted.put(f.name(), value);
-                  if (!f.secret()) {
-                    typed.put(f.name(), value);
-                  }
-                } else if (f.secret()
-                    && existing != null
-                    && existing.credentials().get(f.name()) != null) {
-                  // Secrets are write-only: a blank field keeps the stored value.
-                  submitted.put(f.name(), existing.credentials().get(f.name()));
-                }
+        .gatewayAccounts()
+        .connect(tenant, plugin, submitted)
+        .onSuccess(account -> redirect(ctx, "/gateways/" + Html.url(plugin.id()) + "?saved=1"))
+        .onFailure(
+            err -> {
+              if (!(err instanceof InvalidCredentialsException e)) {
+                ctx.fail(err);
+                return;
               }
-              Credentials credentials;
-              try {
-                credentials = plugin.validateCredentials(submitted);
-              } catch (InvalidCredentialsException e) {
-                html(
-                    ctx,
-                    400,
-                    gatewayPage(ctx, plugin, existing, typed, e.getMessage(), e.field(), false));
-                return Future.succeededFuture((GatewayAccount) null);
-              }
-              return platform.accounts().upsert(tenant, plugin, credentials);
-            })
-        .onSuccess(
-            account -> {
-              if (account != null) {
-                platform.hookCache().invalidate(account.hookKey());
-                redirect(ctx, "/gateways/" + Html.url(plugin.id()) + "?saved=1");
-              }
-            })
-        .onFailure(ctx::fail);
+              Future.all(
+                      platform.accounts().find(tenant, plugin.id()),
+                      platform.receipts().heldCounts(tenant))
+                  .onSuccess(
+                      both -> {
+                        Map<String, Long> held = both.resultAt(1);
+                        html(
+                            ctx,
+                            400,
+                            gatewayPage(
+                                ctx,
+                                plugin,
+                                both.resultAt(0),
+                                held.getOrDefault(plugin.id(), 0L),
+                                typed,
+                                e.getMessage(),
+                                e.field(),
+                                false));
+                      })
+                  .onFailure(ctx::fail);
+            });
   }
 
   void removeGateway(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     platform
-        .accounts()
-        .delete(tenantOf(ctx), plugin.id())
+        .gatewayAccounts()
+        .disconnect(tenantOf(ctx), plugin)
         .onSuccess(
-            hookKey -> {
-              if (hookKey == null) {
+            removed -> {
+              if (!removed) {
                 ctx.fail(404);
                 return;
               }
-              platform.hookCache().invalidate(hookKey);
               redirect(ctx, "/gateways?removed=" + Html.url(plugin.id()));
             })
         .onFailure(ctx::fail);
+  }
+
+  /** What Paybridge does with each event type the gateway sends. */
+  private static String eventTable(GatewayPlugin plugin) {
+    StringBuilder b =
+        new StringBuilder(
+            "<details><summary>What Paybridge does with each event</summary>"
+                + "<div class=\"table-wrap\"><table><thead><tr><th>Event</th><th>Action</th>"
+                + "<th>Details</th></tr></thead><tbody>");
+    for (io.paybridge.spi.EventRule rule : plugin.eventTable()) {
+      b.append("<tr><td data-label=\"Event\" class=\"mono\">")
+          .append(esc(rule.eventType()))
+          .append("</td><td data-label=\"Action\">")
+          .append(
+              switch (rule.action()) {
+                case BOOKS -> Html.badge("success", "Books");
+                case HOLDS -> Html.badge("warning", "Holds");
+                case IGNORES -> Html.badge("muted", "Ignores");
+              })
+          .append("</td><td data-label=\"Details\">")
+          .append(esc(rule.what()))
+          .append("</td></tr>");
+    }
+    return b.append("</tbody></table></div></details>").toString();
   }
 
   private GatewayPlugin plugin(RoutingContext ctx) {
@@ -258,6 +298,7 @@ final class TenantPages {
       RoutingContext ctx,
       GatewayPlugin plugin,
       GatewayAccount account,
+      long held,
       Map<String, String> typed,
       String error,
       String errorField,
@@ -268,6 +309,21 @@ final class TenantPages {
         .append("</p>");
     if (saved) {
       b.append(Html.alert("success", "Saved. Paste the webhook URL below into your gateway."));
+    }
+    if (held > 0) {
+      b.append(
+          Html.alert(
+              "warning",
+              held
+                  + (held == 1 ? " delivery is" : " deliveries are")
+                  + " held: booking "
+                  + (held == 1 ? "it" : "them")
+                  + " needs credentials this account does not have yet (see each one's reason"
+                  + " in the webhook log). Save them below and the held deliveries are booked by"
+                  + " themselves, once."));
+      b.append("<p><a href=\"/console/webhooks?verdict=held&amp;gateway=")
+          .append(esc(Html.url(plugin.id())))
+          .append("\">See the held deliveries</a></p>");
     }
     if (account != null) {
       String url = platform.webhookUrl(account);
@@ -283,7 +339,9 @@ final class TenantPages {
       for (String event : plugin.subscribedEvents()) {
         b.append("<li class=\"mono\">").append(esc(event)).append("</li>");
       }
-      b.append("</ul><p class=\"muted small\">Connected ")
+      b.append("</ul>")
+          .append(eventTable(plugin))
+          .append("<p class=\"muted small\">Connected ")
           .append(Html.time(account.createdAt()))
           .append(" · updated ")
           .append(Html.time(account.updatedAt()))
@@ -612,74 +670,6 @@ final class TenantPages {
               html(ctx, 200, Html.page("Subscriptions", "subscriptions", who(ctx), b.toString()));
             })
         .onFailure(ctx::fail);
-  }
-
-  void webhooks(RoutingContext ctx) {
-    // Accepted deliveries are receipts; the others (rejected and why, malformed, ignored,
-    // duplicate) are in the webhook log. Newest 50 of both.
-    platform
-        .pool()
-        .preparedQuery(
-            "SELECT * FROM ("
-                + " (SELECT received_at, gateway, event_id, event_type, 'accepted' AS outcome,"
-                + "  NULL::text AS reason FROM webhook_receipts WHERE tenant_id = $1"
-                + "  ORDER BY id DESC LIMIT 50)"
-                + " UNION ALL"
-                + " (SELECT received_at, gateway, event_id, event_type, outcome, reason"
-                + "  FROM webhook_log WHERE tenant_id = $1 ORDER BY id DESC LIMIT 50)"
-                + ") recent ORDER BY received_at DESC LIMIT 50")
-        .execute(Tuple.of(tenantOf(ctx)))
-        .onSuccess(
-            rows -> {
-              StringBuilder b = new StringBuilder();
-              b.append(
-                  "<p class=\"lead\">The last 50 deliveries to your webhook URLs and what became"
-                      + " of each: accepted and recorded, a duplicate of one already recorded, an"
-                      + " event type Paybridge does not act on, or refused, with the reason.</p>");
-              if (rows.size() == 0) {
-                b.append(
-                    Html.empty(
-                        "No webhooks received yet",
-                        "Once a gateway calls your webhook URL, each delivery is listed here.",
-                        "<a class=\"btn\" href=\"/console/gateways\">Gateways</a>"));
-              } else {
-                b.append("<div class=\"table-wrap\"><table><thead><tr><th>Received</th>")
-                    .append("<th>Gateway</th><th>Event type</th><th>Event id</th><th>Verdict</th>")
-                    .append("</tr></thead><tbody>");
-                for (Row r : rows) {
-                  String outcome = r.getString("outcome");
-                  String reason = r.getString("reason");
-                  b.append("<tr><td data-label=\"Received\">")
-                      .append(Html.time(r.getOffsetDateTime("received_at")))
-                      .append("</td><td data-label=\"Gateway\">")
-                      .append(esc(r.getString("gateway")))
-                      .append("</td><td data-label=\"Event type\" class=\"mono\">")
-                      .append(
-                          esc(r.getString("event_type") == null ? "—" : r.getString("event_type")))
-                      .append("</td><td data-label=\"Event id\" class=\"mono truncate\">")
-                      .append(esc(r.getString("event_id") == null ? "—" : r.getString("event_id")))
-                      .append("</td><td data-label=\"Verdict\">")
-                      .append(verdictBadge(outcome));
-                  if (reason != null && !"accepted".equals(outcome)) {
-                    b.append("<div class=\"muted small\">").append(esc(reason)).append("</div>");
-                  }
-                  b.append("</td></tr>");
-                }
-                b.append("</tbody></table></div>");
-              }
-              html(ctx, 200, Html.page("Webhooks", "webhooks", who(ctx), b.toString()));
-            })
-        .onFailure(ctx::fail);
-  }
-
-  private static String verdictBadge(String outcome) {
-    return switch (outcome) {
-      case "accepted" -> Html.badge("success", "Accepted");
-      case "duplicate" -> Html.badge("muted", "Duplicate");
-      case "ignored" -> Html.badge("info", "Ignored");
-      case "malformed" -> Html.badge("danger", "Malformed");
-      default -> Html.badge("danger", "Rejected");
-    };
   }
 
   // ---- Sync ------------------------------------------------------------------------------------

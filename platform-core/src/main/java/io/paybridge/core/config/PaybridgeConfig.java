@@ -47,6 +47,9 @@ import java.util.function.Function;
  *     PAYBRIDGE_RETRY_BASE_MS})
  * @param renewalScanInterval how often a node looks for subscriptions to renew ({@code
  *     PAYBRIDGE_RENEWAL_SCAN_SECONDS})
+ * @param receiptRetention how long the raw body and headers of a webhook delivery are kept, and how
+ *     long receipts of rejected and duplicate deliveries are kept at all ({@code
+ *     PAYBRIDGE_RECEIPT_RETENTION_DAYS}, default 30)
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -68,9 +71,13 @@ public record PaybridgeConfig(
     String nodeName,
     Duration syncTimeout,
     Duration retryBase,
-    Duration renewalScanInterval) {
+    Duration renewalScanInterval,
+    Duration receiptRetention) {
 
   public PaybridgeConfig {
+    if (receiptRetention.isNegative() || receiptRetention.isZero()) {
+      throw new IllegalArgumentException("PAYBRIDGE_RECEIPT_RETENTION_DAYS must be at least 1");
+    }
     if (maxInFlightBatches < 1 || parallelBatchAt < 1 || maxBatch < 1) {
       throw new IllegalArgumentException(
           "PAYBRIDGE_INGEST_MAX_BATCH, PAYBRIDGE_INGEST_MAX_IN_FLIGHT and"
@@ -133,7 +140,8 @@ public record PaybridgeConfig(
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
-        Duration.ofSeconds(intSetting(get, "PAYBRIDGE_RENEWAL_SCAN_SECONDS", 300)));
+        Duration.ofSeconds(intSetting(get, "PAYBRIDGE_RENEWAL_SCAN_SECONDS", 300)),
+        Duration.ofDays(intSetting(get, "PAYBRIDGE_RECEIPT_RETENTION_DAYS", 30)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -160,7 +168,8 @@ public record PaybridgeConfig(
         nodeName,
         syncTimeout,
         retryBase,
-        renewalScanInterval);
+        renewalScanInterval,
+        receiptRetention);
   }
 
   /** The same configuration pointing at another database. */
@@ -185,7 +194,8 @@ public record PaybridgeConfig(
         nodeName,
         syncTimeout,
         retryBase,
-        renewalScanInterval);
+        renewalScanInterval,
+        receiptRetention);
   }
 
   /** The same configuration with another master key. */
@@ -210,7 +220,8 @@ public record PaybridgeConfig(
         nodeName,
         syncTimeout,
         retryBase,
-        renewalScanInterval);
+        renewalScanInterval,
+        receiptRetention);
   }
 
   private static String defaultNodeName() {

@@ -34,7 +34,8 @@ public final class Migrations {
           "V6__webhook_log.sql",
           "V7__unknown_subscriptions.sql",
           "V8__renewal_entries.sql",
-          "V9__wake_running_jobs.sql");
+          "V9__wake_running_jobs.sql",
+          "V10__receipts_for_every_delivery.sql");
 
   private Migrations() {}
 

@@ -42,13 +42,29 @@ public final class GatewayAccountStore {
 
   /**
    * Creates the tenant's account at this gateway or replaces its credentials. The hook key (and so
-   * the webhook URL) stays the same across edits.
+   * the webhook URL) stays the same across edits. In the same transaction, the account's held
+   * receipts are queued to be processed again with the new credentials.
    */
   public Future<GatewayAccount> upsert(
       UUID tenantId, GatewayPlugin plugin, Credentials credentials) {
     CredentialVault.Sealed sealed =
         vault.seal(tenantId, plugin.id(), new JsonObject(new LinkedHashMap<>(credentials.asMap())));
-    return pool.preparedQuery(
+    return pool.withTransaction(
+        conn ->
+            upsert(conn, tenantId, plugin, sealed)
+                .compose(
+                    account ->
+                        io.paybridge.core.ingest.ReceiptStore.enqueueHeld(
+                                conn, tenantId, plugin.id())
+                            .map(account)));
+  }
+
+  private Future<GatewayAccount> upsert(
+      io.vertx.sqlclient.SqlClient conn,
+      UUID tenantId,
+      GatewayPlugin plugin,
+      CredentialVault.Sealed sealed) {
+    return conn.preparedQuery(
             "INSERT INTO gateway_accounts (id, tenant_id, gateway, hook_key, credentials, key_id)"
                 + " VALUES ($1, $2, $3, $4, $5, $6)"
                 + " ON CONFLICT (tenant_id, gateway) DO UPDATE"

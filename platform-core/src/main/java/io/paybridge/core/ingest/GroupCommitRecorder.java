@@ -2,7 +2,6 @@ package io.paybridge.core.ingest;
 
 import io.paybridge.spi.GatewayPlugin.Outcome;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PaymentEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,9 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,15 +35,42 @@ public final class GroupCommitRecorder {
   private static final Logger LOG = Logger.getLogger(GroupCommitRecorder.class.getName());
 
   /**
-   * A webhook to record.
+   * A webhook to record: its events are booked, or it is kept as held or ignored with its reason.
    *
    * @param cancelUnknown whether a recurring charge for a subscription not recorded before is to be
    *     cancelled and refunded at the gateway (a job, written in the same statement)
+   * @param headers the request's headers as kept with the receipt (JSON, see {@link
+   *     ReceiptHeaders}), or {@code null}
+   * @param remote the sender's address, or {@code null}
+   * @param query the request's query string, or {@code null}
    */
   public record Receipt(
-      UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody, boolean cancelUnknown) {
+      UUID tenantId,
+      String gateway,
+      ParsedWebhook parsed,
+      Buffer rawBody,
+      boolean cancelUnknown,
+      String headers,
+      String remote,
+      String query) {
     public Receipt(UUID tenantId, String gateway, ParsedWebhook parsed, Buffer rawBody) {
-      this(tenantId, gateway, parsed, rawBody, false);
+      this(tenantId, gateway, parsed, rawBody, false, null, null, null);
+    }
+
+    public Receipt(
+        UUID tenantId,
+        String gateway,
+        ParsedWebhook parsed,
+        Buffer rawBody,
+        boolean cancelUnknown) {
+      this(tenantId, gateway, parsed, rawBody, cancelUnknown, null, null, null);
+    }
+
+    /** What a new receipt of this delivery means: recorded, held or ignored. */
+    Outcome fresh() {
+      return parsed.isHeld()
+          ? Outcome.HELD
+          : parsed.isIgnored() ? Outcome.IGNORED : Outcome.RECORDED;
     }
 
     String key() {
@@ -109,8 +132,9 @@ public final class GroupCommitRecorder {
   }
 
   /**
-   * Records a webhook; the future tells whether it was new ({@code RECORDED}) or already recorded
-   * ({@code DUPLICATE}), and fails when the database could not commit it.
+   * Records a webhook; the future tells whether it was new ({@code RECORDED}, or {@code HELD} and
+   * {@code IGNORED} for deliveries that book nothing yet) or already received ({@code DUPLICATE}),
+   * and fails when the database could not commit it.
    */
   public Future<Outcome> record(Receipt receipt) {
     Promise<Outcome> promise = Promise.promise();
@@ -163,24 +187,31 @@ public final class GroupCommitRecorder {
       }
     }
     long started = System.nanoTime();
+    List<Receipt> receipts = new ArrayList<>(unique.size());
+    for (Pending p : unique) {
+      receipts.add(p.receipt);
+    }
     return pool.preparedQuery(RecordSql.STATEMENT)
-        .execute(parameters(unique))
+        .execute(RecordSql.tuple(receipts))
         .map(
             rows -> {
               batches.statement(unique.size(), System.nanoTime() - started);
               Set<Integer> fresh = new HashSet<>();
+              boolean booked = false;
               boolean otherJobs = false;
               for (Row row : rows) {
                 int i = row.getInteger(0);
                 fresh.add(i);
-                otherJobs |= unique.get(i).receipt.cancelUnknown();
+                Receipt receipt = unique.get(i).receipt;
+                booked |= !receipt.parsed().events().isEmpty();
+                otherJobs |= receipt.cancelUnknown();
               }
-              if (!fresh.isEmpty()) {
+              if (booked) {
                 afterNewRecords.recorded(otherJobs);
               }
               for (int i = 0; i < unique.size(); i++) {
                 Pending p = unique.get(i);
-                p.promise.tryComplete(fresh.contains(i) ? Outcome.RECORDED : Outcome.DUPLICATE);
+                p.promise.tryComplete(fresh.contains(i) ? p.receipt.fresh() : Outcome.DUPLICATE);
                 for (Pending f : followers.getOrDefault(p, List.of())) {
                   f.promise.tryComplete(Outcome.DUPLICATE);
                 }
@@ -223,83 +254,5 @@ public final class GroupCommitRecorder {
               }
               return Future.succeededFuture();
             });
-  }
-
-  private static Tuple parameters(List<Pending> unique) {
-    int n = unique.size();
-    Integer[] idx = new Integer[n];
-    UUID[] tenants = new UUID[n];
-    String[] gateways = new String[n];
-    String[] eventIds = new String[n];
-    String[] eventTypes = new String[n];
-    Buffer[] bodies = new Buffer[n];
-    Boolean[] cancelUnknown = new Boolean[n];
-    List<Integer> eIdx = new ArrayList<>();
-    List<PaymentEvent> events = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Receipt r = unique.get(i).receipt;
-      idx[i] = i;
-      tenants[i] = r.tenantId();
-      gateways[i] = r.gateway();
-      eventIds[i] = r.parsed().eventId();
-      eventTypes[i] = r.parsed().eventType();
-      bodies[i] = r.rawBody();
-      cancelUnknown[i] = r.cancelUnknown();
-      for (PaymentEvent e : r.parsed().events()) {
-        eIdx.add(i);
-        events.add(e);
-      }
-    }
-    int m = events.size();
-    String[] kinds = new String[m];
-    String[] entryKeys = new String[m];
-    Long[] amounts = new Long[m];
-    String[] currencies = new String[m];
-    String[] payments = new String[m];
-    String[] subs = new String[m];
-    String[] refs = new String[m];
-    String[] emails = new String[m];
-    String[] contacts = new String[m];
-    Long[] fees = new Long[m];
-    OffsetDateTime[] occurred = new OffsetDateTime[m];
-    OffsetDateTime[] periodEnds = new OffsetDateTime[m];
-    for (int j = 0; j < m; j++) {
-      PaymentEvent e = events.get(j);
-      kinds[j] = e.kind().name();
-      entryKeys[j] = e.entryKey();
-      amounts[j] = e.amountMinor();
-      currencies[j] = e.currency();
-      payments[j] = e.externalPaymentId();
-      subs[j] = e.externalSubscriptionId();
-      refs[j] = e.customerRef();
-      emails[j] = e.email();
-      contacts[j] = e.contact();
-      fees[j] = e.feeMinor();
-      occurred[j] = e.occurredAt().atOffset(ZoneOffset.UTC);
-      periodEnds[j] = e.periodEnd() == null ? null : e.periodEnd().atOffset(ZoneOffset.UTC);
-    }
-    return Tuple.wrap(
-        new ArrayList<>(
-            List.of(
-                idx,
-                tenants,
-                gateways,
-                eventIds,
-                eventTypes,
-                bodies,
-                eIdx.toArray(Integer[]::new),
-                kinds,
-                entryKeys,
-                amounts,
-                currencies,
-                payments,
-                subs,
-                refs,
-                emails,
-                contacts,
-                fees,
-                occurred,
-                periodEnds,
-                cancelUnknown)));
   }
 }

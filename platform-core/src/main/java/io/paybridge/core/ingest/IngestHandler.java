@@ -3,12 +3,15 @@ package io.paybridge.core.ingest;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.ingest.DeliveryCheck.Malformed;
+import io.paybridge.core.ingest.DeliveryCheck.Parsed;
+import io.paybridge.core.ingest.DeliveryCheck.Rejected;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.metrics.PlatformMetrics.WebhookOutcome;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.GatewayPlugin.Outcome;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
@@ -24,8 +27,14 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /hooks/{hookKey}/{gateway}}: find the gateway account by its unguessable hook key,
  * let the gateway's plugin verify and parse the delivery, record it, and answer as the gateway
- * expects, only after the commit. Forged deliveries get 401 and are logged with the reason;
- * authentic but malformed ones get 400; a database outage gets 503 so the gateway retries.
+ * expects, only after the commit.
+ *
+ * <p>Every delivery that reaches an account leaves a receipt with its verdict before it is
+ * answered: {@code recorded}, {@code duplicate}, {@code held} (kept until the tenant fixes its
+ * account), {@code ignored} (with the reason) or {@code rejected} (why). Forged deliveries get the
+ * plugin's refusal (401 by default) and their receipts are sampled per account; authentic but
+ * malformed ones get 400 and keep their body; a database or gateway outage gets 503 so the gateway
+ * retries, and nothing is acknowledged that is not durable.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
@@ -36,19 +45,22 @@ public final class IngestHandler implements Handler<RoutingContext> {
   private final GroupCommitRecorder recorder;
   private final PlatformMetrics metrics;
   private final Clock clock;
-  private final WebhookLog log;
+  private final ReceiptStore receipts;
+  private final DeliveryCheck check;
+  private final RejectionBudget budget = new RejectionBudget();
 
   public IngestHandler(
       HookCache accounts,
       GroupCommitRecorder recorder,
       PlatformMetrics metrics,
       Clock clock,
-      WebhookLog log) {
+      ReceiptStore receipts) {
     this.accounts = accounts;
     this.recorder = recorder;
     this.metrics = metrics;
     this.clock = clock;
-    this.log = log;
+    this.receipts = receipts;
+    this.check = new DeliveryCheck(receipts);
   }
 
   @Override
@@ -80,55 +92,95 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 notFound(ctx);
                 return Future.succeededFuture();
               }
-              return handle(ctx, account, request, started);
+              return check
+                  .check(account, request)
+                  .compose(result -> answer(ctx, account, request, result, started));
             })
         .onFailure(err -> unavailable(ctx, gateway, err));
   }
 
-  private Future<Void> handle(
-      RoutingContext ctx, GatewayAccount account, WebhookRequest request, long started) {
+  private Future<Void> answer(
+      RoutingContext ctx,
+      GatewayAccount account,
+      WebhookRequest request,
+      DeliveryCheck.Result result,
+      long started) {
+    if (result instanceof Rejected rejected) {
+      return rejected(ctx, account, request, rejected.verdict());
+    }
+    if (result instanceof Malformed malformed) {
+      return malformed(ctx, account, request, malformed.reason());
+    }
+    return record(ctx, account, request, ((Parsed) result).parsed(), started);
+  }
+
+  private Future<Void> rejected(
+      RoutingContext ctx, GatewayAccount account, WebhookRequest request, Verdict verdict) {
     GatewayPlugin plugin = account.plugin();
-    return plugin
-        .verify(request, account.credentials())
-        .compose(
-            verdict -> {
-              if (!verdict.authentic()) {
-                LOG.log(
-                    Level.WARNING,
-                    "webhook rejected: gateway={0} account={1} remote={2} reason={3}",
-                    new Object[] {
-                      plugin.id(), account.id(), request.remoteAddress(), verdict.reason()
-                    });
-                metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
-                log.record(
-                    account.tenantId(),
-                    plugin.id(),
-                    "rejected",
-                    verdict.reason(),
-                    null,
-                    null,
-                    request.remoteAddress());
-                answer(ctx, plugin.reject(request));
+    LOG.log(
+        Level.WARNING,
+        "webhook rejected: gateway={0} account={1} remote={2} reason={3}",
+        new Object[] {
+          plugin.id(),
+          account.id(),
+          ReceiptStore.clip(request.remoteAddress()),
+          ReceiptStore.clip(verdict.reason())
+        });
+    metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
+    WebhookAnswer refusal = plugin.reject(request, verdict);
+    if (!budget.take(account.tenantId(), plugin.id(), clock.millis())) {
+      reply(ctx, refusal);
+      return Future.succeededFuture();
+    }
+    return receipts
+        .rejected(
+            account.tenantId(),
+            plugin.id(),
+            verdict.reason(),
+            null,
+            null,
+            null,
+            request.remoteAddress(),
+            null)
+        .<Void>map(
+            id -> {
+              reply(ctx, refusal);
+              return null;
+            })
+        .recover(
+            err -> {
+              if (refusal.status() >= 300) {
+                // The answer tells the sender to stop or retry either way; the node log has it.
+                reply(ctx, refusal);
                 return Future.succeededFuture();
               }
-              ParsedWebhook parsed;
-              try {
-                parsed = plugin.parse(request, account.credentials());
-              } catch (MalformedWebhookException e) {
-                malformed(ctx, plugin, account, e);
-                return Future.succeededFuture();
-              }
-              return plugin
-                  .resolve(request, parsed, account.credentials())
-                  .compose(
-                      resolved -> record(ctx, account, request, resolved, started),
-                      err -> {
-                        if (err instanceof MalformedWebhookException e) {
-                          malformed(ctx, plugin, account, e);
-                          return Future.succeededFuture();
-                        }
-                        return Future.failedFuture(err);
-                      });
+              // A refusal answered as a success must leave its receipt first.
+              return Future.failedFuture(err);
+            });
+  }
+
+  private Future<Void> malformed(
+      RoutingContext ctx, GatewayAccount account, WebhookRequest request, String reason) {
+    GatewayPlugin plugin = account.plugin();
+    LOG.log(
+        Level.WARNING,
+        "webhook malformed: gateway={0} account={1} reason={2}",
+        new Object[] {plugin.id(), account.id(), ReceiptStore.clip(reason)});
+    metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
+    return receipts
+        .rejected(
+            account.tenantId(),
+            plugin.id(),
+            "malformed: " + reason,
+            null,
+            request.body(),
+            ReceiptHeaders.encode(request.headers()),
+            request.remoteAddress(),
+            ctx.request().query())
+        .map(
+            id -> {
+              HttpErrors.respond(ctx, 400, "malformed_webhook", reason);
+              return null;
             });
   }
 
@@ -139,19 +191,6 @@ public final class IngestHandler implements Handler<RoutingContext> {
       ParsedWebhook parsed,
       long started) {
     GatewayPlugin plugin = account.plugin();
-    if (parsed.isIgnored()) {
-      metrics.webhook(plugin.id(), WebhookOutcome.IGNORED);
-      log.record(
-          account.tenantId(),
-          plugin.id(),
-          "ignored",
-          "event type not acted on",
-          parsed.eventId(),
-          parsed.eventType(),
-          request.remoteAddress());
-      answer(ctx, plugin.acknowledge(request, parsed, Outcome.IGNORED));
-      return Future.succeededFuture();
-    }
     return recorder
         .record(
             new GroupCommitRecorder.Receipt(
@@ -159,40 +198,44 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 plugin.id(),
                 parsed,
                 request.body(),
-                account.cancelsUnknownSubscriptions()))
-        .map(
+                account.cancelsUnknownSubscriptions(),
+                ReceiptHeaders.encode(request.headers()),
+                request.remoteAddress(),
+                ctx.request().query()))
+        .compose(
             outcome -> {
-              metrics.webhook(
-                  plugin.id(),
-                  outcome == Outcome.RECORDED ? WebhookOutcome.RECORDED : WebhookOutcome.DUPLICATE);
-              metrics.recorded(System.nanoTime() - started);
-              if (outcome == Outcome.DUPLICATE) {
-                log.record(
-                    account.tenantId(),
-                    plugin.id(),
-                    "duplicate",
-                    "already recorded",
-                    parsed.eventId(),
-                    parsed.eventType(),
-                    request.remoteAddress());
+              metrics.webhook(plugin.id(), metric(outcome));
+              if (outcome == Outcome.RECORDED) {
+                metrics.recorded(System.nanoTime() - started);
               }
-              answer(ctx, plugin.acknowledge(request, parsed, outcome));
-              return null;
+              Future<Void> logged =
+                  outcome == Outcome.DUPLICATE
+                      ? receipts
+                          .duplicate(
+                              account.tenantId(), plugin.id(), parsed, request.remoteAddress())
+                          .<Void>mapEmpty()
+                          .recover(
+                              err -> {
+                                // The event itself is durable; only the repeat's own row is lost.
+                                LOG.warning(() -> "duplicate's receipt not written: " + err);
+                                return Future.succeededFuture();
+                              })
+                      : Future.succeededFuture();
+              return logged.map(
+                  v -> {
+                    reply(ctx, plugin.acknowledge(request, parsed, outcome));
+                    return null;
+                  });
             });
   }
 
-  private void malformed(
-      RoutingContext ctx,
-      GatewayPlugin plugin,
-      GatewayAccount account,
-      MalformedWebhookException e) {
-    LOG.log(
-        Level.WARNING,
-        "webhook malformed: gateway={0} account={1} reason={2}",
-        new Object[] {plugin.id(), account.id(), e.getMessage()});
-    metrics.webhook(plugin.id(), WebhookOutcome.MALFORMED);
-    log.record(account.tenantId(), plugin.id(), "malformed", e.getMessage(), null, null, null);
-    HttpErrors.respond(ctx, 400, "malformed_webhook", e.getMessage());
+  private static WebhookOutcome metric(Outcome outcome) {
+    return switch (outcome) {
+      case RECORDED -> WebhookOutcome.RECORDED;
+      case DUPLICATE -> WebhookOutcome.DUPLICATE;
+      case IGNORED -> WebhookOutcome.IGNORED;
+      case HELD -> WebhookOutcome.HELD;
+    };
   }
 
   private void notFound(RoutingContext ctx) {
@@ -201,8 +244,8 @@ public final class IngestHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The account lookup, a plugin or the database failed: nothing was recorded, so the gateway must
-   * retry. Plugin bugs and database outages both land here; the log tells them apart.
+   * The account lookup, a plugin, the gateway's API or the database failed: nothing was recorded,
+   * so the gateway must retry. Plugin bugs and outages both land here; the log tells them apart.
    */
   private void unavailable(RoutingContext ctx, String gateway, Throwable err) {
     boolean expected =
@@ -214,9 +257,12 @@ public final class IngestHandler implements Handler<RoutingContext> {
       LOG.log(
           Level.WARNING,
           "webhook not recorded (gateway {0}), answering 503: {1}",
-          new Object[] {gateway, err});
+          new Object[] {ReceiptStore.clip(gateway), ReceiptStore.clip(String.valueOf(err))});
     } else {
-      LOG.log(Level.SEVERE, "webhook not recorded (gateway " + gateway + "), answering 503", err);
+      LOG.log(
+          Level.SEVERE,
+          "webhook not recorded (gateway " + ReceiptStore.clip(gateway) + "), answering 503",
+          err);
     }
     metrics.webhook(PlatformMetrics.UNKNOWN_GATEWAY, WebhookOutcome.UNAVAILABLE);
     ctx.response().putHeader("Retry-After", "5");
@@ -224,7 +270,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
         ctx, 503, "unavailable", "the webhook could not be recorded now; retry later");
   }
 
-  private static void answer(RoutingContext ctx, WebhookAnswer answer) {
+  private static void reply(RoutingContext ctx, WebhookAnswer answer) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       return;

@@ -1,5 +1,14 @@
 package io.paybridge.core.ingest;
 
+import io.paybridge.spi.PaymentEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
 /**
  * The one statement that records a group of webhooks. A single statement is a single implicit
  * transaction and a single round trip: receipts (deduplicated by the unique key), the ledger
@@ -13,16 +22,45 @@ final class RecordSql {
 
   private RecordSql() {}
 
+  /** New receipts: the unique key makes a delivery seen before a duplicate. */
+  private static final String INSERT_RECEIPTS =
+      """
+        INSERT INTO webhook_receipts (tenant_id, gateway, event_id, event_type, raw_body, verdict,
+                                      reason, hold, headers, remote, query)
+        SELECT tenant_id, gateway, event_id, event_type, raw_body, verdict, reason, hold,
+               headers::jsonb, remote, query
+        FROM r ORDER BY idx
+        ON CONFLICT (tenant_id, gateway, event_id) DO NOTHING
+        RETURNING id, tenant_id, gateway, event_id""";
+
+  /**
+   * One existing receipt processed again ({@code $27}), fenced by a job's claim when {@code $28}
+   * (job id) and {@code $29} (claim token) are given. A recorded receipt stays recorded.
+   */
+  private static final String UPDATE_RECEIPT =
+      """
+        UPDATE webhook_receipts w
+           SET verdict = CASE WHEN w.verdict = 'recorded' THEN 'recorded' ELSE r.verdict END,
+               reason = CASE WHEN w.verdict = 'recorded' THEN w.reason ELSE r.reason END,
+               hold = CASE WHEN w.verdict = 'recorded' THEN NULL ELSE r.hold END,
+               event_id = r.event_id, event_type = r.event_type, processed_at = now()
+          FROM r
+         WHERE w.id = $27 AND w.tenant_id = r.tenant_id AND w.gateway = r.gateway
+           AND ($28::bigint IS NULL OR EXISTS (
+                 SELECT 1 FROM jobs j WHERE j.id = $28 AND j.claim_token = $29::uuid
+                   AND j.status = 'running'))
+        RETURNING w.id, w.tenant_id, w.gateway, w.event_id""";
+
+  /** Records a group of deliveries; returns the batch positions of the receipts that were new. */
   static final String STATEMENT =
       """
       WITH r AS (
-        SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bytea[])
-          AS t(idx, tenant_id, gateway, event_id, event_type, raw_body)
-      ), rec AS (
-        INSERT INTO webhook_receipts (tenant_id, gateway, event_id, event_type, raw_body)
-        SELECT tenant_id, gateway, event_id, event_type, raw_body FROM r ORDER BY idx
-        ON CONFLICT (tenant_id, gateway, event_id) DO NOTHING
-        RETURNING id, tenant_id, gateway, event_id
+        SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                             $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
+                             $26::text[])
+          AS t(idx, tenant_id, gateway, event_id, event_type, raw_body, verdict, reason, hold, headers,
+               remote, query)
+      ), rec AS ({RECEIPTS}
       ), fresh AS (
         SELECT r.idx, rec.id AS receipt_id, rec.tenant_id, rec.gateway
         FROM rec JOIN r USING (tenant_id, gateway, event_id)
@@ -93,6 +131,118 @@ final class RecordSql {
           last_event_at = GREATEST(subscriptions.last_event_at, EXCLUDED.last_event_at),
           updated_at = now()
       )
-      SELECT idx FROM fresh
-      """;
+      {RESULT}
+      """
+          .replace("{RECEIPTS}", INSERT_RECEIPTS)
+          .replace("{RESULT}", "SELECT idx FROM fresh");
+
+  /**
+   * Processes one stored receipt again with the same keys: books what was not booked. Returns one
+   * row when the receipt was updated (with the number of new ledger entries), none when it is gone
+   * or the job's claim was lost.
+   */
+  static final String REPROCESS =
+      STATEMENT
+          .replace(INSERT_RECEIPTS, UPDATE_RECEIPT)
+          .replace("SELECT idx FROM fresh", "SELECT idx, (SELECT count(*) FROM led) FROM fresh");
+
+  /** The statement's parameters $1 to $26 for a group of receipts. */
+  static Tuple tuple(List<GroupCommitRecorder.Receipt> receipts) {
+    return Tuple.wrap(parameters(receipts));
+  }
+
+  static List<Object> parameters(List<GroupCommitRecorder.Receipt> unique) {
+    int n = unique.size();
+    Integer[] idx = new Integer[n];
+    UUID[] tenants = new UUID[n];
+    String[] gateways = new String[n];
+    String[] eventIds = new String[n];
+    String[] eventTypes = new String[n];
+    Buffer[] bodies = new Buffer[n];
+    Boolean[] cancelUnknown = new Boolean[n];
+    String[] verdicts = new String[n];
+    String[] reasons = new String[n];
+    String[] holds = new String[n];
+    String[] headers = new String[n];
+    String[] remotes = new String[n];
+    String[] queries = new String[n];
+    List<Integer> eIdx = new ArrayList<>();
+    List<PaymentEvent> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      GroupCommitRecorder.Receipt r = unique.get(i);
+      idx[i] = i;
+      tenants[i] = r.tenantId();
+      gateways[i] = r.gateway();
+      eventIds[i] = r.parsed().eventId();
+      eventTypes[i] = r.parsed().eventType();
+      bodies[i] = r.rawBody();
+      cancelUnknown[i] = r.cancelUnknown();
+      verdicts[i] = r.fresh().name().toLowerCase(java.util.Locale.ROOT);
+      reasons[i] = r.parsed().reason();
+      holds[i] = r.parsed().hold();
+      headers[i] = r.headers();
+      remotes[i] = r.remote();
+      queries[i] = r.query();
+      for (PaymentEvent e : r.parsed().events()) {
+        eIdx.add(i);
+        events.add(e);
+      }
+    }
+    int m = events.size();
+    String[] kinds = new String[m];
+    String[] entryKeys = new String[m];
+    Long[] amounts = new Long[m];
+    String[] currencies = new String[m];
+    String[] payments = new String[m];
+    String[] subs = new String[m];
+    String[] refs = new String[m];
+    String[] emails = new String[m];
+    String[] contacts = new String[m];
+    Long[] fees = new Long[m];
+    OffsetDateTime[] occurred = new OffsetDateTime[m];
+    OffsetDateTime[] periodEnds = new OffsetDateTime[m];
+    for (int j = 0; j < m; j++) {
+      PaymentEvent e = events.get(j);
+      kinds[j] = e.kind().name();
+      entryKeys[j] = e.entryKey();
+      amounts[j] = e.amountMinor();
+      currencies[j] = e.currency();
+      payments[j] = e.externalPaymentId();
+      subs[j] = e.externalSubscriptionId();
+      refs[j] = e.customerRef();
+      emails[j] = e.email();
+      contacts[j] = e.contact();
+      fees[j] = e.feeMinor();
+      occurred[j] = e.occurredAt().atOffset(ZoneOffset.UTC);
+      periodEnds[j] = e.periodEnd() == null ? null : e.periodEnd().atOffset(ZoneOffset.UTC);
+    }
+    return new ArrayList<>(
+        List.of(
+            idx,
+            tenants,
+            gateways,
+            eventIds,
+            eventTypes,
+            bodies,
+            eIdx.toArray(Integer[]::new),
+            kinds,
+            entryKeys,
+            amounts,
+            currencies,
+            payments,
+            subs,
+            refs,
+            emails,
+            contacts,
+            fees,
+            occurred,
+            periodEnds,
+            cancelUnknown,
+            verdicts,
+            reasons,
+            holds,
+            headers,
+            remotes,
+            queries));
+  }
 }

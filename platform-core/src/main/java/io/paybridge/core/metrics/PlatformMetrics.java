@@ -26,6 +26,7 @@ public final class PlatformMetrics {
     RECORDED,
     DUPLICATE,
     IGNORED,
+    HELD,
     REJECTED,
     MALFORMED,
     NOT_FOUND,

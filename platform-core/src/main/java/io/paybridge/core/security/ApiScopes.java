@@ -13,7 +13,10 @@ public final class ApiScopes {
   public static final String SYNC_READ = "sync:read";
   public static final String SYNC_WRITE = "sync:write";
 
+  /** Read webhook receipts: every delivery, its verdict, body and what it booked. */
+  public static final String RECEIPTS_READ = "receipts:read";
+
   /** Every scope; a tenant's first client holds them all. */
   public static final List<String> ALL =
-      List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE, SYNC_READ, SYNC_WRITE);
+      List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE, SYNC_READ, SYNC_WRITE, RECEIPTS_READ);
 }

@@ -87,6 +87,8 @@ public final class SyncDelivery {
       case "PAYMENT" -> "payment.recorded";
       case "REFUND" -> "refund.recorded";
       case "REFUND_REVERSED" -> "refund.reversed";
+      case "DISPUTE" -> "dispute.funds_withdrawn";
+      case "DISPUTE_REVERSED" -> "dispute.funds_reinstated";
       case "AUTHORIZED" -> "payment.authorized";
       case "RECURRING_CHARGED" -> "subscription.charged";
       case "RECURRING_CANCELLED" -> "subscription.cancelled";

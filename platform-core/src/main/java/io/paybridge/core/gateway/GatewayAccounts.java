@@ -1,0 +1,84 @@
+package io.paybridge.core.gateway;
+
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * What a tenant does with its gateway accounts, whether through the API or the console: connect a
+ * gateway or change its credentials, and disconnect it. Owns the rules both share: a secret field
+ * left out keeps its stored value, the plugin validates what is saved, every node's hook cache
+ * forgets the old credentials, and the account's held receipts are processed again with the new
+ * ones (a job queued in the same transaction, then woken).
+ */
+public final class GatewayAccounts {
+
+  private final GatewayAccountStore store;
+  private final HookCache cache;
+  private final Runnable wakeJobs;
+
+  /**
+   * @param wakeJobs told after a save, so a queued processing of held receipts starts now
+   */
+  public GatewayAccounts(GatewayAccountStore store, HookCache cache, Runnable wakeJobs) {
+    this.store = store;
+    this.cache = cache;
+    this.wakeJobs = wakeJobs;
+  }
+
+  /** The tenant's account at a gateway, or {@code null}. */
+  public Future<GatewayAccount> find(UUID tenantId, String gateway) {
+    return store.find(tenantId, gateway);
+  }
+
+  /**
+   * Connects the gateway or changes its credentials. Secret fields absent from {@code submitted}
+   * keep their stored value. Fails with {@link InvalidCredentialsException} naming the field.
+   */
+  public Future<GatewayAccount> connect(UUID tenantId, GatewayPlugin plugin, JsonObject submitted) {
+    return store
+        .find(tenantId, plugin.id())
+        .compose(
+            existing -> {
+              JsonObject merged = submitted.copy();
+              if (existing != null) {
+                for (CredentialField f : plugin.credentialSchema().fields()) {
+                  String stored = existing.credentials().get(f.name());
+                  if (f.secret() && !merged.containsKey(f.name()) && stored != null) {
+                    merged.put(f.name(), stored);
+                  }
+                }
+              }
+              Credentials credentials;
+              try {
+                credentials = plugin.validateCredentials(merged);
+              } catch (InvalidCredentialsException e) {
+                return Future.failedFuture(e);
+              }
+              return store.upsert(tenantId, plugin, credentials);
+            })
+        .onSuccess(
+            account -> {
+              cache.invalidate(account.hookKey());
+              wakeJobs.run();
+            });
+  }
+
+  /** Disconnects the gateway: its webhook URL stops at once. {@code false} when none was. */
+  public Future<Boolean> disconnect(UUID tenantId, GatewayPlugin plugin) {
+    return store
+        .delete(tenantId, plugin.id())
+        .map(
+            hookKey -> {
+              if (hookKey == null) {
+                return false;
+              }
+              cache.invalidate(hookKey);
+              return true;
+            });
+  }
+}

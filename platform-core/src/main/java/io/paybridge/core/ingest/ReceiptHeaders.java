@@ -1,0 +1,54 @@
+package io.paybridge.core.ingest;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The request headers a receipt keeps, as a JSON array of {@code [name, value]} pairs in arrival
+ * order: everything a plugin may need to verify the delivery again (signature, transmission and
+ * push-token headers), without cookies and within a size bound.
+ */
+public final class ReceiptHeaders {
+
+  /** Most characters of header names and values kept per receipt. */
+  static final int MAX_CHARS = 16 * 1024;
+
+  private static final Set<String> DROPPED = Set.of("cookie", "proxy-authorization");
+
+  private ReceiptHeaders() {}
+
+  /** The headers to keep, encoded; {@code null} for none. */
+  public static String encode(MultiMap headers) {
+    JsonArray out = new JsonArray();
+    int chars = 0;
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (DROPPED.contains(name)) {
+        continue;
+      }
+      chars += name.length() + h.getValue().length();
+      if (chars > MAX_CHARS) {
+        break;
+      }
+      out.add(new JsonArray().add(name).add(h.getValue()));
+    }
+    return out.isEmpty() ? null : out.encode();
+  }
+
+  /** The kept headers as a case-insensitive multi-map (empty for {@code null}). */
+  public static MultiMap decode(String encoded) {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    if (encoded == null) {
+      return out;
+    }
+    for (Object pair : new JsonArray(encoded)) {
+      if (pair instanceof JsonArray a && a.size() == 2) {
+        out.add(a.getString(0), a.getString(1));
+      }
+    }
+    return out;
+  }
+}

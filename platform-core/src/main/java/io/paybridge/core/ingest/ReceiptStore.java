@@ -1,0 +1,439 @@
+package io.paybridge.core.ingest;
+
+import io.paybridge.spi.ParsedWebhook;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The SQL of webhook receipts: one row for every request that reached a hook URL, with its verdict.
+ * New deliveries that verify are written by the group commit ({@link RecordSql}); this store writes
+ * the rest (rejected deliveries, duplicates), reads receipts for the API and the console, processes
+ * a stored receipt again, and enforces retention.
+ */
+public final class ReceiptStore {
+
+  /** A receipt as listed. */
+  public record Receipt(
+      long id,
+      String gateway,
+      String verdict,
+      String reason,
+      String hold,
+      String eventId,
+      String eventType,
+      String remote,
+      Instant receivedAt,
+      Instant processedAt,
+      Long duplicateOf) {}
+
+  /** An entry a receipt booked. */
+  public record BookedEntry(
+      long id,
+      String kind,
+      String entryKey,
+      Long amountMinor,
+      String currency,
+      String externalPaymentId,
+      String customerRef) {}
+
+  /** A receipt with what was received and what it booked. */
+  public record Detail(Receipt receipt, Buffer body, String headers, List<BookedEntry> booked) {}
+
+  /** What processing a receipt again needs: the delivery as it was received. */
+  public record Stored(
+      long id,
+      UUID tenantId,
+      String gateway,
+      String verdict,
+      String eventId,
+      Buffer body,
+      String headers,
+      String remote,
+      String query,
+      Instant receivedAt) {}
+
+  /**
+   * Filters of a listing; {@code null} fields do not filter.
+   *
+   * @param createdFrom inclusive
+   * @param createdTo exclusive
+   */
+  public record Filter(
+      String verdict, String gateway, String eventType, Instant createdFrom, Instant createdTo) {
+    public static final Filter NONE = new Filter(null, null, null, null, null);
+  }
+
+  /** One page, newest first, and whether older receipts follow. */
+  public record Page(List<Receipt> data, boolean hasMore) {}
+
+  /** Outcome of processing a receipt again. */
+  public record Reprocessed(boolean updated, long newEntries) {}
+
+  private static final String COLUMNS =
+      "r.id, r.gateway, r.verdict, r.reason, r.hold, COALESCE(r.event_id, o.event_id) AS event_id,"
+          + " r.event_type, r.remote, r.received_at, r.processed_at, r.duplicate_of";
+
+  private static final String FROM =
+      " FROM webhook_receipts r LEFT JOIN webhook_receipts o"
+          + " ON o.id = r.duplicate_of AND o.tenant_id = r.tenant_id";
+
+  private final Pool pool;
+
+  public ReceiptStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * A delivery refused before it could be booked: not authentic, a body the gateway did not send,
+   * or one the platform could not read. The body is kept only when given (authenticated
+   * deliveries).
+   */
+  public Future<Long> rejected(
+      UUID tenantId,
+      String gateway,
+      String reason,
+      String eventType,
+      Buffer body,
+      String headers,
+      String remote,
+      String query) {
+    return pool.preparedQuery(
+            "INSERT INTO webhook_receipts (tenant_id, gateway, event_type, raw_body, verdict, reason,"
+                + " headers, remote, query)"
+                + " VALUES ($1, $2, $3, $4, 'rejected', $5, $6::jsonb, $7, $8) RETURNING id")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  tenantId,
+                  gateway,
+                  clip(eventType),
+                  body,
+                  clip(reason),
+                  headers,
+                  clip(remote),
+                  query
+                }))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** A delivery of an event already received: a receipt naming the one it repeats. */
+  public Future<Long> duplicate(
+      UUID tenantId, String gateway, ParsedWebhook parsed, String remote) {
+    return pool.preparedQuery(
+            "INSERT INTO webhook_receipts (tenant_id, gateway, event_type, verdict, reason, remote,"
+                + " duplicate_of)"
+                + " SELECT $1, $2, $3, 'duplicate', $4, $5,"
+                + " (SELECT id FROM webhook_receipts WHERE tenant_id = $1 AND gateway = $2"
+                + " AND event_id = $6) RETURNING id")
+        .execute(
+            Tuple.of(
+                tenantId,
+                gateway,
+                parsed.eventType(),
+                "event " + clip(parsed.eventId()) + " was received before; nothing new to book",
+                clip(remote),
+                parsed.eventId()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Claims a gateway's signed delivery id for this body: {@code true} when the id is new or was
+   * seen with the same body, {@code false} when it came before with another body (a forgery that
+   * kept the signed headers).
+   */
+  public Future<Boolean> claimSignedDelivery(
+      UUID tenantId, String gateway, String deliveryId, byte[] bodySha256) {
+    return pool.preparedQuery(
+            "INSERT INTO signed_deliveries (tenant_id, gateway, delivery_id, body_sha256)"
+                + " VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, gateway, delivery_id)"
+                + " DO UPDATE SET delivery_id = EXCLUDED.delivery_id RETURNING body_sha256")
+        .execute(Tuple.of(tenantId, gateway, deliveryId, Buffer.buffer(bodySha256)))
+        .map(
+            rows ->
+                java.security.MessageDigest.isEqual(
+                    rows.iterator().next().getBuffer(0).getBytes(), bodySha256));
+  }
+
+  /** The tenant's receipts, newest first, below the cursor. */
+  public Future<Page> list(UUID tenantId, Filter filter, Long startingAfter, int limit) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + FROM
+                + " WHERE r.tenant_id = $1 AND ($2::bigint IS NULL OR r.id < $2)"
+                + " AND ($3::text IS NULL OR r.verdict = $3) AND ($4::text IS NULL OR r.gateway = $4)"
+                + " AND ($5::text IS NULL OR r.event_type = $5)"
+                + " AND ($6::timestamptz IS NULL OR r.received_at >= $6)"
+                + " AND ($7::timestamptz IS NULL OR r.received_at < $7)"
+                + " ORDER BY r.id DESC LIMIT $8")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  tenantId,
+                  startingAfter,
+                  filter.verdict(),
+                  filter.gateway(),
+                  filter.eventType(),
+                  utc(filter.createdFrom()),
+                  utc(filter.createdTo()),
+                  limit + 1
+                }))
+        .map(
+            rows -> {
+              List<Receipt> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(receipt(r));
+              }
+              boolean more = out.size() > limit;
+              return new Page(more ? out.subList(0, limit) : out, more);
+            });
+  }
+
+  /** One receipt of the tenant with its body, headers and booked entries, or {@code null}. */
+  public Future<Detail> get(UUID tenantId, long id) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + ", r.raw_body, r.headers::text"
+                + FROM
+                + " WHERE r.tenant_id = $1 AND r.id = $2")
+        .execute(Tuple.of(tenantId, id))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(null);
+              }
+              Row row = rows.iterator().next();
+              return booked(tenantId, id)
+                  .map(
+                      entries ->
+                          new Detail(
+                              receipt(row),
+                              row.getBuffer("raw_body"),
+                              row.getString("headers"),
+                              entries));
+            });
+  }
+
+  private Future<List<BookedEntry>> booked(UUID tenantId, long receiptId) {
+    return pool.preparedQuery(
+            "SELECT id, kind, entry_key, amount_minor, currency, external_payment_id, customer_ref"
+                + " FROM ledger_entries WHERE tenant_id = $1 AND receipt_id = $2 ORDER BY id")
+        .execute(Tuple.of(tenantId, receiptId))
+        .map(
+            rows -> {
+              List<BookedEntry> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new BookedEntry(
+                        r.getLong("id"),
+                        r.getString("kind"),
+                        r.getString("entry_key"),
+                        r.getLong("amount_minor"),
+                        r.getString("currency"),
+                        r.getString("external_payment_id"),
+                        r.getString("customer_ref")));
+              }
+              return out;
+            });
+  }
+
+  /** The delivery behind a receipt of the tenant, as received, or {@code null}. */
+  public Future<Stored> stored(UUID tenantId, long id) {
+    return pool.preparedQuery(
+            "SELECT id, tenant_id, gateway, verdict, event_id, raw_body, headers::text, remote,"
+                + " query, received_at FROM webhook_receipts WHERE tenant_id = $1 AND id = $2")
+        .execute(Tuple.of(tenantId, id))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row r = rows.iterator().next();
+              return new Stored(
+                  r.getLong("id"),
+                  r.getUUID("tenant_id"),
+                  r.getString("gateway"),
+                  r.getString("verdict"),
+                  r.getString("event_id"),
+                  r.getBuffer("raw_body"),
+                  r.getString("headers"),
+                  r.getString("remote"),
+                  r.getString("query"),
+                  r.getOffsetDateTime("received_at").toInstant());
+            });
+  }
+
+  /**
+   * Books a stored receipt again with the same keys (only what was not booked) and sets its
+   * verdict; fenced by a job's claim when {@code jobId} is given. An event id another receipt
+   * already has makes this receipt its duplicate.
+   */
+  public Future<Reprocessed> reprocess(
+      long receiptId, GroupCommitRecorder.Receipt receipt, Long jobId, UUID claimToken) {
+    List<Object> params = RecordSql.parameters(List.of(receipt));
+    params.add(receiptId);
+    params.add(jobId);
+    params.add(claimToken);
+    return pool.preparedQuery(RecordSql.REPROCESS)
+        .execute(Tuple.wrap(params))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? new Reprocessed(false, 0)
+                    : new Reprocessed(true, rows.iterator().next().getLong(1)))
+        .recover(
+            err -> {
+              if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return markDuplicate(receipt.tenantId(), receiptId, receipt.parsed())
+                    .map(new Reprocessed(true, 0));
+              }
+              return Future.failedFuture(err);
+            });
+  }
+
+  private Future<Void> markDuplicate(UUID tenantId, long receiptId, ParsedWebhook parsed) {
+    return pool.preparedQuery(
+            "UPDATE webhook_receipts r SET verdict = 'duplicate', processed_at = now(),"
+                + " reason = $3, duplicate_of = (SELECT id FROM webhook_receipts o"
+                + " WHERE o.tenant_id = r.tenant_id AND o.gateway = r.gateway AND o.event_id = $4)"
+                + " WHERE r.tenant_id = $1 AND r.id = $2")
+        .execute(
+            Tuple.of(
+                tenantId,
+                receiptId,
+                "event " + clip(parsed.eventId()) + " was received before; nothing new to book",
+                parsed.eventId()))
+        .mapEmpty();
+  }
+
+  /** Marks a receipt rejected after processing it again, keeping its body for audit. */
+  public Future<Void> markRejected(UUID tenantId, long receiptId, String reason) {
+    return pool.preparedQuery(
+            "UPDATE webhook_receipts SET verdict = 'rejected', reason = $3, hold = NULL,"
+                + " processed_at = now() WHERE tenant_id = $1 AND id = $2 AND verdict <> 'recorded'")
+        .execute(Tuple.of(tenantId, receiptId, clip(reason)))
+        .mapEmpty();
+  }
+
+  /**
+   * Queues the processing of an account's held receipts ({@link Receipts#REPROCESS_HELD}), within
+   * the caller's transaction; at most one such job is outstanding per account, and none is queued
+   * when nothing is held.
+   */
+  public static Future<Void> enqueueHeld(SqlClient client, UUID tenantId, String gateway) {
+    return client
+        .preparedQuery(
+            "INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)"
+                + " SELECT $1::text, $2::uuid, jsonb_build_object('gateway', $3::text),"
+                + " $2::uuid::text || ':' || $3::text"
+                + " WHERE EXISTS (SELECT 1 FROM webhook_receipts WHERE tenant_id = $2::uuid"
+                + " AND gateway = $3::text AND verdict = 'held')"
+                + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(Receipts.REPROCESS_HELD, tenantId, gateway))
+        .mapEmpty();
+  }
+
+  /** Ids of the account's held receipts above {@code afterId}, oldest first. */
+  public Future<List<Long>> held(UUID tenantId, String gateway, long afterId, int limit) {
+    return pool.preparedQuery(
+            "SELECT id FROM webhook_receipts WHERE tenant_id = $1 AND gateway = $2"
+                + " AND verdict = 'held' AND id > $3 ORDER BY id LIMIT $4")
+        .execute(Tuple.of(tenantId, gateway, afterId, limit))
+        .map(
+            rows -> {
+              List<Long> out = new ArrayList<>();
+              rows.forEach(r -> out.add(r.getLong(0)));
+              return out;
+            });
+  }
+
+  /** How many receipts each of the tenant's gateway accounts holds, by gateway. */
+  public Future<Map<String, Long>> heldCounts(UUID tenantId) {
+    return pool.preparedQuery(
+            "SELECT gateway, count(*) FROM webhook_receipts WHERE tenant_id = $1"
+                + " AND verdict = 'held' GROUP BY gateway ORDER BY gateway")
+        .execute(Tuple.of(tenantId))
+        .map(
+            rows -> {
+              Map<String, Long> out = new LinkedHashMap<>();
+              rows.forEach(r -> out.put(r.getString(0), r.getLong(1)));
+              return out;
+            });
+  }
+
+  /**
+   * Enforces retention: receipts of rejected and duplicate deliveries older than {@code retention}
+   * go; the others keep their verdict and what they booked, without body and headers. Held receipts
+   * keep their body until they are booked, so nothing a tenant can still fix is lost.
+   *
+   * @return rows changed
+   */
+  public Future<Integer> purge(Duration retention) {
+    Tuple cutoff = Tuple.of(retention.toSeconds());
+    return pool.preparedQuery(
+            "DELETE FROM webhook_receipts WHERE received_at < now() - $1 * interval '1 second'"
+                + " AND verdict IN ('rejected', 'duplicate')"
+                + " AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.receipt_id ="
+                + " webhook_receipts.id)")
+        .execute(cutoff)
+        .compose(
+            deleted ->
+                pool.preparedQuery(
+                        "UPDATE webhook_receipts SET raw_body = NULL, headers = NULL"
+                            + " WHERE received_at < now() - $1 * interval '1 second'"
+                            + " AND verdict <> 'held' AND (raw_body IS NOT NULL OR headers IS NOT"
+                            + " NULL)")
+                    .execute(cutoff)
+                    .map(stripped -> deleted.rowCount() + stripped.rowCount()))
+        .compose(
+            changed ->
+                pool.preparedQuery(
+                        "DELETE FROM signed_deliveries WHERE received_at < now() - interval '2 days'")
+                    .execute()
+                    .map(changed));
+  }
+
+  private static Receipt receipt(Row r) {
+    OffsetDateTime processed = r.getOffsetDateTime("processed_at");
+    return new Receipt(
+        r.getLong("id"),
+        r.getString("gateway"),
+        r.getString("verdict"),
+        r.getString("reason"),
+        r.getString("hold"),
+        r.getString("event_id"),
+        r.getString("event_type"),
+        r.getString("remote"),
+        r.getOffsetDateTime("received_at").toInstant(),
+        processed == null ? null : processed.toInstant(),
+        r.getLong("duplicate_of"));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** Text from a request, bounded, without characters that would forge log lines. */
+  static String clip(String s) {
+    if (s == null) {
+      return null;
+    }
+    String bounded = s.length() <= 500 ? s : s.substring(0, 500);
+    return bounded.replaceAll("[\\p{Cntrl}&&[^\\t]]", " ");
+  }
+}
