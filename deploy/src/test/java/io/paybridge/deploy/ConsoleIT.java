@@ -263,7 +263,7 @@ class ConsoleIT {
         .contains("Balance of user-7");
     assertThat(b.get("/console/webhooks").bodyAsString())
         .contains("evt_" + id)
-        .contains("Accepted");
+        .contains("Recorded");
     // a forged delivery is listed as rejected, with the reason, once the log is written
     HttpResponse<Buffer> forged =
         await(
@@ -273,12 +273,12 @@ class ConsoleIT {
                     url,
                     stripe.paymentIntentSucceeded("evt_forged", "pi_f", 1, "usd", "x")));
     assertThat(forged.statusCode()).isEqualTo(401);
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (!b.get("/console/webhooks").bodyAsString().contains("Rejected")) {
-      assertThat(System.currentTimeMillis()).as("rejection listed within 5 s").isLessThan(deadline);
-      await(node.client.timer(50));
-    }
-    assertThat(b.get("/console/webhooks").bodyAsString()).contains("signature");
+    // the refusal's receipt is written before the answer
+    String log = b.get("/console/webhooks").bodyAsString();
+    assertThat(log).contains("Rejected").contains("signature");
+    assertThat(b.get("/console/webhooks?verdict=rejected").bodyAsString())
+        .contains("signature")
+        .doesNotContain("evt_" + id);
     for (String path :
         new String[] {
           "/console/dashboard", "/console/gateways", "/console/sync", "/console/api-clients"

@@ -93,9 +93,17 @@ abstract class GatewayEndToEndKit {
     return node.count("SELECT count(*) FROM ledger_entries WHERE tenant_id = '" + t.tenantId + "'");
   }
 
+  /** Receipts that booked something. */
   protected long receipts(Tenant t) {
     return node.count(
-        "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '" + t.tenantId + "'");
+        "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '"
+            + t.tenantId
+            + "' AND verdict = 'recorded'");
+  }
+
+  /** The tenant's newest receipt, as the API shows it. */
+  protected JsonObject newestReceipt(Tenant t) {
+    return t.receipts("?limit=1").getJsonArray("data").getJsonObject(0);
   }
 
   @Test
@@ -138,6 +146,10 @@ abstract class GatewayEndToEndKit {
     HttpResponse<Buffer> r = post(Tenant.hookPath(account), malformed);
     assertThat(r.statusCode()).as(r.bodyAsString()).isBetween(400, 499);
     assertThat(receipts(tenant)).isEqualTo(before);
+    // the refusal left a receipt with its reason
+    JsonObject receipt = newestReceipt(tenant);
+    assertThat(receipt.getString("verdict")).isEqualTo("rejected");
+    assertThat(receipt.getString("reason")).isNotBlank();
   }
 
   @Test
@@ -146,6 +158,10 @@ abstract class GatewayEndToEndKit {
     HttpResponse<Buffer> r = post(Tenant.hookPath(account), unknownEventDelivery());
     assertThat(acknowledged(r)).as("%s %s", r.statusCode(), r.bodyAsString()).isTrue();
     assertThat(receipts(tenant)).isEqualTo(before);
+    // acknowledged and kept as an ignored receipt with a reason, booking nothing
+    JsonObject receipt = newestReceipt(tenant);
+    assertThat(receipt.getString("verdict")).isIn("ignored", "duplicate");
+    assertThat(receipt.getString("reason")).isNotBlank();
   }
 
   @Test
