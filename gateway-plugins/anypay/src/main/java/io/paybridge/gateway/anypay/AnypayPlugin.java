@@ -4,6 +4,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -31,6 +32,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Anypay (anypay.io) payment notifications, implemented on the JDK.
@@ -53,26 +55,42 @@ import java.util.Map;
  * {@value #PROJECT_ID}. A form naming a parameter twice, or not well-formed, is refused. The scheme
  * has no timestamp: a replay is a duplicate of its original.
  *
- * <p>Neither scheme covers {@code transaction_id}, {@code profit}, {@code email}, {@code method},
- * {@code test}, {@code created_date} or {@code completed_date}, nor the merchant's own extra
- * parameters; {@code md5} does not even cover {@code currency} or {@code status}. So everything
- * that decides what is booked (kind, amount, currency, entry key, dedupe key, customer) comes from
- * signed fields, and an {@code md5} account must restrict senders with {@value #ALLOWED_IPS}
- * (Anypay documents {@link #PUBLISHED_IPS}): otherwise one captured notification could be replayed
- * as a payment in another currency or status.
+ * <h2>What each scheme signs, and what is booked from it</h2>
+ *
+ * Neither scheme covers {@code transaction_id}, {@code test}, {@code profit}, {@code email}, {@code
+ * method}, {@code created_date} or {@code completed_date}, nor the merchant's own extra parameters;
+ * {@code md5} does not even cover {@code currency} or {@code status}. Anything a scheme does not
+ * sign can be changed by whoever replays a captured notification, so:
+ *
+ * <ul>
+ *   <li><b>{@code md5}</b> books only payments ({@code paid}), and only in the account's {@value
+ *       #ACCOUNT_CURRENCY}; an {@code md5} account must list Anypay's sender addresses in {@value
+ *       #ALLOWED_IPS} (Anypay documents {@link #PUBLISHED_IPS}) and name its currency, at
+ *       credential validation and again at verification. A {@code refund}, or a payment in another
+ *       currency, is acknowledged and kept with the reason, because a captured {@code paid} could
+ *       otherwise be replayed as a refund or in another currency.
+ *   <li><b>{@code sha256}</b> signs the status, so both {@code paid} and {@code refund} are booked.
+ *       A refund is keyed by its {@code transaction_id}, which is not signed: it is booked only
+ *       when the account restricts senders with {@value #ALLOWED_IPS}, so that only Anypay can name
+ *       a new refund; without the list it is kept with that reason.
+ *   <li><b>{@code test=1}</b> (Anypay's test mode) is not signed by either scheme. A test
+ *       notification is acknowledged and kept under its own receipt key ({@code
+ *       <pay_id>:<status>:test}), so a copy marked {@code test=1} can never stand in for, and hide,
+ *       the real notification of the same order.
+ * </ul>
  *
  * <h2>Meaning</h2>
  *
- * {@code paid} becomes a {@link EventKind#PAYMENT} of {@code amount} {@code currency}, {@code
- * refund} a negative {@link EventKind#REFUND}; other statuses ({@code partially-paid}, {@code
- * waiting}, {@code canceled}, {@code expired}, {@code error}) and notifications marked {@code
- * test=1} are acknowledged and ignored. Because {@code transaction_id} is not signed, the keys are
- * built from the signed {@code pay_id}, the merchant's order number, which Anypay holds unique per
- * project: the dedupe key is {@code <pay_id>:<status>} (so a refund is not a duplicate of its
- * payment, and Anypay's repeated confirmations of one status are), the entry keys {@code
- * payment:<pay_id>} and {@code refund:<pay_id>}, the customer reference {@code pay_id}. {@code
- * transaction_id} (as external payment id), {@code email} and {@code completed_date} (Moscow time,
- * {@code dd.MM.yyyy HH:mm:ss}; else the receiving time) are carried for information only.
+ * {@code paid} becomes a {@link EventKind#PAYMENT} of {@code amount} {@code currency} keyed {@code
+ * payment:<pay_id>} (the merchant's order number, signed, unique per project), receipt key {@code
+ * <pay_id>:paid}, so Anypay's repeated confirmations are duplicates. {@code refund} becomes a
+ * negative {@link EventKind#REFUND} keyed {@code refund:<transaction_id>}, receipt key {@code
+ * <pay_id>:refund:<transaction_id>}, so two refunds of one order are two entries. Other statuses
+ * ({@code partially-paid}, {@code waiting}, {@code canceled}, {@code expired}, {@code error}) are
+ * acknowledged and kept with the reason; {@link #eventTable()} lists them. The customer reference
+ * is {@code pay_id}; {@code transaction_id} (as external payment id), {@code email} and {@code
+ * completed_date} (Moscow time, {@code dd.MM.yyyy HH:mm:ss}; else the receiving time) are carried
+ * for information.
  *
  * <h2>Answer</h2>
  *
@@ -87,6 +105,7 @@ public final class AnypayPlugin implements GatewayPlugin {
   public static final String SECRET_KEY = "secretKey";
   public static final String SIGN_SCHEME = "signScheme";
   public static final String ALLOWED_IPS = "allowedIps";
+  public static final String ACCOUNT_CURRENCY = "accountCurrency";
 
   public static final String SHA256 = "sha256";
   public static final String MD5 = "md5";
@@ -105,6 +124,33 @@ public final class AnypayPlugin implements GatewayPlugin {
   public static final String SIGN = "sign";
   public static final String STATUS_PAID = "paid";
   public static final String STATUS_REFUND = "refund";
+  public static final String STATUS_PARTIALLY_PAID = "partially-paid";
+  public static final String STATUS_WAITING = "waiting";
+  public static final String STATUS_CANCELED = "canceled";
+  public static final String STATUS_EXPIRED = "expired";
+  public static final String STATUS_ERROR = "error";
+
+  /** A refund's transaction id: Anypay's are numbers; letters, {@code _} and {@code -} allowed. */
+  private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9A-Za-z_-]{1,64}");
+
+  private static final List<EventRule> EVENT_TABLE =
+      List.of(
+          EventRule.books(
+              STATUS_PAID,
+              "PAYMENT under payment:<pay_id>; with md5, only in the account's accountCurrency"),
+          EventRule.books(
+              STATUS_REFUND,
+              "REFUND (negative) under refund:<transaction_id>; sha256 only, and only when"
+                  + " allowedIps is set, because transaction_id is not signed; md5 signs no"
+                  + " status, so its refunds are kept unbooked"),
+          EventRule.ignores(
+              STATUS_PARTIALLY_PAID,
+              "part of the order's amount has arrived; the order is booked when Anypay reports"
+                  + " it paid"),
+          EventRule.ignores(STATUS_WAITING, "the order is not paid yet: no money moved"),
+          EventRule.ignores(STATUS_CANCELED, "the order was cancelled: no money moved"),
+          EventRule.ignores(STATUS_EXPIRED, "the invoice expired unpaid: no money moved"),
+          EventRule.ignores(STATUS_ERROR, "the payment failed: no money moved"));
 
   private static final ZoneId ANYPAY_TIME_ZONE = ZoneId.of("Europe/Moscow");
   private static final DateTimeFormatter ANYPAY_TIME =
@@ -135,7 +181,14 @@ public final class AnypayPlugin implements GatewayPlugin {
                   "Comma-separated IP addresses or CIDR ranges notifications must come from."
                       + " Anypay documents "
                       + String.join(", ", PUBLISHED_IPS)
-                      + ". Optional with sha256, required with md5.")
+                      + ". Required with md5; with sha256, needed to book refunds.")
+              .optional(null),
+          CredentialField.text(
+                  ACCOUNT_CURRENCY,
+                  "Account currency",
+                  "The ISO-4217 currency of your payments, e.g. RUB. Required with md5, which does"
+                      + " not sign the currency: md5 payments in any other currency are not"
+                      + " booked.")
               .optional(null));
 
   @Override
@@ -155,7 +208,8 @@ public final class AnypayPlugin implements GatewayPlugin {
 
   /**
    * Applies the schema, then checks that {@value #PROJECT_ID} is numeric, that {@value
-   * #ALLOWED_IPS} parses, and that an {@code md5} account restricts senders.
+   * #ALLOWED_IPS} parses, that {@value #ACCOUNT_CURRENCY} is an ISO-4217 code (returned upper
+   * case), and that an {@code md5} account restricts senders and names its currency.
    */
   @Override
   public Credentials validateCredentials(JsonObject submitted) {
@@ -163,6 +217,7 @@ public final class AnypayPlugin implements GatewayPlugin {
     if (!credentials.require(PROJECT_ID).matches("[0-9]{1,20}")) {
       throw new InvalidCredentialsException(PROJECT_ID, "Anypay project ids are numeric");
     }
+    boolean md5 = MD5.equals(credentials.get(SIGN_SCHEME));
     String allowed = credentials.get(ALLOWED_IPS);
     if (allowed != null) {
       try {
@@ -170,18 +225,40 @@ public final class AnypayPlugin implements GatewayPlugin {
       } catch (IllegalArgumentException e) {
         throw new InvalidCredentialsException(ALLOWED_IPS, e.getMessage());
       }
-    } else if (MD5.equals(credentials.get(SIGN_SCHEME))) {
+    } else if (md5) {
       throw new InvalidCredentialsException(
           ALLOWED_IPS,
-          "the md5 scheme signs neither currency nor status; list Anypay's sender addresses");
+          "the md5 scheme signs neither currency nor status; list Anypay's sender addresses"
+              + " in allowedIps");
+    }
+    String currency = credentials.get(ACCOUNT_CURRENCY);
+    if (currency != null) {
+      try {
+        currency = Money.currency(currency);
+      } catch (MalformedWebhookException e) {
+        throw new InvalidCredentialsException(
+            ACCOUNT_CURRENCY,
+            "accountCurrency must be an ISO-4217 currency code such as RUB: " + e.getMessage());
+      }
+      Map<String, String> values = new LinkedHashMap<>(credentials.asMap());
+      values.put(ACCOUNT_CURRENCY, currency);
+      credentials = new Credentials(values);
+    } else if (md5) {
+      throw new InvalidCredentialsException(
+          ACCOUNT_CURRENCY,
+          "the md5 scheme does not sign the currency; name the one currency this account takes"
+              + " in accountCurrency");
     }
     return credentials;
   }
 
-  /** Anypay has no event subscription; these are the statuses that are booked. */
+  /**
+   * Anypay has no event subscription: the rows are the statuses its notifications carry, and the
+   * booking ones are what a tenant should expect to see booked.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return List.of(STATUS_PAID, STATUS_REFUND);
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   @Override
@@ -206,7 +283,16 @@ public final class AnypayPlugin implements GatewayPlugin {
     String scheme = credentials.getOrDefault(SIGN_SCHEME, SHA256);
     String allowed = credentials.get(ALLOWED_IPS);
     if (allowed == null && MD5.equals(scheme)) {
-      return Verdict.rejected("an md5 account verifies nothing without " + ALLOWED_IPS);
+      return Verdict.rejected(
+          "md5 notifications sign neither status nor currency, so an md5 account verifies nothing"
+              + " without "
+              + ALLOWED_IPS
+              + " (Anypay's sender addresses)");
+    }
+    if (credentials.get(ACCOUNT_CURRENCY) == null && MD5.equals(scheme)) {
+      return Verdict.rejected(
+          "md5 notifications do not sign the currency, so an md5 account verifies nothing without "
+              + ACCOUNT_CURRENCY);
     }
     if (allowed != null && !IpAllowList.parse(allowed).allows(request.remoteAddress())) {
       return Verdict.rejected(
@@ -282,38 +368,140 @@ public final class AnypayPlugin implements GatewayPlugin {
     FormBody params = parameters(request);
     String payId = require(params, "pay_id");
     String status = require(params, "status");
-    String eventId = payId + ":" + status;
+    boolean md5 = MD5.equals(credentials.getOrDefault(SIGN_SCHEME, SHA256));
     if ("1".equals(information(params, "test"))) {
-      return ParsedWebhook.ignored(eventId, status);
-    }
-    EventKind kind =
-        switch (status) {
-          case STATUS_PAID -> EventKind.PAYMENT;
-          case STATUS_REFUND -> EventKind.REFUND;
-          default -> null;
-        };
-    if (kind == null) {
-      return ParsedWebhook.ignored(eventId, status);
+      return ParsedWebhook.ignored(
+          payId + ":" + status + ":test",
+          status,
+          "Anypay test notification (test=1) for order "
+              + payId
+              + ": test payments are not booked; Anypay does not sign test, so this receipt is"
+              + " kept apart from the order's real "
+              + status
+              + " notification");
     }
     try {
-      String currency = Money.currency(require(params, "currency"));
-      long amount = Money.toMinor(require(params, "amount"), currency);
-      if (amount <= 0) {
-        throw new MalformedWebhookException("'amount' is not positive");
-      }
-      String keyPrefix = kind == EventKind.PAYMENT ? "payment:" : "refund:";
-      PaymentEvent event =
-          PaymentEvent.builder(kind, keyPrefix + payId, occurredAt(params, request))
-              .amount(kind == EventKind.REFUND ? -amount : amount, currency)
-              .externalPaymentId(information(params, "transaction_id"))
-              .customerRef(payId)
-              .email(information(params, "email"))
-              .build();
-      return new ParsedWebhook(eventId, status, List.of(event));
+      return switch (status) {
+        case STATUS_PAID -> paid(params, payId, md5, credentials, request);
+        case STATUS_REFUND -> refund(params, payId, md5, credentials, request);
+        default -> ParsedWebhook.ignored(payId + ":" + status, status, reason(status, payId));
+      };
     } catch (MalformedWebhookException e) {
       throw new MalformedWebhookException(
           "Anypay " + status + " of order " + payId + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ParsedWebhook paid(
+      FormBody params, String payId, boolean md5, Credentials credentials, WebhookRequest request) {
+    String currency = Money.currency(require(params, "currency"));
+    if (md5) {
+      String accountCurrency = credentials.get(ACCOUNT_CURRENCY);
+      if (credentials.get(ALLOWED_IPS) == null || accountCurrency == null) {
+        return ParsedWebhook.ignored(
+            payId + ":" + STATUS_PAID,
+            STATUS_PAID,
+            "payment of order "
+                + payId
+                + " not booked: md5 notifications are booked only for accounts with allowedIps"
+                + " and accountCurrency");
+      }
+      if (!currency.equals(accountCurrency)) {
+        return ParsedWebhook.ignored(
+            payId + ":" + STATUS_PAID + ":" + currency,
+            STATUS_PAID,
+            "payment of order "
+                + payId
+                + " in "
+                + currency
+                + " not booked: the md5 scheme does not sign the currency, and this account"
+                + " books md5 payments only in its accountCurrency "
+                + accountCurrency);
+      }
+    }
+    PaymentEvent event =
+        event(EventKind.PAYMENT, "payment:" + payId, params, payId, currency, request);
+    return new ParsedWebhook(payId + ":" + STATUS_PAID, STATUS_PAID, List.of(event));
+  }
+
+  private static ParsedWebhook refund(
+      FormBody params, String payId, boolean md5, Credentials credentials, WebhookRequest request) {
+    String transactionId = information(params, "transaction_id");
+    String eventId =
+        payId
+            + ":"
+            + STATUS_REFUND
+            + (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()
+                ? ""
+                : ":" + transactionId);
+    if (md5) {
+      return ParsedWebhook.ignored(
+          eventId,
+          STATUS_REFUND,
+          "refund of order "
+              + payId
+              + " not booked: the md5 scheme signs neither status nor currency, so a refund"
+              + " cannot be told from a replayed payment notification; md5 accounts book only"
+              + " payments (record the refund by hand, or switch the project to sha256)");
+    }
+    if (credentials.get(ALLOWED_IPS) == null) {
+      return ParsedWebhook.ignored(
+          eventId,
+          STATUS_REFUND,
+          "refund of order "
+              + payId
+              + " not booked: a refund is keyed by its transaction_id, which Anypay does not"
+              + " sign, so refunds are booked only for accounts that list Anypay's sender"
+              + " addresses in allowedIps");
+    }
+    if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
+      throw new MalformedWebhookException(
+          "'transaction_id' is missing or not an Anypay transaction number");
+    }
+    String currency = Money.currency(require(params, "currency"));
+    PaymentEvent event =
+        event(EventKind.REFUND, "refund:" + transactionId, params, payId, currency, request);
+    return new ParsedWebhook(eventId, STATUS_REFUND, List.of(event));
+  }
+
+  private static PaymentEvent event(
+      EventKind kind,
+      String entryKey,
+      FormBody params,
+      String payId,
+      String currency,
+      WebhookRequest request) {
+    long amount = Money.toMinor(require(params, "amount"), currency);
+    if (amount <= 0) {
+      throw new MalformedWebhookException("'amount' is not positive");
+    }
+    return PaymentEvent.builder(kind, entryKey, occurredAt(params, request))
+        .amount(kind == EventKind.REFUND ? -amount : amount, currency)
+        .externalPaymentId(information(params, "transaction_id"))
+        .customerRef(payId)
+        .email(information(params, "email"))
+        .build();
+  }
+
+  /** Why a status other than paid and refund books nothing. */
+  private static String reason(String status, String payId) {
+    return switch (status) {
+      case STATUS_PARTIALLY_PAID ->
+          "order "
+              + payId
+              + " is partially paid: Anypay has received part of its amount, and the order is"
+              + " booked when Anypay reports it paid";
+      case STATUS_WAITING -> "order " + payId + " is waiting for payment: no money moved";
+      case STATUS_CANCELED -> "order " + payId + " was cancelled: no money moved";
+      case STATUS_EXPIRED -> "order " + payId + "'s invoice expired unpaid: no money moved";
+      case STATUS_ERROR -> "order " + payId + "'s payment failed with an error: no money moved";
+      default ->
+          "Anypay status '"
+              + (status.length() > 40 ? status.substring(0, 40) + "..." : status)
+              + "' of order "
+              + payId
+              + " is not one Paybridge knows; only paid and refund are booked";
+    };
   }
 
   private static Instant occurredAt(FormBody params, WebhookRequest request) {

@@ -23,9 +23,14 @@ class AnypayEventMappingTest {
 
   private final AnypayPlugin plugin = new AnypayPlugin();
   private final AnypaySimulator anypay = new AnypaySimulator(PROJECT, SECRET);
+
+  /** A sha256 account that lists Anypay's sender addresses, so that its refunds are booked. */
   private final Credentials credentials =
       plugin.validateCredentials(
-          new JsonObject().put("projectId", PROJECT).put("secretKey", SECRET));
+          new JsonObject()
+              .put("projectId", PROJECT)
+              .put("secretKey", SECRET)
+              .put("allowedIps", String.join(",", AnypayPlugin.PUBLISHED_IPS)));
 
   private ParsedWebhook parse(Map<String, String> fields) {
     WebhookRequest request = anypay.request(AnypaySimulator.form(fields));
@@ -61,12 +66,13 @@ class AnypayEventMappingTest {
   @Test
   void refundIsANegativeRefundThatIsNotADuplicateOfThePayment() {
     ParsedWebhook paid = parse(anypay.notification("4950040", "1336", "500.00", "UAH", "paid"));
-    ParsedWebhook refund = parse(anypay.notification("4950040", "1336", "500.00", "UAH", "refund"));
+    ParsedWebhook refund = parse(anypay.notification("4950041", "1336", "500.00", "UAH", "refund"));
 
-    assertThat(refund.eventId()).isEqualTo("1336:refund").isNotEqualTo(paid.eventId());
+    assertThat(refund.eventId()).isEqualTo("1336:refund:4950041").isNotEqualTo(paid.eventId());
     PaymentEvent e = refund.events().get(0);
     assertThat(e.kind()).isEqualTo(EventKind.REFUND);
-    assertThat(e.entryKey()).isEqualTo("refund:1336");
+    assertThat(e.entryKey()).isEqualTo("refund:4950041");
+    assertThat(e.externalPaymentId()).isEqualTo("4950041");
     assertThat(e.amountMinor()).isEqualTo(-50_000L);
     assertThat(e.currency()).isEqualTo("UAH");
     assertThat(e.customerRef()).isEqualTo("1336");
@@ -99,10 +105,24 @@ class AnypayEventMappingTest {
       assertThat(parsed.isIgnored()).as(status).isTrue();
       assertThat(parsed.eventId()).isEqualTo("1338:" + status);
       assertThat(parsed.eventType()).isEqualTo(status);
+      assertThat(parsed.reason())
+          .as(status)
+          .startsWith("order 1338")
+          .doesNotContain("Paybridge books");
     }
     Map<String, String> test = anypay.notification("2", "1339", "10.00", "RUB", "paid");
     test.put("test", "1");
-    assertThat(parse(anypay.signed(test)).isIgnored()).isTrue();
+    ParsedWebhook testPayment = parse(anypay.signed(test));
+    assertThat(testPayment.isIgnored()).isTrue();
+    assertThat(testPayment.eventId()).isEqualTo("1339:paid:test");
+    assertThat(testPayment.reason()).startsWith("Anypay test notification (test=1) for order 1339");
+
+    ParsedWebhook unknown = parse(anypay.notification("3", "1340", "10.00", "RUB", "on-hold"));
+    assertThat(unknown.isIgnored()).isTrue();
+    assertThat(unknown.reason())
+        .isEqualTo(
+            "Anypay status 'on-hold' of order 1340 is not one Paybridge knows; only paid and"
+                + " refund are booked");
   }
 
   @Test
@@ -123,7 +143,10 @@ class AnypayEventMappingTest {
   void brokenNotificationsAreMalformedWithClearMessages() {
     assertMalformed(anypay.signedOnly("1", "ten", "RUB", "paid"), "amount");
     assertMalformed(anypay.signedOnly("1", "0.00", "RUB", "paid"), "positive");
-    assertMalformed(anypay.signedOnly("1", "1.001", "RUB", "refund"), "precision");
+    assertMalformed(anypay.signedOnly("1", "1.001", "RUB", "paid"), "precision");
+    assertMalformed(anypay.signedOnly("1", "1.00", "RUB", "refund"), "transaction_id");
+    Map<String, String> oddId = anypay.notification("49 50", "1", "1.00", "RUB", "refund");
+    assertMalformed(oddId, "transaction_id");
     assertMalformed(anypay.signedOnly("1", "1.00", "RUBLES", "paid"), "currency");
     assertMalformed(anypay.signedOnly("", "1.00", "RUB", "paid"), "pay_id");
     assertMalformed(anypay.signedOnly("1", "1.00", "RUB", ""), "status");

@@ -81,6 +81,17 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     return credentials("1400", "another-projects-secret", null, null);
   }
 
+  /** An md5 account as it must be set up: sender addresses and its currency. */
+  private Credentials md5Credentials(String secret, String allowedIps) {
+    return plugin.validateCredentials(
+        new JsonObject()
+            .put("projectId", PROJECT)
+            .put("secretKey", secret)
+            .put("signScheme", "md5")
+            .put("allowedIps", allowedIps)
+            .put("accountCurrency", "RUB"));
+  }
+
   @Override
   protected WebhookRequest validDelivery() {
     return valid;
@@ -138,7 +149,8 @@ class AnypayPluginTest extends GatewayPluginTestKit {
             tuple("projectId", false, true),
             tuple("secretKey", true, true),
             tuple("signScheme", false, false),
-            tuple("allowedIps", false, false));
+            tuple("allowedIps", false, false),
+            tuple("accountCurrency", false, false));
     assertThat(credentials().get("signScheme")).isEqualTo("sha256");
     assertThat(plugin.credentialSchema().field("signScheme").orElseThrow().allowedValues())
         .containsExactly("sha256", "md5");
@@ -164,7 +176,10 @@ class AnypayPluginTest extends GatewayPluginTestKit {
             Credentials.of(
                 "projectId", PROJECT, "secretKey", PHP_VECTOR_SECRET, "signScheme", "md5"));
     assertThat(unguarded.authentic()).isFalse();
-    assertThat(unguarded.reason()).contains("allowedIps");
+    assertThat(unguarded.reason())
+        .isEqualTo(
+            "md5 notifications sign neither status nor currency, so an md5 account verifies"
+                + " nothing without allowedIps (Anypay's sender addresses)");
   }
 
   @Test
@@ -180,9 +195,16 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     assertThat(e.email()).isEqualTo("buyer+test@example.com");
 
     Credentials md5 =
-        credentials(
-            PROJECT, PHP_VECTOR_SECRET, "md5", String.join(",", AnypayPlugin.PUBLISHED_IPS));
+        md5Credentials(PHP_VECTOR_SECRET, String.join(",", AnypayPlugin.PUBLISHED_IPS));
     assertThat(verify(anypay.request(PHP_MD5_BODY), md5).authentic()).isTrue();
+    assertThat(plugin.parse(anypay.request(PHP_MD5_BODY), md5).events())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.entryKey()).isEqualTo("payment:1443429");
+              assertThat(p.amountMinor()).isEqualTo(10_000L);
+              assertThat(p.currency()).isEqualTo("RUB");
+            });
     assertThat(verify(anypay.request(PHP_SHA256_BODY), md5).authentic()).isFalse();
     assertThat(verify(anypay.request(PHP_MD5_BODY), sha256).authentic()).isFalse();
   }
@@ -200,7 +222,7 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     }
 
     AnypaySimulator md5Anypay = new AnypaySimulator(PROJECT, SECRET, "md5");
-    Credentials md5 = credentials(PROJECT, SECRET, "md5", AnypaySimulator.ANYPAY_ADDRESS);
+    Credentials md5 = md5Credentials(SECRET, AnypaySimulator.ANYPAY_ADDRESS);
     Map<String, String> md5Full =
         md5Anypay.notification("4950032", "1443433", "250.00", "RUB", "paid");
     for (String field : AnypayPlugin.MD5_FIELDS) {
@@ -212,9 +234,13 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     }
     Map<String, String> otherCurrency = new LinkedHashMap<>(md5Full);
     otherCurrency.put("currency", "USD");
-    assertThat(verify(anypay.request(AnypaySimulator.form(otherCurrency)), md5).authentic())
-        .as("md5 does not sign the currency: the allow-list is the only guard")
+    WebhookRequest usd = anypay.request(AnypaySimulator.form(otherCurrency));
+    assertThat(verify(usd, md5).authentic())
+        .as("md5 does not sign the currency: the signature cannot tell")
         .isTrue();
+    assertThat(plugin.parse(usd, md5).events())
+        .as("so only the account's currency is booked")
+        .isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Json;
@@ -22,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.DateTimeException;
@@ -41,6 +43,18 @@ import java.util.List;
  * single-byte change is detected, and the JWT carries no expiry, so there is no freshness check:
  * replays are harmless because deliveries are deduplicated on the intent id.
  *
+ * <p><b>Whose payment.</b> Code signs every merchant's webhooks with that one key, so a valid
+ * signature proves only that Code sent the token, not that the payment was made to this account:
+ * anyone can pay their own wallet and post the resulting JWT to somebody else's webhook URL. Each
+ * account therefore names its Code wallet's deposit address ({@value #DEPOSIT_ADDRESS_FIELD},
+ * required, Base58 of 32 bytes), and {@link #verify} refuses a token whose {@code destination} (the
+ * token account the intent paid, as Code's sequencer fills it in) is another address, or that is a
+ * payment naming none, with the reason {@code payment to deposit address X, not this account's Y}.
+ * Such a refusal is answered 200 ({@link #reject(WebhookRequest, Verdict)}), because Code retries
+ * until it gets exactly 200 and a retry cannot change whose payment it was; the platform keeps it
+ * as a rejected receipt. A token whose signature does not verify keeps the platform's usual answer,
+ * 401.
+ *
  * <p><b>Meaning.</b> The claims of a paid intent are {@code intent} (its Base58 id), {@code state}
  * (always {@code SUBMITTED}), {@code amount} (a JSON number in {@code currency}, an ISO-4217 code),
  * {@code quarks} (what was paid, in Kin's smallest unit), {@code fees} (quarks), {@code
@@ -49,9 +63,10 @@ import java.util.List;
  * payment:<intent>}, external payment id and dedupe key the intent id, and customer reference the
  * {@code user} (the payer's per-app Code identity, absent unless login was requested). The time is
  * {@code iat} when present (Code sends none today), else when Paybridge received the delivery. Any
- * other state is acknowledged and ignored, under the key {@code <intent>:<state>} so that it can
- * never shadow a later {@code SUBMITTED} of the same intent. A login-only webhook (claims {@code
- * user} only, no intent and no state) is acknowledged and ignored too.
+ * other state is acknowledged and ignored with the reason, under the key {@code <intent>:<state>}
+ * so that it can never shadow a later {@code SUBMITTED} of the same intent. A login-only webhook
+ * (claims {@code user} only, no intent and no state) is acknowledged and ignored too. The events
+ * table ({@link #eventTable()}) lists both.
  *
  * <p><b>Amounts.</b> With {@code amount} and a fiat {@code currency}, the amount is converted to
  * the currency's minor units with its real exponent, exactly: the JSON number's text becomes a
@@ -60,11 +75,11 @@ import java.util.List;
  * currency is Kin itself, the event is booked in Kin: currency code {@value #KIN}, whose minor unit
  * is the quark (exponent {@value #KIN_EXPONENT}, 1 Kin = 100 000 quarks), so {@code amountMinor} is
  * the exact {@code quarks} integer and {@code feeMinor} the {@code fees} quarks. {@code KIN} is not
- * an ISO-4217 code; {@link Money} does not know its exponent, so consumers that format amounts must
- * treat it specially.
+ * an ISO-4217 code; {@link Money} knows its exponent, but consumers that format amounts must treat
+ * it specially.
  *
- * <p><b>Answer.</b> Code retries until it receives exactly HTTP 200, so every outcome is answered
- * with an empty 200.
+ * <p><b>Answer.</b> Code retries until it receives exactly HTTP 200, so every authentic outcome is
+ * answered with an empty 200, and so is a refusal for another deposit address.
  */
 public final class CodePlugin implements GatewayPlugin {
 
@@ -74,14 +89,14 @@ public final class CodePlugin implements GatewayPlugin {
   /** Credential field holding the Base58 Ed25519 key webhooks are verified with. */
   public static final String PUBLIC_KEY_FIELD = "publicKey";
 
+  /** Credential field holding the Base58 deposit address of the merchant's Code wallet. */
+  public static final String DEPOSIT_ADDRESS_FIELD = "depositAddress";
+
   /** The key the Code sequencer signs webhooks with, as published in the Code SDK documentation. */
   public static final String PUBLISHED_PUBLIC_KEY = "codeHy87wGD5oMRLG75qKqsSi1vWE3oxNyYmXo5F9YR";
 
   /** The only intent state Code sends a webhook for: the payment was submitted. */
   public static final String STATE_SUBMITTED = "SUBMITTED";
-
-  /** The webhook a tenant asks for when creating an intent. */
-  public static final String INTENT_SUBMITTED = "intent.submitted";
 
   /** Currency code of events booked in Kin; its minor unit is the quark. */
   public static final String KIN = "KIN";
@@ -90,7 +105,16 @@ public final class CodePlugin implements GatewayPlugin {
   public static final int KIN_EXPONENT = 5;
 
   /** Event type of an ignored login-only webhook, which carries no state. */
-  static final String LOGIN = "LOGIN";
+  public static final String LOGIN = "LOGIN";
+
+  /**
+   * How the reason of a refusal for another deposit address begins; {@link #reject(WebhookRequest,
+   * Verdict)} answers those with 200.
+   */
+  static final String MISDIRECTED = "payment to deposit address ";
+
+  /** Length of a Solana address, which a deposit address is. */
+  private static final int ADDRESS_LENGTH = 32;
 
   private static final String ALGORITHM = "EdDSA";
   private static final int ED25519_SIGNATURE_LENGTH = 64;
@@ -103,7 +127,23 @@ public final class CodePlugin implements GatewayPlugin {
                   "Webhook public key",
                   "Base58 Ed25519 key the Code sequencer signs webhooks with. Leave empty for the"
                       + " key published in the Code SDK documentation.")
-              .optional(PUBLISHED_PUBLIC_KEY));
+              .optional(PUBLISHED_PUBLIC_KEY),
+          CredentialField.text(
+              DEPOSIT_ADDRESS_FIELD,
+              "Deposit address",
+              "Your Code wallet's deposit address (Code app > Settings > Deposit Kin), the"
+                  + " destination you give your payment intents. Code signs every merchant's"
+                  + " webhooks with the same key, so only payments to this address are booked."));
+
+  private static final List<EventRule> EVENT_TABLE =
+      List.of(
+          EventRule.books(
+              STATE_SUBMITTED,
+              "PAYMENT under payment:<intent>, in the intent's fiat currency (or in KIN quarks),"
+                  + " when destination is this account's deposit address; a payment to another"
+                  + " address is refused and answered 200"),
+          EventRule.ignores(
+              LOGIN, "a login-only intent: Code reports which user logged in, and no money moved"));
 
   private final Ed25519Keys keys;
 
@@ -131,17 +171,20 @@ public final class CodePlugin implements GatewayPlugin {
     return SCHEMA;
   }
 
+  /** The intent states Code reports, and the login-only webhook. */
   @Override
-  public List<String> subscribedEvents() {
-    return List.of(INTENT_SUBMITTED);
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   /**
-   * Validates submitted credentials with the schema and then checks that {@value #PUBLIC_KEY_FIELD}
-   * is a Base58 32-byte Ed25519 key, which the generic schema cannot express.
+   * Validates submitted credentials with the schema and then checks what the generic schema cannot
+   * express: that {@value #PUBLIC_KEY_FIELD} is a Base58 32-byte Ed25519 key and that {@value
+   * #DEPOSIT_ADDRESS_FIELD} is a Base58 32-byte address.
    *
    * @throws InvalidCredentialsException naming the offending field
    */
+  @Override
   public Credentials validateCredentials(JsonObject submitted) {
     Credentials credentials = SCHEMA.validate(submitted);
     try {
@@ -149,7 +192,37 @@ public final class CodePlugin implements GatewayPlugin {
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(PUBLIC_KEY_FIELD, e.getMessage());
     }
+    try {
+      address(credentials.require(DEPOSIT_ADDRESS_FIELD));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(
+          DEPOSIT_ADDRESS_FIELD, DEPOSIT_ADDRESS_FIELD + " " + e.getMessage());
+    }
     return credentials;
+  }
+
+  /**
+   * The 32 bytes of a Base58 address.
+   *
+   * @throws IllegalArgumentException saying why the text is not one, for "depositAddress …"
+   */
+  static byte[] address(String base58) {
+    byte[] raw;
+    try {
+      raw = Base58.decode(base58);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "must be the Base58 deposit address of your Code wallet: " + e.getMessage(), e);
+    }
+    if (raw.length != ADDRESS_LENGTH) {
+      throw new IllegalArgumentException(
+          "must be the Base58 deposit address of your Code wallet ("
+              + ADDRESS_LENGTH
+              + " bytes), but decodes to "
+              + raw.length
+              + " bytes");
+    }
+    return raw;
   }
 
   @Override
@@ -170,6 +243,22 @@ public final class CodePlugin implements GatewayPlugin {
     } catch (IllegalArgumentException e) {
       return Verdict.rejected(
           "credential '" + PUBLIC_KEY_FIELD + "' is unusable: " + e.getMessage());
+    }
+    String depositAddress =
+        credentials == null ? null : blankToNull(credentials.get(DEPOSIT_ADDRESS_FIELD));
+    if (depositAddress == null) {
+      return Verdict.rejected(
+          "the account has no '"
+              + DEPOSIT_ADDRESS_FIELD
+              + "': Code signs every merchant's webhooks with the same key, so a payment can be"
+              + " booked only once the account names its Code wallet's deposit address");
+    }
+    byte[] ownAddress;
+    try {
+      ownAddress = address(depositAddress.strip());
+    } catch (IllegalArgumentException e) {
+      return Verdict.rejected(
+          "credential '" + DEPOSIT_ADDRESS_FIELD + "' is unusable: it " + e.getMessage());
     }
     CompactJws jws;
     try {
@@ -192,12 +281,61 @@ public final class CodePlugin implements GatewayPlugin {
       Signature verifier = Signature.getInstance("Ed25519");
       verifier.initVerify(key);
       verifier.update(jws.signingInput());
-      return verifier.verify(jws.signature())
-          ? Verdict.ok()
-          : Verdict.rejected("Ed25519 signature does not match the configured public key");
+      if (!verifier.verify(jws.signature())) {
+        return Verdict.rejected("Ed25519 signature does not match the configured public key");
+      }
     } catch (GeneralSecurityException e) {
       return Verdict.rejected("Ed25519 signature does not verify: " + e.getMessage());
     }
+    return destinationCheck(jws.payload(), depositAddress.strip(), ownAddress);
+  }
+
+  /**
+   * Whether a token Code signed is for this account: its {@code destination}, when it names one,
+   * must be the account's deposit address, and a payment ({@code SUBMITTED}) must name one. A
+   * payload that is not a JSON object is let through: {@link #parse} refuses it as malformed.
+   */
+  private static Verdict destinationCheck(byte[] payload, String ownText, byte[] ownAddress) {
+    Object decoded;
+    try {
+      decoded = io.vertx.core.json.Json.decodeValue(Buffer.buffer(payload));
+    } catch (DecodeException e) {
+      return Verdict.ok();
+    }
+    if (!(decoded instanceof JsonObject claims)) {
+      return Verdict.ok();
+    }
+    Object destination = claims.getValue("destination");
+    if (destination == null) {
+      return STATE_SUBMITTED.equals(claims.getValue("state"))
+          ? Verdict.rejected(MISDIRECTED + "(none named), not this account's " + ownText)
+          : Verdict.ok();
+    }
+    if (destination instanceof String text && sameAddress(text, ownAddress)) {
+      return Verdict.ok();
+    }
+    return Verdict.rejected(
+        MISDIRECTED + shorten(String.valueOf(destination)) + ", not this account's " + ownText);
+  }
+
+  private static boolean sameAddress(String text, byte[] ownAddress) {
+    try {
+      return MessageDigest.isEqual(address(text), ownAddress);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A refusal of a genuine Code payment to another deposit address is answered 200, so Code stops
+   * retrying what no retry can change; any other refusal gets the platform's usual answer.
+   */
+  @Override
+  public WebhookAnswer reject(WebhookRequest request, Verdict verdict) {
+    if (verdict != null && !verdict.authentic() && verdict.reason().startsWith(MISDIRECTED)) {
+      return WebhookAnswer.empty(200);
+    }
+    return reject(request);
   }
 
   /** Why a JOSE header is unacceptable, or {@code null} when it names EdDSA for a JWT. */
@@ -230,7 +368,12 @@ public final class CodePlugin implements GatewayPlugin {
       return "(missing)";
     }
     String text = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
-    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    return shorten(text);
+  }
+
+  /** A value from a signed token, bounded for a log line. */
+  private static String shorten(String text) {
+    return text.length() > 64 ? text.substring(0, 64) + "..." : text;
   }
 
   private static String publicKeyOf(Credentials credentials) {
@@ -246,7 +389,10 @@ public final class CodePlugin implements GatewayPlugin {
     String user = blankToNull(Json.optString(claims, "user"));
     if (intent == null) {
       if (state == null && user != null) {
-        return ParsedWebhook.ignored("login:" + user, LOGIN);
+        return ParsedWebhook.ignored(
+            "login:" + user,
+            LOGIN,
+            "login-only webhook: Code user " + user + " logged in, and no payment was made");
       }
       throw new MalformedWebhookException("'intent' is missing");
     }
@@ -254,7 +400,14 @@ public final class CodePlugin implements GatewayPlugin {
       throw new MalformedWebhookException("'state' is missing");
     }
     if (!STATE_SUBMITTED.equals(state)) {
-      return ParsedWebhook.ignored(intent + ":" + state, state);
+      return ParsedWebhook.ignored(
+          intent + ":" + state,
+          state,
+          "Code intent "
+              + intent
+              + " reports state "
+              + describe(state)
+              + ": only a SUBMITTED payment is booked");
     }
     PaymentEvent.Builder event =
         PaymentEvent.builder(EventKind.PAYMENT, "payment:" + intent, issuedAt(claims, request))

@@ -3,7 +3,6 @@ package io.paybridge.gateway.code;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayPlugin.Outcome;
 import io.paybridge.spi.MalformedWebhookException;
@@ -166,6 +165,11 @@ class CodePluginParseTest {
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventId()).isEqualTo(INTENT + ":CONFIRMED");
     assertThat(parsed.eventType()).isEqualTo("CONFIRMED");
+    assertThat(parsed.reason())
+        .isEqualTo(
+            "Code intent "
+                + INTENT
+                + " reports state 'CONFIRMED': only a SUBMITTED payment is booked");
   }
 
   @Test
@@ -178,6 +182,10 @@ class CodePluginParseTest {
 
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventId()).isEqualTo("login:HNh3mqb8bRUQ4vTvJ9mXr2bHFmt5eY2tWDnPAG1hqc1y");
+    assertThat(parsed.reason())
+        .isEqualTo(
+            "login-only webhook: Code user HNh3mqb8bRUQ4vTvJ9mXr2bHFmt5eY2tWDnPAG1hqc1y logged in,"
+                + " and no payment was made");
   }
 
   @Test
@@ -269,7 +277,7 @@ class CodePluginParseTest {
     WebhookRequest request =
         wallet.request(jwt).withBody(Buffer.buffer(jwt.getBytes(StandardCharsets.US_ASCII)));
 
-    assertThat(plugin.parse(request, Credentials.of()).events().get(0).amountMinor())
+    assertThat(plugin.parse(request, wallet.credentials()).events().get(0).amountMinor())
         .isEqualTo(250L);
   }
 

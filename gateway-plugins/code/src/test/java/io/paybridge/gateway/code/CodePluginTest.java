@@ -10,6 +10,7 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.spi.testkit.GatewayPluginTestKit;
 import io.vertx.core.MultiMap;
@@ -32,6 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CodePluginTest extends GatewayPluginTestKit {
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+  /** The deposit address of the payment in the Code SDK's webhook reference. */
+  static final String SAMPLE_DESTINATION = "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR";
 
   private final CodePlugin plugin = new CodePlugin();
   private final CodeWalletSimulator wallet = new CodeWalletSimulator();
@@ -71,7 +75,11 @@ class CodePluginTest extends GatewayPluginTestKit {
   protected WebhookRequest malformedDelivery() {
     return wallet.request(
         wallet.sign(
-            new JsonObject().put("state", "SUBMITTED").put("amount", 1).put("currency", "USD")));
+            new JsonObject()
+                .put("state", "SUBMITTED")
+                .put("amount", 1)
+                .put("currency", "USD")
+                .put("destination", wallet.depositAddress())));
   }
 
   /** The signature is the third part of the body, which the kit's byte-flip test covers. */
@@ -84,7 +92,7 @@ class CodePluginTest extends GatewayPluginTestKit {
   void describesItself() {
     assertThat(plugin.id()).isEqualTo("code");
     assertThat(plugin.displayName()).isEqualTo("Code wallet");
-    assertThat(plugin.subscribedEvents()).containsExactly("intent.submitted");
+    assertThat(plugin.subscribedEvents()).containsExactly("SUBMITTED");
     assertThat(plugin.credentialSchema().field("publicKey"))
         .hasValueSatisfying(
             field -> {
@@ -92,7 +100,14 @@ class CodePluginTest extends GatewayPluginTestKit {
               assertThat(field.required()).isFalse();
               assertThat(field.defaultValue()).isEqualTo(CodePlugin.PUBLISHED_PUBLIC_KEY);
             });
-    assertThat(plugin.credentialSchema().fields()).hasSize(1);
+    assertThat(plugin.credentialSchema().field("depositAddress"))
+        .hasValueSatisfying(
+            field -> {
+              assertThat(field.secret()).isFalse();
+              assertThat(field.required()).isTrue();
+              assertThat(field.defaultValue()).isNull();
+            });
+    assertThat(plugin.credentialSchema().fields()).hasSize(2);
   }
 
   @Test
@@ -119,8 +134,9 @@ class CodePluginTest extends GatewayPluginTestKit {
     String jwt = b64(header) + "." + b64(payload) + "." + BASE64URL.encodeToString(signature);
     WebhookRequest request = wallet.request(jwt);
 
-    // WHEN a tenant with the default credentials receives it
-    Credentials defaults = plugin.credentialSchema().validate(new JsonObject());
+    // WHEN a tenant with the default key and that sample's deposit address receives it
+    Credentials defaults =
+        plugin.validateCredentials(new JsonObject().put("depositAddress", SAMPLE_DESTINATION));
     Verdict verdict = verify(request, defaults);
 
     // THEN it is authentic and is a one-cent payment for that intent
@@ -132,6 +148,21 @@ class CodePluginTest extends GatewayPluginTestKit {
     assertThat(event.currency()).isEqualTo("USD");
     // AND a tenant with its own key does not accept it
     assertThat(verify(request, credentials()).authentic()).isFalse();
+    // AND neither does a tenant on the default key whose wallet has another deposit address: Code
+    // signs every merchant's webhooks with this one key
+    Credentials victim =
+        plugin.validateCredentials(new JsonObject().put("depositAddress", wallet.depositAddress()));
+    Verdict misdirected = verify(request, victim);
+    assertThat(misdirected.authentic()).isFalse();
+    assertThat(misdirected.reason())
+        .isEqualTo(
+            "payment to deposit address "
+                + SAMPLE_DESTINATION
+                + ", not this account's "
+                + wallet.depositAddress());
+    assertThat(plugin.reject(request, misdirected))
+        .as("answered 200 so that Code stops retrying")
+        .isEqualTo(WebhookAnswer.empty(200));
     // AND neither does anyone after a single byte changes
     byte[] tampered = jwt.getBytes(StandardCharsets.US_ASCII);
     tampered[jwt.indexOf('.') + 5] ^= 0x01;
@@ -140,13 +171,15 @@ class CodePluginTest extends GatewayPluginTestKit {
 
   @Test
   void absentPublicKeyMeansThePublishedKey() {
-    Credentials defaults = plugin.credentialSchema().validate(new JsonObject());
+    Credentials defaults =
+        plugin.credentialSchema().validate(wallet.credentialsJson().put("publicKey", null));
     assertThat(defaults.get("publicKey")).isEqualTo(CodePlugin.PUBLISHED_PUBLIC_KEY);
     assertThat(Base58.decode(defaults.get("publicKey"))).hasSize(32);
 
     // A simulator-signed delivery reaches the signature check under the published key and fails
     // there.
-    Verdict verdict = verify(validDelivery(), Credentials.of());
+    Verdict verdict =
+        verify(validDelivery(), Credentials.of("depositAddress", wallet.depositAddress()));
     assertThat(verdict.authentic()).isFalse();
     assertThat(verdict.reason())
         .isEqualTo("Ed25519 signature does not match the configured public key");
@@ -169,10 +202,10 @@ class CodePluginTest extends GatewayPluginTestKit {
 
   @Test
   void keyValidationIsOfferedForTheConsole() {
-    assertThat(
-            plugin.validateCredentials(new JsonObject().put("publicKey", wallet.publicKeyBase58())))
+    assertThat(plugin.validateCredentials(wallet.credentialsJson()))
         .isEqualTo(wallet.credentials());
-    assertThatThrownBy(() -> plugin.validateCredentials(new JsonObject().put("publicKey", "2g")))
+    assertThatThrownBy(
+            () -> plugin.validateCredentials(wallet.credentialsJson().put("publicKey", "2g")))
         .isInstanceOf(InvalidCredentialsException.class)
         .hasMessageContaining("must be 32 bytes")
         .satisfies(
@@ -401,12 +434,13 @@ class CodePluginTest extends GatewayPluginTestKit {
     assertThat(await(small.verify(request, credentials())).authentic()).isTrue();
   }
 
-  private static String payload() {
+  private String payload() {
     return new JsonObject()
         .put("intent", "9joz92rMXnS8NuK9Y3PnukdVi1W7S9cs388CTQxxg6r6")
         .put("state", "SUBMITTED")
         .put("amount", 1)
         .put("currency", "USD")
+        .put("destination", wallet.depositAddress())
         .encode();
   }
 

@@ -6,8 +6,10 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayPlugin.Outcome;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +20,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +38,7 @@ class CodeWalletHttpTest {
   private final CodePlugin plugin = new CodePlugin();
   private final CodeWalletSimulator wallet = new CodeWalletSimulator();
   private final List<PaymentEvent> recorded = new CopyOnWriteArrayList<>();
+  private final List<String> rejected = new CopyOnWriteArrayList<>();
 
   private HttpServer server;
   private WebClient client;
@@ -73,25 +77,29 @@ class CodeWalletHttpTest {
                       body,
                       request.remoteAddress().hostAddress(),
                       Instant.now());
-              return plugin
-                  .verify(delivery, tenant)
-                  .map(verdict -> verdict.authentic() ? delivery : null);
+              return plugin.verify(delivery, tenant).map(verdict -> Map.entry(delivery, verdict));
             })
         .compose(
-            delivery -> {
-              if (delivery == null) {
-                return request.response().setStatusCode(401).end();
+            verified -> {
+              WebhookRequest delivery = verified.getKey();
+              Verdict verdict = verified.getValue();
+              if (!verdict.authentic()) {
+                rejected.add(verdict.reason());
+                return answer(request, plugin.reject(delivery, verdict));
               }
               ParsedWebhook parsed = plugin.parse(delivery, tenant);
               recorded.addAll(parsed.events());
               Outcome outcome = parsed.isIgnored() ? Outcome.IGNORED : Outcome.RECORDED;
-              WebhookAnswer answer = plugin.acknowledge(delivery, parsed, outcome);
-              if (answer.contentType() != null) {
-                request.response().putHeader("Content-Type", answer.contentType());
-              }
-              return request.response().setStatusCode(answer.status()).end(answer.body());
+              return answer(request, plugin.acknowledge(delivery, parsed, outcome));
             })
         .onFailure(e -> request.response().setStatusCode(400).end());
+  }
+
+  private static Future<Void> answer(HttpServerRequest request, WebhookAnswer answer) {
+    if (answer.contentType() != null) {
+      request.response().putHeader("Content-Type", answer.contentType());
+    }
+    return request.response().setStatusCode(answer.status()).end(answer.body());
   }
 
   @Test
@@ -120,6 +128,26 @@ class CodeWalletHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(recorded).isEmpty();
+  }
+
+  @Test
+  void aPaymentToAnotherMerchantPostedHereIsRefusedWith200() throws Exception {
+    // GIVEN a genuine Code payment to another merchant's wallet (Code's one key signs it)
+    CodeWalletSimulator otherMerchant = wallet.forAnotherMerchant();
+    String jwt = otherMerchant.intentSubmitted(CodeWalletSimulator.newIntentId(), "50", "usd");
+
+    // WHEN it is posted to this tenant's webhook URL
+    HttpResponse<Buffer> response = wallet.post(client, url, jwt).await(10, TimeUnit.SECONDS);
+
+    // THEN nothing is booked, the refusal says why, and Code gets the 200 that stops its retries
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(recorded).isEmpty();
+    assertThat(rejected)
+        .containsExactly(
+            "payment to deposit address "
+                + otherMerchant.depositAddress()
+                + ", not this account's "
+                + wallet.depositAddress());
   }
 
   @Test

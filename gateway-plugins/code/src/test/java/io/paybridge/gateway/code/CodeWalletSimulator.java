@@ -27,6 +27,10 @@ import java.util.Locale;
  * base64url(header).base64url(payload)} without padding), so a tenant configured with {@link
  * #publicKeyBase58()} accepts them and nobody else does.
  *
+ * <p>Each simulator also plays one merchant: the payments it signs go to its {@link
+ * #depositAddress()}, which its {@link #credentials()} name. Code signs every merchant's webhooks
+ * with one key; {@link #forAnotherMerchant()} plays that: same key, another deposit address.
+ *
  * <p>Published in this module's test-jar for other modules' end-to-end tests.
  */
 public final class CodeWalletSimulator {
@@ -45,16 +49,34 @@ public final class CodeWalletSimulator {
 
   private final KeyPair keyPair;
   private final String publicKeyBase58;
+  private final String depositAddress;
 
-  /** A simulator with a fresh Ed25519 key pair. */
+  /** A simulator with a fresh Ed25519 key pair, for a merchant with a fresh deposit address. */
   public CodeWalletSimulator() {
+    this(newKeyPair(), newIntentId());
+  }
+
+  private CodeWalletSimulator(KeyPair keyPair, String depositAddress) {
+    this.keyPair = keyPair;
+    byte[] x509 = keyPair.getPublic().getEncoded();
+    this.publicKeyBase58 = Base58.encode(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
+    this.depositAddress = depositAddress;
+  }
+
+  private static KeyPair newKeyPair() {
     try {
-      keyPair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK has no Ed25519", e);
     }
-    byte[] x509 = keyPair.getPublic().getEncoded();
-    publicKeyBase58 = Base58.encode(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
+  }
+
+  /**
+   * The same sequencer (same signing key) paying another merchant, with a fresh deposit address:
+   * its tokens verify under this simulator's key but are not payments to this merchant.
+   */
+  public CodeWalletSimulator forAnotherMerchant() {
+    return new CodeWalletSimulator(keyPair, newIntentId());
   }
 
   /** The raw 32-byte public key in Base58: what a tenant configures as {@code publicKey}. */
@@ -62,9 +84,25 @@ public final class CodeWalletSimulator {
     return publicKeyBase58;
   }
 
-  /** Credentials of a tenant that trusts this simulator. */
+  /** The merchant's deposit address in Base58: the {@code destination} of its payments. */
+  public String depositAddress() {
+    return depositAddress;
+  }
+
+  /** Credentials of a tenant that trusts this simulator and owns its deposit address. */
   public Credentials credentials() {
-    return Credentials.of(CodePlugin.PUBLIC_KEY_FIELD, publicKeyBase58);
+    return Credentials.of(
+        CodePlugin.PUBLIC_KEY_FIELD,
+        publicKeyBase58,
+        CodePlugin.DEPOSIT_ADDRESS_FIELD,
+        depositAddress);
+  }
+
+  /** The same credentials as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject()
+        .put(CodePlugin.PUBLIC_KEY_FIELD, publicKeyBase58)
+        .put(CodePlugin.DEPOSIT_ADDRESS_FIELD, depositAddress);
   }
 
   /** A fresh intent id: 32 random bytes in Base58, like Code's. */
@@ -75,12 +113,19 @@ public final class CodeWalletSimulator {
   }
 
   /**
-   * The signed webhook of a paid intent, shaped like Code's: {@code amount} as a JSON number in
-   * {@code currency} (sent upper case), {@code quarks} at a fixed simulated exchange rate, {@code
-   * fees}, {@code exchangeRate}, {@code destination}, {@code intent} and {@code state}. With
-   * currency {@code KIN} the amount is in Kin and {@code quarks} is exactly amount × 10^5.
+   * The signed webhook of a paid intent to this merchant's deposit address, shaped like Code's:
+   * {@code amount} as a JSON number in {@code currency} (sent upper case), {@code quarks} at a
+   * fixed simulated exchange rate, {@code fees}, {@code exchangeRate}, {@code destination}, {@code
+   * intent} and {@code state}. With currency {@code KIN} the amount is in Kin and {@code quarks} is
+   * exactly amount × 10^5.
    */
   public String intentSubmitted(String intentId, String amountDecimal, String currency) {
+    return intentSubmitted(intentId, amountDecimal, currency, depositAddress);
+  }
+
+  /** The signed webhook of a paid intent to the given deposit address. */
+  public String intentSubmitted(
+      String intentId, String amountDecimal, String currency, String destination) {
     BigDecimal amount = new BigDecimal(amountDecimal);
     String code = currency.toUpperCase(Locale.ROOT);
     boolean kin = CodePlugin.KIN.equals(code);
@@ -95,7 +140,7 @@ public final class CodeWalletSimulator {
         new JsonObject()
             .put("amount", amount)
             .put("currency", code)
-            .put("destination", newIntentId())
+            .put("destination", destination)
             .put("exchangeRate", rate)
             .put("fees", quarks / 100)
             .put("intent", intentId)

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * The few PayPal REST calls the plugin makes, on {@link GatewayHttp}: an OAuth 2 access token per
- * REST app, the subscription's state, cancelling a subscription and refunding a sale or a capture.
+ * REST app; the lookups that confirm what a webhook claims (a capture, a refund or reversal, a
+ * sale, a sale's refund, a dispute, a subscription); cancelling a subscription and refunding a sale
+ * or a capture.
  *
  * <p>Access tokens are cached per API base, client id and (a hash of the) client secret, so an
  * account that names another tenant's client id without its secret never borrows that tenant's
@@ -74,14 +76,43 @@ final class PayPalApi {
 
   /** {@code GET /v1/billing/subscriptions/{id}}. */
   Future<JsonObject> subscription(String subscriptionId, Credentials credentials) {
+    return lookup("subscription lookup", "/v1/billing/subscriptions/", subscriptionId, credentials);
+  }
+
+  /** {@code GET /v2/payments/captures/{id}}: a captured payment. */
+  Future<JsonObject> capture(String captureId, Credentials credentials) {
+    return lookup("capture lookup", "/v2/payments/captures/", captureId, credentials);
+  }
+
+  /** {@code GET /v2/payments/refunds/{id}}: a refund or a reversal of a captured payment. */
+  Future<JsonObject> captureRefund(String refundId, Credentials credentials) {
+    return lookup("refund lookup", "/v2/payments/refunds/", refundId, credentials);
+  }
+
+  /** {@code GET /v1/payments/sale/{id}}: a sale (a subscription's charge, a v1 payment). */
+  Future<JsonObject> sale(String saleId, Credentials credentials) {
+    return lookup("sale lookup", "/v1/payments/sale/", saleId, credentials);
+  }
+
+  /** {@code GET /v1/payments/refund/{id}}: a refund or a reversal of a sale. */
+  Future<JsonObject> saleRefund(String refundId, Credentials credentials) {
+    return lookup("sale refund lookup", "/v1/payments/refund/", refundId, credentials);
+  }
+
+  /** {@code GET /v1/customer/disputes/{id}}. */
+  Future<JsonObject> dispute(String disputeId, Credentials credentials) {
+    return lookup("dispute lookup", "/v1/customer/disputes/", disputeId, credentials);
+  }
+
+  /** A GET of one resource by id under {@code collection}, with the account's token. */
+  private Future<JsonObject> lookup(
+      String operation, String collection, String id, Credentials credentials) {
     return guarded(
         () -> {
-          String url =
-              base(credentials) + "/v1/billing/subscriptions/" + resourceId(subscriptionId);
+          String url = base(credentials) + collection + resourceId(id);
           return authorized(
-                  credentials,
-                  token -> send("subscription lookup", HttpMethod.GET, url, bearer(token), null))
-              .map(r -> json(r, "subscription lookup"));
+                  credentials, token -> send(operation, HttpMethod.GET, url, bearer(token), null))
+              .map(r -> json(r, operation));
         });
   }
 

@@ -1,10 +1,13 @@
 package io.paybridge.gateway.paypal;
 
+import static io.paybridge.spi.EventKind.DISPUTE;
+import static io.paybridge.spi.EventKind.DISPUTE_REVERSED;
 import static io.paybridge.spi.EventKind.PAYMENT;
 import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
 
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
@@ -17,171 +20,617 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * What PayPal's webhook events mean for the ledger. Events are {@code {"id":"WH-…", "event_type":…,
- * "create_time":…, "resource":{…}}}; the resource is a v2 capture or refund, a v1 sale, refund or
- * reversal, or a billing subscription, depending on the type. Amounts are decimal strings in major
- * units ({@code amount.value} and {@code amount.currency_code} in v2 resources, {@code
- * amount.total} and {@code amount.currency} in v1 ones).
+ * What PayPal's webhook events mean for the ledger: the events table, and the mapping from a PayPal
+ * resource (a v2 capture or refund, a v1 sale or refund, a dispute, a billing subscription) to
+ * ledger entries.
  *
- * <ul>
- *   <li>{@code PAYMENT.CAPTURE.COMPLETED}: a payment keyed {@code capture:<id>}, with PayPal's fee
- *       from {@code seller_receivable_breakdown.paypal_fee}.
- *   <li>{@code PAYMENT.CAPTURE.REFUNDED}, {@code PAYMENT.SALE.REFUNDED}: a refund keyed {@code
- *       refund:<id>}; the refunded payment is the {@code sale_id} or {@code capture_id}, else the
- *       last path segment of the resource's {@code up} link.
- *   <li>{@code PAYMENT.SALE.REVERSED}: a refund (a reversal takes the money back) keyed {@code
- *       reversal:<id>}.
- *   <li>{@code PAYMENT.SALE.COMPLETED}: a recurring charge of the subscription {@code
- *       billing_agreement_id} when the sale names one, else a payment; keyed {@code sale:<id>},
- *       with the fee from {@code transaction_fee}.
- *   <li>{@code BILLING.SUBSCRIPTION.CANCELLED}, {@code .SUSPENDED}, {@code .EXPIRED}: the
- *       subscription ended, keyed {@code cancel:<subscription id>:<event type>}, with the period
- *       end from {@code billing_info.next_billing_time} when PayPal still sends one.
- * </ul>
+ * <p>Events are {@code {"id":"WH-…", "event_type":…, "create_time":…, "resource":{…}}}. The same
+ * mapping serves two sources: {@link #parse} applies it to the resource in the delivery's body
+ * (what the delivery <em>claims</em>), and {@link #confirmed} applies it to the resource as
+ * PayPal's REST API returns it. Only the second is booked: PayPal signs the body through its CRC32
+ * only, so a body can be rewritten without breaking the signature (see {@link PayPalResolver}).
+ * From the body, only the event id, the event type and the resource id are used.
  *
- * A resource whose {@code status} (v2) or {@code state} (v1) says it is not completed, or whose
- * amount is zero, books nothing. The customer reference is the resource's field named by the
- * account's {@code customerRefKey} (dots reach into nested objects), then, for v1 sales, the sale's
- * {@code custom} field, then the payer id PayPal sends ({@code payer.payer_id}, {@code
- * subscriber.payer_id} or {@code payer.payer_info.payer_id}). Other event types are ignored.
+ * <p>Amounts are decimal strings in major units ({@code amount.value} and {@code
+ * amount.currency_code} in v2 resources and disputes, {@code amount.total} and {@code
+ * amount.currency} in v1 ones), converted with {@link Money}. The customer reference is the
+ * resource's field named by the account's {@code customerRefKey} (dots reach into nested objects),
+ * then, for v1 sales, the sale's {@code custom} field, then the payer id PayPal sends ({@code
+ * payer.payer_id}, {@code subscriber.payer_id} or {@code payer.payer_info.payer_id}); for a
+ * dispute, the disputed transaction's {@code custom}.
  */
 final class PayPalEvents {
 
-  static final List<String> MAPPED =
-      List.of(
-          "PAYMENT.CAPTURE.COMPLETED",
-          "PAYMENT.CAPTURE.REFUNDED",
-          "PAYMENT.SALE.COMPLETED",
-          "PAYMENT.SALE.REFUNDED",
-          "PAYMENT.SALE.REVERSED",
-          "BILLING.SUBSCRIPTION.CANCELLED",
-          "BILLING.SUBSCRIPTION.SUSPENDED",
-          "BILLING.SUBSCRIPTION.EXPIRED");
+  static final String CAPTURE_COMPLETED = "PAYMENT.CAPTURE.COMPLETED";
+  static final String CAPTURE_REFUNDED = "PAYMENT.CAPTURE.REFUNDED";
+  static final String CAPTURE_REVERSED = "PAYMENT.CAPTURE.REVERSED";
+  static final String SALE_COMPLETED = "PAYMENT.SALE.COMPLETED";
+  static final String SALE_REFUNDED = "PAYMENT.SALE.REFUNDED";
+  static final String SALE_REVERSED = "PAYMENT.SALE.REVERSED";
+  static final String DISPUTE_RESOLVED = "CUSTOMER.DISPUTE.RESOLVED";
+  static final String SUBSCRIPTION_CANCELLED = "BILLING.SUBSCRIPTION.CANCELLED";
+  static final String SUBSCRIPTION_SUSPENDED = "BILLING.SUBSCRIPTION.SUSPENDED";
+  static final String SUBSCRIPTION_EXPIRED = "BILLING.SUBSCRIPTION.EXPIRED";
+
+  /** The PayPal API resource that confirms an event type that books. */
+  enum Lookup {
+    /** {@code GET /v2/payments/captures/{id}}. */
+    CAPTURE("capture"),
+    /** {@code GET /v2/payments/refunds/{id}}: refunds and reversals of captures. */
+    CAPTURE_REFUND("refund"),
+    /** {@code GET /v1/payments/sale/{id}}. */
+    SALE("sale"),
+    /** {@code GET /v1/payments/refund/{id}}: refunds and reversals of sales. */
+    SALE_REFUND("sale refund"),
+    /** {@code GET /v1/customer/disputes/{id}}. */
+    DISPUTE("dispute"),
+    /** {@code GET /v1/billing/subscriptions/{id}}. */
+    SUBSCRIPTION("subscription");
+
+    private final String noun;
+
+    Lookup(String noun) {
+      this.noun = noun;
+    }
+
+    /** What the resource is called in reasons: "capture", "refund", … */
+    String noun() {
+      return noun;
+    }
+  }
+
+  private record Row(EventRule rule, Lookup lookup) {}
+
+  private static final String HELD_NOTE =
+      " Held until the account has a client ID and secret PayPal accepts.";
+
+  private static final Map<String, Row> ROWS = new LinkedHashMap<>();
+
+  static {
+    books(
+        CAPTURE_COMPLETED,
+        Lookup.CAPTURE,
+        "PAYMENT keyed capture:<capture id>, with the amount, currency, custom_id and fee that GET"
+            + " /v2/payments/captures/{id} returns; books only a capture PayPal reports as"
+            + " COMPLETED (or as refunded since, which it completed before).");
+    books(
+        CAPTURE_REFUNDED,
+        Lookup.CAPTURE_REFUND,
+        "REFUND (negative) keyed refund:<refund id>, with the amount GET /v2/payments/refunds/{id}"
+            + " returns; books only a COMPLETED refund.");
+    books(
+        CAPTURE_REVERSED,
+        Lookup.CAPTURE_REFUND,
+        "DISPUTE (negative) keyed dispute:<capture id>: PayPal took the capture's funds back (a"
+            + " chargeback or reversal); the amount and the capture come from GET"
+            + " /v2/payments/refunds/{reversal id}, which must be COMPLETED.");
+    books(
+        DISPUTE_RESOLVED,
+        Lookup.DISPUTE,
+        "When GET /v1/customer/disputes/{id} reports the dispute RESOLVED in the merchant's favour"
+            + " (RESOLVED_SELLER_FAVOUR or CANCELED_BY_BUYER): DISPUTE (negative) keyed"
+            + " dispute:<transaction id> and DISPUTE_REVERSED (positive) keyed"
+            + " dispute_reversal:<transaction id>, both of the disputed amount, so the funds"
+            + " reinstated net out the reversal whichever delivery arrives first. Any other outcome"
+            + " is ignored with the reason.");
+    books(
+        SALE_COMPLETED,
+        Lookup.SALE,
+        "RECURRING_CHARGED keyed sale:<sale id> when GET /v1/payments/sale/{id} names a"
+            + " billing_agreement_id (the subscription), else PAYMENT; books only a sale PayPal"
+            + " reports as completed (or as refunded since).");
+    books(
+        SALE_REFUNDED,
+        Lookup.SALE_REFUND,
+        "REFUND (negative) keyed refund:<refund id>, with the amount GET /v1/payments/refund/{id}"
+            + " returns; books only a completed refund.");
+    books(
+        SALE_REVERSED,
+        Lookup.SALE_REFUND,
+        "REFUND (negative) keyed refund:<reversal id>: PayPal took a sale's money back; the"
+            + " amount comes from GET /v1/payments/refund/{id}, which must be completed.");
+    for (String type :
+        List.of(SUBSCRIPTION_CANCELLED, SUBSCRIPTION_SUSPENDED, SUBSCRIPTION_EXPIRED)) {
+      books(
+          type,
+          Lookup.SUBSCRIPTION,
+          "RECURRING_CANCELLED keyed cancel:<subscription id>:"
+              + type
+              + ", when GET /v1/billing/subscriptions/{id} reports the subscription CANCELLED,"
+              + " SUSPENDED or EXPIRED.");
+    }
+    ignores(
+        "PAYMENT.CAPTURE.PENDING",
+        "A pending capture has moved no money yet; PayPal sends PAYMENT.CAPTURE.COMPLETED when it"
+            + " completes, and that books it.");
+    ignores("PAYMENT.CAPTURE.DENIED", "A denied capture moved no money.");
+    ignores("PAYMENT.CAPTURE.DECLINED", "A declined capture moved no money.");
+    ignores(
+        "PAYMENT.AUTHORIZATION.CREATED",
+        "An authorization only reserves the buyer's funds; its capture (PAYMENT.CAPTURE.COMPLETED)"
+            + " books the payment.");
+    ignores("PAYMENT.AUTHORIZATION.VOIDED", "A voided authorization moved no money.");
+    ignores(
+        "CHECKOUT.ORDER.APPROVED",
+        "The buyer approved an order; no money moves until it is captured, and the capture"
+            + " (PAYMENT.CAPTURE.COMPLETED) books the payment.");
+    ignores(
+        "CHECKOUT.ORDER.COMPLETED",
+        "An order's payments are booked from their own PAYMENT.CAPTURE.COMPLETED events.");
+    ignores(
+        "PAYMENT.SALE.PENDING",
+        "A pending sale has moved no money yet; PayPal sends PAYMENT.SALE.COMPLETED when it"
+            + " completes, and that books it.");
+    ignores("PAYMENT.SALE.DENIED", "A denied sale moved no money.");
+    ignores(
+        "BILLING.SUBSCRIPTION.CREATED",
+        "A new subscription has not been charged; each charge arrives as PAYMENT.SALE.COMPLETED.");
+    ignores(
+        "BILLING.SUBSCRIPTION.ACTIVATED",
+        "Activating a subscription moves no money; each charge arrives as"
+            + " PAYMENT.SALE.COMPLETED.");
+    ignores("BILLING.SUBSCRIPTION.UPDATED", "A changed subscription moves no money.");
+    ignores(
+        "BILLING.SUBSCRIPTION.PAYMENT.FAILED",
+        "A failed subscription charge moved no money; PayPal retries it as the plan says and"
+            + " suspends the subscription (BILLING.SUBSCRIPTION.SUSPENDED) when it gives up.");
+    for (String type :
+        List.of(
+            "BILLING.PLAN.CREATED",
+            "BILLING.PLAN.UPDATED",
+            "BILLING.PLAN.ACTIVATED",
+            "BILLING.PLAN.DEACTIVATED",
+            "BILLING.PLAN.PRICING-CHANGE.ACTIVATED")) {
+      ignores(type, "A billing plan change moves no money.");
+    }
+    ignores("CATALOG.PRODUCT.CREATED", "A catalog product change moves no money.");
+    ignores("CATALOG.PRODUCT.UPDATED", "A catalog product change moves no money.");
+    ignores(
+        "CUSTOMER.DISPUTE.CREATED",
+        "Opening a dispute moves no money by itself; if PayPal takes the funds back it sends"
+            + " PAYMENT.CAPTURE.REVERSED (or PAYMENT.SALE.REVERSED), which books it.");
+    ignores(
+        "CUSTOMER.DISPUTE.UPDATED",
+        "A dispute update moves no money; its outcome is booked from CUSTOMER.DISPUTE.RESOLVED.");
+  }
+
+  /** The events table, in the order the docs show it. */
+  static final List<EventRule> TABLE = ROWS.values().stream().map(Row::rule).toList();
+
+  /** Capture statuses of a capture that completed (and may have been refunded since). */
+  private static final Set<String> CAPTURED = Set.of("COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED");
+
+  /** Sale states of a sale that completed (and may have been refunded since). */
+  private static final Set<String> SOLD = Set.of("COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED");
+
+  /** Subscription statuses of a subscription that no longer charges. */
+  private static final Set<String> ENDED = Set.of("CANCELLED", "SUSPENDED", "EXPIRED");
+
+  /** Dispute outcomes that leave the funds with the merchant. */
+  private static final Set<String> MERCHANT_KEEPS =
+      Set.of("RESOLVED_SELLER_FAVOUR", "CANCELED_BY_BUYER");
+
+  /** What a PayPal resource id looks like; it goes into an API path. */
+  private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private PayPalEvents() {}
 
-  /** The delivery's body in normalized form. */
-  static ParsedWebhook parse(Buffer body, String customerRefKey) {
+  private static void books(String type, Lookup lookup, String what) {
+    ROWS.put(type, new Row(EventRule.books(type, what + HELD_NOTE), lookup));
+  }
+
+  private static void ignores(String type, String why) {
+    ROWS.put(type, new Row(EventRule.ignores(type, why), null));
+  }
+
+  /** The API resource that confirms an event type, or {@code null} for types that never book. */
+  static Lookup lookup(String eventType) {
+    Row row = ROWS.get(eventType);
+    return row == null ? null : row.lookup();
+  }
+
+  /** Why an event type outside the table books nothing. */
+  static String unknownTypeReason(String eventType) {
+    return "PayPal event type "
+        + eventType
+        + " is not in Paybridge's PayPal events table, so nothing is booked; the webhook need not"
+        + " be subscribed to it.";
+  }
+
+  /**
+   * What a delivery names, read from its body: the event, its type, when PayPal created it, and the
+   * id of the resource to look up (for types that book).
+   *
+   * @param resourceId {@code null} for types that never book
+   */
+  record Claim(String eventId, String eventType, Instant createdAt, String resourceId) {
+
+    Lookup lookup() {
+      return PayPalEvents.lookup(eventType);
+    }
+  }
+
+  /**
+   * The delivery's event id and type, and for types that book, its creation time and resource id.
+   *
+   * @throws MalformedWebhookException when the body is not a PayPal event
+   */
+  static Claim claim(Buffer body) {
     JsonObject event = Json.object(body);
     String id = Json.requireString(event, "id");
     String type = Json.requireString(event, "event_type");
-    if (!MAPPED.contains(type)) {
-      return ParsedWebhook.ignored(id, type);
+    Lookup lookup = lookup(type);
+    if (lookup == null) {
+      return new Claim(id, type, null, null);
     }
     try {
-      Instant occurredAt = time(Json.requireString(event, "create_time"), "create_time");
+      Instant createdAt = time(Json.requireString(event, "create_time"), "create_time");
       JsonObject resource = Json.requireObject(event, "resource");
-      Delivery d = new Delivery(type, occurredAt, customerRefKey);
-      List<PaymentEvent> events =
-          switch (type) {
-            case "PAYMENT.CAPTURE.COMPLETED" -> captureCompleted(resource, d);
-            case "PAYMENT.CAPTURE.REFUNDED", "PAYMENT.SALE.REFUNDED" ->
-                refund(resource, "refund:", d);
-            case "PAYMENT.SALE.REVERSED" -> refund(resource, "reversal:", d);
-            case "PAYMENT.SALE.COMPLETED" -> saleCompleted(resource, d);
-            default -> subscriptionEnded(resource, d);
-          };
-      return new ParsedWebhook(id, type, events);
+      String resourceId =
+          Json.requireString(resource, lookup == Lookup.DISPUTE ? "dispute_id" : "id");
+      if (!RESOURCE_ID.matcher(resourceId).matches()) {
+        throw new MalformedWebhookException("the resource id is not a PayPal id");
+      }
+      return new Claim(id, type, createdAt, resourceId);
     } catch (MalformedWebhookException e) {
       throw new MalformedWebhookException(
           "PayPal event " + id + " (" + type + "): " + e.getMessage(), e);
     }
   }
 
+  /**
+   * What the delivery's body claims, mapped as PayPal's API answer would be. Never booked as such:
+   * {@link PayPalResolver} replaces it with what the API confirms.
+   *
+   * @throws MalformedWebhookException when the body is not what PayPal sends
+   */
+  static ParsedWebhook parse(Buffer body, String customerRefKey) {
+    Claim claim = claim(body);
+    Row row = ROWS.get(claim.eventType());
+    if (row == null) {
+      return ParsedWebhook.ignored(
+          claim.eventId(), claim.eventType(), unknownTypeReason(claim.eventType()));
+    }
+    if (row.lookup() == null) {
+      return ParsedWebhook.ignored(claim.eventId(), claim.eventType(), row.rule().what());
+    }
+    JsonObject resource = Json.object(body).getJsonObject("resource");
+    try {
+      return map(claim, resource, customerRefKey);
+    } catch (MalformedWebhookException e) {
+      throw new MalformedWebhookException(
+          "PayPal event " + claim.eventId() + " (" + claim.eventType() + "): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The delivery as PayPal's API confirms it: {@code resource} is the answer of the claim's {@link
+   * Lookup}; nothing of the body but the claim's ids and type is used.
+   *
+   * @throws MalformedWebhookException when the API's answer is not what PayPal's API returns
+   */
+  static ParsedWebhook confirmed(Claim claim, JsonObject resource, String customerRefKey) {
+    String idField = claim.lookup() == Lookup.DISPUTE ? "dispute_id" : "id";
+    if (!claim.resourceId().equals(Json.optString(resource, idField))) {
+      throw new MalformedWebhookException(
+          "the " + claim.lookup().noun() + " PayPal returned is not " + claim.resourceId());
+    }
+    return map(claim, resource, customerRefKey);
+  }
+
   /** What every event of one delivery shares. */
-  private record Delivery(String type, Instant occurredAt, String customerRefKey) {}
+  private record Delivery(Claim claim, String customerRefKey) {
+    String type() {
+      return claim.eventType();
+    }
+  }
 
   /** An amount in minor units of its currency, as the resource states it (sign included). */
   private record Amount(long minor, String currency) {}
 
-  private static List<PaymentEvent> captureCompleted(JsonObject capture, Delivery d) {
-    if (!completed(capture)) {
-      return List.of();
-    }
+  private static ParsedWebhook map(Claim claim, JsonObject resource, String customerRefKey) {
+    Delivery d = new Delivery(claim, customerRefKey);
+    return switch (claim.eventType()) {
+      case CAPTURE_COMPLETED -> captureCompleted(resource, d);
+      case CAPTURE_REFUNDED -> captureRefunded(resource, d);
+      case CAPTURE_REVERSED -> captureReversed(resource, d);
+      case SALE_COMPLETED -> saleCompleted(resource, d);
+      case SALE_REFUNDED, SALE_REVERSED -> saleRefunded(resource, d);
+      case DISPUTE_RESOLVED -> disputeResolved(resource, d);
+      default -> subscriptionEnded(resource, d);
+    };
+  }
+
+  private static ParsedWebhook booked(Delivery d, List<PaymentEvent> events) {
+    return new ParsedWebhook(d.claim().eventId(), d.type(), events);
+  }
+
+  private static ParsedWebhook ignored(Delivery d, String reason) {
+    return ParsedWebhook.ignored(d.claim().eventId(), d.type(), reason);
+  }
+
+  private static ParsedWebhook captureCompleted(JsonObject capture, Delivery d) {
     String id = Json.requireString(capture, "id");
+    String status = upper(Json.optString(capture, "status"));
+    if (!isIn(CAPTURED, status)) {
+      return ignored(
+          d,
+          "PayPal reports capture "
+              + id
+              + " as "
+              + describe(status)
+              + ", not completed: nothing is booked until it completes.");
+    }
     Amount amount = amount(capture, "amount");
     if (amount.minor() <= 0) {
-      return List.of();
+      return ignored(d, "Capture " + id + " is of a zero amount: there is nothing to book.");
     }
-    return List.of(
-        PaymentEvent.builder(PAYMENT, "capture:" + id, d.occurredAt())
-            .amount(amount.minor(), amount.currency())
-            .externalPaymentId(id)
-            .customerRef(customerRef(capture, d))
-            .email(email(capture))
-            .feeMinor(fee(capture, "seller_receivable_breakdown.paypal_fee", amount.currency()))
-            .build());
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(PAYMENT, "capture:" + id, occurredAt(capture, d, "create_time"))
+                .amount(amount.minor(), amount.currency())
+                .externalPaymentId(id)
+                .customerRef(customerRef(capture, d))
+                .email(email(capture))
+                .feeMinor(fee(capture, "seller_receivable_breakdown.paypal_fee", amount.currency()))
+                .build()));
   }
 
-  private static List<PaymentEvent> saleCompleted(JsonObject sale, Delivery d) {
-    if (!completed(sale)) {
-      return List.of();
+  private static ParsedWebhook captureRefunded(JsonObject refund, Delivery d) {
+    String id = Json.requireString(refund, "id");
+    String status = upper(Json.optString(refund, "status"));
+    if (!"COMPLETED".equals(status)) {
+      return ignored(
+          d,
+          "PayPal reports refund "
+              + id
+              + " as "
+              + describe(status)
+              + ", not completed: no money has gone back to the buyer.");
     }
+    long magnitude = magnitude(refund);
+    if (magnitude == 0) {
+      return ignored(d, "Refund " + id + " is of a zero amount: there is nothing to book.");
+    }
+    String currency = amount(refund, "amount").currency();
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(REFUND, "refund:" + id, occurredAt(refund, d, "create_time"))
+                .amount(-magnitude, currency)
+                .externalPaymentId(capturedPayment(refund))
+                .customerRef(customerRef(refund, d))
+                .email(email(refund))
+                .build()));
+  }
+
+  private static ParsedWebhook captureReversed(JsonObject reversal, Delivery d) {
+    String id = Json.requireString(reversal, "id");
+    String status = upper(Json.optString(reversal, "status"));
+    if (!"COMPLETED".equals(status)) {
+      return ignored(
+          d,
+          "PayPal reports reversal "
+              + id
+              + " as "
+              + describe(status)
+              + ", not completed: PayPal has not taken the funds back.");
+    }
+    long magnitude = magnitude(reversal);
+    if (magnitude == 0) {
+      return ignored(d, "Reversal " + id + " is of a zero amount: there is nothing to book.");
+    }
+    String currency = amount(reversal, "amount").currency();
+    String capture = capturedPayment(reversal);
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(
+                    DISPUTE,
+                    "dispute:" + (capture != null ? capture : id),
+                    occurredAt(reversal, d, "create_time"))
+                .amount(-magnitude, currency)
+                .externalPaymentId(capture)
+                .customerRef(customerRef(reversal, d))
+                .email(email(reversal))
+                .build()));
+  }
+
+  private static ParsedWebhook saleCompleted(JsonObject sale, Delivery d) {
     String id = Json.requireString(sale, "id");
+    String state = upper(Json.optString(sale, "state"));
+    if (!isIn(SOLD, state)) {
+      return ignored(
+          d,
+          "PayPal reports sale "
+              + id
+              + " as "
+              + describe(state)
+              + ", not completed: nothing is booked until it completes.");
+    }
     Amount amount = amount(sale, "amount");
     if (amount.minor() <= 0) {
-      return List.of();
+      return ignored(d, "Sale " + id + " is of a zero amount: there is nothing to book.");
     }
     String agreement = blankToNull(Json.optString(sale, "billing_agreement_id"));
-    return List.of(
-        PaymentEvent.builder(
-                agreement != null ? RECURRING_CHARGED : PAYMENT, "sale:" + id, d.occurredAt())
-            .amount(amount.minor(), amount.currency())
-            .externalPaymentId(id)
-            .externalSubscriptionId(agreement)
-            .customerRef(customerRef(sale, d))
-            .email(email(sale))
-            .feeMinor(fee(sale, "transaction_fee", amount.currency()))
-            .build());
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(
+                    agreement != null ? RECURRING_CHARGED : PAYMENT,
+                    "sale:" + id,
+                    occurredAt(sale, d, "create_time"))
+                .amount(amount.minor(), amount.currency())
+                .externalPaymentId(id)
+                .externalSubscriptionId(agreement)
+                .customerRef(customerRef(sale, d))
+                .email(email(sale))
+                .feeMinor(fee(sale, "transaction_fee", amount.currency()))
+                .build()));
   }
 
-  /** A refund or reversal: always booked negative, whatever sign PayPal wrote. */
-  private static List<PaymentEvent> refund(JsonObject refund, String keyPrefix, Delivery d) {
-    if (!completed(refund)) {
-      return List.of();
-    }
+  /**
+   * A sale's refund or reversal: a v1 refund resource, booked negative whatever sign PayPal wrote
+   * (reversals carry a negative amount). Both are keyed {@code refund:<id>}: they are the same kind
+   * of resource, so a reversal relabelled as a refund (or the other way round) is still one entry.
+   */
+  private static ParsedWebhook saleRefunded(JsonObject refund, Delivery d) {
     String id = Json.requireString(refund, "id");
-    Amount amount = amount(refund, "amount");
-    long magnitude = Math.abs(amount.minor());
-    if (magnitude == 0) {
-      return List.of();
+    String state = upper(Json.optString(refund, "state"));
+    String noun = SALE_REVERSED.equals(d.type()) ? "reversal " : "refund ";
+    if (!"COMPLETED".equals(state)) {
+      return ignored(
+          d,
+          "PayPal reports sale "
+              + noun
+              + id
+              + " as "
+              + describe(state)
+              + ", not completed: no money has left the merchant.");
     }
-    String paymentId =
-        first(
-            Json.optString(refund, "sale_id"),
-            Json.optString(refund, "capture_id"),
-            linkedId(refund, "up"),
-            linkedId(refund, "sale"),
-            linkedId(refund, "capture"));
-    return List.of(
-        PaymentEvent.builder(REFUND, keyPrefix + id, d.occurredAt())
-            .amount(-magnitude, amount.currency())
-            .externalPaymentId(paymentId)
-            .customerRef(customerRef(refund, d))
-            .email(email(refund))
-            .build());
+    long magnitude = magnitude(refund);
+    if (magnitude == 0) {
+      return ignored(d, "Sale " + noun + id + " is of a zero amount: there is nothing to book.");
+    }
+    String currency = amount(refund, "amount").currency();
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(REFUND, "refund:" + id, occurredAt(refund, d, "create_time"))
+                .amount(-magnitude, currency)
+                .externalPaymentId(
+                    first(Json.optString(refund, "sale_id"), capturedPayment(refund)))
+                .customerRef(customerRef(refund, d))
+                .email(email(refund))
+                .build()));
   }
 
-  private static List<PaymentEvent> subscriptionEnded(JsonObject subscription, Delivery d) {
+  private static ParsedWebhook disputeResolved(JsonObject dispute, Delivery d) {
+    String id = Json.requireString(dispute, "dispute_id");
+    String status = upper(Json.optString(dispute, "status"));
+    if (!"RESOLVED".equals(status)) {
+      return ignored(
+          d,
+          "PayPal reports dispute "
+              + id
+              + " as "
+              + describe(status)
+              + ", not resolved: nothing has been reinstated.");
+    }
+    String outcome = upper(Json.optString(dispute, "dispute_outcome.outcome_code"));
+    if (!isIn(MERCHANT_KEEPS, outcome)) {
+      return ignored(
+          d,
+          "Dispute "
+              + id
+              + " was resolved with outcome "
+              + describe(outcome)
+              + ", not in the merchant's favour: no funds come back, and any PayPal took are"
+              + " booked from PAYMENT.CAPTURE.REVERSED or the refund.");
+    }
+    JsonArray transactions = Json.optArray(dispute, "disputed_transactions");
+    JsonObject transaction =
+        transactions != null
+                && transactions.size() == 1
+                && transactions.getValue(0) instanceof JsonObject only
+            ? only
+            : null;
+    String transactionId =
+        transaction == null
+            ? null
+            : blankToNull(Json.optString(transaction, "seller_transaction_id"));
+    if (transactionId == null) {
+      return ignored(
+          d,
+          "Dispute "
+              + id
+              + " was resolved in the merchant's favour but does not name exactly one disputed"
+              + " transaction of the merchant's: reinstate its funds by hand.");
+    }
+    Amount amount = amount(dispute, "dispute_amount");
+    if (amount.minor() <= 0) {
+      return ignored(d, "Dispute " + id + " is of a zero amount: there is nothing to book.");
+    }
+    Instant at = occurredAt(dispute, d, "update_time");
+    String customer = blankToNull(Json.optString(transaction, "custom"));
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(DISPUTE, "dispute:" + transactionId, at)
+                .amount(-amount.minor(), amount.currency())
+                .externalPaymentId(transactionId)
+                .customerRef(customer)
+                .build(),
+            PaymentEvent.builder(DISPUTE_REVERSED, "dispute_reversal:" + transactionId, at)
+                .amount(amount.minor(), amount.currency())
+                .externalPaymentId(transactionId)
+                .customerRef(customer)
+                .build()));
+  }
+
+  private static ParsedWebhook subscriptionEnded(JsonObject subscription, Delivery d) {
     String id = Json.requireString(subscription, "id");
+    String status = upper(Json.optString(subscription, "status"));
+    if (!isIn(ENDED, status)) {
+      return ignored(
+          d,
+          "PayPal reports subscription "
+              + id
+              + " as "
+              + describe(status)
+              + ": it has not ended, so no cancellation is booked.");
+    }
     String next = blankToNull(Json.optString(subscription, "billing_info.next_billing_time"));
-    return List.of(
-        PaymentEvent.builder(RECURRING_CANCELLED, "cancel:" + id + ":" + d.type(), d.occurredAt())
-            .externalSubscriptionId(id)
-            .customerRef(customerRef(subscription, d))
-            .email(email(subscription))
-            .periodEnd(next == null ? null : time(next, "billing_info.next_billing_time"))
-            .build());
+    Instant at =
+        first(
+            timeOrNull(subscription, "status_update_time"),
+            timeOrNull(subscription, "update_time"),
+            d.claim().createdAt());
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(RECURRING_CANCELLED, "cancel:" + id + ":" + d.type(), at)
+                .externalSubscriptionId(id)
+                .customerRef(customerRef(subscription, d))
+                .email(email(subscription))
+                .periodEnd(next == null ? null : time(next, "billing_info.next_billing_time"))
+                .build()));
   }
 
-  /** Whether the resource's {@code status} (v2) or {@code state} (v1), if any, is completed. */
-  private static boolean completed(JsonObject resource) {
-    String status = first(Json.optString(resource, "status"), Json.optString(resource, "state"));
-    return status == null || status.toUpperCase(Locale.ROOT).equals("COMPLETED");
+  /** When the resource says it happened, else when PayPal created the event. */
+  private static Instant occurredAt(JsonObject resource, Delivery d, String field) {
+    Instant at = timeOrNull(resource, field);
+    return at != null ? at : d.claim().createdAt();
+  }
+
+  private static Instant timeOrNull(JsonObject resource, String field) {
+    String text = blankToNull(Json.optString(resource, field));
+    return text == null ? null : time(text, field);
+  }
+
+  private static long magnitude(JsonObject resource) {
+    return Math.abs(amount(resource, "amount").minor());
+  }
+
+  /**
+   * The payment a refund or reversal takes money from: its {@code capture_id}, else the last path
+   * segment of its {@code up}, {@code sale} or {@code capture} link.
+   */
+  private static String capturedPayment(JsonObject refund) {
+    return first(
+        Json.optString(refund, "capture_id"),
+        linkedId(refund, "up"),
+        linkedId(refund, "sale"),
+        linkedId(refund, "capture"));
   }
 
   private static Amount amount(JsonObject resource, String path) {
@@ -265,13 +714,27 @@ final class PayPalEvents {
     }
   }
 
+  /** Membership that treats a missing value as not a member ({@code Set.of} refuses nulls). */
+  private static boolean isIn(Set<String> set, String value) {
+    return value != null && set.contains(value);
+  }
+
+  private static String upper(String s) {
+    return s == null || s.isBlank() ? null : s.strip().toUpperCase(Locale.ROOT);
+  }
+
+  private static String describe(String status) {
+    return status == null ? "without a status" : status;
+  }
+
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static String first(String... candidates) {
-    for (String c : candidates) {
-      if (c != null && !c.isBlank()) {
+  @SafeVarargs
+  private static <T> T first(T... candidates) {
+    for (T c : candidates) {
+      if (c != null && !(c instanceof String s && s.isBlank())) {
         return c;
       }
     }

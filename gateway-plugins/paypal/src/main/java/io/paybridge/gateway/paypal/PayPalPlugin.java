@@ -4,6 +4,7 @@ import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
@@ -25,6 +26,7 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -40,8 +42,9 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * PayPal REST webhooks, verified offline on the JDK without PayPal's SDK, plus the subscription
- * calls the platform needs ({@link Renewals}, {@link CancelAndRefund}).
+ * PayPal REST webhooks, verified offline on the JDK without PayPal's SDK and booked as PayPal's
+ * REST API confirms them, plus the subscription calls the platform needs ({@link Renewals}, {@link
+ * CancelAndRefund}). The tenant-facing page is {@code docs/gateways/paypal.md}.
  *
  * <h2>Authenticity</h2>
  *
@@ -57,6 +60,7 @@ import javax.net.ssl.X509TrustManager;
  *   <li>its headers are well formed and the certificate URL is {@code https} on {@code paypal.com}
  *       or a subdomain, port 443, without user information ({@link PayPalCertUrl}); any other URL
  *       is refused without being fetched;
+ *   <li>its transmission time is fresh (below);
  *   <li>the certificate bundle at that URL (fetched through {@link GatewayHttp}, cached per URL)
  *       starts with a leaf whose common name is {@code messageverificationcerts.paypal.com} for a
  *       live account or {@code messageverificationcerts.sandbox.paypal.com} for a sandbox one,
@@ -70,24 +74,33 @@ import javax.net.ssl.X509TrustManager;
  *       checked (it would take blocking CRL or OCSP fetches).
  * </ol>
  *
- * <h2>No freshness window</h2>
+ * An authentic delivery is {@linkplain Verdict#ok(String) accepted under its transmission id}: the
+ * signature binds the body only through its CRC32, so the platform accepts each transmission id
+ * with one body only.
  *
- * Unlike Stripe's timestamp, {@code PAYPAL-TRANSMISSION-TIME} is not a send time that retries
- * renew. PayPal retries an unacknowledged delivery up to 25 times over about three days, and the
- * retries repeat the first transmission: PayPal's record of an event's transmissions keeps one
- * transmission id and one timestamp for a URL whose later attempts are days apart, and the
- * transmission id is a time-based UUID whose embedded time is the transmission time. A window
- * shorter than PayPal's retry span would refuse genuine retries, so none is applied. A replayed
- * delivery is harmless instead because the platform records each event id once. The cost: a signing
- * key that leaked after its certificate expired could still sign back-dated transmissions, since
- * validity is judged at the transmission time that genuine retries carry.
+ * <h2>Freshness</h2>
  *
- * <h2>Meaning</h2>
+ * A delivery whose {@code PAYPAL-TRANSMISSION-TIME} is more than {@value #MAX_AGE_SETTING} (default
+ * {@link #DEFAULT_MAX_AGE}, four days) before {@link WebhookRequest#receivedAt()}, or more than
+ * {@value #MAX_SKEW_SETTING} (default {@link #DEFAULT_MAX_SKEW}, five minutes) after it, is
+ * rejected. The window is that long because PayPal retries an unacknowledged delivery up to 25
+ * times over three days, and the retries repeat the first transmission: PayPal's record of an
+ * event's transmissions keeps one transmission id and one timestamp per URL while its attempts run
+ * on for days, and the transmission id is a time-based UUID whose embedded time is that first
+ * transmission time. A window per attempt would refuse genuine retries; three days plus a day of
+ * margin accepts them all. Held deliveries that the platform reprocesses later are judged at their
+ * original receipt time, so they stay fresh. The window also bounds how far back a leaked signing
+ * key could date a transmission, since certificates are judged at the transmission time.
  *
- * See {@link PayPalEvents}: captures and sales become payments (a sale of a billing agreement a
- * recurring charge), refunds and reversals negative refunds, and ended subscriptions cancellations.
- * The customer reference is read from the resource field named by {@code customerRefKey} (default
- * {@value #DEFAULT_CUSTOMER_REF_KEY}), falling back to the payer id.
+ * <h2>What is booked</h2>
+ *
+ * Because anyone holding one genuine delivery can rewrite its body and restore the CRC32, the body
+ * is trusted only for the event id, the event type and the resource id. {@link #resolve} fetches
+ * the resource from PayPal's API with the account's client credentials and books what PayPal
+ * returns ({@link PayPalResolver}); without client credentials, or when PayPal refuses them, the
+ * delivery is held until the tenant saves working ones. {@link #parse} maps the body's own resource
+ * the same way, which is what the delivery claims, not what is booked. {@link #eventTable()} says
+ * what each event type books; see {@link PayPalEvents}.
  *
  * <h2>Settings</h2>
  *
@@ -96,11 +109,14 @@ import javax.net.ssl.X509TrustManager;
  *       #LIVE_API_BASE} (live) or {@value #SANDBOX_API_BASE} (sandbox); for staging and tests.
  *   <li>{@value #TIMEOUT_SETTING}: total time of one API call or certificate fetch, in
  *       milliseconds; default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}.
+ *   <li>{@value #MAX_AGE_SETTING} and {@value #MAX_SKEW_SETTING}: the freshness window above, in
+ *       milliseconds.
  *   <li>{@value #CERT_INTERMEDIATES_SETTING}: the path of a PEM file of CA certificates that may
  *       complete the chain from PayPal's signing certificate to a trust anchor, for when the
  *       certificate URL serves the leaf alone (PayPal's SDKs ship the issuing CA for that reason).
  *       These certificates are path-building material only, never anchors: the chain must still end
  *       at a trusted root.
+ *   <li>{@value #CERT_TRUST_ANCHORS_SETTING}: a PEM file of roots to trust instead of the JDK's.
  *   <li>{@value #CERT_FETCH_BASE_SETTING}: <b>for tests only</b>. When set, a certificate URL that
  *       passed the paypal.com check is fetched from the same path and query under this base (a
  *       local simulator) instead of from PayPal. The check itself is unchanged, so deliveries still
@@ -131,6 +147,18 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
   public static final String CERT_FETCH_BASE_SETTING = "paypal.cert.fetch.base";
   public static final String CERT_INTERMEDIATES_SETTING = "paypal.cert.intermediates";
 
+  /** How long before its receipt a transmission may have been sent, in milliseconds. */
+  public static final String MAX_AGE_SETTING = "paypal.transmission.max.age.ms";
+
+  /** How long after its receipt a transmission may claim to have been sent, in milliseconds. */
+  public static final String MAX_SKEW_SETTING = "paypal.transmission.max.skew.ms";
+
+  /** PayPal's three days of retries of one transmission, and a day of margin. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(4);
+
+  /** Clock difference tolerated between PayPal and Paybridge. */
+  public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(5);
+
   /**
    * Path of a PEM file of root certificates to trust instead of the JDK's trust store, for
    * installations that pin PayPal's CA, and for staging and tests with a private PKI.
@@ -153,11 +181,14 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
           CredentialField.text(
               CLIENT_ID,
               "Client ID",
-              "Developer Dashboard > Apps & Credentials > your REST app > Client ID"),
+              "Developer Dashboard > Apps & Credentials > your REST app > Client ID; Paybridge"
+                  + " uses it to confirm every delivery with PayPal's API, and holds deliveries"
+                  + " until it works"),
           CredentialField.secret(
               CLIENT_SECRET,
               "Client secret",
-              "Developer Dashboard > Apps & Credentials > your REST app > Secret key"),
+              "Developer Dashboard > Apps & Credentials > your REST app > Secret key (of the same"
+                  + " app as the webhook)"),
           CredentialField.text(
               WEBHOOK_ID,
               "Webhook ID",
@@ -184,7 +215,10 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
       Set<TrustAnchor> anchors,
       List<X509Certificate> intermediates,
       PayPalCertificates certificates,
-      PayPalApi api) {}
+      PayPalApi api,
+      PayPalResolver resolver,
+      Duration maxAge,
+      Duration maxSkew) {}
 
   /** The plugin as the platform loads it: certificates chain to the JDK's default trust store. */
   public PayPalPlugin() {
@@ -240,9 +274,14 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
     return credentials;
   }
 
+  /**
+   * Every event type Paybridge's setup and PayPal's integration guides (checkout, subscriptions,
+   * disputes) have a merchant subscribe to, with what Paybridge does with it; the types that book
+   * are the ones to subscribe the webhook to.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return PayPalEvents.MAPPED;
+  public List<EventRule> eventTable() {
+    return PayPalEvents.TABLE;
   }
 
   @Override
@@ -250,10 +289,16 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
     String apiBase;
     String fetchBase;
     long timeoutMs;
+    Duration maxAge;
+    Duration maxSkew;
     try {
       apiBase = baseSetting(context, API_BASE_SETTING);
       fetchBase = baseSetting(context, CERT_FETCH_BASE_SETTING);
       timeoutMs = timeoutSetting(context);
+      maxAge =
+          Duration.ofMillis(context.millisSetting(MAX_AGE_SETTING, DEFAULT_MAX_AGE.toMillis()));
+      maxSkew =
+          Duration.ofMillis(context.millisSetting(MAX_SKEW_SETTING, DEFAULT_MAX_SKEW.toMillis()));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -280,6 +325,7 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
             loaded -> {
               PayPalHttp http =
                   new PayPalHttp(context.vertx(), new GatewayHttp(context.vertx(), ID));
+              PayPalApi api = new PayPalApi(http, apiBase, timeoutMs, context.clock());
               runtime =
                   new Runtime(
                       anchors.result(),
@@ -291,7 +337,10 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
                           context.clock(),
                           PayPalCertificates.DEFAULT_MAX_ENTRIES,
                           PayPalCertificates.DEFAULT_TIME_TO_LIVE),
-                      new PayPalApi(http, apiBase, timeoutMs, context.clock()));
+                      api,
+                      new PayPalResolver(api),
+                      maxAge,
+                      maxSkew);
               return null;
             });
   }
@@ -332,6 +381,10 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
       }
       PayPalEnvironment environment = PayPalEnvironment.of(credentials);
       PayPalTransmission transmission = PayPalTransmission.read(request);
+      String stale = transmission.freshnessProblem(request.receivedAt(), rt.maxAge(), rt.maxSkew());
+      if (stale != null) {
+        return Future.succeededFuture(Verdict.rejected(stale));
+      }
       byte[] body = request.body().getBytes();
       return rt.certificates()
           .bundle(transmission.certUrl())
@@ -367,7 +420,9 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
             "PAYPAL-TRANSMISSION-SIG does not match the transmission for this webhook id");
       }
       problem = PayPalCertificates.checkChain(bundle, rt.intermediates(), rt.anchors(), at);
-      return problem == null ? Verdict.ok() : Verdict.rejected(problem);
+      return problem == null
+          ? Verdict.ok(transmission.transmissionId())
+          : Verdict.rejected(problem);
     } catch (RuntimeException e) {
       return Verdict.rejected("the PayPal signature could not be checked: " + describe(e));
     }
@@ -384,10 +439,32 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
     }
   }
 
+  /**
+   * What the delivery's body claims, mapped as {@link #resolve} maps PayPal's answer. Its entries
+   * are never booked as they are: the body is bound to the signature only through its CRC32, so
+   * {@link #resolve} replaces them with what PayPal's API confirms.
+   */
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     return PayPalEvents.parse(
         request.body(), credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
+  }
+
+  /**
+   * The delivery as PayPal's API confirms it ({@link PayPalResolver}): the resource the body names
+   * is fetched with the account's client credentials and booked as PayPal returns it; held when the
+   * account has no client credentials or PayPal refuses them, ignored when PayPal does not know the
+   * resource, failed (retryable) when PayPal cannot answer now.
+   */
+  @Override
+  public Future<ParsedWebhook> resolve(
+      WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
+    Runtime rt = runtime;
+    if (rt == null) {
+      return Future.failedFuture(
+          new IllegalStateException("the PayPal plugin has not been initialised"));
+    }
+    return rt.resolver().resolve(request, parsed, credentials);
   }
 
   /**

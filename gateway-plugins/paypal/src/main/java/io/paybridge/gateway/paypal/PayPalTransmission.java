@@ -3,6 +3,7 @@ package io.paybridge.gateway.paypal;
 import io.paybridge.spi.WebhookRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -84,6 +85,51 @@ record PayPalTransmission(
     byte[] signature = decodeCanonicalBase64(signatureText);
     URI certUrl = PayPalCertUrl.check(request.header(PayPalPlugin.CERT_URL_HEADER));
     return new PayPalTransmission(id, timeText, time, signature, certUrl);
+  }
+
+  /**
+   * Why the transmission cannot be a genuine one received at {@code receivedAt}, or {@code null}:
+   * transmitted more than {@code maxAge} before it (older than PayPal's retries run), or more than
+   * {@code maxSkew} after it (clocks are never that far apart).
+   */
+  String freshnessProblem(Instant receivedAt, Duration maxAge, Duration maxSkew) {
+    Duration age = Duration.between(transmissionTime, receivedAt);
+    if (age.compareTo(maxAge) > 0) {
+      return "PAYPAL-TRANSMISSION-TIME "
+          + transmissionTimeText
+          + " is "
+          + describe(age)
+          + " before the delivery was received, more than the "
+          + describe(maxAge)
+          + " PayPal's retries of one transmission can span";
+    }
+    if (age.isNegative() && age.negated().compareTo(maxSkew) > 0) {
+      return "PAYPAL-TRANSMISSION-TIME "
+          + transmissionTimeText
+          + " is "
+          + describe(age.negated())
+          + " after the delivery was received, more than the "
+          + describe(maxSkew)
+          + " of clock difference allowed";
+    }
+    return null;
+  }
+
+  /** A duration as people read it: {@code 4d 2h 5m 3s}, largest units first, zeros left out. */
+  static String describe(Duration d) {
+    long seconds = d.getSeconds();
+    if (seconds == 0) {
+      return d.toMillis() + "ms";
+    }
+    StringBuilder out = new StringBuilder();
+    long[] parts = {seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i] != 0) {
+        out.append(out.length() == 0 ? "" : " ").append(parts[i]).append(units[i]);
+      }
+    }
+    return out.toString();
   }
 
   /** The exact bytes PayPal signed for this transmission to the endpoint {@code webhookId}. */

@@ -210,6 +210,43 @@ class PayPalApiTest {
     assertThat(paypal.calls()).isEmpty();
   }
 
+  // ---- the lookups that confirm deliveries
+
+  @Test
+  void everyLookupIsAGetOfPayPalsPathWithTheAccountsToken() {
+    PayPalApi api = api();
+    Map<String, Future<JsonObject>> lookups = new java.util.LinkedHashMap<>();
+    lookups.put(PayPalSimulator.CAPTURES + "C1", api.capture("C1", account));
+    lookups.put(PayPalSimulator.CAPTURE_REFUNDS + "R1", api.captureRefund("R1", account));
+    lookups.put(PayPalSimulator.SALES + "S1", api.sale("S1", account));
+    lookups.put(PayPalSimulator.SALE_REFUNDS + "R2", api.saleRefund("R2", account));
+    lookups.put(PayPalSimulator.DISPUTES + "PP-D-12345", api.dispute("PP-D-12345", account));
+    for (Map.Entry<String, Future<JsonObject>> lookup : lookups.entrySet()) {
+      GatewayApiException e = apiFailure(lookup.getValue());
+      assertThat(e.status()).as(lookup.getKey()).isEqualTo(404);
+      assertThat(e.retryable()).isFalse();
+    }
+    assertThat(paypal.calls(HttpMethod.GET, "/v"))
+        .extracting(PayPalSimulator.Call::path)
+        .containsExactlyInAnyOrderElementsOf(lookups.keySet());
+    assertThat(paypal.calls(HttpMethod.GET, "/v"))
+        .allSatisfy(c -> assertThat(c.headers().get("Authorization")).startsWith("Bearer A21AA"));
+
+    JsonObject capture = new JsonObject().put("id", "C1").put("status", "COMPLETED");
+    paypal.putApiResource(PayPalSimulator.CAPTURES + "C1", capture);
+    assertThat(await(api.capture("C1", account))).isEqualTo(capture);
+    paypal.putApiResource(PayPalSimulator.CAPTURES + "C1", null);
+  }
+
+  /** The plugin's API client, as {@link PayPalResolver} uses it. */
+  private PayPalApi api() {
+    return new PayPalApi(
+        new PayPalHttp(vertx, new io.paybridge.spi.GatewayHttp(vertx, PayPalPlugin.ID)),
+        paypal.baseUrl(),
+        TIMEOUT_MS,
+        clock);
+  }
+
   // ---- access tokens
 
   @Test

@@ -14,7 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What each PayPal event type means for the ledger. */
+/**
+ * What each PayPal event type means for the ledger, mapped from the resource in the delivery's body
+ * ({@code parse}: what a delivery claims). The same mapping applies to PayPal's API answers, which
+ * is what is booked; {@link PayPalResolveTest} proves that side.
+ */
 class PayPalEventMappingTest {
 
   private static final PayPalSimulator PAYPAL = new PayPalSimulator(PayPalSimulator.SANDBOX);
@@ -36,8 +40,9 @@ class PayPalEventMappingTest {
     return parsed.events().get(0);
   }
 
+  /** When the body's resource says it happened: what an entry's occurredAt is. */
   private static Instant created(String body) {
-    return Instant.parse(new JsonObject(body).getString("create_time"));
+    return Instant.parse(new JsonObject(body).getJsonObject("resource").getString("create_time"));
   }
 
   /** The body with one field of its resource replaced (or removed, for {@code null}). */
@@ -156,7 +161,16 @@ class PayPalEventMappingTest {
   @Test
   void aCaptureThatIsNotCompletedOrIsZeroBooksNothing() {
     String body = PAYPAL.captureCompleted("WH-P", "C7", "5.00", "USD", null, null);
-    assertThat(parse(withResource(body, "status", "PENDING")).isIgnored()).isTrue();
+    assertThat(parse(withResource(body, "status", "PENDING")))
+        .satisfies(p -> assertThat(p.isIgnored()).isTrue())
+        .satisfies(
+            p ->
+                assertThat(p.reason())
+                    .isEqualTo(
+                        "PayPal reports capture C7 as PENDING, not completed: nothing is booked"
+                            + " until it completes."));
+    assertThat(parse(withResource(body, "status", null)).reason())
+        .contains("C7 as without a status");
     assertThat(
             parse(
                     withResource(
@@ -198,7 +212,7 @@ class PayPalEventMappingTest {
   }
 
   @Test
-  void aReversalIsARefundKeyedAsAReversalWhateverSignPayPalWrites() {
+  void aSaleReversalIsARefundKeyedLikeARefundWhateverSignPayPalWrites() {
     String body =
         PAYPAL.saleReversed("WH-4", "77C01180TG6549225", "80021663DE681814L", "15.00", "USD");
     assertThat(
@@ -209,7 +223,9 @@ class PayPalEventMappingTest {
         .isEqualTo("-15.00");
     PaymentEvent e = single(body);
     assertThat(e.kind()).isEqualTo(EventKind.REFUND);
-    assertThat(e.entryKey()).isEqualTo("reversal:77C01180TG6549225");
+    assertThat(e.entryKey())
+        .as("the same key as a refund of that id, so relabelling one as the other books once")
+        .isEqualTo("refund:77C01180TG6549225");
     assertThat(e.amountMinor()).isEqualTo(-1500L);
     assertThat(e.externalPaymentId()).as("from the up link").isEqualTo("80021663DE681814L");
   }
@@ -278,7 +294,11 @@ class PayPalEventMappingTest {
       assertThat(e.customerRef()).isEqualTo("user-5");
       assertThat(e.email()).isEqualTo("jenny.rosen@example.com");
       assertThat(e.periodEnd()).isEqualTo(next);
-      assertThat(e.occurredAt()).isEqualTo(created(body));
+      assertThat(e.occurredAt())
+          .as("when the status changed")
+          .isEqualTo(
+              Instant.parse(
+                  new JsonObject(body).getJsonObject("resource").getString("status_update_time")));
     }
   }
 
@@ -295,7 +315,7 @@ class PayPalEventMappingTest {
   // ---- other events and malformed bodies
 
   @Test
-  void otherEventTypesAreIgnoredWithTheirIds() {
+  void otherEventTypesAreIgnoredWithTheirIdsAndTheTablesReason() {
     for (String type :
         List.of(
             "BILLING.PLAN.CREATED",
@@ -307,6 +327,117 @@ class PayPalEventMappingTest {
       assertThat(parsed.isIgnored()).as(type).isTrue();
       assertThat(parsed.eventId()).isEqualTo("WH-" + type);
       assertThat(parsed.eventType()).isEqualTo(type);
+      assertThat(parsed.reason())
+          .isEqualTo(
+              plugin.eventTable().stream()
+                  .filter(r -> r.eventType().equals(type))
+                  .findFirst()
+                  .orElseThrow()
+                  .what());
+    }
+    ParsedWebhook unknown =
+        parse(
+            PAYPAL.event(
+                "WH-U", "INVOICING.INVOICE.PAID", "invoices", null, "s", new JsonObject()));
+    assertThat(unknown.isIgnored()).isTrue();
+    assertThat(unknown.reason())
+        .isEqualTo(
+            "PayPal event type INVOICING.INVOICE.PAID is not in Paybridge's PayPal events table,"
+                + " so nothing is booked; the webhook need not be subscribed to it.");
+  }
+
+  // ---- PAYMENT.CAPTURE.REVERSED and disputes
+
+  @Test
+  void aCaptureReversalIsADisputeKeyedByTheCapture() {
+    String body =
+        PAYPAL.captureReversed("WH-R1", "09E71677NS257044M", "4L335234718889942", "2.51", "USD");
+    assertThat(new JsonObject(body).getString("resource_type")).isEqualTo("refund");
+    PaymentEvent e = single(body);
+    assertThat(e.kind()).isEqualTo(EventKind.DISPUTE);
+    assertThat(e.entryKey()).isEqualTo("dispute:4L335234718889942");
+    assertThat(e.amountMinor()).isEqualTo(-251L);
+    assertThat(e.currency()).isEqualTo("USD");
+    assertThat(e.externalPaymentId()).isEqualTo("4L335234718889942");
+    assertThat(e.occurredAt()).isEqualTo(created(body));
+  }
+
+  @Test
+  void aReversalWithoutItsCaptureIsKeyedByTheReversal() {
+    JsonObject event =
+        new JsonObject(PAYPAL.captureReversed("WH-R2", "REV2", "CAP2", "1.00", "USD"));
+    event.getJsonObject("resource").remove("links");
+    assertThat(single(event.encode()).entryKey()).isEqualTo("dispute:REV2");
+  }
+
+  @Test
+  void aDisputeResolvedForTheMerchantBooksTheReversalAndItsReinstatement() {
+    for (String outcome : List.of("RESOLVED_SELLER_FAVOUR", "CANCELED_BY_BUYER")) {
+      String body =
+          PAYPAL.disputeEvent(
+              "WH-D-" + outcome,
+              "CUSTOMER.DISPUTE.RESOLVED",
+              "PP-D-27803",
+              "4L335234718889942",
+              "2.51",
+              "USD",
+              "RESOLVED",
+              outcome,
+              "user-3");
+      List<PaymentEvent> events = parse(body).events();
+      assertThat(events).as(outcome).hasSize(2);
+      assertThat(events.get(0).kind()).isEqualTo(EventKind.DISPUTE);
+      assertThat(events.get(0).entryKey()).isEqualTo("dispute:4L335234718889942");
+      assertThat(events.get(0).amountMinor()).isEqualTo(-251L);
+      assertThat(events.get(1).kind()).isEqualTo(EventKind.DISPUTE_REVERSED);
+      assertThat(events.get(1).entryKey()).isEqualTo("dispute_reversal:4L335234718889942");
+      assertThat(events.get(1).amountMinor()).isEqualTo(251L);
+      assertThat(events).allSatisfy(ev -> assertThat(ev.customerRef()).isEqualTo("user-3"));
+    }
+  }
+
+  @Test
+  void disputesThatMoveNoMoneyAreIgnoredWithTheirReason() {
+    String lost =
+        PAYPAL.disputeEvent(
+            "WH-D1",
+            "CUSTOMER.DISPUTE.RESOLVED",
+            "PP-D-1",
+            "T1",
+            "5.00",
+            "USD",
+            "RESOLVED",
+            "RESOLVED_BUYER_FAVOUR",
+            null);
+    assertThat(parse(lost).reason())
+        .startsWith("Dispute PP-D-1 was resolved with outcome RESOLVED_BUYER_FAVOUR");
+    String open =
+        PAYPAL.disputeEvent(
+            "WH-D2",
+            "CUSTOMER.DISPUTE.RESOLVED",
+            "PP-D-2",
+            "T1",
+            "5.00",
+            "USD",
+            "OPEN",
+            null,
+            null);
+    assertThat(parse(open).reason()).contains("PP-D-2 as OPEN, not resolved");
+    JsonObject twoTransactions = new JsonObject(lost);
+    JsonObject resource = twoTransactions.getJsonObject("resource");
+    resource.getJsonObject("dispute_outcome").put("outcome_code", "RESOLVED_SELLER_FAVOUR");
+    resource
+        .getJsonArray("disputed_transactions")
+        .add(new JsonObject().put("seller_transaction_id", "T2"));
+    assertThat(parse(twoTransactions.encode()).reason())
+        .contains("does not name exactly one disputed transaction");
+    for (String type : List.of("CUSTOMER.DISPUTE.CREATED", "CUSTOMER.DISPUTE.UPDATED")) {
+      ParsedWebhook parsed =
+          parse(
+              PAYPAL.disputeEvent(
+                  "WH-" + type, type, "PP-D-3", "T1", "5.00", "USD", "OPEN", null, null));
+      assertThat(parsed.isIgnored()).isTrue();
+      assertThat(parsed.reason()).contains("moves no money");
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +104,12 @@ class PayPalPluginTest extends GatewayPluginTestKit {
         paypal.event(
             "WH-BAD", "PAYMENT.CAPTURE.COMPLETED", "capture", "2.0", "Payment completed", capture),
         SENT_AT);
+  }
+
+  /** PayPal's retries of one transmission span three days; the window allows four. */
+  @Override
+  protected Optional<Duration> timestampTolerance() {
+    return Optional.of(PayPalPlugin.DEFAULT_MAX_AGE);
   }
 
   /** The signed headers; the certificate URL is not signed and has tests of its own. */
@@ -192,11 +199,13 @@ class PayPalPluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void subscribedEventsAreTheMappedTypes() {
+  void subscribedEventsAreTheTypesTheEventsTableBooks() {
     assertThat(plugin.subscribedEvents())
         .containsExactlyInAnyOrder(
             "PAYMENT.CAPTURE.COMPLETED",
             "PAYMENT.CAPTURE.REFUNDED",
+            "PAYMENT.CAPTURE.REVERSED",
+            "CUSTOMER.DISPUTE.RESOLVED",
             "PAYMENT.SALE.COMPLETED",
             "PAYMENT.SALE.REFUNDED",
             "PAYMENT.SALE.REVERSED",
@@ -240,11 +249,94 @@ class PayPalPluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void deliveriesAreNotJudgedByAgeBecausePayPalRetriesWithTheFirstTransmissionsSignature() {
+  void anAuthenticDeliveryIsAcceptedUnderItsTransmissionId() {
+    Verdict verdict = verify(valid, credentials());
+    assertThat(verdict.authentic()).isTrue();
+    assertThat(verdict.signedDeliveryId())
+        .as("the platform accepts this transmission id with this body only")
+        .isEqualTo(valid.header(PayPalPlugin.TRANSMISSION_ID_HEADER));
+  }
+
+  @Test
+  void retriesOfTheFirstTransmissionAreFreshForPayPalsThreeDaysOfRetries() {
+    // PayPal's retries repeat the first transmission's id, time and signature
     assertThat(
             verify(valid.receivedAt(SENT_AT.plus(3, ChronoUnit.DAYS)), credentials()).authentic())
-        .as("a retry three days later carries the first transmission's time and signature")
+        .as("the last retry, three days later")
         .isTrue();
+    assertThat(
+            verify(valid.receivedAt(SENT_AT.plus(PayPalPlugin.DEFAULT_MAX_AGE)), credentials())
+                .authentic())
+        .as("at the edge of the window")
+        .isTrue();
+  }
+
+  @Test
+  void aStaleDeliveryIsRejectedWithTheReason() {
+    Verdict verdict =
+        verify(
+            valid.receivedAt(SENT_AT.plus(PayPalPlugin.DEFAULT_MAX_AGE).plusSeconds(1)),
+            credentials());
+    assertThat(verdict.authentic()).isFalse();
+    assertThat(verdict.signedDeliveryId()).isNull();
+    assertThat(verdict.reason())
+        .contains("PAYPAL-TRANSMISSION-TIME " + SENT_AT)
+        .contains("4d 1s before the delivery was received")
+        .contains("more than the 4d PayPal's retries");
+  }
+
+  @Test
+  void aDeliveryFromTheFutureIsRejectedBeyondFiveMinutesOfClockDifference() {
+    assertThat(verify(valid.receivedAt(SENT_AT.minus(5, ChronoUnit.MINUTES)), credentials()))
+        .satisfies(v -> assertThat(v.authentic()).as(v.reason()).isTrue());
+    Verdict verdict =
+        verify(
+            valid.receivedAt(SENT_AT.minus(5, ChronoUnit.MINUTES).minusSeconds(1)), credentials());
+    assertThat(verdict.authentic()).isFalse();
+    assertThat(verdict.reason())
+        .contains("5m 1s after the delivery was received")
+        .contains("5m of clock difference");
+  }
+
+  @Test
+  void aStaleDeliveryIsRefusedBeforeAnyCertificateFetch() {
+    paypal.clearCalls();
+    Verdict verdict =
+        verify(
+            valid
+                .withHeader(
+                    PayPalPlugin.CERT_URL_HEADER,
+                    paypal.certUrlFor("/v1/notifications/certs/CERT-never-fetched"))
+                .receivedAt(SENT_AT.plus(30, ChronoUnit.DAYS)),
+            credentials());
+    assertThat(verdict.reason()).contains("before the delivery was received");
+    assertThat(paypal.calls()).isEmpty();
+  }
+
+  @Test
+  void theFreshnessWindowIsConfigurable() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      PayPalPlugin strict = new PayPalPlugin(List.of(paypal.trustAnchor()));
+      Map<String, String> settings = new HashMap<>(paypal.pluginSettings());
+      settings.put(PayPalPlugin.MAX_AGE_SETTING, "60000");
+      settings.put(PayPalPlugin.MAX_SKEW_SETTING, "1000");
+      await(strict.init(new PluginContext(vertx, Clock.systemUTC(), settings)));
+      assertThat(await(strict.verify(valid.receivedAt(SENT_AT.plusSeconds(60)), credentials())))
+          .satisfies(v -> assertThat(v.authentic()).as(v.reason()).isTrue());
+      assertThat(
+              await(strict.verify(valid.receivedAt(SENT_AT.plusSeconds(61)), credentials()))
+                  .reason())
+          .contains("1m 1s before")
+          .contains("more than the 1m");
+      assertThat(
+              await(strict.verify(valid.receivedAt(SENT_AT.minusSeconds(2)), credentials()))
+                  .reason())
+          .contains("2s after")
+          .contains("1s of clock difference");
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test
@@ -365,6 +457,8 @@ class PayPalPluginTest extends GatewayPluginTestKit {
               Map.of(PayPalPlugin.TIMEOUT_SETTING, "0"),
               Map.of(PayPalPlugin.TIMEOUT_SETTING, "soon"),
               Map.of(PayPalPlugin.API_BASE_SETTING, "api-m.paypal.com"),
+              Map.of(PayPalPlugin.MAX_AGE_SETTING, "four days"),
+              Map.of(PayPalPlugin.MAX_SKEW_SETTING, "0"),
               Map.of(PayPalPlugin.CERT_FETCH_BASE_SETTING, "ftp://127.0.0.1/"))) {
         assertThat(
                 new PayPalPlugin()

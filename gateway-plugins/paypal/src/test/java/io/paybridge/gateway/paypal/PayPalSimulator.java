@@ -50,22 +50,51 @@ import java.util.zip.CRC32;
  *       <transmission id>|<transmission time>|<webhook id>|<CRC32 of the body, unsigned decimal>},
  *       base64, with {@code PAYPAL-CERT-URL} naming a paypal.com URL whose path the plugin fetches
  *       here through its {@code paypal.cert.fetch.base} setting ({@link #pluginSettings()});
- *   <li>event bodies shaped like PayPal's (compact JSON; v2 captures and refunds, v1 sales, refunds
- *       and reversals, billing subscriptions);
+ *   <li>event bodies shaped like PayPal's (compact JSON; v2 captures, refunds and reversals, v1
+ *       sales, refunds and reversals, disputes, billing subscriptions);
  *   <li>a fake of the REST API the plugin calls: {@code POST /v1/oauth2/token} (HTTP Basic with the
- *       simulator's client id and secret), {@code GET /v1/billing/subscriptions/{id}}, {@code POST
- *       /v1/billing/subscriptions/{id}/cancel}, {@code POST /v1/payments/sale/{id}/refund} and
- *       {@code POST /v2/payments/captures/{id}/refund}, with PayPal's error answers, idempotent
- *       refunds by {@code PayPal-Request-Id}, scripted failures and stalls, and a record of every
- *       call.
+ *       simulator's client id and secret); the lookups {@code GET /v2/payments/captures/{id}},
+ *       {@code GET /v2/payments/refunds/{id}}, {@code GET /v1/payments/sale/{id}}, {@code GET
+ *       /v1/payments/refund/{id}}, {@code GET /v1/customer/disputes/{id}} and {@code GET
+ *       /v1/billing/subscriptions/{id}}; {@code POST /v1/billing/subscriptions/{id}/cancel}, {@code
+ *       POST /v1/payments/sale/{id}/refund} and {@code POST /v2/payments/captures/{id}/refund},
+ *       with PayPal's error answers, idempotent refunds by {@code PayPal-Request-Id}, scripted
+ *       failures and stalls, and a record of every call.
  * </ul>
  *
- * Other modules' end-to-end tests use it through this module's test-jar.
+ * Like PayPal, the simulator knows every resource it sends an event about: each event builder also
+ * stores its resource where the matching lookup finds it, so the plugin's confirmation with the API
+ * sees what PayPal would return. Tests change that state with {@link #apiResource} and {@link
+ * #putApiResource} (an amount PayPal reports differently, a capture still pending, a resource
+ * PayPal does not know).
+ *
+ * <p>Other modules' end-to-end tests use it through this module's test-jar.
  */
 public final class PayPalSimulator {
 
   public static final String SANDBOX = "sandbox";
   public static final String LIVE = "live";
+
+  /** Where the API serves v2 captures: {@code CAPTURES + id}. */
+  public static final String CAPTURES = "/v2/payments/captures/";
+
+  /** Where the API serves v2 refunds and reversals of captures. */
+  public static final String CAPTURE_REFUNDS = "/v2/payments/refunds/";
+
+  /** Where the API serves v1 sales. */
+  public static final String SALES = "/v1/payments/sale/";
+
+  /** Where the API serves v1 refunds and reversals of sales. */
+  public static final String SALE_REFUNDS = "/v1/payments/refund/";
+
+  /** Where the API serves disputes. */
+  public static final String DISPUTES = "/v1/customer/disputes/";
+
+  /** Where the API serves billing subscriptions. */
+  public static final String SUBSCRIPTIONS = "/v1/billing/subscriptions/";
+
+  private static final List<String> LOOKUPS =
+      List.of(CAPTURES, CAPTURE_REFUNDS, SALES, SALE_REFUNDS, DISPUTES);
 
   private static final String PATH = "/hooks/test/paypal";
   private static final String USER_AGENT = "PayPal/AUHD-214.0-58725862";
@@ -102,6 +131,7 @@ public final class PayPalSimulator {
   private final Map<String, String> certificates = new ConcurrentHashMap<>();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> resources = new ConcurrentHashMap<>();
   private final Map<String, Refund> refundsByRequestId = new ConcurrentHashMap<>();
   private final Map<String, Refund> refundsByPayment = new ConcurrentHashMap<>();
   private final List<Refund> refunds = new CopyOnWriteArrayList<>();
@@ -385,6 +415,7 @@ public final class PayPalSimulator {
     if (customId != null) {
       capture.put("custom_id", customId);
     }
+    resources.put(CAPTURES + captureId, capture.copy());
     return event(
         eventId,
         "PAYMENT.CAPTURE.COMPLETED",
@@ -425,6 +456,7 @@ public final class PayPalSimulator {
     if (customId != null) {
       refund.put("custom_id", customId);
     }
+    resources.put(CAPTURE_REFUNDS + refundId, refund.copy());
     return event(
         eventId,
         "PAYMENT.CAPTURE.REFUNDED",
@@ -487,6 +519,7 @@ public final class PayPalSimulator {
     if (custom != null) {
       sale.put("custom", custom);
     }
+    resources.put(SALES + saleId, sale.copy());
     return event(
         eventId,
         "PAYMENT.SALE.COMPLETED",
@@ -499,13 +532,15 @@ public final class PayPalSimulator {
   /** A {@code PAYMENT.SALE.REFUNDED} event: a completed v1 refund of {@code saleId}. */
   public String saleRefunded(
       String eventId, String refundId, String saleId, String value, String currency) {
+    JsonObject refund = v1Refund(refundId, saleId, value, currency);
+    resources.put(SALE_REFUNDS + refundId, refund.copy());
     return event(
         eventId,
         "PAYMENT.SALE.REFUNDED",
         "refund",
         null,
         "A " + value + " " + currency.toUpperCase(Locale.ROOT) + " sale payment was refunded",
-        v1Refund(refundId, saleId, value, currency));
+        refund);
   }
 
   /**
@@ -519,6 +554,7 @@ public final class PayPalSimulator {
     reversal
         .getJsonArray("links")
         .add(link(apiHost() + "/v1/payments/sale/" + saleId, "up", "GET"));
+    resources.put(SALE_REFUNDS + reversalId, reversal.copy());
     return event(
         eventId,
         "PAYMENT.SALE.REVERSED",
@@ -546,6 +582,7 @@ public final class PayPalSimulator {
           .getJsonObject("billing_info")
           .put("next_billing_time", transmissionTime(nextBillingTime));
     }
+    subscriptions.put(subscriptionId, subscription.copy());
     return event(
         eventId,
         eventType,
@@ -553,6 +590,115 @@ public final class PayPalSimulator {
         "2.0",
         "Subscription " + statusOf(eventType).toLowerCase(Locale.ROOT),
         subscription);
+  }
+
+  /**
+   * A {@code PAYMENT.CAPTURE.REVERSED} event: PayPal took a capture's funds back (a chargeback or a
+   * reversal). As PayPal sends it, the resource is a v2 refund (resource type {@code refund}) whose
+   * {@code up} link names the capture, with a positive amount and the note "Payment reversed".
+   */
+  public String captureReversed(
+      String eventId, String reversalId, String captureId, String value, String currency) {
+    String code = currency.toUpperCase(Locale.ROOT);
+    String now = secondsNow();
+    JsonObject reversal =
+        new JsonObject()
+            .put(
+                "seller_payable_breakdown",
+                new JsonObject()
+                    .put("gross_amount", money(value, code))
+                    .put("paypal_fee", money(zero(code), code))
+                    .put("net_amount", money(value, code))
+                    .put("total_refunded_amount", money(value, code)))
+            .put("amount", money(value, code))
+            .put("update_time", now)
+            .put("create_time", now)
+            .put(
+                "links",
+                new JsonArray()
+                    .add(link(apiHost() + CAPTURE_REFUNDS + reversalId, "self", "GET"))
+                    .add(link(apiHost() + CAPTURES + captureId, "up", "GET")))
+            .put("id", reversalId)
+            .put("note_to_payer", "Payment reversed")
+            .put("status", "COMPLETED");
+    resources.put(CAPTURE_REFUNDS + reversalId, reversal.copy());
+    return event(
+        eventId,
+        "PAYMENT.CAPTURE.REVERSED",
+        "refund",
+        "2.0",
+        "A " + value + " " + code + " capture payment was reversed",
+        reversal);
+  }
+
+  /**
+   * A {@code CUSTOMER.DISPUTE.CREATED}, {@code .UPDATED} or {@code .RESOLVED} event about a dispute
+   * of one transaction of the merchant's ({@code transactionId}: a capture or sale id), shaped as
+   * the Disputes API returns it; {@code outcome} (e.g. {@code RESOLVED_SELLER_FAVOUR}) only for a
+   * resolved one, {@code custom} may be {@code null}.
+   */
+  public String disputeEvent(
+      String eventId,
+      String eventType,
+      String disputeId,
+      String transactionId,
+      String value,
+      String currency,
+      String status,
+      String outcome,
+      String custom) {
+    String code = currency.toUpperCase(Locale.ROOT);
+    String now = secondsNow();
+    JsonObject transaction =
+        new JsonObject()
+            .put("buyer_transaction_id", randomId(17))
+            .put("seller_transaction_id", transactionId)
+            .put("create_time", now)
+            .put("transaction_status", outcome == null ? "REVERSED" : "COMPLETED")
+            .put("gross_amount", money(value, code))
+            .put("buyer", new JsonObject().put("name", "Jenny Rosen"))
+            .put("seller", new JsonObject().put("merchant_id", "7N6MZ6PXKC4JE"));
+    if (custom != null) {
+      transaction.put("custom", custom);
+    }
+    JsonObject dispute =
+        new JsonObject()
+            .put("dispute_id", disputeId)
+            .put("create_time", now)
+            .put("update_time", now)
+            .put("disputed_transactions", new JsonArray().add(transaction))
+            .put("reason", "MERCHANDISE_OR_SERVICE_NOT_RECEIVED")
+            .put("status", status)
+            .put("dispute_amount", money(value, code))
+            .put("dispute_life_cycle_stage", "CHARGEBACK")
+            .put("dispute_channel", "EXTERNAL")
+            .put(
+                "links",
+                new JsonArray().add(link(apiHost() + DISPUTES + disputeId, "self", "GET")));
+    if (outcome != null) {
+      dispute.put(
+          "dispute_outcome",
+          new JsonObject()
+              .put("outcome_code", outcome)
+              .put("amount_refunded", money(zero(code), code)));
+    }
+    resources.put(DISPUTES + disputeId, dispute.copy());
+    return event(
+        eventId,
+        eventType,
+        "dispute",
+        "1.0",
+        switch (eventType) {
+          case "CUSTOMER.DISPUTE.CREATED" -> "A new dispute opened with Case # " + disputeId;
+          case "CUSTOMER.DISPUTE.RESOLVED" -> "A dispute was resolved with case # " + disputeId;
+          default -> "A dispute was updated with case # " + disputeId;
+        },
+        dispute);
+  }
+
+  /** A fresh dispute id in PayPal's shape, {@code PP-D-<5 digits>}. */
+  public static String newDisputeId() {
+    return "PP-D-" + (10_000 + RANDOM.nextInt(90_000));
   }
 
   /** An event of any type around {@code resource}, in PayPal's envelope, as compact JSON. */
@@ -620,6 +766,28 @@ public final class PayPalSimulator {
     subscriptions.put(subscriptionId, subscription);
   }
 
+  /**
+   * The resource the fake API serves at {@code path} (e.g. {@code CAPTURES + id}), live: changes to
+   * it change what the next lookup returns. {@code null} when the API does not know it.
+   */
+  public JsonObject apiResource(String path) {
+    if (path.startsWith(SUBSCRIPTIONS)) {
+      return subscriptions.get(path.substring(SUBSCRIPTIONS.length()));
+    }
+    return resources.get(path);
+  }
+
+  /** Makes the fake API serve {@code resource} at {@code path}; {@code null} forgets it (404). */
+  public void putApiResource(String path, JsonObject resource) {
+    Map<String, JsonObject> map = path.startsWith(SUBSCRIPTIONS) ? subscriptions : resources;
+    String key = path.startsWith(SUBSCRIPTIONS) ? path.substring(SUBSCRIPTIONS.length()) : path;
+    if (resource == null) {
+      map.remove(key);
+    } else {
+      map.put(key, resource);
+    }
+  }
+
   /** A subscription's status at the fake, or {@code null} when unknown. */
   public String subscriptionStatus(String subscriptionId) {
     JsonObject subscription = subscriptions.get(subscriptionId);
@@ -666,7 +834,10 @@ public final class PayPalSimulator {
     calls.clear();
   }
 
-  /** Forgets calls, refunds and pending scripted faults; subscriptions and tokens stay. */
+  /**
+   * Forgets calls, refunds and pending scripted faults; the resources the API serves
+   * (subscriptions, captures, sales, refunds, disputes) and tokens stay.
+   */
   public void reset() {
     faults.clear();
     calls.clear();
@@ -739,6 +910,15 @@ public final class PayPalSimulator {
       }
       return;
     }
+    if (req.method() == HttpMethod.GET && parts.length == 5 && lookup(path)) {
+      JsonObject resource = resources.get(path);
+      if (resource == null) {
+        json(response, 404, notFound());
+      } else {
+        json(response, 200, resource.encode());
+      }
+      return;
+    }
     if (req.method() == HttpMethod.POST
         && parts.length == 6
         && path.startsWith("/v1/billing/subscriptions/")
@@ -761,6 +941,15 @@ public final class PayPalSimulator {
       return;
     }
     json(response, 404, notFound());
+  }
+
+  private static boolean lookup(String path) {
+    for (String collection : LOOKUPS) {
+      if (path.startsWith(collection)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Fault takeFault(HttpMethod method, String path) {
@@ -891,6 +1080,9 @@ public final class PayPalSimulator {
     if (requestId != null) {
       refundsByRequestId.put(requestId, refund);
     }
+    resources.put(
+        (capture ? CAPTURE_REFUNDS : SALE_REFUNDS) + refund.id(),
+        new JsonObject(refundAnswer(refund)));
     json(req.response(), 201, refundAnswer(refund));
   }
 
@@ -1035,6 +1227,12 @@ public final class PayPalSimulator {
     return SANDBOX.equals(environment)
         ? "https://api.sandbox.paypal.com"
         : "https://api.paypal.com";
+  }
+
+  /** Zero in the currency's notation: {@code 0} for JPY, {@code 0.00} for USD. */
+  private static String zero(String currency) {
+    int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+    return digits <= 0 ? "0" : "0." + "0".repeat(digits);
   }
 
   private static JsonObject money(String value, String currency) {

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.TestInstance;
  * itself as the plugin's one trust anchor (pinning it) and serves it from a local fake through the
  * {@code paypal.cert.fetch.base} setting, under a paypal.com URL as PayPal would name it. Validity
  * is judged at the transmission time (2017-03-30T20:04:05Z, inside the certificate's 2017-02-18 to
- * 2019-04-26 window); the delivery is received one second later.
+ * 2019-04-26 window); the delivery is received one second later, inside the freshness window
+ * (received now, years later, it is stale).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PayPalVectorTest {
@@ -193,10 +194,36 @@ class PayPalVectorTest {
     Verdict verdict = verify(pinned, request, sandboxAccount(WEBHOOK_ID));
     assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
 
+    assertThat(verdict.signedDeliveryId())
+        .as("accepted under PayPal's transmission id, with this body only")
+        .isEqualTo(TRANSMISSION_ID);
+
     ParsedWebhook parsed = pinned.parse(request, sandboxAccount(WEBHOOK_ID));
     assertThat(parsed.eventId()).isEqualTo("WH-2MW4820926242972J-6SG447389E205703U");
     assertThat(parsed.eventType()).isEqualTo("BILLING.PLAN.CREATED");
     assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.reason()).isEqualTo("A billing plan change moves no money.");
+    assertThat(await(pinned.resolve(request, parsed, sandboxAccount(WEBHOOK_ID))))
+        .as("a type that never books needs no call to PayPal's API")
+        .isEqualTo(parsed);
+  }
+
+  @Test
+  void receivedAfterPayPalsRetriesWouldHaveEndedTheRealDeliveryIsStale() {
+    Instant transmitted = Instant.parse(TRANSMISSION_TIME);
+    WebhookRequest lastRetry =
+        delivery(body, SIGNATURE).receivedAt(transmitted.plus(PayPalPlugin.DEFAULT_MAX_AGE));
+    assertThat(verify(pinned, lastRetry, sandboxAccount(WEBHOOK_ID)).authentic()).isTrue();
+
+    for (Instant late :
+        List.of(transmitted.plus(PayPalPlugin.DEFAULT_MAX_AGE).plusSeconds(1), Instant.now())) {
+      Verdict verdict =
+          verify(pinned, delivery(body, SIGNATURE).receivedAt(late), sandboxAccount(WEBHOOK_ID));
+      assertThat(verdict.authentic()).as("received at %s", late).isFalse();
+      assertThat(verdict.reason())
+          .contains("PAYPAL-TRANSMISSION-TIME 2017-03-30T20:04:05Z")
+          .contains("before the delivery was received");
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.paybridge.spi.testkit.PluginReceiver;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -79,6 +80,11 @@ class PayPalWebhookHttpTest {
     assertThat(delivery.header(PayPalPlugin.AUTH_ALGO_HEADER)).isEqualTo("SHA256withRSA");
     assertThat(delivery.header(PayPalPlugin.TRANSMISSION_ID_HEADER))
         .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    assertThat(paypal.calls(HttpMethod.GET, PayPalSimulator.CAPTURES))
+        .extracting(PayPalSimulator.Call::path)
+        .as("acknowledged after PayPal's API confirmed the capture")
+        .containsExactly(PayPalSimulator.CAPTURES + "3C679366HH908993F");
 
     ParsedWebhook parsed = plugin.parse(delivery, credentials);
     assertThat(parsed.eventId()).isEqualTo("WH-HTTP");

@@ -5,12 +5,14 @@ import static io.paybridge.spi.EventKind.PAYMENT;
 import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
+import static io.paybridge.spi.EventKind.REFUND_REVERSED;
 
 import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.Json;
@@ -29,6 +31,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Razorpay webhooks, implemented on the JDK without Razorpay's SDK.
@@ -37,16 +41,26 @@ import java.util.List;
  *
  * {@code X-Razorpay-Signature} is the hex HMAC-SHA256 of the raw body keyed with the webhook secret
  * the tenant set on the endpoint. The scheme has no timestamp, so a captured delivery can be
- * replayed; the platform's deduplication on the event id and on ledger entry keys makes a replay
- * change nothing.
+ * replayed; deduplication on keys taken from the signed body makes a replay change nothing.
+ *
+ * <h2>Dedupe key</h2>
+ *
+ * The receipt's dedupe key is built from the signed body only, as
+ *
+ * <pre>{@code <event>:<entity id>[:<entity id>...]@<created_at>}</pre>
+ *
+ * the event name, the {@code id} of every entity in {@code payload} (ordered by entity name:
+ * dispute, order, payment, refund, subscription) and the event's own {@code created_at}. Razorpay
+ * retries an event with the very body it signed, so retries share the key; distinct events differ
+ * in their entities or, for a repeat on one entity (a subscription halted twice), in their creation
+ * time. The {@code x-razorpay-event-id} header is not signed, so neither this key nor any ledger
+ * key depends on it: one signed body replayed under fresh header ids is one event.
  *
  * <h2>Meaning</h2>
  *
  * The body is {@code {"entity":"event","event":…,"contains":[…],"payload":{"payment":{"entity":…},
- * …},"created_at":…}}. The receipt's dedupe key is the {@code x-razorpay-event-id} header; a
- * delivery without it gets a key derived from the event name and the ids of the entities it carries
- * ({@code payment.captured:pay_…}). Amounts are integer minor units (paise for INR) and pass
- * through unchanged. The mapping is the one the subscription publisher's adapter used:
+ * …},"created_at":…}}. Amounts are integer minor units (paise for INR) and pass through unchanged.
+ * {@link #eventTable()} lists every event with what it books or why it books nothing; in short:
  *
  * <ul>
  *   <li>{@code payment.authorized}: funds authorized, keyed {@code authorized:<payment id>}.
@@ -54,16 +68,27 @@ import java.util.List;
  *   <li>{@code subscription.charged}: a recurring charge keyed {@code payment:<payment id>}, the
  *       same key as that payment's {@code payment.captured}, with the subscription id and its
  *       {@code current_end} as period end.
- *   <li>{@code subscription.halted}, {@code subscription.cancelled}: the subscription ended, keyed
- *       {@code cancel:<subscription id>:<event>}.
- *   <li>{@code refund.processed}: a negative refund keyed {@code refund:<refund id>}.
+ *   <li>{@code subscription.halted}, {@code .cancelled}, {@code .completed}: the subscription
+ *       ended, keyed {@code cancel:<subscription id>:<event>}.
+ *   <li>{@code refund.processed}: a negative refund keyed {@code refund:<refund id>}; {@code
+ *       refund.failed}: that refund and its reversal {@code refund_reversal:<refund id>}, so the
+ *       ledger nets to zero whichever arrives first. Auto-refunds of payments Razorpay never
+ *       captured ({@code payload.payment.entity.captured} false) book nothing.
+ *   <li>Disputes: Razorpay deducts the disputed amount when a dispute is raised ("Deduct at Onset")
+ *       and returns it when the dispute is won. {@code payment.dispute.created} and {@code .lost}
+ *       book a negative {@link EventKind#DISPUTE} keyed {@code dispute:<dispute id>}; {@code .won},
+ *       and {@code .closed} without an {@code amount_deducted}, book that debit and a {@link
+ *       EventKind#DISPUTE_REVERSED} keyed {@code dispute_reversal:<dispute id>}, so the ledger nets
+ *       to zero whatever order the events arrive in. {@code .under_review} and {@code
+ *       .action_required} move no money.
  * </ul>
  *
- * Everything else is acknowledged and ignored. The customer reference is the {@code notes} value
- * under the account's {@code customerRefKey} (default {@value #DEFAULT_CUSTOMER_REF_KEY}) on the
- * payment, then on the order, subscription or refund the event carries, else the payment's or the
- * subscription's {@code customer_id}. Razorpay sends {@code notes} as an empty array when there are
- * none, and {@code captured} as {@code true} or {@code "1"}; both forms are read.
+ * Everything else is acknowledged and kept with the reason. The customer reference is the {@code
+ * notes} value under the account's {@code customerRefKey} (default {@value
+ * #DEFAULT_CUSTOMER_REF_KEY}) on the payment, then on the order, subscription or refund the event
+ * carries, else the payment's or the subscription's {@code customer_id}. Razorpay sends {@code
+ * notes} as an empty array when there are none, and {@code captured} as {@code true} or {@code
+ * "1"}; both forms are read.
  *
  * <h2>API calls</h2>
  *
@@ -78,6 +103,8 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
+
+  /** Razorpay's delivery id header: not signed, so never a dedupe or ledger key. */
   public static final String EVENT_ID_HEADER = "x-razorpay-event-id";
 
   public static final String KEY_ID = "keyId";
@@ -115,15 +142,101 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
                   "The notes key under which your integration stores your own customer reference")
               .optional(DEFAULT_CUSTOMER_REF_KEY));
 
-  private static final List<String> EVENTS =
+  static final String PAYMENT_AUTHORIZED = "payment.authorized";
+  static final String PAYMENT_CAPTURED = "payment.captured";
+  static final String PAYMENT_FAILED = "payment.failed";
+  static final String ORDER_PAID = "order.paid";
+  static final String SUBSCRIPTION_AUTHENTICATED = "subscription.authenticated";
+  static final String SUBSCRIPTION_ACTIVATED = "subscription.activated";
+  static final String SUBSCRIPTION_CHARGED = "subscription.charged";
+  static final String SUBSCRIPTION_PENDING = "subscription.pending";
+  static final String SUBSCRIPTION_HALTED = "subscription.halted";
+  static final String SUBSCRIPTION_CANCELLED = "subscription.cancelled";
+  static final String SUBSCRIPTION_COMPLETED = "subscription.completed";
+  static final String SUBSCRIPTION_UPDATED = "subscription.updated";
+  static final String SUBSCRIPTION_PAUSED = "subscription.paused";
+  static final String SUBSCRIPTION_RESUMED = "subscription.resumed";
+  static final String REFUND_CREATED = "refund.created";
+  static final String REFUND_PROCESSED = "refund.processed";
+  static final String REFUND_FAILED = "refund.failed";
+  static final String REFUND_SPEED_CHANGED = "refund.speed_changed";
+  static final String DISPUTE_CREATED = "payment.dispute.created";
+  static final String DISPUTE_WON = "payment.dispute.won";
+  static final String DISPUTE_LOST = "payment.dispute.lost";
+  static final String DISPUTE_CLOSED = "payment.dispute.closed";
+  static final String DISPUTE_UNDER_REVIEW = "payment.dispute.under_review";
+  static final String DISPUTE_ACTION_REQUIRED = "payment.dispute.action_required";
+
+  /** What the subscription events that move no money say happened. */
+  private static final Map<String, String> SUBSCRIPTION_NOTES =
+      Map.of(
+          SUBSCRIPTION_AUTHENTICATED,
+              "the customer authorised the mandate, and nothing is charged yet",
+          SUBSCRIPTION_ACTIVATED, "it became active, which moves no money",
+          SUBSCRIPTION_PENDING, "a charge failed and Razorpay will retry it, so no money moved",
+          SUBSCRIPTION_UPDATED, "its plan or quantity changed, which moves no money",
+          SUBSCRIPTION_PAUSED, "it was paused, which moves no money",
+          SUBSCRIPTION_RESUMED, "it was resumed, which moves no money");
+
+  private static final List<EventRule> EVENT_TABLE =
       List.of(
-          "payment.authorized",
-          "payment.captured",
-          "order.paid",
-          "subscription.charged",
-          "subscription.halted",
-          "subscription.cancelled",
-          "refund.processed");
+          EventRule.books(
+              PAYMENT_AUTHORIZED,
+              "AUTHORIZED under authorized:<payment id> (funds held, not part of a balance)"),
+          EventRule.books(PAYMENT_CAPTURED, "PAYMENT under payment:<payment id>"),
+          EventRule.books(
+              ORDER_PAID, "PAYMENT under payment:<payment id>, the same entry as payment.captured"),
+          EventRule.ignores(PAYMENT_FAILED, "the payment failed: no money moved"),
+          EventRule.books(
+              SUBSCRIPTION_CHARGED,
+              "RECURRING_CHARGED under payment:<payment id>, the same entry as that payment's"
+                  + " payment.captured"),
+          EventRule.books(
+              SUBSCRIPTION_HALTED, "RECURRING_CANCELLED under cancel:<subscription id>:<event>"),
+          EventRule.books(
+              SUBSCRIPTION_CANCELLED, "RECURRING_CANCELLED under cancel:<subscription id>:<event>"),
+          EventRule.books(
+              SUBSCRIPTION_COMPLETED,
+              "RECURRING_CANCELLED under cancel:<subscription id>:<event> (all its charges made)"),
+          EventRule.ignores(
+              SUBSCRIPTION_AUTHENTICATED, "the mandate was authorised: nothing is charged yet"),
+          EventRule.ignores(
+              SUBSCRIPTION_ACTIVATED, "the subscription became active: no money moved"),
+          EventRule.ignores(
+              SUBSCRIPTION_PENDING, "a charge failed and will be retried: no money moved"),
+          EventRule.ignores(SUBSCRIPTION_UPDATED, "the plan or quantity changed: no money moved"),
+          EventRule.ignores(SUBSCRIPTION_PAUSED, "the subscription was paused: no money moved"),
+          EventRule.ignores(SUBSCRIPTION_RESUMED, "the subscription was resumed: no money moved"),
+          EventRule.ignores(
+              REFUND_CREATED,
+              "a refund is booked when it is processed (refund.processed), not when requested"),
+          EventRule.books(
+              REFUND_PROCESSED,
+              "REFUND (negative) under refund:<refund id>; an auto-refund of a payment never"
+                  + " captured books nothing"),
+          EventRule.books(
+              REFUND_FAILED,
+              "REFUND under refund:<refund id> and REFUND_REVERSED under"
+                  + " refund_reversal:<refund id>: nets to zero whichever arrives first"),
+          EventRule.ignores(
+              REFUND_SPEED_CHANGED, "an instant refund fell back to normal speed: no money moved"),
+          EventRule.books(
+              DISPUTE_CREATED,
+              "DISPUTE (negative) under dispute:<dispute id>: Razorpay deducts the disputed"
+                  + " amount when the dispute is raised"),
+          EventRule.books(
+              DISPUTE_LOST, "DISPUTE (negative) under dispute:<dispute id>, the onset's entry"),
+          EventRule.books(
+              DISPUTE_WON,
+              "DISPUTE under dispute:<dispute id> and DISPUTE_REVERSED under"
+                  + " dispute_reversal:<dispute id>: the amount comes back, netting to zero"
+                  + " whatever the order"),
+          EventRule.books(
+              DISPUTE_CLOSED,
+              "as payment.dispute.won (closed without a chargeback); only the debit if the"
+                  + " dispute reports an amount_deducted"),
+          EventRule.ignores(DISPUTE_UNDER_REVIEW, "the evidence is being reviewed: no money moved"),
+          EventRule.ignores(DISPUTE_ACTION_REQUIRED, "more evidence is needed: no money moved"));
 
   /** Set by {@link #init}; webhook handling works without it. */
   private volatile RazorpayApi api;
@@ -143,9 +256,13 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
     return SCHEMA;
   }
 
+  /**
+   * The payment, order, subscription, refund and dispute events of Razorpay's webhook guide, with
+   * what each does; a tenant subscribes to the booking ones.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return EVENTS;
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   /**
@@ -215,34 +332,92 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     JsonObject root = Json.object(request.body());
     String event = Json.requireString(root, "event");
-    Json.requireObject(root, "payload");
-    Instant created = epochSecond(Json.requireLong(root, "created_at"), "created_at");
+    JsonObject payload = Json.requireObject(root, "payload");
+    long createdAt = Json.requireLong(root, "created_at");
     Delivery d =
         new Delivery(
             event,
-            created,
+            epochSecond(createdAt, "created_at"),
             credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
             entity(root, "payment"),
             entity(root, "order"),
             entity(root, "subscription"),
-            entity(root, "refund"));
-    String eventId = eventId(request, root, event);
-    List<PaymentEvent> events;
+            entity(root, "refund"),
+            entity(root, "dispute"));
+    String eventId = eventId(payload, event, createdAt);
+    Outcome outcome;
     try {
-      events =
-          switch (event) {
-            case "payment.authorized" -> payment(d, AUTHORIZED, "authorized:");
-            case "payment.captured", "order.paid" -> captured(d);
-            case "subscription.charged" -> subscriptionCharged(d);
-            case "subscription.halted", "subscription.cancelled" -> subscriptionEnded(d);
-            case "refund.processed" -> refundProcessed(d);
-            default -> List.of();
-          };
+      outcome = outcome(d);
     } catch (MalformedWebhookException e) {
       throw new MalformedWebhookException(
           "Razorpay " + event + " " + eventId + ": " + e.getMessage(), e);
     }
-    return new ParsedWebhook(eventId, event, events);
+    return new ParsedWebhook(eventId, event, outcome.events(), outcome.reason(), null);
+  }
+
+  /** What a delivery books, or why it books nothing. */
+  private record Outcome(List<PaymentEvent> events, String reason) {
+    static Outcome books(PaymentEvent... events) {
+      return new Outcome(List.of(events), null);
+    }
+
+    static Outcome ignored(String reason) {
+      return new Outcome(List.of(), reason);
+    }
+  }
+
+  private static Outcome outcome(Delivery d) {
+    return switch (d.event()) {
+      case PAYMENT_AUTHORIZED -> payment(d, AUTHORIZED, "authorized:");
+      case PAYMENT_CAPTURED, ORDER_PAID -> captured(d);
+      case PAYMENT_FAILED ->
+          Outcome.ignored(
+              "payment " + paymentId(d) + " failed: Razorpay collected no money for it");
+      case SUBSCRIPTION_CHARGED -> subscriptionCharged(d);
+      case SUBSCRIPTION_HALTED, SUBSCRIPTION_CANCELLED, SUBSCRIPTION_COMPLETED ->
+          subscriptionEnded(d);
+      case SUBSCRIPTION_AUTHENTICATED,
+              SUBSCRIPTION_ACTIVATED,
+              SUBSCRIPTION_PENDING,
+              SUBSCRIPTION_UPDATED,
+              SUBSCRIPTION_PAUSED,
+              SUBSCRIPTION_RESUMED ->
+          Outcome.ignored(
+              "subscription "
+                  + subscriptionId(d)
+                  + ": "
+                  + SUBSCRIPTION_NOTES.get(d.event())
+                  + "; its charges arrive as subscription.charged");
+      case REFUND_PROCESSED -> refund(d, false);
+      case REFUND_FAILED -> refund(d, true);
+      case REFUND_CREATED ->
+          Outcome.ignored(
+              "refund "
+                  + refundId(d)
+                  + " was created: it is booked when Razorpay reports it processed"
+                  + " (refund.processed), and reversed if it fails (refund.failed)");
+      case REFUND_SPEED_CHANGED ->
+          Outcome.ignored(
+              "refund " + refundId(d) + " changed speed (instant to normal): no money moved");
+      case DISPUTE_CREATED, DISPUTE_LOST -> dispute(d, false);
+      case DISPUTE_WON -> dispute(d, true);
+      case DISPUTE_CLOSED -> disputeClosed(d);
+      case DISPUTE_UNDER_REVIEW ->
+          Outcome.ignored(
+              "dispute "
+                  + disputeId(d)
+                  + " is under review with the evidence submitted: no money moved");
+      case DISPUTE_ACTION_REQUIRED ->
+          Outcome.ignored(
+              "dispute "
+                  + disputeId(d)
+                  + " needs more evidence before it can be contested: no money moved");
+      default ->
+          Outcome.ignored(
+              "Razorpay event "
+                  + shorten(d.event())
+                  + " is not in Paybridge's events table for Razorpay, so nothing is booked");
+    };
   }
 
   /** One delivery's event name, time, the account's notes key and the entities it carries. */
@@ -253,7 +428,8 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
       JsonObject payment,
       JsonObject order,
       JsonObject subscription,
-      JsonObject refund) {}
+      JsonObject refund,
+      JsonObject dispute) {}
 
   private static JsonObject require(JsonObject entity, String name) {
     if (entity == null) {
@@ -267,56 +443,69 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
     return Json.optObject(root, "payload." + name + ".entity");
   }
 
+  private static String paymentId(Delivery d) {
+    return Json.requireString(require(d.payment(), "payment"), "id");
+  }
+
+  private static String subscriptionId(Delivery d) {
+    return Json.requireString(require(d.subscription(), "subscription"), "id");
+  }
+
+  private static String refundId(Delivery d) {
+    return Json.requireString(require(d.refund(), "refund"), "id");
+  }
+
+  private static String disputeId(Delivery d) {
+    return Json.requireString(require(d.dispute(), "dispute"), "id");
+  }
+
   /**
-   * The receipt's dedupe key: Razorpay's event id header, else the event name with the ids of the
-   * entities the delivery carries, which is stable across Razorpay's retries of one event.
+   * The receipt's dedupe key, from the signed body only: the event name, the id of every entity the
+   * payload carries (in the order of their names), and the event's {@code created_at}, as {@code
+   * <event>:<id>[:<id>…]@<created_at>}. Razorpay retries an event with the same body, so the key is
+   * stable across retries; entity ids and the event's creation time tell apart distinct events,
+   * including a second {@code subscription.halted} of the same subscription. The unsigned {@code
+   * x-razorpay-event-id} header is not used: a signed body replayed under fresh ids is still the
+   * same event.
    */
-  private static String eventId(WebhookRequest request, JsonObject root, String event) {
-    String header = request.header(EVENT_ID_HEADER);
-    if (header != null && !header.isBlank()) {
-      return header.strip();
-    }
-    JsonArray contains = Json.optArray(root, "contains");
-    List<String> names =
-        contains == null
-            ? List.copyOf(Json.requireObject(root, "payload").fieldNames())
-            : contains.stream().map(String::valueOf).toList();
+  static String eventId(JsonObject payload, String event, long createdAt) {
     StringBuilder key = new StringBuilder(event);
-    for (String name : names) {
-      JsonObject entity = entity(root, name);
-      String id = entity == null ? null : Json.optString(entity, "id");
+    for (String name : new TreeSet<>(payload.fieldNames())) {
+      Object wrapper = payload.getValue(name);
+      if (!(wrapper instanceof JsonObject w) || !(w.getValue("entity") instanceof JsonObject e)) {
+        continue;
+      }
+      String id = Json.optString(e, "id");
       if (id != null && !id.isBlank()) {
         key.append(':').append(id);
       }
     }
-    if (key.length() == event.length()) {
-      throw new MalformedWebhookException(
-          "Razorpay "
-              + event
-              + " has no "
-              + EVENT_ID_HEADER
-              + " header and no entity id to derive one from");
-    }
-    return key.toString();
+    return key.append('@').append(createdAt).toString();
   }
 
-  private static List<PaymentEvent> captured(Delivery d) {
+  private static Outcome captured(Delivery d) {
     JsonObject payment = require(d.payment(), "payment");
     if (!isCaptured(payment)) {
-      return List.of();
+      return Outcome.ignored(
+          d.event()
+              + " reports payment "
+              + Json.requireString(payment, "id")
+              + " as not captured (captured="
+              + payment.getValue("captured")
+              + "): no money is collected until it is");
     }
     return payment(d, PAYMENT, "payment:");
   }
 
-  private static List<PaymentEvent> payment(Delivery d, EventKind kind, String keyPrefix) {
+  private static Outcome payment(Delivery d, EventKind kind, String keyPrefix) {
     JsonObject payment = require(d.payment(), "payment");
     String id = Json.requireString(payment, "id");
     String currency = currency(payment);
     long amount = amount(payment);
     if (amount == 0) {
-      return List.of();
+      return Outcome.ignored("payment " + id + " is for 0 " + currency + ": nothing to book");
     }
-    return List.of(
+    return Outcome.books(
         paymentDetails(PaymentEvent.builder(kind, keyPrefix + id, d.occurredAt()), payment)
             .amount(amount, currency)
             .externalPaymentId(id)
@@ -328,17 +517,18 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
             .build());
   }
 
-  private static List<PaymentEvent> subscriptionCharged(Delivery d) {
+  private static Outcome subscriptionCharged(Delivery d) {
     JsonObject payment = require(d.payment(), "payment");
     JsonObject subscription = require(d.subscription(), "subscription");
     String id = Json.requireString(payment, "id");
     String currency = currency(payment);
     long amount = amount(payment);
     if (amount == 0) {
-      return List.of();
+      return Outcome.ignored(
+          "subscription charge " + id + " is for 0 " + currency + ": nothing to book");
     }
     String key = d.customerRefKey();
-    return List.of(
+    return Outcome.books(
         paymentDetails(
                 PaymentEvent.builder(RECURRING_CHARGED, "payment:" + id, d.occurredAt()), payment)
             .amount(amount, currency)
@@ -354,10 +544,10 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
             .build());
   }
 
-  private static List<PaymentEvent> subscriptionEnded(Delivery d) {
+  private static Outcome subscriptionEnded(Delivery d) {
     JsonObject subscription = require(d.subscription(), "subscription");
     String id = Json.requireString(subscription, "id");
-    return List.of(
+    return Outcome.books(
         PaymentEvent.builder(RECURRING_CANCELLED, "cancel:" + id + ":" + d.event(), d.occurredAt())
             .externalSubscriptionId(id)
             .customerRef(
@@ -368,29 +558,103 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
             .build());
   }
 
-  private static List<PaymentEvent> refundProcessed(Delivery d) {
+  /**
+   * {@code refund.processed}: the refund, keyed {@code refund:<id>}. {@code refund.failed}: the
+   * same refund and its reversal ({@code refund_reversal:<id>}), so the ledger nets to zero
+   * whichever of the two events arrives first. Razorpay also refunds payments it never captured
+   * (auto-refunds, {@code payment.captured} false): nothing was booked for those, so they book
+   * nothing.
+   */
+  private static Outcome refund(Delivery d, boolean failed) {
     JsonObject refund = require(d.refund(), "refund");
     String id = Json.requireString(refund, "id");
     String currency = currency(refund);
     long amount = amount(refund);
-    if (amount == 0) {
-      return List.of();
-    }
     JsonObject payment = d.payment() == null ? new JsonObject() : d.payment();
+    String paymentId = first(Json.optString(refund, "payment_id"), Json.optString(payment, "id"));
+    if (d.payment() != null && payment.getValue("captured") != null && !isCaptured(payment)) {
+      return Outcome.ignored(
+          "refund "
+              + id
+              + " is Razorpay's auto-refund of payment "
+              + paymentId
+              + ", which was never captured: neither the payment nor its refund is booked");
+    }
+    if (amount == 0) {
+      return Outcome.ignored("refund " + id + " is for 0 " + currency + ": nothing to book");
+    }
     String key = d.customerRefKey();
-    return List.of(
+    String customerRef =
+        first(
+            notesValue(refund, key),
+            notesValue(payment, key),
+            Json.optString(payment, "customer_id"));
+    PaymentEvent booked =
         PaymentEvent.builder(REFUND, "refund:" + id, d.occurredAt())
             .amount(-amount, currency)
-            .externalPaymentId(
-                first(Json.optString(refund, "payment_id"), Json.optString(payment, "id")))
-            .customerRef(
-                first(
-                    notesValue(refund, key),
-                    notesValue(payment, key),
-                    Json.optString(payment, "customer_id")))
+            .externalPaymentId(paymentId)
+            .customerRef(customerRef)
             .email(email(payment))
             .contact(Json.optString(payment, "contact"))
+            .build();
+    if (!failed) {
+      return Outcome.books(booked);
+    }
+    return Outcome.books(
+        booked,
+        PaymentEvent.builder(REFUND_REVERSED, "refund_reversal:" + id, d.occurredAt())
+            .amount(amount, currency)
+            .externalPaymentId(paymentId)
+            .customerRef(customerRef)
             .build());
+  }
+
+  /**
+   * A dispute's debit, keyed {@code dispute:<id>}: Razorpay deducts the disputed amount from the
+   * balance when the dispute is raised (Deduct at Onset), so {@code payment.dispute.created} books
+   * it, and {@code payment.dispute.lost} books the same key in case it arrives first. When the
+   * dispute is won the amount comes back: {@code payment.dispute.won} books the debit and its
+   * reversal ({@code dispute_reversal:<id>}), so the ledger nets to zero whatever the order.
+   */
+  private static Outcome dispute(Delivery d, boolean reinstated) {
+    JsonObject dispute = require(d.dispute(), "dispute");
+    String id = Json.requireString(dispute, "id");
+    String currency = currency(dispute);
+    long amount = amount(dispute);
+    if (amount == 0) {
+      return Outcome.ignored("dispute " + id + " is for 0 " + currency + ": nothing to book");
+    }
+    JsonObject payment = d.payment() == null ? new JsonObject() : d.payment();
+    String paymentId = first(Json.optString(dispute, "payment_id"), Json.optString(payment, "id"));
+    String customerRef =
+        first(notesValue(payment, d.customerRefKey()), Json.optString(payment, "customer_id"));
+    PaymentEvent debit =
+        PaymentEvent.builder(EventKind.DISPUTE, "dispute:" + id, d.occurredAt())
+            .amount(-amount, currency)
+            .externalPaymentId(paymentId)
+            .customerRef(customerRef)
+            .build();
+    if (!reinstated) {
+      return Outcome.books(debit);
+    }
+    return Outcome.books(
+        debit,
+        PaymentEvent.builder(EventKind.DISPUTE_REVERSED, "dispute_reversal:" + id, d.occurredAt())
+            .amount(amount, currency)
+            .externalPaymentId(paymentId)
+            .customerRef(customerRef)
+            .build());
+  }
+
+  /**
+   * {@code payment.dispute.closed} ends a fraud-phase dispute without a chargeback (the merchant
+   * explained the payment or refunded it, and a refund is booked on its own): the amount deducted
+   * at onset comes back, as when a dispute is won. Should the closed dispute report an {@code
+   * amount_deducted}, Razorpay kept the money, and only the debit is booked.
+   */
+  private static Outcome disputeClosed(Delivery d) {
+    Long deducted = Json.optLong(require(d.dispute(), "dispute"), "amount_deducted");
+    return dispute(d, deducted == null || deducted == 0);
   }
 
   /** Email, contact and fee of a payment entity. */
@@ -478,6 +742,11 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
     } catch (DateTimeException e) {
       throw new MalformedWebhookException("'" + field + "' is not a time in seconds since 1970");
     }
+  }
+
+  /** A value from a delivery, bounded for a reason. */
+  private static String shorten(String text) {
+    return text.length() > 64 ? text.substring(0, 64) + "..." : text;
   }
 
   private static String first(String... candidates) {

@@ -63,7 +63,9 @@ class RazorpayEventMappingTest {
     String body = razorpay.paymentCaptured("pay_1", 50_000, "INR", "user-42");
     ParsedWebhook parsed = parse(body, "EvtCaptured001");
 
-    assertThat(parsed.eventId()).as("the x-razorpay-event-id header").isEqualTo("EvtCaptured001");
+    assertThat(parsed.eventId())
+        .as("from the signed body, not the x-razorpay-event-id header")
+        .isEqualTo("payment.captured:pay_1@" + createdAt(body).getEpochSecond());
     assertThat(parsed.eventType()).isEqualTo("payment.captured");
     PaymentEvent e = parsed.events().get(0);
     assertThat(e.kind()).isEqualTo(EventKind.PAYMENT);
@@ -264,21 +266,36 @@ class RazorpayEventMappingTest {
   // ---- event ids
 
   @Test
-  void withoutTheHeaderTheEventIdIsDerivedFromEventAndEntities() {
+  void theEventIdIsTheEventTheIdsOfItsEntitiesAndItsCreationTime() {
     String captured = razorpay.paymentCaptured("pay_X", 10_000, "INR", null);
-    assertThat(parse(captured, null).eventId()).isEqualTo("payment.captured:pay_X");
+    long t = createdAt(captured).getEpochSecond();
+    assertThat(parse(captured, null).eventId()).isEqualTo("payment.captured:pay_X@" + t);
     assertThat(parse(captured, null)).as("stable").isEqualTo(parse(captured, null));
-    assertThat(parse(captured, " ").eventId()).isEqualTo("payment.captured:pay_X");
+    assertThat(parse(captured, " ").eventId()).isEqualTo("payment.captured:pay_X@" + t);
 
     String charged =
         razorpay.subscriptionCharged("pay_Y", "sub_Y", 10_000, "INR", null, Instant.now());
-    assertThat(parse(charged, null).eventId()).isEqualTo("subscription.charged:sub_Y:pay_Y");
+    assertThat(parse(charged, null).eventId())
+        .as("entities in the order of their names")
+        .isEqualTo("subscription.charged:pay_Y:sub_Y@" + createdAt(charged).getEpochSecond());
 
     String refund = razorpay.refundProcessed("rfnd_Z", "pay_Z", 10_000, "INR");
-    assertThat(parse(refund, null).eventId()).isEqualTo("refund.processed:rfnd_Z:pay_Z");
+    assertThat(parse(refund, null).eventId())
+        .isEqualTo("refund.processed:pay_Z:rfnd_Z@" + createdAt(refund).getEpochSecond());
 
     String cancelled = razorpay.subscriptionCancelled("sub_C");
-    assertThat(parse(cancelled, null).eventId()).isEqualTo("subscription.cancelled:sub_C");
+    assertThat(parse(cancelled, null).eventId())
+        .isEqualTo("subscription.cancelled:sub_C@" + createdAt(cancelled).getEpochSecond());
+
+    String dispute =
+        razorpay.disputeEvent("payment.dispute.lost", "disp_D", "pay_D", 10_000, "INR");
+    assertThat(parse(dispute, null).eventId())
+        .isEqualTo("payment.dispute.lost:disp_D:pay_D@" + createdAt(dispute).getEpochSecond());
+
+    String empty = razorpay.event("invoice.expired", new JsonObject());
+    assertThat(parse(empty, null).eventId())
+        .as("an event without entities is still keyed by its name and time")
+        .isEqualTo("invoice.expired@" + createdAt(empty).getEpochSecond());
   }
 
   // ---- currencies, unknown and malformed
@@ -296,12 +313,31 @@ class RazorpayEventMappingTest {
   }
 
   @Test
-  void unknownEventsAreIgnored() {
+  void unknownEventsAreIgnoredWithTheReason() {
     JsonObject payload = payload(razorpay.paymentCaptured("pay_u", 10_000, "INR", null));
-    ParsedWebhook parsed = parse(razorpay.event("payment.dispute.created", payload), "EvtUnknown");
+    String body = razorpay.event("payment.downtime.started", payload);
+    ParsedWebhook parsed = parse(body, "EvtUnknown");
     assertThat(parsed.isIgnored()).isTrue();
-    assertThat(parsed.eventId()).isEqualTo("EvtUnknown");
-    assertThat(parsed.eventType()).isEqualTo("payment.dispute.created");
+    assertThat(parsed.eventId())
+        .isEqualTo("payment.downtime.started:pay_u@" + createdAt(body).getEpochSecond());
+    assertThat(parsed.eventType()).isEqualTo("payment.downtime.started");
+    assertThat(parsed.reason())
+        .isEqualTo(
+            "Razorpay event payment.downtime.started is not in Paybridge's events table for"
+                + " Razorpay, so nothing is booked");
+  }
+
+  @Test
+  void uncapturedAndZeroAmountsSayWhyNothingIsBooked() {
+    JsonObject payload = payload(razorpay.paymentCaptured("pay_z", 10_000, "INR", null));
+    entity(payload, "payment").put("captured", false);
+    assertThat(parse(razorpay.event("payment.captured", payload), "E").reason())
+        .isEqualTo(
+            "payment.captured reports payment pay_z as not captured (captured=false): no money is"
+                + " collected until it is");
+    entity(payload, "payment").put("captured", true).put("amount", 0);
+    assertThat(parse(razorpay.event("order.paid", payload), "E").reason())
+        .isEqualTo("payment pay_z is for 0 INR: nothing to book");
   }
 
   @Test

@@ -127,7 +127,13 @@ class RazorpayPluginTest extends GatewayPluginTestKit {
             "subscription.charged",
             "subscription.halted",
             "subscription.cancelled",
-            "refund.processed");
+            "subscription.completed",
+            "refund.processed",
+            "refund.failed",
+            "payment.dispute.created",
+            "payment.dispute.won",
+            "payment.dispute.lost",
+            "payment.dispute.closed");
   }
 
   @Test

@@ -125,6 +125,22 @@ public final class RazorpaySimulator {
   /** A {@code refund.processed} event for a full refund of a UPI payment. */
   public String refundProcessed(
       String refundId, String paymentId, long amountMinor, String currency) {
+    return refundEvent("refund.processed", refundId, paymentId, amountMinor, currency);
+  }
+
+  /**
+   * A refund event ({@code refund.created}, {@code .processed}, {@code .failed} or {@code
+   * .speed_changed}) for a full refund of a captured UPI payment, with the refund's status as that
+   * event reports it.
+   */
+  public String refundEvent(
+      String type, String refundId, String paymentId, long amountMinor, String currency) {
+    String status =
+        switch (type) {
+          case "refund.processed" -> "processed";
+          case "refund.failed" -> "failed";
+          default -> "pending";
+        };
     JsonObject refund =
         new JsonObject()
             .put("id", refundId)
@@ -137,16 +153,93 @@ public final class RazorpaySimulator {
             .put("acquirer_data", new JsonObject().put("rrn", randomDigits(12)))
             .put("created_at", nowSeconds())
             .put("batch_id", null)
-            .put("status", "processed")
+            .put("status", status)
             .put("speed_processed", "normal")
             .put("speed_requested", "normal");
     JsonObject payment =
         payment(paymentId, amountMinor, currency, "refunded", new JsonArray())
             .put("amount_refunded", amountMinor)
             .put("refund_status", "full");
+    return event(type, new JsonObject().put("refund", wrap(refund)).put("payment", wrap(payment)));
+  }
+
+  /**
+   * A refund event of Razorpay's auto-refund of a payment it never captured: the payment entity
+   * says {@code captured} false.
+   */
+  public String autoRefundEvent(
+      String type, String refundId, String paymentId, long amountMinor, String currency) {
+    JsonObject body = new JsonObject(refundEvent(type, refundId, paymentId, amountMinor, currency));
+    body.getJsonObject("payload")
+        .getJsonObject("payment")
+        .getJsonObject("entity")
+        .put("captured", false)
+        .put("status", "refunded")
+        .put("fee", null)
+        .put("tax", null);
+    return body.encode();
+  }
+
+  /** A {@code payment.failed} event: the payment was attempted and declined. */
+  public String paymentFailed(String paymentId, long amountMinor, String currency) {
+    JsonObject payment =
+        payment(paymentId, amountMinor, currency, "failed", new JsonArray())
+            .put("captured", false)
+            .put("fee", null)
+            .put("tax", null)
+            .put("error_code", "BAD_REQUEST_ERROR")
+            .put("error_description", "Payment failed")
+            .put("error_source", "customer")
+            .put("error_step", "payment_authorization")
+            .put("error_reason", "payment_cancelled");
+    return event("payment.failed", new JsonObject().put("payment", wrap(payment)));
+  }
+
+  /**
+   * A dispute event ({@code payment.dispute.created}, {@code .won}, {@code .lost}, {@code .closed},
+   * {@code .under_review} or {@code .action_required}) shaped like Razorpay's sample: the disputed
+   * payment and the dispute, whose status follows the event, and whose {@code amount_deducted} is
+   * the amount once lost and 0 before.
+   */
+  public String disputeEvent(
+      String type, String disputeId, String paymentId, long amountMinor, String currency) {
+    String status =
+        switch (type) {
+          case "payment.dispute.won" -> "won";
+          case "payment.dispute.lost" -> "lost";
+          case "payment.dispute.closed" -> "closed";
+          case "payment.dispute.under_review" -> "under_review";
+          default -> "open";
+        };
+    JsonObject dispute =
+        new JsonObject()
+            .put("id", disputeId)
+            .put("entity", "dispute")
+            .put("payment_id", paymentId)
+            .put("amount", amountMinor)
+            .put("currency", currency.toUpperCase(Locale.ROOT))
+            .put("amount_deducted", "lost".equals(status) ? amountMinor : 0)
+            .put("reason_code", "chargeback")
+            .put("respond_by", nowSeconds() + 7 * 86_400)
+            .put("status", status)
+            .put("phase", "closed".equals(status) ? "fraud" : "chargeback")
+            .put("created_at", nowSeconds() - 86_400);
+    JsonObject payment =
+        payment(paymentId, amountMinor, currency, "captured", new JsonArray())
+            .put("method", "card");
     return event(
-        "refund.processed",
-        new JsonObject().put("refund", wrap(refund)).put("payment", wrap(payment)));
+        type, new JsonObject().put("payment", wrap(payment)).put("dispute", wrap(dispute)));
+  }
+
+  /**
+   * A subscription event that carries only the subscription (activated, authenticated, pending,
+   * updated, paused, resumed, completed), with the status it reports.
+   */
+  public String subscriptionEvent(String type, String subscriptionId, String status) {
+    Instant currentEnd = Instant.now().plus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS);
+    JsonObject subscription =
+        subscription(subscriptionId, newId("cust_"), status, new JsonArray(), currentEnd);
+    return event(type, new JsonObject().put("subscription", wrap(subscription)));
   }
 
   /**
