@@ -17,12 +17,12 @@ class CodeEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected JsonObject credentials() {
-    return new JsonObject().put("publicKey", wallet.publicKeyBase58());
+    return wallet.credentialsJson();
   }
 
   @Override
   protected JsonObject otherCredentials() {
-    return new JsonObject().put("publicKey", new CodeWalletSimulator().publicKeyBase58());
+    return new CodeWalletSimulator().credentialsJson();
   }
 
   private static Delivery jwt(String token) {

@@ -376,8 +376,7 @@ class IngestIT {
     Tenant tenant = Tenant.signUp(node);
     CodeWalletSimulator wallet = new CodeWalletSimulator();
     CodeWalletSimulator impostor = new CodeWalletSimulator();
-    JsonObject account =
-        tenant.connect("code", new JsonObject().put("publicKey", wallet.publicKeyBase58()));
+    JsonObject account = tenant.connect("code", wallet.credentialsJson());
     String intent = CodeWalletSimulator.newIntentId();
     String jwt = wallet.intentSubmitted(intent, "0.25", "usd");
 
@@ -396,5 +395,32 @@ class IngestIT {
     assertThat(data.getJsonObject(0).getLong("amountMinor")).isEqualTo(25);
     assertThat(data.getJsonObject(0).getString("currency")).isEqualTo("USD");
     assertThat(data.getJsonObject(0).getString("externalPaymentId")).isEqualTo(intent);
+  }
+
+  @Test
+  void aGenuineCodePaymentToAnotherMerchantsAddressBooksNothingAndLeavesARejectedReceipt() {
+    // GIVEN Code signs every merchant's webhooks with one key: a victim with its own address
+    CodeWalletSimulator code = new CodeWalletSimulator();
+    Tenant victim = Tenant.signUp(node);
+    String victimAddress = new CodeWalletSimulator().depositAddress();
+    JsonObject account =
+        victim.connect(
+            "code",
+            new JsonObject()
+                .put("publicKey", code.publicKeyBase58())
+                .put("depositAddress", victimAddress));
+
+    // WHEN a payment to the attacker's own wallet is posted to the victim's URL
+    String jwt = code.intentSubmitted(CodeWalletSimulator.newIntentId(), "500", "usd");
+    HttpResponse<Buffer> r = await(code.post(node.http, url(account), jwt));
+
+    // THEN Code is told to stop retrying, nothing is booked, and the receipt says why
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(victim.payments("").getJsonArray("data")).isEmpty();
+    JsonObject receipt = victim.receipts("").getJsonArray("data").getJsonObject(0);
+    assertThat(receipt.getString("verdict")).isEqualTo("rejected");
+    assertThat(receipt.getString("reason"))
+        .contains(code.depositAddress())
+        .contains(victimAddress);
   }
 }

@@ -124,7 +124,10 @@ class SubscriptionsIT {
 
   @Test
   void refreshNeedsAGatewayThatReportsPeriods() {
-    publisher.connect("code", new JsonObject());
+    publisher.connect(
+        "code",
+        new JsonObject()
+            .put("depositAddress", new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
     HttpResponse<Buffer> code =
         await(
             publisher

@@ -133,7 +133,10 @@ class UnknownSubscriptionIT {
                         .sendJsonObject(new JsonObject().put("unknownSubscriptions", "shred")))
                 .statusCode())
         .isEqualTo(400);
-    tenant.connect("code", new JsonObject());
+    tenant.connect(
+        "code",
+        new JsonObject()
+            .put("depositAddress", new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
     assertThat(
             await(
                     tenant
