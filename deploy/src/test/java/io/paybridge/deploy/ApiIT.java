@@ -396,7 +396,12 @@ class ApiIT {
     assertField(
         await(
             t.put("/api/v1/gateway-accounts/code")
-                .sendJsonObject(new JsonObject().put("publicKey", "0OIl"))),
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("publicKey", "0OIl")
+                        .put(
+                            "depositAddress",
+                            new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()))),
         400,
         "publicKey");
     JsonObject code = t.connect(

@@ -45,7 +45,13 @@ class CodeEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected Delivery malformedDelivery() {
-    return jwt(wallet.sign(new JsonObject().put("state", "SUBMITTED").put("amount", 1)));
+    // paid to this account's address, but with no intent and an amount that is not a decimal
+    return jwt(
+        wallet.sign(
+            new JsonObject()
+                .put("state", "SUBMITTED")
+                .put("destination", wallet.depositAddress())
+                .put("amount", "lots")));
   }
 
   /** The wallet retries until it gets exactly 200. */

@@ -38,10 +38,7 @@ public interface GatewayPlugin {
    * what Paybridge does with it. Each row is documented in the plugin's page under {@code
    * docs/gateways/} and proven by a test.
    */
-  default List<EventRule> eventTable() {
-    // TRANSITIONAL: removed once every plugin declares its table.
-    return List.of();
-  }
+  List<EventRule> eventTable();
 
   /**
    * The gateway event types a tenant should subscribe the webhook URL to: exactly those the events

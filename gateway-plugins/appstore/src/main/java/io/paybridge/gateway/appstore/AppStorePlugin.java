@@ -10,6 +10,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
@@ -75,32 +76,56 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code ONE_TIME_CHARGE} (consumables, non-consumables, non-renewing subscriptions): a
  *       payment, keyed {@code txn:<transactionId>}.
- *   <li>{@code SUBSCRIBED}: a payment that starts the subscription, keyed {@code
+ *   <li>{@code SUBSCRIBED} ({@code INITIAL_BUY}, {@code RESUBSCRIBE}): a payment that starts the
+ *       subscription, keyed {@code txn:<transactionId>}.
+ *   <li>{@code DID_RENEW} (also {@code BILLING_RECOVERY}): a recurring charge, keyed {@code
  *       txn:<transactionId>}.
- *   <li>{@code DID_RENEW}: a recurring charge, keyed {@code txn:<transactionId>}.
+ *   <li>{@code OFFER_REDEEMED}: with {@code INITIAL_BUY} or {@code RESUBSCRIBE} a payment, with
+ *       {@code UPGRADE} a recurring charge, of the (discounted) price, keyed {@code
+ *       txn:<transactionId>}; with {@code DOWNGRADE} or no subtype the offer applies from the next
+ *       renewal, so nothing is booked now.
+ *   <li>{@code DID_CHANGE_RENEWAL_PREF}: with {@code UPGRADE}, which Apple charges at once, a
+ *       recurring charge of the new transaction keyed {@code txn:<transactionId>}; a downgrade or a
+ *       return to the current plan changes only the next renewal. (Apple also refunds the unused
+ *       part of the old period on an upgrade, but reports no amount for it; that refund is not
+ *       booked.)
  *   <li>{@code REFUND}: a refund (negative) of the transaction's price, or for a prorated refund of
  *       its {@code revocationPercentage}, keyed {@code refund:<transactionId>}.
- *   <li>{@code REFUND_REVERSED}: the transaction's price back with the merchant, keyed {@code
- *       refund-reversed:<transactionId>} (Apple drops the percentage of a reversed refund, so a
- *       reversed prorated refund books the full price).
+ *   <li>{@code REFUND_REVERSED}: the refund under its key {@code refund:<transactionId>} (booked
+ *       once, whichever of the two notifications comes first) and the reversal {@code
+ *       refund_reversal:<transactionId>} of the same amount, so the ledger nets to zero in either
+ *       order. Apple drops {@code revocationPercentage} from a reversed transaction, so a reversed
+ *       prorated refund that was booked first nets to the price minus the refunded share; the SPI
+ *       has no way yet to reverse "what that key booked".
  *   <li>{@code EXPIRED}, {@code GRACE_PERIOD_EXPIRED}, and {@code REVOKE} of a subscription: the
  *       subscription ended, keyed {@code ended:<transactionId>}.
- *   <li>{@code TEST} and every other type: acknowledged, nothing booked.
+ *   <li>Every other type ({@code DID_CHANGE_RENEWAL_STATUS}, {@code DID_FAIL_TO_RENEW}, {@code
+ *       PRICE_INCREASE}, {@code REFUND_DECLINED}, {@code CONSUMPTION_REQUEST}, {@code
+ *       RENEWAL_EXTENDED}, {@code RENEWAL_EXTENSION}, {@code EXTERNAL_PURCHASE_TOKEN}, {@code
+ *       TEST}, {@code RESCIND_CONSENT} and the Advanced Commerce types {@code METADATA_UPDATE},
+ *       {@code MIGRATION}, {@code PRICE_CHANGE}): acknowledged and kept with the reason no money
+ *       moved; a type Apple adds later is kept with a reason naming it.
  * </ul>
  *
  * Money moves only for transactions the customer bought: a Family Sharing member's transaction
  * ({@code inAppOwnershipType} {@code FAMILY_SHARED}) books nothing but its end, since the
  * purchaser's own transaction carries the money. A price of zero (a free trial) books nothing.
+ * Every notification that books nothing says why. {@link #eventTable()} lists the types, and {@code
+ * docs/gateways/appstore.md} explains them.
  *
  * <h2>API</h2>
  *
  * With the account's In-App Purchase key ({@value #ISSUER_ID}, {@value #KEY_ID}, {@value
- * #PRIVATE_KEY}), {@link #subscription} asks the App Store Server API for a subscription's status.
- * The API base is chosen by the account's environment and can be overridden with the setting
- * {@value #API_BASE_SETTING}; calls time out after {@value #API_TIMEOUT_SETTING} milliseconds.
- * Apple offers developers no API to cancel a subscription or refund a purchase (refunds are the
- * customer's request to Apple), so this plugin does not implement {@link
- * io.paybridge.spi.CancelAndRefund}.
+ * #PRIVATE_KEY}), {@link #subscription} asks the App Store Server API for a subscription's status,
+ * and {@link #resolve} reads the price of a transaction a notification names without one ({@code
+ * GET /inApps/v1/transactions/{transactionId}}). Such a notification is held while the account has
+ * no key ({@link ParsedWebhook#NEEDS_API_CREDENTIALS}) or Apple refuses it with 401 or 403 ({@link
+ * ParsedWebhook#API_CREDENTIALS_REJECTED}), and booked once the tenant saves a working key; a
+ * timeout, 5xx or 429 fails it with a retryable error, so Apple retries the notification. The API
+ * base is chosen by the account's environment and can be overridden with the setting {@value
+ * #API_BASE_SETTING}; calls time out after {@value #API_TIMEOUT_SETTING} milliseconds. Apple offers
+ * developers no API to cancel a subscription or refund a purchase (refunds are the customer's
+ * request to Apple), so this plugin does not implement {@link io.paybridge.spi.CancelAndRefund}.
  */
 public final class AppStorePlugin implements GatewayPlugin, Renewals {
 
@@ -146,6 +171,8 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
   static final int MAX_BODY = 128 * 1024;
 
   static final String SUBSCRIPTION_STATUS = "get subscription status";
+
+  static final String TRANSACTION_INFO = "get transaction info";
 
   private static final String AUTO_RENEWABLE = "Auto-Renewable Subscription";
   private static final String FAMILY_SHARED = "FAMILY_SHARED";
@@ -196,16 +223,7 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
                   "The contents of the key's .p8 file (-----BEGIN PRIVATE KEY----- …)")
               .optional(null));
 
-  private static final List<String> EVENTS =
-      List.of(
-          "ONE_TIME_CHARGE",
-          "SUBSCRIBED",
-          "DID_RENEW",
-          "REFUND",
-          "REFUND_REVERSED",
-          "EXPIRED",
-          "GRACE_PERIOD_EXPIRED",
-          "REVOKE");
+  private static final List<EventRule> EVENT_TABLE = AppStoreEvents.table();
 
   private volatile AppleSignedData signedData =
       new AppleSignedData(AppleCertificateChain.appleRoot());
@@ -288,12 +306,12 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
   }
 
   /**
-   * The notification types this plugin books. Apple sends every type to the one URL configured in
-   * App Store Connect; there is nothing to subscribe to.
+   * Every App Store Server Notifications V2 type and what Paybridge does with it. Apple sends every
+   * type to the one URL configured in App Store Connect; there is nothing to subscribe to.
    */
   @Override
-  public List<String> subscribedEvents() {
-    return EVENTS;
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   /** Reads the trusted roots, the API base and the API timeout from the settings. */
@@ -366,8 +384,11 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
       account.checkApp(summary, "summary", true, true);
     } else if (payload.getValue("externalPurchaseToken") instanceof JsonObject purchaseToken) {
       account.checkApp(purchaseToken, "externalPurchaseToken", false, true);
+    } else if (payload.getValue("appData") instanceof JsonObject appData) {
+      account.checkApp(appData, "appData", true, true);
     } else {
-      throw new SignedDataException("signedPayload names no app (no data or summary)");
+      throw new SignedDataException(
+          "signedPayload names no app (no data, summary, externalPurchaseToken or appData)");
     }
     if (data == null) {
       return;
@@ -385,39 +406,209 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
     }
   }
 
+  /**
+   * What the notification means (see the class comment). A notification whose transaction carries
+   * no price is held when the account has no In-App Purchase key, else completed by {@link
+   * #resolve} from the App Store Server API.
+   */
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
-    JsonObject payload;
-    try {
-      payload = AppleSignedData.payloadOf(signedPayload(request.body()), "signedPayload");
-    } catch (SignedDataException e) {
-      throw new MalformedWebhookException(e.getMessage());
+    Decoded d = decode(request);
+    Mapped m = map(d, d.notification());
+    if (m.missingPrice() == null) {
+      return m.toParsed(d);
     }
-    String uuid = Json.requireString(payload, "notificationUUID");
-    String type = Json.requireString(payload, "notificationType");
-    Notification n;
-    try {
-      n = Notification.of(payload);
-    } catch (SignedDataException e) {
-      throw new MalformedWebhookException(e.getMessage());
+    if (!hasApiKey(credentials)) {
+      return needsKey(d, m.missingPrice());
     }
-    List<PaymentEvent> events;
+    return ParsedWebhook.ignored(
+        d.uuid(),
+        d.type(),
+        d.type()
+            + ": the price of transaction "
+            + m.missingPrice()
+            + " is read from the App Store Server API when the notification is resolved");
+  }
+
+  /**
+   * Completes a notification whose transaction carries no price with the transaction as the App
+   * Store Server API reports it ({@code GET /inApps/v1/transactions/{transactionId}}, verified like
+   * a notification). Without an In-App Purchase key the delivery is held ({@link
+   * ParsedWebhook#NEEDS_API_CREDENTIALS}); when Apple refuses the key (401, 403) it is held ({@link
+   * ParsedWebhook#API_CREDENTIALS_REJECTED}); both book once the tenant saves a working key. A
+   * timeout, 5xx or 429 fails with a retryable {@link GatewayApiException}, so Apple retries the
+   * notification. Every other notification is returned as parsed.
+   */
+  @Override
+  public Future<ParsedWebhook> resolve(
+      WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
+    Decoded d;
+    Mapped m;
     try {
-      events =
-          switch (type) {
-            case "ONE_TIME_CHARGE" -> charge(PAYMENT, n, false);
-            case "SUBSCRIBED" -> charge(PAYMENT, n, true);
-            case "DID_RENEW" -> charge(RECURRING_CHARGED, n, true);
-            case "REFUND" -> refund(n);
-            case "REFUND_REVERSED" -> refundReversed(n);
-            case "EXPIRED", "GRACE_PERIOD_EXPIRED", "REVOKE" -> ended(n);
-            default -> List.of();
-          };
-    } catch (MalformedWebhookException e) {
-      throw new MalformedWebhookException(
-          "App Store notification " + uuid + " (" + type + "): " + e.getMessage(), e);
+      d = decode(request);
+      m = map(d, d.notification());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    return new ParsedWebhook(uuid, type, events);
+    String transactionId = m.missingPrice();
+    if (transactionId == null) {
+      return Future.succeededFuture(parsed);
+    }
+    if (!hasApiKey(credentials)) {
+      return Future.succeededFuture(needsKey(d, transactionId));
+    }
+    GatewayHttp client = http;
+    if (client == null) {
+      return Future.failedFuture(new IllegalStateException("the App Store plugin is not started"));
+    }
+    Account account;
+    AppStoreApiKey key;
+    try {
+      account = Account.of(credentials);
+      key = apiKey(credentials);
+    } catch (InvalidCredentialsException e) {
+      return Future.succeededFuture(
+          ParsedWebhook.held(
+              d.uuid(),
+              d.type(),
+              ParsedWebhook.NEEDS_API_CREDENTIALS,
+              d.type()
+                  + ": the saved In-App Purchase key cannot be used ("
+                  + e.getMessage()
+                  + "), and the price of transaction "
+                  + transactionId
+                  + " must be read with it. Paste the .p8 key into privateKey again; the"
+                  + " notification is kept and booked once you save it."));
+    }
+    return transactionInfo(client, account, key, transactionId)
+        .map(
+            fromApi -> {
+              JsonObject merged = d.notification().transaction().copy();
+              for (String field : List.of("price", "currency")) {
+                if (fromApi.getValue(field) != null) {
+                  merged.put(field, fromApi.getValue(field));
+                }
+              }
+              Mapped completed = map(d, d.notification().withTransaction(merged));
+              if (completed.missingPrice() != null) {
+                return ParsedWebhook.ignored(
+                    d.uuid(),
+                    d.type(),
+                    d.type()
+                        + ": Apple reports no price for transaction "
+                        + transactionId
+                        + ", neither in the notification nor through the App Store Server API,"
+                        + " so its amount is unknown and nothing is booked; book it by hand from"
+                        + " App Store Connect's sales reports");
+              }
+              return completed.toParsed(d);
+            })
+        .recover(
+            err -> {
+              if (err instanceof GatewayApiException api
+                  && (api.status() == 401 || api.status() == 403)) {
+                return Future.succeededFuture(keyRefused(d, transactionId, key, api));
+              }
+              if (err instanceof GatewayApiException api && api.status() == 404) {
+                return Future.succeededFuture(
+                    ParsedWebhook.ignored(
+                        d.uuid(),
+                        d.type(),
+                        d.type()
+                            + ": the App Store Server API does not know transaction "
+                            + transactionId
+                            + " (HTTP 404), so its price is unknown and nothing is booked; check"
+                            + " the transaction in App Store Connect"));
+              }
+              return Future.failedFuture(err);
+            });
+  }
+
+  private static boolean hasApiKey(Credentials credentials) {
+    return credentials.get(ISSUER_ID) != null
+        && credentials.get(KEY_ID) != null
+        && credentials.get(PRIVATE_KEY) != null;
+  }
+
+  /** Held: the price must come from the API, and the account has no In-App Purchase key. */
+  private static ParsedWebhook needsKey(Decoded d, String transactionId) {
+    return ParsedWebhook.held(
+        d.uuid(),
+        d.type(),
+        ParsedWebhook.NEEDS_API_CREDENTIALS,
+        d.type()
+            + ": transaction "
+            + transactionId
+            + " carries no price, so Paybridge must read it from the App Store Server API, and"
+            + " this account has no In-App Purchase key. Add issuerId, keyId and privateKey (App"
+            + " Store Connect > Users and Access > Integrations > In-App Purchase); the"
+            + " notification is kept and booked once you save them.");
+  }
+
+  /** Held: Apple refused the account's In-App Purchase key. */
+  private static ParsedWebhook keyRefused(
+      Decoded d, String transactionId, AppStoreApiKey key, GatewayApiException e) {
+    return ParsedWebhook.held(
+        d.uuid(),
+        d.type(),
+        ParsedWebhook.API_CREDENTIALS_REJECTED,
+        d.type()
+            + ": the App Store Server API refused the In-App Purchase key "
+            + key.keyId()
+            + " (HTTP "
+            + e.status()
+            + ") when Paybridge asked for the price of transaction "
+            + transactionId
+            + ": the key was revoked, or issuerId, keyId and privateKey do not belong together."
+            + " Generate a key in App Store Connect > Users and Access > Integrations > In-App"
+            + " Purchase and save it; the notification is kept and booked once the key works.");
+  }
+
+  /**
+   * A transaction as the App Store Server API reports it ({@code GET
+   * /inApps/v1/transactions/{transactionId}}), its signed transaction info verified like a
+   * notification's and checked to be the account's app and that transaction.
+   */
+  private Future<JsonObject> transactionInfo(
+      GatewayHttp client, Account account, AppStoreApiKey key, String transactionId) {
+    if (!TRANSACTION_ID.matcher(transactionId).matches()) {
+      return Future.failedFuture(
+          new MalformedWebhookException("'" + transactionId + "' is not a transaction id"));
+    }
+    String url = apiBase(account) + "/inApps/v1/transactions/" + transactionId;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + key.token(account.bundleId(), clock.instant()));
+    headers.put("Accept", "application/json");
+    AppleSignedData verifier = signedData;
+    return client
+        .send(TRANSACTION_INFO, HttpMethod.GET, url, headers, null, apiTimeoutMs)
+        .compose(
+            response -> {
+              try {
+                JsonObject answer;
+                try {
+                  answer = new JsonObject(response.body());
+                } catch (DecodeException | ClassCastException e) {
+                  throw new SignedDataException("the answer is not a JSON object");
+                }
+                JsonObject transaction =
+                    verifier
+                        .verify(
+                            text(answer.getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION),
+                            SIGNED_TRANSACTION)
+                        .payload();
+                account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
+                if (!transactionId.equals(transaction.getValue("transactionId"))) {
+                  throw new SignedDataException(
+                      "signedTransactionInfo is about another transaction than " + transactionId);
+                }
+                return Future.succeededFuture(transaction);
+              } catch (SignedDataException e) {
+                return Future.failedFuture(
+                    new GatewayApiException(
+                        ID, TRANSACTION_INFO, response.status(), e.getMessage()));
+              }
+            });
   }
 
   /**
@@ -560,86 +751,214 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
 
   // ---- mapping ----
 
-  private static List<PaymentEvent> charge(EventKind kind, Notification n, boolean subscription) {
-    JsonObject txn = n.requireTransaction();
-    if (n.familyShared()) {
-      return List.of();
+  /** A notification's identity and decoded parts. */
+  private record Decoded(String uuid, String type, String subtype, Notification notification) {}
+
+  private static Decoded decode(WebhookRequest request) {
+    JsonObject payload;
+    try {
+      payload = AppleSignedData.payloadOf(signedPayload(request.body()), "signedPayload");
+    } catch (SignedDataException e) {
+      throw new MalformedWebhookException(e.getMessage());
     }
+    String uuid = Json.requireString(payload, "notificationUUID");
+    String type = Json.requireString(payload, "notificationType");
+    String subtype = Json.optString(payload, "subtype");
+    try {
+      return new Decoded(
+          uuid,
+          type,
+          subtype == null || subtype.isBlank() ? null : subtype,
+          Notification.of(payload));
+    } catch (SignedDataException e) {
+      throw new MalformedWebhookException(e.getMessage());
+    }
+  }
+
+  /**
+   * What a notification means: events to book, the reason it books nothing, or the transaction
+   * whose price must first be read from the App Store Server API.
+   */
+  private record Mapped(List<PaymentEvent> events, String reason, String missingPrice) {
+
+    static Mapped book(List<PaymentEvent> events) {
+      return new Mapped(events, null, null);
+    }
+
+    static Mapped nothing(String reason) {
+      return new Mapped(List.of(), reason, null);
+    }
+
+    static Mapped priceOf(String transactionId) {
+      return new Mapped(List.of(), null, transactionId);
+    }
+
+    ParsedWebhook toParsed(Decoded d) {
+      return events.isEmpty()
+          ? ParsedWebhook.ignored(d.uuid(), d.type(), reason)
+          : new ParsedWebhook(d.uuid(), d.type(), events);
+    }
+  }
+
+  private static Mapped map(Decoded d, Notification n) {
+    String type = d.type();
+    String subtype = d.subtype() == null ? "" : d.subtype();
+    try {
+      return switch (type) {
+        case "ONE_TIME_CHARGE" -> charge(type, PAYMENT, n, false);
+        case "SUBSCRIBED" -> charge(type, PAYMENT, n, true);
+        case "DID_RENEW" -> charge(type, RECURRING_CHARGED, n, true);
+        case "OFFER_REDEEMED" ->
+            switch (subtype) {
+              case "INITIAL_BUY", "RESUBSCRIBE" -> charge(type, PAYMENT, n, true);
+              case "UPGRADE" -> charge(type, RECURRING_CHARGED, n, true);
+              default -> Mapped.nothing(AppStoreEvents.ignoredReason(type, d.subtype()));
+            };
+        case "DID_CHANGE_RENEWAL_PREF" ->
+            "UPGRADE".equals(subtype)
+                ? charge(type, RECURRING_CHARGED, n, true)
+                : Mapped.nothing(AppStoreEvents.ignoredReason(type, d.subtype()));
+        case "REFUND" -> refund(type, n);
+        case "REFUND_REVERSED" -> refundReversed(type, n);
+        case "EXPIRED", "GRACE_PERIOD_EXPIRED", "REVOKE" -> ended(type, n);
+        default -> Mapped.nothing(AppStoreEvents.ignoredReason(type, d.subtype()));
+      };
+    } catch (MalformedWebhookException e) {
+      throw new MalformedWebhookException(
+          "App Store notification " + d.uuid() + " (" + type + "): " + e.getMessage(), e);
+    }
+  }
+
+  private static Mapped charge(String type, EventKind kind, Notification n, boolean subscription) {
+    JsonObject txn = n.requireTransaction();
     String id = Json.requireString(txn, "transactionId");
+    if (n.familyShared()) {
+      return Mapped.nothing(familyShared(type, id));
+    }
+    if (!n.hasPrice()) {
+      return Mapped.priceOf(id);
+    }
     String currency = currency(txn);
     long amount = AppStoreAmounts.priceToMinor(price(txn), currency);
     if (amount == 0) {
-      return List.of();
+      return Mapped.nothing(
+          type
+              + ": transaction "
+              + id
+              + " cost nothing (a free trial or a free offer): no money moved, nothing to book");
     }
-    return List.of(
-        PaymentEvent.builder(kind, "txn:" + id, n.signedDate())
-            .amount(amount, currency)
-            .externalPaymentId(id)
-            .externalSubscriptionId(
-                subscription
-                    ? Json.requireString(txn, "originalTransactionId")
-                    : n.subscriptionId())
-            .customerRef(n.customerRef())
-            .periodEnd(optMillis(txn, "expiresDate"))
-            .build());
+    return Mapped.book(
+        List.of(
+            PaymentEvent.builder(kind, "txn:" + id, n.signedDate())
+                .amount(amount, currency)
+                .externalPaymentId(id)
+                .externalSubscriptionId(
+                    subscription
+                        ? Json.requireString(txn, "originalTransactionId")
+                        : n.subscriptionId())
+                .customerRef(n.customerRef())
+                .periodEnd(optMillis(txn, "expiresDate"))
+                .build()));
   }
 
-  private static List<PaymentEvent> refund(Notification n) {
+  private static Mapped refund(String type, Notification n) {
     JsonObject txn = n.requireTransaction();
-    if (n.familyShared()) {
-      return List.of();
-    }
     String id = Json.requireString(txn, "transactionId");
-    String currency = currency(txn);
-    long amount =
-        AppStoreAmounts.refundedMinor(
-            price(txn), Json.optLong(txn, "revocationPercentage"), currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    return List.of(
-        PaymentEvent.builder(REFUND, "refund:" + id, n.signedDate())
-            .amount(-amount, currency)
-            .externalPaymentId(id)
-            .externalSubscriptionId(n.subscriptionId())
-            .customerRef(n.customerRef())
-            .build());
-  }
-
-  private static List<PaymentEvent> refundReversed(Notification n) {
-    JsonObject txn = n.requireTransaction();
     if (n.familyShared()) {
-      return List.of();
+      return Mapped.nothing(familyShared(type, id));
     }
-    String id = Json.requireString(txn, "transactionId");
-    String currency = currency(txn);
-    long amount = AppStoreAmounts.priceToMinor(price(txn), currency);
+    if (!n.hasPrice()) {
+      return Mapped.priceOf(id);
+    }
+    long amount = refunded(txn);
     if (amount == 0) {
-      return List.of();
+      return Mapped.nothing(refundedNothing(type, id));
     }
-    return List.of(
-        PaymentEvent.builder(REFUND_REVERSED, "refund-reversed:" + id, n.signedDate())
-            .amount(amount, currency)
-            .externalPaymentId(id)
-            .externalSubscriptionId(n.subscriptionId())
-            .customerRef(n.customerRef())
-            .build());
+    return Mapped.book(List.of(refundEvent(n, id, amount)));
   }
 
-  private static List<PaymentEvent> ended(Notification n) {
+  /**
+   * A refund undone. Books the refund too, under its own key: whichever of {@code REFUND} and
+   * {@code REFUND_REVERSED} arrives first books it, the other finds it booked, and the reversal
+   * brings it back, so the ledger nets to zero in either order (and when a {@code REFUND} older
+   * than the reversal never arrives at all).
+   */
+  private static Mapped refundReversed(String type, Notification n) {
     JsonObject txn = n.requireTransaction();
+    String id = Json.requireString(txn, "transactionId");
+    if (n.familyShared()) {
+      return Mapped.nothing(familyShared(type, id));
+    }
+    if (!n.hasPrice()) {
+      return Mapped.priceOf(id);
+    }
+    long amount = refunded(txn);
+    if (amount == 0) {
+      return Mapped.nothing(refundedNothing(type, id));
+    }
+    return Mapped.book(
+        List.of(
+            refundEvent(n, id, amount),
+            PaymentEvent.builder(REFUND_REVERSED, "refund_reversal:" + id, n.signedDate())
+                .amount(amount, currency(txn))
+                .externalPaymentId(id)
+                .externalSubscriptionId(n.subscriptionId())
+                .customerRef(n.customerRef())
+                .build()));
+  }
+
+  /** The refunded share of a transaction: its price, or its revocationPercentage of it. */
+  private static long refunded(JsonObject txn) {
+    return AppStoreAmounts.refundedMinor(
+        price(txn), Json.optLong(txn, "revocationPercentage"), currency(txn));
+  }
+
+  private static PaymentEvent refundEvent(Notification n, String id, long amount) {
+    return PaymentEvent.builder(REFUND, "refund:" + id, n.signedDate())
+        .amount(-amount, currency(n.transaction()))
+        .externalPaymentId(id)
+        .externalSubscriptionId(n.subscriptionId())
+        .customerRef(n.customerRef())
+        .build();
+  }
+
+  private static String familyShared(String type, String id) {
+    return type
+        + ": transaction "
+        + id
+        + " is a Family Sharing member's (inAppOwnershipType FAMILY_SHARED): the purchaser's own"
+        + " transaction carries the money, so nothing is booked for this one";
+  }
+
+  private static String refundedNothing(String type, String id) {
+    return type
+        + ": transaction "
+        + id
+        + " refunded nothing (a free transaction, or revocationPercentage 0): nothing to book";
+  }
+
+  private static Mapped ended(String type, Notification n) {
+    JsonObject txn = n.requireTransaction();
+    String id = Json.requireString(txn, "transactionId");
     String subscriptionId = n.subscriptionId();
     if (subscriptionId == null) {
-      return List.of();
+      return Mapped.nothing(
+          type
+              + ": transaction "
+              + id
+              + " is a "
+              + Json.optString(txn, "type")
+              + ", not an auto-renewable subscription: access to it ended, no money moved and no"
+              + " subscription ends");
     }
-    String id = Json.requireString(txn, "transactionId");
-    return List.of(
-        PaymentEvent.builder(RECURRING_CANCELLED, "ended:" + id, n.signedDate())
-            .externalPaymentId(id)
-            .externalSubscriptionId(subscriptionId)
-            .customerRef(n.customerRef())
-            .periodEnd(optMillis(txn, "expiresDate"))
-            .build());
+    return Mapped.book(
+        List.of(
+            PaymentEvent.builder(RECURRING_CANCELLED, "ended:" + id, n.signedDate())
+                .externalPaymentId(id)
+                .externalSubscriptionId(subscriptionId)
+                .customerRef(n.customerRef())
+                .periodEnd(optMillis(txn, "expiresDate"))
+                .build()));
   }
 
   private static long price(JsonObject txn) {
@@ -676,11 +995,21 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
       return new Notification(signedDate, transaction, renewal);
     }
 
+    /** This notification about another rendering of its transaction (the API's). */
+    Notification withTransaction(JsonObject other) {
+      return new Notification(signedDate, other, renewal);
+    }
+
     JsonObject requireTransaction() {
       if (transaction == null) {
         throw new MalformedWebhookException("data.signedTransactionInfo is missing");
       }
       return transaction;
+    }
+
+    /** Whether the transaction names its price and currency (both, or it cannot be booked). */
+    boolean hasPrice() {
+      return transaction.getValue("price") != null && transaction.getValue("currency") != null;
     }
 
     boolean familyShared() {

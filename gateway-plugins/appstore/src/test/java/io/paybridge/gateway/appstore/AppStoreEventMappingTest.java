@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,19 +251,39 @@ class AppStoreEventMappingTest {
   }
 
   @Test
-  void refundReversedBringsThePriceBackUnderItsOwnKey() {
+  void refundReversedBooksTheRefundAndItsReversalSoEitherOrderNetsToZero() {
     JsonObject txn = subscription("2000001502", "2000001500", 10990, "USD");
-    PaymentEvent event = only(deliver(apple.refundReversed(txn)));
+    ParsedWebhook reversed = deliver(apple.refundReversed(txn));
 
-    assertThat(event.kind()).isEqualTo(EventKind.REFUND_REVERSED);
-    assertThat(event.amountMinor()).isEqualTo(1099L);
-    assertThat(event.entryKey())
-        .isEqualTo("refund-reversed:2000001502")
-        .isNotEqualTo("refund:2000001502")
+    assertThat(reversed.events()).hasSize(2);
+    PaymentEvent refund = reversed.events().get(0);
+    PaymentEvent reversal = reversed.events().get(1);
+    assertThat(refund.kind()).isEqualTo(EventKind.REFUND);
+    assertThat(refund.entryKey())
+        .as("the key REFUND books under, so only one of the two books the refund")
+        .isEqualTo("refund:2000001502");
+    assertThat(refund.amountMinor()).isEqualTo(-1099L);
+    assertThat(reversal.kind()).isEqualTo(EventKind.REFUND_REVERSED);
+    assertThat(reversal.amountMinor()).isEqualTo(1099L);
+    assertThat(reversal.entryKey())
+        .isEqualTo("refund_reversal:2000001502")
         .isNotEqualTo("txn:2000001502");
-    assertThat(event.externalPaymentId()).isEqualTo("2000001502");
-    assertThat(event.externalSubscriptionId()).isEqualTo("2000001500");
-    assertThat(event.customerRef()).isEqualTo("user-42");
+    assertThat(reversal.externalPaymentId()).isEqualTo("2000001502");
+    assertThat(reversal.externalSubscriptionId()).isEqualTo("2000001500");
+    assertThat(reversal.customerRef()).isEqualTo("user-42");
+
+    // The ledger books each key once: REFUND first, or REFUND_REVERSED first, nets the same.
+    PaymentEvent refundFirst = only(deliver(apple.refund(txn)));
+    java.util.Map<String, Long> refundThenReversal = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Long> reversalThenRefund = new java.util.LinkedHashMap<>();
+    for (PaymentEvent e : List.of(refundFirst, refund, reversal)) {
+      refundThenReversal.putIfAbsent(e.entryKey(), e.amountMinor());
+    }
+    for (PaymentEvent e : List.of(refund, reversal, refundFirst)) {
+      reversalThenRefund.putIfAbsent(e.entryKey(), e.amountMinor());
+    }
+    assertThat(refundThenReversal.values().stream().mapToLong(Long::longValue).sum()).isZero();
+    assertThat(reversalThenRefund.values().stream().mapToLong(Long::longValue).sum()).isZero();
   }
 
   // ---- subscription ends ----
@@ -324,15 +345,9 @@ class AppStoreEventMappingTest {
 
   @Test
   void missingTransactionDetailsAreMalformedWithAClearMessage() {
-    JsonObject noPrice = apple.oneTimeTransaction("2000001901", 10990, "USD", null);
-    noPrice.remove("price");
-    assertThatThrownBy(() -> deliver(apple.refund(noPrice)))
-        .isInstanceOf(MalformedWebhookException.class)
-        .hasMessageContaining("REFUND")
-        .hasMessageContaining("price");
-
     assertThatThrownBy(() -> deliver(apple.notification("REFUND", null, null, null)))
         .isInstanceOf(MalformedWebhookException.class)
+        .hasMessageContaining("REFUND")
         .hasMessageContaining("signedTransactionInfo");
 
     JsonObject badCurrency = apple.oneTimeTransaction("2000001902", 10990, "XYZ", null);
@@ -344,5 +359,24 @@ class AppStoreEventMappingTest {
     assertThatThrownBy(() -> deliver(apple.oneTimeCharge(negative)))
         .isInstanceOf(MalformedWebhookException.class)
         .hasMessageContaining("negative");
+  }
+
+  @Test
+  void aTransactionWithoutAPriceWaitsForTheApiAndIsHeldWithoutAKey() {
+    JsonObject noPrice = apple.oneTimeTransaction("2000001901", 10990, "USD", null);
+    noPrice.remove("price");
+    ParsedWebhook withKey = deliver(apple.refund(noPrice));
+    assertThat(withKey.isIgnored()).as("until resolve reads the price").isTrue();
+    assertThat(withKey.reason()).contains("App Store Server API");
+
+    Credentials webhookOnly =
+        new Credentials(
+            java.util.Map.of(
+                "bundleId", apple.bundleId(),
+                "environment", apple.environment(),
+                "appAppleId", Long.toString(apple.appAppleId())));
+    ParsedWebhook held = plugin.parse(apple.request(apple.refund(noPrice)), webhookOnly);
+    assertThat(held.hold()).isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
+    assertThat(held.reason()).contains("2000001901").contains("issuerId, keyId and privateKey");
   }
 }

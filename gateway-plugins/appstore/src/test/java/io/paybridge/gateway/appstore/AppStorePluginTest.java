@@ -226,12 +226,14 @@ class AppStorePluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void subscribedEventsAreTheMappedTypes() {
+  void subscribedEventsAreTheBookingTypes() {
     assertThat(plugin.subscribedEvents())
         .containsExactlyInAnyOrder(
             "ONE_TIME_CHARGE",
             "SUBSCRIBED",
             "DID_RENEW",
+            "OFFER_REDEEMED",
+            "DID_CHANGE_RENEWAL_PREF",
             "REFUND",
             "REFUND_REVERSED",
             "EXPIRED",
@@ -588,6 +590,8 @@ class AppStorePluginTest extends GatewayPluginTestKit {
     WebhookRequest request = apple.request(AppStoreSimulator.body(apple.sign(payload)));
     assertThat(verify(request, credentials()).authentic()).isTrue();
     assertThat(plugin.parse(request, credentials()).isIgnored()).isTrue();
+    assertThat(plugin.parse(request, credentials()).reason())
+        .startsWith("RENEWAL_EXTENSION: subtype SUMMARY: ");
 
     JsonObject other = payload.copy().put("summary", summary.copy().put("bundleId", "com.x"));
     assertThat(verifyBody(AppStoreSimulator.body(apple.sign(other))).authentic()).isFalse();

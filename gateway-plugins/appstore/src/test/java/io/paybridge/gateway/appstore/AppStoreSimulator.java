@@ -47,10 +47,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *       root's fingerprint.
  *   <li>Delivers a notification body over real HTTP ({@link #post}) or as a {@link WebhookRequest}.
  *   <li>Fakes the App Store Server API's {@code GET
- *       /inApps/v1/subscriptions/{originalTransactionId}} as a Vert.x HTTP server on 127.0.0.1
- *       ({@link #startApi}); it accepts only bearer tokens signed ES256 with this simulator's
- *       In-App Purchase key and carrying Apple's claims, answers with JWS signed by the chain, and
+ *       /inApps/v1/subscriptions/{originalTransactionId}} (Get All Subscription Statuses) and
+ *       {@code GET /inApps/v1/transactions/{transactionId}} (Get Transaction Info) as a Vert.x HTTP
+ *       server on 127.0.0.1 ({@link #startApi}); it accepts only bearer tokens signed ES256 with
+ *       this simulator's In-App Purchase key and carrying Apple's claims (answering 401 with an
+ *       empty body otherwise, as Apple does, and for every token once the key is {@linkplain
+ *       #revokeApiKey revoked}), answers with JWS signed by the chain and Apple's error bodies, and
  *       can be told to fail or stall the next call.
+ *   <li>Builds every notification shape Apple sends: {@code data} with a transaction (and renewal
+ *       info for subscriptions), {@code summary} ({@link #renewalExtensionSummary}), {@code
+ *       externalPurchaseToken} ({@link #externalPurchaseToken}) and {@code appData} ({@link
+ *       #rescindConsent}).
  * </ul>
  */
 public final class AppStoreSimulator {
@@ -75,6 +82,8 @@ public final class AppStoreSimulator {
   private volatile Clock clock = Clock.systemUTC();
 
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> transactions = new ConcurrentHashMap<>();
+  private volatile boolean apiKeyRevoked;
   private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
   private final List<String> receivedTokens = new CopyOnWriteArrayList<>();
   private HttpServer api;
@@ -336,6 +345,77 @@ public final class AppStoreSimulator {
   }
 
   /**
+   * {@code RENEWAL_EXTENSION} with subtype {@code SUMMARY}: a mass renewal-date extension finished.
+   * The payload carries {@code summary} instead of {@code data}.
+   */
+  public String renewalExtensionSummary() {
+    JsonObject summary =
+        new JsonObject()
+            .put("requestIdentifier", UUID.randomUUID().toString())
+            .put("environment", environment)
+            .put("appAppleId", appAppleId)
+            .put("bundleId", bundleId)
+            .put("productId", "com.example.pro.monthly")
+            .put("storefrontCountryCodes", new JsonArray().add("USA").add("FRA"))
+            .put("succeededCount", 5)
+            .put("failedCount", 0);
+    return shaped("RENEWAL_EXTENSION", "SUMMARY", "summary", summary);
+  }
+
+  /**
+   * {@code EXTERNAL_PURCHASE_TOKEN} with a subtype ({@code UNREPORTED}, {@code CREATED}, {@code
+   * ACTIVE_TOKEN_REMINDER}): the payload carries {@code externalPurchaseToken} instead of {@code
+   * data}.
+   */
+  public String externalPurchaseToken(String subtype) {
+    JsonObject token =
+        new JsonObject()
+            .put("externalPurchaseId", UUID.randomUUID().toString())
+            .put("tokenCreationDate", now().toEpochMilli())
+            .put("appAppleId", appAppleId)
+            .put("bundleId", bundleId);
+    return shaped("EXTERNAL_PURCHASE_TOKEN", subtype, "externalPurchaseToken", token);
+  }
+
+  /**
+   * {@code RESCIND_CONSENT}: a parent withdrew consent for the app. The payload carries {@code
+   * appData}, with the app transaction signed into it, instead of {@code data}.
+   */
+  public String rescindConsent() {
+    JsonObject appTransaction =
+        new JsonObject()
+            .put("receiptType", environment)
+            .put("appAppleId", appAppleId)
+            .put("bundleId", bundleId)
+            .put("applicationVersion", "42")
+            .put("originalApplicationVersion", "1")
+            .put("originalPurchaseDate", now().minus(Duration.ofDays(90)).toEpochMilli())
+            .put("appTransactionId", digits(18))
+            .put("originalPlatform", "iOS");
+    JsonObject appData =
+        new JsonObject()
+            .put("appAppleId", appAppleId)
+            .put("bundleId", bundleId)
+            .put("environment", environment)
+            .put("signedAppTransactionInfo", sign(appTransaction));
+    return shaped("RESCIND_CONSENT", null, "appData", appData);
+  }
+
+  private String shaped(String type, String subtype, String member, JsonObject content) {
+    JsonObject payload =
+        new JsonObject()
+            .put("notificationType", type)
+            .put("notificationUUID", UUID.randomUUID().toString())
+            .put(member, content)
+            .put("version", "2.0")
+            .put("signedDate", now().toEpochMilli());
+    if (subtype != null) {
+      payload.put("subtype", subtype);
+    }
+    return body(signPayload(payload));
+  }
+
+  /**
    * A notification of any type and subtype (or {@code null}), with the transaction and renewal info
    * (either may be {@code null}) signed into {@code data}, as a body {@code {"signedPayload":…}}.
    */
@@ -465,6 +545,27 @@ public final class AppStoreSimulator {
             .put("renewal", renewal));
   }
 
+  /**
+   * Makes the fake API's Get Transaction Info report a transaction (signed afresh on every answer),
+   * as Apple reports it whatever the notification carried.
+   */
+  public void putTransaction(JsonObject transaction) {
+    transactions.put(transaction.getString("transactionId"), transaction);
+  }
+
+  /**
+   * Revokes the In-App Purchase key, as App Store Connect does: from now on the API answers every
+   * call 401 with an empty body, as Apple does for a token signed by a revoked key.
+   */
+  public void revokeApiKey() {
+    apiKeyRevoked = true;
+  }
+
+  /** Reinstates the key (a test's way of saying the tenant saved a working one). */
+  public void reinstateApiKey() {
+    apiKeyRevoked = false;
+  }
+
   /** The next API call is answered with this status and body. */
   public void failNext(int status, String body) {
     failures.add(new Failure(status, body, 0));
@@ -508,14 +609,31 @@ public final class AppStoreSimulator {
   }
 
   private void answer(HttpServerRequest request, String authorization) {
-    String problem = tokenProblem(authorization);
+    String problem = apiKeyRevoked ? "revoked key" : tokenProblem(authorization);
     if (problem != null) {
       request.response().setStatusCode(401).end();
       return;
     }
-    String prefix = "/inApps/v1/subscriptions/";
     String path = request.path();
-    if (!"GET".equals(request.method().name()) || !path.startsWith(prefix)) {
+    if (!"GET".equals(request.method().name())) {
+      error(request, 404, 4040010, "Not found.");
+      return;
+    }
+    String transactionsPrefix = "/inApps/v1/transactions/";
+    if (path.startsWith(transactionsPrefix)) {
+      JsonObject transaction = transactions.get(path.substring(transactionsPrefix.length()));
+      if (transaction == null) {
+        error(request, 404, 4040010, "Transaction id not found.");
+        return;
+      }
+      request
+          .response()
+          .putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("signedTransactionInfo", sign(transaction)).encode());
+      return;
+    }
+    String prefix = "/inApps/v1/subscriptions/";
+    if (!path.startsWith(prefix)) {
       error(request, 404, 4040010, "Not found.");
       return;
     }

@@ -9,6 +9,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
@@ -24,8 +25,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cryptomus payment webhooks (invoices and static wallets), implemented on the JDK.
@@ -54,10 +58,15 @@ import java.util.List;
  * The receipt's dedupe key is {@code <uuid>:<status>}: Cryptomus sends one webhook per status
  * change of an invoice. {@code paid}, and {@code paid_over} once {@code is_final} is true, become a
  * {@link EventKind#PAYMENT} keyed {@code payment:<uuid>}; {@code refund_paid} becomes a negative
- * {@link EventKind#REFUND} keyed {@code refund:<uuid>}. Every other status ({@code check}, {@code
- * process}, {@code confirm_check}, {@code wrong_amount}, {@code fail}, {@code cancel}, {@code
- * system_fail}, {@code refund_process}, {@code refund_fail}, a non-final {@code paid_over}) is
- * acknowledged and ignored.
+ * {@link EventKind#REFUND} keyed {@code refund:<uuid>}. A {@code paid_over} sent before the invoice
+ * is final is acknowledged under the dedupe key {@code <uuid>:paid_over:not_final}, so that the
+ * final one is not taken for its duplicate. Every other status Cryptomus documents ({@code
+ * process}, {@code check}, {@code confirm_check}, {@code wrong_amount_waiting}, {@code
+ * wrong_amount}, {@code fail}, {@code cancel}, {@code system_fail}, {@code refund_process}, {@code
+ * refund_fail}, {@code locked}) is acknowledged and kept with a reason naming the invoice (for an
+ * underpayment, what arrived), and so is a status Cryptomus does not document. {@link
+ * #eventTable()} lists them and {@code docs/gateways/cryptomus.md} explains them. Nothing needs
+ * Cryptomus's API, so nothing is ever held.
  *
  * <p>Amounts: {@code amount} is what the merchant invoiced, in the invoice {@code currency}; {@code
  * payment_amount}, {@code merchant_amount} and {@code commission} are in the coin the payer used
@@ -95,6 +104,10 @@ public final class CryptomusPlugin implements GatewayPlugin {
   public static final String STATUS_PAID = "paid";
   public static final String STATUS_PAID_OVER = "paid_over";
   public static final String STATUS_REFUND_PAID = "refund_paid";
+  public static final String STATUS_WRONG_AMOUNT = "wrong_amount";
+
+  /** Appended to the dedupe key of a {@code paid_over} webhook sent before the invoice is final. */
+  static final String NOT_FINAL = ":not_final";
 
   private static final String USD = "USD";
 
@@ -125,8 +138,88 @@ public final class CryptomusPlugin implements GatewayPlugin {
                       + ". Empty: any address.")
               .optional(null));
 
-  private static final List<String> EVENTS =
-      List.of(STATUS_PAID, STATUS_PAID_OVER, STATUS_REFUND_PAID);
+  /** What each status Cryptomus documents means, in the tenant's words (see the class comment). */
+  private static final Map<String, String> IGNORED_STATUSES = ignoredStatuses();
+
+  private static final List<EventRule> EVENT_TABLE = eventRules();
+
+  private static Map<String, String> ignoredStatuses() {
+    Map<String, String> reasons = new LinkedHashMap<>();
+    reasons.put(
+        "process", "the invoice is waiting for the payer; the paid webhook books it once paid");
+    reasons.put(
+        "check",
+        "Cryptomus is waiting for the payer's transaction to appear on the blockchain; the paid"
+            + " webhook books it once it is confirmed");
+    reasons.put(
+        "confirm_check",
+        "the payer's transaction is on the blockchain and waits for its confirmations; the paid"
+            + " webhook books it once confirmed");
+    reasons.put(
+        "wrong_amount_waiting",
+        "the payer sent less than invoiced and may still pay the rest; a later paid or paid_over"
+            + " webhook books the invoice");
+    reasons.put(
+        STATUS_WRONG_AMOUNT,
+        "the payer sent less than invoiced and the invoice is closed; an underpaid invoice is not"
+            + " booked as a payment of the order: settle it with the payer in the Cryptomus"
+            + " dashboard (refund what arrived, or collect the rest)");
+    reasons.put("fail", "the payment failed; no money arrived");
+    reasons.put("cancel", "the invoice expired or was cancelled without payment; no money arrived");
+    reasons.put(
+        "system_fail",
+        "a Cryptomus system error ended the payment and no money was credited; ask Cryptomus"
+            + " support about the invoice if the payer says they paid");
+    reasons.put(
+        "refund_process",
+        "a refund is on its way to the payer; the refund_paid webhook books it once the money has"
+            + " gone back");
+    reasons.put(
+        "refund_fail",
+        "the refund failed, so the money stays with the merchant; refunds book only on"
+            + " refund_paid, so there is nothing to undo");
+    reasons.put(
+        "locked",
+        "Cryptomus froze the funds under its anti-money-laundering checks; nothing is booked"
+            + " unless Cryptomus releases them and sends paid");
+    return Map.copyOf(reasons);
+  }
+
+  private static List<EventRule> eventRules() {
+    List<EventRule> rules = new ArrayList<>();
+    rules.add(
+        EventRule.books(
+            STATUS_PAID,
+            "PAYMENT of the invoiced amount (crypto invoices and static wallets: its US dollar"
+                + " value), ledger key payment:<uuid>"));
+    rules.add(
+        EventRule.books(
+            STATUS_PAID_OVER,
+            "once is_final is true: PAYMENT of the invoiced amount (the surplus stays in the"
+                + " Cryptomus balance), ledger key payment:<uuid>, the same entry as paid; before"
+                + " that it is acknowledged and waits for the final webhook"));
+    rules.add(
+        EventRule.books(
+            STATUS_REFUND_PAID,
+            "REFUND (negative) of the invoiced amount (crypto: its US dollar value), ledger key"
+                + " refund:<uuid>"));
+    for (String status :
+        List.of(
+            "process",
+            "check",
+            "confirm_check",
+            "wrong_amount_waiting",
+            STATUS_WRONG_AMOUNT,
+            "fail",
+            "cancel",
+            "system_fail",
+            "refund_process",
+            "refund_fail",
+            "locked")) {
+      rules.add(EventRule.ignores(status, IGNORED_STATUSES.get(status)));
+    }
+    return List.copyOf(rules);
+  }
 
   @Override
   public String id() {
@@ -158,10 +251,13 @@ public final class CryptomusPlugin implements GatewayPlugin {
     return credentials;
   }
 
-  /** Cryptomus has no event subscription; these are the invoice statuses that are booked. */
+  /**
+   * Cryptomus has no event subscription: it posts every status change of an invoice (or static
+   * wallet payment) to the invoice's {@code url_callback}. These are the statuses it documents.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return EVENTS;
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   @Override
@@ -242,23 +338,79 @@ public final class CryptomusPlugin implements GatewayPlugin {
     String eventId = uuid + ":" + status;
     String refKey = credentials.getOrDefault(CUSTOMER_REF_KEY, ORDER_ID);
     try {
-      List<PaymentEvent> events =
-          switch (status) {
-            case STATUS_PAID ->
-                List.of(event(EventKind.PAYMENT, "payment:", root, request, refKey));
-            case STATUS_PAID_OVER ->
-                isFinal(root)
-                    ? List.of(event(EventKind.PAYMENT, "payment:", root, request, refKey))
-                    : List.of();
-            case STATUS_REFUND_PAID ->
-                List.of(event(EventKind.REFUND, "refund:", root, request, refKey));
-            default -> List.of();
-          };
-      return new ParsedWebhook(eventId, status, events);
+      return switch (status) {
+        case STATUS_PAID ->
+            new ParsedWebhook(
+                eventId,
+                status,
+                List.of(event(EventKind.PAYMENT, "payment:", root, request, refKey)));
+        case STATUS_PAID_OVER ->
+            isFinal(root)
+                ? new ParsedWebhook(
+                    eventId,
+                    status,
+                    List.of(event(EventKind.PAYMENT, "payment:", root, request, refKey)))
+                // Its own dedupe key: the final paid_over of the invoice must not be taken for a
+                // duplicate of this one.
+                : ParsedWebhook.ignored(
+                    eventId + NOT_FINAL,
+                    status,
+                    status
+                        + ": "
+                        + subject(root, uuid)
+                        + " was overpaid but is not final yet (is_final false); the final"
+                        + " paid_over webhook books it");
+        case STATUS_REFUND_PAID ->
+            new ParsedWebhook(
+                eventId,
+                status,
+                List.of(event(EventKind.REFUND, "refund:", root, request, refKey)));
+        default -> ParsedWebhook.ignored(eventId, status, ignoredReason(status, root, uuid));
+      };
     } catch (MalformedWebhookException e) {
       throw new MalformedWebhookException(
           "Cryptomus " + status + " " + uuid + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Why a status books nothing, naming the invoice (and for underpayments, what arrived). */
+  private static String ignoredReason(String status, ObjectNode root, String uuid) {
+    String why = IGNORED_STATUSES.get(status);
+    if (why == null) {
+      return status
+          + ": not a status Cryptomus documents for payment webhooks, so "
+          + subject(root, uuid)
+          + " is not booked; check it in the Cryptomus dashboard";
+    }
+    String paid = "";
+    if (status.equals(STATUS_WRONG_AMOUNT) || status.equals("wrong_amount_waiting")) {
+      String amount = optText(root, "payment_amount");
+      String coin = optText(root, "payer_currency");
+      String usd = optText(root, "payment_amount_usd");
+      String invoiced = optText(root, "amount");
+      String currency = optText(root, "currency");
+      if (amount != null && coin != null && invoiced != null && currency != null) {
+        paid =
+            ", paid "
+                + amount
+                + " "
+                + coin
+                + (usd == null ? "" : " (about " + usd + " USD)")
+                + " of "
+                + invoiced
+                + " "
+                + currency
+                + " invoiced";
+      }
+    }
+    return status + ": " + subject(root, uuid) + paid + ": " + why;
+  }
+
+  /** "invoice <uuid> (order <order_id>)", or "static wallet payment …" for wallet webhooks. */
+  private static String subject(ObjectNode root, String uuid) {
+    String orderId = optText(root, "order_id");
+    String what = "wallet".equals(optText(root, "type")) ? "static wallet payment " : "invoice ";
+    return what + uuid + (orderId == null ? "" : " (order " + orderId + ")");
   }
 
   private static PaymentEvent event(

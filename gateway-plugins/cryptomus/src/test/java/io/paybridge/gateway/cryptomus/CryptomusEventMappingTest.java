@@ -102,10 +102,17 @@ class CryptomusEventMappingTest {
       fields.put("is_final", notFinal);
       ParsedWebhook parsed = parse(cryptomus.webhook(fields));
       assertThat(parsed.isIgnored()).as("is_final %s", notFinal).isTrue();
-      assertThat(parsed.eventId()).isEqualTo(uuid + ":paid_over");
+      assertThat(parsed.eventId())
+          .as("not the final webhook's dedupe key, so that one is not a duplicate of this")
+          .isEqualTo(uuid + ":paid_over:not_final");
+      assertThat(parsed.reason())
+          .startsWith("paid_over: invoice " + uuid + " (order order-44)")
+          .contains("is_final false");
     }
     fields.put("is_final", "1");
-    assertThat(parse(cryptomus.webhook(fields)).events()).hasSize(1);
+    ParsedWebhook last = parse(cryptomus.webhook(fields));
+    assertThat(last.events()).hasSize(1);
+    assertThat(last.eventId()).isEqualTo(uuid + ":paid_over");
   }
 
   @Test
@@ -185,6 +192,7 @@ class CryptomusEventMappingTest {
             "check",
             "process",
             "confirm_check",
+            "wrong_amount_waiting",
             "wrong_amount",
             "fail",
             "cancel",
@@ -198,7 +206,43 @@ class CryptomusEventMappingTest {
       assertThat(parsed.isIgnored()).as(status).isTrue();
       assertThat(parsed.eventId()).isEqualTo(uuid + ":" + status);
       assertThat(parsed.eventType()).isEqualTo(status);
+      assertThat(parsed.reason())
+          .as(status)
+          .startsWith(status + ": invoice " + uuid + " (order o)");
     }
+  }
+
+  @Test
+  void anUnderpaymentSaysWhatArrivedAndIsNotBooked() {
+    String uuid = CryptomusSimulator.newUuid();
+    JsonObject fields =
+        cryptomus
+            .invoice(uuid, "order-49", "50", "USD", "wrong_amount")
+            .put("payment_amount", "41.20000000")
+            .put("payment_amount_usd", "41.20");
+    ParsedWebhook parsed = parse(cryptomus.webhook(fields));
+    assertThat(parsed.events()).isEmpty();
+    assertThat(parsed.reason())
+        .isEqualTo(
+            "wrong_amount: invoice "
+                + uuid
+                + " (order order-49), paid 41.20000000 USDT (about 41.20 USD) of 50.00000000 USD"
+                + " invoiced: the payer sent less than invoiced and the invoice is closed; an"
+                + " underpaid invoice is not booked as a payment of the order: settle it with the"
+                + " payer in the Cryptomus dashboard (refund what arrived, or collect the rest)");
+  }
+
+  @Test
+  void aStatusCryptomusDoesNotDocumentIsIgnoredNamingIt() {
+    String uuid = CryptomusSimulator.newUuid();
+    ParsedWebhook parsed =
+        parse(cryptomus.webhook(cryptomus.invoice(uuid, "o-1", "10", "USD", "chargeback")));
+    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.reason())
+        .isEqualTo(
+            "chargeback: not a status Cryptomus documents for payment webhooks, so invoice "
+                + uuid
+                + " (order o-1) is not booked; check it in the Cryptomus dashboard");
   }
 
   @Test

@@ -61,7 +61,7 @@ public final class CryptomusSimulator {
     BigDecimal invoiced = new BigDecimal(amount);
     BigDecimal paid = invoiced.setScale(8, RoundingMode.HALF_UP);
     BigDecimal commission = paid.multiply(new BigDecimal("0.02")).setScale(8, RoundingMode.HALF_UP);
-    boolean isFinal = !status.equals("check") && !status.equals("process");
+    boolean isFinal = isFinal(status);
     return new JsonObject()
         .put("type", "payment")
         .put("uuid", uuid)
@@ -83,6 +83,46 @@ public final class CryptomusSimulator {
         .put("additional_data", null)
         .put("transfer_id", UUID.randomUUID().toString())
         .put("txid", randomHex(32));
+  }
+
+  /**
+   * The members of a payment webhook for a static wallet (Cryptomus's {@code type} {@code wallet}):
+   * the payer sent {@code amount} of the wallet's coin, USDT on Tron, to the tenant's permanent
+   * address. A static wallet has no invoiced amount: {@code amount} is what arrived, in the coin,
+   * with its US dollar value in {@code payment_amount_usd}; {@code uuid} names this payment and
+   * {@code wallet_address_uuid} the wallet, and {@code order_id} is the one the wallet was created
+   * with.
+   */
+  public JsonObject walletPayment(
+      String uuid, String walletUuid, String orderId, String amount, String status) {
+    BigDecimal paid = new BigDecimal(amount).setScale(8, RoundingMode.HALF_UP);
+    BigDecimal commission = paid.multiply(new BigDecimal("0.01")).setScale(8, RoundingMode.HALF_UP);
+    return new JsonObject()
+        .put("type", "wallet")
+        .put("uuid", uuid)
+        .put("order_id", orderId)
+        .put("amount", paid.toPlainString())
+        .put("payment_amount", paid.toPlainString())
+        .put("payment_amount_usd", paid.setScale(2, RoundingMode.HALF_UP).toPlainString())
+        .put("merchant_amount", paid.subtract(commission).toPlainString())
+        .put("commission", commission.toPlainString())
+        .put("is_final", isFinal(status))
+        .put("status", status)
+        .put("from", "TQrY8tryqsYVCYS3MFbtffiPp2ccyn4STm")
+        .put("wallet_address_uuid", walletUuid)
+        .put("network", "tron")
+        .put("currency", "USDT")
+        .put("payer_currency", "USDT")
+        .put("additional_data", null)
+        .put("txid", randomHex(32));
+  }
+
+  /** Whether Cryptomus marks a webhook of this status final (the invoice can take no more). */
+  static boolean isFinal(String status) {
+    return switch (status) {
+      case "check", "process", "confirm_check", "wrong_amount_waiting" -> false;
+      default -> true;
+    };
   }
 
   /** A {@code paid} webhook body for an invoice. */

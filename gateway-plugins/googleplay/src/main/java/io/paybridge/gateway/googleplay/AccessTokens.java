@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The cache key is the account's {@code client_email} together with a fingerprint of its private
  * key, so only a caller holding the key gets a token minted with it.
+ *
+ * <p>An exchange Google refuses (400, 401 or 403: the key was deleted or disabled, or the service
+ * account removed) fails with a {@link ServiceAccountRefusedException}.
  */
 final class AccessTokens {
 
@@ -30,7 +33,7 @@ final class AccessTokens {
   /** A token is renewed this long before Google says it expires. */
   static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
 
-  private static final String OPERATION = "oauth2 token";
+  static final String OPERATION = "oauth2 token";
 
   private final GatewayHttp http;
   private final Clock clock;
@@ -101,6 +104,19 @@ final class AccessTokens {
                 "Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json"),
             Buffer.buffer(GatewayHttp.formEncode(form)),
             timeoutMs)
+        .recover(
+            err -> {
+              // Google answers 400 invalid_grant (or 401 unauthorized_client) for a key it no
+              // longer accepts: no retry helps until the tenant saves a working key.
+              if (err instanceof GatewayApiException api
+                  && !(err instanceof ServiceAccountRefusedException)
+                  && (api.status() == 400 || api.status() == 401 || api.status() == 403)) {
+                return Future.failedFuture(
+                    new ServiceAccountRefusedException(
+                        OPERATION, api.status(), ServiceAccountRefusedException.detail(api)));
+              }
+              return Future.failedFuture(err);
+            })
         .map(
             response -> {
               JsonObject body;

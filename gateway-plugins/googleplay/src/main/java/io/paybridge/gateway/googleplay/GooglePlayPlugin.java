@@ -4,6 +4,8 @@ import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
+import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -64,6 +66,9 @@ import java.util.regex.Pattern;
  *   <li>{@code SUBSCRIPTION_PURCHASED} (4): a payment keyed {@code order:<signup order id>}.
  *   <li>{@code SUBSCRIPTION_RENEWED} (2), {@code SUBSCRIPTION_RECOVERED} (1): a recurring charge
  *       keyed {@code order:<latest successful order id>}.
+ *   <li>{@code SUBSCRIPTION_ITEMS_CHANGED} (17): each line item's latest successful order, keyed
+ *       {@code order:<order id>}, so a charge for the change books and an order already booked does
+ *       not book again.
  *   <li>{@code SUBSCRIPTION_CANCELED} (3), {@code _REVOKED} (12), {@code _EXPIRED} (13): the
  *       subscription cancelled, once the API shows it cancelled or expired (a subscription
  *       restarted since is left alone).
@@ -72,11 +77,25 @@ import java.util.regex.Pattern;
  *   <li>{@code voidedPurchaseNotification}: a negative refund keyed {@code refund:<order id>}, or
  *       {@code refund:<order id>:<created>} per partial refund, for the amounts the order's refund
  *       history gives. The notification itself names no amount.
- *   <li>Test notifications and every other type: acknowledged, nothing booked. Orders that are
- *       pending or cancelled, and free ($0) orders, book nothing either.
+ *   <li>Every other documented type (on hold, grace period, restarted, paused, deferred, price
+ *       changes, pending purchase cancelled, {@code ONE_TIME_PRODUCT_CANCELED}, the test
+ *       notification): acknowledged and kept with the reason nothing moved, without an API call.
+ *       Types Google adds later are kept with a reason naming them. Orders that are pending or
+ *       cancelled, and free ($0) orders, book nothing either, with the reason.
  * </ul>
  *
- * Subscription events carry the purchase token as external subscription id: it is what every
+ * {@link #eventTable()} lists every type, and {@code docs/gateways/googleplay.md} explains it.
+ *
+ * <h2>Held deliveries</h2>
+ *
+ * Every booking type needs the Play Developer API. An account saved without a service account key
+ * gets those deliveries held ({@link ParsedWebhook#NEEDS_API_CREDENTIALS}), and an account whose
+ * key Google refuses (the token exchange is refused, or the API answers 401 twice or 403) gets them
+ * held too ({@link ParsedWebhook#API_CREDENTIALS_REJECTED}); the platform books them once the
+ * tenant saves a working key. Timeouts, 5xx and 429 fail the delivery with a retryable {@code
+ * GatewayApiException}, so Pub/Sub delivers it again.
+ *
+ * <p>Subscription events carry the purchase token as external subscription id: it is what every
  * subscription API call and notification names, so {@link Renewals} looks the subscription up by
  * it. (A subscription upgraded or downgraded gets a new token, announced by its own purchase
  * notification.) The customer reference is the {@code obfuscatedExternalAccountId} the app set at
@@ -116,11 +135,14 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
               "Package name",
               "The app's application id in Play Console, e.g. com.example.app"),
           CredentialField.secret(
-              SERVICE_ACCOUNT_JSON,
-              "Service account key (JSON)",
-              "Google Cloud console > IAM > Service accounts > Keys > Add key > JSON. Invite the"
-                  + " service account in Play Console (Users and permissions) with permission to"
-                  + " view financial data and manage orders and subscriptions"),
+                  SERVICE_ACCOUNT_JSON,
+                  "Service account key (JSON)",
+                  "Google Cloud console > IAM > Service accounts > Keys > Add key > JSON. Invite"
+                      + " the service account in Play Console (Users and permissions) with"
+                      + " permission to view financial data and manage orders and subscriptions."
+                      + " Notifications carry no amount: until this key is saved they are kept"
+                      + " and booked once it is")
+              .optional(null),
           CredentialField.text(
                   PUSH_AUDIENCE,
                   "Push audience",
@@ -135,16 +157,8 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
                       + " rtdn-push@my-project.iam.gserviceaccount.com")
               .optional(null));
 
-  private static final List<String> EVENTS =
-      List.of(
-          "SUBSCRIPTION_PURCHASED",
-          "SUBSCRIPTION_RENEWED",
-          "SUBSCRIPTION_RECOVERED",
-          "SUBSCRIPTION_CANCELED",
-          "SUBSCRIPTION_REVOKED",
-          "SUBSCRIPTION_EXPIRED",
-          "ONE_TIME_PRODUCT_PURCHASED",
-          "VOIDED_PURCHASE");
+  /** The events table, in Google's order: subscriptions, one-time products, voided, test. */
+  private static final List<EventRule> EVENT_TABLE = PlayEvents.table();
 
   /** What {@link #init} builds: the plugin's clients and caches, shared by all accounts. */
   private record Runtime(
@@ -168,9 +182,10 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
   }
 
   /**
-   * The schema, a package name that is one, a service-account key that parses (JSON with {@code
-   * client_email}, a PKCS#8 RSA {@code private_key} and, if named, Google's {@code token_uri}), and
-   * push authentication either fully configured or not at all.
+   * The schema, a package name that is one, a service-account key that parses when given (JSON with
+   * {@code client_email}, a PKCS#8 RSA {@code private_key} and, if named, Google's {@code
+   * token_uri}), and push authentication either fully configured or not at all. The key may be
+   * added later: notifications that need it are held until it is.
    */
   @Override
   public Credentials validateCredentials(JsonObject submitted) {
@@ -179,11 +194,14 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
       throw new InvalidCredentialsException(
           PACKAGE_NAME, "'packageName' must be an application id such as com.example.app");
     }
-    try {
-      ServiceAccount.parse(credentials.require(SERVICE_ACCOUNT_JSON));
-    } catch (ServiceAccount.InvalidServiceAccountException e) {
-      throw new InvalidCredentialsException(
-          SERVICE_ACCOUNT_JSON, "'serviceAccountJson': " + e.getMessage());
+    String key = credentials.get(SERVICE_ACCOUNT_JSON);
+    if (key != null) {
+      try {
+        ServiceAccount.parse(key);
+      } catch (ServiceAccount.InvalidServiceAccountException e) {
+        throw new InvalidCredentialsException(
+            SERVICE_ACCOUNT_JSON, "'serviceAccountJson': " + e.getMessage());
+      }
     }
     String audience = credentials.get(PUSH_AUDIENCE);
     String email = credentials.get(PUSH_SERVICE_ACCOUNT_EMAIL);
@@ -205,9 +223,14 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
     return credentials;
   }
 
+  /**
+   * Every notification Google Play publishes to the app's Pub/Sub topic: the subscription and
+   * one-time product notification types Google documents, voided purchases and the test
+   * notification. Play Console has no per-type subscription: the topic receives them all.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return EVENTS;
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   /** Builds the HTTP client, the key and token caches and the API client from the settings. */
@@ -310,20 +333,38 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
     return Future.succeededFuture(Verdict.rejected(reason));
   }
 
+  /**
+   * States what the notification alone can say. A type that books nothing is ignored here with its
+   * reason; a type that needs the Play Developer API is held when the account has no service
+   * account key, else stated as far as it can be (a cancellation) and completed by {@link
+   * #resolve}.
+   */
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     PlayNotification n = notificationFor(request, credentials);
+    if (!PlayResolver.needsApi(n)) {
+      return ParsedWebhook.ignored(n.messageId(), n.typeName(), PlayEvents.ignoredReason(n));
+    }
+    if (credentials.get(SERVICE_ACCOUNT_JSON) == null) {
+      return needsKey(n);
+    }
     if (PlayResolver.endsSubscription(n)) {
       return new ParsedWebhook(n.messageId(), n.typeName(), List.of(PlayResolver.cancellation(n)));
     }
-    // Everything else either books nothing or needs the API for its amount: resolve adds it.
-    return ParsedWebhook.ignored(n.messageId(), n.typeName());
+    return ParsedWebhook.ignored(
+        n.messageId(),
+        n.typeName(),
+        n.typeName() + ": its amount is read from the Play Developer API when it is resolved");
   }
 
   /**
    * Confirms and completes the notification from the Play Developer API (see the class comment).
-   * Fails with a {@code GatewayApiException} when the API cannot be reached or does not know the
-   * purchase, so the platform answers 503 and Pub/Sub delivers again later.
+   * Without a service account key the delivery is held ({@link
+   * ParsedWebhook#NEEDS_API_CREDENTIALS}); when Google refuses the key (a refused token exchange,
+   * or 401 or 403 from the API) it is held ({@link ParsedWebhook#API_CREDENTIALS_REJECTED}); both
+   * are booked once the tenant saves a working key. Fails with a {@code GatewayApiException} when
+   * the API cannot be reached, answers 5xx or 429, or does not know the purchase, so the platform
+   * answers 503 and Pub/Sub delivers again later.
    */
   @Override
   public Future<ParsedWebhook> resolve(
@@ -333,12 +374,81 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
       if (!PlayResolver.needsApi(n)) {
         return Future.succeededFuture(parsed);
       }
+      String key = credentials.get(SERVICE_ACCOUNT_JSON);
+      if (key == null) {
+        return Future.succeededFuture(needsKey(n));
+      }
+      ServiceAccount account;
+      try {
+        account = ServiceAccount.parse(key);
+      } catch (ServiceAccount.InvalidServiceAccountException e) {
+        return Future.succeededFuture(
+            ParsedWebhook.held(
+                n.messageId(),
+                n.typeName(),
+                ParsedWebhook.NEEDS_API_CREDENTIALS,
+                n.typeName()
+                    + ": the saved service account key cannot be used ("
+                    + e.getMessage()
+                    + "); paste the JSON key file into serviceAccountJson again. This"
+                    + " notification is kept and booked once you do."));
+      }
       return runtime()
           .resolver()
-          .resolve(n, parsed, account(credentials), credentials.require(PACKAGE_NAME));
+          .resolve(n, parsed, account, credentials.require(PACKAGE_NAME))
+          .recover(
+              err ->
+                  ServiceAccountRefusedException.refuses(err)
+                      ? Future.succeededFuture(refused(n, account, (GatewayApiException) err))
+                      : Future.failedFuture(err));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Held: the account has no service account key, and this notification needs the API. */
+  private static ParsedWebhook needsKey(PlayNotification n) {
+    return ParsedWebhook.held(
+        n.messageId(),
+        n.typeName(),
+        ParsedWebhook.NEEDS_API_CREDENTIALS,
+        n.typeName()
+            + ": Google Play notifications carry no amount or customer; Paybridge reads them from"
+            + " the Play Developer API with a service account key, and this account has none."
+            + " Add the key in the 'Service account key (JSON)' field (serviceAccountJson); this"
+            + " notification is kept and booked once you save it.");
+  }
+
+  /** Held: Google refused the account's service account. */
+  private static ParsedWebhook refused(
+      PlayNotification n, ServiceAccount account, GatewayApiException e) {
+    boolean tokenRefused =
+        e instanceof ServiceAccountRefusedException refusal && refusal.tokenExchangeRefused();
+    String what =
+        tokenRefused
+            ? "Google would not issue an access token for the service account "
+                + account.clientEmail()
+                + " (HTTP "
+                + e.status()
+                + ": "
+                + ServiceAccountRefusedException.detail(e)
+                + "): its key was probably deleted or disabled. Create a new JSON key for it"
+                + " and paste it into serviceAccountJson."
+            : "the Play Developer API refused the service account "
+                + account.clientEmail()
+                + " (HTTP "
+                + e.status()
+                + ": "
+                + ServiceAccountRefusedException.detail(e)
+                + "). In Play Console > Users and permissions, give it access to this app with"
+                + " 'View financial data' and 'Manage orders and subscriptions', and make sure"
+                + " the Google Play Android Developer API is enabled in its Cloud project; then"
+                + " save the account again.";
+    return ParsedWebhook.held(
+        n.messageId(),
+        n.typeName(),
+        ParsedWebhook.API_CREDENTIALS_REJECTED,
+        n.typeName() + ": " + what + " This notification is kept and booked once the key works.");
   }
 
   /**
@@ -447,11 +557,19 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
   }
 
   private static ServiceAccount account(Credentials credentials) {
+    String key = credentials.get(SERVICE_ACCOUNT_JSON);
+    if (key == null) {
+      throw new InvalidCredentialsException(
+          SERVICE_ACCOUNT_JSON,
+          "the Google Play account has no service account key ('"
+              + SERVICE_ACCOUNT_JSON
+              + "'), which reading subscriptions and refunding orders require");
+    }
     try {
-      return ServiceAccount.parse(credentials.require(SERVICE_ACCOUNT_JSON));
+      return ServiceAccount.parse(key);
     } catch (ServiceAccount.InvalidServiceAccountException e) {
-      throw new IllegalStateException(
-          "the account's serviceAccountJson is unusable: " + e.getMessage());
+      throw new InvalidCredentialsException(
+          SERVICE_ACCOUNT_JSON, "the account's serviceAccountJson is unusable: " + e.getMessage());
     }
   }
 }

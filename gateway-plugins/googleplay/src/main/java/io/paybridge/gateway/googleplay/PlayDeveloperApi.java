@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * The Android Publisher API v3 calls the plugin makes, each authorized with the account's access
  * token and bounded by the configured timeout. Every failure is a {@link GatewayApiException}
- * naming the operation; a 401 also drops the cached access token, so the next attempt gets a new
- * one.
+ * naming the operation. A 401 drops the cached access token and the call is made once more with a
+ * new one (a token can be revoked before it expires); a second 401, or a 403, means Google refuses
+ * the service account itself and fails with a {@link ServiceAccountRefusedException}.
  *
  * <ul>
  *   <li>{@code purchases.subscriptionsv2.get}: a subscription purchase by purchase token.
@@ -114,6 +115,33 @@ final class PlayDeveloperApi {
 
   private Future<GatewayHttp.Response> call(
       String operation, HttpMethod method, String url, ServiceAccount account) {
+    return attempt(operation, method, url, account)
+        .recover(
+            err -> {
+              if (err instanceof GatewayApiException api
+                  && api.status() == 401
+                  && !(err instanceof ServiceAccountRefusedException)) {
+                tokens.evict(account);
+                return attempt(operation, method, url, account);
+              }
+              return Future.failedFuture(err);
+            })
+        .recover(
+            err -> {
+              if (err instanceof GatewayApiException api
+                  && !(err instanceof ServiceAccountRefusedException)
+                  && (api.status() == 401 || api.status() == 403)) {
+                tokens.evict(account);
+                return Future.failedFuture(
+                    new ServiceAccountRefusedException(
+                        operation, api.status(), ServiceAccountRefusedException.detail(api)));
+              }
+              return Future.failedFuture(err);
+            });
+  }
+
+  private Future<GatewayHttp.Response> attempt(
+      String operation, HttpMethod method, String url, ServiceAccount account) {
     return tokens
         .token(account)
         .compose(
@@ -124,14 +152,7 @@ final class PlayDeveloperApi {
                     url,
                     Map.of("Authorization", "Bearer " + token, "Accept", "application/json"),
                     method == HttpMethod.POST ? Buffer.buffer() : null,
-                    timeoutMs))
-        .recover(
-            err -> {
-              if (err instanceof GatewayApiException api && api.status() == 401) {
-                tokens.evict(account);
-              }
-              return Future.failedFuture(err);
-            });
+                    timeoutMs));
   }
 
   /** Percent-encodes one path segment: everything but RFC 3986's unreserved characters. */

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param orderId the voided order's id, for voided purchases
  * @param productType for voided purchases: 1 subscription, 2 one-time product
  * @param refundType for voided purchases: 1 full refund, 2 quantity-based partial refund
+ * @param otherMembers for {@link Kind#OTHER}: the names of the notification's members this plugin
+ *     does not know, comma-separated (empty when there are none)
  */
 record PlayNotification(
     String messageId,
@@ -44,7 +46,8 @@ record PlayNotification(
     String productId,
     String orderId,
     int productType,
-    int refundType) {
+    int refundType,
+    String otherMembers) {
 
   /** Which notification member a delivery carries. */
   enum Kind {
@@ -62,7 +65,9 @@ record PlayNotification(
   static final int SUBSCRIPTION_PURCHASED = 4;
   static final int SUBSCRIPTION_REVOKED = 12;
   static final int SUBSCRIPTION_EXPIRED = 13;
+  static final int SUBSCRIPTION_ITEMS_CHANGED = 17;
   static final int ONE_TIME_PRODUCT_PURCHASED = 1;
+  static final int ONE_TIME_PRODUCT_CANCELED = 2;
   static final int VOIDED_PRODUCT_TYPE_SUBSCRIPTION = 1;
   static final int VOIDED_PRODUCT_TYPE_ONE_TIME = 2;
   static final int REFUND_TYPE_FULL = 1;
@@ -85,15 +90,40 @@ record PlayNotification(
           Map.entry(12, "SUBSCRIPTION_REVOKED"),
           Map.entry(13, "SUBSCRIPTION_EXPIRED"),
           Map.entry(17, "SUBSCRIPTION_ITEMS_CHANGED"),
+          Map.entry(18, "SUBSCRIPTION_CANCELLATION_SCHEDULED"),
           Map.entry(19, "SUBSCRIPTION_PRICE_CHANGE_UPDATED"),
           Map.entry(20, "SUBSCRIPTION_PENDING_PURCHASE_CANCELED"),
           Map.entry(22, "SUBSCRIPTION_PRICE_STEP_UP_CONSENT_UPDATED"));
+
+  /** The members of a developer notification that are not a notification of their own. */
+  private static final java.util.Set<String> ENVELOPE_MEMBERS =
+      java.util.Set.of("version", "packageName", "eventTimeMillis");
 
   private static final Map<Integer, String> ONE_TIME_TYPES =
       Map.of(1, "ONE_TIME_PRODUCT_PURCHASED", 2, "ONE_TIME_PRODUCT_CANCELED");
 
   /** The decoded notification is never larger than this (real ones are a few hundred bytes). */
   private static final int MAX_DATA_BYTES = 64 * 1024;
+
+  /** The names of the documented subscription notification types, by number. */
+  static Map<Integer, String> subscriptionTypes() {
+    return SUBSCRIPTION_TYPES;
+  }
+
+  /** The names of the documented one-time product notification types, by number. */
+  static Map<Integer, String> oneTimeTypes() {
+    return ONE_TIME_TYPES;
+  }
+
+  /** Whether Google documents this notification's type (a name of its own, not a number). */
+  boolean documented() {
+    return switch (kind) {
+      case SUBSCRIPTION -> SUBSCRIPTION_TYPES.containsKey(type);
+      case ONE_TIME_PRODUCT -> ONE_TIME_TYPES.containsKey(type);
+      case VOIDED_PURCHASE, TEST -> true;
+      case OTHER -> false;
+    };
+  }
 
   /** The notification's type as a name, e.g. {@code SUBSCRIPTION_PURCHASED}: the event type. */
   String typeName() {
@@ -152,7 +182,8 @@ record PlayNotification(
           Json.optString(sub, "subscriptionId"),
           null,
           0,
-          0);
+          0,
+          "");
     }
     if (oneTime != null) {
       return new PlayNotification(
@@ -166,7 +197,8 @@ record PlayNotification(
           Json.requireString(oneTime, "sku"),
           null,
           0,
-          0);
+          0,
+          "");
     }
     if (voided != null) {
       return new PlayNotification(
@@ -180,8 +212,16 @@ record PlayNotification(
           null,
           Json.requireString(voided, "orderId"),
           intField(voided, "voidedPurchaseNotification.productType"),
-          intField(voided, "voidedPurchaseNotification.refundType"));
+          intField(voided, "voidedPurchaseNotification.refundType"),
+          "");
     }
+    String others =
+        notification.fieldNames().stream()
+            .filter(name -> !ENVELOPE_MEMBERS.contains(name))
+            .filter(name -> name.length() <= 64 && name.matches("[A-Za-z0-9_]+"))
+            .sorted()
+            .limit(5)
+            .collect(java.util.stream.Collectors.joining(", "));
     return new PlayNotification(
         messageId,
         subscription,
@@ -193,7 +233,8 @@ record PlayNotification(
         null,
         null,
         0,
-        0);
+        0,
+        test != null ? "" : others);
   }
 
   private static JsonObject notification(String data) {

@@ -50,6 +50,8 @@ final class PlayPurchases {
    * @param expiry the latest {@code lineItems[].expiryTime}: the end of the current period
    * @param productId the first line item's product (subscription) id
    * @param autoRenewing whether any line item's auto-renewing plan is still enabled
+   * @param orderIds every line item's {@code latestSuccessfulOrderId}, each once, in line item
+   *     order; the deprecated {@code latestOrderId} when no line item names one
    */
   record Subscription(
       String state,
@@ -57,12 +59,14 @@ final class PlayPurchases {
       String customerRef,
       Instant expiry,
       String productId,
-      boolean autoRenewing) {
+      boolean autoRenewing,
+      List<String> orderIds) {
 
     static Subscription read(JsonObject purchase) {
       String state = Json.requireString(purchase, "subscriptionState");
       JsonArray items = Json.optArray(purchase, "lineItems");
       String orderId = null;
+      List<String> orderIds = new ArrayList<>();
       String productId = null;
       Instant expiry = null;
       boolean autoRenewing = false;
@@ -71,8 +75,12 @@ final class PlayPurchases {
           if (!(items.getValue(i) instanceof JsonObject item)) {
             throw new MalformedWebhookException("'lineItems[" + i + "]' should be an object");
           }
+          String itemOrder = blankToNull(Json.optString(item, "latestSuccessfulOrderId"));
           if (orderId == null) {
-            orderId = blankToNull(Json.optString(item, "latestSuccessfulOrderId"));
+            orderId = itemOrder;
+          }
+          if (itemOrder != null && !orderIds.contains(itemOrder)) {
+            orderIds.add(itemOrder);
           }
           if (productId == null) {
             productId = blankToNull(Json.optString(item, "productId"));
@@ -91,6 +99,9 @@ final class PlayPurchases {
       if (orderId == null) {
         orderId = blankToNull(Json.optString(purchase, "latestOrderId"));
       }
+      if (orderIds.isEmpty() && orderId != null) {
+        orderIds.add(orderId);
+      }
       return new Subscription(
           state,
           orderId,
@@ -98,7 +109,8 @@ final class PlayPurchases {
               Json.optString(purchase, "externalAccountIdentifiers.obfuscatedExternalAccountId")),
           expiry,
           productId,
-          autoRenewing);
+          autoRenewing,
+          List.copyOf(orderIds));
     }
   }
 
@@ -112,6 +124,8 @@ final class PlayPurchases {
   record Product(int purchaseState, String orderId, String customerRef) {
 
     static final int PURCHASED = 0;
+    static final int CANCELED = 1;
+    static final int PENDING = 2;
 
     static Product read(JsonObject purchase) {
       Long state = Json.optLong(purchase, "purchaseState");

@@ -50,7 +50,8 @@ final class PlayResolver {
                     PlayNotification.SUBSCRIPTION_RECOVERED,
                     PlayNotification.SUBSCRIPTION_CANCELED,
                     PlayNotification.SUBSCRIPTION_REVOKED,
-                    PlayNotification.SUBSCRIPTION_EXPIRED ->
+                    PlayNotification.SUBSCRIPTION_EXPIRED,
+                    PlayNotification.SUBSCRIPTION_ITEMS_CHANGED ->
                 true;
             default -> false;
           };
@@ -103,6 +104,7 @@ final class PlayResolver {
                     PlayNotification.SUBSCRIPTION_REVOKED,
                     PlayNotification.SUBSCRIPTION_EXPIRED ->
                 confirmCancellation(call);
+            case PlayNotification.SUBSCRIPTION_ITEMS_CHANGED -> itemsChanged(call);
             default -> Future.succeededFuture(parsed);
           };
       case ONE_TIME_PRODUCT ->
@@ -116,12 +118,20 @@ final class PlayResolver {
 
   /** One notification being resolved for one account. */
   private record Call(PlayNotification n, ServiceAccount account, String packageName) {
-    ParsedWebhook nothing() {
-      return ParsedWebhook.ignored(n.messageId(), n.typeName());
+    /** Books nothing, saying why in the tenant's words. */
+    ParsedWebhook nothing(String why) {
+      return ParsedWebhook.ignored(n.messageId(), n.typeName(), n.typeName() + ": " + why);
     }
 
     ParsedWebhook with(List<PaymentEvent> events) {
-      return events.isEmpty() ? nothing() : new ParsedWebhook(n.messageId(), n.typeName(), events);
+      return new ParsedWebhook(n.messageId(), n.typeName(), events);
+    }
+  }
+
+  /** What one order means: the event it books, or why it books nothing. */
+  private record Charge(PaymentEvent event, String why) {
+    static Charge none(String why) {
+      return new Charge(null, why);
     }
   }
 
@@ -136,10 +146,65 @@ final class PlayResolver {
         .compose(
             sub -> {
               if (sub.orderId() == null) {
-                return Future.succeededFuture(c.nothing());
+                return Future.succeededFuture(
+                    c.nothing(
+                        "Google Play reports no successful order for the subscription yet (state "
+                            + sub.state()
+                            + "), so nothing was charged"));
               }
               String orderId = kind == PAYMENT ? signupOrderId(sub.orderId()) : sub.orderId();
-              return chargeFor(c, sub, orderId, kind);
+              return chargeFor(c, sub, orderId, kind)
+                  .map(
+                      charge ->
+                          charge.event() == null
+                              ? c.nothing(charge.why())
+                              : c.with(List.of(charge.event())));
+            });
+  }
+
+  /**
+   * The subscription's items (base plan or add-ons) changed. Whatever Google charged for the change
+   * is an order of the subscription: every line item's latest successful order is booked under its
+   * order key, which books nothing new for an order already booked by its purchase or renewal
+   * notification.
+   */
+  private Future<ParsedWebhook> itemsChanged(Call c) {
+    return subscription(c)
+        .compose(
+            sub -> {
+              if (sub.orderIds().isEmpty()) {
+                return Future.succeededFuture(
+                    c.nothing(
+                        "Google Play reports no successful order for the subscription (state "
+                            + sub.state()
+                            + "), so the change charged nothing"));
+              }
+              List<Future<Charge>> lookups = new ArrayList<>();
+              for (String orderId : sub.orderIds()) {
+                EventKind kind =
+                    signupOrderId(orderId).equals(orderId) ? PAYMENT : RECURRING_CHARGED;
+                lookups.add(chargeFor(c, sub, orderId, kind));
+              }
+              return Future.all(lookups)
+                  .map(
+                      all -> {
+                        List<PaymentEvent> events = new ArrayList<>();
+                        List<String> whys = new ArrayList<>();
+                        for (int i = 0; i < all.size(); i++) {
+                          Charge charge = all.resultAt(i);
+                          if (charge.event() != null) {
+                            events.add(charge.event());
+                          } else {
+                            whys.add(charge.why());
+                          }
+                        }
+                        return events.isEmpty()
+                            ? c.nothing(
+                                "no order of the subscription took money ("
+                                    + String.join("; ", whys)
+                                    + ")")
+                            : c.with(events);
+                      });
             });
   }
 
@@ -148,7 +213,7 @@ final class PlayResolver {
     return RENEWAL_SUFFIX.matcher(orderId).replaceFirst("");
   }
 
-  private Future<ParsedWebhook> chargeFor(
+  private Future<Charge> chargeFor(
       Call c, PlayPurchases.Subscription sub, String orderId, EventKind kind) {
     return order(c, orderId)
         .map(
@@ -165,10 +230,10 @@ final class PlayResolver {
   }
 
   /**
-   * The money an order took, as one event keyed {@code order:<order id>}; nothing for an order that
-   * took no money (pending, cancelled, or a free trial's $0).
+   * The money an order took, as one event keyed {@code order:<order id>}; nothing, with the reason,
+   * for an order that took no money (pending, cancelled, or a free trial's $0).
    */
-  private static ParsedWebhook charge(
+  private static Charge charge(
       Call c,
       PlayPurchases.Order order,
       EventKind kind,
@@ -178,17 +243,23 @@ final class PlayResolver {
         order,
         o -> {
           if (!o.paid()) {
-            return c.nothing();
+            return Charge.none(
+                "order " + o.orderId() + " is " + o.state() + ": no money was taken (yet)");
           }
           GoogleMoney.Amount total = o.total();
           if (total.minor() <= 0) {
-            return c.nothing();
+            return Charge.none(
+                "order "
+                    + o.orderId()
+                    + " charged 0 "
+                    + total.currency()
+                    + " (a free trial or a fully discounted offer): nothing to book");
           }
           PaymentEvent.Builder builder =
               PaymentEvent.builder(kind, "order:" + o.orderId(), c.n().eventTime())
                   .amount(total.minor(), total.currency())
                   .externalPaymentId(o.orderId());
-          return c.with(List.of(details.apply(builder).build()));
+          return new Charge(details.apply(builder).build(), null);
         });
   }
 
@@ -198,7 +269,10 @@ final class PlayResolver {
             sub -> {
               if (!PlayPurchases.ENDED_STATES.contains(sub.state())) {
                 // The API says the subscription goes on (restarted since, or never cancelled).
-                return c.nothing();
+                return c.nothing(
+                    "Google Play reports the subscription "
+                        + sub.state()
+                        + " (restarted since, or never ended), so no end is booked");
               }
               PaymentEvent parsed = cancellation(c.n());
               return c.with(
@@ -217,20 +291,43 @@ final class PlayResolver {
         .map(json -> read("purchases.products.get", json, PlayPurchases.Product::read))
         .compose(
             product -> {
-              if (product.purchaseState() != PlayPurchases.Product.PURCHASED
-                  || product.orderId() == null) {
-                // Pending (Play notifies again once paid), cancelled, or a promo code.
-                return Future.succeededFuture(c.nothing());
+              String why = unpaid(product);
+              if (why != null) {
+                return Future.succeededFuture(c.nothing(why));
               }
               return order(c, product.orderId())
                   .map(
-                      order ->
-                          charge(
-                              c,
-                              order,
-                              PAYMENT,
-                              builder -> builder.customerRef(product.customerRef())));
+                      order -> {
+                        Charge charge =
+                            charge(
+                                c,
+                                order,
+                                PAYMENT,
+                                builder -> builder.customerRef(product.customerRef()));
+                        return charge.event() == null
+                            ? c.nothing(charge.why())
+                            : c.with(List.of(charge.event()));
+                      });
             });
+  }
+
+  /** Why a one-time purchase took no money, or {@code null} when it did. */
+  private static String unpaid(PlayPurchases.Product product) {
+    return switch (product.purchaseState()) {
+      case PlayPurchases.Product.PURCHASED ->
+          product.orderId() == null
+              ? "the purchase has no order (a promo code was redeemed): no money was taken"
+              : null;
+      case PlayPurchases.Product.CANCELED ->
+          "Google Play reports the purchase cancelled (purchaseState 1): no money was taken";
+      case PlayPurchases.Product.PENDING ->
+          "the purchase is still pending payment (purchaseState 2); Google Play notifies"
+              + " ONE_TIME_PRODUCT_PURCHASED again once it is paid, and that notification books it";
+      default ->
+          "Google Play reports purchaseState "
+              + product.purchaseState()
+              + ", which it does not document: nothing booked";
+    };
   }
 
   private Future<ParsedWebhook> voidedPurchase(Call c) {
@@ -249,8 +346,14 @@ final class PlayResolver {
                   read(
                       "orders.get", o, order -> order.paid() ? order.refunds(n.eventTime()) : null);
               if (refunds == null) {
-                // Cancelled before any money was taken: nothing to give back.
-                return Future.succeededFuture(c.nothing());
+                return Future.succeededFuture(
+                    c.nothing(
+                        "order "
+                            + o.orderId()
+                            + " is "
+                            + o.state()
+                            + ": it was cancelled before any money was taken, so nothing was"
+                            + " refunded"));
               }
               if (refunds.isEmpty()) {
                 return Future.failedFuture(

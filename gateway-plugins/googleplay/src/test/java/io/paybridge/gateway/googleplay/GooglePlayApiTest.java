@@ -167,30 +167,35 @@ class GooglePlayApiTest {
   }
 
   @Test
-  void aTokenTheApiRefusesIsDroppedAndTheNextCallGetsANewOne() {
+  void aTokenTheApiRefusesIsReplacedOnceAndTheCallMadeAgain() {
     assertThat(renewals(token, f.credentials).active()).isTrue();
     f.google.revokeAccessTokens();
-    int exchanges = f.google.calls(OP_TOKEN).size();
+    f.google.clearCalls();
 
-    Throwable failure = GooglePlayFixture.failure(f.plugin.subscription(token, f.credentials));
-    assertThat(((GatewayApiException) failure).status()).isEqualTo(401);
-
+    // WHEN the cached token no longer works, THEN one new token is fetched and the call succeeds
     assertThat(renewals(token, f.credentials).active()).isTrue();
-    assertThat(f.google.calls(OP_TOKEN)).hasSize(exchanges + 1);
+    assertThat(f.google.calls(OP_TOKEN)).hasSize(1);
+    assertThat(f.google.calls(OP_SUBSCRIPTION_GET))
+        .extracting(GooglePlaySimulator.Call::authorization)
+        .hasSize(2)
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aServiceAccountTheApiRefusesTwiceIsReportedAsRefusedNotRetryable() {
+    f.google.failNext(OP_SUBSCRIPTION_GET, 401);
+    f.google.failNext(OP_SUBSCRIPTION_GET, 401);
+    Throwable failure = GooglePlayFixture.failure(f.plugin.subscription(token, f.credentials));
+    assertThat(failure).isInstanceOf(ServiceAccountRefusedException.class);
+    assertThat(((GatewayApiException) failure).status()).isEqualTo(401);
+    assertThat(((GatewayApiException) failure).retryable()).isFalse();
+    assertThat(renewals(token, f.credentials).active()).as("and nothing is cached").isTrue();
   }
 
   // ---- errors and timeouts
 
   @ParameterizedTest
-  @CsvSource({
-    "500,true",
-    "503,true",
-    "429,true",
-    "408,true",
-    "403,false",
-    "404,false",
-    "400,false"
-  })
+  @CsvSource({"500,true", "503,true", "429,true", "408,true", "404,false", "400,false"})
   void apiErrorsAreGatewayApiExceptionsWithTheirStatus(int status, boolean retryable) {
     f.google.failNext(OP_ORDER_GET, status);
     Throwable failure = f.resolveFailure(renewal());
@@ -307,6 +312,25 @@ class GooglePlayApiTest {
     }
     subscription("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", orderId, expiry, true);
     assertThat(renewals(token, f.credentials).active()).isTrue();
+  }
+
+  @Test
+  void withoutAServiceAccountKeyRenewalsAndRefundsFailNamingTheField() {
+    JsonObject submitted = f.google.credentialsJson(f.serviceAccountJson);
+    submitted.remove(GooglePlayPlugin.SERVICE_ACCOUNT_JSON);
+    Credentials noKey = f.plugin.validateCredentials(submitted);
+
+    for (Throwable failure :
+        new Throwable[] {
+          GooglePlayFixture.failure(f.plugin.subscription(token, noKey)),
+          GooglePlayFixture.failure(f.plugin.cancelAndRefund(charge(orderId), noKey))
+        }) {
+      assertThat(failure)
+          .isInstanceOfSatisfying(
+              io.paybridge.spi.InvalidCredentialsException.class,
+              e -> assertThat(e.field()).isEqualTo(GooglePlayPlugin.SERVICE_ACCOUNT_JSON));
+    }
+    assertThat(f.google.calls()).isEmpty();
   }
 
   @Test

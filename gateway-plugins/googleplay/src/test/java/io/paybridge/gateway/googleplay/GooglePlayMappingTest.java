@@ -252,11 +252,14 @@ class GooglePlayMappingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {5, 6, 7, 9, 10, 11, 17, 19, 20, 22, 99})
+  @ValueSource(ints = {5, 6, 7, 8, 9, 10, 11, 18, 19, 20, 22, 99})
   void otherSubscriptionNotificationsBookNothingAndCallNoApi(int type) {
     ParsedWebhook parsed = subscriptionEvent(type);
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventType()).startsWith("SUBSCRIPTION_");
+    assertThat(parsed.reason())
+        .startsWith(parsed.eventType() + ": ")
+        .doesNotContain("is not one Paybridge books");
     assertThat(f.google.calls()).isEmpty();
   }
 

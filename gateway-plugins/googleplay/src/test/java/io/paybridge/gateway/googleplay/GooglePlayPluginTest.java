@@ -239,14 +239,19 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void credentialSchemaHasTheKeyAsSecretAndPushAuthenticationOptional() {
+  void credentialSchemaHasTheKeyAsAnOptionalSecretAndPushAuthenticationOptional() {
     assertThat(plugin.credentialSchema().fields())
         .extracting(CredentialField::name)
         .containsExactly(
             "packageName", "serviceAccountJson", "pushAudience", "pushServiceAccountEmail");
     CredentialField key = plugin.credentialSchema().field("serviceAccountJson").orElseThrow();
     assertThat(key.secret()).isTrue();
-    assertThat(key.required()).isTrue();
+    assertThat(key.required())
+        .as("an account may be saved before its key: deliveries are held until it is added")
+        .isFalse();
+    JsonObject withoutKey = google.credentialsJson(serviceAccount);
+    withoutKey.remove("serviceAccountJson");
+    assertThat(plugin.validateCredentials(withoutKey).get("serviceAccountJson")).isNull();
     assertThat(plugin.credentialSchema().field("packageName").orElseThrow().required()).isTrue();
     assertThat(plugin.credentialSchema().field("pushAudience").orElseThrow().required()).isFalse();
     assertThat(plugin.credentialSchema().field("pushServiceAccountEmail").orElseThrow().required())
@@ -259,6 +264,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
             "SUBSCRIPTION_CANCELED",
             "SUBSCRIPTION_REVOKED",
             "SUBSCRIPTION_EXPIRED",
+            "SUBSCRIPTION_ITEMS_CHANGED",
             "ONE_TIME_PRODUCT_PURCHASED",
             "VOIDED_PURCHASE");
   }

@@ -56,8 +56,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ul>
  *
  * Every request is recorded as a {@link Call}; {@link #failNext} and {@link #delayNext} inject
- * errors and slowness per operation. {@link #settings()} are the plugin settings that point the
- * plugin here. Other modules' end-to-end tests use it through this module's test-jar.
+ * errors and slowness per operation; {@link #deleteServiceAccountKey} and {@link
+ * #refuseServiceAccount} make Google refuse a tenant's service account as it does when its key is
+ * deleted, when it has no access to the app in Play Console, or when the API is disabled. {@link
+ * #settings()} are the plugin settings that point the plugin here. Other modules' end-to-end tests
+ * use it through this module's test-jar.
  */
 public final class GooglePlaySimulator {
 
@@ -102,10 +105,15 @@ public final class GooglePlaySimulator {
 
   private record Fault(String operation, int status, long delayMs) {}
 
+  private record Refusal(int status, String message) {}
+
   private final Vertx vertx;
   private final List<SigningKey> pushKeys = new CopyOnWriteArrayList<>();
   private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
   private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
+  private final Map<String, String> tokenOwners = new ConcurrentHashMap<>();
+  private final Map<String, Refusal> refusedAccounts = new ConcurrentHashMap<>();
+  private final java.util.Set<String> deletedKeys = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> products = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> orders = new ConcurrentHashMap<>();
@@ -201,6 +209,36 @@ public final class GooglePlaySimulator {
   /** Makes every access token handed out so far invalid, as a revoked key would. */
   public void revokeAccessTokens() {
     accessTokens.clear();
+  }
+
+  /**
+   * Deletes the service account's key, as a tenant does in Google Cloud console: from now on the
+   * token endpoint answers its assertions {@code 400 invalid_grant "Invalid JWT Signature."}, as
+   * Google does, and the access tokens it already has stop working.
+   */
+  public void deleteServiceAccountKey(String clientEmail) {
+    deletedKeys.add(clientEmail);
+    tokenOwners.forEach(
+        (token, owner) -> {
+          if (owner.equals(clientEmail)) {
+            accessTokens.remove(token);
+          }
+        });
+  }
+
+  /**
+   * From now on the Play Developer API refuses calls made with the service account's tokens, as
+   * Google does when it has no access to the app in Play Console ({@code 401 "The current user has
+   * insufficient permissions to perform the requested operation."}) or when the API is disabled in
+   * its Cloud project ({@code 403 PERMISSION_DENIED}).
+   */
+  public void refuseServiceAccount(String clientEmail, int status, String message) {
+    refusedAccounts.put(clientEmail, new Refusal(status, message));
+  }
+
+  /** Lets the service account call the API again (its access was granted in Play Console). */
+  public void acceptServiceAccount(String clientEmail) {
+    refusedAccounts.remove(clientEmail);
   }
 
   // ---- push signing
@@ -740,6 +778,13 @@ public final class GooglePlaySimulator {
       error(req, 401, "Request had invalid authentication credentials.");
       return;
     }
+    Refusal refusal =
+        refusedAccounts.get(
+            tokenOwners.getOrDefault(req.getHeader("Authorization").substring(7), ""));
+    if (refusal != null) {
+      error(req, refusal.status(), refusal.message());
+      return;
+    }
     String[] s = req.path().split("/", -1);
     String packageName = decode(s[4]);
     switch (operation) {
@@ -843,6 +888,7 @@ public final class GooglePlaySimulator {
     }
     String token = "ya29.sim-" + BASE64URL.encodeToString(randomBytes(32));
     accessTokens.put(token, Instant.now().plusSeconds(3599));
+    tokenOwners.put(token, String.valueOf(assertionIssuer(form.get("assertion"))));
     req.response()
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(
@@ -880,6 +926,9 @@ public final class GooglePlaySimulator {
     if (key == null) {
       return "Invalid JWT: unknown issuer.";
     }
+    if (deletedKeys.contains(String.valueOf(claims.getValue("iss")))) {
+      return "Invalid JWT Signature.";
+    }
     try {
       Signature verifier = Signature.getInstance("SHA256withRSA");
       verifier.initVerify(key);
@@ -904,6 +953,14 @@ public final class GooglePlaySimulator {
           + " timeframe.";
     }
     return null;
+  }
+
+  /** The {@code iss} of a well-formed assertion, for recording whose token it is. */
+  private static Object assertionIssuer(String assertion) {
+    String[] parts = assertion.split("\\.", -1);
+    return new JsonObject(
+            new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8))
+        .getValue("iss");
   }
 
   private static void oauthError(HttpServerRequest req, String error, String description) {

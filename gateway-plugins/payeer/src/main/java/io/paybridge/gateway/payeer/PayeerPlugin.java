@@ -4,6 +4,7 @@ import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -58,7 +59,10 @@ import java.util.regex.Pattern;
  * {@code m_amount} {@code m_curr} (a decimal string in major units), with the customer reference
  * {@code m_orderid}, the tenant's own order id. Its time is {@code m_operation_pay_date} (else
  * {@code m_operation_date}) in Payeer's {@code dd.MM.yyyy HH:mm:ss} form, Moscow time, else the
- * time Paybridge received it. Other statuses are acknowledged and ignored.
+ * time Paybridge received it. {@code m_status=fail} (the payment failed or was abandoned) is
+ * acknowledged and kept with that reason; so is any status Payeer does not document, with a reason
+ * naming it. {@link #eventTable()} lists the statuses and {@code docs/gateways/payeer.md} explains
+ * them. Nothing Payeer sends needs its API, so nothing is ever held.
  *
  * <h2>Answer</h2>
  *
@@ -99,6 +103,18 @@ public final class PayeerPlugin implements GatewayPlugin {
 
   public static final String M_SIGN = "m_sign";
   public static final String STATUS_SUCCESS = "success";
+  public static final String STATUS_FAIL = "fail";
+
+  private static final List<EventRule> EVENT_TABLE =
+      List.of(
+          EventRule.books(
+              STATUS_SUCCESS,
+              "PAYMENT of m_amount in m_curr, ledger key payment:<m_operation_id>; the customer"
+                  + " reference is m_orderid"),
+          EventRule.ignores(
+              STATUS_FAIL,
+              "the payment failed or the customer abandoned it: no money reached the merchant's"
+                  + " Payeer account, so there is nothing to book"));
 
   private static final ZoneId PAYEER_TIME_ZONE = ZoneId.of("Europe/Moscow");
   private static final DateTimeFormatter PAYEER_TIME =
@@ -162,10 +178,13 @@ public final class PayeerPlugin implements GatewayPlugin {
     return credentials;
   }
 
-  /** Payeer has no event subscription; this is the status that is booked. */
+  /**
+   * Payeer has no event subscription: the merchant's status URL receives every notification, and
+   * {@code m_status} says what it is about. Payeer documents two values.
+   */
   @Override
-  public List<String> subscribedEvents() {
-    return List.of(STATUS_SUCCESS);
+  public List<EventRule> eventTable() {
+    return EVENT_TABLE;
   }
 
   @Override
@@ -241,8 +260,25 @@ public final class PayeerPlugin implements GatewayPlugin {
     FormBody form = FormBody.parse(request.body().getBytes());
     String operationId = require(form, "m_operation_id");
     String status = require(form, "m_status");
+    if (STATUS_FAIL.equals(status)) {
+      return ParsedWebhook.ignored(
+          operationId,
+          status,
+          "fail: Payeer reports operation "
+              + operationId
+              + " for order "
+              + orderRef(form)
+              + " failed or was abandoned; no money reached the merchant, nothing to book");
+    }
     if (!STATUS_SUCCESS.equals(status)) {
-      return ParsedWebhook.ignored(operationId, status);
+      return ParsedWebhook.ignored(
+          operationId,
+          status,
+          status
+              + ": not a status Payeer documents for payment notifications (success, fail), so"
+              + " operation "
+              + operationId
+              + " is not booked; check it in the Payeer merchant history");
     }
     try {
       String currency = Money.currency(require(form, "m_curr"));
@@ -262,6 +298,11 @@ public final class PayeerPlugin implements GatewayPlugin {
       throw new MalformedWebhookException(
           "Payeer operation " + operationId + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String orderRef(FormBody form) {
+    String orderId = form.text("m_orderid");
+    return orderId == null || orderId.isBlank() ? "(none)" : orderId;
   }
 
   private static Instant occurredAt(FormBody form, WebhookRequest request) {

@@ -90,13 +90,32 @@ class PayeerEventMappingTest {
   }
 
   @Test
-  void otherStatusesAreAuthenticButIgnored() {
-    for (String status : List.of("fail", "wait", "process")) {
+  void failIsAuthenticButIgnoredWithItsReason() {
+    ParsedWebhook parsed =
+        parse(payeer.signed(payeer.fields("1000000021", "order-9", "1.00", "USD", "fail")));
+    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.isHeld()).isFalse();
+    assertThat(parsed.eventId()).isEqualTo("1000000021");
+    assertThat(parsed.eventType()).isEqualTo("fail");
+    assertThat(parsed.reason())
+        .startsWith("fail: ")
+        .contains("1000000021")
+        .contains("order-9")
+        .contains("nothing to book");
+  }
+
+  @Test
+  void undocumentedStatusesAreIgnoredNamingTheStatus() {
+    for (String status : List.of("wait", "process", "chargeback")) {
       ParsedWebhook parsed =
           parse(payeer.signed(payeer.fields("1000000020", "o", "1.00", "USD", status)));
       assertThat(parsed.isIgnored()).as(status).isTrue();
       assertThat(parsed.eventId()).isEqualTo("1000000020");
       assertThat(parsed.eventType()).isEqualTo(status);
+      assertThat(parsed.reason())
+          .as(status)
+          .startsWith(status + ": not a status Payeer documents")
+          .contains("1000000020");
     }
   }
 

@@ -183,6 +183,24 @@ public abstract class GatewayPluginTestKit {
     ParsedWebhook parsed = plugin().parse(request, credentials());
     assertThat(parsed.isIgnored()).isTrue();
     assertThat(parsed.eventId()).isNotBlank();
+    assertThat(parsed.reason()).as("the receipt log says why").isNotBlank();
+  }
+
+  @Test
+  void theEventsTableNamesEachTypeOnceWithWhatHappensToIt() {
+    java.util.List<io.paybridge.spi.EventRule> table = plugin().eventTable();
+    assertThat(table).isNotEmpty();
+    assertThat(table.stream().map(io.paybridge.spi.EventRule::eventType))
+        .as("each type once")
+        .doesNotHaveDuplicates();
+    assertThat(table).allSatisfy(rule -> assertThat(rule.what()).isNotBlank());
+    assertThat(plugin().subscribedEvents())
+        .as("tenants subscribe to exactly the types that book")
+        .containsExactlyElementsOf(
+            table.stream()
+                .filter(rule -> rule.action() == io.paybridge.spi.EventRule.Action.BOOKS)
+                .map(io.paybridge.spi.EventRule::eventType)
+                .toList());
   }
 
   @Test

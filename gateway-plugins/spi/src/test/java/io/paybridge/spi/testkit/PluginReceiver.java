@@ -103,7 +103,7 @@ public final class PluginReceiver {
         .compose(
             verdict -> {
               if (!verdict.authentic()) {
-                return Future.succeededFuture(plugin.reject(delivery));
+                return Future.succeededFuture(plugin.reject(delivery, verdict));
               }
               ParsedWebhook parsed;
               try {
@@ -118,9 +118,11 @@ public final class PluginReceiver {
                           plugin.acknowledge(
                               delivery,
                               resolved,
-                              resolved.isIgnored()
-                                  ? GatewayPlugin.Outcome.IGNORED
-                                  : GatewayPlugin.Outcome.RECORDED));
+                              resolved.isHeld()
+                                  ? GatewayPlugin.Outcome.HELD
+                                  : resolved.isIgnored()
+                                      ? GatewayPlugin.Outcome.IGNORED
+                                      : GatewayPlugin.Outcome.RECORDED));
             });
   }
 }

@@ -14,15 +14,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The part of Stripe's REST API the plugin calls: reading a subscription, cancelling it, and
- * refunding one of its charges.
+ * The part of Stripe's REST API the plugin calls: listing a charge's refunds and the invoices a
+ * payment intent pays (to book webhooks that do not carry them), reading a subscription, cancelling
+ * it, and refunding one of its charges.
  *
  * <p>Every call carries the account's secret key as a bearer token and pins {@code Stripe-Version}
  * to {@link StripePlugin#API_VERSION}, the version whose object shapes this plugin reads, whatever
@@ -36,6 +39,16 @@ final class StripeApi {
   static final String CANCEL_SUBSCRIPTION = "cancel subscription";
   static final String LIST_INVOICE_PAYMENTS = "list invoice payments";
   static final String CREATE_REFUND = "create refund";
+  static final String LIST_REFUNDS = "list refunds";
+
+  /** Items per page of a list call: the most Stripe allows. */
+  static final int PAGE_SIZE = 100;
+
+  /**
+   * Pages one list may take: far beyond any real charge's refunds or payment's invoices, and a stop
+   * for an answer that claims {@code has_more} for ever.
+   */
+  static final int MAX_PAGES = 100;
 
   /**
    * Statuses in which the subscription still runs: {@code past_due} counts, because Stripe is still
@@ -60,6 +73,107 @@ final class StripeApi {
     this.http = http;
     this.base = base;
     this.timeoutMs = timeoutMs;
+  }
+
+  /**
+   * {@code GET /v1/refunds?charge=<id>}: every refund of the charge, in every status, following
+   * {@code has_more} and {@code starting_after} through all pages.
+   */
+  Future<List<JsonObject>> refundsOfCharge(String chargeId, String apiKey) {
+    Map<String, String> filter = new LinkedHashMap<>();
+    filter.put("charge", pathId(chargeId, "charge"));
+    return listAll(LIST_REFUNDS, "/v1/refunds", filter, apiKey);
+  }
+
+  /**
+   * {@code GET /v1/invoice_payments?payment[type]=payment_intent&payment[payment_intent]=<id>} with
+   * each invoice expanded: the invoices the payment intent pays (none for a payment outside any
+   * invoice), all pages.
+   */
+  Future<List<JsonObject>> invoicePaymentsOf(String paymentIntentId, String apiKey) {
+    Map<String, String> filter = new LinkedHashMap<>();
+    filter.put("payment[type]", "payment_intent");
+    filter.put("payment[payment_intent]", pathId(paymentIntentId, "payment intent"));
+    filter.put("expand[]", "data.invoice");
+    return listAll(LIST_INVOICE_PAYMENTS, "/v1/invoice_payments", filter, apiKey);
+  }
+
+  /** Every item of a Stripe list, page after page. */
+  private Future<List<JsonObject>> listAll(
+      String operation, String path, Map<String, String> filter, String apiKey) {
+    return listFrom(operation, path, filter, apiKey, null, 1);
+  }
+
+  private Future<List<JsonObject>> listFrom(
+      String operation,
+      String path,
+      Map<String, String> filter,
+      String apiKey,
+      String startingAfter,
+      int page) {
+    Map<String, String> query = new LinkedHashMap<>(filter);
+    query.put("limit", Integer.toString(PAGE_SIZE));
+    if (startingAfter != null) {
+      query.put("starting_after", startingAfter);
+    }
+    return call(
+            operation,
+            HttpMethod.GET,
+            path + "?" + GatewayHttp.formEncode(query),
+            headers(apiKey),
+            null)
+        .compose(
+            answer -> {
+              ListPage items = ListPage.read(operation, answer);
+              if (!items.hasMore()) {
+                return Future.succeededFuture(items.data());
+              }
+              if (page >= MAX_PAGES) {
+                return Future.failedFuture(
+                    new PermanentGatewayException(
+                        operation, "Stripe's list goes on beyond " + MAX_PAGES + " pages"));
+              }
+              return listFrom(operation, path, filter, apiKey, items.lastId(), page + 1)
+                  .map(rest -> concat(items.data(), rest));
+            });
+  }
+
+  /**
+   * One page of a Stripe list object: {@code {"object":"list","data":[…],"has_more":…}}.
+   *
+   * @param lastId the id of the page's last item, where the next page starts after
+   */
+  private record ListPage(List<JsonObject> data, boolean hasMore, String lastId) {
+
+    static ListPage read(String operation, JsonObject answer) {
+      try {
+        if (!"list".equals(Json.optString(answer, "object"))) {
+          throw new MalformedWebhookException("the answer is not a list object");
+        }
+        JsonArray data = Json.optArray(answer, "data");
+        if (data == null) {
+          throw new MalformedWebhookException("'data' is missing");
+        }
+        List<JsonObject> items = StripeMapping.objects(data, "data");
+        boolean hasMore = Boolean.TRUE.equals(answer.getValue("has_more"));
+        String lastId =
+            items.isEmpty() ? null : Json.requireString(items.get(items.size() - 1), "id");
+        if (hasMore && lastId == null) {
+          throw new MalformedWebhookException("an empty page says there is more");
+        }
+        return new ListPage(items, hasMore, lastId);
+      } catch (MalformedWebhookException e) {
+        throw new PermanentGatewayException(
+            operation, "Stripe's answer is malformed: " + e.getMessage());
+      }
+    }
+  }
+
+  private static List<JsonObject> concat(List<JsonObject> first, List<JsonObject> rest) {
+    List<JsonObject> all = new ArrayList<>(first.size() + rest.size());
+    all.addAll(first);
+    all.addAll(rest);
+    return all;
   }
 
   /**

@@ -1,20 +1,14 @@
 package io.paybridge.gateway.stripe;
 
-import static io.paybridge.spi.EventKind.PAYMENT;
-import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
-import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
-import static io.paybridge.spi.EventKind.REFUND;
-
 import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
+import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
-import io.paybridge.spi.Json;
-import io.paybridge.spi.MalformedWebhookException;
-import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
@@ -23,17 +17,14 @@ import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Stripe webhooks: snapshot events ({@code {"id":"evt_…","type":…,"data":{"object":{…}}}}) signed
- * in the {@code Stripe-Signature} header, implemented on the JDK without Stripe's SDK.
+ * in the {@code Stripe-Signature} header, implemented on the JDK without Stripe's SDK. The page
+ * {@code docs/gateways/stripe.md} says the same for merchants.
  *
  * <h2>Authenticity</h2>
  *
@@ -46,48 +37,63 @@ import java.util.List;
  *
  * <h2>Meaning</h2>
  *
- * Amounts become ISO-4217 minor units (see {@code StripeAmounts}), currencies upper case. The
- * ledger entry key of a payment is {@code payment:<payment intent id>}, so that {@code
- * payment_intent.succeeded}, {@code charge.succeeded} and {@code checkout.session.completed} of one
- * payment book once; refunds are keyed by the refund id, subscription invoices by the invoice id.
- * The customer reference is the object's metadata value under the account's {@code customerRefKey}
- * (default {@value #DEFAULT_CUSTOMER_REF_KEY}), else Stripe's customer id.
+ * Amounts become ISO-4217 minor units (see {@code StripeAmounts}), currencies upper case. One money
+ * movement has one ledger key, whichever of Stripe's events announces it, so it books once: {@code
+ * payment:<payment intent id>}, {@code invoice:<invoice id>}, {@code refund:<refund id>}, {@code
+ * dispute:<dispute id>}. The customer reference is the object's metadata value under the account's
+ * {@code customerRefKey} (default {@value #DEFAULT_CUSTOMER_REF_KEY}), else Stripe's customer id;
+ * refunds and disputes that carry neither inherit it from the payment they name. The full table is
+ * {@link #eventTable()}:
  *
  * <ul>
- *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment. A payment intent or
- *       charge that names its invoice (API versions before 2025-03-31) is left to the invoice
- *       events, which book it as a subscription charge. From 2025-03-31 Stripe no longer links a
- *       payment intent to its invoice, so an account on such a version that sells subscriptions
- *       should not subscribe to these two events, or its subscription charges book twice. A charge
- *       that is only authorized ({@code captured: false}) is not yet money received.
- *   <li>{@code checkout.session.completed}: a payment once {@code payment_status} is {@code paid}.
- *       A subscription-mode session is keyed by its first invoice ({@code invoice:<id>}), the same
- *       key as that invoice's {@code invoice.paid}, and carries the subscription id.
- *   <li>{@code refund.created}, {@code refund.updated}: a refund once its status is {@code
- *       succeeded}.
- *   <li>{@code charge.refunded}: one refund per succeeded refund in the charge's {@code
- *       refunds.data}. Since API version 2022-11-15 Stripe no longer includes that list, and the
- *       charge's cumulative {@code amount_refunded} cannot be booked without double counting, so
- *       such deliveries carry no events: accounts should subscribe to {@code refund.created} and
- *       {@code refund.updated}, which carry each refund.
+ *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment ({@code
+ *       payment:<payment intent>}). A payment of an invoice books as that invoice does ({@code
+ *       invoice:<invoice>}, recurring for a subscription's). Before API 2025-03-31 the payment
+ *       intent or charge names its invoice and is left to the invoice's events; from 2025-03-31 it
+ *       names none, and Stripe is asked ({@code GET /v1/invoice_payments}). A charge that is only
+ *       authorized ({@code captured: false}) is not yet money received.
+ *   <li>{@code checkout.session.completed}: a payment once {@code payment_status} is {@code paid};
+ *       a subscription-mode session is keyed by its first invoice ({@code invoice:<id>}) and
+ *       carries the subscription id.
+ *   <li>{@code charge.refunded}: each succeeded refund of the charge under its own key, the key
+ *       {@code refund.created} and {@code refund.updated} use. The event lists the refunds only
+ *       before API 2022-11-15; otherwise they are listed with {@code GET /v1/refunds?charge=}, all
+ *       pages.
+ *   <li>{@code refund.created}, {@code refund.updated}: a refund once succeeded. {@code
+ *       refund.failed}, and a refund that turns {@code failed} or {@code canceled}: the refund and
+ *       its reversal ({@code refund_reversal:<id>}), which net to zero whether or not the refund
+ *       had been booked.
  *   <li>{@code invoice.paid}, {@code invoice.payment_succeeded}: a recurring charge keyed {@code
- *       invoice:<id>} (Stripe sends both for one invoice), with the subscription id from {@code
- *       subscription} or, from API version 2025-03-31, {@code parent.subscription_details}; an
- *       invoice outside any subscription is a plain payment; nothing is booked for a zero amount.
+ *       invoice:<id>} with the subscription id from {@code subscription} or, from API version
+ *       2025-03-31, {@code parent.subscription_details}; an invoice outside any subscription is a
+ *       plain payment; an unpaid or zero invoice books nothing.
+ *   <li>{@code charge.dispute.funds_withdrawn}: a dispute ({@code dispute:<id>}, negative); {@code
+ *       charge.dispute.funds_reinstated}: the dispute and its reversal ({@code
+ *       dispute_reversal:<id>}), the amounts those of the dispute's balance transactions.
  *   <li>{@code customer.subscription.deleted}: a subscription cancelled.
  * </ul>
  *
- * Everything else is acknowledged and ignored.
+ * Everything else is acknowledged and kept with the reason it books nothing.
+ *
+ * <h2>Deliveries that need Stripe's API</h2>
+ *
+ * {@link #parse} reads the body alone; a delivery that only Stripe's API can complete ({@code
+ * charge.refunded} without its refunds, a payment on API 2025-03-31 or later) parses as {@linkplain
+ * ParsedWebhook#held held} for want of an API key, and {@link #resolve} completes it with the
+ * account's {@code apiKey}. When Stripe refuses the key (401, 403), does not know the object under
+ * it (another account), or the key's mode is not the event's, the delivery stays held as {@link
+ * ParsedWebhook#API_CREDENTIALS_REJECTED}; the platform books held deliveries once the tenant saves
+ * a working key. A timeout, a 5xx or a 429 fails the future with a retryable {@link
+ * GatewayApiException}, so Stripe delivers again later.
  *
  * <h2>API calls</h2>
  *
- * As {@link Renewals} the plugin reads a subscription's state, and as {@link CancelAndRefund} it
- * cancels a subscription and refunds its charge, through Stripe's REST API at {@value
- * #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
+ * Those lookups, and as {@link Renewals} reading a subscription's state and as {@link
+ * CancelAndRefund} cancelling a subscription and refunding its charge, go to Stripe's REST API at
+ * {@value #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
  * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}). Calls
- * authenticate with the account's optional {@code apiKey}, which only accounts that use these
- * capabilities need; without it they fail, naming the field, and are not retryable. Every call pins
- * {@code Stripe-Version} to {@value #API_VERSION}. The details are in {@code StripeApi}.
+ * authenticate with the account's optional {@code apiKey} and pin {@code Stripe-Version} to {@value
+ * #API_VERSION}. The details are in {@code StripeApi}.
  */
 public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRefund {
 
@@ -125,27 +131,18 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
           CredentialField.secret(
                   API_KEY,
                   "Secret API key",
-                  "Dashboard > Developers > API keys: a secret (sk_) or restricted (rk_) key with"
-                      + " write access to subscriptions and refunds; needed only for subscription"
-                      + " checks and cancel-and-refund, not to receive webhooks")
+                  "Dashboard > Developers > API keys: a secret (sk_) or restricted (rk_) key of"
+                      + " the same account and mode as the webhooks. Needed to book charge.refunded"
+                      + " (read refunds) and, from API version 2025-03-31, payment_intent.succeeded"
+                      + " and charge.succeeded (read invoices); such deliveries are held until it"
+                      + " is added. Subscription checks and cancel-and-refund also need write"
+                      + " access to subscriptions and refunds")
               .optional(null),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
                   "Customer reference metadata key",
                   "The metadata key under which your integration stores your own customer reference")
               .optional(DEFAULT_CUSTOMER_REF_KEY));
-
-  private static final List<String> EVENTS =
-      List.of(
-          "payment_intent.succeeded",
-          "charge.succeeded",
-          "checkout.session.completed",
-          "charge.refunded",
-          "refund.created",
-          "refund.updated",
-          "invoice.paid",
-          "invoice.payment_succeeded",
-          "customer.subscription.deleted");
 
   /** Set by {@link #init}; webhook handling works without it. */
   private volatile StripeApi api;
@@ -182,9 +179,10 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
     return credentials;
   }
 
+  /** Every event type the setup names and what it books; see {@code StripeEventTable}. */
   @Override
-  public List<String> subscribedEvents() {
-    return EVENTS;
+  public List<EventRule> eventTable() {
+    return StripeEventTable.ROWS;
   }
 
   /**
@@ -275,309 +273,108 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
     return matches ? Verdict.ok() : Verdict.rejected("no v1 signature in Stripe-Signature matches");
   }
 
+  /**
+   * What the delivery means as far as its body tells. A delivery that Stripe's API must complete
+   * comes back held for want of an API key; {@link #resolve} completes it.
+   */
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
-    JsonObject event = Json.object(request.body());
-    String id = Json.requireString(event, "id");
-    String type = Json.requireString(event, "type");
-    JsonObject object = Json.requireObject(event, "data.object");
-    Instant created = epochSecond(Json.requireLong(event, "created"), "created");
-    Delivery delivery =
-        new Delivery(created, credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
-    List<PaymentEvent> events;
-    try {
-      events =
-          switch (type) {
-            case "payment_intent.succeeded" -> paymentIntentSucceeded(object, delivery);
-            case "charge.succeeded" -> chargeSucceeded(object, delivery);
-            case "checkout.session.completed" -> checkoutSessionCompleted(object, delivery);
-            case "refund.created", "refund.updated" -> refund(object, null, delivery);
-            case "charge.refunded" -> chargeRefunded(object, delivery);
-            case "invoice.paid", "invoice.payment_succeeded" -> invoicePaid(object, delivery);
-            case "customer.subscription.deleted" -> subscriptionDeleted(object, delivery);
-            default -> List.of();
-          };
-    } catch (MalformedWebhookException e) {
-      throw new MalformedWebhookException(
-          "Stripe event " + id + " (" + type + "), in data.object: " + e.getMessage(), e);
-    }
-    return new ParsedWebhook(id, type, events);
-  }
-
-  /** What every event of one delivery shares. */
-  private record Delivery(Instant occurredAt, String customerRefKey) {}
-
-  private static List<PaymentEvent> paymentIntentSucceeded(JsonObject pi, Delivery d) {
-    if (idOf(pi, "invoice") != null) {
-      return List.of();
-    }
-    String id = Json.requireString(pi, "id");
-    String currency = currency(pi);
-    String field = pi.getValue("amount_received") != null ? "amount_received" : "amount";
-    long amount = amount(pi, field, currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    return List.of(
-        PaymentEvent.builder(PAYMENT, "payment:" + id, d.occurredAt())
-            .amount(amount, currency)
-            .externalPaymentId(id)
-            .customerRef(customerRef(pi, d))
-            .email(Json.optString(pi, "receipt_email"))
-            .build());
-  }
-
-  private static List<PaymentEvent> chargeSucceeded(JsonObject charge, Delivery d) {
-    if (idOf(charge, "invoice") != null || Boolean.FALSE.equals(optBoolean(charge, "captured"))) {
-      return List.of();
-    }
-    String id = Json.requireString(charge, "id");
-    String currency = currency(charge);
-    Long captured = Json.optLong(charge, "amount_captured");
-    long amount =
-        captured != null && captured > 0
-            ? amount(charge, "amount_captured", currency)
-            : amount(charge, "amount", currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    String paymentId = first(idOf(charge, "payment_intent"), id);
-    return List.of(
-        PaymentEvent.builder(PAYMENT, "payment:" + paymentId, d.occurredAt())
-            .amount(amount, currency)
-            .externalPaymentId(paymentId)
-            .customerRef(customerRef(charge, d))
-            .email(chargeEmail(charge))
-            .build());
-  }
-
-  private static List<PaymentEvent> checkoutSessionCompleted(JsonObject session, Delivery d) {
-    if (!"paid".equals(Json.optString(session, "payment_status"))) {
-      return List.of();
-    }
-    String id = Json.requireString(session, "id");
-    String currency = currency(session);
-    long amount = amount(session, "amount_total", currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    String invoice = idOf(session, "invoice");
-    String subscription = idOf(session, "subscription");
-    String paymentId = first(idOf(session, "payment_intent"), invoice, id);
-    String entryKey =
-        "subscription".equals(Json.optString(session, "mode")) && invoice != null
-            ? "invoice:" + invoice
-            : "payment:" + paymentId;
-    return List.of(
-        PaymentEvent.builder(PAYMENT, entryKey, d.occurredAt())
-            .amount(amount, currency)
-            .externalPaymentId(paymentId)
-            .externalSubscriptionId(subscription)
-            .customerRef(
-                first(
-                    metadataValue(session, "metadata", d.customerRefKey()),
-                    Json.optString(session, "client_reference_id"),
-                    idOf(session, "customer")))
-            .email(
-                first(
-                    Json.optString(session, "customer_details.email"),
-                    Json.optString(session, "customer_email")))
-            .build());
-  }
-
-  /** A succeeded refund; {@code charge} is the refunded charge when the refund came inside it. */
-  private static List<PaymentEvent> refund(JsonObject refund, JsonObject charge, Delivery d) {
-    if (!"succeeded".equals(Json.optString(refund, "status"))) {
-      return List.of();
-    }
-    String id = Json.requireString(refund, "id");
-    String currency = currency(refund);
-    long amount = amount(refund, "amount", currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    String paymentId = first(idOf(refund, "payment_intent"), idOf(refund, "charge"));
-    String customerRef = metadataValue(refund, "metadata", d.customerRefKey());
-    String email = null;
-    if (charge != null) {
-      paymentId = first(paymentId, idOf(charge, "payment_intent"), Json.optString(charge, "id"));
-      customerRef = first(customerRef, customerRef(charge, d));
-      email = chargeEmail(charge);
-    }
-    return List.of(
-        PaymentEvent.builder(REFUND, "refund:" + id, d.occurredAt())
-            .amount(-amount, currency)
-            .externalPaymentId(paymentId)
-            .customerRef(customerRef)
-            .email(email)
-            .build());
-  }
-
-  private static List<PaymentEvent> chargeRefunded(JsonObject charge, Delivery d) {
-    JsonArray refunds = Json.optArray(charge, "refunds.data");
-    if (refunds == null) {
-      return List.of();
-    }
-    List<PaymentEvent> events = new ArrayList<>();
-    for (int i = 0; i < refunds.size(); i++) {
-      if (!(refunds.getValue(i) instanceof JsonObject refund)) {
-        throw new MalformedWebhookException("'refunds.data[" + i + "]' should be an object");
-      }
-      events.addAll(refund(refund, charge, d));
-    }
-    return events;
-  }
-
-  private static List<PaymentEvent> invoicePaid(JsonObject invoice, Delivery d) {
-    String id = Json.requireString(invoice, "id");
-    String currency = currency(invoice);
-    long amount = amount(invoice, "amount_paid", currency);
-    if (amount == 0) {
-      return List.of();
-    }
-    JsonObject parentDetails = Json.optObject(invoice, "parent.subscription_details");
-    String subscription =
-        first(
-            idOf(invoice, "subscription"),
-            parentDetails == null ? null : idOf(parentDetails, "subscription"));
-    String key = d.customerRefKey();
-    String customerRef =
-        first(
-            metadataValue(invoice, "parent.subscription_details.metadata", key),
-            metadataValue(invoice, "subscription_details.metadata", key),
-            metadataValue(invoice, "metadata", key),
-            idOf(invoice, "customer"));
-    return List.of(
-        PaymentEvent.builder(
-                subscription != null ? RECURRING_CHARGED : PAYMENT, "invoice:" + id, d.occurredAt())
-            .amount(amount, currency)
-            .externalPaymentId(first(idOf(invoice, "payment_intent"), id))
-            .externalSubscriptionId(subscription)
-            .customerRef(customerRef)
-            .email(Json.optString(invoice, "customer_email"))
-            .periodEnd(invoicePeriodEnd(invoice))
-            .build());
+    return reading(request, credentials).webhook();
   }
 
   /**
-   * The end of the period the invoice pays for: that of its first subscription line, else of its
-   * first line. The invoice's own {@code period_end} is not it: for a renewal it is the end of the
-   * period that just closed.
+   * Completes a delivery that {@link #parse} held for Stripe's API, with the account's {@code
+   * apiKey}; others pass as they are, and so does a held one when the account has no key.
    */
-  private static Instant invoicePeriodEnd(JsonObject invoice) {
-    JsonArray lines = Json.optArray(invoice, "lines.data");
-    if (lines == null || lines.isEmpty()) {
-      return null;
+  @Override
+  public Future<ParsedWebhook> resolve(
+      WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
+    String apiKey = credentials.get(API_KEY);
+    if (!ParsedWebhook.NEEDS_API_CREDENTIALS.equals(parsed.hold())
+        || apiKey == null
+        || apiKey.isBlank()) {
+      return Future.succeededFuture(parsed);
     }
-    JsonObject chosen = null;
-    for (int i = 0; i < lines.size(); i++) {
-      if (!(lines.getValue(i) instanceof JsonObject line)) {
-        throw new MalformedWebhookException("'lines.data[" + i + "]' should be an object");
-      }
-      if (chosen == null) {
-        chosen = line;
-      }
-      if ("subscription".equals(Json.optString(line, "type"))
-          || Json.optObject(line, "parent.subscription_item_details") != null) {
-        chosen = line;
-        break;
-      }
+    StripeApi client = api;
+    if (client == null) {
+      return notInitialised();
     }
-    Long end = Json.optLong(chosen, "period.end");
-    return end == null ? null : epochSecond(end, "lines.data.period.end");
-  }
-
-  private static List<PaymentEvent> subscriptionDeleted(JsonObject subscription, Delivery d) {
-    String id = Json.requireString(subscription, "id");
-    Long end = Json.optLong(subscription, "current_period_end");
-    if (end == null) {
-      JsonArray items = Json.optArray(subscription, "items.data");
-      if (items != null && !items.isEmpty() && items.getValue(0) instanceof JsonObject item) {
-        end = Json.optLong(item, "current_period_end");
+    try {
+      StripeEvent event = StripeEvent.read(request.body());
+      Reading.Lookup lookup = mapping(event, credentials).read().lookup();
+      if (lookup == null) {
+        return Future.succeededFuture(parsed);
       }
+      String otherMode = otherMode(event, apiKey);
+      if (otherMode != null) {
+        return Future.succeededFuture(rejected(parsed, otherMode));
+      }
+      return lookup.run(client, apiKey).recover(err -> refusedKey(parsed, lookup, err));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    return List.of(
-        PaymentEvent.builder(RECURRING_CANCELLED, "cancel:" + id, d.occurredAt())
-            .externalSubscriptionId(id)
-            .customerRef(customerRef(subscription, d))
-            .periodEnd(end == null ? null : epochSecond(end, "current_period_end"))
-            .build());
   }
 
-  private static String customerRef(JsonObject object, Delivery d) {
-    return first(metadataValue(object, "metadata", d.customerRefKey()), idOf(object, "customer"));
+  private static Reading reading(WebhookRequest request, Credentials credentials) {
+    return mapping(StripeEvent.read(request.body()), credentials).read();
   }
 
-  private static String chargeEmail(JsonObject charge) {
-    return first(
-        Json.optString(charge, "receipt_email"), Json.optString(charge, "billing_details.email"));
-  }
-
-  private static String currency(JsonObject object) {
-    return Money.currency(Json.requireString(object, "currency"));
-  }
-
-  /** An amount field in ISO minor units of {@code currency}; zero or more. */
-  private static long amount(JsonObject object, String field, String currency) {
-    return StripeAmounts.toIsoMinor(Json.requireLong(object, field), currency, field);
+  private static StripeMapping mapping(StripeEvent event, Credentials credentials) {
+    return new StripeMapping(
+        event, credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
   }
 
   /**
-   * A metadata value, read without path splitting because metadata keys may contain dots; {@code
-   * null} when the metadata or the key is absent or the value is empty.
+   * Why the key cannot answer for the event when their modes differ (a test key for live events, or
+   * the other way round), else {@code null}. Keys of unknown form are left to Stripe to judge.
    */
-  private static String metadataValue(JsonObject object, String metadataPath, String key) {
-    JsonObject metadata = Json.optObject(object, metadataPath);
-    Object value = metadata == null ? null : metadata.getValue(key);
-    if (value == null) {
+  private static String otherMode(StripeEvent event, String apiKey) {
+    boolean testKey = apiKey.startsWith("sk_test_") || apiKey.startsWith("rk_test_");
+    boolean liveKey = apiKey.startsWith("sk_live_") || apiKey.startsWith("rk_live_");
+    if (event.livemode() == null || (!testKey && !liveKey) || event.livemode() == liveKey) {
       return null;
     }
-    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-      String s = value.toString();
-      return s.isBlank() ? null : s;
-    }
-    throw new MalformedWebhookException("'" + metadataPath + "." + key + "' should be a string");
+    return "the account's apiKey is a "
+        + (liveKey ? "live" : "test")
+        + "-mode key, but this event comes from "
+        + (event.livemode() ? "live" : "test")
+        + " mode: save the key of the same mode as the webhook endpoint";
   }
 
-  /** A reference to another Stripe object: its id, or the object itself when expanded. */
-  private static String idOf(JsonObject object, String field) {
-    Object value = object.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof String s) {
-      return s.isBlank() ? null : s;
-    }
-    if (value instanceof JsonObject expanded) {
-      return Json.requireString(expanded, "id");
-    }
-    throw new MalformedWebhookException(
-        "'" + field + "' should be an id but is " + value.getClass().getSimpleName());
-  }
-
-  private static Boolean optBoolean(JsonObject object, String field) {
-    Object value = object.getValue(field);
-    if (value == null || value instanceof Boolean) {
-      return (Boolean) value;
-    }
-    throw new MalformedWebhookException(
-        "'" + field + "' should be a boolean but is " + value.getClass().getSimpleName());
-  }
-
-  private static Instant epochSecond(long seconds, String field) {
-    try {
-      return Instant.ofEpochSecond(seconds);
-    } catch (DateTimeException e) {
-      throw new MalformedWebhookException("'" + field + "' is not a time in seconds since 1970");
-    }
-  }
-
-  private static String first(String... candidates) {
-    for (String c : candidates) {
-      if (c != null && !c.isBlank()) {
-        return c;
+  /**
+   * A lookup Stripe refused: held when the account's key is at fault, which only the tenant can
+   * fix; any other failure, retryable or not, fails the delivery as it is.
+   */
+  private static Future<ParsedWebhook> refusedKey(
+      ParsedWebhook parsed, Reading.Lookup lookup, Throwable err) {
+    if (err instanceof GatewayApiException refusal
+        && !(refusal instanceof PermanentGatewayException)) {
+      int status = refusal.status();
+      if (status == 401 || status == 403) {
+        return Future.succeededFuture(
+            rejected(
+                parsed,
+                "Stripe refused the account's apiKey (HTTP "
+                    + status
+                    + ") when asked to "
+                    + lookup.question()
+                    + ": save a valid secret (sk_) key, or a restricted (rk_) key with read access"
+                    + " to refunds and invoices"));
+      }
+      if ("resource_missing".equals(StripeApi.errorCode(refusal))) {
+        return Future.succeededFuture(
+            rejected(
+                parsed,
+                "Stripe does not know what this event names under the account's apiKey (asked to "
+                    + lookup.question()
+                    + "): the key belongs to another Stripe account; save this account's key"));
       }
     }
-    return null;
+    return Future.failedFuture(err);
+  }
+
+  private static ParsedWebhook rejected(ParsedWebhook parsed, String reason) {
+    return ParsedWebhook.held(
+        parsed.eventId(), parsed.eventType(), ParsedWebhook.API_CREDENTIALS_REJECTED, reason);
   }
 }

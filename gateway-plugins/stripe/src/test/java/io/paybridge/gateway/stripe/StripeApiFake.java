@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,14 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1/subscriptions/{id}}; {@code DELETE /v1/subscriptions/{id}} cancels at once,
  *       and answers {@code 404 resource_missing} for an unknown or already cancelled subscription,
  *       as Stripe does.
- *   <li>{@code GET /v1/invoice_payments?invoice=…[&status=…]}.
+ *   <li>{@code GET /v1/refunds[?charge=…][&payment_intent=…]} and {@code GET
+ *       /v1/invoice_payments[?invoice=…][&status=…][&payment[type]=payment_intent&payment[payment_intent]=…]}:
+ *       list objects ({@code {"object":"list","data":[…],"has_more":…,"url":…}}), newest first,
+ *       paged with {@code limit} (1 to 100, default 10) and {@code starting_after}, as Stripe pages
+ *       every list. {@code expand[]=data.invoice} expands invoice payments' invoices the fake was
+ *       given ({@link #putInvoice}). A filter naming an unknown charge gets {@code 404
+ *       resource_missing}; {@code payment[payment_intent]} without {@code payment[type]} gets
+ *       {@code 400 parameter_missing}.
  *   <li>{@code POST /v1/refunds} with {@code payment_intent} or {@code charge} and optionally
  *       {@code amount}: refunds what remains of the charge, or answers {@code 400
  *       charge_already_refunded}. With an {@code Idempotency-Key}, the first answer is stored
@@ -55,9 +63,10 @@ import java.util.regex.Pattern;
  *
  * <p>Tests script trouble: {@link #failNext} answers the next matching request with an error before
  * it executes (as Stripe's rate limiter or an overloaded edge would, so nothing is stored under an
- * idempotency key); {@link #delayNext} executes the next matching request and holds its answer
- * back, which models an answer lost to a client timeout; {@link #answerNext} sends any raw answer.
- * Every request is recorded ({@link #calls()}).
+ * idempotency key; {@code 401} and {@code 403} with the bodies Stripe gives a revoked key and a
+ * restricted key without the permission); {@link #delayNext} executes the next matching request and
+ * holds its answer back, which models an answer lost to a client timeout; {@link #answerNext} sends
+ * any raw answer. Every request is recorded ({@link #calls()}).
  */
 public final class StripeApiFake {
 
@@ -122,6 +131,7 @@ public final class StripeApiFake {
   private final Map<String, JsonObject> paymentIntents = new LinkedHashMap<>();
   private final Map<String, JsonObject> charges = new LinkedHashMap<>();
   private final List<JsonObject> invoicePayments = new ArrayList<>();
+  private final Map<String, JsonObject> invoices = new LinkedHashMap<>();
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
   private final List<Call> calls = new ArrayList<>();
@@ -129,6 +139,7 @@ public final class StripeApiFake {
 
   private Vertx vertx;
   private HttpServer server;
+  private int pageCap = 100;
 
   /**
    * @param secretKey the only API key the fake accepts
@@ -313,7 +324,12 @@ public final class StripeApiFake {
                 new JsonObject()
                     .put("payment_intent", paymentIntentId)
                     .put("type", "payment_intent"))
-            .put("status", "paid");
+            .put("status", "paid")
+            .put(
+                "status_transitions",
+                new JsonObject()
+                    .put("canceled_at", null)
+                    .put("paid_at", Instant.now().getEpochSecond()));
     invoicePayments.add(invoicePayment);
     return invoicePayment.copy();
   }
@@ -331,6 +347,49 @@ public final class StripeApiFake {
   /** Every refund made, oldest first. */
   public synchronized List<JsonObject> refunds() {
     return refunds.stream().map(JsonObject::copy).toList();
+  }
+
+  /**
+   * Adds a refund of a charge added before, in any status, as if made in the Dashboard; a pending
+   * or succeeded one counts toward the charge's {@code amount_refunded}.
+   */
+  public synchronized JsonObject addRefund(String chargeId, long amount, String status) {
+    JsonObject charge = charges.get(chargeId);
+    if (charge == null) {
+      throw new IllegalArgumentException("no charge " + chargeId);
+    }
+    JsonObject refund = createRefund(charge, amount, new JsonObject());
+    if (!"succeeded".equals(status)) {
+      refund.put("status", status);
+    }
+    if ("failed".equals(status) || "canceled".equals(status)) {
+      long refunded = charge.getLong("amount_refunded") - amount;
+      charge.put("amount_refunded", refunded).put("refunded", false);
+    }
+    return refund.copy();
+  }
+
+  /**
+   * Serves at most {@code n} items per list page, whatever {@code limit} asks. Stripe fills a page
+   * up to {@code limit}; this makes paging visible with a few objects, and a client that follows
+   * {@code has_more} pages the same either way.
+   */
+  public synchronized StripeApiFake servePagesOf(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a page holds at least one item");
+    }
+    pageCap = n;
+    return this;
+  }
+
+  /**
+   * Stores an invoice in the pinned version's shape, so that invoice payments listed with {@code
+   * expand[]=data.invoice} carry it.
+   */
+  public synchronized JsonObject putInvoice(JsonObject invoice) {
+    String id = Objects.requireNonNull(invoice.getString("id"), "invoice id");
+    invoices.put(id, invoice.copy());
+    return invoice.copy();
   }
 
   // ---- calls and scripted trouble
@@ -481,6 +540,9 @@ public final class StripeApiFake {
     if (call.path().equals("/v1/invoice_payments") && call.method().equals("GET")) {
       return listInvoicePayments(call.queryParams());
     }
+    if (call.path().equals("/v1/refunds") && call.method().equals("GET")) {
+      return listRefunds(call.queryParams());
+    }
     if (call.path().equals("/v1/refunds") && call.method().equals("POST")) {
       return idempotent(call, this::createRefund);
     }
@@ -514,20 +576,102 @@ public final class StripeApiFake {
   private Answer listInvoicePayments(Map<String, String> query) {
     String invoice = query.get("invoice");
     String status = query.get("status");
-    JsonArray data = new JsonArray();
+    String type = query.get("payment[type]");
+    String intent = query.get("payment[payment_intent]");
+    if (intent != null && type == null) {
+      return error(
+          400,
+          "invalid_request_error",
+          "parameter_missing",
+          "Missing required param: payment[type].",
+          "payment[type]");
+    }
+    boolean expandInvoice = "data.invoice".equals(query.get("expand[]"));
+    List<JsonObject> matching = new ArrayList<>();
     for (JsonObject p : invoicePayments) {
+      JsonObject payment = p.getJsonObject("payment");
       if ((invoice == null || invoice.equals(p.getString("invoice")))
-          && (status == null || status.equals(p.getString("status")))) {
-        data.add(p.copy());
+          && (status == null || status.equals(p.getString("status")))
+          && (type == null || type.equals(payment.getString("type")))
+          && (intent == null || intent.equals(payment.getString("payment_intent")))) {
+        JsonObject listed = p.copy();
+        JsonObject stored = invoices.get(p.getString("invoice"));
+        if (expandInvoice && stored != null) {
+          listed.put("invoice", stored.copy());
+        }
+        matching.add(listed);
       }
     }
+    return page("/v1/invoice_payments", matching, query);
+  }
+
+  private Answer listRefunds(Map<String, String> query) {
+    String charge = query.get("charge");
+    String intent = query.get("payment_intent");
+    if (charge != null && !charges.containsKey(charge)) {
+      return noSuch("charge", charge, "charge");
+    }
+    List<JsonObject> matching = new ArrayList<>();
+    for (JsonObject r : refunds) {
+      if ((charge == null || charge.equals(r.getString("charge")))
+          && (intent == null || intent.equals(r.getString("payment_intent")))) {
+        matching.add(r.copy());
+      }
+    }
+    return page("/v1/refunds", matching, query);
+  }
+
+  /**
+   * One page of a list, newest first as Stripe lists: {@code limit} items (1 to 100, default 10)
+   * after the object named by {@code starting_after}.
+   */
+  private Answer page(String url, List<JsonObject> oldestFirst, Map<String, String> query) {
+    List<JsonObject> newestFirst = new ArrayList<>(oldestFirst);
+    Collections.reverse(newestFirst);
+    int limit = 10;
+    if (query.containsKey("limit")) {
+      try {
+        limit = Integer.parseInt(query.get("limit"));
+      } catch (NumberFormatException e) {
+        limit = 0;
+      }
+      if (limit < 1 || limit > 100) {
+        return error(
+            400,
+            "invalid_request_error",
+            "parameter_invalid_integer",
+            "Invalid integer: " + query.get("limit") + "; limit must be between 1 and 100.",
+            "limit");
+      }
+    }
+    int from = 0;
+    String after = query.get("starting_after");
+    if (after != null) {
+      from = -1;
+      for (int i = 0; i < newestFirst.size(); i++) {
+        if (after.equals(newestFirst.get(i).getString("id"))) {
+          from = i + 1;
+        }
+      }
+      if (from < 0) {
+        return error(
+            400,
+            "invalid_request_error",
+            "resource_missing",
+            "No such object: '" + after + "'",
+            "starting_after");
+      }
+    }
+    int to = Math.min(newestFirst.size(), from + Math.min(limit, pageCap));
+    JsonArray data = new JsonArray();
+    newestFirst.subList(from, to).forEach(data::add);
     return new Answer(
         200,
         new JsonObject()
             .put("object", "list")
             .put("data", data)
-            .put("has_more", false)
-            .put("url", "/v1/invoice_payments"));
+            .put("has_more", to < newestFirst.size())
+            .put("url", url));
   }
 
   /** Runs a POST under Stripe's idempotency rules. */
@@ -678,6 +822,25 @@ public final class StripeApiFake {
     }
     if (status >= 500) {
       return error(status, "api_error", null, "Stripe failed to handle the request.", null).body();
+    }
+    if (status == 401) {
+      return error(
+              401,
+              "invalid_request_error",
+              "api_key_expired",
+              "Expired API Key provided: sk_test_****2bcd",
+              null)
+          .body();
+    }
+    if (status == 403) {
+      return error(
+              403,
+              "invalid_request_error",
+              null,
+              "The provided key 'rk_test_****2bcd' does not have the required permissions for this"
+                  + " endpoint on account 'acct_1Paybridge'.",
+              null)
+          .body();
     }
     return error(status, "invalid_request_error", null, "Scripted failure.", null).body();
   }

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What each Stripe event type means for the ledger. */
@@ -125,7 +127,9 @@ class StripeEventMappingTest {
   void anAuthorizedButUncapturedChargeIsNotYetAPayment() {
     JsonObject charge =
         charge("ch_4", "pi_4", 3000, "usd").put("captured", false).put("amount_captured", 0);
-    assertThat(parse(stripe.event("evt_ch4", "charge.succeeded", charge)).isIgnored()).isTrue();
+    ParsedWebhook parsed = parse(stripe.event("evt_ch4", "charge.succeeded", charge));
+    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.reason()).startsWith("charge ch_4 is authorized, not captured");
   }
 
   @Test
@@ -198,8 +202,9 @@ class StripeEventMappingTest {
   @Test
   void paymentsOfInvoicesAreLeftToTheInvoiceEvents() {
     JsonObject pi = intent("pi_inv", 1500, "usd").put("invoice", "in_1");
-    assertThat(parse(stripe.event("evt_pi_inv", "payment_intent.succeeded", pi)).isIgnored())
-        .isTrue();
+    ParsedWebhook left = parse(stripe.event("evt_pi_inv", "payment_intent.succeeded", pi));
+    assertThat(left.isIgnored()).isTrue();
+    assertThat(left.reason()).isEqualTo("booked from invoice.paid: this payment pays invoice in_1");
     JsonObject charge = charge("ch_inv", "pi_inv", 1500, "usd").put("invoice", "in_1");
     assertThat(parse(stripe.event("evt_ch_inv", "charge.succeeded", charge)).isIgnored()).isTrue();
   }
@@ -228,8 +233,20 @@ class StripeEventMappingTest {
     assertThat(updated.externalPaymentId()).as("falls back to the charge").isEqualTo("ch_9");
     assertThat(updated.amountMinor()).isEqualTo(-700L);
 
+    ParsedWebhook pending =
+        parse(stripe.event("evt_re2b", "refund.updated", refund.copy().put("status", "pending")));
+    assertThat(pending.isIgnored()).isTrue();
+    assertThat(pending.reason())
+        .isEqualTo(
+            "refund re_2 is pending: it books once Stripe reports it succeeded, with refund.updated");
+
     refund.put("status", "failed");
-    assertThat(parse(stripe.event("evt_re4", "refund.updated", refund)).isIgnored()).isTrue();
+    assertThat(parse(stripe.event("evt_re4", "refund.updated", refund)).events())
+        .as("a refund that failed after it succeeded is reversed")
+        .extracting(PaymentEvent::kind, PaymentEvent::entryKey, PaymentEvent::amountMinor)
+        .containsExactly(
+            tuple(EventKind.REFUND, "refund:re_2", -700L),
+            tuple(EventKind.REFUND_REVERSED, "refund_reversal:re_2", 700L));
   }
 
   @Test
@@ -263,12 +280,35 @@ class StripeEventMappingTest {
   }
 
   @Test
-  void chargeRefundedWithoutARefundListCarriesNoEvents() {
+  void chargeRefundedWithoutARefundListIsHeldUntilTheAccountHasAnApiKey() {
     JsonObject charge =
         charge("ch_nr", "pi_nr", 5000, "usd").put("amount_refunded", 5000).put("refunded", true);
     ParsedWebhook parsed = parse(stripe.event("evt_nr", "charge.refunded", charge));
-    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.isHeld()).isTrue();
+    assertThat(parsed.hold()).isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
+    assertThat(parsed.reason()).contains("GET /v1/refunds?charge=ch_nr").contains("apiKey");
     assertThat(parsed.eventId()).isEqualTo("evt_nr");
+  }
+
+  @Test
+  void chargeRefundedWithNothingSucceededSaysSo() {
+    JsonObject charge =
+        charge("ch_p", "pi_p", 5000, "usd")
+            .put(
+                "refunds",
+                new JsonObject()
+                    .put("object", "list")
+                    .put("data", new JsonArray().add(refund("re_p", "pending", 500)))
+                    .put("has_more", false));
+    ParsedWebhook parsed = parse(stripe.event("evt_p", "charge.refunded", charge));
+    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.reason())
+        .startsWith("charge.refunded with nothing left to book: none of the 1 refunds");
+
+    charge.getJsonObject("refunds").put("has_more", true);
+    assertThat(parse(stripe.event("evt_p2", "charge.refunded", charge)).isHeld())
+        .as("a list with more pages than the event carries is listed through the API")
+        .isTrue();
   }
 
   // ---- invoices and subscriptions
@@ -396,6 +436,155 @@ class StripeEventMappingTest {
     PaymentEvent e = single(stripe.event("evt_sd", "customer.subscription.deleted", subscription));
     assertThat(e.periodEnd()).isEqualTo(Instant.ofEpochSecond(1_760_000_000L));
     assertThat(e.customerRef()).isEqualTo("u-1");
+  }
+
+  @Test
+  void anInvoiceNotYetPaidWaitsForInvoicePaid() {
+    JsonObject invoice =
+        new JsonObject(
+                stripe.invoicePaid("evt_o", "in_open", "sub_o", 1500, "usd", null, Instant.now()))
+            .getJsonObject("data")
+            .getJsonObject("object")
+            .put("status", "open");
+    ParsedWebhook parsed = parse(stripe.event("evt_open", "invoice.payment_succeeded", invoice));
+    assertThat(parsed.isIgnored()).isTrue();
+    assertThat(parsed.reason())
+        .isEqualTo("invoice in_open is open: it books once it is paid, with invoice.paid");
+  }
+
+  // ---- the order of deliveries
+
+  @Test
+  void aFailedRefundNetsToZeroWhicheverDeliveryComesFirst() {
+    JsonObject succeeded = refund("re_o", "succeeded", 900);
+    JsonObject failed = refund("re_o", "failed", 900);
+    ParsedWebhook created = parse(stripe.event("evt_c", "refund.created", succeeded));
+    ParsedWebhook failure = parse(stripe.event("evt_f", "refund.failed", failed));
+    ParsedWebhook charge =
+        parse(
+            stripe.event(
+                "evt_cr",
+                "charge.refunded",
+                charge("ch_r", "pi_r", 5000, "usd")
+                    .put(
+                        "refunds",
+                        new JsonObject()
+                            .put("object", "list")
+                            .put("data", new JsonArray().add(succeeded))
+                            .put("has_more", false))));
+
+    for (List<ParsedWebhook> order :
+        List.of(
+            List.of(created, failure, charge),
+            List.of(failure, created, charge),
+            List.of(charge, failure, created),
+            List.of(failure, charge))) {
+      LedgerModel ledger = new LedgerModel();
+      order.forEach(ledger::book);
+      assertThat(ledger.entries())
+          .extracting(PaymentEvent::entryKey)
+          .containsExactlyInAnyOrder("refund:re_o", "refund_reversal:re_o");
+      assertThat(ledger.balances()).containsEntry("USD", 0L);
+    }
+  }
+
+  @Test
+  void aWonDisputeNetsToZeroWhicheverDeliveryComesFirst() {
+    JsonObject withdrawn =
+        stripe.dispute("dp_w", "ch_w", "pi_w", 2000, "usd", "needs_response", -2000);
+    JsonObject won = stripe.dispute("dp_w", "ch_w", "pi_w", 2000, "usd", "won", -2000, 2000);
+    ParsedWebhook withdrawal =
+        parse(stripe.event("evt_w", "charge.dispute.funds_withdrawn", withdrawn));
+    ParsedWebhook reinstatement =
+        parse(stripe.event("evt_r", "charge.dispute.funds_reinstated", won));
+
+    PaymentEvent dispute = withdrawal.events().get(0);
+    assertThat(dispute.kind()).isEqualTo(EventKind.DISPUTE);
+    assertThat(dispute.entryKey()).isEqualTo("dispute:dp_w");
+    assertThat(dispute.amountMinor()).isEqualTo(-2000L);
+    assertThat(dispute.currency()).isEqualTo("USD");
+    assertThat(dispute.externalPaymentId()).as("the disputed payment intent").isEqualTo("pi_w");
+    assertThat(dispute.feeMinor()).as("Stripe's dispute fee").isEqualTo(1500L);
+    assertThat(reinstatement.events())
+        .extracting(PaymentEvent::kind, PaymentEvent::entryKey, PaymentEvent::amountMinor)
+        .containsExactly(
+            tuple(EventKind.DISPUTE, "dispute:dp_w", -2000L),
+            tuple(EventKind.DISPUTE_REVERSED, "dispute_reversal:dp_w", 2000L));
+
+    for (List<ParsedWebhook> order :
+        List.of(
+            List.of(withdrawal, reinstatement),
+            List.of(reinstatement, withdrawal),
+            List.of(reinstatement))) {
+      LedgerModel ledger = new LedgerModel();
+      order.forEach(ledger::book);
+      assertThat(ledger.entries()).hasSize(2);
+      assertThat(ledger.balances()).containsExactly(Map.entry("USD", 0L));
+    }
+  }
+
+  @Test
+  void disputeAmountsAreWhatTheBalanceTransactionsMovedElseTheDisputedAmount() {
+    JsonObject partial = stripe.dispute("dp_p", "ch_p", null, 5000, "eur", "won", -5000, 3000);
+    assertThat(parse(stripe.event("evt_p", "charge.dispute.funds_reinstated", partial)).events())
+        .as("only part of the funds came back")
+        .extracting(PaymentEvent::amountMinor, PaymentEvent::externalPaymentId)
+        .containsExactly(tuple(-5000L, "ch_p"), tuple(3000L, "ch_p"));
+
+    JsonObject settledInUsd = stripe.dispute("dp_x", "ch_x", "pi_x", 5000, "eur", "lost", -5400);
+    settledInUsd.getJsonArray("balance_transactions").getJsonObject(0).put("currency", "usd");
+    assertThat(
+            parse(stripe.event("evt_x", "charge.dispute.funds_withdrawn", settledInUsd)).events())
+        .as("a withdrawal settled in another currency would not net against the payment")
+        .extracting(PaymentEvent::amountMinor, PaymentEvent::currency)
+        .containsExactly(tuple(-5000L, "EUR"));
+
+    JsonObject none = stripe.dispute("dp_n", "ch_n", "pi_n", 700, "jpy", "lost");
+    assertThat(parse(stripe.event("evt_n", "charge.dispute.funds_withdrawn", none)).events())
+        .extracting(PaymentEvent::amountMinor, PaymentEvent::currency)
+        .containsExactly(tuple(-700L, "JPY"));
+
+    JsonObject owned =
+        none.copy().put("id", "dp_m").put("metadata", new JsonObject().put("customer_ref", "u-5"));
+    assertThat(
+            parse(stripe.event("evt_m", "charge.dispute.funds_withdrawn", owned))
+                .events()
+                .get(0)
+                .customerRef())
+        .isEqualTo("u-5");
+  }
+
+  @Test
+  void eventsThatMoveNoMoneySayWhy() {
+    assertThat(
+            parse(
+                    stripe.event(
+                        "evt_a",
+                        "payment_intent.amount_capturable_updated",
+                        stripe.paymentIntentRequiringCapture(
+                            StripeSimulator.API_VERSION_2024, "pi_a", 3000, "usd", null)))
+                .reason())
+        .isEqualTo(StripeEventTable.AUTHORIZATION_ONLY)
+        .contains("payment_intent.succeeded");
+    assertThat(
+            parse(
+                    stripe.event(
+                        "evt_rv",
+                        "review.closed",
+                        stripe.closedReview("prv_1", "ch_1", "pi_1", "refunded_as_fraud")))
+                .reason())
+        .isEqualTo(StripeEventTable.REVIEW_CLOSED);
+    assertThat(
+            parse(
+                    stripe.event(
+                        "evt_dc",
+                        "charge.dispute.closed",
+                        stripe.dispute("dp_c", "ch_c", "pi_c", 100, "usd", "lost", -100)))
+                .reason())
+        .isEqualTo(StripeEventTable.DISPUTE_CLOSED);
+    ParsedWebhook zero = parse(stripe.paymentIntentSucceeded("evt_z", "pi_z", 0, "usd", null));
+    assertThat(zero.isIgnored()).isTrue();
+    assertThat(zero.reason()).isEqualTo("payment intent pi_z succeeded for a zero amount");
   }
 
   // ---- currencies

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Signatures;
@@ -152,18 +153,31 @@ class StripePluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void subscribedEventsAreTheMappedTypes() {
+  void subscribedEventsAreTheTypesTheEventsTableBooks() {
     assertThat(plugin.subscribedEvents())
-        .containsExactlyInAnyOrder(
+        .containsExactly(
             "payment_intent.succeeded",
             "charge.succeeded",
             "checkout.session.completed",
             "charge.refunded",
             "refund.created",
             "refund.updated",
+            "refund.failed",
             "invoice.paid",
             "invoice.payment_succeeded",
-            "customer.subscription.deleted");
+            "customer.subscription.deleted",
+            "charge.dispute.funds_withdrawn",
+            "charge.dispute.funds_reinstated");
+    assertThat(plugin.eventTable())
+        .filteredOn(rule -> rule.action() == EventRule.Action.IGNORES)
+        .extracting(EventRule::eventType)
+        .containsExactly(
+            "payment_intent.amount_capturable_updated",
+            "review.closed",
+            "charge.dispute.created",
+            "charge.dispute.updated",
+            "charge.dispute.closed");
+    assertThat(plugin.eventTable()).extracting(EventRule::eventType).doesNotHaveDuplicates();
   }
 
   @Test

@@ -2,10 +2,16 @@ package io.paybridge.gateway.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.Verdict;
+import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.spi.testkit.PluginReceiver;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,23 +21,25 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
- * does with a plugin: whatever bytes and headers arrive over the wire must verify.
+ * Deliveries over real HTTP to a small receiver that does what the platform's ingest does with a
+ * plugin (verify, parse, resolve, answer; 503 when Stripe's API cannot answer now), the plugin
+ * calling {@link StripeApiFake}. Deliveries are signed by Stripe's own SDK, and the simulator's
+ * signatures are checked by the SDK's verifier, so both sides agree with Stripe's code.
  */
 @ExtendWith(VertxExtension.class)
 class StripeWebhookHttpTest {
 
-  private final StripePlugin plugin = new StripePlugin();
-  private final String secret = StripeSimulator.newWebhookSecret();
-  private final StripeSimulator stripe = new StripeSimulator(secret);
-  private final Credentials credentials =
-      plugin.credentialSchema().validate(new JsonObject().put("webhookSecret", secret));
+  private StripeTestBed bed;
+  private StripeSimulator stripe;
+  private Credentials credentials;
+  private final Queue<ParsedWebhook> resolved = new ConcurrentLinkedQueue<>();
   private Queue<WebhookRequest> received;
 
   private PluginReceiver receiver;
@@ -40,7 +48,10 @@ class StripeWebhookHttpTest {
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
-    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
+    bed = StripeTestBed.start(vertx);
+    stripe = bed.stripe;
+    credentials = bed.withKey();
+    receiver = PluginReceiver.start(vertx, new Recording(bed.plugin), () -> credentials).await();
     received = receiver.received();
     client = WebClient.create(vertx);
     url = receiver.url();
@@ -50,6 +61,13 @@ class StripeWebhookHttpTest {
   void stopReceiver() {
     client.close();
     receiver.close().await();
+    bed.close();
+  }
+
+  /** Posts {@code body} signed now by Stripe's SDK. */
+  private HttpResponse<Buffer> postSignedBySdk(String body) {
+    String header = StripeSdkSignatures.header(bed.webhookSecret, body, Instant.now());
+    return StripeSimulator.post(client, url, body, header).await();
   }
 
   @Test
@@ -77,10 +95,15 @@ class StripeWebhookHttpTest {
     assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
     long t = Long.parseLong(header.substring(2, header.indexOf(',')));
     assertThat(header).isEqualTo(stripe.signatureHeader(body, Instant.ofEpochSecond(t)));
+    assertThat(StripeSdkSignatures.accepts(bed.webhookSecret, body, header, Instant.now()))
+        .as("Stripe's SDK accepts the simulator's signature")
+        .isTrue();
+    assertThat(
+            StripeSdkSignatures.accepts(
+                StripeSimulator.newWebhookSecret(), body, header, Instant.now()))
+        .isFalse();
 
-    ParsedWebhook parsed = plugin.parse(delivery, credentials);
-    assertThat(parsed.eventId()).isEqualTo("evt_http");
-    assertThat(parsed.events().get(0).customerRef()).isEqualTo("Zoë ☕ 42");
+    assertThat(resolved.peek().events().get(0).customerRef()).isEqualTo("Zoë ☕ 42");
   }
 
   @Test
@@ -92,5 +115,137 @@ class StripeWebhookHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(received).hasSize(1);
+    assertThat(resolved).isEmpty();
+  }
+
+  @Test
+  void sdkSignedChargeRefundedDeliveredTwiceBooksBothPartialRefundsOnce() {
+    // GIVEN a charge refunded in two parts, listed by Stripe on two pages
+    bed.api.addPaymentIntent("pi_Http", 5000, "usd");
+    String chargeId = bed.api.chargeOf("pi_Http").getString("id");
+    String first = bed.api.addRefund(chargeId, 1200, "succeeded").getString("id");
+    String second = bed.api.addRefund(chargeId, 800, "succeeded").getString("id");
+    bed.api.servePagesOf(1);
+    String body =
+        stripe.event(
+            "evt_HttpRefunded",
+            "charge.refunded",
+            stripe.charge(
+                StripeSimulator.API_VERSION, chargeId, "pi_Http", 5000, 2000, "usd", "u-1", null),
+            StripeSimulator.API_VERSION);
+
+    // WHEN Stripe delivers the event twice, signed by its SDK
+    assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
+    assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
+
+    // THEN both deliveries carry the same two refund entries, which the ledger books once each
+    LedgerModel ledger = new LedgerModel();
+    assertThat(resolved).hasSize(2);
+    for (ParsedWebhook delivery : resolved) {
+      assertThat(delivery.events())
+          .extracting(PaymentEvent::entryKey)
+          .containsExactlyInAnyOrder("refund:" + first, "refund:" + second);
+      ledger.book(delivery);
+    }
+    assertThat(ledger.entries()).hasSize(2);
+    assertThat(ledger.balances()).containsEntry("USD", -2000L);
+    assertThat(bed.api.calls("GET", "/v1/refunds")).hasSize(4);
+  }
+
+  @Test
+  void whileStripeFailsTheDeliveryIsAnswered503AndItsRetryBooks() {
+    bed.api.addPaymentIntent("pi_Retry", 5000, "usd");
+    String chargeId = bed.api.chargeOf("pi_Retry").getString("id");
+    bed.api.addRefund(chargeId, 1000, "succeeded");
+    String body =
+        stripe.event(
+            "evt_Retry",
+            "charge.refunded",
+            stripe.charge(
+                StripeSimulator.API_VERSION, chargeId, "pi_Retry", 5000, 1000, "usd", null, null),
+            StripeSimulator.API_VERSION);
+    bed.api.failNext("GET", "/v1/refunds", 500);
+
+    assertThat(postSignedBySdk(body).statusCode()).as("Stripe retries on 503").isEqualTo(503);
+    assertThat(resolved).isEmpty();
+
+    assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
+    assertThat(resolved).hasSize(1);
+    assertThat(resolved.peek().events()).hasSize(1);
+  }
+
+  @Test
+  void withoutAWorkingKeyTheDeliveryIsAcknowledgedAndHeld() {
+    bed.api.addPaymentIntent("pi_Keyless", 5000, "usd");
+    String chargeId = bed.api.chargeOf("pi_Keyless").getString("id");
+    bed.api.addRefund(chargeId, 1000, "succeeded");
+    String body =
+        stripe.event(
+            "evt_Keyless",
+            "charge.refunded",
+            stripe.charge(
+                StripeSimulator.API_VERSION, chargeId, "pi_Keyless", 5000, 1000, "usd", null, null),
+            StripeSimulator.API_VERSION);
+
+    credentials = bed.withoutKey();
+    assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
+    credentials = bed.credentials(StripeApiFake.newSecretKey());
+    assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
+
+    assertThat(resolved)
+        .extracting(ParsedWebhook::hold)
+        .containsExactly(
+            ParsedWebhook.NEEDS_API_CREDENTIALS, ParsedWebhook.API_CREDENTIALS_REJECTED);
+  }
+
+  /** The plugin as the receiver uses it, keeping what each resolved delivery came to. */
+  private final class Recording implements GatewayPlugin {
+    private final StripePlugin plugin;
+
+    Recording(StripePlugin plugin) {
+      this.plugin = plugin;
+    }
+
+    @Override
+    public String id() {
+      return plugin.id();
+    }
+
+    @Override
+    public String displayName() {
+      return plugin.displayName();
+    }
+
+    @Override
+    public CredentialSchema credentialSchema() {
+      return plugin.credentialSchema();
+    }
+
+    @Override
+    public Future<Verdict> verify(WebhookRequest request, Credentials account) {
+      return plugin.verify(request, account);
+    }
+
+    @Override
+    public ParsedWebhook parse(WebhookRequest request, Credentials account) {
+      return plugin.parse(request, account);
+    }
+
+    @Override
+    public Future<ParsedWebhook> resolve(
+        WebhookRequest request, ParsedWebhook parsed, Credentials account) {
+      return plugin.resolve(request, parsed, account).onSuccess(resolved::add);
+    }
+
+    @Override
+    public WebhookAnswer reject(WebhookRequest request) {
+      return plugin.reject(request);
+    }
+
+    @Override
+    public WebhookAnswer acknowledge(
+        WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
+      return plugin.acknowledge(request, parsed, outcome);
+    }
   }
 }
