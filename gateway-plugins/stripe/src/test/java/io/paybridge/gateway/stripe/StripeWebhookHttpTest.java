@@ -222,6 +222,11 @@ class StripeWebhookHttpTest {
     }
 
     @Override
+    public java.util.List<io.paybridge.spi.EventRule> eventTable() {
+      return plugin.eventTable();
+    }
+
+    @Override
     public Future<Verdict> verify(WebhookRequest request, Credentials account) {
       return plugin.verify(request, account);
     }
