@@ -404,10 +404,13 @@ class ApiIT {
                             new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()))),
         400,
         "publicKey");
-    JsonObject code = t.connect(
-        "code",
-        new JsonObject()
-            .put("depositAddress", new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
+    JsonObject code =
+        t.connect(
+            "code",
+            new JsonObject()
+                .put(
+                    "depositAddress",
+                    new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
     assertThat(code.getJsonObject("credentials").getString("publicKey"))
         .isEqualTo("codeHy87wGD5oMRLG75qKqsSi1vWE3oxNyYmXo5F9YR");
     assertThat(await(t.get("/api/v1/gateway-accounts/razorpay").send()).statusCode())

@@ -419,8 +419,6 @@ class IngestIT {
     assertThat(victim.payments("").getJsonArray("data")).isEmpty();
     JsonObject receipt = victim.receipts("").getJsonArray("data").getJsonObject(0);
     assertThat(receipt.getString("verdict")).isEqualTo("rejected");
-    assertThat(receipt.getString("reason"))
-        .contains(code.depositAddress())
-        .contains(victimAddress);
+    assertThat(receipt.getString("reason")).contains(code.depositAddress()).contains(victimAddress);
   }
 }

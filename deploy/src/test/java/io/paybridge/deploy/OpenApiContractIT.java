@@ -212,8 +212,7 @@ class OpenApiContractIT {
       String id = ((JsonObject) r).getString("id");
       assertMatches(
           "ReceiptDetail",
-          await(
-              node.http.get("/api/v1/receipts/" + id).bearerTokenAuthentication(bearer).send()));
+          await(node.http.get("/api/v1/receipts/" + id).bearerTokenAuthentication(bearer).send()));
     }
     String recorded =
         all.bodyAsJsonObject().getJsonArray("data").stream()

@@ -127,7 +127,9 @@ class SubscriptionsIT {
     publisher.connect(
         "code",
         new JsonObject()
-            .put("depositAddress", new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
+            .put(
+                "depositAddress",
+                new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
     HttpResponse<Buffer> code =
         await(
             publisher

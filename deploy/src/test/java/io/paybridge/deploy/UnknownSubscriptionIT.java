@@ -136,7 +136,9 @@ class UnknownSubscriptionIT {
     tenant.connect(
         "code",
         new JsonObject()
-            .put("depositAddress", new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
+            .put(
+                "depositAddress",
+                new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()));
     assertThat(
             await(
                     tenant
