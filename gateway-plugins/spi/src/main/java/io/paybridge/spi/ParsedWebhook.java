@@ -22,6 +22,12 @@ public record ParsedWebhook(
   /** The event can only be booked with a call to the gateway's API, and the account has no key. */
   public static final String NEEDS_API_CREDENTIALS = "needs_api_credentials";
 
+  /**
+   * The event can be booked safely only with an account setting the tenant has not made yet (for
+   * example the gateway's sender addresses, where the scheme does not sign what the key needs).
+   */
+  public static final String NEEDS_ACCOUNT_SETTING = "needs_account_setting";
+
   /** The gateway's API refused the account's key (revoked, or lacking a permission). */
   public static final String API_CREDENTIALS_REJECTED = "api_credentials_rejected";
 

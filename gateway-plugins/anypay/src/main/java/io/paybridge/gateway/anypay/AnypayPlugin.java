@@ -398,13 +398,14 @@ public final class AnypayPlugin implements GatewayPlugin {
     if (md5) {
       String accountCurrency = credentials.get(ACCOUNT_CURRENCY);
       if (credentials.get(ALLOWED_IPS) == null || accountCurrency == null) {
-        return ParsedWebhook.ignored(
+        return ParsedWebhook.held(
             payId + ":" + STATUS_PAID,
             STATUS_PAID,
+            ParsedWebhook.NEEDS_ACCOUNT_SETTING,
             "payment of order "
                 + payId
-                + " not booked: md5 notifications are booked only for accounts with allowedIps"
-                + " and accountCurrency");
+                + " held: md5 notifications are booked only for accounts with allowedIps"
+                + " and accountCurrency; add them and it is booked");
       }
       if (!currency.equals(accountCurrency)) {
         return ParsedWebhook.ignored(
@@ -445,14 +446,15 @@ public final class AnypayPlugin implements GatewayPlugin {
               + " payments (record the refund by hand, or switch the project to sha256)");
     }
     if (credentials.get(ALLOWED_IPS) == null) {
-      return ParsedWebhook.ignored(
+      return ParsedWebhook.held(
           eventId,
           STATUS_REFUND,
+          ParsedWebhook.NEEDS_ACCOUNT_SETTING,
           "refund of order "
               + payId
-              + " not booked: a refund is keyed by its transaction_id, which Anypay does not"
-              + " sign, so refunds are booked only for accounts that list Anypay's sender"
-              + " addresses in allowedIps");
+              + " held: a refund is keyed by its transaction_id, which Anypay does not sign, so"
+              + " refunds are booked only for accounts that list Anypay's sender addresses in"
+              + " allowedIps; add them and it is booked if it came from one of them");
     }
     if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
       throw new MalformedWebhookException(

@@ -281,7 +281,7 @@ class AnypayUnsignedFieldsTest {
   }
 
   @Test
-  void withoutAnAllowListASha256RefundIsKeptButNotBooked() {
+  void withoutAnAllowListASha256RefundIsHeldUntilTheSendersAreListed() {
     // GIVEN a sha256 account that does not restrict senders: anyone holding a captured refund
     // could replay it under fresh transaction ids
     Map<String, String> refund =
@@ -290,11 +290,13 @@ class AnypayUnsignedFieldsTest {
     ParsedWebhook parsed = deliver(sha256Anypay, refund, sha256WithoutAllowList);
 
     assertThat(parsed.events()).isEmpty();
+    assertThat(parsed.hold()).isEqualTo(ParsedWebhook.NEEDS_ACCOUNT_SETTING);
     assertThat(parsed.reason())
         .isEqualTo(
-            "refund of order 2010 not booked: a refund is keyed by its transaction_id, which"
-                + " Anypay does not sign, so refunds are booked only for accounts that list"
-                + " Anypay's sender addresses in allowedIps");
+            "refund of order 2010 held: a refund is keyed by its transaction_id, which Anypay"
+                + " does not sign, so refunds are booked only for accounts that list Anypay's"
+                + " sender addresses in allowedIps; add them and it is booked if it came from one"
+                + " of them");
   }
 
   @Test
