@@ -14,7 +14,7 @@ import java.util.zip.CRC32;
  * byte names the table index used; four steps give four indices, and going forward from the
  * register after the new body, each appended byte is chosen to hit its index.
  */
-final class Crc32Forgery {
+public final class Crc32Forgery {
 
   private static final int POLYNOMIAL = 0xEDB88320;
   private static final int[] TABLE = new int[256];
@@ -47,7 +47,7 @@ final class Crc32Forgery {
    * byte is known). This is how a forger puts the four bytes inside a JSON string, so the forged
    * body still parses.
    */
-  static byte[] withCrc32(byte[] prefix, long target, byte[] suffix) {
+  public static byte[] withCrc32(byte[] prefix, long target, byte[] suffix) {
     int reg = ~(int) target;
     for (int i = suffix.length - 1; i >= 0; i--) {
       int index = BY_TOP_BYTE[reg >>> 24];
@@ -60,7 +60,7 @@ final class Crc32Forgery {
   }
 
   /** {@code body} followed by four bytes chosen so that the whole has CRC32 {@code target}. */
-  static byte[] withCrc32(byte[] body, long target) {
+  public static byte[] withCrc32(byte[] body, long target) {
     CRC32 crc = new CRC32();
     crc.update(body);
     int start = ~(int) crc.getValue();
@@ -82,5 +82,29 @@ final class Crc32Forgery {
       reg = (reg >>> 8) ^ TABLE[indices[step]];
     }
     return out;
+  }
+
+  /**
+   * The event as compact JSON with a last field {@code "pad":"<nonce><4 forged bytes>"}, the nonce
+   * chosen so that the four bytes are plain characters of a JSON string, and the whole of CRC32
+   * {@code crc}: a rewritten body that still parses and still carries the captured signature.
+   */
+  public static byte[] insideJson(io.vertx.core.json.JsonObject event, long crc) {
+    String encoded = event.encode();
+    String head = encoded.substring(0, encoded.length() - 1) + ",\"pad\":\"";
+    byte[] suffix = "\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int nonce = 0; nonce < 1_000_000; nonce++) {
+      byte[] prefix = (head + nonce).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] forged = withCrc32(prefix, crc, suffix);
+      boolean plain = true;
+      for (int i = prefix.length; i < prefix.length + 4; i++) {
+        byte b = forged[i];
+        plain &= b >= 0x20 && b < 0x7f && b != '"' && b != '\\';
+      }
+      if (plain) {
+        return forged;
+      }
+    }
+    throw new AssertionError("no nonce made the forged bytes printable");
   }
 }

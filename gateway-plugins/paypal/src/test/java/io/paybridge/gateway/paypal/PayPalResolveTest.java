@@ -161,7 +161,7 @@ class PayPalResolveTest {
         .put("amount", money("9999.00", "USD"))
         .put("custom_id", "mallory")
         .remove("seller_receivable_breakdown");
-    byte[] forgedBytes = forgeInsideJson(rewritten, signedCrc);
+    byte[] forgedBytes = Crc32Forgery.insideJson(rewritten, signedCrc);
     WebhookRequest forged = genuine.withBody(Buffer.buffer(forgedBytes));
 
     // THEN the signature still verifies, under the genuine delivery's transmission id
@@ -205,7 +205,8 @@ class PayPalResolveTest {
     WebhookRequest forged =
         genuine.withBody(
             Buffer.buffer(
-                forgeInsideJson(rewritten, PayPalTransmission.crc32(genuine.body().getBytes()))));
+                Crc32Forgery.insideJson(
+                    rewritten, PayPalTransmission.crc32(genuine.body().getBytes()))));
     assertThat(await(plugin.verify(forged, account)).authentic()).isTrue();
 
     ParsedWebhook resolved = resolve(forged, account);
@@ -249,30 +250,6 @@ class PayPalResolveTest {
                   Crc32Forgery.withCrc32(body, target, "\"}".getBytes(StandardCharsets.UTF_8))))
           .isEqualTo(target);
     }
-  }
-
-  /**
-   * The event as compact JSON with a last field {@code "pad":"<nonce><4 forged bytes>"}, the nonce
-   * chosen so that the four bytes are plain characters of a JSON string, and the whole of CRC32
-   * {@code crc}.
-   */
-  private static byte[] forgeInsideJson(JsonObject event, long crc) {
-    String encoded = event.encode();
-    String head = encoded.substring(0, encoded.length() - 1) + ",\"pad\":\"";
-    byte[] suffix = "\"}".getBytes(StandardCharsets.UTF_8);
-    for (int nonce = 0; nonce < 1_000_000; nonce++) {
-      byte[] prefix = (head + nonce).getBytes(StandardCharsets.UTF_8);
-      byte[] forged = Crc32Forgery.withCrc32(prefix, crc, suffix);
-      boolean plain = true;
-      for (int i = prefix.length; i < prefix.length + 4; i++) {
-        byte b = forged[i];
-        plain &= b >= 0x20 && b < 0x7f && b != '"' && b != '\\';
-      }
-      if (plain) {
-        return forged;
-      }
-    }
-    throw new AssertionError("no nonce made the forged bytes printable");
   }
 
   // ---- held until the account has working API credentials
