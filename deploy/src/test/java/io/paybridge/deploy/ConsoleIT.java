@@ -438,6 +438,55 @@ class ConsoleIT {
         .isEqualTo(401);
   }
 
+  @Test
+  void aHeldDeliveryIsShownOnTheGatewayAndInTheReceiptLogWithItsBody() {
+    // GIVEN a tenant on Stripe without an API key
+    Browser b = signUp(email());
+    String secret = StripeSimulator.newWebhookSecret();
+    b.get("/console/gateways/stripe");
+    b.submit(
+        "/console/gateways/stripe", "webhookSecret", secret, "apiKey", "", "customerRefKey", "");
+    String url = webhookUrl(b.get("/console/gateways/stripe").bodyAsString());
+    StripeSimulator stripe = new StripeSimulator(secret);
+
+    // WHEN Stripe announces refunds with a charge that lists none (they need the API to book)
+    String basil = StripeSimulator.API_VERSION;
+    String refunded =
+        stripe.event(
+            "evt_held_console",
+            "charge.refunded",
+            stripe.charge(basil, "ch_HC", "pi_HC", 5_000, 1_000, "usd", "held-1", null),
+            basil);
+    assertThat(await(stripe.post(node.http, url, refunded)).statusCode()).isEqualTo(200);
+
+    // THEN the gateways list and the gateway page say a delivery is held and why
+    assertThat(b.get("/console/gateways").bodyAsString()).contains("1 delivery held");
+    assertThat(b.get("/console/gateways/stripe").bodyAsString())
+        .contains("1 delivery is held")
+        .contains("/console/webhooks?verdict=held&amp;gateway=stripe");
+
+    // AND the receipt log, filtered to held deliveries, lists it with its reason
+    String log = b.get("/console/webhooks?verdict=held&gateway=stripe").bodyAsString();
+    assertThat(log).contains("evt_held_console").contains("Held").contains("apiKey");
+    Matcher link = Pattern.compile("/console/webhooks/(\\d+)").matcher(log);
+    assertThat(link.find()).isTrue();
+    String id = link.group(1);
+
+    // AND its page shows the body as received, escaped, and can process it again
+    String detail = b.get("/console/webhooks/" + id).bodyAsString();
+    assertThat(detail).contains("evt_held_console").contains("ch_HC").contains("Process again");
+    HttpResponse<Buffer> again = b.submit("/console/webhooks/" + id + "/reprocess");
+    assertThat(again.statusCode()).isEqualTo(303);
+    assertThat(b.get(again.getHeader("Location")).bodyAsString())
+        .contains("Processed again: Held, nothing new booked");
+
+    // AND another tenant can neither see nor process it
+    Browser other = signUp(email());
+    assertThat(other.get("/console/webhooks/" + id).statusCode()).isEqualTo(404);
+    other.get("/console/webhooks");
+    assertThat(other.submit("/console/webhooks/" + id + "/reprocess").statusCode()).isEqualTo(404);
+  }
+
   private static String webhookUrl(String page) {
     String url = value(page, "webhook-url");
     URI.create(url);

@@ -611,7 +611,7 @@ final class TenantPages {
   private static String kindTone(String kind) {
     return switch (kind == null ? "" : kind) {
       case "PAYMENT", "RECURRING_CHARGED" -> "success";
-      case "REFUND" -> "danger";
+      case "REFUND", "DISPUTE" -> "danger";
       case "RECURRING_CANCELLED" -> "muted";
       default -> "info";
     };
