@@ -89,6 +89,17 @@ final class Html {
     return t == null ? "—" : esc(TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC)));
   }
 
+  /** An option of a select, escaped. */
+  static String option(String value, String label, boolean selected) {
+    return "<option value=\""
+        + esc(value)
+        + "\""
+        + (selected ? " selected" : "")
+        + ">"
+        + esc(label)
+        + "</option>";
+  }
+
   /** A coloured label. */
   static String badge(String tone, String text) {
     return "<span class=\"badge badge-" + esc(tone) + "\">" + esc(text) + "</span>";

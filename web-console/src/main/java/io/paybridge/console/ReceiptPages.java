@@ -79,12 +79,12 @@ final class ReceiptPages {
               b.append("<form class=\"filters card\" method=\"get\" action=\"/console/webhooks\">")
                   .append("<label>Verdict<select name=\"verdict\"><option value=\"\">All</option>");
               for (String option : VERDICTS) {
-                b.append(option(option, label(option), option.equals(v)));
+                b.append(Html.option(option, label(option), option.equals(v)));
               }
               b.append("</select></label><label>Gateway<select name=\"gateway\">")
                   .append("<option value=\"\">All</option>");
               for (GatewayPlugin p : platform.plugins().all()) {
-                b.append(option(p.id(), p.displayName(), p.id().equals(g)));
+                b.append(Html.option(p.id(), p.displayName(), p.id().equals(g)));
               }
               b.append("</select></label><label>Event type<input name=\"eventType\"")
                   .append(" maxlength=\"255\" value=\"")
@@ -299,13 +299,15 @@ final class ReceiptPages {
   }
 
   static String badge(String verdict) {
-    return switch (verdict) {
-      case "recorded" -> Html.badge("success", "Recorded");
-      case "duplicate" -> Html.badge("muted", "Duplicate");
-      case "held" -> Html.badge("warning", "Held");
-      case "ignored" -> Html.badge("info", "Ignored");
-      default -> Html.badge("danger", "Rejected");
-    };
+    String tone =
+        switch (verdict) {
+          case "recorded" -> "success";
+          case "duplicate" -> "muted";
+          case "held" -> "warning";
+          case "ignored" -> "info";
+          default -> "danger";
+        };
+    return Html.badge(tone, label(verdict));
   }
 
   private static String label(String verdict) {
@@ -316,16 +318,6 @@ final class ReceiptPages {
       case "ignored" -> "Ignored";
       default -> "Rejected";
     };
-  }
-
-  private static String option(String value, String label, boolean selected) {
-    return "<option value=\""
-        + esc(value)
-        + "\""
-        + (selected ? " selected" : "")
-        + ">"
-        + esc(label)
-        + "</option>";
   }
 
   private static String param(RoutingContext ctx, String name) {

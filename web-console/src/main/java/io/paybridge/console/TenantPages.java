@@ -491,12 +491,12 @@ final class TenantPages {
               b.append("<form class=\"filters card\" method=\"get\" action=\"/console/payments\">")
                   .append("<label>Gateway<select name=\"gateway\"><option value=\"\">All</option>");
               for (GatewayPlugin p : platform.plugins().all()) {
-                b.append(option(p.id(), p.displayName(), p.id().equals(g)));
+                b.append(Html.option(p.id(), p.displayName(), p.id().equals(g)));
               }
               b.append(
                   "</select></label><label>Kind<select name=\"kind\"><option value=\"\">All</option>");
               for (EventKind k : EventKind.values()) {
-                b.append(option(k.name(), kindLabel(k.name()), k.name().equals(kind)));
+                b.append(Html.option(k.name(), kindLabel(k.name()), k.name().equals(kind)));
               }
               b.append(
                       "</select></label><label>Customer<input name=\"customer\" maxlength=\"200\" value=\"")
@@ -615,16 +615,6 @@ final class TenantPages {
       case "RECURRING_CANCELLED" -> "muted";
       default -> "info";
     };
-  }
-
-  private static String option(String value, String label, boolean selected) {
-    return "<option value=\""
-        + esc(value)
-        + "\""
-        + (selected ? " selected" : "")
-        + ">"
-        + esc(label)
-        + "</option>";
   }
 
   // ---- Subscriptions and webhooks --------------------------------------------------------------
