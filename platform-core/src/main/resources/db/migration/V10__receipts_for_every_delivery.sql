@@ -20,7 +20,9 @@ ALTER TABLE webhook_receipts
 
 CREATE INDEX webhook_receipts_tenant ON webhook_receipts (tenant_id, id DESC);
 CREATE INDEX webhook_receipts_held ON webhook_receipts (tenant_id, gateway) WHERE verdict = 'held';
-CREATE INDEX webhook_receipts_age ON webhook_receipts (received_at);
+-- Receipts arrive in time order, so a block-range index finds old ones for retention at a fraction
+-- of a b-tree's cost on the ingest path.
+CREATE INDEX webhook_receipts_age ON webhook_receipts USING brin (received_at);
 
 -- The log of deliveries that left no receipt becomes receipts.
 INSERT INTO webhook_receipts (tenant_id, gateway, event_type, verdict, reason, remote, received_at)

@@ -9,14 +9,30 @@ import java.util.Set;
 /**
  * The request headers a receipt keeps, as a JSON array of {@code [name, value]} pairs in arrival
  * order: everything a plugin may need to verify the delivery again (signature, transmission and
- * push-token headers), without cookies and within a size bound.
+ * push-token headers) and what tells who sent it, without cookies or transport headers and within a
+ * size bound.
  */
 public final class ReceiptHeaders {
 
   /** Most characters of header names and values kept per receipt. */
   static final int MAX_CHARS = 16 * 1024;
 
-  private static final Set<String> DROPPED = Set.of("cookie", "proxy-authorization");
+  /** Never kept: credentials of other systems, and transport headers that say nothing. */
+  private static final Set<String> DROPPED =
+      Set.of(
+          "cookie",
+          "proxy-authorization",
+          "host",
+          "content-length",
+          "connection",
+          "keep-alive",
+          "transfer-encoding",
+          "te",
+          "upgrade",
+          "expect",
+          "accept",
+          "accept-encoding",
+          "cache-control");
 
   private ReceiptHeaders() {}
 

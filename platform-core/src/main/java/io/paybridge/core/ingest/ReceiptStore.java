@@ -91,6 +91,12 @@ public final class ReceiptStore {
       " FROM webhook_receipts r LEFT JOIN webhook_receipts o"
           + " ON o.id = r.duplicate_of AND o.tenant_id = r.tenant_id";
 
+  /**
+   * Days a signed delivery id is remembered: longer than any plugin's freshness window (PayPal's is
+   * 4 days), so an id cannot be reused with another body while its signature is still fresh.
+   */
+  static final int SIGNED_DELIVERY_DAYS = 8;
+
   private final Pool pool;
 
   public ReceiptStore(Pool pool) {
@@ -403,7 +409,9 @@ public final class ReceiptStore {
         .compose(
             changed ->
                 pool.preparedQuery(
-                        "DELETE FROM signed_deliveries WHERE received_at < now() - interval '2 days'")
+                        "DELETE FROM signed_deliveries WHERE received_at < now() - interval '"
+                            + SIGNED_DELIVERY_DAYS
+                            + " days'")
                     .execute()
                     .map(changed));
   }

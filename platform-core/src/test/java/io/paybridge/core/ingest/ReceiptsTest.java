@@ -247,9 +247,21 @@ class ReceiptsTest {
     await(
         pool.query("UPDATE webhook_receipts SET received_at = received_at - interval '40 days'")
             .execute());
+    // signed delivery ids outlive every plugin's freshness window (PayPal's: 4 days)
+    await(store.claimSignedDelivery(keyed.tenantId(), plugin.id(), "fresh-5d", new byte[32]));
+    await(store.claimSignedDelivery(keyed.tenantId(), plugin.id(), "old-10d", new byte[32]));
+    await(
+        pool.query(
+                "UPDATE signed_deliveries SET received_at = now() - CASE delivery_id"
+                    + " WHEN 'fresh-5d' THEN interval '5 days' ELSE interval '10 days' END")
+            .execute());
 
     await(store.purge(Duration.ofDays(30)));
 
+    assertThat(count("SELECT count(*) FROM signed_deliveries WHERE delivery_id = 'fresh-5d'"))
+        .isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM signed_deliveries WHERE delivery_id = 'old-10d'"))
+        .isZero();
     assertThat(
             count(
                 "SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1 AND verdict = 'rejected'",
