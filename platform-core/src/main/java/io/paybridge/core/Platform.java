@@ -20,6 +20,7 @@ import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.SecretHasher;
 import io.paybridge.core.subscription.CancelUnknownSubscriptions;
@@ -29,8 +30,11 @@ import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
+import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.TenantStore;
+import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.spi.PluginContext;
@@ -59,7 +63,10 @@ public final class Platform {
   private final PaybridgeConfig config;
   private final Pool pool;
   private final PluginRegistry plugins;
-  private final TenantStore tenants;
+  private final Tenants tenants;
+  private final ApiClients apiClients;
+  private final Payments payments;
+  private final SyncTargets syncTargets;
   private final GatewayAccountStore accounts;
   private final HookCache hookCache;
   private final LedgerStore ledger;
@@ -93,7 +100,7 @@ public final class Platform {
     this.plugins = plugins;
     this.registry = registry;
     this.clock = clock;
-    this.tenants = new TenantStore(pool);
+    TenantStore tenantStore = new TenantStore(pool);
     CredentialVault vault = new CredentialVault(keys);
     this.accounts = new GatewayAccountStore(pool, vault, plugins);
     this.hookCache = new HookCache(vertx, accounts);
@@ -128,6 +135,12 @@ public final class Platform {
         new SyncDelivery(
             vertx, sync, ledger, targetUrls, clock, config.syncTimeout(), config.nodeName());
     this.hasher = new SecretHasher(config.passwordHashIterations());
+    this.tenants = new Tenants(vertx, tenantStore, hasher);
+    this.apiClients = new ApiClients(vertx, tenantStore, hasher);
+    this.payments = new Payments(ledger);
+    this.syncTargets =
+        new SyncTargets(
+            sync, targetUrls, () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
     this.metrics = new PlatformMetrics(registry);
     this.tokenKey = keys.derive("api-token-signing-v1");
   }
@@ -205,7 +218,8 @@ public final class Platform {
     Map<String, JobHandler> handlers = new java.util.HashMap<>(syncDelivery.handlers());
     handlers.put(RenewalScanner.RENEWAL, renewalScanner.handler());
     handlers.put(
-        CancelUnknownSubscriptions.KIND, new CancelUnknownSubscriptions(pool, plugins, accounts));
+        CancelUnknownSubscriptions.KIND,
+        new CancelUnknownSubscriptions(subscriptions, plugins, accounts));
     handlers.put(Receipts.REPROCESS_HELD, receipts.reprocessHeld());
     return handlers;
   }
@@ -255,14 +269,6 @@ public final class Platform {
     return gatewayAccounts;
   }
 
-  public SyncStore sync() {
-    return sync;
-  }
-
-  public TargetUrls targetUrls() {
-    return targetUrls;
-  }
-
   public Vertx vertx() {
     return vertx;
   }
@@ -271,28 +277,28 @@ public final class Platform {
     return config;
   }
 
-  public Pool pool() {
-    return pool;
-  }
-
   public PluginRegistry plugins() {
     return plugins;
   }
 
-  public TenantStore tenants() {
+  /** Signing up and signing in. */
+  public Tenants tenants() {
     return tenants;
   }
 
-  public GatewayAccountStore accounts() {
-    return accounts;
+  /** A tenant's API clients. */
+  public ApiClients apiClients() {
+    return apiClients;
   }
 
-  public HookCache hookCache() {
-    return hookCache;
+  /** Reading the ledger. */
+  public Payments payments() {
+    return payments;
   }
 
-  public LedgerStore ledger() {
-    return ledger;
+  /** Sync targets and deliveries. */
+  public SyncTargets syncTargets() {
+    return syncTargets;
   }
 
   public SubscriptionStore subscriptions() {
@@ -301,10 +307,6 @@ public final class Platform {
 
   public SubscriptionRenewals renewals() {
     return renewals;
-  }
-
-  public SecretHasher hasher() {
-    return hasher;
   }
 
   public PlatformMetrics metrics() {

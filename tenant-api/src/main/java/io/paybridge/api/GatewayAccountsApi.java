@@ -45,7 +45,7 @@ final class GatewayAccountsApi {
   void list(RoutingContext ctx) {
     UUID tenantId = TokenService.tenantOf(ctx);
     platform
-        .accounts()
+        .gatewayAccounts()
         .list(tenantId)
         .compose(
             accounts ->
@@ -68,7 +68,7 @@ final class GatewayAccountsApi {
     GatewayPlugin plugin = plugin(ctx);
     UUID tenantId = TokenService.tenantOf(ctx);
     platform
-        .accounts()
+        .gatewayAccounts()
         .find(tenantId, plugin.id())
         .compose(a -> a == null ? Future.succeededFuture(null) : withHeld(tenantId, a))
         .onSuccess(
@@ -133,25 +133,14 @@ final class GatewayAccountsApi {
       }
     }
     String policy = Requests.string(in, "unknownSubscriptions", 1, 40);
-    if (!policy.equals(GatewayAccount.RECORD) && !policy.equals(GatewayAccount.CANCEL_AND_REFUND)) {
-      throw ApiError.badField(
-          "unknownSubscriptions",
-          "must be " + GatewayAccount.RECORD + " or " + GatewayAccount.CANCEL_AND_REFUND);
-    }
-    if (policy.equals(GatewayAccount.CANCEL_AND_REFUND)
-        && !(plugin instanceof io.paybridge.spi.CancelAndRefund)) {
-      throw ApiError.badField(
-          "unknownSubscriptions", plugin.displayName() + " cannot cancel and refund subscriptions");
-    }
     platform
-        .accounts()
-        .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin.id(), policy)
+        .gatewayAccounts()
+        .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
         .onSuccess(
             a -> {
               if (a == null) {
                 ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
               } else {
-                platform.hookCache().invalidate(a.hookKey());
                 ctx.json(view(a, 0L));
               }
             })

@@ -3,7 +3,7 @@ package io.paybridge.api;
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ledger.LedgerStore;
-import io.paybridge.spi.EventKind;
+import io.paybridge.core.ledger.Payments;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,24 +23,14 @@ final class PaymentsApi {
   void list(RoutingContext ctx) {
     int limit = Requests.limit(ctx);
     Long before = decodeCursor(ctx.queryParams().get("cursor"));
-    String kind = ctx.queryParams().get("kind");
-    if (kind != null) {
-      try {
-        kind = EventKind.valueOf(kind).name();
-      } catch (IllegalArgumentException e) {
-        throw ApiError.badField(
-            "kind", "must be one of " + java.util.Arrays.toString(EventKind.values()));
-      }
-    }
-    String gateway = Requests.boundedQuery(ctx, "gateway");
-    String customerRef = Requests.boundedQuery(ctx, "customerRef");
+    LedgerStore.Filter filter =
+        Payments.filter(
+            Requests.boundedQuery(ctx, "gateway"),
+            ctx.queryParams().get("kind"),
+            Requests.boundedQuery(ctx, "customerRef"));
     platform
-        .ledger()
-        .list(
-            TokenService.tenantOf(ctx),
-            before,
-            limit,
-            new LedgerStore.Filter(gateway, kind, customerRef))
+        .payments()
+        .list(TokenService.tenantOf(ctx), filter, before, limit)
         .onSuccess(
             page ->
                 ctx.json(
@@ -55,11 +45,8 @@ final class PaymentsApi {
   /** {@code GET /api/v1/customers/{customerRef}/balance}. */
   void balance(RoutingContext ctx) {
     String ref = ctx.pathParam("customerRef");
-    if (ref == null || ref.isEmpty() || ref.length() > 255) {
-      throw ApiError.badField("customerRef", "must be 1 to 255 characters");
-    }
     platform
-        .ledger()
+        .payments()
         .balance(TokenService.tenantOf(ctx), ref)
         .onSuccess(
             balances ->

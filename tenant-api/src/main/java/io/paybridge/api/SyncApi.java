@@ -1,16 +1,13 @@
 package io.paybridge.api;
 
-import io.paybridge.core.EventBusAddresses;
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
-import io.paybridge.core.sync.StandardWebhooks;
 import io.paybridge.core.sync.SyncStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,23 +18,6 @@ import java.util.UUID;
  */
 final class SyncApi {
 
-  private static final Set<String> TYPES = Set.of("webhook", "customer-transaction");
-  private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed", "dead");
-  private static final Set<String> FORBIDDEN_HEADERS =
-      Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "content-type",
-          "idempotency-key",
-          "upgrade",
-          "te",
-          "trailer",
-          "keep-alive",
-          "proxy-authorization");
-  private static final int MAX_HEADERS = 20;
-
   private final Platform platform;
 
   SyncApi(Platform platform) {
@@ -47,37 +27,25 @@ final class SyncApi {
   /** {@code POST /api/v1/sync-targets}. */
   void create(RoutingContext ctx) {
     JsonObject in = Requests.jsonObject(ctx);
-    String type = Requests.string(in, "type", 1, 40);
-    if (!TYPES.contains(type)) {
-      throw ApiError.badField("type", "must be one of " + TYPES);
-    }
-    String url = Requests.string(in, "url", 1, 2048);
-    platform.targetUrls().check(url);
-    JsonObject config = new JsonObject();
-    String secret = null;
-    if (type.equals("webhook")) {
-      if (in.containsKey("headers")) {
-        throw ApiError.badField("headers", "is only for customer-transaction targets");
-      }
-      secret = StandardWebhooks.newSecret();
-      config.put("secret", secret);
-    } else {
-      config.put("headers", headers(in.getValue("headers")));
-    }
     for (String field : in.fieldNames()) {
       if (!Set.of("type", "url", "headers").contains(field)) {
         throw ApiError.badField(field, "is not a sync target field");
       }
     }
-    String shownSecret = secret;
+    Object type = in.getValue("type");
+    Object url = in.getValue("url");
     platform
-        .sync()
-        .createTarget(TokenService.tenantOf(ctx), type, url, config)
+        .syncTargets()
+        .add(
+            TokenService.tenantOf(ctx),
+            type instanceof String s ? s : null,
+            url instanceof String s ? s : null,
+            in.getValue("headers"))
         .onSuccess(
-            t -> {
-              JsonObject out = view(t);
-              if (shownSecret != null) {
-                out.put("secret", shownSecret);
+            added -> {
+              JsonObject out = view(added.target());
+              if (added.secret() != null) {
+                out.put("secret", added.secret());
               }
               ctx.response()
                   .setStatusCode(201)
@@ -91,8 +59,8 @@ final class SyncApi {
   /** {@code GET /api/v1/sync-targets}. */
   void list(RoutingContext ctx) {
     platform
-        .sync()
-        .listTargets(TokenService.tenantOf(ctx))
+        .syncTargets()
+        .list(TokenService.tenantOf(ctx))
         .onSuccess(
             targets -> {
               JsonArray out = new JsonArray();
@@ -105,8 +73,8 @@ final class SyncApi {
   /** {@code DELETE /api/v1/sync-targets/{id}}. */
   void delete(RoutingContext ctx) {
     platform
-        .sync()
-        .deleteTarget(TokenService.tenantOf(ctx), targetId(ctx))
+        .syncTargets()
+        .remove(TokenService.tenantOf(ctx), targetId(ctx))
         .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
   }
@@ -114,26 +82,19 @@ final class SyncApi {
   /** {@code POST /api/v1/sync-targets/{id}/enable}: deliveries that waited go out now. */
   void enable(RoutingContext ctx) {
     platform
-        .sync()
-        .setEnabled(TokenService.tenantOf(ctx), targetId(ctx), true, null)
-        .onSuccess(
-            found -> {
-              platform.vertx().eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
-              noContentOr404(ctx, found);
-            })
+        .syncTargets()
+        .enable(TokenService.tenantOf(ctx), targetId(ctx))
+        .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
   }
 
   /** {@code GET /api/v1/deliveries?status=&limit=&cursor=}, newest first. */
   void deliveries(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw ApiError.badField("status", "must be one of " + STATUSES);
-    }
     int limit = Requests.limit(ctx);
     Long before = decodeCursor(ctx.queryParams().get("cursor"));
     platform
-        .sync()
+        .syncTargets()
         .deliveries(TokenService.tenantOf(ctx), status, before, limit + 1)
         .onSuccess(
             rows -> {
@@ -156,7 +117,7 @@ final class SyncApi {
       throw ApiError.notFound("no such delivery");
     }
     platform
-        .sync()
+        .syncTargets()
         .replay(TokenService.tenantOf(ctx), id)
         .onSuccess(
             d -> {
@@ -164,36 +125,12 @@ final class SyncApi {
                 ctx.fail(ApiError.notFound("no such delivery"));
                 return;
               }
-              platform.vertx().eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
               ctx.response()
                   .setStatusCode(202)
                   .putHeader("Content-Type", "application/json")
                   .end(d.encode());
             })
         .onFailure(ctx::fail);
-  }
-
-  private static JsonObject headers(Object raw) {
-    if (raw == null) {
-      return new JsonObject();
-    }
-    if (!(raw instanceof JsonObject headers)) {
-      throw ApiError.badField("headers", "must be an object of header names to values");
-    }
-    if (headers.size() > MAX_HEADERS) {
-      throw ApiError.badField("headers", "may hold at most " + MAX_HEADERS + " headers");
-    }
-    for (String name : headers.fieldNames()) {
-      if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")
-          || FORBIDDEN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        throw ApiError.badField("headers", "header '" + name + "' cannot be set");
-      }
-      Object v = headers.getValue(name);
-      if (!(v instanceof String s) || s.length() > 4096 || s.contains("\r") || s.contains("\n")) {
-        throw ApiError.badField("headers", "header '" + name + "' needs a one-line string value");
-      }
-    }
-    return headers;
   }
 
   private static UUID targetId(RoutingContext ctx) {

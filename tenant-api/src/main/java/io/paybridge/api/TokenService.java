@@ -35,7 +35,6 @@ public final class TokenService {
 
   private final Platform platform;
   private final JWTAuth jwt;
-  private final String decoyHash;
 
   public TokenService(Platform platform) {
     this.platform = platform;
@@ -51,7 +50,6 @@ public final class TokenService {
                         .setIssuer(ISSUER)
                         .setAudience(List.of(AUDIENCE))
                         .setLeeway(5)));
-    this.decoyHash = platform.hasher().decoy();
   }
 
   /** The handler that checks bearer tokens on {@code /api/v1}. */
@@ -83,17 +81,8 @@ public final class TokenService {
     }
     String requested = ctx.request().getFormAttribute("scope");
     platform
-        .tenants()
-        .findClient(clientId)
-        .compose(
-            client -> {
-              // Spend the same time whether or not the client exists.
-              String hash = client == null ? decoyHash : client.secretHash();
-              return platform
-                  .vertx()
-                  .executeBlocking(() -> platform.hasher().matches(clientSecret, hash), false)
-                  .map(ok -> ok && client != null && !client.revoked() ? client : null);
-            })
+        .apiClients()
+        .authenticate(clientId, clientSecret)
         .onSuccess(
             client -> {
               if (client == null) {

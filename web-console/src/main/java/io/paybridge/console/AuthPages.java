@@ -9,21 +9,19 @@ import io.paybridge.core.Platform;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
+import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Sign up, log in, log out. */
 final class AuthPages {
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-  static final int MIN_PASSWORD = 12;
+  static final int MIN_PASSWORD = io.paybridge.core.tenant.Tenants.MIN_PASSWORD;
 
   private final Platform platform;
   private final LoginThrottle byEmail;
   private final LoginThrottle byAddress;
-  private volatile String decoy;
 
   AuthPages(Platform platform, LoginThrottle byEmail, LoginThrottle byAddress) {
     this.platform = platform;
@@ -62,19 +60,7 @@ final class AuthPages {
     }
     platform
         .tenants()
-        .findByEmail(email)
-        .compose(
-            tenant ->
-                platform
-                    .vertx()
-                    .executeBlocking(
-                        () -> {
-                          // Unknown emails cost the same hash as known ones.
-                          String stored = tenant == null ? decoyHash() : tenant.passwordHash();
-                          boolean ok = platform.hasher().matches(password, stored);
-                          return ok && tenant != null ? tenant : null;
-                        },
-                        false))
+        .signIn(email, password)
         .onSuccess(
             tenant -> {
               if (tenant == null) {
@@ -102,40 +88,12 @@ final class AuthPages {
     String name = field(ctx, "name").strip();
     String email = field(ctx, "email").strip();
     String password = field(ctx, "password");
-    String problemField = null;
-    String problem = null;
-    if (name.isEmpty() || name.length() > 200) {
-      problemField = "name";
-      problem = "Enter your organisation's name (up to 200 characters).";
-    } else if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-      problemField = "email";
-      problem = "Enter a valid email address.";
-    } else if (password.length() < MIN_PASSWORD || password.length() > 256) {
-      problemField = "password";
-      problem = "Choose a password of at least " + MIN_PASSWORD + " characters.";
-    }
-    if (problem != null) {
-      html(ctx, 400, signupPage(ctx, problem, problemField, name, email));
-      return;
-    }
     // The tenant's first API client is made with it; its secret is never shown, and the tenant
     // creates clients of its own on the API clients page.
-    String clientId = Tokens.random("pbc_", 12);
-    String clientSecret = Tokens.random("pbs_", 32);
     platform
-        .vertx()
-        .executeBlocking(
-            () ->
-                new String[] {
-                  platform.hasher().hash(password), platform.hasher().hash(clientSecret)
-                },
-            false)
-        .compose(
-            h ->
-                platform
-                    .tenants()
-                    .createWithClient(name, email, h[0], clientId, h[1], TenantPages.SCOPES)
-                    .compose(id -> platform.tenants().find(id)))
+        .tenants()
+        .signUp(name, email, password)
+        .compose(signedUp -> platform.tenants().find(signedUp.tenantId()))
         .onSuccess(
             tenant -> {
               signIn(ctx, tenant);
@@ -143,7 +101,9 @@ final class AuthPages {
             })
         .onFailure(
             err -> {
-              if (err instanceof EmailTakenException) {
+              if (err instanceof InvalidInput invalid) {
+                html(ctx, 400, signupPage(ctx, invalid.getMessage(), invalid.field(), name, email));
+              } else if (err instanceof EmailTakenException) {
                 html(
                     ctx,
                     409,
@@ -174,15 +134,6 @@ final class AuthPages {
     session.put(ConsoleRoutes.TENANT_NAME, tenant.name());
     session.put(ConsoleRoutes.EMAIL, tenant.email());
     session.put(ConsoleRoutes.CSRF, Tokens.random("", 24));
-  }
-
-  private String decoyHash() {
-    String d = decoy;
-    if (d == null) {
-      d = platform.hasher().decoy();
-      decoy = d;
-    }
-    return d;
   }
 
   private static String field(RoutingContext ctx, String name) {

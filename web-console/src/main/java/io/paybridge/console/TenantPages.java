@@ -9,9 +9,10 @@ import static io.paybridge.console.Html.esc;
 import io.paybridge.core.Platform;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.ledger.LedgerStore;
-import io.paybridge.core.security.Tokens;
+import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.tenant.TenantStore;
+import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayPlugin;
@@ -45,10 +46,10 @@ final class TenantPages {
 
   void dashboard(RoutingContext ctx) {
     UUID tenant = tenantOf(ctx);
-    Future<List<GatewayAccount>> accounts = platform.accounts().list(tenant);
+    Future<List<GatewayAccount>> accounts = platform.gatewayAccounts().list(tenant);
     Future<LedgerStore.Page> recent =
-        platform.ledger().list(tenant, null, 5, LedgerStore.Filter.NONE);
-    Future<List<JsonObject>> failed = platform.sync().deliveries(tenant, "failed", null, 50);
+        platform.payments().list(tenant, LedgerStore.Filter.NONE, null, 5);
+    Future<List<JsonObject>> failed = platform.syncTargets().deliveries(tenant, "failed", null, 50);
     Future.all(accounts, recent, failed)
         .onSuccess(
             v -> {
@@ -109,7 +110,7 @@ final class TenantPages {
 
   void gateways(RoutingContext ctx) {
     UUID tenant = tenantOf(ctx);
-    Future<List<GatewayAccount>> listed = platform.accounts().list(tenant);
+    Future<List<GatewayAccount>> listed = platform.gatewayAccounts().list(tenant);
     Future<Map<String, Long>> heldCounts = platform.receipts().heldCounts(tenant);
     Future.all(listed, heldCounts)
         .onSuccess(
@@ -165,7 +166,7 @@ final class TenantPages {
   void gatewayForm(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     UUID tenant = tenantOf(ctx);
-    Future<GatewayAccount> found = platform.accounts().find(tenant, plugin.id());
+    Future<GatewayAccount> found = platform.gatewayAccounts().find(tenant, plugin.id());
     Future<Map<String, Long>> held = platform.receipts().heldCounts(tenant);
     Future.all(found, held)
         .onSuccess(
@@ -223,7 +224,7 @@ final class TenantPages {
                 return;
               }
               Future.all(
-                      platform.accounts().find(tenant, plugin.id()),
+                      platform.gatewayAccounts().find(tenant, plugin.id()),
                       platform.receipts().heldCounts(tenant))
                   .onSuccess(
                       both -> {
@@ -464,12 +465,11 @@ final class TenantPages {
     if (gateway != null && platform.plugins().get(gateway) == null) {
       gateway = null;
     }
-    if (kind != null
-        && java.util.Arrays.stream(EventKind.values()).noneMatch(k -> k.name().equals(kind))) {
-      throw new HttpException(400);
-    }
-    if (customer != null && customer.length() > 200) {
-      throw new HttpException(400);
+    LedgerStore.Filter filter;
+    try {
+      filter = Payments.filter(gateway, kind, customer);
+    } catch (InvalidInput e) {
+      throw new HttpException(400, e.getMessage());
     }
     Long before;
     try {
@@ -477,12 +477,11 @@ final class TenantPages {
     } catch (NumberFormatException e) {
       throw new HttpException(400);
     }
-    LedgerStore.Filter filter = new LedgerStore.Filter(gateway, kind, customer);
-    Future<LedgerStore.Page> page = platform.ledger().list(tenant, before, PAGE_SIZE, filter);
+    Future<LedgerStore.Page> page = platform.payments().list(tenant, filter, before, PAGE_SIZE);
     Future<JsonArray> balance =
         customer == null
             ? Future.succeededFuture(null)
-            : platform.ledger().balance(tenant, customer);
+            : platform.payments().balance(tenant, customer);
     String g = gateway;
     Future.all(page, balance)
         .onSuccess(
@@ -666,9 +665,9 @@ final class TenantPages {
 
   void sync(RoutingContext ctx) {
     UUID tenant = tenantOf(ctx);
-    Future<List<SyncStore.Target>> targets = platform.sync().listTargets(tenant);
-    Future<List<JsonObject>> failed = platform.sync().deliveries(tenant, "failed", null, 50);
-    Future<List<JsonObject>> dead = platform.sync().deliveries(tenant, "dead", null, 50);
+    Future<List<SyncStore.Target>> targets = platform.syncTargets().list(tenant);
+    Future<List<JsonObject>> failed = platform.syncTargets().deliveries(tenant, "failed", null, 50);
+    Future<List<JsonObject>> dead = platform.syncTargets().deliveries(tenant, "dead", null, 50);
     Future.all(targets, failed, dead)
         .onSuccess(
             v -> {
@@ -766,7 +765,7 @@ final class TenantPages {
       throw new HttpException(404);
     }
     platform
-        .sync()
+        .syncTargets()
         .replay(tenantOf(ctx), id)
         .onSuccess(
             d -> {
@@ -786,33 +785,22 @@ final class TenantPages {
   }
 
   void createApiClient(RoutingContext ctx) {
-    String name = ctx.request().getFormAttribute("name");
-    name = name == null ? "" : name.strip();
-    List<String> scopes = new ArrayList<>();
-    for (String s : ctx.request().formAttributes().getAll("scope")) {
-      if (SCOPES.contains(s) && !scopes.contains(s)) {
-        scopes.add(s);
-      }
-    }
-    if (name.isEmpty() || name.length() > 100) {
-      renderClients(ctx, 400, null, null, "Give the client a name (up to 100 characters).");
-      return;
-    }
-    if (scopes.isEmpty()) {
-      renderClients(ctx, 400, null, null, "Choose at least one scope.");
-      return;
-    }
-    String clientId = Tokens.random("pbc_", 12);
-    String secret = Tokens.random("pbs_", 32);
-    UUID tenant = tenantOf(ctx);
-    String clientName = name;
     platform
-        .vertx()
-        .executeBlocking(() -> platform.hasher().hash(secret), false)
-        .compose(
-            hash -> platform.tenants().createClient(tenant, clientName, clientId, hash, scopes))
-        .onSuccess(id -> renderClients(ctx, 201, clientId, secret, null))
-        .onFailure(ctx::fail);
+        .apiClients()
+        .create(
+            tenantOf(ctx),
+            ctx.request().getFormAttribute("name"),
+            ctx.request().formAttributes().getAll("scope"))
+        .onSuccess(
+            created -> renderClients(ctx, 201, created.clientId(), created.clientSecret(), null))
+        .onFailure(
+            err -> {
+              if (err instanceof InvalidInput invalid) {
+                renderClients(ctx, 400, null, null, invalid.getMessage());
+              } else {
+                ctx.fail(err);
+              }
+            });
   }
 
   void revokeApiClient(RoutingContext ctx) {
@@ -823,8 +811,8 @@ final class TenantPages {
       throw new HttpException(404);
     }
     platform
-        .tenants()
-        .revokeClient(tenantOf(ctx), id)
+        .apiClients()
+        .revoke(tenantOf(ctx), id)
         .onSuccess(
             found -> {
               if (found) {
@@ -839,8 +827,8 @@ final class TenantPages {
   private void renderClients(
       RoutingContext ctx, int status, String newClientId, String newSecret, String error) {
     platform
-        .tenants()
-        .listClients(tenantOf(ctx))
+        .apiClients()
+        .list(tenantOf(ctx))
         .onSuccess(
             clients -> {
               StringBuilder b = new StringBuilder();

@@ -35,6 +35,44 @@ public final class GatewayAccounts {
     return store.find(tenantId, gateway);
   }
 
+  /** The tenant's accounts, by gateway. */
+  public Future<java.util.List<GatewayAccount>> list(UUID tenantId) {
+    return store.list(tenantId);
+  }
+
+  /**
+   * What happens to a recurring charge for a subscription nobody recorded: {@link
+   * GatewayAccount#RECORD} or {@link GatewayAccount#CANCEL_AND_REFUND} (only for gateways that
+   * can). {@code null} when the tenant has no account at the gateway; fails with {@link
+   * io.paybridge.core.usecase.InvalidInput} for another policy.
+   */
+  public Future<GatewayAccount> setUnknownSubscriptions(
+      UUID tenantId, GatewayPlugin plugin, String policy) {
+    return new io.paybridge.core.usecase.Checks()
+        .require(
+            GatewayAccount.RECORD.equals(policy) || GatewayAccount.CANCEL_AND_REFUND.equals(policy),
+            "unknownSubscriptions",
+            "'unknownSubscriptions' must be "
+                + GatewayAccount.RECORD
+                + " or "
+                + GatewayAccount.CANCEL_AND_REFUND)
+        .require(
+            !GatewayAccount.CANCEL_AND_REFUND.equals(policy)
+                || plugin instanceof io.paybridge.spi.CancelAndRefund,
+            "unknownSubscriptions",
+            "'unknownSubscriptions' "
+                + plugin.displayName()
+                + " cannot cancel and refund subscriptions")
+        .verdict()
+        .compose(v -> store.setUnknownSubscriptions(tenantId, plugin.id(), policy))
+        .onSuccess(
+            account -> {
+              if (account != null) {
+                cache.invalidate(account.hookKey());
+              }
+            });
+  }
+
   /**
    * Connects the gateway or changes its credentials. Secret fields absent from {@code submitted}
    * keep their stored value. Fails with {@link InvalidCredentialsException} naming the field.

@@ -41,6 +41,24 @@ public final class HttpErrors {
       respond(ctx, e.status(), e.toJson());
       return;
     }
+    if (failure instanceof io.paybridge.core.usecase.InvalidInput invalid) {
+      io.vertx.core.json.JsonArray problems = new io.vertx.core.json.JsonArray();
+      invalid
+          .problems()
+          .forEach(
+              p ->
+                  problems.add(
+                      new JsonObject().put("field", p.field()).put("message", p.message())));
+      respond(
+          ctx,
+          400,
+          new JsonObject()
+              .put("error", "invalid_field")
+              .put("message", invalid.getMessage())
+              .put("field", invalid.field())
+              .put("problems", problems));
+      return;
+    }
     if (failure instanceof HttpException he) {
       status = he.getStatusCode();
       if (status < 500) {

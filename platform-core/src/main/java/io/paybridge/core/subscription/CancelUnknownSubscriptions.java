@@ -12,8 +12,6 @@ import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PaymentEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.logging.Logger;
 
@@ -29,13 +27,13 @@ public final class CancelUnknownSubscriptions implements JobHandler {
 
   private static final Logger LOG = Logger.getLogger(CancelUnknownSubscriptions.class.getName());
 
-  private final Pool pool;
+  private final SubscriptionStore subscriptions;
   private final PluginRegistry plugins;
   private final GatewayAccountStore accounts;
 
   public CancelUnknownSubscriptions(
-      Pool pool, PluginRegistry plugins, GatewayAccountStore accounts) {
-    this.pool = pool;
+      SubscriptionStore subscriptions, PluginRegistry plugins, GatewayAccountStore accounts) {
+    this.subscriptions = subscriptions;
     this.plugins = plugins;
     this.accounts = accounts;
   }
@@ -70,15 +68,8 @@ public final class CancelUnknownSubscriptions implements JobHandler {
                   .cancelAndRefund(charge, account.credentials())
                   .compose(
                       v ->
-                          pool.preparedQuery(
-                                  "UPDATE subscriptions SET status = 'cancelled', updated_at = now()"
-                                      + " WHERE tenant_id = $1 AND gateway = $2"
-                                      + " AND external_subscription_id = $3")
-                              .execute(
-                                  Tuple.of(
-                                      job.tenantId(),
-                                      plugin.id(),
-                                      charge.externalSubscriptionId())))
+                          subscriptions.markCancelled(
+                              job.tenantId(), plugin.id(), charge.externalSubscriptionId()))
                   .map(
                       v -> {
                         LOG.info(

@@ -143,6 +143,15 @@ public final class SubscriptionStore {
    * Registers a subscription the tenant knows (created in its own checkout), so that its charges
    * are never treated as unknown. Changes nothing if it is already recorded.
    */
+  /** Marks a subscription cancelled (after the platform cancelled it at the gateway). */
+  public Future<Void> markCancelled(UUID tenantId, String gateway, String externalSubscriptionId) {
+    return pool.preparedQuery(
+            "UPDATE subscriptions SET status = 'cancelled', updated_at = now()"
+                + " WHERE tenant_id = $1 AND gateway = $2 AND external_subscription_id = $3")
+        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
+        .mapEmpty();
+  }
+
   public Future<JsonObject> register(
       UUID tenantId, String gateway, String externalSubscriptionId, String customerRef) {
     return pool.preparedQuery(

@@ -1,6 +1,6 @@
 package io.paybridge.core.sync;
 
-import io.paybridge.core.http.ApiError;
+import io.paybridge.core.usecase.InvalidInput;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,37 +25,39 @@ public final class TargetUrls {
     this.allowPrivate = allowPrivate;
   }
 
-  /** Checks a URL a tenant submits; fails with a 400 naming the {@code url} field. */
+  /**
+   * Checks a URL a tenant submits; fails with {@link InvalidInput} naming the {@code url} field.
+   */
   public URI check(String url) {
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw ApiError.badField("url", "is not a URL");
+      throw InvalidInput.of("url", "'url' is not a URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http")) {
-      throw ApiError.badField("url", "must be an http or https URL");
+      throw InvalidInput.of("url", "'url' must be an http or https URL");
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      throw ApiError.badField("url", "must have a host and no user info or fragment");
+      throw InvalidInput.of("url", "'url' must have a host and no user info or fragment");
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     if (METADATA_HOSTS.contains(host)) {
-      throw ApiError.badField("url", "must not point at a metadata service");
+      throw InvalidInput.of("url", "'url' must not point at a metadata service");
     }
     String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (literal.matches("[0-9.]+") || literal.contains(":")) {
       try {
         String reason = refusal(InetAddress.getByName(literal));
         if (reason != null) {
-          throw ApiError.badField("url", "must not point at " + reason);
+          throw InvalidInput.of("url", "'url' must not point at " + reason);
         }
       } catch (UnknownHostException e) {
-        throw ApiError.badField("url", "has an invalid address");
+        throw InvalidInput.of("url", "'url' has an invalid address");
       }
     } else if (!allowPrivate && (host.equals("localhost") || host.endsWith(".localhost"))) {
-      throw ApiError.badField("url", "must not point at this machine");
+      throw InvalidInput.of("url", "'url' must not point at this machine");
     }
     return uri;
   }

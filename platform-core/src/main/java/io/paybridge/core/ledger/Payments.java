@@ -1,0 +1,72 @@
+package io.paybridge.core.ledger;
+
+import io.paybridge.core.usecase.Checks;
+import io.paybridge.spi.EventKind;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * What a tenant reads of its ledger, through the API or the console: entries filtered by gateway,
+ * kind and customer, newest first, and a customer's balance. One set of rules for the filters.
+ */
+public final class Payments {
+
+  /** Most entries on one page. */
+  public static final int MAX_LIMIT = 200;
+
+  private final LedgerStore store;
+
+  public Payments(LedgerStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The filters of a listing, checked: {@code kind} one of {@link EventKind}, texts 1 to 255
+   * characters; blank means no filter. Fails with {@link io.paybridge.core.usecase.InvalidInput}.
+   */
+  public static LedgerStore.Filter filter(String gateway, String kind, String customerRef) {
+    String g = blankToNull(gateway);
+    String k = blankToNull(kind);
+    String c = blankToNull(customerRef);
+    new Checks()
+        .require(g == null || g.length() <= 255, "gateway", "'gateway' must be 1 to 255 characters")
+        .require(
+            k == null || Arrays.stream(EventKind.values()).anyMatch(e -> e.name().equals(k)),
+            "kind",
+            "'kind' must be one of " + Arrays.toString(EventKind.values()))
+        .require(
+            c == null || c.length() <= 255,
+            "customerRef",
+            "'customerRef' must be 1 to 255 characters")
+        .throwIfAny();
+    return new LedgerStore.Filter(g, k, c);
+  }
+
+  /** Entries below {@code before} (all when {@code null}), newest first. */
+  public Future<LedgerStore.Page> list(
+      UUID tenantId, LedgerStore.Filter filter, Long before, int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      return Future.failedFuture(
+          io.paybridge.core.usecase.InvalidInput.of(
+              "limit", "'limit' must be a whole number from 1 to " + MAX_LIMIT));
+    }
+    return store.list(tenantId, before, limit, filter);
+  }
+
+  /** A customer's balance per currency. */
+  public Future<JsonArray> balance(UUID tenantId, String customerRef) {
+    return new Checks()
+        .require(
+            customerRef != null && !customerRef.isEmpty() && customerRef.length() <= 255,
+            "customerRef",
+            "'customerRef' must be 1 to 255 characters")
+        .verdict()
+        .compose(v -> store.balance(tenantId, customerRef));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
