@@ -27,6 +27,7 @@ import io.paybridge.core.subscription.CancelUnknownSubscriptions;
 import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.SubscriptionStore;
+import io.paybridge.core.subscription.Subscriptions;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
@@ -71,6 +72,7 @@ public final class Platform {
   private final HookCache hookCache;
   private final LedgerStore ledger;
   private final SubscriptionStore subscriptions;
+  private final Subscriptions subscriptionUseCases;
   private final SubscriptionRenewals renewals;
   private final SyncStore sync;
   private final SyncDelivery syncDelivery;
@@ -113,6 +115,7 @@ public final class Platform {
             clock,
             () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     this.sync = new SyncStore(pool, vault);
+    this.subscriptionUseCases = new Subscriptions(subscriptions, renewals);
     this.receiptStore = new ReceiptStore(pool);
     this.receipts =
         new Receipts(
@@ -301,12 +304,9 @@ public final class Platform {
     return syncTargets;
   }
 
-  public SubscriptionStore subscriptions() {
-    return subscriptions;
-  }
-
-  public SubscriptionRenewals renewals() {
-    return renewals;
+  /** Subscriptions: listing, registering, renewal checks. */
+  public Subscriptions subscriptions() {
+    return subscriptionUseCases;
   }
 
   public PlatformMetrics metrics() {

@@ -103,7 +103,7 @@ final class SubscriptionsApi {
   void refresh(RoutingContext ctx) {
     GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
     platform
-        .renewals()
+        .subscriptions()
         .refresh(TokenService.tenantOf(ctx), plugin, subscriptionId(ctx))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
