@@ -1,6 +1,6 @@
 package io.paybridge.bench;
 
-import io.paybridge.core.db.EmbeddedPostgres;
+import io.paybridge.devdb.EmbeddedPostgres;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.URLEncoder;

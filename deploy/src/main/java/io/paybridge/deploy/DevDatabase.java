@@ -1,6 +1,6 @@
 package io.paybridge.deploy;
 
-import io.paybridge.core.db.EmbeddedPostgres;
+import io.paybridge.devdb.EmbeddedPostgres;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.core.db.PgFixture;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

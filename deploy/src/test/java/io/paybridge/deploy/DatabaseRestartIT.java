@@ -3,7 +3,7 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.core.db.PgFixture;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.paybridge.deploy;
 
 import io.paybridge.core.config.PaybridgeConfig;
-import io.paybridge.core.db.PgFixture;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

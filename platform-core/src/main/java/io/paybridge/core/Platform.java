@@ -163,7 +163,7 @@ public final class Platform {
       Clock clock) {
     Pool pool = Database.pool(vertx, db, config.dbPoolSize());
     Platform platform = new Platform(vertx, config, pool, plugins, keys, registry, clock);
-    return Migrations.migrate(pool)
+    return Migrations.migrate(vertx, db)
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
         .compose(v -> platform.hookCache.start())
         .onSuccess(

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
-import io.paybridge.core.db.PgFixture;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripePlugin;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -39,8 +40,9 @@ class HookCacheTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, PgFixture.newDatabase("hookcache"), 4);
-    await(Migrations.migrate(pool));
+    PgConnectOptions db = PgFixture.newDatabase("hookcache");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 4);
     store =
         new GatewayAccountStore(
             pool,

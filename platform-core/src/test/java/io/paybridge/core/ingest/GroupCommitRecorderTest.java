@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
-import io.paybridge.core.db.PgFixture;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayPlugin.Outcome;
 import io.paybridge.spi.ParsedWebhook;
@@ -14,6 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -46,9 +47,10 @@ class GroupCommitRecorderTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, PgFixture.newDatabase("recorder"), 8);
-    await(Migrations.migrate(pool));
-    await(Migrations.migrate(pool)); // a second start applies nothing twice
+    PgConnectOptions db = PgFixture.newDatabase("recorder");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 8);
+    await(Migrations.migrate(vertx, db)); // a second start applies nothing twice
     context = vertx.getOrCreateContext();
     recorder =
         new GroupCommitRecorder(

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
-import io.paybridge.core.db.PgFixture;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
@@ -15,6 +14,7 @@ import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -33,6 +33,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -70,8 +71,9 @@ class ReceiptsTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, PgFixture.newDatabase("receipts"), 4);
-    await(Migrations.migrate(pool));
+    PgConnectOptions db = PgFixture.newDatabase("receipts");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 4);
     context = vertx.getOrCreateContext();
     accounts =
         new GatewayAccountStore(

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.core.EventBusAddresses;
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
-import io.paybridge.core.db.PgFixture;
+import io.paybridge.devdb.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
@@ -41,8 +42,9 @@ class JobWorkerTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, PgFixture.newDatabase("jobs"), 8);
-    await(Migrations.migrate(pool));
+    PgConnectOptions db = PgFixture.newDatabase("jobs");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 8);
     queue = new JobQueue(pool);
   }
 

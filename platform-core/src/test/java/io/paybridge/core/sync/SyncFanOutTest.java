@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.core.EventBusAddresses;
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
-import io.paybridge.core.db.PgFixture;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -40,8 +41,9 @@ class SyncFanOutTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    pool = Database.pool(vertx, PgFixture.newDatabase("fanout"), 8);
-    await(Migrations.migrate(pool));
+    PgConnectOptions db = PgFixture.newDatabase("fanout");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 8);
     store =
         new SyncStore(pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k1"))));
   }

@@ -1,4 +1,4 @@
-package io.paybridge.core.db;
+package io.paybridge.devdb;
 
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;

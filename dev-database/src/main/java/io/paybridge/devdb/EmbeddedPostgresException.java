@@ -1,4 +1,4 @@
-package io.paybridge.core.db;
+package io.paybridge.devdb;
 
 /**
  * The embedded PostgreSQL server could not be installed, initialised, started or stopped.

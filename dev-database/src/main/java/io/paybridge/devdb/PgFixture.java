@@ -1,4 +1,4 @@
-package io.paybridge.core.db;
+package io.paybridge.devdb;
 
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The PostgreSQL that tests run against, shared by every test class of a JVM (this class ships in
- * platform-core's test-jar, so the other modules' tests use it too).
+ * The PostgreSQL that tests run against, shared by every test class of a JVM. Modules depend on
+ * this one in test scope to use it.
  *
  * <p>An external server comes first: when {@code PGHOST} is set, the standard {@code PGHOST},
  * {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and {@code PGDATABASE} variables say where it

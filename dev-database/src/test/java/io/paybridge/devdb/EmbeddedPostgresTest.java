@@ -1,4 +1,4 @@
-package io.paybridge.core.db;
+package io.paybridge.devdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.paybridge.core.db;
+package io.paybridge.devdb;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,0 +1,205 @@
+package io.paybridge.core.usecase;
+
+import static io.paybridge.core.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.paybridge.core.db.Database;
+import io.paybridge.core.db.Migrations;
+import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.security.ApiScopes;
+import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.sync.SyncTargets;
+import io.paybridge.core.sync.TargetUrls;
+import io.paybridge.core.tenant.ApiClients;
+import io.paybridge.core.tenant.TenantStore;
+import io.paybridge.core.tenant.Tenants;
+import io.paybridge.core.vault.CredentialVault;
+import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.devdb.PgFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The use cases the API and the console share, against a real PostgreSQL: the rules live here, so
+ * both front rooms answer the same input the same way — every invalid field at once, secrets shown
+ * once and stored as hashes, workers woken when work becomes due.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UseCasesTest {
+
+  private Vertx vertx;
+  private Pool pool;
+  private Tenants tenants;
+  private ApiClients clients;
+  private SyncTargets targets;
+  private Payments payments;
+  private final AtomicInteger wakes = new AtomicInteger();
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    PgConnectOptions db = PgFixture.newDatabase("usecases");
+    await(Migrations.migrate(vertx, db));
+    pool = Database.pool(vertx, db, 4);
+    TenantStore store = new TenantStore(pool);
+    SecretHasher hasher = new SecretHasher(1_000);
+    tenants = new Tenants(vertx, store, hasher);
+    clients = new ApiClients(vertx, store, hasher);
+    targets =
+        new SyncTargets(
+            new SyncStore(
+                pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k")))),
+            new TargetUrls(false),
+            wakes::incrementAndGet);
+    payments = new Payments(new LedgerStore(pool));
+  }
+
+  @AfterAll
+  void stop() {
+    await(pool.close());
+    await(vertx.close());
+  }
+
+  private static String email() {
+    return "uc-" + UUID.randomUUID() + "@example.com";
+  }
+
+  @Test
+  void signUpNamesEveryFieldAtFaultAtOnce() {
+    assertThatThrownBy(() -> await(tenants.signUp(" ", "not-an-email", "short")))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidInput.Problem::field)
+                    .containsExactly("name", "email", "password"));
+  }
+
+  @Test
+  void signUpStoresHashesAndSignInChecksThem() {
+    String email = email();
+    Tenants.SignedUp signedUp = await(tenants.signUp("Acme", email, "a long passphrase"));
+    assertThat(signedUp.clientSecret()).startsWith("pbs_");
+
+    assertThat(await(tenants.signIn(email, "a long passphrase")).id())
+        .isEqualTo(signedUp.tenantId());
+    assertThat(await(tenants.signIn(email.toUpperCase(), "a long passphrase"))).isNotNull();
+    assertThat(await(tenants.signIn(email, "not the passphrase"))).isNull();
+    assertThat(await(tenants.signIn(email(), "a long passphrase"))).isNull();
+    // the first client's secret works, and only it
+    assertThat(await(clients.authenticate(signedUp.clientId(), signedUp.clientSecret())))
+        .isNotNull();
+    assertThat(await(clients.authenticate(signedUp.clientId(), "pbs_wrong"))).isNull();
+    assertThatThrownBy(() -> await(tenants.signUp("Again", email, "a long passphrase")))
+        .rootCause()
+        .isInstanceOf(TenantStore.EmailTakenException.class);
+  }
+
+  @Test
+  void apiClientsAreCreatedWithKnownScopesAndStopWorkingWhenRevoked() {
+    UUID tenant = await(tenants.signUp("Clients", email(), "a long passphrase")).tenantId();
+    assertThatThrownBy(() -> await(clients.create(tenant, "", List.of("payments:fly"))))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidInput.Problem::field)
+                    .containsExactly("name", "scope"));
+    assertThatThrownBy(() -> await(clients.create(tenant, "billing", List.of())))
+        .rootCause()
+        .hasMessage("Choose at least one scope.");
+
+    ApiClients.Created created =
+        await(
+            clients.create(
+                tenant,
+                " billing ",
+                List.of(ApiScopes.PAYMENTS_READ, ApiScopes.PAYMENTS_READ, ApiScopes.SYNC_READ)));
+    assertThat(created.scopes()).containsExactly(ApiScopes.PAYMENTS_READ, ApiScopes.SYNC_READ);
+    assertThat(await(clients.list(tenant)))
+        .anySatisfy(c -> assertThat(c.name()).isEqualTo("billing"));
+    assertThat(await(clients.authenticate(created.clientId(), created.clientSecret())).scopes())
+        .containsExactly(ApiScopes.PAYMENTS_READ, ApiScopes.SYNC_READ);
+
+    UUID otherTenant = await(tenants.signUp("Other", email(), "a long passphrase")).tenantId();
+    assertThat(await(clients.revoke(otherTenant, created.id()))).isFalse();
+    assertThat(await(clients.revoke(tenant, created.id()))).isTrue();
+    assertThat(await(clients.authenticate(created.clientId(), created.clientSecret()))).isNull();
+  }
+
+  @Test
+  void syncTargetsRefuseBadInputAndShowAWebhookSecretOnce() {
+    UUID tenant = await(tenants.signUp("Sync", email(), "a long passphrase")).tenantId();
+    assertThatThrownBy(() -> await(targets.add(tenant, "ftp", null, null)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidInput.Problem::field)
+                    .containsExactly("type", "url"));
+    assertThatThrownBy(() -> await(targets.add(tenant, "webhook", "http://127.0.0.1/x", null)))
+        .rootCause()
+        .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.field()).isEqualTo("url"));
+    assertThatThrownBy(
+            () ->
+                await(
+                    targets.add(
+                        tenant,
+                        "customer-transaction",
+                        "https://erp.example.com/tx",
+                        new JsonObject().put("Host", "evil"))))
+        .rootCause()
+        .hasMessageContaining("cannot be set");
+
+    SyncTargets.Added added = await(targets.add(tenant, "webhook", "https://example.com/h", null));
+    assertThat(added.secret()).startsWith("whsec_");
+    assertThat(await(targets.list(tenant)))
+        .singleElement()
+        .satisfies(t -> assertThat(t.url()).isEqualTo("https://example.com/h"));
+    int before = wakes.get();
+    assertThat(await(targets.enable(tenant, added.target().id()))).isTrue();
+    assertThat(wakes.get()).isEqualTo(before + 1);
+    assertThat(await(targets.enable(UUID.randomUUID(), added.target().id()))).isFalse();
+    assertThat(wakes.get()).isEqualTo(before + 1);
+    assertThat(await(targets.replay(tenant, 999_999_999L))).isNull();
+    assertThatThrownBy(() -> await(targets.deliveries(tenant, "lost", null, 10)))
+        .rootCause()
+        .isInstanceOf(InvalidInput.class);
+  }
+
+  @Test
+  void paymentFiltersAreCheckedInOnePlace() {
+    assertThatThrownBy(() -> Payments.filter(null, "GIFT", "x".repeat(300)))
+        .isInstanceOfSatisfying(
+            InvalidInput.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidInput.Problem::field)
+                    .containsExactly("kind", "customerRef"));
+    assertThat(Payments.filter(" ", "REFUND", ""))
+        .isEqualTo(new LedgerStore.Filter(null, "REFUND", null));
+    UUID tenant = UUID.randomUUID();
+    assertThat(await(payments.list(tenant, LedgerStore.Filter.NONE, null, 10)).entries()).isEmpty();
+    assertThatThrownBy(() -> await(payments.list(tenant, LedgerStore.Filter.NONE, null, 0)))
+        .rootCause()
+        .isInstanceOf(InvalidInput.class);
+    assertThatThrownBy(() -> await(payments.balance(tenant, "")))
+        .rootCause()
+        .isInstanceOf(InvalidInput.class);
+  }
+}
