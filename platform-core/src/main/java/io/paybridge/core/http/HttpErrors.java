@@ -7,8 +7,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One JSON shape for every error the platform answers: {@code {"error": code, "message": text}}
- * plus {@code "field"} when one input field is at fault.
+ * One shape for every error the platform answers: an RFC 9457 problem document ({@code
+ * application/problem+json}) that also carries {@code {"error": code, "message": text}} and {@code
+ * "field"} when one input field is at fault.
  */
 public final class HttpErrors {
 
@@ -21,14 +22,34 @@ public final class HttpErrors {
     respond(ctx, status, new JsonObject().put("error", code).put("message", message));
   }
 
+  /**
+   * Answers with an RFC 9457 problem document: {@code type} (a URN naming the problem, stable for
+   * programs), {@code title}, {@code status} and {@code detail}, plus the platform's own members
+   * ({@code error} — the same code as in {@code type} — {@code message}, and {@code field} and
+   * {@code problems} when input is at fault).
+   */
   public static void respond(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().headWritten()) {
       return;
     }
+    String code = body.getString("error", "error");
+    JsonObject problem =
+        new JsonObject()
+            .put("type", "urn:paybridge:problem:" + code)
+            .put("title", title(status))
+            .put("status", status)
+            .put("detail", body.getString("message", title(status)))
+            .mergeIn(body);
     ctx.response()
         .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(body.encode());
+        .putHeader("Content-Type", "application/problem+json")
+        .end(problem.encode());
+  }
+
+  private static String title(int status) {
+    io.netty.handler.codec.http.HttpResponseStatus known =
+        io.netty.handler.codec.http.HttpResponseStatus.valueOf(status);
+    return known == null ? "Error" : known.reasonPhrase();
   }
 
   /**
