@@ -20,7 +20,13 @@ import org.junit.jupiter.api.Test;
 class ConsoleIT {
 
   private static final String PASSWORD = "a long console passphrase";
-  private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+  /** vertx-web's CSRFHandler reads the token from the form field named like its header. */
+  private static final String CSRF_FIELD = "X-XSRF-TOKEN";
+
+  private static final String CSRF_COOKIE = "pb_console_csrf";
+  private static final Pattern CSRF =
+      Pattern.compile("name=\"" + CSRF_FIELD + "\" value=\"([^\"]+)\"");
   private static TestNode node;
 
   @BeforeAll
@@ -45,10 +51,21 @@ class ConsoleIT {
     String csrf;
 
     HttpResponse<Buffer> get(String path) {
-      HttpResponse<Buffer> r = await(http.get(path).followRedirects(false).send());
+      return track(await(http.get(path).followRedirects(false).send()));
+    }
+
+    /**
+     * Keeps the token the console issued last, as a browser's next form would carry it: the one in
+     * the page's forms, else the renewed one in the CSRF cookie (the console renews the token after
+     * every accepted POST, and a redirect or error page has no form).
+     */
+    private HttpResponse<Buffer> track(HttpResponse<Buffer> r) {
       Matcher m = CSRF.matcher(r.bodyAsString() == null ? "" : r.bodyAsString());
       if (m.find()) {
         csrf = m.group(1);
+        assertThat(csrf).isEqualTo(cookie(CSRF_COOKIE));
+      } else if (r.cookies().stream().anyMatch(c -> c.startsWith(CSRF_COOKIE + "="))) {
+        csrf = cookie(CSRF_COOKIE);
       }
       return r;
     }
@@ -58,19 +75,29 @@ class ConsoleIT {
       for (int i = 0; i < fields.length; i += 2) {
         form.add(fields[i], fields[i + 1]);
       }
-      return await(http.post(path).followRedirects(false).sendForm(form));
+      return track(await(http.post(path).followRedirects(false).sendForm(form)));
     }
 
     /** Posts with the CSRF token of the last page. */
     HttpResponse<Buffer> submit(String path, String... fields) {
       String[] all = java.util.Arrays.copyOf(fields, fields.length + 2);
-      all[fields.length] = "_csrf";
+      all[fields.length] = CSRF_FIELD;
       all[fields.length + 1] = csrf;
       return post(path, all);
     }
 
+    /** The session cookie's value. */
     String cookie() {
-      return http.cookieStore().get(false, "127.0.0.1", "/console").iterator().next().value();
+      return cookie("pb_console");
+    }
+
+    String cookie(String name) {
+      for (var c : http.cookieStore().get(false, "127.0.0.1", "/console")) {
+        if (c.name().equals(name)) {
+          return c.value();
+        }
+      }
+      return null;
     }
   }
 
@@ -192,17 +219,17 @@ class ConsoleIT {
         .isEqualTo(403);
     // forged
     assertThat(
-            b.post("/console/api-clients", "name", "x", "scope", "payments:read", "_csrf", "abc")
+            b.post("/console/api-clients", "name", "x", "scope", "payments:read", CSRF_FIELD, "abc")
                 .statusCode())
         .isEqualTo(403);
     // another session's token
     Browser other = signUp(email());
     other.get("/console/dashboard");
-    assertThat(b.post("/console/logout", "_csrf", other.csrf).statusCode()).isEqualTo(403);
+    assertThat(b.post("/console/logout", CSRF_FIELD, other.csrf).statusCode()).isEqualTo(403);
     // a login form posted without a session at all
     Browser fresh = new Browser();
     HttpResponse<Buffer> r =
-        fresh.post("/console/login", "email", "a@b.example", "password", PASSWORD, "_csrf", "x");
+        fresh.post("/console/login", "email", "a@b.example", "password", PASSWORD, CSRF_FIELD, "x");
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.bodyAsString()).contains("Request refused");
     // the client list is unchanged

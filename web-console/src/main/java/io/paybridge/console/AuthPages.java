@@ -1,12 +1,11 @@
 package io.paybridge.console;
 
-import static io.paybridge.console.ConsoleRoutes.csrfToken;
-import static io.paybridge.console.ConsoleRoutes.html;
 import static io.paybridge.console.ConsoleRoutes.redirect;
-import static io.paybridge.console.Html.esc;
 
+import io.paybridge.console.view.Alert;
+import io.paybridge.console.view.LoginPage;
+import io.paybridge.console.view.SignupPage;
 import io.paybridge.core.Platform;
-import io.paybridge.core.security.Tokens;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.paybridge.core.usecase.InvalidInput;
@@ -20,11 +19,13 @@ final class AuthPages {
   static final int MIN_PASSWORD = io.paybridge.core.tenant.Tenants.MIN_PASSWORD;
 
   private final Platform platform;
+  private final Views views;
   private final LoginThrottle byEmail;
   private final LoginThrottle byAddress;
 
-  AuthPages(Platform platform, LoginThrottle byEmail, LoginThrottle byAddress) {
+  AuthPages(Platform platform, Views views, LoginThrottle byEmail, LoginThrottle byAddress) {
     this.platform = platform;
+    this.views = views;
     this.byEmail = byEmail;
     this.byAddress = byAddress;
   }
@@ -34,7 +35,7 @@ final class AuthPages {
       redirect(ctx, "/dashboard");
       return;
     }
-    html(ctx, 200, loginPage(ctx, null, "", null));
+    loginPage(ctx, 200, null, "", null);
   }
 
   void login(RoutingContext ctx) {
@@ -44,18 +45,16 @@ final class AuthPages {
     String emailKey = "email:" + email.toLowerCase(Locale.ROOT);
     if (byEmail.blocked(emailKey) || byAddress.blocked(ipKey)) {
       ctx.response().putHeader("Retry-After", "60");
-      html(
+      loginPage(
           ctx,
           429,
-          loginPage(
-              ctx,
-              "Too many failed attempts. Wait a minute before trying again.",
-              email,
-              "warning"));
+          "Too many failed attempts. Wait a minute before trying again.",
+          email,
+          "warning");
       return;
     }
     if (email.isEmpty() || password.isEmpty() || email.length() > 254 || password.length() > 256) {
-      html(ctx, 400, loginPage(ctx, "Enter your email and password.", email, null));
+      loginPage(ctx, 400, "Enter your email and password.", email, null);
       return;
     }
     platform
@@ -66,7 +65,7 @@ final class AuthPages {
               if (tenant == null) {
                 byEmail.failure(emailKey);
                 byAddress.failure(ipKey);
-                html(ctx, 401, loginPage(ctx, "Email or password is incorrect.", email, null));
+                loginPage(ctx, 401, "Email or password is incorrect.", email, null);
                 return;
               }
               byEmail.success(emailKey);
@@ -81,7 +80,7 @@ final class AuthPages {
       redirect(ctx, "/dashboard");
       return;
     }
-    html(ctx, 200, signupPage(ctx, null, null, "", ""));
+    signupPage(ctx, 200, null, null, "", "");
   }
 
   void signup(RoutingContext ctx) {
@@ -102,17 +101,15 @@ final class AuthPages {
         .onFailure(
             err -> {
               if (err instanceof InvalidInput invalid) {
-                html(ctx, 400, signupPage(ctx, invalid.getMessage(), invalid.field(), name, email));
+                signupPage(ctx, 400, invalid.getMessage(), invalid.field(), name, email);
               } else if (err instanceof EmailTakenException) {
-                html(
+                signupPage(
                     ctx,
                     409,
-                    signupPage(
-                        ctx,
-                        "An account with this email already exists. Log in instead.",
-                        "email",
-                        name,
-                        email));
+                    "An account with this email already exists. Log in instead.",
+                    "email",
+                    name,
+                    email);
               } else {
                 ctx.fail(err);
               }
@@ -127,13 +124,15 @@ final class AuthPages {
         .end();
   }
 
-  /** A new session id for the signed-in tenant, and a new CSRF token with it. */
+  /**
+   * A new session id for the signed-in tenant; the CSRF token, bound to the old id, is replaced on
+   * the next page.
+   */
   private static void signIn(RoutingContext ctx, TenantStore.Tenant tenant) {
     Session session = ctx.session().regenerateId();
     session.put(ConsoleRoutes.TENANT, tenant.id().toString());
     session.put(ConsoleRoutes.TENANT_NAME, tenant.name());
     session.put(ConsoleRoutes.EMAIL, tenant.email());
-    session.put(ConsoleRoutes.CSRF, Tokens.random("", 24));
   }
 
   private static String field(RoutingContext ctx, String name) {
@@ -141,62 +140,22 @@ final class AuthPages {
     return v == null ? "" : v;
   }
 
-  private String loginPage(RoutingContext ctx, String error, String email, String tone) {
-    String notice = "";
+  private void loginPage(RoutingContext ctx, int status, String error, String email, String tone) {
+    Alert notice = null;
     if (error != null) {
-      notice = Html.alert(tone == null ? "error" : tone, error);
+      notice = new Alert(tone == null ? "error" : tone, error);
     } else if (ctx.request().getParam("bye") != null) {
-      notice = Html.alert("info", "You are logged out.");
+      notice = new Alert("info", "You are logged out.");
     }
-    return Html.plainPage(
-        "Log in",
-        """
-        <h1>Log in</h1>
-        <p class="muted">Manage your gateways, payments and API clients.</p>
-        %s
-        <form method="post" action="/console/login" class="form">%s
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required maxlength="254" value="%s">
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256">
-          <button class="btn btn-primary btn-block" type="submit">Log in</button>
-        </form>
-        <p class="muted small">New to Paybridge? <a href="/console/signup">Create an account</a></p>"""
-            .formatted(notice, Html.csrf(csrfToken(ctx)), esc(email)));
+    views.plain(ctx, status, "login.jte", new LoginPage(Views.csrf(ctx), email, notice));
   }
 
-  private String signupPage(
-      RoutingContext ctx, String error, String errorField, String name, String email) {
-    return Html.plainPage(
-        "Create your account",
-        """
-        <h1>Create your account</h1>
-        <p class="muted">Record every payment from every gateway, exactly once.</p>
-        %s
-        <form method="post" action="/console/signup" class="form">%s
-          <label for="name">Organisation name</label>
-          <input id="name" name="name" required maxlength="200" autocomplete="organization" value="%s"%s>
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" required maxlength="254" autocomplete="email" value="%s"%s>
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" required minlength="%d" maxlength="256" autocomplete="new-password"%s>
-          <p class="hint">At least %d characters. A passphrase works well.</p>
-          <button class="btn btn-primary btn-block" type="submit">Create account</button>
-        </form>
-        <p class="muted small">Already have an account? <a href="/console/login">Log in</a></p>"""
-            .formatted(
-                error == null ? "" : Html.alert("error", error),
-                Html.csrf(csrfToken(ctx)),
-                esc(name),
-                invalid("name", errorField),
-                esc(email),
-                invalid("email", errorField),
-                MIN_PASSWORD,
-                invalid("password", errorField),
-                MIN_PASSWORD));
-  }
-
-  private static String invalid(String field, String errorField) {
-    return field.equals(errorField) ? " aria-invalid=\"true\"" : "";
+  private void signupPage(
+      RoutingContext ctx, int status, String error, String errorField, String name, String email) {
+    views.plain(
+        ctx,
+        status,
+        "signup.jte",
+        new SignupPage(Views.csrf(ctx), name, email, error, errorField, MIN_PASSWORD));
   }
 }

@@ -1,32 +1,40 @@
 package io.paybridge.console;
 
+import io.paybridge.console.view.ErrorPage;
+import io.paybridge.console.view.Frame;
 import io.paybridge.core.Platform;
-import io.paybridge.core.security.Tokens;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSPHandler;
+import io.vertx.ext.web.handler.CSRFHandler;
+import io.vertx.ext.web.handler.HSTSHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The tenant console under {@code /console}: server-rendered pages on the API's port. Every page
  * after sign-in reads the tenant from the session, never from the URL or a form, so an id in a
- * request can only ever name the signed-in tenant's own objects. Every POST carries the session's
- * CSRF token.
+ * request can only ever name the signed-in tenant's own objects. Every POST carries the CSRF token
+ * vertx-web's {@link CSRFHandler} issued to the session; pages come from jte templates ({@link
+ * Views}).
  */
 public final class ConsoleRoutes {
 
@@ -36,19 +44,16 @@ public final class ConsoleRoutes {
   static final String TENANT = "tenant";
   static final String TENANT_NAME = "tenantName";
   static final String EMAIL = "email";
-  static final String CSRF = "csrf";
-  static final String CSRF_FIELD = "_csrf";
   private static final String SHARED_MAP = "paybridge.console";
   private static final long SESSION_TIMEOUT_MS = 8 * 60 * 60 * 1000L;
-
-  private static final Buffer CSS = asset("console.css");
-  private static final Buffer JS = asset("console.js");
+  private static final int ASSET_MAX_AGE_SECONDS = 300;
 
   private ConsoleRoutes() {}
 
   /** Mounts the console on a verticle's router; call before the router's final 404 route. */
   public static void mount(Router router, Platform platform) {
     Vertx vertx = platform.vertx();
+    boolean https = platform.config().publicUrl().startsWith("https:");
     SessionStore store =
         vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
     SessionHandler sessions =
@@ -57,20 +62,54 @@ public final class ConsoleRoutes {
             .setSessionCookiePath(BASE)
             .setCookieHttpOnlyFlag(true)
             .setCookieSameSite(CookieSameSite.STRICT)
-            .setCookieSecureFlag(platform.config().publicUrl().startsWith("https:"))
+            .setCookieSecureFlag(https)
             .setSessionTimeout(SESSION_TIMEOUT_MS);
+    // Tokens are bound to the session (a new session id after sign-in voids them) and renewed
+    // after every accepted POST; the signing secret is the same on every node of a cluster.
+    CSRFHandler csrf =
+        CSRFHandler.create(vertx, csrfSecret(platform))
+            .setCookieName("pb_console_csrf")
+            .setCookiePath(BASE)
+            .setCookieHttpOnly(true)
+            .setCookieSecure(https)
+            .setHeaderName(Frame.CSRF_FIELD)
+            .setTimeout(SESSION_TIMEOUT_MS);
+    Views views = Views.precompiled();
     AuthPages auth =
         new AuthPages(
-            platform, throttle(vertx, platform, "email", 5), throttle(vertx, platform, "ip", 20));
-    TenantPages pages = new TenantPages(platform);
+            platform,
+            views,
+            throttle(vertx, platform, "email", 5),
+            throttle(vertx, platform, "ip", 20));
+    TenantPages pages = new TenantPages(platform, views);
+    ReceiptPages receipts = new ReceiptPages(platform, views);
 
     Router console = Router.router(vertx);
-    console.route().handler(ConsoleRoutes::securityHeaders);
-    console.get("/assets/console.css").handler(ctx -> asset(ctx, CSS, "text/css"));
-    console.get("/assets/console.js").handler(ctx -> asset(ctx, JS, "text/javascript"));
+    console
+        .route()
+        .handler(
+            CSPHandler.create()
+                .setDirective("default-src", "self")
+                .setDirective("img-src", "'self' data:")
+                .setDirective("frame-ancestors", "none")
+                .setDirective("form-action", "self")
+                .setDirective("base-uri", "none"));
+    console.route().handler(XFrameHandler.create(XFrameHandler.DENY));
+    if (https) {
+      console.route().handler(HSTSHandler.create());
+    }
+    console.route().handler(ConsoleRoutes::otherHeaders);
+    console
+        .get("/assets/*")
+        .handler(
+            StaticHandler.create("paybridge/console")
+                .setDirectoryListing(false)
+                .setCachingEnabled(true)
+                .setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS));
+    console.route().handler(ConsoleRoutes::noStore);
     console.route().handler(sessions);
     console.post().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
-    console.post().handler(ConsoleRoutes::checkCsrf);
+    console.route().handler(csrf);
 
     console.get("/").handler(ctx -> redirect(ctx, tenantOf(ctx) == null ? "/login" : "/dashboard"));
     console.get("/login").handler(auth::loginForm);
@@ -88,7 +127,6 @@ public final class ConsoleRoutes {
     console.post("/gateways/:gateway/delete").handler(pages::removeGateway);
     console.get("/payments").handler(pages::payments);
     console.get("/subscriptions").handler(pages::subscriptions);
-    ReceiptPages receipts = new ReceiptPages(platform);
     console.get("/webhooks").handler(receipts::list);
     console.get("/webhooks/:id").handler(receipts::detail);
     console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
@@ -98,7 +136,7 @@ public final class ConsoleRoutes {
     console.post("/api-clients").handler(pages::createApiClient);
     console.post("/api-clients/:id/revoke").handler(pages::revokeApiClient);
     console.route().handler(ctx -> ctx.fail(404));
-    console.route().failureHandler(ConsoleRoutes::failure);
+    console.route().failureHandler(ctx -> failure(ctx, views));
 
     router.get("/").handler(ctx -> redirect(ctx, ""));
     router.route(BASE + "/*").subRouter(console);
@@ -117,29 +155,32 @@ public final class ConsoleRoutes {
     return existing == null ? fresh : existing;
   }
 
-  private static void securityHeaders(RoutingContext ctx) {
+  /**
+   * The key that signs CSRF tokens: derived from the platform's token key (itself derived from the
+   * master key), so every node of a cluster accepts the tokens of the others.
+   */
+  private static String csrfSecret(Platform platform) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(platform.tokenSigningKey(), "HmacSHA256"));
+      byte[] key = mac.doFinal("paybridge-console-csrf-v1".getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  /** Headers vertx-web has no handler for. */
+  private static void otherHeaders(RoutingContext ctx) {
     ctx.response()
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "same-origin")
-        .putHeader(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self';"
-                + " base-uri 'none'");
+        .putHeader("X-Content-Type-Options", "nosniff");
     ctx.next();
   }
 
-  private static void checkCsrf(RoutingContext ctx) {
-    Session session = ctx.session();
-    String expected = session == null ? null : session.get(CSRF);
-    String given = ctx.request().getFormAttribute(CSRF_FIELD);
-    if (expected == null
-        || given == null
-        || !MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
-      ctx.fail(new HttpException(403, "the form expired or did not come from this console"));
-      return;
-    }
+  /** Pages are never cached: they show one tenant's data and one session's CSRF token. */
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     ctx.next();
   }
 
@@ -162,35 +203,12 @@ public final class ConsoleRoutes {
     return id == null ? null : UUID.fromString(id);
   }
 
-  /** The session's CSRF token, made on first use. */
-  static String csrfToken(RoutingContext ctx) {
-    Session s = ctx.session();
-    String token = s.get(CSRF);
-    if (token == null) {
-      token = Tokens.random("", 24);
-      s.put(CSRF, token);
-    }
-    return token;
-  }
-
-  static Html.Session who(RoutingContext ctx) {
-    Session s = ctx.session();
-    return new Html.Session(s.get(TENANT_NAME), s.get(EMAIL), csrfToken(ctx));
-  }
-
-  static void html(RoutingContext ctx, int status, String page) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "text/html; charset=utf-8")
-        .end(page);
-  }
-
   /** 303 to a console path (after a POST, the browser follows with a GET). */
   static void redirect(RoutingContext ctx, String consolePath) {
     ctx.response().setStatusCode(303).putHeader("Location", BASE + consolePath).end();
   }
 
-  private static void failure(RoutingContext ctx) {
+  private static void failure(RoutingContext ctx, Views views) {
     Throwable err = ctx.failure();
     int status = err instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
     if (status < 400) {
@@ -231,40 +249,7 @@ public final class ConsoleRoutes {
     if (status == 500) {
       LOG.log(Level.WARNING, "console request failed: " + ctx.request().path(), err);
     }
-    String action =
-        tenantOf(ctx) == null
-            ? "<a class=\"btn\" href=\"/console/login\">Log in</a>"
-            : "<a class=\"btn\" href=\"/console/dashboard\">Back to the dashboard</a>";
-    html(
-        ctx,
-        status,
-        Html.plainPage(
-            title,
-            "<p class=\"eyebrow\">Error "
-                + status
-                + "</p><h1>"
-                + Html.esc(title)
-                + "</h1><p class=\"muted\">"
-                + Html.esc(text)
-                + "</p>"
-                + action));
-  }
-
-  private static void asset(RoutingContext ctx, Buffer body, String type) {
-    ctx.response()
-        .putHeader("Content-Type", type + "; charset=utf-8")
-        .putHeader("Cache-Control", "public, max-age=300")
-        .end(body);
-  }
-
-  private static Buffer asset(String name) {
-    try (InputStream in = ConsoleRoutes.class.getResourceAsStream("/paybridge/console/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is missing from the class path");
-      }
-      return Buffer.buffer(in.readAllBytes());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    views.plain(
+        ctx, status, "error.jte", new ErrorPage(status, title, text, tenantOf(ctx) != null));
   }
 }

@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class HtmlTest {
+class LoginThrottleTest {
 
   @Test
-  void escapesEverythingThatCouldOpenMarkup() {
-    assertThat(Html.esc("<a href=\"x\" onclick='y'>&</a>"))
-        .isEqualTo("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
-    assertThat(Html.esc(null)).isEmpty();
-  }
-
-  @Test
-  void formatsMoneyInItsCurrency() {
-    assertThat(Html.money(4200L, "usd")).isEqualTo("42.00 USD");
-    assertThat(Html.money(-1999L, "EUR")).isEqualTo("-19.99 EUR");
-    assertThat(Html.money(500L, "JPY")).isEqualTo("500 JPY");
-    assertThat(Html.money(123L, "KIN<")).isEqualTo("123 KIN&lt;");
-    assertThat(Html.money(null, "USD")).isEqualTo("—");
-  }
-
-  @Test
-  void throttleCountsFailuresPerKeyWithinAMinute() {
+  void countsFailuresPerKeyWithinAMinute() {
     AtomicLong now = new AtomicLong(1_000_000);
     Clock clock =
         new Clock() {
@@ -37,7 +22,7 @@ class HtmlTest {
           }
 
           @Override
-          public Clock withZone(java.time.ZoneId zone) {
+          public Clock withZone(ZoneId zone) {
             return this;
           }
 

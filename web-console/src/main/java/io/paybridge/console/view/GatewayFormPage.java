@@ -1,0 +1,57 @@
+package io.paybridge.console.view;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * {@code GET /console/gateways/{gateway}}: the webhook URL once connected, and the credentials
+ * form. Secrets are never part of it: a secret field only says whether a value is stored.
+ */
+public record GatewayFormPage(
+    String csrf,
+    String id,
+    String displayName,
+    boolean saved,
+    long held,
+    Connected connected,
+    List<Field> fields,
+    String error) {
+
+  /** What a connected account shows: where to send webhooks and which events matter. */
+  public record Connected(
+      String webhookUrl,
+      List<String> subscribedEvents,
+      List<Rule> events,
+      OffsetDateTime createdAt,
+      OffsetDateTime updatedAt) {}
+
+  /** What Paybridge does with one event type: {@code action} is Books, Holds or Ignores. */
+  public record Rule(String eventType, String action, String tone, String what) {}
+
+  /**
+   * One credential field. {@code value} is what to show in a plain field (typed or stored), never
+   * set for a secret; {@code stored} says a secret has a stored value.
+   */
+  public record Field(
+      String name,
+      String label,
+      String description,
+      boolean required,
+      boolean secret,
+      boolean stored,
+      boolean invalid,
+      int maxLength,
+      String value,
+      String defaultValue,
+      List<String> allowedValues) {
+
+    public String inputId() {
+      return "f-" + name;
+    }
+
+    /** The option a select shows as chosen. */
+    public String selected() {
+      return value == null ? defaultValue : value;
+    }
+  }
+}

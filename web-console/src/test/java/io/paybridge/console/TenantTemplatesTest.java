@@ -1,0 +1,266 @@
+package io.paybridge.console;
+
+import static io.paybridge.console.Render.HOSTILE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.console.view.ApiClientsPage;
+import io.paybridge.console.view.DashboardPage;
+import io.paybridge.console.view.GatewayFormPage;
+import io.paybridge.console.view.GatewaysPage;
+import io.paybridge.console.view.Option;
+import io.paybridge.console.view.PaymentRow;
+import io.paybridge.console.view.PaymentsPage;
+import io.paybridge.console.view.SubscriptionsPage;
+import io.paybridge.console.view.SyncPage;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The signed-in pages, each rendered with sample data that tries to break out of its context. */
+class TenantTemplatesTest {
+
+  private static final OffsetDateTime T =
+      OffsetDateTime.of(2026, 1, 31, 12, 0, 0, 0, ZoneOffset.UTC);
+
+  private static final PaymentRow PAYMENT =
+      new PaymentRow(
+          "2026-01-31T12:00:00Z", "Stripe", "REFUND", HOSTILE, -4200L, "usd", "pi_<1>", false);
+
+  @Test
+  void frameEscapesTheTenantAndMarksTheActivePage() {
+    String html = Render.page("subscriptions.jte", new SubscriptionsPage(List.of(), false));
+    assertThat(html)
+        .contains(
+            "<span class=\"tenant\" title=\"o&#34;wner@example.com\">Acme &lt;Cowork&gt;</span>")
+        .doesNotContain("Acme <Cowork>")
+        .contains(
+            "<a href=\"/console/subscriptions\" class=\"active\" aria-current=\"page\">Subscriptions</a>")
+        .contains("<a href=\"/console/payments\">Payments</a>")
+        .contains("action=\"/console/logout\"")
+        .contains("name=\"X-XSRF-TOKEN\" value=\"tok&#34;en&lt;\"")
+        .contains("<h1>Subscriptions</h1>");
+  }
+
+  @Test
+  void dashboardShowsTheFirstStepUntilAGatewayIsConnected() {
+    String first = Render.page("dashboard.jte", new DashboardPage(true, 0, 0, 5, List.of()));
+    assertThat(first)
+        .contains("Welcome to Paybridge. Your account is ready.")
+        .contains("Next step: connect a payment gateway");
+
+    String later =
+        Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT)));
+    assertThat(later)
+        .doesNotContain("Next step")
+        .contains(
+            "<span class=\"stat-value\">2</span><span class=\"stat-label\">Connected gateways</span>")
+        .contains("-42.00 USD")
+        .contains("class=\"num negative\"")
+        .contains("badge badge-danger\">Refund<")
+        .contains("pi_&lt;1&gt;")
+        .contains("/console/payments?customer=%3Cscript%3E")
+        .doesNotContain("<script>");
+  }
+
+  @Test
+  void gatewaysListShowsStatusHeldDeliveriesAndWebhookUrls() {
+    String html =
+        Render.page(
+            "gateways.jte",
+            new GatewaysPage(
+                "Stripe",
+                List.of(
+                    new GatewaysPage.Row(
+                        "stripe", "Stripe", "https://h/hooks/k/stripe?a=1&b=\"", 1),
+                    new GatewaysPage.Row("x y", HOSTILE, null, 0))));
+    assertThat(html)
+        .contains("Stripe was disconnected")
+        .contains("1 delivery held")
+        .contains("/console/webhooks?verdict=held&amp;gateway=stripe")
+        .contains("https://h/hooks/k/stripe?a=1&amp;b=\"")
+        .contains("href=\"/console/gateways/x+y\">Connect</a>")
+        .contains("href=\"/console/gateways/stripe\">Manage</a>")
+        .doesNotContain("<script>");
+  }
+
+  @Test
+  void gatewayFormNeverEchoesSecretsAndMarksTheFieldAtFault() {
+    GatewayFormPage page =
+        new GatewayFormPage(
+            "tok",
+            "stripe",
+            "Stripe",
+            true,
+            2,
+            new GatewayFormPage.Connected(
+                "http://h/hooks/k/stripe",
+                List.of("payment_intent.succeeded"),
+                List.of(new GatewayFormPage.Rule("charge.refunded", "Holds", "warning", HOSTILE)),
+                T,
+                T),
+            List.of(
+                new GatewayFormPage.Field(
+                    "webhookSecret",
+                    "Webhook secret",
+                    "",
+                    true,
+                    true,
+                    true,
+                    false,
+                    200,
+                    null,
+                    null,
+                    List.of()),
+                new GatewayFormPage.Field(
+                    "customerRefKey",
+                    "Customer key",
+                    "From metadata",
+                    false,
+                    false,
+                    false,
+                    true,
+                    100,
+                    "\"><script>",
+                    "customer_ref",
+                    List.of()),
+                new GatewayFormPage.Field(
+                    "mode",
+                    "Mode",
+                    "",
+                    false,
+                    false,
+                    false,
+                    false,
+                    10,
+                    null,
+                    "live",
+                    List.of("live", "test"))),
+            HOSTILE);
+    String html = Render.page("gateway.jte", page);
+    assertThat(html)
+        .contains("Saved. Paste the webhook URL below into your gateway.")
+        .contains("2 deliveries are held")
+        .contains("id=\"webhook-url\" class=\"mono\" readonly value=\"http://h/hooks/k/stripe\"")
+        .contains("<li class=\"mono\">payment_intent.succeeded</li>")
+        .contains("placeholder=\"•••• set — leave blank to keep\"")
+        .contains("•••• set</span>")
+        .contains("value=\"&#34;>&lt;script>\"")
+        .contains("placeholder=\"customer_ref\"")
+        .contains("<option value=\"live\" selected>live</option>")
+        .contains("<option value=\"\">Default (live)</option>")
+        .contains("Connected 2026-01-31 12:00 UTC")
+        .contains("action=\"/console/gateways/stripe/delete\"")
+        .contains("Disconnect Stripe")
+        .doesNotContain("<script>");
+    // the secret field is not required once a value is stored; only the field at fault is marked
+    assertThat(html).doesNotContainPattern("name=\"webhookSecret\"[^>]*required");
+    assertThat(html.split("aria-invalid=\"true\"", -1)).hasSize(2);
+  }
+
+  @Test
+  void paymentsShowFiltersBalanceAndPager() {
+    String html =
+        Render.page(
+            "payments.jte",
+            new PaymentsPage(
+                List.of(new Option("stripe", "Stripe", true)),
+                List.of(new Option("PAYMENT", "Payment", false)),
+                HOSTILE,
+                List.of(new PaymentsPage.Amount(6199L, "USD")),
+                List.of(PAYMENT),
+                true,
+                "/console/payments?customer=a&kind=PAYMENT",
+                "/console/payments?before=7&customer=a"));
+    assertThat(html)
+        .contains("<option value=\"stripe\" selected>Stripe</option>")
+        .contains("<option value=\"PAYMENT\">Payment</option>")
+        .contains("Balance of &lt;script&gt;")
+        .contains("61.99 USD")
+        .contains("href=\"/console/payments?customer=a&amp;kind=PAYMENT\">← Newest</a>")
+        .contains("href=\"/console/payments?before=7&amp;customer=a\">Older →</a>")
+        .doesNotContain("<script>");
+
+    assertThat(
+            Render.page(
+                "payments.jte",
+                new PaymentsPage(List.of(), List.of(), null, null, List.of(), false, null, null)))
+        .contains("No payments yet")
+        .doesNotContain("Balance of")
+        .doesNotContain("Older");
+  }
+
+  @Test
+  void subscriptionsListStatusAndPeriod() {
+    String html =
+        Render.page(
+            "subscriptions.jte",
+            new SubscriptionsPage(
+                List.of(
+                    new SubscriptionsPage.Row(
+                        "stripe", "sub_1", HOSTILE, "active", "2026-02-01T00:00:00Z", null)),
+                true));
+    assertThat(html)
+        .contains("sub_1")
+        .contains("badge badge-success\">active<")
+        .contains("2026-02-01 00:00 UTC")
+        .contains("Showing the first 100 subscriptions.")
+        .doesNotContain("<script>");
+    assertThat(Render.page("subscriptions.jte", new SubscriptionsPage(List.of(), false)))
+        .contains("No subscriptions yet");
+  }
+
+  @Test
+  void syncListsTargetsAndReplayableDeliveries() {
+    String html =
+        Render.page(
+            "sync.jte",
+            new SyncPage(
+                "tok",
+                "42",
+                List.of(new SyncPage.Target("webhook", "http://x/<a>", false, HOSTILE, T)),
+                List.of(new SyncPage.Delivery("42", "7", "failed", 3, HOSTILE, null))));
+    assertThat(html)
+        .contains("Delivery 42 will be sent again.")
+        .contains("http://x/&lt;a&gt;")
+        .contains("badge badge-danger\">Disabled<")
+        .contains("action=\"/console/sync/deliveries/42/replay\"")
+        .contains("<td data-label=\"Attempts\">3</td>")
+        .doesNotContain("<script>");
+    assertThat(Render.page("sync.jte", new SyncPage("t", null, List.of(), List.of())))
+        .contains("No sync targets")
+        .contains("No failed deliveries");
+  }
+
+  @Test
+  void apiClientsShowTheNewSecretOnceAndRevokeForms() {
+    UUID id = UUID.fromString("00000000-0000-0000-0000-000000000001");
+    String html =
+        Render.page(
+            "api-clients.jte",
+            new ApiClientsPage(
+                "tok",
+                true,
+                new ApiClientsPage.Created("pbc_1", "pbs_\"secret"),
+                List.of(
+                    new ApiClientsPage.Client(
+                        id, HOSTILE, "pbc_1", List.of("payments:read"), T, false),
+                    new ApiClientsPage.Client(
+                        UUID.randomUUID(), "old", "pbc_0", List.of(), T, true)),
+                "Name is required",
+                List.of("payments:read", "sync:write")));
+    assertThat(html)
+        .contains("The client was revoked")
+        .contains("id=\"new-client-id\" class=\"mono\" readonly value=\"pbc_1\"")
+        .contains("id=\"new-client-secret\" class=\"mono\" readonly value=\"pbs_&#34;secret\"")
+        .contains("action=\"/console/api-clients/" + id + "/revoke\"")
+        .contains("data-confirm=\"Revoke &lt;script>alert(&#34;x&#34;)&lt;/script>&#39;")
+        .contains("badge badge-muted\">Revoked<")
+        .contains("Name is required")
+        .contains("name=\"scope\" value=\"sync:write\" checked")
+        .doesNotContain("<script>");
+    // one revoke form: the revoked client has none
+    assertThat(html.split("/revoke\"", -1)).hasSize(2);
+  }
+}
