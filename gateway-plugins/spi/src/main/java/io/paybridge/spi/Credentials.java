@@ -31,6 +31,20 @@ public final class Credentials {
     return values.get(name);
   }
 
+  /**
+   * The first of {@code names} the account has no value for (absent or empty), or {@code null} when
+   * it has them all.
+   */
+  public String firstMissing(String... names) {
+    for (String name : names) {
+      String value = values.get(name);
+      if (value == null || value.isEmpty()) {
+        return name;
+      }
+    }
+    return null;
+  }
+
   public String getOrDefault(String name, String defaultValue) {
     return values.getOrDefault(name, defaultValue);
   }

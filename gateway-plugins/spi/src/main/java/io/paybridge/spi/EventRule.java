@@ -1,5 +1,8 @@
 package io.paybridge.spi;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,5 +44,20 @@ public record EventRule(String eventType, Action action, String what) {
 
   public static EventRule holds(String eventType, String why) {
     return new EventRule(eventType, Action.HOLDS, why);
+  }
+
+  /**
+   * Rows of one action, one per event type in the given order, each saying what {@code what} holds
+   * for its type.
+   *
+   * @throws NullPointerException when {@code what} says nothing for one of the types
+   */
+  public static List<EventRule> each(
+      Action action, List<String> eventTypes, Map<String, String> what) {
+    List<EventRule> rules = new ArrayList<>(eventTypes.size());
+    for (String eventType : eventTypes) {
+      rules.add(new EventRule(eventType, action, what.get(eventType)));
+    }
+    return List.copyOf(rules);
   }
 }

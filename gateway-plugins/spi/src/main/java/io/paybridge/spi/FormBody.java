@@ -5,8 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +29,10 @@ import java.util.Set;
  * without {@code =}, and an empty name. Empty pairs ({@code a=1&&b=2}) are skipped, as PHP does.
  */
 public final class FormBody {
+
+  private static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
+  private static final DateTimeFormatter MOSCOW_FORM_TIME =
+      DateTimeFormatter.ofPattern("dd.MM.uuuu HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
 
   private final Map<String, byte[]> values;
 
@@ -80,6 +91,45 @@ public final class FormBody {
   public byte[] raw(String name) {
     byte[] value = values.get(name);
     return value == null ? null : value.clone();
+  }
+
+  /**
+   * The value as text.
+   *
+   * @throws MalformedWebhookException when it is absent or blank ({@code 'name' is missing}), or
+   *     not UTF-8
+   */
+  public String requireText(String name) {
+    String value = text(name);
+    if (value == null || value.isBlank()) {
+      throw new MalformedWebhookException("'" + name + "' is missing");
+    }
+    return value;
+  }
+
+  /**
+   * A time as the Russian PHP gateways (Payeer, Anypay) write it in their forms, {@code dd.MM.yyyy
+   * HH:mm:ss} in Moscow time; {@code null} when the text is absent, blank or in another form.
+   */
+  public static Instant moscowTime(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return LocalDateTime.parse(text.strip(), MOSCOW_FORM_TIME).atZone(MOSCOW).toInstant();
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** The first of {@code names} the form does not carry, or {@code null} when it carries all. */
+  public String firstMissing(List<String> names) {
+    for (String name : names) {
+      if (!has(name)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**

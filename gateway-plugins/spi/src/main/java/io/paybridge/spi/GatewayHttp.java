@@ -51,11 +51,19 @@ public final class GatewayHttp {
   public record Response(int status, MultiMap headers, Buffer body) {
     /** The body as a JSON object; a {@link GatewayApiException} when it is not one. */
     public JsonObject json() {
+      return json("gateway", "answer");
+    }
+
+    /**
+     * The body as a JSON object; when it is not one, a {@link GatewayApiException} naming the
+     * gateway and the operation that got it.
+     */
+    public JsonObject json(String gateway, String operation) {
       try {
         return new JsonObject(body);
       } catch (RuntimeException e) {
         throw new GatewayApiException(
-            "gateway", "answer", status, "the answer is not a JSON object");
+            gateway, operation, status, "the answer is not a JSON object");
       }
     }
   }
@@ -114,6 +122,11 @@ public final class GatewayHttp {
               return Future.failedFuture(
                   new GatewayApiException(gateway, operation, r.status(), detail));
             });
+  }
+
+  /** A GET that accepts the media types {@code accept} names, within {@code timeoutMs}. */
+  public Future<Response> get(String operation, String url, String accept, long timeoutMs) {
+    return send(operation, HttpMethod.GET, url, Map.of("Accept", accept), null, timeoutMs);
   }
 
   /** A GET that expects a JSON object. */

@@ -13,6 +13,10 @@ import java.util.Locale;
  * IPv4 address reached over IPv6 ({@code ::ffff:91.227.144.54}) matches the IPv4 entries; brackets
  * and a zone suffix ({@code [fe80::1%eth0]}) are ignored. A range whose address has bits set beyond
  * its prefix ({@code 10.1.0.0/8}) is refused as a likely typo rather than silently widened.
+ *
+ * <p>Gateways whose accounts may restrict senders ({@code allowedIps}) use it the same way: {@link
+ * #credentialField} in the schema, {@link #validateCredential} when the tenant saves the account,
+ * and {@link #check} in {@link GatewayPlugin#verify}, before the signature.
  */
 public final class IpAllowList {
 
@@ -41,6 +45,54 @@ public final class IpAllowList {
       int mask = (0xff << (8 - restBits)) & 0xff;
       return (address[fullBytes] & mask) == (network[fullBytes] & mask);
     }
+  }
+
+  /**
+   * The optional credential field holding an account's list.
+   *
+   * @param description help text naming the addresses the gateway documents
+   */
+  public static CredentialField credentialField(String name, String description) {
+    return CredentialField.text(name, "Allowed sender addresses", description).optional(null);
+  }
+
+  /**
+   * Checks the list in credential field {@code field}, when the account has one, as the tenant
+   * saves it.
+   *
+   * @throws InvalidCredentialsException naming the field and the entry that is not an address or
+   *     range
+   */
+  public static void validateCredential(Credentials credentials, String field) {
+    String spec = credentials.get(field);
+    if (spec != null) {
+      try {
+        parse(spec);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidCredentialsException(field, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Whether a delivery comes from an address the account allows: {@linkplain Verdict#ok() passes}
+   * when the account lists none in credential field {@code field} or lists the sender, and is
+   * rejected with {@code remote address <address> is not in <field>} otherwise.
+   */
+  public static Verdict check(WebhookRequest request, Credentials credentials, String field) {
+    String spec = credentials.get(field);
+    if (spec == null) {
+      return Verdict.ok();
+    }
+    IpAllowList list;
+    try {
+      list = parse(spec);
+    } catch (IllegalArgumentException e) {
+      return Verdict.rejected("credential '" + field + "' is unusable: " + e.getMessage());
+    }
+    return list.allows(request.remoteAddress())
+        ? Verdict.ok()
+        : Verdict.rejected("remote address " + request.remoteAddress() + " is not in " + field);
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.paybridge.spi;
 
+import io.vertx.core.Future;
+import java.util.function.Supplier;
+
 /**
  * The outcome of {@link GatewayPlugin#verify}: authentic, or rejected with a reason that goes to
  * the tenant's receipt log and the node log (never to the caller, who could use it to probe the
@@ -29,5 +32,22 @@ public record Verdict(boolean authentic, String reason, String signedDeliveryId)
 
   public static Verdict rejected(String reason) {
     return new Verdict(false, reason, null);
+  }
+
+  /**
+   * The verdict of a pure check, as {@link GatewayPlugin#verify} answers it. A check that throws
+   * (input nobody foresaw) rejects the delivery with {@code <what> could not be checked: <type of
+   * the exception>}; the exception's message is left out, since it may quote the delivery.
+   *
+   * @param what what the check proves, e.g. {@code Stripe signature}
+   */
+  public static Future<Verdict> checked(String what, Supplier<Verdict> check) {
+    Verdict verdict;
+    try {
+      verdict = check.get();
+    } catch (RuntimeException e) {
+      verdict = rejected(what + " could not be checked: " + e.getClass().getSimpleName());
+    }
+    return Future.succeededFuture(verdict);
   }
 }

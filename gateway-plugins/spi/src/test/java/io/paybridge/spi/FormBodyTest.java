@@ -45,4 +45,33 @@ class FormBodyTest {
       assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(MalformedWebhookException.class);
     }
   }
+
+  @Test
+  void requiredTextIsPresentAndNotBlank() {
+    FormBody form = parse("a=1&b=+&c=");
+    assertThat(form.requireText("a")).isEqualTo("1");
+    for (String name : List.of("b", "c", "d")) {
+      assertThatThrownBy(() -> form.requireText(name))
+          .isInstanceOf(MalformedWebhookException.class)
+          .hasMessage("'" + name + "' is missing");
+    }
+  }
+
+  @Test
+  void theFirstMissingNameIsNamed() {
+    FormBody form = parse("a=1&c=");
+    assertThat(form.firstMissing(List.of("a", "c"))).isNull();
+    assertThat(form.firstMissing(List.of("a", "b", "d"))).isEqualTo("b");
+  }
+
+  @Test
+  void moscowTimesAreReadStrictly() {
+    assertThat(FormBody.moscowTime(" 31.01.2025 15:04:05 "))
+        .isEqualTo(java.time.Instant.parse("2025-01-31T12:04:05Z"));
+    for (String other :
+        java.util.Arrays.asList(
+            null, "", " ", "2025-01-31 15:04:05", "31.02.2025 15:04:05", "31.01.2025")) {
+      assertThat(FormBody.moscowTime(other)).as("%s", other).isNull();
+    }
+  }
 }

@@ -85,4 +85,66 @@ class IpAllowListTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  // ---- as an account's allowedIps
+
+  private static WebhookRequest from(String remoteAddress) {
+    return new WebhookRequest(
+        "POST",
+        "/hooks/k/payeer",
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+        io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+        io.vertx.core.buffer.Buffer.buffer(),
+        remoteAddress,
+        java.time.Instant.EPOCH);
+  }
+
+  @Test
+  void anAccountWithoutAListTakesEverySender() {
+    assertThat(IpAllowList.check(from("203.0.113.9"), Credentials.of(), "allowedIps").authentic())
+        .isTrue();
+  }
+
+  @Test
+  void anAccountWithAListTakesOnlyItsSendersAndSaysWhoElseCame() {
+    Credentials account = Credentials.of("allowedIps", "185.71.65.0/24, 149.202.17.210");
+
+    assertThat(IpAllowList.check(from("185.71.65.92"), account, "allowedIps").authentic()).isTrue();
+    Verdict other = IpAllowList.check(from("203.0.113.9"), account, "allowedIps");
+    assertThat(other.authentic()).isFalse();
+    assertThat(other.reason()).isEqualTo("remote address 203.0.113.9 is not in allowedIps");
+    assertThat(IpAllowList.check(from(null), account, "allowedIps").authentic()).isFalse();
+  }
+
+  @Test
+  void aStoredListThatDoesNotParseRefusesEverySender() {
+    Verdict verdict =
+        IpAllowList.check(from("10.0.0.1"), Credentials.of("ips", "10.0.0.0/33"), "ips");
+    assertThat(verdict.authentic()).isFalse();
+    assertThat(verdict.reason()).startsWith("credential 'ips' is unusable: '10.0.0.0/33'");
+  }
+
+  @Test
+  void aListIsCheckedWhenTheTenantSavesItNamingTheField() {
+    IpAllowList.validateCredential(Credentials.of(), "allowedIps");
+    IpAllowList.validateCredential(Credentials.of("allowedIps", "10.0.0.0/8"), "allowedIps");
+    assertThatThrownBy(
+            () ->
+                IpAllowList.validateCredential(
+                    Credentials.of("allowedIps", "10.0.0.1, pay.example.com"), "allowedIps"))
+        .isInstanceOf(InvalidCredentialsException.class)
+        .hasMessageContaining("pay.example.com")
+        .satisfies(
+            e -> assertThat(((InvalidCredentialsException) e).field()).isEqualTo("allowedIps"));
+  }
+
+  @Test
+  void theCredentialFieldIsOptionalText() {
+    CredentialField field = IpAllowList.credentialField("allowedIps", "Payeer documents …");
+    assertThat(field.name()).isEqualTo("allowedIps");
+    assertThat(field.label()).isEqualTo("Allowed sender addresses");
+    assertThat(field.required()).isFalse();
+    assertThat(field.secret()).isFalse();
+    assertThat(field.defaultValue()).isNull();
+  }
 }

@@ -6,6 +6,7 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
+import io.paybridge.spi.FormSignature;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
@@ -21,14 +22,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.ResolverStyle;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,10 +146,11 @@ public final class AnypayPlugin implements GatewayPlugin {
           EventRule.ignores(STATUS_EXPIRED, "the invoice expired unpaid: no money moved"),
           EventRule.ignores(STATUS_ERROR, "the payment failed: no money moved"));
 
-  private static final ZoneId ANYPAY_TIME_ZONE = ZoneId.of("Europe/Moscow");
-  private static final DateTimeFormatter ANYPAY_TIME =
-      DateTimeFormatter.ofPattern("dd.MM.uuuu HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
-  private static final HexFormat HEX = HexFormat.of();
+  /** Lower-case hex SHA-256 of the {@code sha256} scheme's fields and the secret key. */
+  private static final FormSignature SHA256_SIGNATURE = new FormSignature("SHA-256", false, SIGN);
+
+  /** Lower-case hex MD5 of the {@code md5} scheme's fields and the secret key. */
+  private static final FormSignature MD5_SIGNATURE = new FormSignature("MD5", false, SIGN);
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
@@ -175,14 +170,12 @@ public final class AnypayPlugin implements GatewayPlugin {
                       + " projects; requires allowed sender addresses)")
               .oneOf(SHA256, MD5)
               .optional(SHA256),
-          CredentialField.text(
-                  ALLOWED_IPS,
-                  "Allowed sender addresses",
-                  "Comma-separated IP addresses or CIDR ranges notifications must come from."
-                      + " Anypay documents "
-                      + String.join(", ", PUBLISHED_IPS)
-                      + ". Required with md5; with sha256, needed to book refunds.")
-              .optional(null),
+          IpAllowList.credentialField(
+              ALLOWED_IPS,
+              "Comma-separated IP addresses or CIDR ranges notifications must come from."
+                  + " Anypay documents "
+                  + String.join(", ", PUBLISHED_IPS)
+                  + ". Required with md5; with sha256, needed to book refunds."),
           CredentialField.text(
                   ACCOUNT_CURRENCY,
                   "Account currency",
@@ -218,14 +211,8 @@ public final class AnypayPlugin implements GatewayPlugin {
       throw new InvalidCredentialsException(PROJECT_ID, "Anypay project ids are numeric");
     }
     boolean md5 = MD5.equals(credentials.get(SIGN_SCHEME));
-    String allowed = credentials.get(ALLOWED_IPS);
-    if (allowed != null) {
-      try {
-        IpAllowList.parse(allowed);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidCredentialsException(ALLOWED_IPS, e.getMessage());
-      }
-    } else if (md5) {
+    IpAllowList.validateCredential(credentials, ALLOWED_IPS);
+    if (md5 && credentials.get(ALLOWED_IPS) == null) {
       throw new InvalidCredentialsException(
           ALLOWED_IPS,
           "the md5 scheme signs neither currency nor status; list Anypay's sender addresses"
@@ -263,21 +250,11 @@ public final class AnypayPlugin implements GatewayPlugin {
 
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    Verdict verdict;
-    try {
-      verdict = check(request, credentials);
-    } catch (RuntimeException e) {
-      verdict =
-          Verdict.rejected(
-              "Anypay signature could not be checked: " + e.getClass().getSimpleName());
-    }
-    return Future.succeededFuture(verdict);
+    return Verdict.checked("Anypay signature", () -> check(request, credentials));
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
-    String secret = credentials.get(SECRET_KEY);
-    String projectId = credentials.get(PROJECT_ID);
-    if (secret == null || secret.isEmpty() || projectId == null || projectId.isEmpty()) {
+    if (credentials.firstMissing(SECRET_KEY, PROJECT_ID) != null) {
       return Verdict.rejected("the account has no Anypay " + SECRET_KEY + " or " + PROJECT_ID);
     }
     String scheme = credentials.getOrDefault(SIGN_SCHEME, SHA256);
@@ -294,9 +271,9 @@ public final class AnypayPlugin implements GatewayPlugin {
           "md5 notifications do not sign the currency, so an md5 account verifies nothing without "
               + ACCOUNT_CURRENCY);
     }
-    if (allowed != null && !IpAllowList.parse(allowed).allows(request.remoteAddress())) {
-      return Verdict.rejected(
-          "remote address " + request.remoteAddress() + " is not in " + ALLOWED_IPS);
+    Verdict sender = IpAllowList.check(request, credentials, ALLOWED_IPS);
+    if (!sender.authentic()) {
+      return sender;
     }
     FormBody params;
     try {
@@ -304,42 +281,18 @@ public final class AnypayPlugin implements GatewayPlugin {
     } catch (MalformedWebhookException e) {
       return Verdict.rejected(e.getMessage());
     }
-    List<String> fields = MD5.equals(scheme) ? MD5_FIELDS : SHA256_FIELDS;
-    for (String field : fields) {
-      if (!params.has(field)) {
-        return Verdict.rejected("the notification has no signed field '" + field + "'");
-      }
+    boolean md5 = MD5.equals(scheme);
+    Verdict signature =
+        (md5 ? MD5_SIGNATURE : SHA256_SIGNATURE)
+            .verify(params, md5 ? MD5_FIELDS : SHA256_FIELDS, credentials.get(SECRET_KEY));
+    if (!signature.authentic()) {
+      return signature;
     }
-    byte[] received = params.raw(SIGN);
-    if (received == null) {
-      return Verdict.rejected("the notification has no '" + SIGN + "'");
-    }
-    byte[] expected = expectedSign(params, scheme, secret).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, received)) {
-      return Verdict.rejected(
-          "'" + SIGN + "' does not match the " + scheme + " signature of the signed fields");
-    }
-    if (!MessageDigest.isEqual(
-        projectId.getBytes(StandardCharsets.UTF_8), params.raw("merchant_id"))) {
+    byte[] projectId = credentials.get(PROJECT_ID).getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(projectId, params.raw("merchant_id"))) {
       return Verdict.rejected("'merchant_id' is another project than the account's " + PROJECT_ID);
     }
     return Verdict.ok();
-  }
-
-  /** Lower-case hex digest of the scheme's fields and the secret key, joined by {@code :}. */
-  static String expectedSign(FormBody params, String scheme, String secret) {
-    boolean md5 = MD5.equals(scheme);
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance(md5 ? "MD5" : "SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    for (String field : md5 ? MD5_FIELDS : SHA256_FIELDS) {
-      digest.update(params.raw(field));
-      digest.update((byte) ':');
-    }
-    return HEX.formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
@@ -366,8 +319,8 @@ public final class AnypayPlugin implements GatewayPlugin {
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     FormBody params = parameters(request);
-    String payId = require(params, "pay_id");
-    String status = require(params, "status");
+    String payId = params.requireText("pay_id");
+    String status = params.requireText("status");
     boolean md5 = MD5.equals(credentials.getOrDefault(SIGN_SCHEME, SHA256));
     if ("1".equals(information(params, "test"))) {
       return ParsedWebhook.ignored(
@@ -394,7 +347,7 @@ public final class AnypayPlugin implements GatewayPlugin {
 
   private static ParsedWebhook paid(
       FormBody params, String payId, boolean md5, Credentials credentials, WebhookRequest request) {
-    String currency = Money.currency(require(params, "currency"));
+    String currency = Money.currency(params.requireText("currency"));
     if (md5) {
       String accountCurrency = credentials.get(ACCOUNT_CURRENCY);
       if (credentials.get(ALLOWED_IPS) == null || accountCurrency == null) {
@@ -460,7 +413,7 @@ public final class AnypayPlugin implements GatewayPlugin {
       throw new MalformedWebhookException(
           "'transaction_id' is missing or not an Anypay transaction number");
     }
-    String currency = Money.currency(require(params, "currency"));
+    String currency = Money.currency(params.requireText("currency"));
     PaymentEvent event =
         event(EventKind.REFUND, "refund:" + transactionId, params, payId, currency, request);
     return new ParsedWebhook(eventId, STATUS_REFUND, List.of(event));
@@ -473,7 +426,7 @@ public final class AnypayPlugin implements GatewayPlugin {
       String payId,
       String currency,
       WebhookRequest request) {
-    long amount = Money.toMinor(require(params, "amount"), currency);
+    long amount = Money.toMinor(params.requireText("amount"), currency);
     if (amount <= 0) {
       throw new MalformedWebhookException("'amount' is not positive");
     }
@@ -506,18 +459,10 @@ public final class AnypayPlugin implements GatewayPlugin {
     };
   }
 
+  /** When Anypay completed the payment, else when Paybridge received the notification. */
   private static Instant occurredAt(FormBody params, WebhookRequest request) {
-    String completed = information(params, "completed_date");
-    if (completed != null && !completed.isBlank()) {
-      try {
-        return LocalDateTime.parse(completed.strip(), ANYPAY_TIME)
-            .atZone(ANYPAY_TIME_ZONE)
-            .toInstant();
-      } catch (DateTimeException e) {
-        // Not in Anypay's documented form: the receiving time it is.
-      }
-    }
-    return request.receivedAt();
+    Instant completed = FormBody.moscowTime(information(params, "completed_date"));
+    return completed != null ? completed : request.receivedAt();
   }
 
   /**
@@ -533,14 +478,6 @@ public final class AnypayPlugin implements GatewayPlugin {
     }
     if (value == null || value.length() > 255 || value.indexOf('\u0000') >= 0) {
       return null;
-    }
-    return value;
-  }
-
-  private static String require(FormBody params, String field) {
-    String value = params.text(field);
-    if (value == null || value.isBlank()) {
-      throw new MalformedWebhookException("'" + field + "' is missing");
     }
     return value;
   }

@@ -1,16 +1,19 @@
 package io.paybridge.gateway.appstore;
 
+import io.paybridge.spi.CompactJws;
+import io.paybridge.spi.Credentials;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.paybridge.spi.JwsAlgorithm;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * An In-App Purchase key of App Store Connect (Users and Access › Integrations › In-App Purchase),
@@ -36,7 +39,6 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
 
   private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
   private static final String PEM_END = "-----END PRIVATE KEY-----";
-  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
   /**
    * Reads the text of a {@code .p8} file. The PEM armour is optional (the base64 body alone is
@@ -74,6 +76,40 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
     return key;
   }
 
+  /** Whether the account has the In-App Purchase key's three fields. */
+  static boolean configured(Credentials credentials) {
+    return credentials.get(AppStorePlugin.ISSUER_ID) != null
+        && credentials.get(AppStorePlugin.KEY_ID) != null
+        && credentials.get(AppStorePlugin.PRIVATE_KEY) != null;
+  }
+
+  /**
+   * The account's In-App Purchase key.
+   *
+   * @throws InvalidCredentialsException naming the first missing field, or the private key when it
+   *     does not parse
+   */
+  static AppStoreApiKey of(Credentials credentials) {
+    for (String field :
+        List.of(AppStorePlugin.ISSUER_ID, AppStorePlugin.KEY_ID, AppStorePlugin.PRIVATE_KEY)) {
+      if (credentials.get(field) == null) {
+        throw new InvalidCredentialsException(
+            field,
+            "the App Store account has no In-App Purchase key ('"
+                + field
+                + "' is missing), which reading subscriptions requires");
+      }
+    }
+    PrivateKey key;
+    try {
+      key = parsePrivateKey(credentials.get(AppStorePlugin.PRIVATE_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(AppStorePlugin.PRIVATE_KEY, e.getMessage());
+    }
+    return new AppStoreApiKey(
+        credentials.get(AppStorePlugin.ISSUER_ID), credentials.get(AppStorePlugin.KEY_ID), key);
+  }
+
   /** A bearer token for the app {@code bundleId}, issued at {@code now}. */
   String token(String bundleId, Instant now) {
     JsonObject header = new JsonObject().put("alg", "ES256").put("kid", keyId).put("typ", "JWT");
@@ -85,23 +121,11 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
             .put("exp", issuedAt + TOKEN_LIFETIME.toSeconds())
             .put("aud", AUDIENCE)
             .put("bid", bundleId);
-    String signingInput = base64url(header.encode()) + "." + base64url(claims.encode());
-    try {
-      Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-      signer.initSign(key);
-      signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + BASE64URL.encodeToString(signer.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ES256 signing failed", e);
-    }
+    return CompactJws.sign(header, claims, JwsAlgorithm.ES256, key);
   }
 
   @Override
   public String toString() {
     return "AppStoreApiKey[issuerId=" + issuerId + ", keyId=" + keyId + "]";
-  }
-
-  private static String base64url(String json) {
-    return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -158,37 +158,39 @@ final class AppStoreEvents {
   /** The table, booking rows first, then the rest, in Apple's order. */
   static List<EventRule> table() {
     List<EventRule> rules = new ArrayList<>();
-    for (String type :
-        List.of(
-            "SUBSCRIBED",
-            "DID_RENEW",
-            "ONE_TIME_CHARGE",
-            "OFFER_REDEEMED",
-            "DID_CHANGE_RENEWAL_PREF",
-            "REFUND",
-            "REFUND_REVERSED",
-            "EXPIRED",
-            "GRACE_PERIOD_EXPIRED",
-            "REVOKE")) {
-      rules.add(EventRule.books(type, BOOKS.get(type)));
-    }
-    for (String type :
-        List.of(
-            "DID_CHANGE_RENEWAL_STATUS",
-            "DID_FAIL_TO_RENEW",
-            "PRICE_INCREASE",
-            "REFUND_DECLINED",
-            "CONSUMPTION_REQUEST",
-            "RENEWAL_EXTENDED",
-            "RENEWAL_EXTENSION",
-            "EXTERNAL_PURCHASE_TOKEN",
-            "TEST",
-            "RESCIND_CONSENT",
-            "METADATA_UPDATE",
-            "MIGRATION",
-            "PRICE_CHANGE")) {
-      rules.add(EventRule.ignores(type, IGNORES.get(type)));
-    }
+    rules.addAll(
+        EventRule.each(
+            EventRule.Action.BOOKS,
+            List.of(
+                "SUBSCRIBED",
+                "DID_RENEW",
+                "ONE_TIME_CHARGE",
+                "OFFER_REDEEMED",
+                "DID_CHANGE_RENEWAL_PREF",
+                "REFUND",
+                "REFUND_REVERSED",
+                "EXPIRED",
+                "GRACE_PERIOD_EXPIRED",
+                "REVOKE"),
+            BOOKS));
+    rules.addAll(
+        EventRule.each(
+            EventRule.Action.IGNORES,
+            List.of(
+                "DID_CHANGE_RENEWAL_STATUS",
+                "DID_FAIL_TO_RENEW",
+                "PRICE_INCREASE",
+                "REFUND_DECLINED",
+                "CONSUMPTION_REQUEST",
+                "RENEWAL_EXTENDED",
+                "RENEWAL_EXTENSION",
+                "EXTERNAL_PURCHASE_TOKEN",
+                "TEST",
+                "RESCIND_CONSENT",
+                "METADATA_UPDATE",
+                "MIGRATION",
+                "PRICE_CHANGE"),
+            IGNORES));
     return List.copyOf(rules);
   }
 

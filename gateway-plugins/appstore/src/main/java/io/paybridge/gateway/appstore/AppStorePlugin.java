@@ -6,6 +6,7 @@ import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
 import static io.paybridge.spi.EventKind.REFUND_REVERSED;
 
+import io.paybridge.spi.AfterInit;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -26,18 +27,12 @@ import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.security.PrivateKey;
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -126,6 +121,7 @@ import java.util.regex.Pattern;
  * #API_BASE_SETTING}; calls time out after {@value #API_TIMEOUT_SETTING} milliseconds. Apple offers
  * developers no API to cancel a subscription or refund a purchase (refunds are the customer's
  * request to Apple), so this plugin does not implement {@link io.paybridge.spi.CancelAndRefund}.
+ * The calls are in {@code AppStoreApi}.
  */
 public final class AppStorePlugin implements GatewayPlugin, Renewals {
 
@@ -170,21 +166,13 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
   /** Far above any notification (about 15 KB); bounds the work a delivery can cause. */
   static final int MAX_BODY = 128 * 1024;
 
-  static final String SUBSCRIPTION_STATUS = "get subscription status";
-
-  static final String TRANSACTION_INFO = "get transaction info";
-
   private static final String AUTO_RENEWABLE = "Auto-Renewable Subscription";
   private static final String FAMILY_SHARED = "FAMILY_SHARED";
-  private static final String SIGNED_TRANSACTION = "signedTransactionInfo";
-  private static final String SIGNED_RENEWAL = "signedRenewalInfo";
-
-  /** App Store Server API status of an active subscription. */
-  private static final int STATUS_ACTIVE = 1;
+  static final String SIGNED_TRANSACTION = "signedTransactionInfo";
+  static final String SIGNED_RENEWAL = "signedRenewalInfo";
 
   private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]{0,18}");
   private static final Pattern KEY_ID_FORMAT = Pattern.compile("[A-Z0-9]{10}");
-  private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
@@ -227,10 +215,9 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
 
   private volatile AppleSignedData signedData =
       new AppleSignedData(AppleCertificateChain.appleRoot());
-  private volatile Clock clock = Clock.systemUTC();
-  private volatile GatewayHttp http;
-  private volatile String apiBaseOverride;
-  private volatile long apiTimeoutMs = GatewayHttp.DEFAULT_TIMEOUT_MS;
+
+  /** Built by {@link #init}; notifications are verified and parsed without it. */
+  private final AfterInit<AppStoreApi> api = new AfterInit<>("App Store");
 
   @Override
   public String id() {
@@ -332,12 +319,16 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
           new IllegalArgumentException("App Store plugin settings: " + e.getMessage(), e));
     }
     String base = context.setting(API_BASE_SETTING, null);
-    this.signedData = new AppleSignedData(chain);
-    this.clock = context.clock();
-    this.apiBaseOverride = base == null || base.isBlank() ? null : stripSlash(base.strip());
-    this.apiTimeoutMs = timeout;
-    this.http = new GatewayHttp(context.vertx(), ID);
-    return Future.succeededFuture();
+    AppleSignedData verifier = new AppleSignedData(chain);
+    this.signedData = verifier;
+    return api.build(
+        () ->
+            new AppStoreApi(
+                new GatewayHttp(context.vertx(), ID),
+                verifier,
+                context.clock(),
+                base == null || base.isBlank() ? null : stripSlash(base.strip()),
+                timeout));
   }
 
   @Override
@@ -396,12 +387,15 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
     Object transaction = data.getValue(SIGNED_TRANSACTION);
     if (transaction != null) {
       JsonObject info =
-          verifier.verify(text(transaction, SIGNED_TRANSACTION), SIGNED_TRANSACTION).payload();
+          verifier
+              .verify(AppleSignedData.token(transaction, SIGNED_TRANSACTION), SIGNED_TRANSACTION)
+              .payload();
       account.checkApp(info, SIGNED_TRANSACTION, true, false);
     }
     Object renewal = data.getValue(SIGNED_RENEWAL);
     if (renewal != null) {
-      JsonObject info = verifier.verify(text(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL).payload();
+      JsonObject info =
+          verifier.verify(AppleSignedData.token(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL).payload();
       account.checkEnvironment(info, SIGNED_RENEWAL);
     }
   }
@@ -418,7 +412,7 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
     if (m.missingPrice() == null) {
       return m.toParsed(d);
     }
-    if (!hasApiKey(credentials)) {
+    if (!AppStoreApiKey.configured(credentials)) {
       return needsKey(d, m.missingPrice());
     }
     return ParsedWebhook.ignored(
@@ -454,18 +448,23 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
     if (transactionId == null) {
       return Future.succeededFuture(parsed);
     }
-    if (!hasApiKey(credentials)) {
+    if (!AppStoreApiKey.configured(credentials)) {
       return Future.succeededFuture(needsKey(d, transactionId));
     }
-    GatewayHttp client = http;
-    if (client == null) {
-      return Future.failedFuture(new IllegalStateException("the App Store plugin is not started"));
-    }
+    return api.call(client -> priceFromApi(client, d, transactionId, credentials));
+  }
+
+  /**
+   * The notification completed with the price of its transaction as the App Store Server API
+   * reports it; held when the account's key cannot be used or Apple refuses it.
+   */
+  private static Future<ParsedWebhook> priceFromApi(
+      AppStoreApi client, Decoded d, String transactionId, Credentials credentials) {
     Account account;
     AppStoreApiKey key;
     try {
       account = Account.of(credentials);
-      key = apiKey(credentials);
+      key = AppStoreApiKey.of(credentials);
     } catch (InvalidCredentialsException e) {
       return Future.succeededFuture(
           ParsedWebhook.held(
@@ -480,7 +479,8 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
                   + " must be read with it. Paste the .p8 key into privateKey again; the"
                   + " notification is kept and booked once you save it."));
     }
-    return transactionInfo(client, account, key, transactionId)
+    return client
+        .transaction(account, key, transactionId)
         .map(
             fromApi -> {
               JsonObject merged = d.notification().transaction().copy();
@@ -524,12 +524,6 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
             });
   }
 
-  private static boolean hasApiKey(Credentials credentials) {
-    return credentials.get(ISSUER_ID) != null
-        && credentials.get(KEY_ID) != null
-        && credentials.get(PRIVATE_KEY) != null;
-  }
-
   /** Held: the price must come from the API, and the account has no In-App Purchase key. */
   private static ParsedWebhook needsKey(Decoded d, String transactionId) {
     return ParsedWebhook.held(
@@ -565,53 +559,6 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
   }
 
   /**
-   * A transaction as the App Store Server API reports it ({@code GET
-   * /inApps/v1/transactions/{transactionId}}), its signed transaction info verified like a
-   * notification's and checked to be the account's app and that transaction.
-   */
-  private Future<JsonObject> transactionInfo(
-      GatewayHttp client, Account account, AppStoreApiKey key, String transactionId) {
-    if (!TRANSACTION_ID.matcher(transactionId).matches()) {
-      return Future.failedFuture(
-          new MalformedWebhookException("'" + transactionId + "' is not a transaction id"));
-    }
-    String url = apiBase(account) + "/inApps/v1/transactions/" + transactionId;
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Authorization", "Bearer " + key.token(account.bundleId(), clock.instant()));
-    headers.put("Accept", "application/json");
-    AppleSignedData verifier = signedData;
-    return client
-        .send(TRANSACTION_INFO, HttpMethod.GET, url, headers, null, apiTimeoutMs)
-        .compose(
-            response -> {
-              try {
-                JsonObject answer;
-                try {
-                  answer = new JsonObject(response.body());
-                } catch (DecodeException | ClassCastException e) {
-                  throw new SignedDataException("the answer is not a JSON object");
-                }
-                JsonObject transaction =
-                    verifier
-                        .verify(
-                            text(answer.getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION),
-                            SIGNED_TRANSACTION)
-                        .payload();
-                account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
-                if (!transactionId.equals(transaction.getValue("transactionId"))) {
-                  throw new SignedDataException(
-                      "signedTransactionInfo is about another transaction than " + transactionId);
-                }
-                return Future.succeededFuture(transaction);
-              } catch (SignedDataException e) {
-                return Future.failedFuture(
-                    new GatewayApiException(
-                        ID, TRANSACTION_INFO, response.status(), e.getMessage()));
-              }
-            });
-  }
-
-  /**
    * The subscription's status from the App Store Server API ({@code GET
    * /inApps/v1/subscriptions/{originalTransactionId}}), its signed transaction and renewal info
    * verified like a notification's. Active means status 1; a subscription in its billing grace
@@ -622,131 +569,12 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
   @Override
   public Future<SubscriptionState> subscription(
       String externalSubscriptionId, Credentials credentials) {
-    GatewayHttp client = http;
-    if (client == null) {
-      return Future.failedFuture(new IllegalStateException("the App Store plugin is not started"));
-    }
-    if (externalSubscriptionId == null
-        || !TRANSACTION_ID.matcher(externalSubscriptionId).matches()) {
-      return Future.failedFuture(
-          new IllegalArgumentException("not an App Store original transaction id"));
-    }
-    Account account;
-    AppStoreApiKey key;
-    try {
-      account = Account.of(credentials);
-      key = apiKey(credentials);
-    } catch (InvalidCredentialsException e) {
-      return Future.failedFuture(e);
-    }
-    String url = apiBase(account) + "/inApps/v1/subscriptions/" + externalSubscriptionId;
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Authorization", "Bearer " + key.token(account.bundleId(), clock.instant()));
-    headers.put("Accept", "application/json");
-    AppleSignedData verifier = signedData;
-    return client
-        .send(SUBSCRIPTION_STATUS, HttpMethod.GET, url, headers, null, apiTimeoutMs)
-        .compose(
-            response -> {
-              try {
-                return Future.succeededFuture(
-                    subscriptionState(response.body(), externalSubscriptionId, account, verifier));
-              } catch (SignedDataException e) {
-                return Future.failedFuture(
-                    new GatewayApiException(
-                        ID, SUBSCRIPTION_STATUS, response.status(), e.getMessage()));
-              }
-            });
+    return api.call(client -> client.subscription(externalSubscriptionId, credentials));
   }
 
   /** The API base for an account: the override setting, else by environment. */
   String apiBase(Account account) {
-    String override = apiBaseOverride;
-    if (override != null) {
-      return override;
-    }
-    return account.production() ? PRODUCTION_API_BASE : SANDBOX_API_BASE;
-  }
-
-  private static SubscriptionState subscriptionState(
-      Buffer body, String originalTransactionId, Account account, AppleSignedData verifier)
-      throws SignedDataException {
-    JsonObject answer;
-    try {
-      answer = new JsonObject(body);
-    } catch (DecodeException | ClassCastException e) {
-      throw new SignedDataException("the answer is not a JSON object");
-    }
-    Object bundle = answer.getValue("bundleId");
-    if (bundle != null && !account.bundleId().equals(bundle)) {
-      throw new SignedDataException("the answer is about another app: " + bundle);
-    }
-    JsonObject last = lastTransaction(answer, originalTransactionId);
-    Object status = last.getValue("status");
-    if (!(status instanceof Integer || status instanceof Long)) {
-      throw new SignedDataException("the subscription's status is not a number");
-    }
-    JsonObject transaction =
-        verifier
-            .verify(text(last.getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION), SIGNED_TRANSACTION)
-            .payload();
-    account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
-    if (!originalTransactionId.equals(transaction.getValue("originalTransactionId"))) {
-      throw new SignedDataException(
-          "signedTransactionInfo is about another subscription than " + originalTransactionId);
-    }
-    Object renewal = last.getValue(SIGNED_RENEWAL);
-    if (renewal != null) {
-      JsonObject info = verifier.verify(text(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL).payload();
-      account.checkEnvironment(info, SIGNED_RENEWAL);
-    }
-    Instant periodEnd;
-    try {
-      periodEnd = millis(transaction, "expiresDate");
-    } catch (MalformedWebhookException e) {
-      throw new SignedDataException("signedTransactionInfo: " + e.getMessage());
-    }
-    return new SubscriptionState(
-        originalTransactionId, ((Number) status).longValue() == STATUS_ACTIVE, periodEnd);
-  }
-
-  /** The {@code lastTransactions} item of the subscription, from any subscription group. */
-  private static JsonObject lastTransaction(JsonObject answer, String originalTransactionId)
-      throws SignedDataException {
-    if (!(answer.getValue("data") instanceof JsonArray groups)) {
-      throw new SignedDataException("the answer has no data array");
-    }
-    for (Object group : groups) {
-      if (group instanceof JsonObject g && g.getValue("lastTransactions") instanceof JsonArray l) {
-        for (Object item : l) {
-          if (item instanceof JsonObject last
-              && originalTransactionId.equals(last.getValue("originalTransactionId"))) {
-            return last;
-          }
-        }
-      }
-    }
-    throw new SignedDataException(
-        "the answer has no status for subscription " + originalTransactionId);
-  }
-
-  private static AppStoreApiKey apiKey(Credentials credentials) {
-    for (String field : List.of(ISSUER_ID, KEY_ID, PRIVATE_KEY)) {
-      if (credentials.get(field) == null) {
-        throw new InvalidCredentialsException(
-            field,
-            "the App Store account has no In-App Purchase key ('"
-                + field
-                + "' is missing), which reading subscriptions requires");
-      }
-    }
-    PrivateKey key;
-    try {
-      key = AppStoreApiKey.parsePrivateKey(credentials.get(PRIVATE_KEY));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidCredentialsException(PRIVATE_KEY, e.getMessage());
-    }
-    return new AppStoreApiKey(credentials.get(ISSUER_ID), credentials.get(KEY_ID), key);
+    return api.get().base(account);
   }
 
   // ---- mapping ----
@@ -985,11 +813,14 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
       if (data != null) {
         Object t = data.getValue(SIGNED_TRANSACTION);
         if (t != null) {
-          transaction = AppleSignedData.payloadOf(text(t, SIGNED_TRANSACTION), SIGNED_TRANSACTION);
+          transaction =
+              AppleSignedData.payloadOf(
+                  AppleSignedData.token(t, SIGNED_TRANSACTION), SIGNED_TRANSACTION);
         }
         Object r = data.getValue(SIGNED_RENEWAL);
         if (r != null) {
-          renewal = AppleSignedData.payloadOf(text(r, SIGNED_RENEWAL), SIGNED_RENEWAL);
+          renewal =
+              AppleSignedData.payloadOf(AppleSignedData.token(r, SIGNED_RENEWAL), SIGNED_RENEWAL);
         }
       }
       return new Notification(signedDate, transaction, renewal);
@@ -1103,26 +934,11 @@ public final class AppStorePlugin implements GatewayPlugin, Renewals {
     if (!(value instanceof JsonObject object)) {
       throw new SignedDataException("body is not a JSON object");
     }
-    return text(object.getValue("signedPayload"), "signedPayload");
-  }
-
-  private static String text(Object value, String what) throws SignedDataException {
-    if (value instanceof String s && !s.isEmpty()) {
-      return s;
-    }
-    throw new SignedDataException(what + " is missing or not a string");
+    return AppleSignedData.token(object.getValue("signedPayload"), "signedPayload");
   }
 
   private static void requireText(JsonObject payload, String field) throws SignedDataException {
-    text(payload.getValue(field), "signedPayload " + field);
-  }
-
-  private static Instant millis(JsonObject object, String field) {
-    Instant value = optMillis(object, field);
-    if (value == null) {
-      throw new MalformedWebhookException("'" + field + "' is missing");
-    }
-    return value;
+    AppleSignedData.token(payload.getValue(field), "signedPayload " + field);
   }
 
   private static Instant optMillis(JsonObject object, String field) {

@@ -1,10 +1,7 @@
 package io.paybridge.gateway.code;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
+import io.paybridge.spi.JwsAlgorithm;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,10 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Ed25519Keys {
 
   /** Length of a raw Ed25519 public key (RFC 8032 §5.1.5). */
-  static final int RAW_KEY_LENGTH = 32;
-
-  /** DER of an X.509 SubjectPublicKeyInfo for OID 1.3.101.112 (Ed25519), up to the key bytes. */
-  private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  static final int RAW_KEY_LENGTH = JwsAlgorithm.ED25519_KEY_LENGTH;
 
   private final int capacity;
   private final Map<String, PublicKey> cache = new ConcurrentHashMap<>();
@@ -45,7 +39,7 @@ final class Ed25519Keys {
     if (key != null) {
       return key;
     }
-    key = toPublicKey(rawKey(base58));
+    key = JwsAlgorithm.ed25519PublicKey(rawKey(base58));
     if (cache.size() >= capacity) {
       cache.clear();
     }
@@ -81,17 +75,5 @@ final class Ed25519Keys {
               + " bytes");
     }
     return raw;
-  }
-
-  /** A JCA public key for 32 raw Ed25519 key bytes, through its X.509 encoding. */
-  static PublicKey toPublicKey(byte[] raw) {
-    byte[] encoded = new byte[X509_PREFIX.length + raw.length];
-    System.arraycopy(X509_PREFIX, 0, encoded, 0, X509_PREFIX.length);
-    System.arraycopy(raw, 0, encoded, X509_PREFIX.length, raw.length);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("public key is not an Ed25519 key: " + e.getMessage(), e);
-    }
   }
 }

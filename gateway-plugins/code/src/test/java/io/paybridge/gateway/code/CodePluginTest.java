@@ -410,7 +410,7 @@ class CodePluginTest extends GatewayPluginTestKit {
 
   @Test
   void oversizedBodiesAreRejectedBeforeDecoding() {
-    String huge = "e30." + "A".repeat(CompactJws.MAX_LENGTH) + ".e30";
+    String huge = "e30." + "A".repeat(CodePlugin.MAX_TOKEN_LENGTH) + ".e30";
 
     assertThat(verify(wallet.request(huge), credentials()).reason())
         .contains("more than a JWT webhook carries");

@@ -11,7 +11,6 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
@@ -129,14 +128,12 @@ public final class CryptomusPlugin implements GatewayPlugin {
                       + " order id you created the invoice with) or additional_data")
               .oneOf(ORDER_ID, ADDITIONAL_DATA)
               .optional(ORDER_ID),
-          CredentialField.text(
-                  ALLOWED_IPS,
-                  "Allowed sender addresses",
-                  "Optional comma-separated IP addresses or CIDR ranges webhooks must come from."
-                      + " Cryptomus documents "
-                      + PUBLISHED_WEBHOOK_IP
-                      + ". Empty: any address.")
-              .optional(null));
+          IpAllowList.credentialField(
+              ALLOWED_IPS,
+              "Optional comma-separated IP addresses or CIDR ranges webhooks must come from."
+                  + " Cryptomus documents "
+                  + PUBLISHED_WEBHOOK_IP
+                  + ". Empty: any address."));
 
   /** What each status Cryptomus documents means, in the tenant's words (see the class comment). */
   private static final Map<String, String> IGNORED_STATUSES = ignoredStatuses();
@@ -203,21 +200,22 @@ public final class CryptomusPlugin implements GatewayPlugin {
             STATUS_REFUND_PAID,
             "REFUND (negative) of the invoiced amount (crypto: its US dollar value), ledger key"
                 + " refund:<uuid>"));
-    for (String status :
-        List.of(
-            "process",
-            "check",
-            "confirm_check",
-            "wrong_amount_waiting",
-            STATUS_WRONG_AMOUNT,
-            "fail",
-            "cancel",
-            "system_fail",
-            "refund_process",
-            "refund_fail",
-            "locked")) {
-      rules.add(EventRule.ignores(status, IGNORED_STATUSES.get(status)));
-    }
+    rules.addAll(
+        EventRule.each(
+            EventRule.Action.IGNORES,
+            List.of(
+                "process",
+                "check",
+                "confirm_check",
+                "wrong_amount_waiting",
+                STATUS_WRONG_AMOUNT,
+                "fail",
+                "cancel",
+                "system_fail",
+                "refund_process",
+                "refund_fail",
+                "locked"),
+            IGNORED_STATUSES));
     return List.copyOf(rules);
   }
 
@@ -240,14 +238,7 @@ public final class CryptomusPlugin implements GatewayPlugin {
   @Override
   public Credentials validateCredentials(JsonObject submitted) {
     Credentials credentials = SCHEMA.validate(submitted);
-    String allowed = credentials.get(ALLOWED_IPS);
-    if (allowed != null) {
-      try {
-        IpAllowList.parse(allowed);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidCredentialsException(ALLOWED_IPS, e.getMessage());
-      }
-    }
+    IpAllowList.validateCredential(credentials, ALLOWED_IPS);
     return credentials;
   }
 
@@ -262,26 +253,16 @@ public final class CryptomusPlugin implements GatewayPlugin {
 
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    Verdict verdict;
-    try {
-      verdict = check(request, credentials);
-    } catch (RuntimeException e) {
-      verdict =
-          Verdict.rejected(
-              "Cryptomus signature could not be checked: " + e.getClass().getSimpleName());
-    }
-    return Future.succeededFuture(verdict);
+    return Verdict.checked("Cryptomus signature", () -> check(request, credentials));
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
-    String apiKey = credentials.get(PAYMENT_API_KEY);
-    if (apiKey == null || apiKey.isEmpty()) {
+    if (credentials.firstMissing(PAYMENT_API_KEY) != null) {
       return Verdict.rejected("the account has no Cryptomus " + PAYMENT_API_KEY);
     }
-    String allowed = credentials.get(ALLOWED_IPS);
-    if (allowed != null && !IpAllowList.parse(allowed).allows(request.remoteAddress())) {
-      return Verdict.rejected(
-          "remote address " + request.remoteAddress() + " is not in " + ALLOWED_IPS);
+    Verdict sender = IpAllowList.check(request, credentials, ALLOWED_IPS);
+    if (!sender.authentic()) {
+      return sender;
     }
     ObjectNode root;
     try {
@@ -293,7 +274,7 @@ public final class CryptomusPlugin implements GatewayPlugin {
       return Verdict.rejected("the body has no string member '" + SIGN + "'");
     }
     String signed = PhpJson.encodeWithout(root, SIGN);
-    byte[] expected = Signatures.utf8(expectedSign(signed, apiKey));
+    byte[] expected = Signatures.utf8(expectedSign(signed, credentials.get(PAYMENT_API_KEY)));
     if (!MessageDigest.isEqual(expected, sign.value().getBytes(StandardCharsets.UTF_8))) {
       return Verdict.rejected("'sign' does not match the body and the payment API key");
     }

@@ -119,12 +119,7 @@ final class AccessTokens {
             })
         .map(
             response -> {
-              JsonObject body;
-              try {
-                body = response.json();
-              } catch (IllegalStateException e) {
-                throw unusable(response.status(), "the answer is not a JSON object");
-              }
+              JsonObject body = response.json(GooglePlayPlugin.ID, OPERATION);
               if (!(body.getValue("access_token") instanceof String value) || value.isBlank()) {
                 throw unusable(response.status(), "the answer has no access_token");
               }

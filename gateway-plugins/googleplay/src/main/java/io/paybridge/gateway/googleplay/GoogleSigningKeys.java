@@ -3,7 +3,6 @@ package io.paybridge.gateway.googleplay;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -145,26 +144,11 @@ final class GoogleSigningKeys {
   }
 
   private Future<KeySet> fetch() {
-    return http.send(
-            "signing keys (JWKS)",
-            HttpMethod.GET,
-            url,
-            Map.of("Accept", "application/json"),
-            null,
-            timeoutMs)
+    return http.get("signing keys (JWKS)", url, "application/json", timeoutMs)
         .map(
             response -> {
-              JsonObject jwks;
-              try {
-                jwks = response.json();
-              } catch (IllegalStateException e) {
-                throw new GatewayApiException(
-                    GooglePlayPlugin.ID,
-                    "signing keys (JWKS)",
-                    response.status(),
-                    "the answer is not a JSON object");
-              }
-              Map<String, RSAPublicKey> keys = parse(jwks);
+              Map<String, RSAPublicKey> keys =
+                  parse(response.json(GooglePlayPlugin.ID, "signing keys (JWKS)"));
               Duration lifetime =
                   lifetime(response.headers().get("Cache-Control"), response.headers().get("Age"));
               return new KeySet(keys, clock.instant().plus(lifetime));

@@ -99,18 +99,7 @@ final class PlayDeveloperApi {
   private Future<JsonObject> json(
       String operation, HttpMethod method, String url, ServiceAccount account) {
     return call(operation, method, url, account)
-        .map(
-            response -> {
-              try {
-                return response.json();
-              } catch (IllegalStateException e) {
-                throw new GatewayApiException(
-                    GooglePlayPlugin.ID,
-                    operation,
-                    response.status(),
-                    "the answer is not a JSON object");
-              }
-            });
+        .map(response -> response.json(GooglePlayPlugin.ID, operation));
   }
 
   private Future<GatewayHttp.Response> call(

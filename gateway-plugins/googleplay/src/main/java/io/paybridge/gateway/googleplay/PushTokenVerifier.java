@@ -1,9 +1,14 @@
 package io.paybridge.gateway.googleplay;
 
+import static io.paybridge.spi.JwsAlgorithm.RS256;
+
+import io.paybridge.spi.CompactJws;
+import io.paybridge.spi.JwsException;
 import io.paybridge.spi.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -33,6 +38,9 @@ final class PushTokenVerifier {
   /** The issuers Google's ID tokens carry. */
   static final Set<String> ISSUERS = Set.of("accounts.google.com", "https://accounts.google.com");
 
+  /** Google's ID tokens are about 1 KB; this bounds the work a caller can cause. */
+  static final int MAX_LENGTH = 8 * 1024;
+
   private final GoogleSigningKeys keys;
 
   PushTokenVerifier(GoogleSigningKeys keys) {
@@ -41,24 +49,23 @@ final class PushTokenVerifier {
 
   /** The verdict on a bearer token; never a failed future. */
   Future<Verdict> verify(String token, String audience, String email, Instant receivedAt) {
-    CompactJwt jwt;
+    CompactJws jwt;
+    JsonObject header;
+    String problem;
     try {
-      jwt = CompactJwt.parse(token);
-    } catch (CompactJwt.InvalidJwtException e) {
+      jwt = CompactJws.parse(token, "JWT", MAX_LENGTH);
+      jwt.requireAlgorithm(RS256);
+      header = jwt.header();
+      problem = checkHeaderAndClaims(header, jwt.payload(), audience, email, receivedAt);
+    } catch (JwsException e) {
       return Future.succeededFuture(Verdict.rejected("push token: " + e.getMessage()));
     }
-    String claimsProblem = checkHeaderAndClaims(jwt, audience, email, receivedAt);
-    if (claimsProblem != null) {
-      return Future.succeededFuture(Verdict.rejected("push token: " + claimsProblem));
+    if (problem != null) {
+      return Future.succeededFuture(Verdict.rejected("push token: " + problem));
     }
-    String kid = jwt.header().getString("kid");
+    String kid = header.getString("kid");
     return keys.key(kid)
-        .map(
-            key ->
-                jwt.signedBy(key)
-                    ? Verdict.ok()
-                    : Verdict.rejected(
-                        "push token: the signature does not match Google's key " + kid))
+        .map(key -> signedBy(jwt, key, kid))
         .otherwise(
             err ->
                 Verdict.rejected(
@@ -68,17 +75,22 @@ final class PushTokenVerifier {
                         + err.getMessage()));
   }
 
-  /** The first problem with the header or claims, or {@code null}. */
-  private static String checkHeaderAndClaims(
-      CompactJwt jwt, String audience, String email, Instant receivedAt) {
-    JsonObject header = jwt.header();
-    if (!"RS256".equals(header.getValue("alg"))) {
-      return "alg must be RS256, the token says " + describe(header.getValue("alg"));
+  private static Verdict signedBy(CompactJws jwt, RSAPublicKey key, String kid) {
+    try {
+      return jwt.signedBy(key, RS256)
+          ? Verdict.ok()
+          : Verdict.rejected("push token: the signature does not match Google's key " + kid);
+    } catch (JwsException e) {
+      return Verdict.rejected("push token: " + e.getMessage());
     }
+  }
+
+  /** The first problem with the header (past its {@code alg}) or the claims, or {@code null}. */
+  private static String checkHeaderAndClaims(
+      JsonObject header, JsonObject claims, String audience, String email, Instant receivedAt) {
     if (!(header.getValue("kid") instanceof String kid) || kid.isEmpty() || kid.length() > 128) {
       return "the header names no usable kid";
     }
-    JsonObject claims = jwt.claims();
     if (!(claims.getValue("iss") instanceof String iss) || !ISSUERS.contains(iss)) {
       return "iss is not Google's: " + describe(claims.getValue("iss"));
     }

@@ -1,5 +1,7 @@
 package io.paybridge.gateway.googleplay;
 
+import io.paybridge.spi.CompactJws;
+import io.paybridge.spi.JwsAlgorithm;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -130,7 +132,7 @@ record ServiceAccount(
             .put("aud", audience)
             .put("iat", iat)
             .put("exp", iat + ASSERTION_LIFETIME.toSeconds());
-    return CompactJwt.sign(header, claims, privateKey);
+    return CompactJws.sign(header, claims, JwsAlgorithm.RS256, privateKey);
   }
 
   /** Whether {@code uri} is one of Google's OAuth token endpoints over https. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The pure parts: Google's money, the push envelope, strict JWT decoding, path segments. */
+/** The pure parts: Google's money, the push envelope, path segments. */
 class GooglePlayCodecTest {
 
   @ParameterizedTest
@@ -127,30 +127,6 @@ class GooglePlayCodecTest {
             Buffer.buffer(GooglePlaySimulator.pushBody(pendingReview, "9", Instant.now())));
     assertThat(n.kind()).isEqualTo(PlayNotification.Kind.OTHER);
     assertThat(PlayResolver.needsApi(n)).isFalse();
-  }
-
-  @Test
-  void jwtPartsMustBeCanonicalBase64Url() throws Exception {
-    // "e30" is "{}"; "e31" decodes to the same byte with an unused bit set
-    byte[] sig = new byte[] {1, 2, 3};
-    String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-    assertThat(CompactJwt.parse("e30.e30." + signature).claims()).isEqualTo(new JsonObject());
-    for (String token :
-        new String[] {
-          "e31.e30." + signature,
-          "e30.e31." + signature,
-          "e30.e30.AQID=",
-          "e30.e30",
-          "e30.e30.AQID.x",
-          "e30..AQID",
-          "W10.e30.AQID",
-          "e30.e30.AQ ID",
-          "x".repeat(CompactJwt.MAX_LENGTH + 1)
-        }) {
-      assertThatThrownBy(() -> CompactJwt.parse(token))
-          .as(token.length() > 40 ? token.substring(0, 40) : token)
-          .isInstanceOf(CompactJwt.InvalidJwtException.class);
-    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
+import io.paybridge.spi.FormSignature;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
@@ -20,14 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.ResolverStyle;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -116,11 +111,10 @@ public final class PayeerPlugin implements GatewayPlugin {
               "the payment failed or the customer abandoned it: no money reached the merchant's"
                   + " Payeer account, so there is nothing to book"));
 
-  private static final ZoneId PAYEER_TIME_ZONE = ZoneId.of("Europe/Moscow");
-  private static final DateTimeFormatter PAYEER_TIME =
-      DateTimeFormatter.ofPattern("dd.MM.uuuu HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
   private static final Pattern PLAIN_ORDER_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
-  private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
+
+  /** Upper-case hex SHA-256 of the signed values and the secret key, joined by {@code :}. */
+  private static final FormSignature SIGNATURE = new FormSignature("SHA-256", true, M_SIGN);
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
@@ -133,14 +127,12 @@ public final class PayeerPlugin implements GatewayPlugin {
               "Secret key",
               "The merchant's secret key from its Payeer settings; Payeer signs notifications"
                   + " with it"),
-          CredentialField.text(
-                  ALLOWED_IPS,
-                  "Allowed sender addresses",
-                  "Optional comma-separated IP addresses or CIDR ranges notifications must come"
-                      + " from. Payeer documents "
-                      + String.join(", ", PUBLISHED_IPS)
-                      + ". Empty: any address.")
-              .optional(null));
+          IpAllowList.credentialField(
+              ALLOWED_IPS,
+              "Optional comma-separated IP addresses or CIDR ranges notifications must come"
+                  + " from. Payeer documents "
+                  + String.join(", ", PUBLISHED_IPS)
+                  + ". Empty: any address."));
 
   @Override
   public String id() {
@@ -167,14 +159,7 @@ public final class PayeerPlugin implements GatewayPlugin {
     if (!credentials.require(SHOP_ID).matches("[0-9]{1,20}")) {
       throw new InvalidCredentialsException(SHOP_ID, "Payeer merchant ids are numeric");
     }
-    String allowed = credentials.get(ALLOWED_IPS);
-    if (allowed != null) {
-      try {
-        IpAllowList.parse(allowed);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidCredentialsException(ALLOWED_IPS, e.getMessage());
-      }
-    }
+    IpAllowList.validateCredential(credentials, ALLOWED_IPS);
     return credentials;
   }
 
@@ -189,27 +174,16 @@ public final class PayeerPlugin implements GatewayPlugin {
 
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    Verdict verdict;
-    try {
-      verdict = check(request, credentials);
-    } catch (RuntimeException e) {
-      verdict =
-          Verdict.rejected(
-              "Payeer signature could not be checked: " + e.getClass().getSimpleName());
-    }
-    return Future.succeededFuture(verdict);
+    return Verdict.checked("Payeer signature", () -> check(request, credentials));
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
-    String secret = credentials.get(SECRET_KEY);
-    String shopId = credentials.get(SHOP_ID);
-    if (secret == null || secret.isEmpty() || shopId == null || shopId.isEmpty()) {
+    if (credentials.firstMissing(SECRET_KEY, SHOP_ID) != null) {
       return Verdict.rejected("the account has no Payeer " + SECRET_KEY + " or " + SHOP_ID);
     }
-    String allowed = credentials.get(ALLOWED_IPS);
-    if (allowed != null && !IpAllowList.parse(allowed).allows(request.remoteAddress())) {
-      return Verdict.rejected(
-          "remote address " + request.remoteAddress() + " is not in " + ALLOWED_IPS);
+    Verdict sender = IpAllowList.check(request, credentials, ALLOWED_IPS);
+    if (!sender.authentic()) {
+      return sender;
     }
     FormBody form;
     try {
@@ -217,49 +191,32 @@ public final class PayeerPlugin implements GatewayPlugin {
     } catch (MalformedWebhookException e) {
       return Verdict.rejected(e.getMessage());
     }
-    for (String field : SIGNED_FIELDS) {
-      if (!form.has(field)) {
-        return Verdict.rejected("the form has no signed field '" + field + "'");
-      }
+    Verdict signature = SIGNATURE.verify(form, signedFields(form), credentials.get(SECRET_KEY));
+    if (!signature.authentic()) {
+      return signature;
     }
-    byte[] received = form.raw(M_SIGN);
-    if (received == null) {
-      return Verdict.rejected("the form has no '" + M_SIGN + "'");
-    }
-    byte[] expected = expectedSign(form, secret).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, received)) {
-      return Verdict.rejected("'" + M_SIGN + "' does not match the signed fields and secret key");
-    }
-    if (!MessageDigest.isEqual(shopId.getBytes(StandardCharsets.UTF_8), form.raw("m_shop"))) {
+    byte[] shopId = credentials.get(SHOP_ID).getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(shopId, form.raw("m_shop"))) {
       return Verdict.rejected("'m_shop' is another merchant than the account's " + SHOP_ID);
     }
     return Verdict.ok();
   }
 
-  /** Upper-case hex SHA-256 of the signed values and the secret, joined by {@code :}. */
-  static String expectedSign(FormBody form, String secret) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
+  /** The fields a notification signs: {@link #SIGNED_FIELDS}, then {@value #M_PARAMS} if sent. */
+  private static List<String> signedFields(FormBody form) {
+    if (!form.has(M_PARAMS)) {
+      return SIGNED_FIELDS;
     }
-    for (String field : SIGNED_FIELDS) {
-      sha256.update(form.raw(field));
-      sha256.update((byte) ':');
-    }
-    if (form.has(M_PARAMS)) {
-      sha256.update(form.raw(M_PARAMS));
-      sha256.update((byte) ':');
-    }
-    return UPPER_HEX.formatHex(sha256.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    List<String> fields = new ArrayList<>(SIGNED_FIELDS);
+    fields.add(M_PARAMS);
+    return fields;
   }
 
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     FormBody form = FormBody.parse(request.body().getBytes());
-    String operationId = require(form, "m_operation_id");
-    String status = require(form, "m_status");
+    String operationId = form.requireText("m_operation_id");
+    String status = form.requireText("m_status");
     if (STATUS_FAIL.equals(status)) {
       return ParsedWebhook.ignored(
           operationId,
@@ -281,8 +238,8 @@ public final class PayeerPlugin implements GatewayPlugin {
               + " is not booked; check it in the Payeer merchant history");
     }
     try {
-      String currency = Money.currency(require(form, "m_curr"));
-      long amount = Money.toMinor(require(form, "m_amount"), currency);
+      String currency = Money.currency(form.requireText("m_curr"));
+      long amount = Money.toMinor(form.requireText("m_amount"), currency);
       if (amount <= 0) {
         throw new MalformedWebhookException("'m_amount' is not positive");
       }
@@ -305,27 +262,15 @@ public final class PayeerPlugin implements GatewayPlugin {
     return orderId == null || orderId.isBlank() ? "(none)" : orderId;
   }
 
+  /** When it was paid, else when the operation was made, else when Paybridge received it. */
   private static Instant occurredAt(FormBody form, WebhookRequest request) {
     for (String field : List.of("m_operation_pay_date", "m_operation_date")) {
-      String text = form.text(field);
-      if (text == null || text.isBlank()) {
-        continue;
-      }
-      try {
-        return LocalDateTime.parse(text.strip(), PAYEER_TIME).atZone(PAYEER_TIME_ZONE).toInstant();
-      } catch (DateTimeException e) {
-        // Not in Payeer's documented form: try the next field, then the receiving time.
+      Instant time = FormBody.moscowTime(form.text(field));
+      if (time != null) {
+        return time;
       }
     }
     return request.receivedAt();
-  }
-
-  private static String require(FormBody form, String field) {
-    String value = form.text(field);
-    if (value == null || value.isBlank()) {
-      throw new MalformedWebhookException("'" + field + "' is missing");
-    }
-    return value;
   }
 
   /** {@code <m_orderid>|success}, for every outcome of an authentic notification. */

@@ -39,7 +39,7 @@ final class PayPalApi {
   private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final long TOKEN_MARGIN_SECONDS = 60;
 
-  private final PayPalHttp http;
+  private final GatewayHttp http;
   private final String baseOverride;
   private final long timeoutMs;
   private final Clock clock;
@@ -59,7 +59,7 @@ final class PayPalApi {
    * @param baseOverride a base URL used for every account instead of PayPal's (tests, staging), or
    *     {@code null}
    */
-  PayPalApi(PayPalHttp http, String baseOverride, long timeoutMs, Clock clock) {
+  PayPalApi(GatewayHttp http, String baseOverride, long timeoutMs, Clock clock) {
     this.http = http;
     this.baseOverride = baseOverride;
     this.timeoutMs = timeoutMs;
@@ -226,14 +226,7 @@ final class PayPalApi {
     return send(operation, HttpMethod.POST, base(credentials) + "/v1/oauth2/token", headers, form)
         .compose(
             r -> {
-              JsonObject answer;
-              try {
-                answer = r.json();
-              } catch (IllegalStateException e) {
-                return Future.failedFuture(
-                    new GatewayApiException(
-                        PayPalPlugin.ID, operation, r.status(), "the answer is not JSON"));
-              }
+              JsonObject answer = r.json(PayPalPlugin.ID, operation);
               String value = answer.getValue("access_token") instanceof String s ? s : null;
               Object type = answer.getValue("token_type");
               Object expiresIn = answer.getValue("expires_in");
@@ -293,12 +286,7 @@ final class PayPalApi {
     if (response.body().length() == 0) {
       return new JsonObject();
     }
-    try {
-      return response.json();
-    } catch (IllegalStateException e) {
-      throw new GatewayApiException(
-          PayPalPlugin.ID, operation, response.status(), "the answer is not a JSON object");
-    }
+    return response.json(PayPalPlugin.ID, operation);
   }
 
   private static Map<String, String> bearer(String token) {

@@ -3,7 +3,6 @@ package io.paybridge.gateway.paypal;
 import io.paybridge.spi.GatewayHttp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -64,7 +63,7 @@ final class PayPalCertificates {
 
   private static final int MIN_RSA_BITS = 2048;
 
-  private final PayPalHttp http;
+  private final GatewayHttp http;
   private final String fetchBase;
   private final long timeoutMs;
   private final Clock clock;
@@ -77,7 +76,7 @@ final class PayPalCertificates {
    * @param fetchBase where allowed URLs are fetched from instead (tests only), or {@code null}
    */
   PayPalCertificates(
-      PayPalHttp http,
+      GatewayHttp http,
       String fetchBase,
       long timeoutMs,
       Clock clock,
@@ -134,13 +133,7 @@ final class PayPalCertificates {
 
   private Future<List<X509Certificate>> fetch(URI certUrl) {
     String url = PayPalCertUrl.fetchUrl(certUrl, fetchBase);
-    return http.send(
-            "certificate fetch",
-            HttpMethod.GET,
-            url,
-            Map.of("Accept", "application/x-pem-file, */*"),
-            null,
-            timeoutMs)
+    return http.get("certificate fetch", url, "application/x-pem-file, */*", timeoutMs)
         .compose(
             response -> {
               try {

@@ -323,8 +323,7 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
     return Future.all(anchors, intermediates)
         .map(
             loaded -> {
-              PayPalHttp http =
-                  new PayPalHttp(context.vertx(), new GatewayHttp(context.vertx(), ID));
+              GatewayHttp http = new GatewayHttp(context.vertx(), ID);
               PayPalApi api = new PayPalApi(http, apiBase, timeoutMs, context.clock());
               runtime =
                   new Runtime(

@@ -241,7 +241,7 @@ class PayPalApiTest {
   /** The plugin's API client, as {@link PayPalResolver} uses it. */
   private PayPalApi api() {
     return new PayPalApi(
-        new PayPalHttp(vertx, new io.paybridge.spi.GatewayHttp(vertx, PayPalPlugin.ID)),
+        new io.paybridge.spi.GatewayHttp(vertx, PayPalPlugin.ID),
         paypal.baseUrl(),
         TIMEOUT_MS,
         clock);

@@ -437,7 +437,7 @@ class PayPalCertificateTest {
     ManualClock clock = new ManualClock();
     PayPalCertificates certificates =
         new PayPalCertificates(
-            new PayPalHttp(vertx, new GatewayHttp(vertx, "paypal")),
+            new GatewayHttp(vertx, "paypal"),
             paypal.baseUrl(),
             5_000,
             clock,
@@ -472,7 +472,7 @@ class PayPalCertificateTest {
   void concurrentDeliveriesShareOneFetchAndFailuresAreNotKept() {
     PayPalCertificates certificates =
         new PayPalCertificates(
-            new PayPalHttp(vertx, new GatewayHttp(vertx, "paypal")),
+            new GatewayHttp(vertx, "paypal"),
             paypal.baseUrl(),
             5_000,
             Clock.systemUTC(),

@@ -1,14 +1,16 @@
 package io.paybridge.gateway.razorpay;
 
+import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayApi;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.Renewals.SubscriptionState;
+import io.paybridge.spi.PermanentGatewayException;
+import io.paybridge.spi.Renewals;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
@@ -24,11 +26,11 @@ import java.util.regex.Pattern;
  * refunding the payment that charged it.
  *
  * <p>Every call authenticates with HTTP Basic, the account's key id and key secret. Calls go
- * through {@link GatewayHttp}, so each has a total timeout and every non-2xx answer becomes a
- * {@link GatewayApiException} with Razorpay's status; a 2xx answer that is not usable JSON becomes
- * a {@link PermanentGatewayException}.
+ * through {@link GatewayApi}, so each has a total timeout and every non-2xx answer becomes a {@link
+ * GatewayApiException} with Razorpay's status; a 2xx answer that is not usable JSON becomes a
+ * {@link PermanentGatewayException}.
  */
-final class RazorpayApi {
+final class RazorpayApi implements Renewals, CancelAndRefund {
 
   static final String FETCH_SUBSCRIPTION = "fetch subscription";
   static final String CANCEL_SUBSCRIPTION = "cancel subscription";
@@ -56,14 +58,10 @@ final class RazorpayApi {
   /** Razorpay takes receipts of up to 40 characters. */
   private static final int MAX_RECEIPT = 40;
 
-  private final GatewayHttp http;
-  private final String base;
-  private final long timeoutMs;
+  private final GatewayApi api;
 
-  RazorpayApi(GatewayHttp http, String base, long timeoutMs) {
-    this.http = http;
-    this.base = base;
-    this.timeoutMs = timeoutMs;
+  RazorpayApi(GatewayApi api) {
+    this.api = api;
   }
 
   /**
@@ -72,7 +70,8 @@ final class RazorpayApi {
    * which is all an {@code authenticated} subscription whose first cycle has not started has. A
    * running subscription with neither is an error; an ended one may have none.
    */
-  Future<SubscriptionState> subscription(String subscriptionId, Credentials credentials) {
+  @Override
+  public Future<SubscriptionState> subscription(String subscriptionId, Credentials credentials) {
     return authorization(credentials, FETCH_SUBSCRIPTION)
         .compose(auth -> fetchSubscription(pathId(subscriptionId, "sub_", "subscription"), auth))
         .map(subscription -> state(subscriptionId, subscription));
@@ -94,7 +93,8 @@ final class RazorpayApi {
    *       (a concurrent attempt won) counts as done.
    * </ul>
    */
-  Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
+  @Override
+  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
     return authorization(credentials, CANCEL_SUBSCRIPTION)
         .compose(
             auth -> {
@@ -105,7 +105,7 @@ final class RazorpayApi {
   }
 
   private Future<JsonObject> fetchSubscription(String subscription, String auth) {
-    return call(
+    return api.call(
         FETCH_SUBSCRIPTION,
         HttpMethod.GET,
         "/v1/subscriptions/" + subscription,
@@ -116,7 +116,7 @@ final class RazorpayApi {
   private Future<Void> cancel(String subscription, String auth) {
     Map<String, String> headers = headers(auth);
     headers.put("Content-Type", "application/json");
-    return call(
+    return api.call(
             CANCEL_SUBSCRIPTION,
             HttpMethod.POST,
             "/v1/subscriptions/" + subscription + "/cancel",
@@ -141,7 +141,7 @@ final class RazorpayApi {
   }
 
   private Future<Void> refund(String payment, String subscription, String auth) {
-    return call(FETCH_PAYMENT, HttpMethod.GET, "/v1/payments/" + payment, headers(auth), null)
+    return api.call(FETCH_PAYMENT, HttpMethod.GET, "/v1/payments/" + payment, headers(auth), null)
         .compose(
             p -> {
               long remaining = remaining(payment, p);
@@ -161,7 +161,7 @@ final class RazorpayApi {
               Map<String, String> headers = headers(auth);
               headers.put("Content-Type", "application/json");
               headers.put(IDEMPOTENCY_HEADER, key);
-              return call(
+              return api.call(
                       CREATE_REFUND,
                       HttpMethod.POST,
                       "/v1/payments/" + payment + "/refund",
@@ -183,7 +183,7 @@ final class RazorpayApi {
       Long refunded = Json.optLong(payment, "amount_refunded");
       return amount - (refunded == null ? 0 : refunded);
     } catch (MalformedWebhookException e) {
-      throw new PermanentGatewayException(
+      throw permanent(
           FETCH_PAYMENT,
           "Razorpay's answer for payment " + id + " is malformed: " + e.getMessage());
     }
@@ -209,13 +209,13 @@ final class RazorpayApi {
       }
       end = seconds == null ? null : Instant.ofEpochSecond(seconds);
     } catch (MalformedWebhookException | DateTimeException e) {
-      throw new PermanentGatewayException(
+      throw permanent(
           FETCH_SUBSCRIPTION,
           "Razorpay's answer for subscription " + id + " is malformed: " + e.getMessage());
     }
     boolean running = RUNNING.contains(status);
     if (running && end == null) {
-      throw new PermanentGatewayException(
+      throw permanent(
           FETCH_SUBSCRIPTION,
           "subscription "
               + id
@@ -227,22 +227,6 @@ final class RazorpayApi {
     return new SubscriptionState(id, running, end);
   }
 
-  /** One call; the answer must be a JSON object. */
-  private Future<JsonObject> call(
-      String operation, HttpMethod method, String path, Map<String, String> headers, Buffer body) {
-    return http.send(operation, method, base + path, headers, body, timeoutMs)
-        .map(
-            response -> {
-              try {
-                return Json.object(response.body());
-              } catch (MalformedWebhookException e) {
-                throw new PermanentGatewayException(
-                    operation,
-                    "Razorpay answered HTTP " + response.status() + " without a JSON object");
-              }
-            });
-  }
-
   private static Map<String, String> headers(String authorization) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", authorization);
@@ -251,21 +235,18 @@ final class RazorpayApi {
   }
 
   /** The Basic authorization of the account's API key, or a failure naming the missing field. */
-  private static Future<String> authorization(Credentials credentials, String operation) {
-    for (String field : new String[] {RazorpayPlugin.KEY_ID, RazorpayPlugin.KEY_SECRET}) {
-      String value = credentials.get(field);
-      if (value == null || value.isBlank()) {
-        return Future.failedFuture(
-            new PermanentGatewayException(
-                operation,
-                "the Razorpay account has no '"
-                    + field
-                    + "': add the API key id and secret to its credentials"));
-      }
-    }
-    return Future.succeededFuture(
-        GatewayHttp.basic(
-            credentials.get(RazorpayPlugin.KEY_ID), credentials.get(RazorpayPlugin.KEY_SECRET)));
+  private Future<String> authorization(Credentials credentials, String operation) {
+    String howToAdd = "add the API key id and secret to its credentials";
+    return api.credential(credentials, RazorpayPlugin.KEY_ID, operation, howToAdd)
+        .compose(
+            keyId ->
+                api.credential(credentials, RazorpayPlugin.KEY_SECRET, operation, howToAdd)
+                    .map(keySecret -> GatewayHttp.basic(keyId, keySecret)));
+  }
+
+  /** A failure of {@code operation} that trying again cannot fix. */
+  private static PermanentGatewayException permanent(String operation, String detail) {
+    return new PermanentGatewayException(RazorpayPlugin.ID, operation, detail);
   }
 
   /** An id of the given kind that may go into a URL path as it is. */

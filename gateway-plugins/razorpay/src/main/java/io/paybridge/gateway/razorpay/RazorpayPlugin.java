@@ -14,14 +14,13 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayHttp;
-import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals;
+import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -99,7 +98,7 @@ import java.util.TreeSet;
  * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
  * are in {@code RazorpayApi}.
  */
-public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndRefund {
+public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> {
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
@@ -238,8 +237,10 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
           EventRule.ignores(DISPUTE_UNDER_REVIEW, "the evidence is being reviewed: no money moved"),
           EventRule.ignores(DISPUTE_ACTION_REQUIRED, "more evidence is needed: no money moved"));
 
-  /** Set by {@link #init}; webhook handling works without it. */
-  private volatile RazorpayApi api;
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public RazorpayPlugin() {
+    super("Razorpay", API_BASE_SETTING, DEFAULT_API_BASE, API_TIMEOUT_SETTING, RazorpayApi::new);
+  }
 
   @Override
   public String id() {
@@ -265,64 +266,22 @@ public final class RazorpayPlugin implements GatewayPlugin, Renewals, CancelAndR
     return EVENT_TABLE;
   }
 
-  /**
-   * Creates the API client from the settings {@value #API_BASE_SETTING} and {@value
-   * #API_TIMEOUT_SETTING}.
-   */
-  @Override
-  public Future<Void> init(PluginContext context) {
-    try {
-      String base = context.urlSetting(API_BASE_SETTING, DEFAULT_API_BASE);
-      long timeoutMs = context.millisSetting(API_TIMEOUT_SETTING, GatewayHttp.DEFAULT_TIMEOUT_MS);
-      api = new RazorpayApi(new GatewayHttp(context.vertx(), ID), base, timeoutMs);
-      return Future.succeededFuture();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  @Override
-  public Future<SubscriptionState> subscription(
-      String externalSubscriptionId, Credentials credentials) {
-    RazorpayApi client = api;
-    return client == null
-        ? notInitialised()
-        : client.subscription(externalSubscriptionId, credentials);
-  }
-
-  @Override
-  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
-    RazorpayApi client = api;
-    return client == null ? notInitialised() : client.cancelAndRefund(charge, credentials);
-  }
-
-  private static <T> Future<T> notInitialised() {
-    return Future.failedFuture(
-        new IllegalStateException(
-            "the Razorpay plugin calls Razorpay's API only after init(PluginContext)"));
-  }
-
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    try {
-      return Future.succeededFuture(check(request, credentials));
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(
-          Verdict.rejected(
-              "Razorpay signature could not be checked: " + e.getClass().getSimpleName()));
-    }
+    return Verdict.checked("Razorpay signature", () -> check(request, credentials));
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
-    String secret = credentials.get(WEBHOOK_SECRET);
-    if (secret == null || secret.isEmpty()) {
+    if (credentials.firstMissing(WEBHOOK_SECRET) != null) {
       return Verdict.rejected("the account has no Razorpay webhookSecret");
     }
     String signature = request.header(SIGNATURE_HEADER);
     if (signature == null || signature.isBlank()) {
       return Verdict.rejected("no X-Razorpay-Signature header");
     }
-    byte[] expected = Signatures.hmacSha256(Signatures.utf8(secret), request.body().getBytes());
+    byte[] expected =
+        Signatures.hmacSha256(
+            Signatures.utf8(credentials.get(WEBHOOK_SECRET)), request.body().getBytes());
     return Signatures.hexEquals(expected, signature)
         ? Verdict.ok()
         : Verdict.rejected("X-Razorpay-Signature does not match the body");

@@ -1,12 +1,15 @@
 package io.paybridge.gateway.stripe;
 
+import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.GatewayApi;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.Renewals.SubscriptionState;
+import io.paybridge.spi.PermanentGatewayException;
+import io.paybridge.spi.Renewals;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -29,11 +32,11 @@ import java.util.regex.Pattern;
  *
  * <p>Every call carries the account's secret key as a bearer token and pins {@code Stripe-Version}
  * to {@link StripePlugin#API_VERSION}, the version whose object shapes this plugin reads, whatever
- * default version the tenant's Stripe account has. Calls go through {@link GatewayHttp}, so each
- * has a total timeout and every non-2xx answer becomes a {@link GatewayApiException} with Stripe's
+ * default version the tenant's Stripe account has. Calls go through {@link GatewayApi}, so each has
+ * a total timeout and every non-2xx answer becomes a {@link GatewayApiException} with Stripe's
  * status; a 2xx answer that is not usable JSON becomes a {@link PermanentGatewayException}.
  */
-final class StripeApi {
+final class StripeApi implements Renewals, CancelAndRefund {
 
   static final String RETRIEVE_SUBSCRIPTION = "retrieve subscription";
   static final String CANCEL_SUBSCRIPTION = "cancel subscription";
@@ -65,14 +68,10 @@ final class StripeApi {
   /** The {@code error.code} of Stripe's error body, as quoted in a failure's detail. */
   private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_]+)\"");
 
-  private final GatewayHttp http;
-  private final String base;
-  private final long timeoutMs;
+  private final GatewayApi api;
 
-  StripeApi(GatewayHttp http, String base, long timeoutMs) {
-    this.http = http;
-    this.base = base;
-    this.timeoutMs = timeoutMs;
+  StripeApi(GatewayApi api) {
+    this.api = api;
   }
 
   /**
@@ -116,7 +115,7 @@ final class StripeApi {
     if (startingAfter != null) {
       query.put("starting_after", startingAfter);
     }
-    return call(
+    return api.call(
             operation,
             HttpMethod.GET,
             path + "?" + GatewayHttp.formEncode(query),
@@ -130,8 +129,7 @@ final class StripeApi {
               }
               if (page >= MAX_PAGES) {
                 return Future.failedFuture(
-                    new PermanentGatewayException(
-                        operation, "Stripe's list goes on beyond " + MAX_PAGES + " pages"));
+                    permanent(operation, "Stripe's list goes on beyond " + MAX_PAGES + " pages"));
               }
               return listFrom(operation, path, filter, apiKey, items.lastId(), page + 1)
                   .map(rest -> concat(items.data(), rest));
@@ -163,8 +161,7 @@ final class StripeApi {
         }
         return new ListPage(items, hasMore, lastId);
       } catch (MalformedWebhookException e) {
-        throw new PermanentGatewayException(
-            operation, "Stripe's answer is malformed: " + e.getMessage());
+        throw permanent(operation, "Stripe's answer is malformed: " + e.getMessage());
       }
     }
   }
@@ -183,11 +180,12 @@ final class StripeApi {
    * subscription), else the subscription's own {@code current_period_end} (older versions). A
    * running subscription without one is an error; an ended one may have none.
    */
-  Future<SubscriptionState> subscription(String subscriptionId, Credentials credentials) {
+  @Override
+  public Future<SubscriptionState> subscription(String subscriptionId, Credentials credentials) {
     return apiKey(credentials, RETRIEVE_SUBSCRIPTION)
         .compose(
             key ->
-                call(
+                api.call(
                     RETRIEVE_SUBSCRIPTION,
                     HttpMethod.GET,
                     "/v1/subscriptions/" + pathId(subscriptionId, "subscription"),
@@ -208,7 +206,8 @@ final class StripeApi {
    * {@code 500} from the refund itself is replayed to retries for 24 hours (retryable, and never a
    * second refund), while rate limiting ({@code 429}) and failures before execution are not stored.
    */
-  Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
+  @Override
+  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
     return apiKey(credentials, CANCEL_SUBSCRIPTION)
         .compose(
             key -> {
@@ -226,7 +225,7 @@ final class StripeApi {
   }
 
   private Future<Void> cancel(String subscription, String key) {
-    return call(
+    return api.call(
             CANCEL_SUBSCRIPTION,
             HttpMethod.DELETE,
             "/v1/subscriptions/" + subscription,
@@ -269,7 +268,7 @@ final class StripeApi {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("invoice", invoice);
     query.put("status", "paid");
-    return call(
+    return api.call(
             LIST_INVOICE_PAYMENTS,
             HttpMethod.GET,
             "/v1/invoice_payments?" + GatewayHttp.formEncode(query),
@@ -298,10 +297,9 @@ final class StripeApi {
         }
       }
     } catch (MalformedWebhookException e) {
-      throw new PermanentGatewayException(
-          LIST_INVOICE_PAYMENTS, "Stripe's answer is malformed: " + e.getMessage());
+      throw permanent(LIST_INVOICE_PAYMENTS, "Stripe's answer is malformed: " + e.getMessage());
     }
-    throw new PermanentGatewayException(
+    throw permanent(
         LIST_INVOICE_PAYMENTS,
         "invoice " + invoice + " has no paid payment intent or charge at Stripe to refund");
   }
@@ -315,7 +313,7 @@ final class StripeApi {
     Map<String, String> headers = headers(key);
     headers.put("Content-Type", "application/x-www-form-urlencoded");
     headers.put("Idempotency-Key", "paybridge-refund-" + payment);
-    return call(
+    return api.call(
             CREATE_REFUND,
             HttpMethod.POST,
             "/v1/refunds",
@@ -336,13 +334,13 @@ final class StripeApi {
       status = Json.requireString(subscription, "status");
       periodEnd = periodEnd(subscription);
     } catch (MalformedWebhookException e) {
-      throw new PermanentGatewayException(
+      throw permanent(
           RETRIEVE_SUBSCRIPTION,
           "Stripe's answer for subscription " + id + " is malformed: " + e.getMessage());
     }
     boolean running = RUNNING.contains(status);
     if (running && periodEnd == null) {
-      throw new PermanentGatewayException(
+      throw permanent(
           RETRIEVE_SUBSCRIPTION,
           "subscription "
               + id
@@ -379,26 +377,6 @@ final class StripeApi {
     }
   }
 
-  /** One call; the answer must be a JSON object. */
-  private Future<JsonObject> call(
-      String operation,
-      HttpMethod method,
-      String pathAndQuery,
-      Map<String, String> headers,
-      Buffer body) {
-    return http.send(operation, method, base + pathAndQuery, headers, body, timeoutMs)
-        .map(
-            response -> {
-              try {
-                return Json.object(response.body());
-              } catch (MalformedWebhookException e) {
-                throw new PermanentGatewayException(
-                    operation,
-                    "Stripe answered HTTP " + response.status() + " without a JSON object");
-              }
-            });
-  }
-
   private static Map<String, String> headers(String apiKey) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Bearer " + apiKey);
@@ -408,17 +386,17 @@ final class StripeApi {
   }
 
   /** The account's secret key, or a failure naming the missing field. */
-  private static Future<String> apiKey(Credentials credentials, String operation) {
-    String key = credentials.get(StripePlugin.API_KEY);
-    if (key == null || key.isBlank()) {
-      return Future.failedFuture(
-          new PermanentGatewayException(
-              operation,
-              "the Stripe account has no '"
-                  + StripePlugin.API_KEY
-                  + "': add a secret (sk_) or restricted (rk_) API key to its credentials"));
-    }
-    return Future.succeededFuture(key);
+  private Future<String> apiKey(Credentials credentials, String operation) {
+    return api.credential(
+        credentials,
+        StripePlugin.API_KEY,
+        operation,
+        "add a secret (sk_) or restricted (rk_) API key to its credentials");
+  }
+
+  /** A failure of {@code operation} that trying again cannot fix. */
+  static PermanentGatewayException permanent(String operation, String detail) {
+    return new PermanentGatewayException(StripePlugin.ID, operation, detail);
   }
 
   /** An id that may go into a URL path as it is. */

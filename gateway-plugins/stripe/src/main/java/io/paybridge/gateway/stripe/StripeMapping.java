@@ -618,8 +618,7 @@ final class StripeMapping {
     try {
       return reading.get();
     } catch (MalformedWebhookException e) {
-      throw new PermanentGatewayException(
-          operation, "Stripe's answer cannot be booked: " + e.getMessage());
+      throw StripeApi.permanent(operation, "Stripe's answer cannot be booked: " + e.getMessage());
     }
   }
 

@@ -7,12 +7,11 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
-import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.Renewals;
+import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -95,7 +94,7 @@ import java.util.List;
  * authenticate with the account's optional {@code apiKey} and pin {@code Stripe-Version} to {@value
  * #API_VERSION}. The details are in {@code StripeApi}.
  */
-public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRefund {
+public final class StripePlugin extends RestApiGatewayPlugin<StripeApi> {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -144,8 +143,10 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
                   "The metadata key under which your integration stores your own customer reference")
               .optional(DEFAULT_CUSTOMER_REF_KEY));
 
-  /** Set by {@link #init}; webhook handling works without it. */
-  private volatile StripeApi api;
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public StripePlugin() {
+    super("Stripe", API_BASE_SETTING, DEFAULT_API_BASE, API_TIMEOUT_SETTING, StripeApi::new);
+  }
 
   @Override
   public String id() {
@@ -185,52 +186,9 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
     return StripeEventTable.ROWS;
   }
 
-  /**
-   * Creates the API client from the settings {@value #API_BASE_SETTING} and {@value
-   * #API_TIMEOUT_SETTING}.
-   */
-  @Override
-  public Future<Void> init(PluginContext context) {
-    try {
-      String base = context.urlSetting(API_BASE_SETTING, DEFAULT_API_BASE);
-      long timeoutMs = context.millisSetting(API_TIMEOUT_SETTING, GatewayHttp.DEFAULT_TIMEOUT_MS);
-      api = new StripeApi(new GatewayHttp(context.vertx(), ID), base, timeoutMs);
-      return Future.succeededFuture();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  @Override
-  public Future<SubscriptionState> subscription(
-      String externalSubscriptionId, Credentials credentials) {
-    StripeApi client = api;
-    return client == null
-        ? notInitialised()
-        : client.subscription(externalSubscriptionId, credentials);
-  }
-
-  @Override
-  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
-    StripeApi client = api;
-    return client == null ? notInitialised() : client.cancelAndRefund(charge, credentials);
-  }
-
-  private static <T> Future<T> notInitialised() {
-    return Future.failedFuture(
-        new IllegalStateException(
-            "the Stripe plugin calls Stripe's API only after init(PluginContext)"));
-  }
-
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    try {
-      return Future.succeededFuture(check(request, credentials));
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(
-          Verdict.rejected(
-              "Stripe signature could not be checked: " + e.getClass().getSimpleName()));
-    }
+    return Verdict.checked("Stripe signature", () -> check(request, credentials));
   }
 
   private static Verdict check(WebhookRequest request, Credentials credentials) {
@@ -295,24 +253,23 @@ public final class StripePlugin implements GatewayPlugin, Renewals, CancelAndRef
         || apiKey.isBlank()) {
       return Future.succeededFuture(parsed);
     }
-    StripeApi client = api;
-    if (client == null) {
-      return notInitialised();
-    }
-    try {
-      StripeEvent event = StripeEvent.read(request.body());
-      Reading.Lookup lookup = mapping(event, credentials).read().lookup();
-      if (lookup == null) {
-        return Future.succeededFuture(parsed);
-      }
-      String otherMode = otherMode(event, apiKey);
-      if (otherMode != null) {
-        return Future.succeededFuture(rejected(parsed, otherMode));
-      }
-      return lookup.run(client, apiKey).recover(err -> refusedKey(parsed, lookup, err));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+    return withApi(
+        client -> {
+          try {
+            StripeEvent event = StripeEvent.read(request.body());
+            Reading.Lookup lookup = mapping(event, credentials).read().lookup();
+            if (lookup == null) {
+              return Future.succeededFuture(parsed);
+            }
+            String otherMode = otherMode(event, apiKey);
+            if (otherMode != null) {
+              return Future.succeededFuture(rejected(parsed, otherMode));
+            }
+            return lookup.run(client, apiKey).recover(err -> refusedKey(parsed, lookup, err));
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+        });
   }
 
   private static Reading reading(WebhookRequest request, Credentials credentials) {
