@@ -36,26 +36,31 @@ public final class HttpVerticle extends VerticleBase {
               ctx.next();
             });
     platform.mountCoreRoutes(router);
-    ApiRoutes.mount(router, platform);
-    ConsoleRoutes.mount(router, platform);
-    router
-        .route()
-        .last()
-        .handler(
-            ctx ->
-                HttpErrors.respond(
-                    ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
-    router.route().failureHandler(HttpErrors::failureHandler);
-    server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                .setHost(platform.config().httpHost())
-                .setPort(port)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxInitialLineLength(8 * 1024)
-                .setIdleTimeout(120)
-                .setCompressionSupported(true));
-    return server.requestHandler(router).listen();
+    // The API's routes come from its OpenAPI document, read asynchronously; they are mounted
+    // before the console's and the catch-all handlers, as the order of routes matters.
+    return ApiRoutes.mount(router, platform)
+        .compose(
+            mounted -> {
+              ConsoleRoutes.mount(router, platform);
+              router
+                  .route()
+                  .last()
+                  .handler(
+                      ctx ->
+                          HttpErrors.respond(
+                              ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
+              router.route().failureHandler(HttpErrors::failureHandler);
+              server =
+                  vertx.createHttpServer(
+                      new HttpServerOptions()
+                          .setHost(platform.config().httpHost())
+                          .setPort(port)
+                          .setMaxHeaderSize(16 * 1024)
+                          .setMaxInitialLineLength(8 * 1024)
+                          .setIdleTimeout(120)
+                          .setCompressionSupported(true));
+              return server.requestHandler(router).listen();
+            });
   }
 
   @Override

@@ -80,7 +80,7 @@ class DatabaseRestartIT {
             node.count(
                 "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '"
                     + tenant.tenantId
-                    + "'"))
+                    + "' AND verdict = 'recorded'"))
         .isEqualTo(WEBHOOKS);
     assertThat(
             node.count(

@@ -1,21 +1,33 @@
 package io.paybridge.api;
 
 import io.paybridge.core.Platform;
+import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import java.util.List;
 
 /**
- * The partner REST API: {@code /api/v1} and {@code /oauth/token}. Every {@code /api/v1} route but
- * signup and the OpenAPI document needs a bearer token, and every query is scoped to the token's
+ * The partner REST API: {@code /api/v1} and {@code /oauth/token}, built from the OpenAPI document
+ * {@code paybridge/openapi.json}. Each operation is bound to its handler by {@code operationId};
+ * requests are checked against the document before a handler runs, and a route the document does
+ * not describe does not exist. Every {@code /api/v1} route but signup and the document itself needs
+ * a bearer token (the document's {@code bearer} scheme), and every query is scoped to the token's
  * tenant: ids from the URL or body never select another tenant's data.
  */
 public final class ApiRoutes {
@@ -30,98 +42,123 @@ public final class ApiRoutes {
   private ApiRoutes(Platform platform) {
     this.platform = platform;
     this.tokens = new TokenService(platform);
-    this.openApi = loadOpenApi();
+    this.openApi = OpenApiDocument.load();
   }
 
-  /** Mounts the API on the node's router. */
-  public static void mount(Router root, Platform platform) {
-    new ApiRoutes(platform).mountOn(root);
+  /**
+   * Mounts the API on the node's router once the document is read and checked; the future fails
+   * when the document is not a valid contract or an operation in it has no handler.
+   */
+  public static Future<Void> mount(Router root, Platform platform) {
+    ApiRoutes routes = new ApiRoutes(platform);
+    return OpenApiDocument.contract(platform.vertx(), routes.openApi)
+        .map(
+            contract -> {
+              routes.mountOn(root, contract);
+              return null;
+            });
   }
 
-  private void mountOn(Router root) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    root.post("/oauth/token")
-        .handler(body)
-        .handler(tokens::token)
-        .failureHandler(HttpErrors::failureHandler);
+  private void mountOn(Router root, OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, ApiRoutes::extract);
+    builder.security("bearer").httpHandler(tokens.authHandler());
 
-    Router api = Router.router(platform.vertx());
-    api.route().handler(body);
-    api.get("/openapi.json")
-        .handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
-    api.post("/signup").handler(this::signup);
+    // Kept as they were before the contract router: RFC 6749 errors, the use case's own checks.
+    operation(builder, "token")
+        .setDoSecurity(false)
+        .setDoValidation(false)
+        .addHandler(tokens::token);
+    operation(builder, "openapi")
+        .setDoValidation(false)
+        .addHandler(
+            ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+    operation(builder, "signup").setDoValidation(false).addHandler(this::signup);
 
-    api.route().handler(tokens.authHandler());
     GatewayAccountsApi gateways = new GatewayAccountsApi(platform);
-    api.get("/gateways")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
-        .handler(gateways::listGateways);
-    api.get("/gateway-accounts")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
-        .handler(gateways::list);
-    api.get("/gateway-accounts/:gateway")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_READ))
-        .handler(gateways::get);
-    api.put("/gateway-accounts/:gateway")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(gateways::put);
-    api.delete("/gateway-accounts/:gateway")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(gateways::delete);
+    bind(builder, "listGateways", ApiScopes.GATEWAYS_READ, gateways::listGateways);
+    bind(builder, "listGatewayAccounts", ApiScopes.GATEWAYS_READ, gateways::list);
+    bind(builder, "getGatewayAccount", ApiScopes.GATEWAYS_READ, gateways::get);
+    bind(builder, "putGatewayAccount", ApiScopes.GATEWAYS_WRITE, gateways::put);
+    bind(builder, "deleteGatewayAccount", ApiScopes.GATEWAYS_WRITE, gateways::delete);
+    bind(builder, "putGatewayAccountSettings", ApiScopes.GATEWAYS_WRITE, gateways::settings);
     PaymentsApi payments = new PaymentsApi(platform);
-    api.get("/payments")
-        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
-        .handler(payments::list);
-    api.get("/customers/:customerRef/balance")
-        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
-        .handler(payments::balance);
+    bind(builder, "listPayments", ApiScopes.PAYMENTS_READ, payments::list);
+    bind(builder, "customerBalance", ApiScopes.PAYMENTS_READ, payments::balance);
     SubscriptionsApi subscriptions = new SubscriptionsApi(platform);
-    api.get("/subscriptions")
-        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
-        .handler(subscriptions::list);
-    api.get("/subscriptions/:gateway/:externalSubscriptionId")
-        .handler(TokenService.requireScope(ApiScopes.PAYMENTS_READ))
-        .handler(subscriptions::get);
-    api.put("/subscriptions/:gateway/:externalSubscriptionId")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(subscriptions::register);
-    api.put("/gateway-accounts/:gateway/settings")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(gateways::settings);
-    api.post("/subscriptions/:gateway/:externalSubscriptionId/refresh")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(subscriptions::refresh);
+    bind(builder, "listSubscriptions", ApiScopes.PAYMENTS_READ, subscriptions::list);
+    bind(builder, "getSubscription", ApiScopes.PAYMENTS_READ, subscriptions::get);
+    bind(builder, "registerSubscription", ApiScopes.GATEWAYS_WRITE, subscriptions::register);
+    bind(builder, "refreshSubscription", ApiScopes.GATEWAYS_WRITE, subscriptions::refresh);
     SyncApi sync = new SyncApi(platform);
-    api.post("/sync-targets")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
-        .handler(sync::create);
-    api.get("/sync-targets")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_READ))
-        .handler(sync::list);
-    api.delete("/sync-targets/:id")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
-        .handler(sync::delete);
-    api.post("/sync-targets/:id/enable")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
-        .handler(sync::enable);
-    api.get("/deliveries")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_READ))
-        .handler(sync::deliveries);
-    api.post("/deliveries/:id/replay")
-        .handler(TokenService.requireScope(ApiScopes.SYNC_WRITE))
-        .handler(sync::replay);
+    bind(builder, "createSyncTarget", ApiScopes.SYNC_WRITE, sync::create);
+    bind(builder, "listSyncTargets", ApiScopes.SYNC_READ, sync::list);
+    bind(builder, "deleteSyncTarget", ApiScopes.SYNC_WRITE, sync::delete);
+    bind(builder, "enableSyncTarget", ApiScopes.SYNC_WRITE, sync::enable);
+    bind(builder, "listDeliveries", ApiScopes.SYNC_READ, sync::deliveries);
+    bind(builder, "replayDelivery", ApiScopes.SYNC_WRITE, sync::replay);
     ReceiptsApi receipts = new ReceiptsApi(platform);
-    api.get("/receipts")
-        .handler(TokenService.requireScope(ApiScopes.RECEIPTS_READ))
-        .handler(receipts::list);
-    api.get("/receipts/:id")
-        .handler(TokenService.requireScope(ApiScopes.RECEIPTS_READ))
-        .handler(receipts::get);
-    api.post("/receipts/:id/reprocess")
-        .handler(TokenService.requireScope(ApiScopes.GATEWAYS_WRITE))
-        .handler(receipts::reprocess);
-    api.route().failureHandler(HttpErrors::failureHandler);
-    root.route("/api/v1/*").subRouter(api);
+    bind(builder, "listReceipts", ApiScopes.RECEIPTS_READ, receipts::list);
+    bind(builder, "getReceipt", ApiScopes.RECEIPTS_READ, receipts::get);
+    bind(builder, "reprocessReceipt", ApiScopes.GATEWAYS_WRITE, receipts::reprocess);
+
+    List<String> unbound =
+        builder.getRoutes().stream()
+            .filter(r -> r.getHandlers().isEmpty())
+            .map(r -> r.getOperation().getOperationId())
+            .toList();
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException("operations without a handler: " + unbound);
+    }
+
+    // On the operations' routes only: the router is mounted at the root, and other areas' failures
+    // are theirs to answer.
+    builder.getRoutes().forEach(route -> route.addFailureHandler(ApiRoutes::failureHandler));
+    Router api = builder.createRouter();
+    // The document's paths are absolute (/api/v1/..., /oauth/token): the router is mounted at the
+    // root, and a request it has no route for goes on to the node's other routes.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    root.post("/oauth/token").handler(body);
+    root.route("/api/v1/*").handler(body);
+    root.route("/*").subRouter(api);
+  }
+
+  /**
+   * The request as the validator reads it, the body from the {@link BodyHandler}; a query string
+   * that cannot be decoded is answered 400 by vertx-web, as before the contract router.
+   */
+  private static Future<ValidatableRequest> extract(RoutingContext ctx, Operation operation) {
+    ctx.queryParams();
+    return RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, operation);
+  }
+
+  /** Binds an operation of the document to a handler behind a scope check. */
+  private static void bind(
+      RouterBuilder builder, String operationId, String scope, Handler<RoutingContext> handler) {
+    operation(builder, operationId)
+        .addHandler(TokenService.requireScope(scope))
+        .addHandler(handler);
+  }
+
+  private static OpenAPIRoute operation(RouterBuilder builder, String operationId) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("the OpenAPI document has no operation " + operationId);
+    }
+    return route;
+  }
+
+  /**
+   * The one failure handler, with requests the document refuses answered as problem documents
+   * naming the input at fault.
+   */
+  static void failureHandler(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpException he
+        && he.getCause() instanceof ValidatorException invalid) {
+      ApiError refused = ContractErrors.toApiError(invalid);
+      HttpErrors.respond(ctx, refused.status(), refused.toJson());
+      return;
+    }
+    HttpErrors.failureHandler(ctx);
   }
 
   /**
@@ -164,16 +201,5 @@ public final class ApiRoutes {
   private static String text(JsonObject in, String field) {
     Object v = in.getValue(field);
     return v instanceof String s ? s : null;
-  }
-
-  private static Buffer loadOpenApi() {
-    try (InputStream in = ApiRoutes.class.getResourceAsStream("/paybridge/openapi.json")) {
-      if (in == null) {
-        throw new IllegalStateException("openapi.json is missing from the class path");
-      }
-      return Buffer.buffer(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

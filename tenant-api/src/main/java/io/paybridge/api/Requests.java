@@ -4,14 +4,38 @@ import io.paybridge.core.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
 
 /** Reading request input with errors that name the field at fault (answered as 400). */
 final class Requests {
 
   private Requests() {}
 
+  /** The request as checked against the OpenAPI document, or null on a route not checked. */
+  static ValidatedRequest validated(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  /** The checked JSON body, or null when the operation's optional body was not sent. */
+  static JsonObject optionalJsonObject(RoutingContext ctx) {
+    ValidatedRequest checked = validated(ctx);
+    if (checked != null) {
+      RequestParameter body = checked.getBody();
+      return body == null || body.isNull() ? null : jsonObject(ctx);
+    }
+    return ctx.body().length() > 0 ? jsonObject(ctx) : null;
+  }
+
   /** The body as a JSON object; 415 for another media type, 400 for anything but an object. */
   static JsonObject jsonObject(RoutingContext ctx) {
+    ValidatedRequest checked = validated(ctx);
+    if (checked != null
+        && checked.getBody() != null
+        && checked.getBody().get() instanceof JsonObject body) {
+      return body;
+    }
     String contentType = ctx.request().getHeader("Content-Type");
     if (contentType == null
         || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -52,6 +76,17 @@ final class Requests {
 
   /** {@code limit} from the query: 1 to 200, default 50. */
   static int limit(RoutingContext ctx) {
+    ValidatedRequest checked = validated(ctx);
+    if (checked != null) {
+      RequestParameter limit = checked.getQuery().get("limit");
+      if (limit == null || limit.isNull()) {
+        return 50;
+      }
+      if (limit.get() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 200) {
+        return n.intValue();
+      }
+      throw ApiError.badField("limit", "must be a whole number from 1 to 200");
+    }
     String raw = ctx.queryParams().get("limit");
     if (raw == null) {
       return 50;

@@ -78,8 +78,8 @@ final class SubscriptionsApi {
     GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
     String id = subscriptionId(ctx);
     String customerRef = null;
-    if (ctx.body().length() > 0) {
-      io.vertx.core.json.JsonObject in = Requests.jsonObject(ctx);
+    JsonObject in = Requests.optionalJsonObject(ctx);
+    if (in != null) {
       for (String field : in.fieldNames()) {
         if (!field.equals("customerRef")) {
           throw ApiError.badField(field, "is not a subscription field");

@@ -1,0 +1,87 @@
+package io.paybridge.api;
+
+import io.paybridge.core.http.ApiError;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Requests the OpenAPI document refuses, as the API's own errors: the parameter or body field at
+ * fault in {@code field}, {@code invalid_json} for a body that is not a JSON object, 415 for a body
+ * of another media type.
+ */
+final class ContractErrors {
+
+  /** vertx-openapi names the parameter in its messages: "... query parameter limit ...". */
+  private static final Pattern PARAMETER =
+      Pattern.compile("(?:query|path|header|cookie) parameter ([^\\s.]+)");
+
+  /** The property a keyword such as {@code required} is about: {@code "unknownSubscriptions"}. */
+  private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
+
+  private ContractErrors() {}
+
+  static ApiError toApiError(ValidatorException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    Matcher parameter = PARAMETER.matcher(message);
+    if (parameter.find()) {
+      String name = parameter.group(1);
+      return ApiError.forField(name, "'" + name + "' " + problem(e));
+    }
+    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
+      return new ApiError(415, "unsupported_media_type", "send the body as application/json");
+    }
+    if (e.type() == ValidatorErrorType.ILLEGAL_VALUE) {
+      return new ApiError(400, "invalid_json", "the body is not valid JSON");
+    }
+    if (e instanceof SchemaValidationException invalid && invalid.getOutputUnit() != null) {
+      String field = bodyField(invalid.getOutputUnit());
+      if (field != null) {
+        return ApiError.forField(field, "'" + field + "' " + problem(e));
+      }
+    }
+    return new ApiError(400, "invalid_json", "the body must be a JSON object as documented");
+  }
+
+  /** What is wrong, in the validator's words. */
+  private static String problem(ValidatorException e) {
+    if (e instanceof SchemaValidationException invalid && invalid.getOutputUnit() != null) {
+      List<OutputUnit> errors = invalid.getOutputUnit().getErrors();
+      if (errors != null && !errors.isEmpty()) {
+        return "does not match the API document: " + errors.get(errors.size() - 1).getError();
+      }
+    }
+    return "does not match the API document";
+  }
+
+  /**
+   * The top-level body property an error is about: from its instance location, or for errors on the
+   * object itself ({@code required}, {@code additionalProperties}) the property it names.
+   */
+  private static String bodyField(OutputUnit result) {
+    List<OutputUnit> errors = result.getErrors();
+    if (errors == null) {
+      return null;
+    }
+    for (int i = errors.size() - 1; i >= 0; i--) {
+      String location = errors.get(i).getInstanceLocation();
+      String pointer = location == null ? "" : location.replaceFirst("^#?/?", "");
+      if (!pointer.isEmpty()) {
+        String first = pointer.split("/", 2)[0];
+        return first.replace("~1", "/").replace("~0", "~");
+      }
+    }
+    for (int i = errors.size() - 1; i >= 0; i--) {
+      String error = errors.get(i).getError();
+      Matcher quoted = error == null ? null : QUOTED.matcher(error);
+      if (quoted != null && quoted.find()) {
+        return quoted.group(1);
+      }
+    }
+    return null;
+  }
+}
