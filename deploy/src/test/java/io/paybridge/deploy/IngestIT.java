@@ -420,5 +420,9 @@ class IngestIT {
     JsonObject receipt = victim.receipts("").getJsonArray("data").getJsonObject(0);
     assertThat(receipt.getString("verdict")).isEqualTo("rejected");
     assertThat(receipt.getString("reason")).contains(code.depositAddress()).contains(victimAddress);
+    // Code really signed it: the refusal is kept in full, never sampled away
+    JsonObject detail =
+        await(victim.get("/api/v1/receipts/" + receipt.getString("id")).send()).bodyAsJsonObject();
+    assertThat(detail.getString("body")).isEqualTo(jwt);
   }
 }

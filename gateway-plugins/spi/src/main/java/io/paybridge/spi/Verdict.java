@@ -13,10 +13,14 @@ import java.util.function.Supplier;
  * @param signedDeliveryId for schemes whose signature covers the body only indirectly (PayPal's
  *     CRC32), the id under which the gateway signed this one delivery (PayPal's transmission id):
  *     the platform accepts each such id with one body only. {@code null} for other schemes.
+ * @param genuine for a refusal: whether the gateway really signed the delivery, which is refused
+ *     because it is meant for another account (Code's payments to another deposit address). Such a
+ *     refusal's receipt is never sampled and keeps the body, and the plugin may answer it as the
+ *     gateway needs to stop retrying.
  */
-public record Verdict(boolean authentic, String reason, String signedDeliveryId) {
+public record Verdict(boolean authentic, String reason, String signedDeliveryId, boolean genuine) {
 
-  private static final Verdict AUTHENTIC = new Verdict(true, "authentic", null);
+  private static final Verdict AUTHENTIC = new Verdict(true, "authentic", null, true);
 
   public static Verdict ok() {
     return AUTHENTIC;
@@ -27,11 +31,16 @@ public record Verdict(boolean authentic, String reason, String signedDeliveryId)
    * different body under the same {@code signedDeliveryId}.
    */
   public static Verdict ok(String signedDeliveryId) {
-    return new Verdict(true, "authentic", signedDeliveryId);
+    return new Verdict(true, "authentic", signedDeliveryId, true);
   }
 
   public static Verdict rejected(String reason) {
-    return new Verdict(false, reason, null);
+    return new Verdict(false, reason, null, false);
+  }
+
+  /** Signed by the gateway, but not for this account: refused with the reason, recorded in full. */
+  public static Verdict misdirected(String reason) {
+    return new Verdict(false, reason, null, true);
   }
 
   /**

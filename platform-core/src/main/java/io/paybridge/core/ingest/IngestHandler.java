@@ -128,7 +128,8 @@ public final class IngestHandler implements Handler<RoutingContext> {
         });
     metrics.webhook(plugin.id(), WebhookOutcome.REJECTED);
     WebhookAnswer refusal = plugin.reject(request, verdict);
-    if (!budget.take(account.tenantId(), plugin.id(), clock.millis())) {
+    // A forgery flood is sampled; a delivery the gateway really signed is always kept, in full.
+    if (!verdict.genuine() && !budget.take(account.tenantId(), plugin.id(), clock.millis())) {
       reply(ctx, refusal);
       return Future.succeededFuture();
     }
@@ -138,10 +139,10 @@ public final class IngestHandler implements Handler<RoutingContext> {
             plugin.id(),
             verdict.reason(),
             null,
-            null,
-            null,
+            verdict.genuine() ? request.body() : null,
+            verdict.genuine() ? ReceiptHeaders.encode(request.headers()) : null,
             request.remoteAddress(),
-            null)
+            verdict.genuine() ? ctx.request().query() : null)
         .<Void>map(
             id -> {
               reply(ctx, refusal);

@@ -120,7 +120,7 @@ public final class ReceiptStore {
     return pool.preparedQuery(
             "INSERT INTO webhook_receipts (tenant_id, gateway, event_type, raw_body, verdict, reason,"
                 + " headers, remote, query)"
-                + " VALUES ($1, $2, $3, $4, 'rejected', $5, $6::jsonb, $7, $8) RETURNING id")
+                + " VALUES ($1, $2, $3, $4, 'rejected', $5, $6::text::jsonb, $7, $8) RETURNING id")
         .execute(
             Tuple.from(
                 new Object[] {

@@ -283,6 +283,27 @@ class ReceiptsTest {
   }
 
   @Test
+  void aRefusalKeptInFullReadsBackItsBodyAndHeaders() {
+    GatewayAccount account = connect(tenant(), "key-1");
+    WebhookRequest delivery = delivery("evt_k", "payment:k", 1, "dk-1");
+    long id =
+        await(
+            store.rejected(
+                account.tenantId(),
+                plugin.id(),
+                "signed for another account",
+                null,
+                delivery.body(),
+                ReceiptHeaders.encode(delivery.headers()),
+                "127.0.0.1",
+                "a=1"));
+    ReceiptStore.Detail detail = await(store.get(account.tenantId(), id));
+    assertThat(detail.body()).isEqualTo(delivery.body());
+    assertThat(ReceiptHeaders.decode(detail.headers()).get("X-Delivery")).isEqualTo("dk-1");
+    assertThat(await(store.stored(account.tenantId(), id)).query()).isEqualTo("a=1");
+  }
+
+  @Test
   void aStoredReceiptWithoutABodyOrADuplicateIsNotProcessedAgain() {
     GatewayAccount account = connect(tenant(), "key-1");
     long refused =

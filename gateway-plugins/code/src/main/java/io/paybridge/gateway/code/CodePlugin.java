@@ -108,10 +108,7 @@ public final class CodePlugin implements GatewayPlugin {
   /** Event type of an ignored login-only webhook, which carries no state. */
   public static final String LOGIN = "LOGIN";
 
-  /**
-   * How the reason of a refusal for another deposit address begins; {@link #reject(WebhookRequest,
-   * Verdict)} answers those with 200.
-   */
+  /** How the reason of a refusal for another deposit address begins. */
   static final String MISDIRECTED = "payment to deposit address ";
 
   /** Length of a Solana address, which a deposit address is. */
@@ -295,13 +292,13 @@ public final class CodePlugin implements GatewayPlugin {
     Object destination = claims.getValue("destination");
     if (destination == null) {
       return STATE_SUBMITTED.equals(claims.getValue("state"))
-          ? Verdict.rejected(MISDIRECTED + "(none named), not this account's " + ownText)
+          ? Verdict.misdirected(MISDIRECTED + "(none named), not this account's " + ownText)
           : Verdict.ok();
     }
     if (destination instanceof String text && sameAddress(text, ownAddress)) {
       return Verdict.ok();
     }
-    return Verdict.rejected(
+    return Verdict.misdirected(
         MISDIRECTED + shorten(String.valueOf(destination)) + ", not this account's " + ownText);
   }
 
@@ -319,7 +316,7 @@ public final class CodePlugin implements GatewayPlugin {
    */
   @Override
   public WebhookAnswer reject(WebhookRequest request, Verdict verdict) {
-    if (verdict != null && !verdict.authentic() && verdict.reason().startsWith(MISDIRECTED)) {
+    if (verdict != null && !verdict.authentic() && verdict.genuine()) {
       return WebhookAnswer.empty(200);
     }
     return reject(request);

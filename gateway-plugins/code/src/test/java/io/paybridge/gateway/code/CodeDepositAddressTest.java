@@ -60,6 +60,8 @@ class CodeDepositAddressTest {
                 + attacker.depositAddress()
                 + ", not this account's "
                 + victim.depositAddress());
+    // AND Code really signed it, so the platform keeps it in full
+    assertThat(verdict.genuine()).isTrue();
     // AND Code is answered exactly 200 with an empty body, so it stops retrying
     assertThat(plugin.reject(request, verdict)).isEqualTo(WebhookAnswer.empty(200));
   }
@@ -78,6 +80,7 @@ class CodeDepositAddressTest {
     assertThat(verdict.authentic()).isFalse();
     assertThat(verdict.reason())
         .isEqualTo("Ed25519 signature does not match the configured public key");
+    assertThat(verdict.genuine()).isFalse();
     WebhookAnswer answer = plugin.reject(request, verdict);
     assertThat(answer.status()).isEqualTo(401);
     assertThat(answer).isEqualTo(plugin.reject(request));
