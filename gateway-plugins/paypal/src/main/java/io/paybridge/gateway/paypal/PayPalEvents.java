@@ -7,6 +7,7 @@ import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
 import static io.paybridge.spi.EventKind.REFUND;
 
+import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.MalformedWebhookException;
@@ -357,22 +358,80 @@ final class PayPalEvents {
     return ParsedWebhook.ignored(d.claim().eventId(), d.type(), reason);
   }
 
+  /**
+   * Why a money movement PayPal reports is not booked, or {@code null} when it is: it must be in
+   * one of the states that mean done, and move a non-zero amount (read only once it is done).
+   *
+   * @param what the movement as the tenant reads it, e.g. {@code sale refund}
+   * @param notDone what an unfinished movement means for the money
+   */
+  private static ParsedWebhook unbookable(
+      Delivery d,
+      String what,
+      String id,
+      String state,
+      java.util.function.Predicate<String> done,
+      String notDone,
+      java.util.function.LongSupplier magnitude) {
+    if (!done.test(state)) {
+      return ignored(
+          d,
+          "PayPal reports "
+              + what
+              + " "
+              + id
+              + " as "
+              + describe(state)
+              + ", not completed: "
+              + notDone);
+    }
+    if (magnitude.getAsLong() <= 0) {
+      return ignored(
+          d,
+          Character.toUpperCase(what.charAt(0))
+              + what.substring(1)
+              + " "
+              + id
+              + " is of a zero amount: there is nothing to book.");
+    }
+    return null;
+  }
+
+  /** Money leaving the merchant (a refund or a chargeback), booked negative. */
+  private static ParsedWebhook withdrawn(
+      Delivery d,
+      EventKind kind,
+      String entryKey,
+      JsonObject resource,
+      long magnitude,
+      String paymentId) {
+    return booked(
+        d,
+        List.of(
+            PaymentEvent.builder(kind, entryKey, occurredAt(resource, d, "create_time"))
+                .amount(-magnitude, amount(resource, "amount").currency())
+                .externalPaymentId(paymentId)
+                .customerRef(customerRef(resource, d))
+                .email(email(resource))
+                .build()));
+  }
+
   private static ParsedWebhook captureCompleted(JsonObject capture, Delivery d) {
     String id = Json.requireString(capture, "id");
     String status = upper(Json.optString(capture, "status"));
-    if (!isIn(CAPTURED, status)) {
-      return ignored(
-          d,
-          "PayPal reports capture "
-              + id
-              + " as "
-              + describe(status)
-              + ", not completed: nothing is booked until it completes.");
+    ParsedWebhook unbooked =
+        unbookable(
+            d,
+            "capture",
+            id,
+            status,
+            st -> isIn(CAPTURED, st),
+            "nothing is booked until it completes.",
+            () -> amount(capture, "amount").minor());
+    if (unbooked != null) {
+      return unbooked;
     }
     Amount amount = amount(capture, "amount");
-    if (amount.minor() <= 0) {
-      return ignored(d, "Capture " + id + " is of a zero amount: there is nothing to book.");
-    }
     return booked(
         d,
         List.of(
@@ -387,80 +446,59 @@ final class PayPalEvents {
 
   private static ParsedWebhook captureRefunded(JsonObject refund, Delivery d) {
     String id = Json.requireString(refund, "id");
-    String status = upper(Json.optString(refund, "status"));
-    if (!"COMPLETED".equals(status)) {
-      return ignored(
-          d,
-          "PayPal reports refund "
-              + id
-              + " as "
-              + describe(status)
-              + ", not completed: no money has gone back to the buyer.");
-    }
-    long magnitude = magnitude(refund);
-    if (magnitude == 0) {
-      return ignored(d, "Refund " + id + " is of a zero amount: there is nothing to book.");
-    }
-    String currency = amount(refund, "amount").currency();
-    return booked(
-        d,
-        List.of(
-            PaymentEvent.builder(REFUND, "refund:" + id, occurredAt(refund, d, "create_time"))
-                .amount(-magnitude, currency)
-                .externalPaymentId(capturedPayment(refund))
-                .customerRef(customerRef(refund, d))
-                .email(email(refund))
-                .build()));
+    ParsedWebhook unbooked =
+        unbookable(
+            d,
+            "refund",
+            id,
+            upper(Json.optString(refund, "status")),
+            "COMPLETED"::equals,
+            "no money has gone back to the buyer.",
+            () -> magnitude(refund));
+    return unbooked != null
+        ? unbooked
+        : withdrawn(d, REFUND, "refund:" + id, refund, magnitude(refund), capturedPayment(refund));
   }
 
   private static ParsedWebhook captureReversed(JsonObject reversal, Delivery d) {
     String id = Json.requireString(reversal, "id");
-    String status = upper(Json.optString(reversal, "status"));
-    if (!"COMPLETED".equals(status)) {
-      return ignored(
-          d,
-          "PayPal reports reversal "
-              + id
-              + " as "
-              + describe(status)
-              + ", not completed: PayPal has not taken the funds back.");
+    ParsedWebhook unbooked =
+        unbookable(
+            d,
+            "reversal",
+            id,
+            upper(Json.optString(reversal, "status")),
+            "COMPLETED"::equals,
+            "PayPal has not taken the funds back.",
+            () -> magnitude(reversal));
+    if (unbooked != null) {
+      return unbooked;
     }
-    long magnitude = magnitude(reversal);
-    if (magnitude == 0) {
-      return ignored(d, "Reversal " + id + " is of a zero amount: there is nothing to book.");
-    }
-    String currency = amount(reversal, "amount").currency();
     String capture = capturedPayment(reversal);
-    return booked(
+    return withdrawn(
         d,
-        List.of(
-            PaymentEvent.builder(
-                    DISPUTE,
-                    "dispute:" + (capture != null ? capture : id),
-                    occurredAt(reversal, d, "create_time"))
-                .amount(-magnitude, currency)
-                .externalPaymentId(capture)
-                .customerRef(customerRef(reversal, d))
-                .email(email(reversal))
-                .build()));
+        DISPUTE,
+        "dispute:" + (capture != null ? capture : id),
+        reversal,
+        magnitude(reversal),
+        capture);
   }
 
   private static ParsedWebhook saleCompleted(JsonObject sale, Delivery d) {
     String id = Json.requireString(sale, "id");
-    String state = upper(Json.optString(sale, "state"));
-    if (!isIn(SOLD, state)) {
-      return ignored(
-          d,
-          "PayPal reports sale "
-              + id
-              + " as "
-              + describe(state)
-              + ", not completed: nothing is booked until it completes.");
+    ParsedWebhook unbooked =
+        unbookable(
+            d,
+            "sale",
+            id,
+            upper(Json.optString(sale, "state")),
+            st -> isIn(SOLD, st),
+            "nothing is booked until it completes.",
+            () -> amount(sale, "amount").minor());
+    if (unbooked != null) {
+      return unbooked;
     }
     Amount amount = amount(sale, "amount");
-    if (amount.minor() <= 0) {
-      return ignored(d, "Sale " + id + " is of a zero amount: there is nothing to book.");
-    }
     String agreement = blankToNull(Json.optString(sale, "billing_agreement_id"));
     return booked(
         d,
@@ -485,33 +523,25 @@ final class PayPalEvents {
    */
   private static ParsedWebhook saleRefunded(JsonObject refund, Delivery d) {
     String id = Json.requireString(refund, "id");
-    String state = upper(Json.optString(refund, "state"));
-    String noun = SALE_REVERSED.equals(d.type()) ? "reversal " : "refund ";
-    if (!"COMPLETED".equals(state)) {
-      return ignored(
-          d,
-          "PayPal reports sale "
-              + noun
-              + id
-              + " as "
-              + describe(state)
-              + ", not completed: no money has left the merchant.");
-    }
-    long magnitude = magnitude(refund);
-    if (magnitude == 0) {
-      return ignored(d, "Sale " + noun + id + " is of a zero amount: there is nothing to book.");
-    }
-    String currency = amount(refund, "amount").currency();
-    return booked(
-        d,
-        List.of(
-            PaymentEvent.builder(REFUND, "refund:" + id, occurredAt(refund, d, "create_time"))
-                .amount(-magnitude, currency)
-                .externalPaymentId(
-                    first(Json.optString(refund, "sale_id"), capturedPayment(refund)))
-                .customerRef(customerRef(refund, d))
-                .email(email(refund))
-                .build()));
+    String noun = SALE_REVERSED.equals(d.type()) ? "sale reversal" : "sale refund";
+    ParsedWebhook unbooked =
+        unbookable(
+            d,
+            noun,
+            id,
+            upper(Json.optString(refund, "state")),
+            "COMPLETED"::equals,
+            "no money has left the merchant.",
+            () -> magnitude(refund));
+    return unbooked != null
+        ? unbooked
+        : withdrawn(
+            d,
+            REFUND,
+            "refund:" + id,
+            refund,
+            magnitude(refund),
+            first(Json.optString(refund, "sale_id"), capturedPayment(refund)));
   }
 
   private static ParsedWebhook disputeResolved(JsonObject dispute, Delivery d) {
