@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +55,27 @@ final class PostgresBinaries {
   private static volatile String cachedKey;
 
   private PostgresBinaries() {}
+
+  /**
+   * Fails with a hint to use an external database unless this machine can run the bundled Linux
+   * x86-64 binaries.
+   */
+  static void checkPlatform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      throw new EmbeddedPostgresException(
+          "The embedded PostgreSQL bundles Linux x86-64 binaries only, and this machine is "
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + ". Set "
+              + EmbeddedPostgres.DB_URL_ENV
+              + " to an external PostgreSQL instead, for example "
+              + EmbeddedPostgres.DB_URL_ENV
+              + "=postgresql://paybridge:secret@localhost:5432/paybridge");
+    }
+  }
 
   /**
    * Returns the installation folder (holding {@code bin/postgres}) under {@code base}, unpacking
@@ -92,7 +114,7 @@ final class PostgresBinaries {
       return target;
     } finally {
       if (Files.exists(temp)) {
-        EmbeddedPostgres.deleteRecursively(temp);
+        FileTrees.deleteRecursively(temp);
       }
     }
   }
@@ -220,7 +242,7 @@ final class PostgresBinaries {
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(base, UNPACK_PREFIX + "*")) {
       for (Path folder : stale) {
         if (Files.getLastModifiedTime(folder).toInstant().isBefore(cutoff)) {
-          EmbeddedPostgres.deleteRecursively(folder);
+          FileTrees.deleteRecursively(folder);
         }
       }
     } catch (IOException | UncheckedIOException e) {

@@ -142,7 +142,7 @@ class EmbeddedPostgresTest {
       }
       assertThat(data).exists();
     } finally {
-      EmbeddedPostgres.deleteRecursively(parent);
+      FileTrees.deleteRecursively(parent);
     }
   }
 
@@ -173,7 +173,7 @@ class EmbeddedPostgresTest {
       assertThat(cluster).doesNotExist();
     } finally {
       pg.close();
-      EmbeddedPostgres.deleteRecursively(hidden);
+      FileTrees.deleteRecursively(hidden);
     }
   }
 
@@ -186,21 +186,14 @@ class EmbeddedPostgresTest {
       long leftover = startInChildJvmAndKill(data);
       assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive)).contains(true);
       // WHEN this JVM starts a server on the same folder
-      try (EmbeddedPostgres pg =
-          EmbeddedPostgres.start(
-              EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
+      try (EmbeddedPostgres pg = startOnTheChildsFolder(data)) {
         // THEN the leftover server is stopped, and a new one serves the same cluster
         awaitExit(leftover);
         assertThat(pg.serverPid().orElseThrow()).isNotEqualTo(leftover);
-        Pool pool = pool(vertx, pg.connectOptions());
-        try {
-          assertThat(single(pool, "select count(*)::text from child_marker")).isEqualTo("0");
-        } finally {
-          await(pool.close());
-        }
+        assertServesTheChildsCluster(vertx, pg);
       }
     } finally {
-      EmbeddedPostgres.deleteRecursively(parent);
+      FileTrees.deleteRecursively(parent);
     }
   }
 
@@ -219,19 +212,12 @@ class EmbeddedPostgresTest {
       }
       assertThat(data.resolve("postmaster.pid")).exists();
       // WHEN this JVM starts a server on the same folder
-      try (EmbeddedPostgres pg =
-          EmbeddedPostgres.start(
-              EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"))) {
+      try (EmbeddedPostgres pg = startOnTheChildsFolder(data)) {
         // THEN the cluster recovers and serves its data
-        Pool pool = pool(vertx, pg.connectOptions());
-        try {
-          assertThat(single(pool, "select count(*)::text from child_marker")).isEqualTo("0");
-        } finally {
-          await(pool.close());
-        }
+        assertServesTheChildsCluster(vertx, pg);
       }
     } finally {
-      EmbeddedPostgres.deleteRecursively(parent);
+      FileTrees.deleteRecursively(parent);
     }
   }
 
@@ -274,7 +260,7 @@ class EmbeddedPostgresTest {
         assertThat(pg.isRunning()).isTrue();
       }
     } finally {
-      EmbeddedPostgres.deleteRecursively(parent);
+      FileTrees.deleteRecursively(parent);
     }
   }
 
@@ -311,9 +297,7 @@ class EmbeddedPostgresTest {
   /** The body of the JVM that {@link #startInChildJvmAndKill(Path)} kills. */
   static final class ChildJvm {
     public static void main(String[] args) throws Exception {
-      EmbeddedPostgres pg =
-          EmbeddedPostgres.start(
-              EmbeddedPostgres.Options.persistent(Path.of(args[0])).setDatabase("leftover"));
+      EmbeddedPostgres pg = startOnTheChildsFolder(Path.of(args[0]));
       Vertx vertx = Vertx.vertx();
       Pool pool = pool(vertx, pg.connectOptions());
       await(pool.query("create table child_marker (id int)").execute());
@@ -321,6 +305,23 @@ class EmbeddedPostgresTest {
       System.out.println("READY " + pg.serverPid().orElseThrow());
       System.out.flush();
       new CountDownLatch(1).await();
+    }
+  }
+
+  /** Starts the durable cluster that the child JVM (and then this one) runs on {@code data}. */
+  private static EmbeddedPostgres startOnTheChildsFolder(Path data) {
+    return EmbeddedPostgres.start(
+        EmbeddedPostgres.Options.persistent(data).setDatabase("leftover"));
+  }
+
+  /** The server holds the (empty) marker table that the child JVM created. */
+  private static void assertServesTheChildsCluster(Vertx vertx, EmbeddedPostgres pg)
+      throws Exception {
+    Pool pool = pool(vertx, pg.connectOptions());
+    try {
+      assertThat(single(pool, "select count(*)::text from child_marker")).isEqualTo("0");
+    } finally {
+      await(pool.close());
     }
   }
 
