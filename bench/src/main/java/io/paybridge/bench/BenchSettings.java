@@ -2,6 +2,7 @@ package io.paybridge.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,22 +139,8 @@ record BenchSettings(
   }
 
   static BenchSettings fromSystemProperties() {
-    String suiteName = text("bench.suite", "ingest");
-    Suite suite;
-    try {
-      suite = Suite.valueOf(suiteName.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "bench.suite must be ingest or sync, was '" + suiteName + "'");
-    }
-    String modeName = text("bench.mode", "full");
-    Mode mode;
-    try {
-      mode = Mode.valueOf(modeName.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "bench.mode must be rate, max, pgbench or full, was '" + modeName + "'");
-    }
+    Suite suite = choice("bench.suite", "ingest", Suite.class);
+    Mode mode = choice("bench.mode", "full", Mode.class);
     return new BenchSettings(
         suite,
         mode,
@@ -191,6 +178,31 @@ record BenchSettings(
   private static String text(String name, String defaultValue) {
     String v = System.getProperty(name);
     return v == null || v.isBlank() ? defaultValue : v.strip();
+  }
+
+  /**
+   * The constant of {@code type} that the property names in lower case; any other name fails with
+   * the list of those it could be.
+   */
+  private static <E extends Enum<E>> E choice(String name, String defaultValue, Class<E> type) {
+    String v = text(name, defaultValue);
+    try {
+      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> names =
+          Arrays.stream(type.getEnumConstants())
+              .map(c -> c.name().toLowerCase(Locale.ROOT))
+              .toList();
+      throw new IllegalArgumentException(
+          name
+              + " must be "
+              + String.join(", ", names.subList(0, names.size() - 1))
+              + " or "
+              + names.get(names.size() - 1)
+              + ", was '"
+              + v
+              + "'");
+    }
   }
 
   private static int number(String name, int defaultValue) {

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Where the machine's CPU went during a phase, from {@code /proc}: the node JVMs, PostgreSQL (the
@@ -91,9 +93,51 @@ final class CpuAccounting {
               : "",
           interrupts,
           other,
-          Math.max(0, cores * 100 - machineBusy),
+          idle(),
           cores * 100,
           ioWait);
+    }
+
+    /**
+     * As {@link #describe()} for several nodes, named by {@code nodeNames}, each with its share,
+     * and the share of their JIT compiler threads; the benchmark JVM runs the sink.
+     */
+    String describeNodes(List<String> nodeNames) {
+      String each =
+          perNode.size() < 2
+              ? ""
+              : " ("
+                  + IntStream.range(0, perNode.size())
+                      .mapToObj(
+                          i ->
+                              String.format(
+                                  Locale.ROOT, "%s %.0f%%", nodeNames.get(i), perNode.get(i)))
+                      .collect(Collectors.joining(", "))
+                  + ")";
+      return String.format(
+          Locale.ROOT,
+          "nodes %.0f%% (sys %.0f, JIT compiler threads %.0f)%s, postgres %.0f%% (sys %.0f),"
+              + " benchmark JVM with the sink %.0f%%"
+              + " (sys %.0f), kernel irq %.0f%%, other processes %.0f%%, idle %.0f%% (of %d%%;"
+              + " iowait %.0f%%)",
+          node,
+          nodeSys,
+          nodeCompilers,
+          each,
+          postgres,
+          postgresSys,
+          loadGenerator,
+          loadGeneratorSys,
+          interrupts,
+          other,
+          idle(),
+          cores * 100,
+          ioWait);
+    }
+
+    /** The machine's idle share: what all its cores could do, less what was used. */
+    double idle() {
+      return Math.max(0, cores * 100 - machineBusy);
     }
   }
 

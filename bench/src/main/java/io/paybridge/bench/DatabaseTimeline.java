@@ -145,18 +145,7 @@ final class DatabaseTimeline implements AutoCloseable {
   }
 
   private void write(Row r) {
-    long[] now = {
-      r.getLong(0),
-      r.getLong(1),
-      r.getLong(2),
-      r.getLong(3),
-      r.getLong(4),
-      r.getLong(5),
-      r.getLong(8),
-      r.getLong(9),
-      r.getLong(10),
-      r.getLong(11)
-    };
+    long[] now = BenchDatabase.longs(r, 0, 1, 2, 3, 4, 5, 8, 9, 10, 11);
     double[] times = {r.getDouble(6), r.getDouble(7)};
     long[] before = previous;
     double[] timesBefore = previousTimes;

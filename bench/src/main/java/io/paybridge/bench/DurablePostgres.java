@@ -211,7 +211,6 @@ final class DurablePostgres implements AutoCloseable {
     }
   }
 
-  /** Creates a folder the unprivileged server account can traverse (rwxr-xr-x). */
   /**
    * A fresh run folder under {@code <workDir>/bench-runs}, named by the time and {@code suffix},
    * after stopping the servers that killed runs left behind there.
@@ -225,6 +224,7 @@ final class DurablePostgres implements AutoCloseable {
     return traversableFolder(runs.resolve(started + suffix));
   }
 
+  /** Creates a folder the unprivileged server account can traverse (rwxr-xr-x). */
   static Path traversableFolder(Path folder) throws IOException {
     Files.createDirectories(folder);
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -94,17 +94,8 @@ final class PgBench {
         .formatted(tenants, hex);
   }
 
-  /** A pgbench run under way. */
-  static final class Running {
-    private final Process process;
-    private final Path log;
-    private final int seconds;
-
-    private Running(Process process, Path log, int seconds) {
-      this.process = process;
-      this.log = log;
-      this.seconds = seconds;
-    }
+  /** A pgbench run under way, for {@code seconds}, writing to {@code log}. */
+  record Running(Process process, Path log, int seconds) {
 
     long pid() {
       return process.pid();
