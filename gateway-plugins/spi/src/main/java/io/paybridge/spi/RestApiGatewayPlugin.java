@@ -4,18 +4,19 @@ import io.vertx.core.Future;
 import java.util.function.Function;
 
 /**
- * Base of the plugins whose gateway signs webhooks with a shared secret and whose REST API, reached
- * with the account's secret key, answers {@link Renewals} and {@link CancelAndRefund} (Stripe,
- * Razorpay). It owns what those plugins share: building the API client in {@link #init} from the
- * settings that name the API's base URL and timeout ({@link GatewayApi#fromSettings}), and handing
- * both capabilities to that client, which implements them. Until {@code init} has run, the
+ * Base of the plugins whose gateway signs webhooks with a shared secret (a {@linkplain
+ * PureCheckGatewayPlugin pure check}) and whose REST API, reached with the account's secret key,
+ * answers {@link Renewals} and {@link CancelAndRefund} (Stripe, Razorpay). It owns what those
+ * plugins share: building the API client in {@link #init} from the settings that name the API's
+ * base URL and timeout ({@link GatewayApi#fromSettings}), and handing both capabilities to that
+ * client, which implements them ({@link ApiSubscriptions}). Until {@code init} has run, the
  * capabilities fail with an {@link IllegalStateException}; webhooks verify and parse without the
  * client.
  *
  * @param <A> the plugin's API client
  */
 public abstract class RestApiGatewayPlugin<A extends Renewals & CancelAndRefund>
-    implements GatewayPlugin, Renewals, CancelAndRefund {
+    extends PureCheckGatewayPlugin implements ApiSubscriptions<A> {
 
   private final AfterInit<A> api;
   private final Function<GatewayApi, A> client;
@@ -24,19 +25,22 @@ public abstract class RestApiGatewayPlugin<A extends Renewals & CancelAndRefund>
   private final String timeoutSetting;
 
   /**
-   * @param gatewayName the gateway as reasons name it, e.g. {@code Stripe}
+   * @param identity the plugin's identity; failures name the gateway by its display name
+   * @param proof what the webhook signature check proves, e.g. {@code Stripe signature}
    * @param baseSetting the setting naming the API's base URL
    * @param defaultBase the base URL when the setting is absent
    * @param timeoutSetting the setting naming the total time of one call, in milliseconds
    * @param client makes the plugin's client of the API the settings configure
    */
   protected RestApiGatewayPlugin(
-      String gatewayName,
+      GatewayIdentity identity,
+      String proof,
       String baseSetting,
       String defaultBase,
       String timeoutSetting,
       Function<GatewayApi, A> client) {
-    this.api = new AfterInit<>(gatewayName);
+    super(identity, proof);
+    this.api = new AfterInit<>(identity.displayName());
     this.client = client;
     this.baseSetting = baseSetting;
     this.defaultBase = defaultBase;
@@ -56,19 +60,9 @@ public abstract class RestApiGatewayPlugin<A extends Renewals & CancelAndRefund>
                     context, id(), displayName(), baseSetting, defaultBase, timeoutSetting)));
   }
 
-  @Override
-  public Future<SubscriptionState> subscription(
-      String externalSubscriptionId, Credentials credentials) {
-    return api.call(client -> client.subscription(externalSubscriptionId, credentials));
-  }
-
-  @Override
-  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
-    return api.call(client -> client.cancelAndRefund(charge, credentials));
-  }
-
   /** What {@code call} makes of the API client; a failed future before {@code init}. */
-  protected final <R> Future<R> withApi(Function<? super A, Future<R>> call) {
+  @Override
+  public final <R> Future<R> withApi(Function<? super A, Future<R>> call) {
     return api.call(call);
   }
 }

@@ -177,7 +177,13 @@ class GatewayApiTest {
   /** A plugin of the REST-API kind whose client answers from memory. */
   private static final class SamplePlugin extends RestApiGatewayPlugin<SampleClient> {
     SamplePlugin() {
-      super("Sample", "sample.base", "https://api.sample.example", "sample.ms", SampleClient::new);
+      super(
+          new GatewayIdentity("sample", "Sample", CredentialSchema.of(), List.of()),
+          "Sample signature",
+          "sample.base",
+          "https://api.sample.example",
+          "sample.ms",
+          SampleClient::new);
     }
 
     @Override
@@ -201,8 +207,8 @@ class GatewayApiTest {
     }
 
     @Override
-    public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-      return Future.succeededFuture(Verdict.ok());
+    protected Verdict check(WebhookRequest request, Credentials credentials) {
+      return Verdict.ok();
     }
 
     @Override

@@ -7,26 +7,22 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
 import io.paybridge.spi.FormSignature;
-import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Anypay (anypay.io) payment notifications, implemented on the JDK.
@@ -91,7 +87,7 @@ import java.util.regex.Pattern;
  * Anypay repeats a notification until the handler answers {@code OK}, so every authentic outcome is
  * answered {@code OK} as {@code text/plain}.
  */
-public final class AnypayPlugin implements GatewayPlugin {
+public final class AnypayPlugin extends PureCheckGatewayPlugin {
 
   public static final String ID = "anypay";
 
@@ -124,9 +120,10 @@ public final class AnypayPlugin implements GatewayPlugin {
   public static final String STATUS_EXPIRED = "expired";
   public static final String STATUS_ERROR = "error";
 
-  /** A refund's transaction id: Anypay's are numbers; letters, {@code _} and {@code -} allowed. */
-  private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9A-Za-z_-]{1,64}");
-
+  /**
+   * Anypay has no event subscription: the rows are the statuses its notifications carry, and the
+   * booking ones are what a tenant should expect to see booked.
+   */
   private static final List<EventRule> EVENT_TABLE =
       List.of(
           EventRule.books(
@@ -184,29 +181,18 @@ public final class AnypayPlugin implements GatewayPlugin {
                       + " booked.")
               .optional(null));
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public String displayName() {
-    return "Anypay";
-  }
-
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public AnypayPlugin() {
+    super(new GatewayIdentity(ID, "Anypay", SCHEMA, EVENT_TABLE), "Anypay signature");
   }
 
   /**
-   * Applies the schema, then checks that {@value #PROJECT_ID} is numeric, that {@value
-   * #ALLOWED_IPS} parses, that {@value #ACCOUNT_CURRENCY} is an ISO-4217 code (returned upper
-   * case), and that an {@code md5} account restricts senders and names its currency.
+   * Checks that {@value #PROJECT_ID} is numeric, that {@value #ALLOWED_IPS} parses, that {@value
+   * #ACCOUNT_CURRENCY} is an ISO-4217 code (returned upper case), and that an {@code md5} account
+   * restricts senders and names its currency.
    */
   @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     if (!credentials.require(PROJECT_ID).matches("[0-9]{1,20}")) {
       throw new InvalidCredentialsException(PROJECT_ID, "Anypay project ids are numeric");
     }
@@ -239,21 +225,8 @@ public final class AnypayPlugin implements GatewayPlugin {
     return credentials;
   }
 
-  /**
-   * Anypay has no event subscription: the rows are the statuses its notifications carry, and the
-   * booking ones are what a tenant should expect to see booked.
-   */
   @Override
-  public List<EventRule> eventTable() {
-    return EVENT_TABLE;
-  }
-
-  @Override
-  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    return Verdict.checked("Anypay signature", () -> check(request, credentials));
-  }
-
-  private static Verdict check(WebhookRequest request, Credentials credentials) {
+  protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(SECRET_KEY, PROJECT_ID) != null) {
       return Verdict.rejected("the account has no Anypay " + SECRET_KEY + " or " + PROJECT_ID);
     }
@@ -316,170 +289,10 @@ public final class AnypayPlugin implements GatewayPlugin {
     return FormBody.of(values);
   }
 
+  /** What the notification books; see {@code AnypayMapping}. */
   @Override
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
-    FormBody params = parameters(request);
-    String payId = params.requireText("pay_id");
-    String status = params.requireText("status");
-    boolean md5 = MD5.equals(credentials.getOrDefault(SIGN_SCHEME, SHA256));
-    if ("1".equals(information(params, "test"))) {
-      return ParsedWebhook.ignored(
-          payId + ":" + status + ":test",
-          status,
-          "Anypay test notification (test=1) for order "
-              + payId
-              + ": test payments are not booked; Anypay does not sign test, so this receipt is"
-              + " kept apart from the order's real "
-              + status
-              + " notification");
-    }
-    try {
-      return switch (status) {
-        case STATUS_PAID -> paid(params, payId, md5, credentials, request);
-        case STATUS_REFUND -> refund(params, payId, md5, credentials, request);
-        default -> ParsedWebhook.ignored(payId + ":" + status, status, reason(status, payId));
-      };
-    } catch (MalformedWebhookException e) {
-      throw new MalformedWebhookException(
-          "Anypay " + status + " of order " + payId + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static ParsedWebhook paid(
-      FormBody params, String payId, boolean md5, Credentials credentials, WebhookRequest request) {
-    String currency = Money.currency(params.requireText("currency"));
-    if (md5) {
-      String accountCurrency = credentials.get(ACCOUNT_CURRENCY);
-      if (credentials.get(ALLOWED_IPS) == null || accountCurrency == null) {
-        return ParsedWebhook.held(
-            payId + ":" + STATUS_PAID,
-            STATUS_PAID,
-            ParsedWebhook.NEEDS_ACCOUNT_SETTING,
-            "payment of order "
-                + payId
-                + " held: md5 notifications are booked only for accounts with allowedIps"
-                + " and accountCurrency; add them and it is booked");
-      }
-      if (!currency.equals(accountCurrency)) {
-        return ParsedWebhook.ignored(
-            payId + ":" + STATUS_PAID + ":" + currency,
-            STATUS_PAID,
-            "payment of order "
-                + payId
-                + " in "
-                + currency
-                + " not booked: the md5 scheme does not sign the currency, and this account"
-                + " books md5 payments only in its accountCurrency "
-                + accountCurrency);
-      }
-    }
-    PaymentEvent event =
-        event(EventKind.PAYMENT, "payment:" + payId, params, payId, currency, request);
-    return new ParsedWebhook(payId + ":" + STATUS_PAID, STATUS_PAID, List.of(event));
-  }
-
-  private static ParsedWebhook refund(
-      FormBody params, String payId, boolean md5, Credentials credentials, WebhookRequest request) {
-    String transactionId = information(params, "transaction_id");
-    String eventId =
-        payId
-            + ":"
-            + STATUS_REFUND
-            + (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()
-                ? ""
-                : ":" + transactionId);
-    if (md5) {
-      return ParsedWebhook.ignored(
-          eventId,
-          STATUS_REFUND,
-          "refund of order "
-              + payId
-              + " not booked: the md5 scheme signs neither status nor currency, so a refund"
-              + " cannot be told from a replayed payment notification; md5 accounts book only"
-              + " payments (record the refund by hand, or switch the project to sha256)");
-    }
-    if (credentials.get(ALLOWED_IPS) == null) {
-      return ParsedWebhook.held(
-          eventId,
-          STATUS_REFUND,
-          ParsedWebhook.NEEDS_ACCOUNT_SETTING,
-          "refund of order "
-              + payId
-              + " held: a refund is keyed by its transaction_id, which Anypay does not sign, so"
-              + " refunds are booked only for accounts that list Anypay's sender addresses in"
-              + " allowedIps; add them and it is booked if it came from one of them");
-    }
-    if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
-      throw new MalformedWebhookException(
-          "'transaction_id' is missing or not an Anypay transaction number");
-    }
-    String currency = Money.currency(params.requireText("currency"));
-    PaymentEvent event =
-        event(EventKind.REFUND, "refund:" + transactionId, params, payId, currency, request);
-    return new ParsedWebhook(eventId, STATUS_REFUND, List.of(event));
-  }
-
-  private static PaymentEvent event(
-      EventKind kind,
-      String entryKey,
-      FormBody params,
-      String payId,
-      String currency,
-      WebhookRequest request) {
-    long amount = Money.toMinor(params.requireText("amount"), currency);
-    if (amount <= 0) {
-      throw new MalformedWebhookException("'amount' is not positive");
-    }
-    return PaymentEvent.builder(kind, entryKey, occurredAt(params, request))
-        .amount(kind == EventKind.REFUND ? -amount : amount, currency)
-        .externalPaymentId(information(params, "transaction_id"))
-        .customerRef(payId)
-        .email(information(params, "email"))
-        .build();
-  }
-
-  /** Why a status other than paid and refund books nothing. */
-  private static String reason(String status, String payId) {
-    return switch (status) {
-      case STATUS_PARTIALLY_PAID ->
-          "order "
-              + payId
-              + " is partially paid: Anypay has received part of its amount, and the order is"
-              + " booked when Anypay reports it paid";
-      case STATUS_WAITING -> "order " + payId + " is waiting for payment: no money moved";
-      case STATUS_CANCELED -> "order " + payId + " was cancelled: no money moved";
-      case STATUS_EXPIRED -> "order " + payId + "'s invoice expired unpaid: no money moved";
-      case STATUS_ERROR -> "order " + payId + "'s payment failed with an error: no money moved";
-      default ->
-          "Anypay status '"
-              + (status.length() > 40 ? status.substring(0, 40) + "..." : status)
-              + "' of order "
-              + payId
-              + " is not one Paybridge knows; only paid and refund are booked";
-    };
-  }
-
-  /** When Anypay completed the payment, else when Paybridge received the notification. */
-  private static Instant occurredAt(FormBody params, WebhookRequest request) {
-    Instant completed = FormBody.moscowTime(information(params, "completed_date"));
-    return completed != null ? completed : request.receivedAt();
-  }
-
-  /**
-   * An unsigned parameter carried for information: absent, not UTF-8, longer than 255 characters or
-   * holding a NUL, it is left out rather than failing an authentic notification.
-   */
-  private static String information(FormBody params, String field) {
-    String value;
-    try {
-      value = params.text(field);
-    } catch (MalformedWebhookException e) {
-      return null;
-    }
-    if (value == null || value.length() > 255 || value.indexOf('\u0000') >= 0) {
-      return null;
-    }
-    return value;
+    return AnypayMapping.parse(parameters(request), credentials, request.receivedAt());
   }
 
   /** {@code OK}, which stops Anypay repeating the notification. */

@@ -1,7 +1,7 @@
 package io.paybridge.gateway.appstore;
 
-import static io.paybridge.gateway.appstore.AppStorePlugin.SIGNED_RENEWAL;
-import static io.paybridge.gateway.appstore.AppStorePlugin.SIGNED_TRANSACTION;
+import static io.paybridge.gateway.appstore.AppStoreNotification.SIGNED_RENEWAL;
+import static io.paybridge.gateway.appstore.AppStoreNotification.SIGNED_TRANSACTION;
 
 import io.paybridge.gateway.appstore.AppStorePlugin.Account;
 import io.paybridge.spi.Credentials;
@@ -84,20 +84,27 @@ final class AppStoreApi {
 
   /**
    * A transaction as the API reports it, its signed transaction info verified like a notification's
-   * and checked to be the account's app and that transaction.
+   * and checked to be the account's app and that transaction. Fails, before any call, with an
+   * {@link InvalidCredentialsException} when the account's In-App Purchase key is missing or does
+   * not parse, and with a {@link MalformedWebhookException} when the id is not a transaction id.
    */
-  Future<JsonObject> transaction(Account account, AppStoreApiKey key, String transactionId) {
-    if (!TRANSACTION_ID.matcher(transactionId).matches()) {
-      return Future.failedFuture(
-          new MalformedWebhookException("'" + transactionId + "' is not a transaction id"));
-    }
-    return get(TRANSACTION_INFO, "/inApps/v1/transactions/" + transactionId, account, key)
+  Future<JsonObject> transaction(Credentials credentials, String transactionId) {
+    return access(credentials)
         .compose(
-            response ->
-                verified(
-                    TRANSACTION_INFO,
-                    response,
-                    body -> transactionOf(body, transactionId, account)));
+            access -> {
+              if (!TRANSACTION_ID.matcher(transactionId).matches()) {
+                return Future.failedFuture(
+                    new MalformedWebhookException(
+                        "'" + transactionId + "' is not a transaction id"));
+              }
+              return get(TRANSACTION_INFO, "/inApps/v1/transactions/" + transactionId, access)
+                  .compose(
+                      response ->
+                          verified(
+                              TRANSACTION_INFO,
+                              response,
+                              body -> transactionOf(body, transactionId, access.account())));
+            });
   }
 
   /**
@@ -113,30 +120,44 @@ final class AppStoreApi {
       return Future.failedFuture(
           new IllegalArgumentException("not an App Store original transaction id"));
     }
-    Account account;
-    AppStoreApiKey key;
+    return access(credentials)
+        .compose(
+            access ->
+                get(
+                        SUBSCRIPTION_STATUS,
+                        "/inApps/v1/subscriptions/" + originalTransactionId,
+                        access)
+                    .compose(
+                        response ->
+                            verified(
+                                SUBSCRIPTION_STATUS,
+                                response,
+                                body ->
+                                    subscriptionState(
+                                        body, originalTransactionId, access.account()))));
+  }
+
+  /** The account a call is for, and the In-App Purchase key that signs its tokens. */
+  private record Access(Account account, AppStoreApiKey key) {}
+
+  /** The account's access, or a failed future naming what is missing or unusable. */
+  private static Future<Access> access(Credentials credentials) {
     try {
-      account = Account.of(credentials);
-      key = AppStoreApiKey.of(credentials);
+      return Future.succeededFuture(
+          new Access(Account.of(credentials), AppStoreApiKey.of(credentials)));
     } catch (InvalidCredentialsException e) {
       return Future.failedFuture(e);
     }
-    return get(
-            SUBSCRIPTION_STATUS, "/inApps/v1/subscriptions/" + originalTransactionId, account, key)
-        .compose(
-            response ->
-                verified(
-                    SUBSCRIPTION_STATUS,
-                    response,
-                    body -> subscriptionState(body, originalTransactionId, account)));
   }
 
-  private Future<GatewayHttp.Response> get(
-      String operation, String path, Account account, AppStoreApiKey key) {
+  private Future<GatewayHttp.Response> get(String operation, String path, Access access) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Authorization", "Bearer " + key.token(account.bundleId(), clock.instant()));
+    headers.put(
+        "Authorization",
+        "Bearer " + access.key().token(access.account().bundleId(), clock.instant()));
     headers.put("Accept", "application/json");
-    return http.send(operation, HttpMethod.GET, base(account) + path, headers, null, timeoutMs);
+    return http.send(
+        operation, HttpMethod.GET, base(access.account()) + path, headers, null, timeoutMs);
   }
 
   /** What an answer's body says once verified; a failed check names what Apple got wrong. */
@@ -157,13 +178,7 @@ final class AppStoreApi {
   private JsonObject transactionOf(Buffer body, String transactionId, Account account)
       throws SignedDataException {
     JsonObject transaction =
-        signedData
-            .verify(
-                AppleSignedData.token(
-                    answer(body).getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION),
-                SIGNED_TRANSACTION)
-            .payload();
-    account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
+        AppStoreCheck.transaction(signedData, answer(body).getValue(SIGNED_TRANSACTION), account);
     if (!transactionId.equals(transaction.getValue("transactionId"))) {
       throw new SignedDataException(
           "signedTransactionInfo is about another transaction than " + transactionId);
@@ -184,24 +199,12 @@ final class AppStoreApi {
       throw new SignedDataException("the subscription's status is not a number");
     }
     JsonObject transaction =
-        signedData
-            .verify(
-                AppleSignedData.token(last.getValue(SIGNED_TRANSACTION), SIGNED_TRANSACTION),
-                SIGNED_TRANSACTION)
-            .payload();
-    account.checkApp(transaction, SIGNED_TRANSACTION, true, false);
+        AppStoreCheck.transaction(signedData, last.getValue(SIGNED_TRANSACTION), account);
     if (!originalTransactionId.equals(transaction.getValue("originalTransactionId"))) {
       throw new SignedDataException(
           "signedTransactionInfo is about another subscription than " + originalTransactionId);
     }
-    Object renewal = last.getValue(SIGNED_RENEWAL);
-    if (renewal != null) {
-      JsonObject info =
-          signedData
-              .verify(AppleSignedData.token(renewal, SIGNED_RENEWAL), SIGNED_RENEWAL)
-              .payload();
-      account.checkEnvironment(info, SIGNED_RENEWAL);
-    }
+    AppStoreCheck.renewal(signedData, last.getValue(SIGNED_RENEWAL), account);
     return new SubscriptionState(
         originalTransactionId,
         ((Number) status).longValue() == STATUS_ACTIVE,

@@ -1,5 +1,9 @@
 package io.paybridge.gateway.appstore;
 
+import static io.paybridge.gateway.appstore.AppStorePlugin.ISSUER_ID;
+import static io.paybridge.gateway.appstore.AppStorePlugin.KEY_ID;
+import static io.paybridge.gateway.appstore.AppStorePlugin.PRIVATE_KEY;
+
 import io.paybridge.spi.CompactJws;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -14,6 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * An In-App Purchase key of App Store Connect (Users and Access › Integrations › In-App Purchase),
@@ -36,6 +43,11 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
 
   /** Lifetime of the tokens this key signs: well under Apple's 60-minute limit. */
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
+
+  /** The credential fields of an In-App Purchase key, all or none of which an account has. */
+  private static final List<String> FIELDS = List.of(ISSUER_ID, KEY_ID, PRIVATE_KEY);
+
+  private static final Pattern KEY_ID_FORMAT = Pattern.compile("[A-Z0-9]{10}");
 
   private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
   private static final String PEM_END = "-----END PRIVATE KEY-----";
@@ -76,11 +88,64 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
     return key;
   }
 
+  /**
+   * Checks the account's In-App Purchase key fields as the tenant saves them: none, or all three,
+   * with an issuer ID that is a UUID, a 10-character key ID and a P-256 PKCS#8 private key.
+   *
+   * @throws InvalidCredentialsException naming the offending field
+   */
+  static void checkFields(Credentials credentials) {
+    if (FIELDS.stream().allMatch(field -> credentials.get(field) == null)) {
+      return;
+    }
+    requireAll(
+        credentials,
+        missing ->
+            "'"
+                + missing
+                + "' is required with the other In-App Purchase key fields ("
+                + String.join(", ", FIELDS)
+                + ")");
+    try {
+      UUID.fromString(credentials.get(ISSUER_ID));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(
+          ISSUER_ID, "'" + ISSUER_ID + "' must be the issuer ID, a UUID");
+    }
+    if (!KEY_ID_FORMAT.matcher(credentials.get(KEY_ID)).matches()) {
+      throw new InvalidCredentialsException(
+          KEY_ID, "'" + KEY_ID + "' must be the key's 10-character ID");
+    }
+    try {
+      parsePrivateKey(credentials.get(PRIVATE_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialsException(
+          PRIVATE_KEY,
+          "'" + PRIVATE_KEY + "' is not the .p8 In-App Purchase key: " + e.getMessage());
+    }
+  }
+
   /** Whether the account has the In-App Purchase key's three fields. */
   static boolean configured(Credentials credentials) {
-    return credentials.get(AppStorePlugin.ISSUER_ID) != null
-        && credentials.get(AppStorePlugin.KEY_ID) != null
-        && credentials.get(AppStorePlugin.PRIVATE_KEY) != null;
+    return firstMissing(credentials) == null;
+  }
+
+  /** The first of the key's fields the account lacks, or {@code null} when it has all three. */
+  private static String firstMissing(Credentials credentials) {
+    return FIELDS.stream().filter(field -> credentials.get(field) == null).findFirst().orElse(null);
+  }
+
+  /**
+   * Requires all three of the key's fields.
+   *
+   * @throws InvalidCredentialsException naming the first of the key's fields the account lacks,
+   *     with the reason {@code why} gives for it
+   */
+  private static void requireAll(Credentials credentials, UnaryOperator<String> why) {
+    String missing = firstMissing(credentials);
+    if (missing != null) {
+      throw new InvalidCredentialsException(missing, why.apply(missing));
+    }
   }
 
   /**
@@ -90,24 +155,19 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
    *     does not parse
    */
   static AppStoreApiKey of(Credentials credentials) {
-    for (String field :
-        List.of(AppStorePlugin.ISSUER_ID, AppStorePlugin.KEY_ID, AppStorePlugin.PRIVATE_KEY)) {
-      if (credentials.get(field) == null) {
-        throw new InvalidCredentialsException(
-            field,
+    requireAll(
+        credentials,
+        missing ->
             "the App Store account has no In-App Purchase key ('"
-                + field
+                + missing
                 + "' is missing), which reading subscriptions requires");
-      }
-    }
     PrivateKey key;
     try {
-      key = parsePrivateKey(credentials.get(AppStorePlugin.PRIVATE_KEY));
+      key = parsePrivateKey(credentials.get(PRIVATE_KEY));
     } catch (IllegalArgumentException e) {
-      throw new InvalidCredentialsException(AppStorePlugin.PRIVATE_KEY, e.getMessage());
+      throw new InvalidCredentialsException(PRIVATE_KEY, e.getMessage());
     }
-    return new AppStoreApiKey(
-        credentials.get(AppStorePlugin.ISSUER_ID), credentials.get(AppStorePlugin.KEY_ID), key);
+    return new AppStoreApiKey(credentials.get(ISSUER_ID), credentials.get(KEY_ID), key);
   }
 
   /** A bearer token for the app {@code bundleId}, issued at {@code now}. */

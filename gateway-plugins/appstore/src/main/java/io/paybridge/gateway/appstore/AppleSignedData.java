@@ -71,6 +71,16 @@ final class AppleSignedData {
   }
 
   /**
+   * The payload of the JWS a member holds ({@code signedTransactionInfo}, {@code
+   * signedRenewalInfo}), verified as {@link #verify} does.
+   *
+   * @throws SignedDataException saying what is wrong, for the log
+   */
+  JsonObject verifyMember(Object value, String member) throws SignedDataException {
+    return verify(token(value, member), member).payload();
+  }
+
+  /**
    * The payload of a JWS this platform has already verified, decoded with the same strictness but
    * without checking the signature again.
    */

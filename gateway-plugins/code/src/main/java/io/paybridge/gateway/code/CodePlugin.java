@@ -8,7 +8,7 @@ import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
-import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Json;
 import io.paybridge.spi.JwsException;
@@ -16,16 +16,14 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -82,7 +80,7 @@ import java.util.List;
  * <p><b>Answer.</b> Code retries until it receives exactly HTTP 200, so every authentic outcome is
  * answered with an empty 200, and so is a refusal for another deposit address.
  */
-public final class CodePlugin implements GatewayPlugin {
+public final class CodePlugin extends PureCheckGatewayPlugin {
 
   /** The gateway id used in URLs and storage. */
   public static final String ID = "code";
@@ -107,12 +105,6 @@ public final class CodePlugin implements GatewayPlugin {
 
   /** Event type of an ignored login-only webhook, which carries no state. */
   public static final String LOGIN = "LOGIN";
-
-  /** How the reason of a refusal for another deposit address begins. */
-  static final String MISDIRECTED = "payment to deposit address ";
-
-  /** Length of a Solana address, which a deposit address is. */
-  private static final int ADDRESS_LENGTH = 32;
 
   /** Far above any real webhook (a few hundred bytes); bounds the work an attacker can cause. */
   static final int MAX_TOKEN_LENGTH = 16 * 1024;
@@ -152,47 +144,23 @@ public final class CodePlugin implements GatewayPlugin {
   }
 
   CodePlugin(Ed25519Keys keys) {
+    super(new GatewayIdentity(ID, "Code wallet", SCHEMA, EVENT_TABLE), "Code webhook");
     this.keys = keys;
   }
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public String displayName() {
-    return "Code wallet";
-  }
-
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
-  }
-
-  /** The intent states Code reports, and the login-only webhook. */
-  @Override
-  public List<EventRule> eventTable() {
-    return EVENT_TABLE;
-  }
-
   /**
-   * Validates submitted credentials with the schema and then checks what the generic schema cannot
-   * express: that {@value #PUBLIC_KEY_FIELD} is a Base58 32-byte Ed25519 key and that {@value
+   * Checks that {@value #PUBLIC_KEY_FIELD} is a Base58 32-byte Ed25519 key and that {@value
    * #DEPOSIT_ADDRESS_FIELD} is a Base58 32-byte address.
-   *
-   * @throws InvalidCredentialsException naming the offending field
    */
   @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     try {
       keys.get(publicKeyOf(credentials));
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(PUBLIC_KEY_FIELD, e.getMessage());
     }
     try {
-      address(credentials.require(DEPOSIT_ADDRESS_FIELD));
+      DepositAddress.parse(credentials.require(DEPOSIT_ADDRESS_FIELD));
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(
           DEPOSIT_ADDRESS_FIELD, DEPOSIT_ADDRESS_FIELD + " " + e.getMessage());
@@ -200,42 +168,8 @@ public final class CodePlugin implements GatewayPlugin {
     return credentials;
   }
 
-  /**
-   * The 32 bytes of a Base58 address.
-   *
-   * @throws IllegalArgumentException saying why the text is not one, for "depositAddress …"
-   */
-  static byte[] address(String base58) {
-    byte[] raw;
-    try {
-      raw = Base58.decode(base58);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "must be the Base58 deposit address of your Code wallet: " + e.getMessage(), e);
-    }
-    if (raw.length != ADDRESS_LENGTH) {
-      throw new IllegalArgumentException(
-          "must be the Base58 deposit address of your Code wallet ("
-              + ADDRESS_LENGTH
-              + " bytes), but decodes to "
-              + raw.length
-              + " bytes");
-    }
-    return raw;
-  }
-
   @Override
-  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    Verdict verdict;
-    try {
-      verdict = check(request.body(), credentials);
-    } catch (RuntimeException e) {
-      verdict = Verdict.rejected("verification failed: " + e);
-    }
-    return Future.succeededFuture(verdict);
-  }
-
-  private Verdict check(Buffer body, Credentials credentials) {
+  protected Verdict check(WebhookRequest request, Credentials credentials) {
     PublicKey key;
     try {
       key = keys.get(publicKeyOf(credentials));
@@ -252,16 +186,16 @@ public final class CodePlugin implements GatewayPlugin {
               + "': Code signs every merchant's webhooks with the same key, so a payment can be"
               + " booked only once the account names its Code wallet's deposit address");
     }
-    byte[] ownAddress;
+    DepositAddress own;
     try {
-      ownAddress = address(depositAddress.strip());
+      own = DepositAddress.parse(depositAddress.strip());
     } catch (IllegalArgumentException e) {
       return Verdict.rejected(
           "credential '" + DEPOSIT_ADDRESS_FIELD + "' is unusable: it " + e.getMessage());
     }
     CompactJws jws;
     try {
-      jws = CompactJws.parse(body, "JWT", MAX_TOKEN_LENGTH);
+      jws = CompactJws.parse(request.body(), "JWT", MAX_TOKEN_LENGTH);
       jws.requireAlgorithm(EDDSA);
       jws.checkType("JWT");
       jws.rejectCriticalExtensions();
@@ -271,43 +205,7 @@ public final class CodePlugin implements GatewayPlugin {
     } catch (JwsException e) {
       return Verdict.rejected(e.getMessage());
     }
-    return destinationCheck(jws.payloadBytes(), depositAddress.strip(), ownAddress);
-  }
-
-  /**
-   * Whether a token Code signed is for this account: its {@code destination}, when it names one,
-   * must be the account's deposit address, and a payment ({@code SUBMITTED}) must name one. A
-   * payload that is not a JSON object is let through: {@link #parse} refuses it as malformed.
-   */
-  private static Verdict destinationCheck(byte[] payload, String ownText, byte[] ownAddress) {
-    Object decoded;
-    try {
-      decoded = io.vertx.core.json.Json.decodeValue(Buffer.buffer(payload));
-    } catch (DecodeException e) {
-      return Verdict.ok();
-    }
-    if (!(decoded instanceof JsonObject claims)) {
-      return Verdict.ok();
-    }
-    Object destination = claims.getValue("destination");
-    if (destination == null) {
-      return STATE_SUBMITTED.equals(claims.getValue("state"))
-          ? Verdict.misdirected(MISDIRECTED + "(none named), not this account's " + ownText)
-          : Verdict.ok();
-    }
-    if (destination instanceof String text && sameAddress(text, ownAddress)) {
-      return Verdict.ok();
-    }
-    return Verdict.misdirected(
-        MISDIRECTED + shorten(String.valueOf(destination)) + ", not this account's " + ownText);
-  }
-
-  private static boolean sameAddress(String text, byte[] ownAddress) {
-    try {
-      return MessageDigest.isEqual(address(text), ownAddress);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return own.paidBy(jws.payloadBytes());
   }
 
   /**
@@ -331,7 +229,7 @@ public final class CodePlugin implements GatewayPlugin {
   }
 
   /** A value from a signed token, bounded for a log line. */
-  private static String shorten(String text) {
+  static String shorten(String text) {
     return text.length() > 64 ? text.substring(0, 64) + "..." : text;
   }
 
@@ -372,7 +270,7 @@ public final class CodePlugin implements GatewayPlugin {
         PaymentEvent.builder(EventKind.PAYMENT, "payment:" + intent, issuedAt(claims, request))
             .externalPaymentId(intent)
             .customerRef(user);
-    applyAmount(claims, event);
+    CodeAmount.apply(claims, event);
     return new ParsedWebhook(intent, state, List.of(event.build()));
   }
 
@@ -393,51 +291,6 @@ public final class CodePlugin implements GatewayPlugin {
       return Json.object(Buffer.buffer(jws.payloadBytes()));
     } catch (MalformedWebhookException e) {
       throw new MalformedWebhookException("JWT payload: " + e.getMessage());
-    }
-  }
-
-  /** Books the fiat amount when there is one, else the quarks in Kin. */
-  private static void applyAmount(JsonObject claims, PaymentEvent.Builder event) {
-    String currency = blankToNull(Json.optString(claims, "currency"));
-    String amount = blankToNull(Json.optString(claims, "amount"));
-    Long quarks = Json.optLong(claims, "quarks");
-    boolean inKin = currency != null && KIN.equalsIgnoreCase(currency.strip());
-    if (!inKin && amount != null && currency != null) {
-      String code = Money.currency(currency);
-      event.amount(Money.toMinor(amount, code), code);
-      return;
-    }
-    if (quarks != null) {
-      event.amount(quarks, KIN);
-      Long fees = Json.optLong(claims, "fees");
-      if (fees != null) {
-        if (fees < 0) {
-          throw new MalformedWebhookException("'fees' is negative");
-        }
-        event.feeMinor(fees);
-      }
-      return;
-    }
-    if (inKin && amount != null) {
-      event.amount(kinToQuarks(amount), KIN);
-      return;
-    }
-    throw new MalformedWebhookException(
-        "payload has neither 'amount' with 'currency' nor 'quarks'");
-  }
-
-  private static long kinToQuarks(String kin) {
-    BigDecimal value;
-    try {
-      value = new BigDecimal(kin.strip());
-    } catch (NumberFormatException e) {
-      throw new MalformedWebhookException("amount '" + kin + "' is not a decimal number");
-    }
-    try {
-      return value.movePointRight(KIN_EXPONENT).stripTrailingZeros().longValueExact();
-    } catch (ArithmeticException e) {
-      throw new MalformedWebhookException(
-          "amount " + value.toPlainString() + " KIN is finer than a quark or out of range");
     }
   }
 
@@ -467,7 +320,7 @@ public final class CodePlugin implements GatewayPlugin {
     }
   }
 
-  private static String blankToNull(String s) {
+  static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

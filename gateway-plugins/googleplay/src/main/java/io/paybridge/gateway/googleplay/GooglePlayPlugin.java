@@ -1,5 +1,8 @@
 package io.paybridge.gateway.googleplay;
 
+import io.paybridge.spi.AbstractGatewayPlugin;
+import io.paybridge.spi.AfterInit;
+import io.paybridge.spi.ApiSubscriptions;
 import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
@@ -7,19 +10,18 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
-import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -109,7 +111,8 @@ import java.util.regex.Pattern;
  * #SETTING_TIMEOUT_MS} (default {@value GatewayHttp#DEFAULT_TIMEOUT_MS}). Tests point the first
  * three at {@code GooglePlaySimulator}.
  */
-public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAndRefund {
+public final class GooglePlayPlugin extends AbstractGatewayPlugin
+    implements ApiSubscriptions<PlaySubscriptions> {
 
   public static final String ID = "googleplay";
   public static final String AUTHORIZATION_HEADER = "Authorization";
@@ -126,7 +129,6 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
 
   private static final Pattern PACKAGE_PATTERN =
       Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)+");
-  private static final String BEARER = "bearer ";
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
@@ -157,39 +159,59 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
                       + " rtdn-push@my-project.iam.gserviceaccount.com")
               .optional(null));
 
-  /** The events table, in Google's order: subscriptions, one-time products, voided, test. */
+  /**
+   * Every notification Google Play publishes to the app's Pub/Sub topic: the subscription and
+   * one-time product notification types Google documents, voided purchases and the test
+   * notification, in Google's order. Play Console has no per-type subscription: the topic receives
+   * them all.
+   */
   private static final List<EventRule> EVENT_TABLE = PlayEvents.table();
 
   /** What {@link #init} builds: the plugin's clients and caches, shared by all accounts. */
   private record Runtime(
-      PushTokenVerifier tokens, PlayDeveloperApi api, PlayResolver resolver, Clock clock) {}
+      PushTokenVerifier tokens, PlayResolver resolver, PlaySubscriptions subscriptions) {
 
-  private volatile Runtime runtime;
-
-  @Override
-  public String id() {
-    return ID;
+    /**
+     * @throws IllegalArgumentException naming a setting that is not usable
+     */
+    static Runtime of(PluginContext context) {
+      long timeoutMs = context.millisSetting(SETTING_TIMEOUT_MS, GatewayHttp.DEFAULT_TIMEOUT_MS);
+      GatewayHttp http = new GatewayHttp(context.vertx(), ID);
+      Clock clock = context.clock();
+      GoogleSigningKeys keys =
+          new GoogleSigningKeys(
+              http,
+              context.setting(SETTING_JWKS_URL, GoogleSigningKeys.DEFAULT_URL),
+              clock,
+              timeoutMs);
+      AccessTokens tokens =
+          new AccessTokens(http, clock, context.settings().get(SETTING_TOKEN_URI), timeoutMs);
+      PlayDeveloperApi api =
+          new PlayDeveloperApi(
+              http,
+              tokens,
+              context.setting(SETTING_API_BASE, PlayDeveloperApi.DEFAULT_BASE),
+              timeoutMs);
+      return new Runtime(
+          new PushTokenVerifier(keys), new PlayResolver(api), new PlaySubscriptions(api, clock));
+    }
   }
 
-  @Override
-  public String displayName() {
-    return "Google Play";
-  }
+  private final AfterInit<Runtime> runtime = new AfterInit<>("Google Play");
 
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public GooglePlayPlugin() {
+    super(new GatewayIdentity(ID, "Google Play", SCHEMA, EVENT_TABLE));
   }
 
   /**
-   * The schema, a package name that is one, a service-account key that parses when given (JSON with
-   * {@code client_email}, a PKCS#8 RSA {@code private_key} and, if named, Google's {@code
-   * token_uri}), and push authentication either fully configured or not at all. The key may be
-   * added later: notifications that need it are held until it is.
+   * A package name that is one, a service-account key that parses when given (JSON with {@code
+   * client_email}, a PKCS#8 RSA {@code private_key} and, if named, Google's {@code token_uri}), and
+   * push authentication either fully configured or not at all. The key may be added later:
+   * notifications that need it are held until it is.
    */
   @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     if (!PACKAGE_PATTERN.matcher(credentials.require(PACKAGE_NAME)).matches()) {
       throw new InvalidCredentialsException(
           PACKAGE_NAME, "'packageName' must be an application id such as com.example.app");
@@ -223,114 +245,23 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
     return credentials;
   }
 
-  /**
-   * Every notification Google Play publishes to the app's Pub/Sub topic: the subscription and
-   * one-time product notification types Google documents, voided purchases and the test
-   * notification. Play Console has no per-type subscription: the topic receives them all.
-   */
-  @Override
-  public List<EventRule> eventTable() {
-    return EVENT_TABLE;
-  }
-
   /** Builds the HTTP client, the key and token caches and the API client from the settings. */
   @Override
   public Future<Void> init(PluginContext context) {
-    long timeoutMs;
-    try {
-      timeoutMs =
-          Long.parseLong(
-              context.setting(SETTING_TIMEOUT_MS, Long.toString(GatewayHttp.DEFAULT_TIMEOUT_MS)));
-    } catch (NumberFormatException e) {
-      return Future.failedFuture(
-          new IllegalArgumentException(SETTING_TIMEOUT_MS + " must be a number of milliseconds"));
-    }
-    if (timeoutMs <= 0) {
-      return Future.failedFuture(
-          new IllegalArgumentException(SETTING_TIMEOUT_MS + " must be positive"));
-    }
-    GatewayHttp http = new GatewayHttp(context.vertx(), ID);
-    Clock clock = context.clock();
-    GoogleSigningKeys keys =
-        new GoogleSigningKeys(
-            http,
-            context.setting(SETTING_JWKS_URL, GoogleSigningKeys.DEFAULT_URL),
-            clock,
-            timeoutMs);
-    AccessTokens tokens =
-        new AccessTokens(http, clock, context.settings().get(SETTING_TOKEN_URI), timeoutMs);
-    PlayDeveloperApi api =
-        new PlayDeveloperApi(
-            http,
-            tokens,
-            context.setting(SETTING_API_BASE, PlayDeveloperApi.DEFAULT_BASE),
-            timeoutMs);
-    runtime = new Runtime(new PushTokenVerifier(keys), api, new PlayResolver(api), clock);
-    return Future.succeededFuture();
+    return runtime.build(() -> Runtime.of(context));
   }
 
+  /** Whether the push is the account's; see {@link PlayPushCheck}. */
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
     try {
-      return check(request, credentials);
+      return PlayPushCheck.check(
+          request, credentials, runtime.initialized() ? runtime.get().tokens() : null);
     } catch (RuntimeException e) {
       return Future.succeededFuture(
           Verdict.rejected(
               "Google Play push could not be checked: " + e.getClass().getSimpleName()));
     }
-  }
-
-  private Future<Verdict> check(WebhookRequest request, Credentials credentials) {
-    String packageName = credentials.get(PACKAGE_NAME);
-    if (packageName == null) {
-      return rejected("the account has no packageName");
-    }
-    String audience = credentials.get(PUSH_AUDIENCE);
-    String email = credentials.get(PUSH_SERVICE_ACCOUNT_EMAIL);
-    String token = null;
-    if (audience != null || email != null) {
-      if (audience == null || email == null) {
-        return rejected(
-            "push authentication is half configured (pushAudience and pushServiceAccountEmail"
-                + " go together); refusing every push until both are set");
-      }
-      String header = request.header(AUTHORIZATION_HEADER);
-      if (header == null || header.isBlank()) {
-        return rejected("no Authorization header, but the account requires push authentication");
-      }
-      if (header.length() <= BEARER.length()
-          || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-        return rejected("the Authorization header is not 'Bearer <token>'");
-      }
-      token = header.substring(BEARER.length());
-    }
-    PlayNotification notification;
-    try {
-      notification = PlayNotification.decode(request.body());
-    } catch (MalformedWebhookException e) {
-      return rejected("the body is not a Pub/Sub push of a Play notification: " + e.getMessage());
-    }
-    if (!notification.packageName().equals(packageName)) {
-      return rejected(
-          "the notification is for package '"
-              + notification.packageName()
-              + "', the account is for '"
-              + packageName
-              + "'");
-    }
-    if (token == null) {
-      // Push authentication is not configured: nothing to check; resolve re-reads everything.
-      return Future.succeededFuture(Verdict.ok());
-    }
-    Runtime r = runtime;
-    if (r == null) {
-      return rejected("the plugin was not initialized, so Google's keys are unavailable");
-    }
-    return r.tokens().verify(token, audience, email, request.receivedAt());
-  }
-
-  private static Future<Verdict> rejected(String reason) {
-    return Future.succeededFuture(Verdict.rejected(reason));
   }
 
   /**
@@ -346,7 +277,7 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
       return ParsedWebhook.ignored(n.messageId(), n.typeName(), PlayEvents.ignoredReason(n));
     }
     if (credentials.get(SERVICE_ACCOUNT_JSON) == null) {
-      return needsKey(n);
+      return PlayHolds.needsKey(n);
     }
     if (PlayResolver.endsSubscription(n)) {
       return new ParsedWebhook(n.messageId(), n.typeName(), List.of(PlayResolver.cancellation(n)));
@@ -376,170 +307,35 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
       }
       String key = credentials.get(SERVICE_ACCOUNT_JSON);
       if (key == null) {
-        return Future.succeededFuture(needsKey(n));
+        return Future.succeededFuture(PlayHolds.needsKey(n));
       }
       ServiceAccount account;
       try {
         account = ServiceAccount.parse(key);
       } catch (ServiceAccount.InvalidServiceAccountException e) {
-        return Future.succeededFuture(
-            ParsedWebhook.held(
-                n.messageId(),
-                n.typeName(),
-                ParsedWebhook.NEEDS_API_CREDENTIALS,
-                n.typeName()
-                    + ": the saved service account key cannot be used ("
-                    + e.getMessage()
-                    + "); paste the JSON key file into serviceAccountJson again. This"
-                    + " notification is kept and booked once you do."));
+        return Future.succeededFuture(PlayHolds.unusableKey(n, e));
       }
-      return runtime()
-          .resolver()
-          .resolve(n, parsed, account, credentials.require(PACKAGE_NAME))
+      String packageName = credentials.require(PACKAGE_NAME);
+      return runtime
+          .call(r -> r.resolver().resolve(n, parsed, account, packageName))
           .recover(
               err ->
                   ServiceAccountRefusedException.refuses(err)
-                      ? Future.succeededFuture(refused(n, account, (GatewayApiException) err))
+                      ? Future.succeededFuture(
+                          PlayHolds.refused(n, account, (GatewayApiException) err))
                       : Future.failedFuture(err));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  /** Held: the account has no service account key, and this notification needs the API. */
-  private static ParsedWebhook needsKey(PlayNotification n) {
-    return ParsedWebhook.held(
-        n.messageId(),
-        n.typeName(),
-        ParsedWebhook.NEEDS_API_CREDENTIALS,
-        n.typeName()
-            + ": Google Play notifications carry no amount or customer; Paybridge reads them from"
-            + " the Play Developer API with a service account key, and this account has none."
-            + " Add the key in the 'Service account key (JSON)' field (serviceAccountJson); this"
-            + " notification is kept and booked once you save it.");
-  }
-
-  /** Held: Google refused the account's service account. */
-  private static ParsedWebhook refused(
-      PlayNotification n, ServiceAccount account, GatewayApiException e) {
-    boolean tokenRefused =
-        e instanceof ServiceAccountRefusedException refusal && refusal.tokenExchangeRefused();
-    String what =
-        tokenRefused
-            ? "Google would not issue an access token for the service account "
-                + account.clientEmail()
-                + " (HTTP "
-                + e.status()
-                + ": "
-                + ServiceAccountRefusedException.detail(e)
-                + "): its key was probably deleted or disabled. Create a new JSON key for it"
-                + " and paste it into serviceAccountJson."
-            : "the Play Developer API refused the service account "
-                + account.clientEmail()
-                + " (HTTP "
-                + e.status()
-                + ": "
-                + ServiceAccountRefusedException.detail(e)
-                + "). In Play Console > Users and permissions, give it access to this app with"
-                + " 'View financial data' and 'Manage orders and subscriptions', and make sure"
-                + " the Google Play Android Developer API is enabled in its Cloud project; then"
-                + " save the account again.";
-    return ParsedWebhook.held(
-        n.messageId(),
-        n.typeName(),
-        ParsedWebhook.API_CREDENTIALS_REJECTED,
-        n.typeName() + ": " + what + " This notification is kept and booked once the key works.");
-  }
-
   /**
-   * The subscription as {@code purchases.subscriptionsv2.get} reports it, looked up by the purchase
-   * token this plugin records as external subscription id. Active means the subscriber has access
-   * now: active, in grace period, or cancelled but not yet expired. The period end is the latest
-   * line item's expiry.
+   * Hands {@link Renewals} and {@link CancelAndRefund} to {@link PlaySubscriptions}, built by
+   * {@link #init}.
    */
   @Override
-  public Future<SubscriptionState> subscription(
-      String externalSubscriptionId, Credentials credentials) {
-    try {
-      Runtime r = runtime();
-      return r.api()
-          .subscription(
-              account(credentials), credentials.require(PACKAGE_NAME), externalSubscriptionId)
-          .map(
-              json -> {
-                PlayPurchases.Subscription sub =
-                    PlayResolver.read(
-                        "purchases.subscriptionsv2.get", json, PlayPurchases.Subscription::read);
-                boolean entitled =
-                    PlayPurchases.ENTITLED_STATES.contains(sub.state())
-                        && sub.expiry() != null
-                        && sub.expiry().isAfter(r.clock().instant());
-                return new SubscriptionState(externalSubscriptionId, entitled, sub.expiry());
-              });
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /**
-   * Refunds the charge's order with {@code orders.refund?revoke=true}, which also ends the
-   * subscription's access and future payments, then makes sure renewals stopped, calling {@code
-   * purchases.subscriptions.cancel} if the subscription would still renew (when the refunded order
-   * was not the latest one). Idempotent: an order already refunded (or being refunded) is not
-   * refunded again, and a subscription that no longer renews is not cancelled again.
-   */
-  @Override
-  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
-    try {
-      String orderId = charge.externalPaymentId();
-      String token = charge.externalSubscriptionId();
-      if (orderId == null || token == null) {
-        return Future.failedFuture(
-            new IllegalArgumentException(
-                "the charge needs its order id (externalPaymentId) and purchase token"
-                    + " (externalSubscriptionId)"));
-      }
-      PlayDeveloperApi api = runtime().api();
-      ServiceAccount account = account(credentials);
-      String packageName = credentials.require(PACKAGE_NAME);
-      return api.order(account, packageName, orderId)
-          .compose(
-              json -> {
-                PlayPurchases.Order order =
-                    PlayResolver.read("orders.get", json, PlayPurchases.Order::read);
-                boolean alreadyRefunded =
-                    "REFUNDED".equals(order.state()) || "PENDING_REFUND".equals(order.state());
-                boolean refundable =
-                    PlayResolver.read("orders.get", order, PlayPurchases.Order::paid)
-                        && !alreadyRefunded;
-                return refundable
-                    ? api.refundOrder(account, packageName, orderId, true)
-                    : Future.<Void>succeededFuture();
-              })
-          .compose(refunded -> api.subscription(account, packageName, token))
-          .compose(
-              json -> {
-                PlayPurchases.Subscription sub =
-                    PlayResolver.read(
-                        "purchases.subscriptionsv2.get", json, PlayPurchases.Subscription::read);
-                boolean renews =
-                    PlayPurchases.RENEWING_STATES.contains(sub.state()) && sub.autoRenewing();
-                if (!renews || sub.productId() == null) {
-                  return Future.<Void>succeededFuture();
-                }
-                return api.cancelSubscription(account, packageName, sub.productId(), token);
-              });
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private Runtime runtime() {
-    Runtime r = runtime;
-    if (r == null) {
-      throw new IllegalStateException("the googleplay plugin was not initialized");
-    }
-    return r;
+  public <R> Future<R> withApi(Function<? super PlaySubscriptions, Future<R>> call) {
+    return runtime.call(r -> call.apply(r.subscriptions()));
   }
 
   private static PlayNotification notificationFor(WebhookRequest request, Credentials credentials) {
@@ -554,22 +350,5 @@ public final class GooglePlayPlugin implements GatewayPlugin, Renewals, CancelAn
               + "'");
     }
     return n;
-  }
-
-  private static ServiceAccount account(Credentials credentials) {
-    String key = credentials.get(SERVICE_ACCOUNT_JSON);
-    if (key == null) {
-      throw new InvalidCredentialsException(
-          SERVICE_ACCOUNT_JSON,
-          "the Google Play account has no service account key ('"
-              + SERVICE_ACCOUNT_JSON
-              + "'), which reading subscriptions and refunding orders require");
-    }
-    try {
-      return ServiceAccount.parse(key);
-    } catch (ServiceAccount.InvalidServiceAccountException e) {
-      throw new InvalidCredentialsException(
-          SERVICE_ACCOUNT_JSON, "the account's serviceAccountJson is unusable: " + e.getMessage());
-    }
   }
 }

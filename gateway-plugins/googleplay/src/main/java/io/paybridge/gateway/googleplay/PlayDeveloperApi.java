@@ -54,11 +54,7 @@ final class PlayDeveloperApi {
     return json(
         "purchases.products.get",
         HttpMethod.GET,
-        app(packageName)
-            + "/purchases/products/"
-            + segment(productId)
-            + "/tokens/"
-            + segment(token),
+        purchase(packageName, "products", productId, token),
         account);
   }
 
@@ -82,18 +78,24 @@ final class PlayDeveloperApi {
     return call(
             "purchases.subscriptions.cancel",
             HttpMethod.POST,
-            app(packageName)
-                + "/purchases/subscriptions/"
-                + segment(subscriptionId)
-                + "/tokens/"
-                + segment(token)
-                + ":cancel",
+            purchase(packageName, "subscriptions", subscriptionId, token) + ":cancel",
             account)
         .mapEmpty();
   }
 
   private String app(String packageName) {
     return base + "/androidpublisher/v3/applications/" + segment(packageName);
+  }
+
+  /** The URL of one purchase: {@code …/purchases/<kind>/<product id>/tokens/<token>}. */
+  private String purchase(String packageName, String kind, String productId, String token) {
+    return app(packageName)
+        + "/purchases/"
+        + kind
+        + "/"
+        + segment(productId)
+        + "/tokens/"
+        + segment(token);
   }
 
   private Future<JsonObject> json(

@@ -3,7 +3,6 @@ package io.paybridge.gateway.googleplay;
 import static io.paybridge.spi.EventKind.PAYMENT;
 import static io.paybridge.spi.EventKind.RECURRING_CANCELLED;
 import static io.paybridge.spi.EventKind.RECURRING_CHARGED;
-import static io.paybridge.spi.EventKind.REFUND;
 
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayApiException;
@@ -93,7 +92,7 @@ final class PlayResolver {
   /** The notification's events, as the API confirms them. */
   Future<ParsedWebhook> resolve(
       PlayNotification n, ParsedWebhook parsed, ServiceAccount account, String packageName) {
-    Call call = new Call(n, account, packageName);
+    PlayCall call = new PlayCall(n, account, packageName, api);
     return switch (n.kind()) {
       case SUBSCRIPTION ->
           switch (n.type()) {
@@ -111,21 +110,9 @@ final class PlayResolver {
           n.type() == PlayNotification.ONE_TIME_PRODUCT_PURCHASED
               ? oneTimePurchase(call)
               : Future.succeededFuture(parsed);
-      case VOIDED_PURCHASE -> voidedPurchase(call);
+      case VOIDED_PURCHASE -> PlayVoidedPurchases.resolve(call);
       case TEST, OTHER -> Future.succeededFuture(parsed);
     };
-  }
-
-  /** One notification being resolved for one account. */
-  private record Call(PlayNotification n, ServiceAccount account, String packageName) {
-    /** Books nothing, saying why in the tenant's words. */
-    ParsedWebhook nothing(String why) {
-      return ParsedWebhook.ignored(n.messageId(), n.typeName(), n.typeName() + ": " + why);
-    }
-
-    ParsedWebhook with(List<PaymentEvent> events) {
-      return new ParsedWebhook(n.messageId(), n.typeName(), events);
-    }
   }
 
   /** What one order means: the event it books, or why it books nothing. */
@@ -141,8 +128,8 @@ final class PlayResolver {
    * purchase notification handled after the first renewal still books the signup order. For a
    * renewal or recovery it is the latest successful order.
    */
-  private Future<ParsedWebhook> subscriptionCharge(Call c, EventKind kind) {
-    return subscription(c)
+  private static Future<ParsedWebhook> subscriptionCharge(PlayCall c, EventKind kind) {
+    return c.subscription()
         .compose(
             sub -> {
               if (sub.orderId() == null) {
@@ -168,8 +155,8 @@ final class PlayResolver {
    * order key, which books nothing new for an order already booked by its purchase or renewal
    * notification.
    */
-  private Future<ParsedWebhook> itemsChanged(Call c) {
-    return subscription(c)
+  private static Future<ParsedWebhook> itemsChanged(PlayCall c) {
+    return c.subscription()
         .compose(
             sub -> {
               if (sub.orderIds().isEmpty()) {
@@ -213,9 +200,9 @@ final class PlayResolver {
     return RENEWAL_SUFFIX.matcher(orderId).replaceFirst("");
   }
 
-  private Future<Charge> chargeFor(
-      Call c, PlayPurchases.Subscription sub, String orderId, EventKind kind) {
-    return order(c, orderId)
+  private static Future<Charge> chargeFor(
+      PlayCall c, PlayPurchases.Subscription sub, String orderId, EventKind kind) {
+    return c.order(orderId)
         .map(
             order ->
                 charge(
@@ -234,7 +221,7 @@ final class PlayResolver {
    * for an order that took no money (pending, cancelled, or a free trial's $0).
    */
   private static Charge charge(
-      Call c,
+      PlayCall c,
       PlayPurchases.Order order,
       EventKind kind,
       Function<PaymentEvent.Builder, PaymentEvent.Builder> details) {
@@ -263,8 +250,8 @@ final class PlayResolver {
         });
   }
 
-  private Future<ParsedWebhook> confirmCancellation(Call c) {
-    return subscription(c)
+  private static Future<ParsedWebhook> confirmCancellation(PlayCall c) {
+    return c.subscription()
         .map(
             sub -> {
               if (!PlayPurchases.ENDED_STATES.contains(sub.state())) {
@@ -286,16 +273,15 @@ final class PlayResolver {
             });
   }
 
-  private Future<ParsedWebhook> oneTimePurchase(Call c) {
-    return api.product(c.account(), c.packageName(), c.n().productId(), c.n().purchaseToken())
-        .map(json -> read("purchases.products.get", json, PlayPurchases.Product::read))
+  private static Future<ParsedWebhook> oneTimePurchase(PlayCall c) {
+    return c.product(c.n().productId())
         .compose(
             product -> {
               String why = unpaid(product);
               if (why != null) {
                 return Future.succeededFuture(c.nothing(why));
               }
-              return order(c, product.orderId())
+              return c.order(product.orderId())
                   .map(
                       order -> {
                         Charge charge =
@@ -328,101 +314,6 @@ final class PlayResolver {
               + product.purchaseState()
               + ", which it does not document: nothing booked";
     };
-  }
-
-  private Future<ParsedWebhook> voidedPurchase(Call c) {
-    PlayNotification n = c.n();
-    return order(c, n.orderId())
-        .compose(
-            o -> {
-              if (o.purchaseToken() != null && !o.purchaseToken().equals(n.purchaseToken())) {
-                return Future.failedFuture(
-                    new MalformedWebhookException(
-                        "order "
-                            + o.orderId()
-                            + " belongs to another purchase than the notification's"));
-              }
-              List<PlayPurchases.Refund> refunds =
-                  read(
-                      "orders.get", o, order -> order.paid() ? order.refunds(n.eventTime()) : null);
-              if (refunds == null) {
-                return Future.succeededFuture(
-                    c.nothing(
-                        "order "
-                            + o.orderId()
-                            + " is "
-                            + o.state()
-                            + ": it was cancelled before any money was taken, so nothing was"
-                            + " refunded"));
-              }
-              if (refunds.isEmpty()) {
-                return Future.failedFuture(
-                    new GatewayApiException(
-                        GooglePlayPlugin.ID,
-                        "orders.get",
-                        0,
-                        "order "
-                            + o.orderId()
-                            + " shows no processed refund yet (state "
-                            + o.state()
-                            + "); the notification will be retried"));
-              }
-              return voidedCustomer(c, o)
-                  .map(
-                      customer -> {
-                        List<PaymentEvent> events = new ArrayList<>();
-                        for (PlayPurchases.Refund r : refunds) {
-                          events.add(
-                              PaymentEvent.builder(REFUND, r.entryKey(), r.occurredAt())
-                                  .amount(-r.minor(), r.currency())
-                                  .externalPaymentId(o.orderId())
-                                  .externalSubscriptionId(
-                                      n.productType()
-                                              == PlayNotification.VOIDED_PRODUCT_TYPE_SUBSCRIPTION
-                                          ? n.purchaseToken()
-                                          : null)
-                                  .customerRef(customer)
-                                  .build());
-                        }
-                        return c.with(events);
-                      });
-            });
-  }
-
-  /**
-   * The customer of a voided purchase, from the purchase it voided. Google answers 404 or 410 for
-   * purchases too old to look up; the refund is then booked without a customer rather than never.
-   */
-  private Future<String> voidedCustomer(Call c, PlayPurchases.Order order) {
-    String token = c.n().purchaseToken();
-    Future<String> lookup;
-    if (c.n().productType() == PlayNotification.VOIDED_PRODUCT_TYPE_SUBSCRIPTION) {
-      lookup = subscription(c).map(PlayPurchases.Subscription::customerRef);
-    } else {
-      String productId = order.firstProductId();
-      if (productId == null) {
-        return Future.succeededFuture(null);
-      }
-      lookup =
-          api.product(c.account(), c.packageName(), productId, token)
-              .map(json -> read("purchases.products.get", json, PlayPurchases.Product::read))
-              .map(PlayPurchases.Product::customerRef);
-    }
-    return lookup.recover(
-        err ->
-            err instanceof GatewayApiException api && (api.status() == 404 || api.status() == 410)
-                ? Future.succeededFuture(null)
-                : Future.failedFuture(err));
-  }
-
-  private Future<PlayPurchases.Subscription> subscription(Call c) {
-    return api.subscription(c.account(), c.packageName(), c.n().purchaseToken())
-        .map(json -> read("purchases.subscriptionsv2.get", json, PlayPurchases.Subscription::read));
-  }
-
-  private Future<PlayPurchases.Order> order(Call c, String orderId) {
-    return api.order(c.account(), c.packageName(), orderId)
-        .map(json -> read("orders.get", json, PlayPurchases.Order::read));
   }
 
   /**

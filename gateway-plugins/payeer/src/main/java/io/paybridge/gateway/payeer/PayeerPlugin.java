@@ -7,18 +7,17 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
 import io.paybridge.spi.FormSignature;
-import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -67,7 +66,7 @@ import java.util.regex.Pattern;
  * the order id is echoed only when it is a plain identifier, since an unverified delivery's text is
  * not trusted.
  */
-public final class PayeerPlugin implements GatewayPlugin {
+public final class PayeerPlugin extends PureCheckGatewayPlugin {
 
   public static final String ID = "payeer";
 
@@ -100,6 +99,10 @@ public final class PayeerPlugin implements GatewayPlugin {
   public static final String STATUS_SUCCESS = "success";
   public static final String STATUS_FAIL = "fail";
 
+  /**
+   * Payeer has no event subscription: the merchant's status URL receives every notification, and
+   * {@code m_status} says what it is about. Payeer documents two values.
+   */
   private static final List<EventRule> EVENT_TABLE =
       List.of(
           EventRule.books(
@@ -134,28 +137,17 @@ public final class PayeerPlugin implements GatewayPlugin {
                   + String.join(", ", PUBLISHED_IPS)
                   + ". Empty: any address."));
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public String displayName() {
-    return "Payeer";
-  }
-
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
+  /** The plugin as {@link java.util.ServiceLoader} creates it. */
+  public PayeerPlugin() {
+    super(new GatewayIdentity(ID, "Payeer", SCHEMA, EVENT_TABLE), "Payeer signature");
   }
 
   /**
-   * Applies the schema, then checks that {@value #SHOP_ID} is Payeer's numeric merchant id and that
-   * {@value #ALLOWED_IPS}, when given, parses.
+   * Checks that {@value #SHOP_ID} is Payeer's numeric merchant id and that {@value #ALLOWED_IPS},
+   * when given, parses.
    */
   @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     if (!credentials.require(SHOP_ID).matches("[0-9]{1,20}")) {
       throw new InvalidCredentialsException(SHOP_ID, "Payeer merchant ids are numeric");
     }
@@ -163,21 +155,8 @@ public final class PayeerPlugin implements GatewayPlugin {
     return credentials;
   }
 
-  /**
-   * Payeer has no event subscription: the merchant's status URL receives every notification, and
-   * {@code m_status} says what it is about. Payeer documents two values.
-   */
   @Override
-  public List<EventRule> eventTable() {
-    return EVENT_TABLE;
-  }
-
-  @Override
-  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    return Verdict.checked("Payeer signature", () -> check(request, credentials));
-  }
-
-  private static Verdict check(WebhookRequest request, Credentials credentials) {
+  protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(SECRET_KEY, SHOP_ID) != null) {
       return Verdict.rejected("the account has no Payeer " + SECRET_KEY + " or " + SHOP_ID);
     }

@@ -1,45 +1,27 @@
 package io.paybridge.gateway.paypal;
 
+import io.paybridge.spi.AbstractGatewayPlugin;
+import io.paybridge.spi.ApiSubscriptions;
 import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.EventRule;
-import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
-import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * PayPal REST webhooks, verified offline on the JDK without PayPal's SDK and booked as PayPal's
@@ -100,7 +82,7 @@ import javax.net.ssl.X509TrustManager;
  * returns ({@link PayPalResolver}); without client credentials, or when PayPal refuses them, the
  * delivery is held until the tenant saves working ones. {@link #parse} maps the body's own resource
  * the same way, which is what the delivery claims, not what is booked. {@link #eventTable()} says
- * what each event type books; see {@link PayPalEvents}.
+ * what each event type books ({@link PayPalEventTable}); see {@link PayPalEvents}.
  *
  * <h2>Settings</h2>
  *
@@ -124,7 +106,8 @@ import javax.net.ssl.X509TrustManager;
  *       decide which certificates are PayPal's.
  * </ul>
  */
-public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRefund {
+public final class PayPalPlugin extends AbstractGatewayPlugin
+    implements ApiSubscriptions<PayPalSubscriptions> {
 
   public static final String ID = "paypal";
 
@@ -172,6 +155,8 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
   static final String CANCEL_REASON =
       "Charge for a subscription the merchant does not recognise: cancelled and refunded";
 
+  private static final String NOT_INITIALISED = "the PayPal plugin has not been initialised";
+
   private static final Pattern WEBHOOK_ID_SHAPE = Pattern.compile("[A-Za-z0-9]{1,50}");
   private static final Pattern FIELD_PATH_SHAPE =
       Pattern.compile("[A-Za-z0-9_]{1,64}(\\.[A-Za-z0-9_]{1,64}){0,7}");
@@ -208,21 +193,13 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
               .optional(DEFAULT_CUSTOMER_REF_KEY));
 
   private final Set<TrustAnchor> injectedAnchors;
-  private volatile Runtime runtime;
 
-  /** What {@link #init} sets up. */
-  private record Runtime(
-      Set<TrustAnchor> anchors,
-      List<X509Certificate> intermediates,
-      PayPalCertificates certificates,
-      PayPalApi api,
-      PayPalResolver resolver,
-      Duration maxAge,
-      Duration maxSkew) {}
+  /** What {@link #init} sets up; {@code null} until then. */
+  private volatile PayPalRuntime runtime;
 
   /** The plugin as the platform loads it: certificates chain to the JDK's default trust store. */
   public PayPalPlugin() {
-    this.injectedAnchors = null;
+    this((Set<TrustAnchor>) null);
   }
 
   /**
@@ -230,35 +207,20 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
    * as the signing certificates themselves); for tests and for installations that pin PayPal's CA.
    */
   public PayPalPlugin(Collection<X509Certificate> trustAnchors) {
-    Set<TrustAnchor> anchors = new HashSet<>();
-    for (X509Certificate certificate : trustAnchors) {
-      anchors.add(new TrustAnchor(certificate, null));
-    }
-    this.injectedAnchors = Set.copyOf(anchors);
+    this(PayPalRuntime.anchorsOf(trustAnchors));
   }
 
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public String displayName() {
-    return "PayPal";
-  }
-
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
+  private PayPalPlugin(Set<TrustAnchor> injectedAnchors) {
+    super(new GatewayIdentity(ID, "PayPal", SCHEMA, PayPalEventTable.TABLE));
+    this.injectedAnchors = injectedAnchors;
   }
 
   /**
-   * The schema, a webhook id shaped like PayPal's (letters and digits), and a customer reference
-   * field that is a field name or a dotted path of field names.
+   * A webhook id shaped like PayPal's (letters and digits), and a customer reference field that is
+   * a field name or a dotted path of field names.
    */
   @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     String webhookId = credentials.get(WEBHOOK_ID);
     if (webhookId != null && !WEBHOOK_ID_SHAPE.matcher(webhookId).matches()) {
       throw new InvalidCredentialsException(
@@ -274,168 +236,27 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
     return credentials;
   }
 
-  /**
-   * Every event type Paybridge's setup and PayPal's integration guides (checkout, subscriptions,
-   * disputes) have a merchant subscribe to, with what Paybridge does with it; the types that book
-   * are the ones to subscribe the webhook to.
-   */
-  @Override
-  public List<EventRule> eventTable() {
-    return PayPalEvents.TABLE;
-  }
-
+  /** Reads the settings and the certificates they name; see {@link PayPalRuntime}. */
   @Override
   public Future<Void> init(PluginContext context) {
-    String apiBase;
-    String fetchBase;
-    long timeoutMs;
-    Duration maxAge;
-    Duration maxSkew;
-    try {
-      apiBase = baseSetting(context, API_BASE_SETTING);
-      fetchBase = baseSetting(context, CERT_FETCH_BASE_SETTING);
-      timeoutMs = timeoutSetting(context);
-      maxAge =
-          Duration.ofMillis(context.millisSetting(MAX_AGE_SETTING, DEFAULT_MAX_AGE.toMillis()));
-      maxSkew =
-          Duration.ofMillis(context.millisSetting(MAX_SKEW_SETTING, DEFAULT_MAX_SKEW.toMillis()));
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    String anchorsFile = context.setting(CERT_TRUST_ANCHORS_SETTING, "").strip();
-    Future<Set<TrustAnchor>> anchors =
-        injectedAnchors != null
-            ? Future.succeededFuture(injectedAnchors)
-            : !anchorsFile.isEmpty()
-                ? readCertificates(context, anchorsFile, CERT_TRUST_ANCHORS_SETTING)
-                    .map(
-                        certs -> {
-                          Set<TrustAnchor> set = new HashSet<>();
-                          certs.forEach(c -> set.add(new TrustAnchor(c, null)));
-                          return Set.copyOf(set);
-                        })
-                : context.vertx().executeBlocking(PayPalPlugin::jdkTrustAnchors);
-    String intermediatesFile = context.setting(CERT_INTERMEDIATES_SETTING, "").strip();
-    Future<List<X509Certificate>> intermediates =
-        intermediatesFile.isEmpty()
-            ? Future.succeededFuture(List.of())
-            : readCertificates(context, intermediatesFile, CERT_INTERMEDIATES_SETTING);
-    return Future.all(anchors, intermediates)
+    return PayPalRuntime.load(context, injectedAnchors)
         .map(
             loaded -> {
-              GatewayHttp http = new GatewayHttp(context.vertx(), ID);
-              PayPalApi api = new PayPalApi(http, apiBase, timeoutMs, context.clock());
-              runtime =
-                  new Runtime(
-                      anchors.result(),
-                      intermediates.result(),
-                      new PayPalCertificates(
-                          http,
-                          fetchBase,
-                          timeoutMs,
-                          context.clock(),
-                          PayPalCertificates.DEFAULT_MAX_ENTRIES,
-                          PayPalCertificates.DEFAULT_TIME_TO_LIVE),
-                      api,
-                      new PayPalResolver(api),
-                      maxAge,
-                      maxSkew);
+              runtime = loaded;
               return null;
             });
   }
 
-  /** Reads a PEM file of certificates without blocking; names the setting when it is wrong. */
-  private static Future<List<X509Certificate>> readCertificates(
-      PluginContext context, String file, String setting) {
-    return context
-        .vertx()
-        .fileSystem()
-        .readFile(file)
-        .compose(
-            pem -> {
-              try {
-                List<X509Certificate> certs = PayPalCertificates.parse(pem);
-                if (certs.isEmpty()) {
-                  throw new CertificateException("no certificates");
-                }
-                return Future.succeededFuture(certs);
-              } catch (CertificateException e) {
-                return Future.failedFuture(
-                    new IllegalArgumentException(
-                        setting + " names a file without X.509 certificates: " + file));
-              }
-            });
-  }
-
+  /**
+   * Whether the delivery is a transmission PayPal signed for the account; see the class comment.
+   */
   @Override
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    Runtime rt = runtime;
+    PayPalRuntime rt = runtime;
     if (rt == null) {
-      return Future.succeededFuture(Verdict.rejected("the PayPal plugin has not been initialised"));
+      return Future.succeededFuture(Verdict.rejected(NOT_INITIALISED));
     }
-    try {
-      String webhookId = credentials.get(WEBHOOK_ID);
-      if (webhookId == null || webhookId.isBlank()) {
-        return Future.succeededFuture(Verdict.rejected("the account has no webhookId"));
-      }
-      PayPalEnvironment environment = PayPalEnvironment.of(credentials);
-      PayPalTransmission transmission = PayPalTransmission.read(request);
-      String stale = transmission.freshnessProblem(request.receivedAt(), rt.maxAge(), rt.maxSkew());
-      if (stale != null) {
-        return Future.succeededFuture(Verdict.rejected(stale));
-      }
-      byte[] body = request.body().getBytes();
-      return rt.certificates()
-          .bundle(transmission.certUrl())
-          .map(bundle -> judge(bundle, transmission, webhookId, environment, body, rt))
-          .otherwise(
-              err ->
-                  Verdict.rejected(
-                      "PayPal's signing certificate could not be obtained: " + describe(err)));
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(Verdict.rejected(describe(e)));
-    }
-  }
-
-  private static Verdict judge(
-      List<X509Certificate> bundle,
-      PayPalTransmission transmission,
-      String webhookId,
-      PayPalEnvironment environment,
-      byte[] body,
-      Runtime rt) {
-    try {
-      X509Certificate leaf = bundle.get(0);
-      Instant at = transmission.transmissionTime();
-      String problem = PayPalCertificates.checkLeaf(leaf, environment.signingCertificateName(), at);
-      if (problem != null) {
-        return Verdict.rejected(problem);
-      }
-      if (!signatureMatches(
-          leaf.getPublicKey(),
-          transmission.signedBytes(webhookId, body),
-          transmission.signature())) {
-        return Verdict.rejected(
-            "PAYPAL-TRANSMISSION-SIG does not match the transmission for this webhook id");
-      }
-      problem = PayPalCertificates.checkChain(bundle, rt.intermediates(), rt.anchors(), at);
-      return problem == null
-          ? Verdict.ok(transmission.transmissionId())
-          : Verdict.rejected(problem);
-    } catch (RuntimeException e) {
-      return Verdict.rejected("the PayPal signature could not be checked: " + describe(e));
-    }
-  }
-
-  private static boolean signatureMatches(PublicKey key, byte[] signed, byte[] signature) {
-    try {
-      Signature verifier = Signature.getInstance(PayPalTransmission.ALGORITHM);
-      verifier.initVerify(key);
-      verifier.update(signed);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return rt.verifier().verify(request, credentials);
   }
 
   /**
@@ -458,179 +279,23 @@ public final class PayPalPlugin implements GatewayPlugin, Renewals, CancelAndRef
   @Override
   public Future<ParsedWebhook> resolve(
       WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
-    Runtime rt = runtime;
-    if (rt == null) {
-      return Future.failedFuture(
-          new IllegalStateException("the PayPal plugin has not been initialised"));
-    }
-    return rt.resolver().resolve(request, parsed, credentials);
+    return withRuntime(rt -> rt.resolver().resolve(request, parsed, credentials));
   }
 
   /**
-   * The subscription from {@code GET /v1/billing/subscriptions/{id}}: active when its status is
-   * {@code ACTIVE}; the period ends at {@code billing_info.next_billing_time}, if PayPal sends one.
+   * Hands {@link Renewals} and {@link CancelAndRefund} to {@link PayPalSubscriptions}, built by
+   * {@link #init}.
    */
   @Override
-  public Future<SubscriptionState> subscription(
-      String externalSubscriptionId, Credentials credentials) {
-    Runtime rt = runtime;
-    if (rt == null) {
-      return Future.failedFuture(
-          new IllegalStateException("the PayPal plugin has not been initialised"));
-    }
-    return rt.api()
-        .subscription(externalSubscriptionId, credentials)
-        .map(
-            subscription -> {
-              String next =
-                  subscription.getValue("billing_info") instanceof JsonObject billing
-                          && billing.getValue("next_billing_time") instanceof String s
-                      ? s
-                      : null;
-              return new SubscriptionState(
-                  externalSubscriptionId,
-                  "ACTIVE".equals(subscription.getValue("status")),
-                  next == null || next.isBlank() ? null : apiTime(next));
-            });
+  public <R> Future<R> withApi(Function<? super PayPalSubscriptions, Future<R>> call) {
+    return withRuntime(rt -> call.apply(rt.subscriptions()));
   }
 
-  /**
-   * Cancels the charge's subscription ({@code POST /v1/billing/subscriptions/{id}/cancel}) and
-   * refunds the charge in full: a sale through {@code POST /v1/payments/sale/{id}/refund}, a
-   * capture (an entry keyed {@code capture:}) through {@code POST
-   * /v2/payments/captures/{id}/refund}.
-   *
-   * <p>Safe to repeat: a subscription PayPal reports as no longer cancellable (422 {@code
-   * SUBSCRIPTION_STATUS_INVALID}, or any 422 while the subscription is already {@code CANCELLED} or
-   * {@code EXPIRED}) counts as cancelled; the refund carries a {@code PayPal-Request-Id} derived
-   * from the payment id, so PayPal answers a repeat with the first refund instead of making
-   * another, and a payment PayPal says is already fully refunded counts as refunded.
-   */
-  @Override
-  public Future<Void> cancelAndRefund(PaymentEvent charge, Credentials credentials) {
-    Runtime rt = runtime;
-    if (rt == null) {
-      return Future.failedFuture(
-          new IllegalStateException("the PayPal plugin has not been initialised"));
-    }
-    String subscriptionId = charge.externalSubscriptionId();
-    String paymentId = charge.externalPaymentId();
-    if (subscriptionId == null || paymentId == null) {
-      return Future.failedFuture(
-          new IllegalArgumentException(
-              "a charge to cancel and refund needs its subscription id and payment id"));
-    }
-    boolean capture = charge.entryKey().startsWith("capture:");
-    return cancel(rt.api(), subscriptionId, credentials)
-        .compose(done -> refund(rt.api(), capture, paymentId, credentials));
-  }
-
-  private static Future<Void> cancel(
-      PayPalApi api, String subscriptionId, Credentials credentials) {
-    return api.cancelSubscription(subscriptionId, CANCEL_REASON, credentials)
-        .recover(
-            err -> {
-              if (!(err instanceof GatewayApiException e) || e.status() != 422) {
-                return Future.failedFuture(err);
-              }
-              if (e.getMessage().contains("SUBSCRIPTION_STATUS_INVALID")) {
-                return Future.succeededFuture();
-              }
-              return api.subscription(subscriptionId, credentials)
-                  .compose(
-                      subscription -> {
-                        Object status = subscription.getValue("status");
-                        return "CANCELLED".equals(status) || "EXPIRED".equals(status)
-                            ? Future.<Void>succeededFuture()
-                            : Future.<Void>failedFuture(err);
-                      });
-            });
-  }
-
-  private static Future<Void> refund(
-      PayPalApi api, boolean capture, String paymentId, Credentials credentials) {
-    return api.refund(capture, paymentId, credentials)
-        .<Void>mapEmpty()
-        .recover(
-            err -> {
-              if (err instanceof GatewayApiException e && alreadyRefunded(e, capture)) {
-                return Future.succeededFuture();
-              }
-              return Future.failedFuture(err);
-            });
-  }
-
-  /** PayPal's answers for a payment that has been refunded in full already. */
-  private static boolean alreadyRefunded(GatewayApiException e, boolean capture) {
-    return capture
-        ? e.status() == 422 && e.getMessage().contains("CAPTURE_FULLY_REFUNDED")
-        : e.status() == 400 && e.getMessage().contains("TRANSACTION_ALREADY_REFUNDED");
-  }
-
-  private static Instant apiTime(String text) {
-    try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new GatewayApiException(
-          ID, "subscription lookup", 200, "next_billing_time '" + text + "' is not a date");
-    }
-  }
-
-  /** The JDK's default trust store as anchors; reads a file, so it runs off the event loop. */
-  private static Set<TrustAnchor> jdkTrustAnchors() throws GeneralSecurityException {
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init((KeyStore) null);
-    Set<TrustAnchor> anchors = new HashSet<>();
-    for (TrustManager manager : factory.getTrustManagers()) {
-      if (manager instanceof X509TrustManager x509) {
-        for (X509Certificate certificate : x509.getAcceptedIssuers()) {
-          anchors.add(new TrustAnchor(certificate, null));
-        }
-      }
-    }
-    if (anchors.isEmpty()) {
-      throw new GeneralSecurityException("the JDK's default trust store is empty");
-    }
-    return Set.copyOf(anchors);
-  }
-
-  /** A base URL setting, without a trailing slash, or {@code null} when not configured. */
-  private static String baseSetting(PluginContext context, String name) {
-    String value = context.setting(name, null);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(value.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException(name + " must be an absolute http(s) URL");
-      }
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(name + " must be an absolute http(s) URL");
-    }
-    String base = value.strip();
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-  }
-
-  private static long timeoutSetting(PluginContext context) {
-    String value = context.setting(TIMEOUT_SETTING, null);
-    if (value == null || value.isBlank()) {
-      return GatewayHttp.DEFAULT_TIMEOUT_MS;
-    }
-    try {
-      long ms = Long.parseLong(value.strip());
-      if (ms > 0) {
-        return ms;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(TIMEOUT_SETTING + " must be a positive number of ms");
-  }
-
-  private static String describe(Throwable e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  /** What {@code call} makes of what {@link #init} set up; a failed future before then. */
+  private <R> Future<R> withRuntime(Function<PayPalRuntime, Future<R>> call) {
+    PayPalRuntime rt = runtime;
+    return rt == null
+        ? Future.failedFuture(new IllegalStateException(NOT_INITIALISED))
+        : call.apply(rt);
   }
 }

@@ -59,7 +59,7 @@ final class PayPalResolver {
     } catch (MalformedWebhookException e) {
       return Future.failedFuture(e);
     }
-    PayPalEvents.Lookup lookup = claim.lookup();
+    PayPalEventTable.Lookup lookup = claim.lookup();
     if (lookup == null) {
       return Future.succeededFuture(parsed);
     }
@@ -96,7 +96,8 @@ final class PayPalResolver {
             err -> outcomeOf(err, claim, what));
   }
 
-  private Future<JsonObject> fetch(PayPalEvents.Lookup lookup, String id, Credentials credentials) {
+  private Future<JsonObject> fetch(
+      PayPalEventTable.Lookup lookup, String id, Credentials credentials) {
     return switch (lookup) {
       case CAPTURE -> api.capture(id, credentials);
       case CAPTURE_REFUND -> api.captureRefund(id, credentials);

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +43,6 @@ final class StripeApi implements Renewals, CancelAndRefund {
   static final String CREATE_REFUND = "create refund";
   static final String LIST_REFUNDS = "list refunds";
 
-  /** Items per page of a list call: the most Stripe allows. */
-  static final int PAGE_SIZE = 100;
-
-  /**
-   * Pages one list may take: far beyond any real charge's refunds or payment's invoices, and a stop
-   * for an answer that claims {@code has_more} for ever.
-   */
-  static final int MAX_PAGES = 100;
-
   /**
    * Statuses in which the subscription still runs: {@code past_due} counts, because Stripe is still
    * retrying the failed renewal payment and the subscription continues if a retry succeeds; it ends
@@ -69,9 +59,11 @@ final class StripeApi implements Renewals, CancelAndRefund {
   private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_]+)\"");
 
   private final GatewayApi api;
+  private final StripeList lists;
 
   StripeApi(GatewayApi api) {
     this.api = api;
+    this.lists = new StripeList(api);
   }
 
   /**
@@ -81,7 +73,7 @@ final class StripeApi implements Renewals, CancelAndRefund {
   Future<List<JsonObject>> refundsOfCharge(String chargeId, String apiKey) {
     Map<String, String> filter = new LinkedHashMap<>();
     filter.put("charge", pathId(chargeId, "charge"));
-    return listAll(LIST_REFUNDS, "/v1/refunds", filter, apiKey);
+    return lists.all(LIST_REFUNDS, "/v1/refunds", filter, headers(apiKey));
   }
 
   /**
@@ -94,83 +86,7 @@ final class StripeApi implements Renewals, CancelAndRefund {
     filter.put("payment[type]", "payment_intent");
     filter.put("payment[payment_intent]", pathId(paymentIntentId, "payment intent"));
     filter.put("expand[]", "data.invoice");
-    return listAll(LIST_INVOICE_PAYMENTS, "/v1/invoice_payments", filter, apiKey);
-  }
-
-  /** Every item of a Stripe list, page after page. */
-  private Future<List<JsonObject>> listAll(
-      String operation, String path, Map<String, String> filter, String apiKey) {
-    return listFrom(operation, path, filter, apiKey, null, 1);
-  }
-
-  private Future<List<JsonObject>> listFrom(
-      String operation,
-      String path,
-      Map<String, String> filter,
-      String apiKey,
-      String startingAfter,
-      int page) {
-    Map<String, String> query = new LinkedHashMap<>(filter);
-    query.put("limit", Integer.toString(PAGE_SIZE));
-    if (startingAfter != null) {
-      query.put("starting_after", startingAfter);
-    }
-    return api.call(
-            operation,
-            HttpMethod.GET,
-            path + "?" + GatewayHttp.formEncode(query),
-            headers(apiKey),
-            null)
-        .compose(
-            answer -> {
-              ListPage items = ListPage.read(operation, answer);
-              if (!items.hasMore()) {
-                return Future.succeededFuture(items.data());
-              }
-              if (page >= MAX_PAGES) {
-                return Future.failedFuture(
-                    permanent(operation, "Stripe's list goes on beyond " + MAX_PAGES + " pages"));
-              }
-              return listFrom(operation, path, filter, apiKey, items.lastId(), page + 1)
-                  .map(rest -> concat(items.data(), rest));
-            });
-  }
-
-  /**
-   * One page of a Stripe list object: {@code {"object":"list","data":[…],"has_more":…}}.
-   *
-   * @param lastId the id of the page's last item, where the next page starts after
-   */
-  private record ListPage(List<JsonObject> data, boolean hasMore, String lastId) {
-
-    static ListPage read(String operation, JsonObject answer) {
-      try {
-        if (!"list".equals(Json.optString(answer, "object"))) {
-          throw new MalformedWebhookException("the answer is not a list object");
-        }
-        JsonArray data = Json.optArray(answer, "data");
-        if (data == null) {
-          throw new MalformedWebhookException("'data' is missing");
-        }
-        List<JsonObject> items = StripeMapping.objects(data, "data");
-        boolean hasMore = Boolean.TRUE.equals(answer.getValue("has_more"));
-        String lastId =
-            items.isEmpty() ? null : Json.requireString(items.get(items.size() - 1), "id");
-        if (hasMore && lastId == null) {
-          throw new MalformedWebhookException("an empty page says there is more");
-        }
-        return new ListPage(items, hasMore, lastId);
-      } catch (MalformedWebhookException e) {
-        throw permanent(operation, "Stripe's answer is malformed: " + e.getMessage());
-      }
-    }
-  }
-
-  private static List<JsonObject> concat(List<JsonObject> first, List<JsonObject> rest) {
-    List<JsonObject> all = new ArrayList<>(first.size() + rest.size());
-    all.addAll(first);
-    all.addAll(rest);
-    return all;
+    return lists.all(LIST_INVOICE_PAYMENTS, "/v1/invoice_payments", filter, headers(apiKey));
   }
 
   /**
@@ -213,7 +129,7 @@ final class StripeApi implements Renewals, CancelAndRefund {
             key -> {
               String subscription = pathId(charge.externalSubscriptionId(), "subscription");
               String payment = pathId(charge.externalPaymentId(), "payment");
-              RefundTarget direct = directTarget(payment);
+              StripeRefundTarget direct = StripeRefundTarget.of(payment);
               return cancel(subscription, key)
                   .compose(
                       v ->
@@ -239,32 +155,8 @@ final class StripeApi implements Renewals, CancelAndRefund {
                     : Future.failedFuture(err));
   }
 
-  /** What a refund names: a payment intent or a charge. */
-  private record RefundTarget(String parameter, String id) {}
-
-  /**
-   * The payment intent or charge a payment id names, or {@code null} for an invoice ({@code in_…}):
-   * charges parsed from an invoice on API version 2025-03-31 or later carry the invoice id, because
-   * such invoices no longer name their payment intent, so the invoice's paid payment is looked up.
-   */
-  private static RefundTarget directTarget(String payment) {
-    if (payment.startsWith("pi_")) {
-      return new RefundTarget("payment_intent", payment);
-    }
-    if (payment.startsWith("ch_") || payment.startsWith("py_")) {
-      return new RefundTarget("charge", payment);
-    }
-    if (payment.startsWith("in_")) {
-      return null;
-    }
-    throw new IllegalArgumentException(
-        "'"
-            + payment
-            + "' is neither a Stripe payment intent (pi_), charge (ch_, py_) nor invoice (in_)");
-  }
-
   /** {@code GET /v1/invoice_payments}: the payment intent or charge that paid an invoice. */
-  private Future<RefundTarget> invoiceTarget(String invoice, String key) {
+  private Future<StripeRefundTarget> invoiceTarget(String invoice, String key) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("invoice", invoice);
     query.put("status", "paid");
@@ -274,38 +166,11 @@ final class StripeApi implements Renewals, CancelAndRefund {
             "/v1/invoice_payments?" + GatewayHttp.formEncode(query),
             headers(key),
             null)
-        .map(list -> invoicePaymentTarget(invoice, list));
-  }
-
-  private static RefundTarget invoicePaymentTarget(String invoice, JsonObject list) {
-    try {
-      JsonArray data = Json.optArray(list, "data");
-      for (int i = 0; data != null && i < data.size(); i++) {
-        if (!(data.getValue(i) instanceof JsonObject invoicePayment)) {
-          throw new MalformedWebhookException("'data[" + i + "]' should be an object");
-        }
-        if (!"paid".equals(Json.optString(invoicePayment, "status"))) {
-          continue;
-        }
-        String intent = Json.optString(invoicePayment, "payment.payment_intent");
-        if (intent != null && !intent.isBlank()) {
-          return new RefundTarget("payment_intent", intent);
-        }
-        String charge = Json.optString(invoicePayment, "payment.charge");
-        if (charge != null && !charge.isBlank()) {
-          return new RefundTarget("charge", charge);
-        }
-      }
-    } catch (MalformedWebhookException e) {
-      throw permanent(LIST_INVOICE_PAYMENTS, "Stripe's answer is malformed: " + e.getMessage());
-    }
-    throw permanent(
-        LIST_INVOICE_PAYMENTS,
-        "invoice " + invoice + " has no paid payment intent or charge at Stripe to refund");
+        .map(list -> StripeRefundTarget.paidPaymentOf(invoice, list));
   }
 
   private Future<Void> refund(
-      RefundTarget target, String payment, String subscription, String key) {
+      StripeRefundTarget target, String payment, String subscription, String key) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put(target.parameter(), target.id());
     form.put("metadata[paybridge_reason]", "subscription_unknown_to_merchant");

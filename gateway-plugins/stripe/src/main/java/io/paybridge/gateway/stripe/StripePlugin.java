@@ -4,9 +4,9 @@ import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
+import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PermanentGatewayException;
@@ -16,9 +16,7 @@ import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Stripe webhooks: snapshot events ({@code {"id":"evt_…","type":…,"data":{"object":{…}}}}) signed
@@ -42,7 +40,7 @@ import java.util.List;
  * dispute:<dispute id>}. The customer reference is the object's metadata value under the account's
  * {@code customerRefKey} (default {@value #DEFAULT_CUSTOMER_REF_KEY}), else Stripe's customer id;
  * refunds and disputes that carry neither inherit it from the payment they name. The full table is
- * {@link #eventTable()}:
+ * {@link #eventTable()} ({@code StripeEventTable}):
  *
  * <ul>
  *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment ({@code
@@ -145,30 +143,18 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi> {
 
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public StripePlugin() {
-    super("Stripe", API_BASE_SETTING, DEFAULT_API_BASE, API_TIMEOUT_SETTING, StripeApi::new);
+    super(
+        new GatewayIdentity(ID, "Stripe", SCHEMA, StripeEventTable.ROWS),
+        "Stripe signature",
+        API_BASE_SETTING,
+        DEFAULT_API_BASE,
+        API_TIMEOUT_SETTING,
+        StripeApi::new);
   }
 
+  /** A signing secret that looks like one: Stripe's all start with {@code whsec_}. */
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public String displayName() {
-    return "Stripe";
-  }
-
-  @Override
-  public CredentialSchema credentialSchema() {
-    return SCHEMA;
-  }
-
-  /**
-   * The schema, and a signing secret that looks like one: Stripe's all start with {@code whsec_}.
-   */
-  @Override
-  public Credentials validateCredentials(JsonObject submitted) {
-    Credentials credentials = SCHEMA.validate(submitted);
+  protected Credentials checkCredentials(Credentials credentials) {
     String secret = credentials.get("webhookSecret");
     if (secret != null
         && (!secret.startsWith(SECRET_PREFIX) || secret.length() <= SECRET_PREFIX.length())) {
@@ -180,18 +166,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi> {
     return credentials;
   }
 
-  /** Every event type the setup names and what it books; see {@code StripeEventTable}. */
   @Override
-  public List<EventRule> eventTable() {
-    return StripeEventTable.ROWS;
-  }
-
-  @Override
-  public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-    return Verdict.checked("Stripe signature", () -> check(request, credentials));
-  }
-
-  private static Verdict check(WebhookRequest request, Credentials credentials) {
+  protected Verdict check(WebhookRequest request, Credentials credentials) {
     String secret = credentials.get(WEBHOOK_SECRET);
     if (secret == null || !secret.startsWith(SECRET_PREFIX)) {
       return Verdict.rejected(
