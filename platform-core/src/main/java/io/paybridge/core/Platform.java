@@ -120,6 +120,7 @@ public final class Platform {
     this.receipts =
         new Receipts(
             receiptStore,
+            new io.paybridge.core.ingest.ReprocessStore(pool),
             accounts,
             () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null));
     this.gatewayAccounts =
@@ -127,9 +128,9 @@ public final class Platform {
             accounts, hookCache, () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null));
     this.renewalScanner =
         new RenewalScanner(
-            pool,
+            subscriptions,
             plugins,
-            renewals,
+            subscriptionUseCases,
             config.renewalScanInterval(),
             Duration.ofDays(1),
             Duration.ofHours(1));

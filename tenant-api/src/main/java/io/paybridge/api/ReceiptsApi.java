@@ -62,7 +62,7 @@ final class ReceiptsApi {
         .onSuccess(
             page -> {
               JsonArray data = new JsonArray();
-              page.data().forEach(r -> data.add(view(r)));
+              page.items().forEach(r -> data.add(view(r)));
               ctx.json(new JsonObject().put("data", data).put("has_more", page.hasMore()));
             })
         .onFailure(ctx::fail);
@@ -155,8 +155,8 @@ final class ReceiptsApi {
         .put("eventId", r.eventId())
         .put("eventType", r.eventType())
         .put("remote", r.remote())
-        .put("receivedAt", r.receivedAt().toString())
-        .put("processedAt", r.processedAt() == null ? null : r.processedAt().toString())
+        .put("receivedAt", ApiJson.time(r.receivedAt()))
+        .put("processedAt", ApiJson.time(r.processedAt()))
         .put("duplicateOf", r.duplicateOf() == null ? null : String.valueOf(r.duplicateOf()));
   }
 

@@ -2,12 +2,11 @@ package io.paybridge.api;
 
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.subscription.Subscription;
+import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.spi.GatewayPlugin;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -18,6 +17,9 @@ final class SubscriptionsApi {
 
   private static final Set<String> STATUSES = Set.of("active", "cancelled");
 
+  /** The listing letter of subscription cursors. */
+  private static final char CURSOR = 's';
+
   private final Platform platform;
 
   SubscriptionsApi(Platform platform) {
@@ -27,7 +29,7 @@ final class SubscriptionsApi {
   /** {@code GET /api/v1/subscriptions?limit=&cursor=&gateway=&status=&customerRef=}. */
   void list(RoutingContext ctx) {
     int limit = Requests.limit(ctx);
-    String[] after = decodeCursor(ctx.queryParams().get("cursor"));
+    Subscription.Key after = decodeCursor(ctx.queryParams().get("cursor"));
     String status = ctx.queryParams().get("status");
     if (status != null && !STATUSES.contains(status)) {
       throw ApiError.badField("status", "must be one of " + STATUSES);
@@ -36,19 +38,14 @@ final class SubscriptionsApi {
         .subscriptions()
         .list(
             TokenService.tenantOf(ctx),
+            new SubscriptionStore.Filter(
+                Requests.boundedQuery(ctx, "gateway"),
+                status,
+                Requests.boundedQuery(ctx, "customerRef")),
             after,
-            limit,
-            Requests.boundedQuery(ctx, "gateway"),
-            status,
-            Requests.boundedQuery(ctx, "customerRef"))
+            limit)
         .onSuccess(
-            page ->
-                ctx.json(
-                    new JsonObject()
-                        .put("data", new JsonArray(page.entries()))
-                        .put(
-                            "nextCursor",
-                            page.nextAfter() == null ? null : encodeCursor(page.nextAfter()))))
+            page -> ctx.json(ApiJson.page(page, SubscriptionsApi::json, SubscriptionsApi::cursor)))
         .onFailure(ctx::fail);
   }
 
@@ -64,7 +61,7 @@ final class SubscriptionsApi {
               if (s == null) {
                 ctx.fail(ApiError.notFound("no such subscription"));
               } else {
-                ctx.json(s);
+                ctx.json(json(s));
               }
             })
         .onFailure(ctx::fail);
@@ -92,7 +89,7 @@ final class SubscriptionsApi {
     platform
         .subscriptions()
         .register(TokenService.tenantOf(ctx), plugin.id(), id, customerRef)
-        .onSuccess(ctx::json)
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -105,7 +102,7 @@ final class SubscriptionsApi {
     platform
         .subscriptions()
         .refresh(TokenService.tenantOf(ctx), plugin, subscriptionId(ctx))
-        .onSuccess(ctx::json)
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -117,25 +114,32 @@ final class SubscriptionsApi {
     return id;
   }
 
-  private static String encodeCursor(String[] after) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("s:" + after[0] + "\n" + after[1]).getBytes(StandardCharsets.UTF_8));
+  /** The API's subscription object. */
+  private static JsonObject json(Subscription s) {
+    return new JsonObject()
+        .put("gateway", s.gateway())
+        .put("externalSubscriptionId", s.externalSubscriptionId())
+        .put("customerRef", s.customerRef())
+        .put("status", s.status())
+        .put("currentPeriodEnd", ApiJson.time(s.currentPeriodEnd()))
+        .put("lastEventAt", ApiJson.time(s.lastEventAt()))
+        .put("createdAt", ApiJson.time(s.createdAt()))
+        .put("updatedAt", ApiJson.time(s.updatedAt()));
   }
 
-  private static String[] decodeCursor(String cursor) {
-    if (cursor == null) {
+  private static String cursor(Subscription.Key after) {
+    return Cursors.encode(CURSOR, after.gateway() + "\n" + after.externalSubscriptionId());
+  }
+
+  private static Subscription.Key decodeCursor(String cursor) {
+    String key = Cursors.decode(CURSOR, cursor);
+    if (key == null) {
       return null;
     }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      int nl = s.indexOf('\n');
-      if (s.startsWith("s:") && nl > 2) {
-        return new String[] {s.substring(2, nl), s.substring(nl + 1)};
-      }
-    } catch (IllegalArgumentException e) {
-      // answered below
+    int nl = key.indexOf('\n');
+    if (nl < 1) {
+      throw Cursors.notACursor();
     }
-    throw ApiError.badField("cursor", "is not a cursor this API returned");
+    return new Subscription.Key(key.substring(0, nl), key.substring(nl + 1));
   }
 }

@@ -2,12 +2,11 @@ package io.paybridge.api;
 
 import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.sync.DeliveryView;
 import io.paybridge.core.sync.SyncStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,6 +16,9 @@ import java.util.UUID;
  * headers are stored sealed and only their names are shown.
  */
 final class SyncApi {
+
+  /** The listing letter of delivery cursors. */
+  private static final char CURSOR = 'd';
 
   private final Platform platform;
 
@@ -92,19 +94,14 @@ final class SyncApi {
   void deliveries(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
     int limit = Requests.limit(ctx);
-    Long before = decodeCursor(ctx.queryParams().get("cursor"));
+    Long before = Cursors.decodeId(CURSOR, ctx.queryParams().get("cursor"));
     platform
         .syncTargets()
-        .deliveries(TokenService.tenantOf(ctx), status, before, limit + 1)
+        .deliveries(TokenService.tenantOf(ctx), status, before, limit)
         .onSuccess(
-            rows -> {
-              String next = null;
-              if (rows.size() > limit) {
-                rows = rows.subList(0, limit);
-                next = encodeCursor(Long.parseLong(rows.get(limit - 1).getString("id")));
-              }
-              ctx.json(new JsonObject().put("data", new JsonArray(rows)).put("nextCursor", next));
-            })
+            page ->
+                ctx.json(
+                    ApiJson.page(page, SyncApi::json, id -> Cursors.encode(CURSOR, id.toString()))))
         .onFailure(ctx::fail);
   }
 
@@ -128,7 +125,7 @@ final class SyncApi {
               ctx.response()
                   .setStatusCode(202)
                   .putHeader("Content-Type", "application/json")
-                  .end(d.encode());
+                  .end(json(d).encode());
             })
         .onFailure(ctx::fail);
   }
@@ -168,24 +165,20 @@ final class SyncApi {
     return out;
   }
 
-  private static String encodeCursor(long before) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("d:" + before).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Long decodeCursor(String cursor) {
-    if (cursor == null) {
-      return null;
-    }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (s.startsWith("d:")) {
-        return Long.parseLong(s.substring(2));
-      }
-    } catch (IllegalArgumentException e) {
-      // answered below
-    }
-    throw ApiError.badField("cursor", "is not a cursor this API returned");
+  /** The API's delivery object. */
+  private static JsonObject json(DeliveryView d) {
+    return new JsonObject()
+        .put("id", String.valueOf(d.id()))
+        .put("targetId", d.targetId().toString())
+        .put("paymentId", String.valueOf(d.paymentId()))
+        .put("status", d.status())
+        .put("attempts", d.attempts())
+        .put("lastStatusCode", d.lastStatusCode())
+        .put("lastError", d.lastError())
+        .put("lastLatencyMs", d.lastLatencyMs())
+        .put("retryUntil", ApiJson.time(d.retryUntil()))
+        .put("createdAt", ApiJson.time(d.createdAt()))
+        .put("updatedAt", ApiJson.time(d.updatedAt()))
+        .put("deliveredAt", ApiJson.time(d.deliveredAt()));
   }
 }

@@ -83,13 +83,9 @@ final class ReceiptPages {
                       ? null
                       : "/console/webhooks" + (query.isEmpty() ? "" : "?" + query.substring(1));
               String older =
-                  page.hasMore()
-                      ? "/console/webhooks?after="
-                          + page.data().get(page.data().size() - 1).id()
-                          + query
-                      : null;
+                  page.hasMore() ? "/console/webhooks?after=" + page.next() + query : null;
               List<ReceiptsPage.Row> rows =
-                  page.data().stream()
+                  page.items().stream()
                       .map(
                           r ->
                               new ReceiptsPage.Row(

@@ -15,20 +15,25 @@ import io.paybridge.console.view.SubscriptionsPage;
 import io.paybridge.console.view.SyncPage;
 import io.paybridge.core.Platform;
 import io.paybridge.core.gateway.GatewayAccount;
+import io.paybridge.core.ledger.Balance;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.subscription.SubscriptionStore;
+import io.paybridge.core.sync.DeliveryView;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -58,9 +63,10 @@ final class TenantPages {
   void dashboard(RoutingContext ctx) {
     UUID tenant = tenantOf(ctx);
     Future<List<GatewayAccount>> accounts = platform.gatewayAccounts().list(tenant);
-    Future<LedgerStore.Page> recent =
+    Future<Page<Payment, Long>> recent =
         platform.payments().list(tenant, LedgerStore.Filter.NONE, null, 5);
-    Future<List<JsonObject>> failed = platform.syncTargets().deliveries(tenant, "failed", null, 50);
+    Future<Page<DeliveryView, Long>> failed =
+        platform.syncTargets().deliveries(tenant, "failed", null, 50);
     Future.all(accounts, recent, failed)
         .onSuccess(
             v ->
@@ -71,9 +77,9 @@ final class TenantPages {
                     new DashboardPage(
                         ctx.request().getParam("welcome") != null,
                         accounts.result().size(),
-                        failed.result().size(),
+                        failed.result().items().size(),
                         platform.plugins().all().size(),
-                        paymentRows(recent.result().entries()))))
+                        paymentRows(recent.result().items()))))
         .onFailure(ctx::fail);
   }
 
@@ -294,8 +300,8 @@ final class TenantPages {
     } catch (NumberFormatException e) {
       throw new HttpException(400);
     }
-    Future<LedgerStore.Page> page = platform.payments().list(tenant, filter, before, PAGE_SIZE);
-    Future<JsonArray> balance =
+    Future<Page<Payment, Long>> page = platform.payments().list(tenant, filter, before, PAGE_SIZE);
+    Future<List<Balance>> balance =
         customer == null
             ? Future.succeededFuture(null)
             : platform.payments().balance(tenant, customer);
@@ -303,20 +309,17 @@ final class TenantPages {
     Future.all(page, balance)
         .onSuccess(
             v -> {
-              List<PaymentsPage.Amount> amounts = null;
-              if (customer != null) {
-                amounts = new ArrayList<>();
-                for (int i = 0; i < balance.result().size(); i++) {
-                  JsonObject a = balance.result().getJsonObject(i);
-                  amounts.add(
-                      new PaymentsPage.Amount(a.getLong("amountMinor"), a.getString("currency")));
-                }
-              }
+              List<PaymentsPage.Amount> amounts =
+                  customer == null
+                      ? null
+                      : balance.result().stream()
+                          .map(b -> new PaymentsPage.Amount(b.amountMinor(), b.currency()))
+                          .toList();
               String query =
                   (g == null ? "" : "&gateway=" + Format.url(g))
                       + (kind == null ? "" : "&kind=" + Format.url(kind))
                       + (customer == null ? "" : "&customer=" + Format.url(customer));
-              Long next = page.result().nextBefore();
+              Long next = page.result().next();
               views.page(
                   ctx,
                   200,
@@ -333,7 +336,7 @@ final class TenantPages {
                           .toList(),
                       customer,
                       amounts,
-                      paymentRows(page.result().entries()),
+                      paymentRows(page.result().items()),
                       before != null || !filter.equals(LedgerStore.Filter.NONE),
                       before == null
                           ? null
@@ -343,21 +346,20 @@ final class TenantPages {
         .onFailure(ctx::fail);
   }
 
-  private List<PaymentRow> paymentRows(List<JsonObject> entries) {
-    return entries.stream()
+  private List<PaymentRow> paymentRows(List<Payment> payments) {
+    return payments.stream()
         .map(
             e -> {
-              String gateway = e.getString("gateway");
-              GatewayPlugin p = platform.plugins().get(gateway);
+              GatewayPlugin p = platform.plugins().get(e.gateway());
               return new PaymentRow(
-                  e.getString("occurredAt"),
-                  p == null ? gateway : p.displayName(),
-                  e.getString("kind"),
-                  e.getString("customerRef"),
-                  e.getLong("amountMinor"),
-                  e.getString("currency"),
-                  e.getString("externalPaymentId"),
-                  Boolean.TRUE.equals(e.getBoolean("synced")));
+                  time(e.occurredAt()),
+                  p == null ? e.gateway() : p.displayName(),
+                  e.kind(),
+                  e.customerRef(),
+                  e.amountMinor(),
+                  e.currency(),
+                  e.externalPaymentId(),
+                  e.synced());
             })
         .toList();
   }
@@ -367,7 +369,7 @@ final class TenantPages {
   void subscriptions(RoutingContext ctx) {
     platform
         .subscriptions()
-        .list(tenantOf(ctx), null, 100, null, null, null)
+        .list(tenantOf(ctx), SubscriptionStore.Filter.NONE, null, 100)
         .onSuccess(
             page ->
                 views.page(
@@ -375,18 +377,18 @@ final class TenantPages {
                     200,
                     "subscriptions.jte",
                     new SubscriptionsPage(
-                        page.entries().stream()
+                        page.items().stream()
                             .map(
                                 s ->
                                     new SubscriptionsPage.Row(
-                                        s.getString("gateway"),
-                                        s.getString("externalSubscriptionId"),
-                                        s.getString("customerRef"),
-                                        s.getString("status"),
-                                        s.getString("currentPeriodEnd"),
-                                        s.getString("lastEventAt")))
+                                        s.gateway(),
+                                        s.externalSubscriptionId(),
+                                        s.customerRef(),
+                                        s.status(),
+                                        time(s.currentPeriodEnd()),
+                                        time(s.lastEventAt())))
                             .toList(),
-                        page.nextAfter() != null)))
+                        page.hasMore())))
         .onFailure(ctx::fail);
   }
 
@@ -395,17 +397,17 @@ final class TenantPages {
   void sync(RoutingContext ctx) {
     UUID tenant = tenantOf(ctx);
     Future<List<SyncStore.Target>> targets = platform.syncTargets().list(tenant);
-    Future<List<JsonObject>> failed = platform.syncTargets().deliveries(tenant, "failed", null, 50);
-    Future<List<JsonObject>> dead = platform.syncTargets().deliveries(tenant, "dead", null, 50);
+    Future<Page<DeliveryView, Long>> failed =
+        platform.syncTargets().deliveries(tenant, "failed", null, 50);
+    Future<Page<DeliveryView, Long>> dead =
+        platform.syncTargets().deliveries(tenant, "dead", null, 50);
     Future.all(targets, failed, dead)
         .onSuccess(
             v -> {
               String replayed = ctx.request().getParam("replayed");
-              List<JsonObject> problems = new ArrayList<>(failed.result());
-              problems.addAll(dead.result());
-              problems.sort(
-                  Comparator.comparing((JsonObject d) -> Long.parseLong(d.getString("id")))
-                      .reversed());
+              List<DeliveryView> problems = new ArrayList<>(failed.result().items());
+              problems.addAll(dead.result().items());
+              problems.sort(Comparator.comparingLong(DeliveryView::id).reversed());
               views.page(
                   ctx,
                   200,
@@ -428,20 +430,18 @@ final class TenantPages {
         .onFailure(ctx::fail);
   }
 
-  private static SyncPage.Delivery delivery(JsonObject d) {
+  private static SyncPage.Delivery delivery(DeliveryView d) {
     String error =
-        d.getString("lastError") != null
-            ? d.getString("lastError")
-            : d.getInteger("lastStatusCode") == null
-                ? ""
-                : "HTTP " + d.getInteger("lastStatusCode");
+        d.lastError() != null
+            ? d.lastError()
+            : d.lastStatusCode() == null ? "" : "HTTP " + d.lastStatusCode();
     return new SyncPage.Delivery(
-        d.getString("id"),
-        d.getString("paymentId"),
-        d.getString("status"),
-        d.getInteger("attempts"),
+        String.valueOf(d.id()),
+        String.valueOf(d.paymentId()),
+        d.status(),
+        d.attempts(),
         error,
-        d.getString("updatedAt"));
+        time(d.updatedAt()));
   }
 
   void replay(RoutingContext ctx) {
@@ -545,6 +545,11 @@ final class TenantPages {
                         error,
                         SCOPES)))
         .onFailure(ctx::fail);
+  }
+
+  /** A time as the API writes it (ISO-8601, UTC), or {@code null}. */
+  private static String time(Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static String blankToNull(String s) {

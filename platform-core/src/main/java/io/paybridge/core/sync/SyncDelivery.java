@@ -4,11 +4,10 @@ import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.ledger.Payment;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -81,27 +80,6 @@ public final class SyncDelivery {
     return Map.of(SyncStore.DELIVER, this::deliver);
   }
 
-  /** The webhook event type of a ledger entry kind. */
-  static String eventType(String kind) {
-    return switch (kind) {
-      case "PAYMENT" -> "payment.recorded";
-      case "REFUND" -> "refund.recorded";
-      case "REFUND_REVERSED" -> "refund.reversed";
-      case "DISPUTE" -> "dispute.funds_withdrawn";
-      case "DISPUTE_REVERSED" -> "dispute.funds_reinstated";
-      case "AUTHORIZED" -> "payment.authorized";
-      case "RECURRING_CHARGED" -> "subscription.charged";
-      case "RECURRING_CANCELLED" -> "subscription.cancelled";
-      case "RECURRING_RENEWED" -> "subscription.renewed";
-      default -> "ledger." + kind.toLowerCase(java.util.Locale.ROOT);
-    };
-  }
-
-  /** The stable message id of an entry: the same for every attempt and every target. */
-  static String messageId(long entryId) {
-    return "pb_" + entryId;
-  }
-
   private Future<JobResult> deliver(Job job) {
     return store
         .delivery(job.refId())
@@ -128,8 +106,10 @@ public final class SyncDelivery {
               return ledger
                   .find(d.tenantId(), d.entryId())
                   .compose(
-                      entry ->
-                          entry == null ? giveUp(d, "payment no longer exists") : send(d, entry));
+                      payment ->
+                          payment == null
+                              ? giveUp(d, "payment no longer exists")
+                              : send(d, payment));
             });
   }
 
@@ -137,7 +117,7 @@ public final class SyncDelivery {
     return store.giveUp(d.id(), reason).map(new JobResult.Dead(reason));
   }
 
-  private Future<JobResult> send(SyncStore.Delivery d, JsonObject entry) {
+  private Future<JobResult> send(SyncStore.Delivery d, Payment payment) {
     URI uri = URI.create(d.target().url());
     return vertx
         .executeBlocking(() -> InetAddress.getAllByName(uri.getHost()), false)
@@ -149,54 +129,20 @@ public final class SyncDelivery {
                   return giveUp(d, "target resolves to " + refusal);
                 }
               }
-              return post(d, entry);
+              return post(d, payment);
             },
             err -> record(d, null, 0, "cannot resolve " + uri.getHost() + ": " + err.getMessage()));
   }
 
-  private Future<JobResult> post(SyncStore.Delivery d, JsonObject entry) {
-    SyncStore.Target target = d.target();
-    String id = messageId(d.entryId());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
-    Buffer body;
-    if ("webhook".equals(target.type())) {
-      body =
-          new JsonObject()
-              .put("type", eventType(entry.getString("kind")))
-              .put("id", id)
-              .put("tenantId", d.tenantId().toString())
-              .put("createdAt", entry.getString("recordedAt"))
-              .put("data", entry)
-              .toBuffer();
-      long timestamp = clock.instant().getEpochSecond();
-      headers
-          .add("webhook-id", id)
-          .add("webhook-timestamp", String.valueOf(timestamp))
-          .add(
-              "webhook-signature",
-              StandardWebhooks.signature(
-                  target.config().getString("secret"), id, timestamp, body.getBytes()));
-    } else {
-      body =
-          new JsonObject()
-              .put("userId", entry.getString("customerRef"))
-              .put("amountMinor", entry.getLong("amountMinor"))
-              .put("currency", entry.getString("currency"))
-              .put("paymentId", entry.getString("externalPaymentId"))
-              .put("gateway", entry.getString("gateway"))
-              .put("kind", entry.getString("kind"))
-              .put("paybridgeId", id)
-              .toBuffer();
-      headers.add("Idempotency-Key", id);
-      JsonObject extra = target.config().getJsonObject("headers", new JsonObject());
-      extra.forEach(h -> headers.add(h.getKey(), String.valueOf(h.getValue())));
-    }
+  private Future<JobResult> post(SyncStore.Delivery d, Payment payment) {
+    SyncMessages.Message message =
+        SyncMessages.of(d.target(), d.tenantId(), payment, clock.instant());
     long started = System.nanoTime();
     return client
-        .postAbs(target.url())
-        .putHeaders(headers)
+        .postAbs(d.target().url())
+        .putHeaders(message.headers())
         .timeout(attemptTimeout.toMillis())
-        .sendBuffer(body)
+        .sendBuffer(message.body())
         .transform(
             ar -> {
               long latency = (System.nanoTime() - started) / 1_000_000;

@@ -1,6 +1,9 @@
 package io.paybridge.core.sync;
 
+import static io.paybridge.core.db.Rows.instant;
+
 import io.paybridge.core.job.JobQueue;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.core.vault.CredentialVault;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -253,19 +256,23 @@ public final class SyncStore {
         .mapEmpty();
   }
 
-  /** Deliveries of a tenant, newest first, optionally by status, keyset-paged by id. */
-  public Future<List<JsonObject>> deliveries(UUID tenantId, String status, Long before, int limit) {
+  /**
+   * Deliveries of a tenant with an id below {@code before} (all when {@code null}), newest first,
+   * optionally by status; the page's key is the id to continue below.
+   */
+  public Future<Page<DeliveryView, Long>> deliveries(
+      UUID tenantId, String status, Long before, int limit) {
     return pool.preparedQuery(
             "SELECT "
                 + DELIVERY_COLUMNS
                 + " FROM deliveries d WHERE d.tenant_id = $1 AND ($2::text IS NULL OR d.status = $2)"
                 + " AND ($3::bigint IS NULL OR d.id < $3) ORDER BY d.id DESC LIMIT $4")
-        .execute(Tuple.of(tenantId, status, before, limit))
+        .execute(Tuple.of(tenantId, status, before, limit + 1))
         .map(
             rows -> {
-              List<JsonObject> out = new ArrayList<>();
-              rows.forEach(r -> out.add(deliveryJson(r)));
-              return out;
+              List<DeliveryView> fetched = new ArrayList<>();
+              rows.forEach(r -> fetched.add(deliveryView(r)));
+              return Page.of(fetched, limit, DeliveryView::id);
             });
   }
 
@@ -275,7 +282,7 @@ public final class SyncStore {
    *
    * @return the delivery, or {@code null} when the tenant has no such delivery
    */
-  public Future<JsonObject> replay(UUID tenantId, long deliveryId) {
+  public Future<DeliveryView> replay(UUID tenantId, long deliveryId) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
@@ -287,9 +294,9 @@ public final class SyncStore {
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
-                        return Future.succeededFuture((JsonObject) null);
+                        return Future.succeededFuture((DeliveryView) null);
                       }
-                      JsonObject out = deliveryJson(rows.iterator().next());
+                      DeliveryView out = deliveryView(rows.iterator().next());
                       return conn.preparedQuery(
                               "DELETE FROM jobs WHERE kind = $1 AND ref_id = $2"
                                   + " AND status IN ('dead', 'parked', 'pending')")
@@ -327,23 +334,19 @@ public final class SyncStore {
     return "sync-target:" + targetId;
   }
 
-  private static JsonObject deliveryJson(Row r) {
-    return new JsonObject()
-        .put("id", String.valueOf(r.getLong("id")))
-        .put("targetId", r.getUUID("target_id").toString())
-        .put("paymentId", String.valueOf(r.getLong("entry_id")))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("lastStatusCode", r.getInteger("last_status"))
-        .put("lastError", r.getString("last_error"))
-        .put("lastLatencyMs", r.getInteger("last_latency_ms"))
-        .put("retryUntil", iso(r.getOffsetDateTime("retry_until")))
-        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", iso(r.getOffsetDateTime("updated_at")))
-        .put("deliveredAt", iso(r.getOffsetDateTime("delivered_at")));
-  }
-
-  private static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+  private static DeliveryView deliveryView(Row r) {
+    return new DeliveryView(
+        r.getLong("id"),
+        r.getUUID("target_id"),
+        r.getLong("entry_id"),
+        r.getString("status"),
+        r.getInteger("attempts"),
+        r.getInteger("last_status"),
+        r.getString("last_error"),
+        r.getInteger("last_latency_ms"),
+        instant(r, "retry_until"),
+        instant(r, "created_at"),
+        instant(r, "updated_at"),
+        instant(r, "delivered_at"));
   }
 }
