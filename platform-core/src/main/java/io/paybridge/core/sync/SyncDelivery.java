@@ -32,15 +32,6 @@ public final class SyncDelivery {
   private static final Logger LOG = Logger.getLogger(SyncDelivery.class.getName());
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(6);
 
-  /**
-   * Parks a delivery job only if its target is still disabled when the job is parked: the target
-   * row is locked, so an enable being committed at that moment is waited for and then seen. With
-   * the unpark that an enable runs, no delivery is parked after its target came back.
-   */
-  private static final String TARGET_ENABLED_AGAIN =
-      "EXISTS (SELECT 1 FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
-          + " WHERE d.id = jobs.ref_id AND t.enabled FOR SHARE OF t)";
-
   private final Vertx vertx;
   private final SyncStore store;
   private final LedgerStore ledger;
@@ -96,7 +87,8 @@ public final class SyncDelivery {
               if (!d.target().enabled()) {
                 return Future.succeededFuture(
                     new JobResult.Parked(
-                        "target disabled: " + d.target().disabledReason(), TARGET_ENABLED_AGAIN));
+                        "target disabled: " + d.target().disabledReason(),
+                        SyncStore.TARGET_ENABLED_AGAIN));
               }
               if (d.expired()) {
                 return store
@@ -165,7 +157,7 @@ public final class SyncDelivery {
       return store
           .recordAttempt(d, "failed", status, latency, reason, node)
           .compose(v -> store.setEnabled(d.tenantId(), d.target().id(), false, reason))
-          .map(new JobResult.Parked(reason, TARGET_ENABLED_AGAIN));
+          .map(new JobResult.Parked(reason, SyncStore.TARGET_ENABLED_AGAIN));
     }
     Duration retryAfter =
         status == 429 || status == 503 ? retryAfter(r.getHeader("Retry-After")) : null;

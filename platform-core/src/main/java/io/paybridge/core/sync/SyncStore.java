@@ -30,6 +30,16 @@ public final class SyncStore {
 
   public static final String DELIVER = "deliver";
 
+  /**
+   * The wake condition of a parked delivery job ({@link io.paybridge.core.job.JobResult.Parked}):
+   * the job is parked only if its target is still disabled when it is parked. The target row is
+   * locked, so an enable being committed at that moment is waited for and then seen; with the
+   * unpark that an enable runs, no delivery is parked after its target came back.
+   */
+  public static final String TARGET_ENABLED_AGAIN =
+      "EXISTS (SELECT 1 FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
+          + " WHERE d.id = jobs.ref_id AND t.enabled FOR SHARE OF t)";
+
   /** A sync target with its configuration opened. */
   public record Target(
       UUID id,
