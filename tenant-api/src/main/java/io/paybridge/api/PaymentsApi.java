@@ -1,6 +1,5 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.ledger.Balance;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.ledger.Payment;
@@ -15,10 +14,10 @@ final class PaymentsApi {
   /** The listing letter of payment cursors. */
   private static final char CURSOR = 'b';
 
-  private final Platform platform;
+  private final Payments payments;
 
-  PaymentsApi(Platform platform) {
-    this.platform = platform;
+  PaymentsApi(Payments payments) {
+    this.payments = payments;
   }
 
   /** {@code GET /api/v1/payments?limit=&cursor=&gateway=&kind=&customerRef=}, newest first. */
@@ -30,8 +29,7 @@ final class PaymentsApi {
             Requests.boundedQuery(ctx, "gateway"),
             ctx.queryParams().get("kind"),
             Requests.boundedQuery(ctx, "customerRef"));
-    platform
-        .payments()
+    payments
         .list(TokenService.tenantOf(ctx), filter, before, limit)
         .onSuccess(
             page ->
@@ -44,8 +42,7 @@ final class PaymentsApi {
   /** {@code GET /api/v1/customers/{customerRef}/balance}. */
   void balance(RoutingContext ctx) {
     String ref = ctx.pathParam("customerRef");
-    platform
-        .payments()
+    payments
         .balance(TokenService.tenantOf(ctx), ref)
         .onSuccess(
             balances -> {

@@ -1,6 +1,5 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ingest.ReceiptHeaders;
 import io.paybridge.core.ingest.ReceiptStore;
@@ -30,10 +29,10 @@ final class ReceiptsApi {
   private static final Set<String> VERDICTS =
       Set.of("recorded", "duplicate", "held", "ignored", "rejected");
 
-  private final Platform platform;
+  private final Receipts receipts;
 
-  ReceiptsApi(Platform platform) {
-    this.platform = platform;
+  ReceiptsApi(Receipts receipts) {
+    this.receipts = receipts;
   }
 
   /**
@@ -56,8 +55,7 @@ final class ReceiptsApi {
             Requests.boundedQuery(ctx, "eventType"),
             instant(ctx, "createdFrom"),
             instant(ctx, "createdTo"));
-    platform
-        .receipts()
+    receipts
         .list(TokenService.tenantOf(ctx), filter, startingAfter, limit)
         .onSuccess(
             page -> {
@@ -71,8 +69,7 @@ final class ReceiptsApi {
   /** {@code GET /api/v1/receipts/{id}}: with the body as received and what it booked. */
   void get(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .get(TokenService.tenantOf(ctx), id)
         .onSuccess(
             detail -> {
@@ -112,8 +109,7 @@ final class ReceiptsApi {
    */
   void reprocess(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .reprocess(TokenService.tenantOf(ctx), id)
         .onSuccess(
             outcome -> {

@@ -1,9 +1,10 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
+import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.subscription.Subscription;
 import io.paybridge.core.subscription.SubscriptionStore;
+import io.paybridge.core.subscription.Subscriptions;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +21,15 @@ final class SubscriptionsApi {
   /** The listing letter of subscription cursors. */
   private static final char CURSOR = 's';
 
-  private final Platform platform;
+  private final Subscriptions subscriptions;
+  private final GatewayAccounts gateways;
 
-  SubscriptionsApi(Platform platform) {
-    this.platform = platform;
+  /**
+   * @param gateways which gateways are installed
+   */
+  SubscriptionsApi(Subscriptions subscriptions, GatewayAccounts gateways) {
+    this.subscriptions = subscriptions;
+    this.gateways = gateways;
   }
 
   /** {@code GET /api/v1/subscriptions?limit=&cursor=&gateway=&status=&customerRef=}. */
@@ -34,8 +40,7 @@ final class SubscriptionsApi {
     if (status != null && !STATUSES.contains(status)) {
       throw ApiError.badField("status", "must be one of " + STATUSES);
     }
-    platform
-        .subscriptions()
+    subscriptions
         .list(
             TokenService.tenantOf(ctx),
             new SubscriptionStore.Filter(
@@ -51,10 +56,9 @@ final class SubscriptionsApi {
 
   /** {@code GET /api/v1/subscriptions/{gateway}/{externalSubscriptionId}}. */
   void get(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
     String id = subscriptionId(ctx);
-    platform
-        .subscriptions()
+    subscriptions
         .find(TokenService.tenantOf(ctx), plugin.id(), id)
         .onSuccess(
             s -> {
@@ -72,7 +76,7 @@ final class SubscriptionsApi {
    * the tenant created, so its charges are known (optional body {@code {"customerRef"}}).
    */
   void register(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
     String id = subscriptionId(ctx);
     String customerRef = null;
     JsonObject in = Requests.optionalJsonObject(ctx);
@@ -86,8 +90,7 @@ final class SubscriptionsApi {
         customerRef = Requests.string(in, "customerRef", 1, 255);
       }
     }
-    platform
-        .subscriptions()
+    subscriptions
         .register(TokenService.tenantOf(ctx), plugin.id(), id, customerRef)
         .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
@@ -98,9 +101,8 @@ final class SubscriptionsApi {
    * for the subscription's state now and record it.
    */
   void refresh(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
-    platform
-        .subscriptions()
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
+    subscriptions
         .refresh(TokenService.tenantOf(ctx), plugin, subscriptionId(ctx))
         .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);

@@ -1,9 +1,9 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.sync.DeliveryView;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.sync.SyncTargets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +20,10 @@ final class SyncApi {
   /** The listing letter of delivery cursors. */
   private static final char CURSOR = 'd';
 
-  private final Platform platform;
+  private final SyncTargets targets;
 
-  SyncApi(Platform platform) {
-    this.platform = platform;
+  SyncApi(SyncTargets targets) {
+    this.targets = targets;
   }
 
   /** {@code POST /api/v1/sync-targets}. */
@@ -36,8 +36,7 @@ final class SyncApi {
     }
     Object type = in.getValue("type");
     Object url = in.getValue("url");
-    platform
-        .syncTargets()
+    targets
         .add(
             TokenService.tenantOf(ctx),
             type instanceof String s ? s : null,
@@ -60,8 +59,7 @@ final class SyncApi {
 
   /** {@code GET /api/v1/sync-targets}. */
   void list(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .list(TokenService.tenantOf(ctx))
         .onSuccess(
             targets -> {
@@ -74,8 +72,7 @@ final class SyncApi {
 
   /** {@code DELETE /api/v1/sync-targets/{id}}. */
   void delete(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .remove(TokenService.tenantOf(ctx), targetId(ctx))
         .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
@@ -83,8 +80,7 @@ final class SyncApi {
 
   /** {@code POST /api/v1/sync-targets/{id}/enable}: deliveries that waited go out now. */
   void enable(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .enable(TokenService.tenantOf(ctx), targetId(ctx))
         .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
@@ -95,8 +91,7 @@ final class SyncApi {
     String status = ctx.queryParams().get("status");
     int limit = Requests.limit(ctx);
     Long before = Cursors.decodeId(CURSOR, ctx.queryParams().get("cursor"));
-    platform
-        .syncTargets()
+    targets
         .deliveries(TokenService.tenantOf(ctx), status, before, limit)
         .onSuccess(
             page ->
@@ -113,8 +108,7 @@ final class SyncApi {
     } catch (NumberFormatException e) {
       throw ApiError.notFound("no such delivery");
     }
-    platform
-        .syncTargets()
+    targets
         .replay(TokenService.tenantOf(ctx), id)
         .onSuccess(
             d -> {

@@ -137,7 +137,7 @@ public final class JobQueue {
    *
    * @return how many parked jobs were made due
    */
-  public Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
+  public static Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
     return client
         .preparedQuery(
             "WITH woken AS ("

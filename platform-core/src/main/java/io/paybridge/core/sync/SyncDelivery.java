@@ -16,18 +16,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The delivery job: delivering a recorded ledger entry to one of the tenant's targets (the
- * deliveries themselves are created by {@link SyncFanOut}). Delivery is at least once: the receiver
- * dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A 2xx is success; 410
- * disables the target and parks the delivery until the target is enabled again; 429 and 503 honour
- * {@code Retry-After}; anything else is retried with backoff until the delivery's retry window
- * (three days) closes, then it is dead.
+ * The delivery job ({@link SyncStore#DELIVER}): delivering a recorded ledger entry to one of the
+ * tenant's targets (the deliveries themselves are created by {@link SyncFanOut}). Delivery is at
+ * least once: the receiver dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A
+ * 2xx is success; 410 disables the target and parks the delivery until the target is enabled again;
+ * 429 and 503 honour {@code Retry-After}; anything else is retried with backoff until the
+ * delivery's retry window (three days) closes, then it is dead.
  */
-public final class SyncDelivery {
+public final class SyncDelivery implements JobHandler {
 
   private static final Logger LOG = Logger.getLogger(SyncDelivery.class.getName());
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(6);
@@ -66,12 +65,9 @@ public final class SyncDelivery {
                 .setKeepAlive(true));
   }
 
-  /** The handlers, by job kind (fan-out jobs are done in batches by {@link SyncFanOut}). */
-  public Map<String, JobHandler> handlers() {
-    return Map.of(SyncStore.DELIVER, this::deliver);
-  }
-
-  private Future<JobResult> deliver(Job job) {
+  /** Runs a {@link SyncStore#DELIVER} job: one attempt to deliver its delivery. */
+  @Override
+  public Future<JobResult> handle(Job job) {
     return store
         .delivery(job.refId())
         .compose(

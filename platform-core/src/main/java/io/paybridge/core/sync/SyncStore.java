@@ -141,7 +141,7 @@ public final class SyncStore {
                         return Future.succeededFuture(false);
                       }
                       return enabled
-                          ? new JobQueue(pool).unpark(conn, tenantId, DELIVER).map(true)
+                          ? JobQueue.unpark(conn, tenantId, DELIVER).map(true)
                           : Future.succeededFuture(true);
                     }));
   }
