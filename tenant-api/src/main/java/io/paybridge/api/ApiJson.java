@@ -1,15 +1,31 @@
 package io.paybridge.api;
 
+import io.paybridge.core.http.ApiError;
 import io.paybridge.core.usecase.Page;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.function.Function;
 
-/** The shapes every answer of the API shares: times, and keyset pages with their cursor. */
+/**
+ * The shapes every answer of the API shares: times, keyset pages with their cursor, and the 404 of
+ * something the tenant does not have.
+ */
 final class ApiJson {
 
   private ApiJson() {}
+
+  /**
+   * For {@code compose}: a use case's answer, or a 404 with the message when it found nothing (it
+   * answers {@code null} for what does not exist and for what is another tenant's).
+   */
+  static <T> Function<T, Future<T>> found(String notFound) {
+    return answer ->
+        answer == null
+            ? Future.failedFuture(ApiError.notFound(notFound))
+            : Future.succeededFuture(answer);
+  }
 
   /** A time as ISO-8601 in UTC, or {@code null}. */
   static String time(Instant t) {

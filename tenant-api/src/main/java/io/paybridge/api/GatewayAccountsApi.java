@@ -73,15 +73,9 @@ final class GatewayAccountsApi {
     UUID tenantId = TokenService.tenantOf(ctx);
     accounts
         .find(tenantId, plugin.id())
-        .compose(a -> a == null ? Future.succeededFuture(null) : withHeld(tenantId, a))
-        .onSuccess(
-            view -> {
-              if (view == null) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-              } else {
-                ctx.json(view);
-              }
-            })
+        .compose(ApiJson.found(notConnected(plugin)))
+        .compose(a -> withHeld(tenantId, a))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
@@ -136,14 +130,8 @@ final class GatewayAccountsApi {
     String policy = Requests.string(in, "unknownSubscriptions", 1, 40);
     accounts
         .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
-        .onSuccess(
-            a -> {
-              if (a == null) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-              } else {
-                ctx.json(view(a, 0L));
-              }
-            })
+        .compose(ApiJson.found(notConnected(plugin)))
+        .onSuccess(a -> ctx.json(view(a, 0L)))
         .onFailure(ctx::fail);
   }
 
@@ -155,7 +143,7 @@ final class GatewayAccountsApi {
         .onSuccess(
             removed -> {
               if (!removed) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
+                ctx.fail(ApiError.notFound(notConnected(plugin)));
               } else {
                 ctx.response().setStatusCode(204).end();
               }
@@ -174,6 +162,10 @@ final class GatewayAccountsApi {
               .put("what", rule.what()));
     }
     return out;
+  }
+
+  private static String notConnected(GatewayPlugin plugin) {
+    return "no " + plugin.id() + " account is connected";
   }
 
   private GatewayPlugin plugin(RoutingContext ctx) {

@@ -71,12 +71,9 @@ final class ReceiptsApi {
     long id = pathId(ctx);
     receipts
         .get(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no receipt " + id))
         .onSuccess(
             detail -> {
-              if (detail == null) {
-                ctx.fail(ApiError.notFound("no receipt " + id));
-                return;
-              }
               JsonObject out = view(detail.receipt());
               putBody(out, detail.body());
               JsonArray headers = new JsonArray();
@@ -111,19 +108,15 @@ final class ReceiptsApi {
     long id = pathId(ctx);
     receipts
         .reprocess(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no receipt " + id))
         .onSuccess(
-            outcome -> {
-              if (outcome == null) {
-                ctx.fail(ApiError.notFound("no receipt " + id));
-                return;
-              }
-              ctx.json(
-                  new JsonObject()
-                      .put("id", String.valueOf(id))
-                      .put("verdict", outcome.verdict())
-                      .put("reason", outcome.reason())
-                      .put("newEntries", outcome.newEntries()));
-            })
+            outcome ->
+                ctx.json(
+                    new JsonObject()
+                        .put("id", String.valueOf(id))
+                        .put("verdict", outcome.verdict())
+                        .put("reason", outcome.reason())
+                        .put("newEntries", outcome.newEntries())))
         .onFailure(
             err -> {
               if (err instanceof Receipts.NotReprocessable) {

@@ -60,14 +60,8 @@ final class SubscriptionsApi {
     String id = subscriptionId(ctx);
     subscriptions
         .find(TokenService.tenantOf(ctx), plugin.id(), id)
-        .onSuccess(
-            s -> {
-              if (s == null) {
-                ctx.fail(ApiError.notFound("no such subscription"));
-              } else {
-                ctx.json(json(s));
-              }
-            })
+        .compose(ApiJson.found("no such subscription"))
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 

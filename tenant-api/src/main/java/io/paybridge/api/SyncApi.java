@@ -110,17 +110,13 @@ final class SyncApi {
     }
     targets
         .replay(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no such delivery"))
         .onSuccess(
-            d -> {
-              if (d == null) {
-                ctx.fail(ApiError.notFound("no such delivery"));
-                return;
-              }
-              ctx.response()
-                  .setStatusCode(202)
-                  .putHeader("Content-Type", "application/json")
-                  .end(json(d).encode());
-            })
+            d ->
+                ctx.response()
+                    .setStatusCode(202)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json(d).encode()))
         .onFailure(ctx::fail);
   }
 

@@ -4,6 +4,7 @@ import io.paybridge.console.view.ErrorPage;
 import io.paybridge.console.view.Frame;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -26,6 +27,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.Mac;
@@ -225,6 +227,17 @@ public final class ConsoleRoutes {
     Session s = ctx.session();
     String id = s == null ? null : s.get(TENANT);
     return id == null ? null : UUID.fromString(id);
+  }
+
+  /**
+   * For {@code compose}: a use case's answer, or a 404 when it found nothing (it answers {@code
+   * null} for what does not exist and for what is another tenant's).
+   */
+  static <T> Function<T, Future<T>> found() {
+    return answer ->
+        answer == null
+            ? Future.failedFuture(new HttpException(404))
+            : Future.succeededFuture(answer);
   }
 
   /** 303 to a console path (after a POST, the browser follows with a GET). */

@@ -128,12 +128,9 @@ final class ReceiptPages {
     long id = pathId(ctx);
     receipts
         .get(tenantOf(ctx), id)
+        .compose(ConsoleRoutes.found())
         .onSuccess(
             detail -> {
-              if (detail == null) {
-                ctx.fail(404);
-                return;
-              }
               ReceiptStore.Receipt r = detail.receipt();
               List<Map.Entry<String, String>> headers =
                   detail.headers() == null
@@ -180,12 +177,9 @@ final class ReceiptPages {
     long id = pathId(ctx);
     receipts
         .reprocess(tenantOf(ctx), id)
+        .compose(ConsoleRoutes.found())
         .onSuccess(
             outcome -> {
-              if (outcome == null) {
-                ctx.fail(404);
-                return;
-              }
               String said =
                   Format.verdictLabel(outcome.verdict())
                       + (outcome.newEntries() > 0

@@ -84,14 +84,8 @@ final class SyncPages {
     }
     targets
         .replay(tenantOf(ctx), id)
-        .onSuccess(
-            d -> {
-              if (d == null) {
-                ctx.fail(404);
-              } else {
-                redirect(ctx, "/sync?replayed=" + id);
-              }
-            })
+        .compose(ConsoleRoutes.found())
+        .onSuccess(d -> redirect(ctx, "/sync?replayed=" + id))
         .onFailure(ctx::fail);
   }
 }
