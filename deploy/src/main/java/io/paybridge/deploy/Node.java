@@ -21,7 +21,6 @@ import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
-import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PluginContext;
@@ -198,15 +197,9 @@ public final class Node {
     Stores stores = Stores.on(pool, new CredentialVault(storage.keys()), plugins);
     HookCache hooks = new HookCache(vertx, stores.accounts());
     UseCases useCases = UseCases.over(vertx, stores, hooks, plugins, config, clock);
+    PlatformMetrics metrics = new PlatformMetrics(registry);
     SyncDelivery delivery =
-        new SyncDelivery(
-            vertx,
-            stores.sync(),
-            stores.ledger(),
-            new TargetUrls(config.allowPrivateTargets()),
-            clock,
-            config.syncTimeout(),
-            config.nodeName());
+        new SyncDelivery(vertx, stores.sync(), stores.ledger(), config, metrics, clock);
     RenewalScanner scanner =
         new RenewalScanner(
             stores.subscriptions(),
@@ -224,8 +217,7 @@ public final class Node {
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()));
     NodeRoutes routes =
-        new NodeRoutes(
-            pool, hooks, stores.receipts(), config, new PlatformMetrics(registry), registry, clock);
+        new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     byte[] tokenKey = storage.keys().derive(TOKEN_KEY_PURPOSE);
     return hooks
         .start()

@@ -96,7 +96,7 @@ public final class SyncTargets {
   /** Enables a target again: deliveries that waited go out now. */
   public Future<Boolean> enable(UUID tenantId, UUID targetId) {
     return store
-        .setEnabled(tenantId, targetId, true, null)
+        .enable(tenantId, targetId)
         .onSuccess(
             found -> {
               if (found) {
