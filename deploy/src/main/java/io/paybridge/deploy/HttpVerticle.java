@@ -2,27 +2,49 @@ package io.paybridge.deploy;
 
 import io.paybridge.api.ApiRoutes;
 import io.paybridge.console.ConsoleRoutes;
-import io.paybridge.core.Platform;
+import io.paybridge.core.UseCases;
+import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.http.NodeRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP server instance on one event loop: webhooks, the partner API, health and metrics on a
- * single port. A node deploys one instance per core; Vert.x spreads connections across them.
+ * One HTTP server instance on one event loop: webhooks, health and metrics, the partner API and the
+ * console on a single port. A node deploys one instance per core; Vert.x spreads connections across
+ * them.
  */
-public final class HttpVerticle extends VerticleBase {
+final class HttpVerticle extends VerticleBase {
 
-  private final Platform platform;
-  private final int port;
+  private final PaybridgeConfig config;
+  private final NodeRoutes node;
+  private final UseCases useCases;
+  private final byte[] tokenSigningKey;
+  private final Clock clock;
   private HttpServer server;
 
-  public HttpVerticle(Platform platform, int port) {
-    this.platform = platform;
-    this.port = port;
+  /**
+   * @param config the node's settings, its HTTP port resolved
+   * @param node the webhook, health and metrics routes
+   * @param useCases what the API and the console call
+   * @param tokenSigningKey the key of API access tokens and console CSRF tokens
+   */
+  HttpVerticle(
+      PaybridgeConfig config,
+      NodeRoutes node,
+      UseCases useCases,
+      byte[] tokenSigningKey,
+      Clock clock) {
+    this.config = config;
+    this.node = node;
+    this.useCases = useCases;
+    this.tokenSigningKey = tokenSigningKey;
+    this.clock = clock;
   }
 
   @Override
@@ -35,13 +57,13 @@ public final class HttpVerticle extends VerticleBase {
               ctx.response().putHeader("X-Content-Type-Options", "nosniff");
               ctx.next();
             });
-    platform.mountCoreRoutes(router);
+    node.mount(vertx, router);
     // The API's routes come from its OpenAPI document, read asynchronously; they are mounted
     // before the console's and the catch-all handlers, as the order of routes matters.
-    return ApiRoutes.mount(router, platform)
+    return ApiRoutes.mount(vertx, router, useCases, tokenSigningKey, config.tokenTtl())
         .compose(
             mounted -> {
-              ConsoleRoutes.mount(router, platform);
+              ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey, clock);
               router
                   .route()
                   .last()
@@ -53,8 +75,8 @@ public final class HttpVerticle extends VerticleBase {
               server =
                   vertx.createHttpServer(
                       new HttpServerOptions()
-                          .setHost(platform.config().httpHost())
-                          .setPort(port)
+                          .setHost(config.httpHost())
+                          .setPort(config.httpPort())
                           .setMaxHeaderSize(16 * 1024)
                           .setMaxInitialLineLength(8 * 1024)
                           .setIdleTimeout(120)
@@ -66,8 +88,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Finish requests in flight (their commits included) before the pool closes.
-    return server == null
-        ? Future.succeededFuture()
-        : server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+    return server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
   }
 }

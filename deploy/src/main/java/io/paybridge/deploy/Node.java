@@ -2,58 +2,95 @@ package io.paybridge.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.paybridge.core.Platform;
+import io.paybridge.core.Stores;
+import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
+import io.paybridge.core.db.Migrations;
+import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
-import io.paybridge.core.vault.MasterKeys;
-import io.paybridge.devdb.EmbeddedPostgres;
+import io.paybridge.core.http.NodeRoutes;
+import io.paybridge.core.ingest.ReceiptRetention;
+import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.job.Backoff;
+import io.paybridge.core.job.JobHandler;
+import io.paybridge.core.job.JobWorker;
+import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.subscription.CancelUnknownSubscriptions;
+import io.paybridge.core.subscription.RenewalScanner;
+import io.paybridge.core.sync.SyncDelivery;
+import io.paybridge.core.sync.SyncFanOut;
+import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.vault.CredentialVault;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.PluginContext;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One running Paybridge node: Vert.x with metrics, the database (external, or embedded in dev
- * mode), the platform services and one HTTP verticle per event loop. Started phase by phase; closed
- * in reverse order.
+ * One running Paybridge node, and the composition root that wires it: Vert.x with metrics, the
+ * database (external, or embedded in dev mode) and its pool, the stores, the use cases, the job
+ * handlers, the workers and one HTTP verticle per event loop. Started phase by phase; closed in
+ * reverse order.
  */
 public final class Node {
 
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
 
+  /** Least time between two fan-out runs of a node while commits keep coming (ADR 8). */
+  private static final Duration FAN_OUT_INTERVAL = Duration.ofMillis(25);
+
+  /** What the key that signs API tokens (and, derived from it, console CSRF tokens) is for. */
+  private static final String TOKEN_KEY_PURPOSE = "api-token-signing-v1";
+
   private final Vertx vertx;
-  private final Platform platform;
-  private final EmbeddedPostgres embedded;
+  private final Storage storage;
+  private final Pool pool;
+  private final HookCache hooks;
+  private final SyncDelivery delivery;
+  private final UseCases useCases;
   private final int port;
-  private final String deploymentId;
-  private final String workerDeploymentId;
+  private final String httpDeployment;
+  private final String workerDeployment;
 
   private Node(
       Vertx vertx,
-      Platform platform,
-      EmbeddedPostgres embedded,
+      Storage storage,
+      Pool pool,
+      HookCache hooks,
+      SyncDelivery delivery,
+      UseCases useCases,
       int port,
-      String deploymentId,
-      String workerDeploymentId) {
+      String httpDeployment,
+      String workerDeployment) {
     this.vertx = vertx;
-    this.platform = platform;
-    this.embedded = embedded;
+    this.storage = storage;
+    this.pool = pool;
+    this.hooks = hooks;
+    this.delivery = delivery;
+    this.useCases = useCases;
     this.port = port;
-    this.deploymentId = deploymentId;
-    this.workerDeploymentId = workerDeploymentId;
+    this.httpDeployment = httpDeployment;
+    this.workerDeployment = workerDeployment;
   }
 
   /** Starts a node. An HTTP port of 0 picks a free one; {@link #port()} tells which. */
@@ -92,7 +129,7 @@ public final class Node {
                     Label.EB_ADDRESS,
                     Label.EB_FAILURE));
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions);
-    io.vertx.core.VertxBuilder builder =
+    VertxBuilder builder =
         Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (cluster.clustered()) {
       options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
@@ -112,56 +149,13 @@ public final class Node {
     int port = requested.httpPort() == 0 ? freePort() : requested.httpPort();
     PaybridgeConfig config = requested.withHttpPort(port);
     LOG.info(() -> "starting Paybridge node: " + config);
-
-    EmbeddedPostgres[] embedded = new EmbeddedPostgres[1];
-    String[] workers = new String[1];
-    return vertx
-        .executeBlocking(
-            () -> {
-              MasterKeys keys = MasterKeys.configuredOrDevKey(config.masterKey(), config.dataDir());
-              PgConnectOptions db;
-              if (database != null) {
-                db = database;
-              } else if (config.dbUrl() != null) {
-                db = Database.fromUrl(config.dbUrl());
-              } else {
-                LOG.info(
-                    () ->
-                        "PAYBRIDGE_DB_URL is not set: starting an embedded PostgreSQL under "
-                            + config.dataDir());
-                embedded[0] =
-                    EmbeddedPostgres.start(
-                        EmbeddedPostgres.Options.persistent(config.dataDir().resolve("postgres"))
-                            .setDatabase("paybridge"));
-                db = embedded[0].connectOptions();
-              }
-              return new Object[] {keys, db};
-            })
-        .compose(
-            started ->
-                Platform.start(
-                    vertx,
-                    config,
-                    (PgConnectOptions) started[1],
-                    (MasterKeys) started[0],
-                    PluginRegistry.discover(),
-                    registry,
-                    Clock.systemUTC()))
-        .compose(
-            platform ->
-                vertx
-                    .deployVerticle(platform.renewalScanner())
-                    .compose(scanner -> vertx.deployVerticle(platform.newSyncFanOut()))
-                    .compose(fanOut -> vertx.deployVerticle(platform.newJobWorker()))
-                    .compose(
-                        worker -> {
-                          workers[0] = worker;
-                          return vertx.deployVerticle(
-                              () -> new HttpVerticle(platform, port),
-                              new DeploymentOptions()
-                                  .setInstances(Math.max(1, config.httpInstances())));
-                        })
-                    .map(id -> new Node(vertx, platform, embedded[0], port, id, workers[0])))
+    PluginRegistry plugins = PluginRegistry.discover();
+    Clock clock = Clock.systemUTC();
+    Future<Storage> opened = vertx.executeBlocking(() -> Storage.open(config, database));
+    return opened
+        .compose(storage -> Migrations.migrate(vertx, storage.db()))
+        .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
+        .compose(v -> wire(vertx, config, opened.result(), plugins, registry, clock))
         .onSuccess(
             node ->
                 LOG.info(
@@ -169,15 +163,115 @@ public final class Node {
                         "Paybridge is listening on "
                             + config.publicUrl()
                             + " (gateways: "
-                            + node.platform.plugins().all().stream().map(p -> p.id()).toList()
+                            + plugins.all().stream().map(GatewayPlugin::id).toList()
                             + ")"))
         .recover(
             err -> {
-              LOG.log(java.util.logging.Level.SEVERE, "Paybridge node failed to start", err);
+              LOG.log(Level.SEVERE, "Paybridge node failed to start", err);
               // Do not chain on the closing instance: its event loops stop and could not deliver.
-              vertx.close().onComplete(x -> stopEmbedded(embedded[0]));
+              vertx
+                  .close()
+                  .onComplete(
+                      x -> {
+                        if (opened.succeeded()) {
+                          opened.result().close();
+                        }
+                      });
               return Future.failedFuture(err);
             });
+  }
+
+  /**
+   * Builds the node on its database, then deploys its verticles: the renewal scanner, the sync
+   * fan-out, receipt retention, the job worker and the HTTP servers, the latter last, so the node
+   * takes requests only once everything behind them runs.
+   */
+  private static Future<Node> wire(
+      Vertx vertx,
+      PaybridgeConfig config,
+      Storage storage,
+      PluginRegistry plugins,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
+    Pool pool = Database.pool(vertx, storage.db(), config.dbPoolSize());
+    Stores stores = Stores.on(pool, new CredentialVault(storage.keys()), plugins);
+    HookCache hooks = new HookCache(vertx, stores.accounts());
+    UseCases useCases = UseCases.over(vertx, stores, hooks, plugins, config, clock);
+    PlatformMetrics metrics = new PlatformMetrics(registry);
+    SyncDelivery delivery =
+        new SyncDelivery(vertx, stores.sync(), stores.ledger(), config, metrics, clock);
+    RenewalScanner scanner =
+        new RenewalScanner(
+            stores.subscriptions(),
+            plugins,
+            useCases.subscriptions(),
+            config.renewalScanInterval(),
+            Duration.ofDays(1),
+            Duration.ofHours(1));
+    Map<String, JobHandler> handlers =
+        Map.ofEntries(
+            Map.entry(SyncStore.DELIVER, delivery),
+            Map.entry(RenewalScanner.RENEWAL, scanner.handler()),
+            Map.entry(
+                CancelUnknownSubscriptions.KIND,
+                new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
+            Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()));
+    NodeRoutes routes =
+        new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
+    byte[] tokenKey = storage.keys().derive(TOKEN_KEY_PURPOSE);
+    return hooks
+        .start()
+        .compose(v -> vertx.deployVerticle(scanner))
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    // Under load, the commits of this long share one fan-out statement (ADR 8); at
+                    // low load the first wake-up runs at once, so it only ever delays a delivery by
+                    // this much.
+                    new SyncFanOut(stores.sync(), 500, Duration.ofSeconds(2), FAN_OUT_INTERVAL)))
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    new ReceiptRetention(
+                        stores.receipts(), config.receiptRetention(), Duration.ofHours(1))))
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    new JobWorker(
+                        stores.jobs(), handlers, workerSettings(config), config.nodeName())))
+        .compose(
+            worker ->
+                vertx
+                    .deployVerticle(
+                        () -> new HttpVerticle(config, routes, useCases, tokenKey, clock),
+                        new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
+                    .map(
+                        http ->
+                            new Node(
+                                vertx,
+                                storage,
+                                pool,
+                                hooks,
+                                delivery,
+                                useCases,
+                                config.httpPort(),
+                                http,
+                                worker)));
+  }
+
+  /**
+   * The job worker's settings. An attempt is bounded by twice the sync timeout (room for its
+   * database work) and a second; the lease is twice that, so it always outlasts the attempt it
+   * guards.
+   */
+  private static JobWorker.Settings workerSettings(PaybridgeConfig config) {
+    Duration attempt = config.syncTimeout().multipliedBy(2).plusSeconds(1);
+    return new JobWorker.Settings(
+        32,
+        attempt.multipliedBy(2),
+        attempt,
+        Duration.ofSeconds(2),
+        new Backoff(config.retryBase(), Duration.ofHours(1)));
   }
 
   /** Stops taking requests, lets those in flight finish, then closes everything. */
@@ -186,38 +280,33 @@ public final class Node {
     // be delivered once they stop.
     Promise<Void> closed = Promise.promise();
     vertx
-        .undeploy(deploymentId)
-        .eventually(() -> vertx.undeploy(workerDeploymentId))
-        .eventually(platform::close)
+        .undeploy(httpDeployment)
+        .eventually(() -> vertx.undeploy(workerDeployment))
+        .eventually(
+            () -> {
+              delivery.close();
+              return hooks.stop();
+            })
+        .eventually(pool::close)
         .onComplete(
             ar ->
                 vertx
                     .close()
                     .onComplete(
                         x -> {
-                          stopEmbedded(embedded);
+                          storage.close();
                           closed.complete();
                         }));
     return closed.future();
-  }
-
-  private static Future<Void> stopEmbedded(EmbeddedPostgres pg) {
-    if (pg != null) {
-      pg.close();
-    }
-    return Future.succeededFuture();
   }
 
   public int port() {
     return port;
   }
 
-  public Platform platform() {
-    return platform;
-  }
-
-  public Vertx vertx() {
-    return vertx;
+  /** What this node's HTTP layers call (for tests and tools that drive the node from inside). */
+  public UseCases useCases() {
+    return useCases;
   }
 
   private static int freePort() {

@@ -17,6 +17,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -151,7 +152,9 @@ class OpenApiContractIT {
   void everyServedOperationIsDocumented() {
     // GIVEN the API's routes as the node mounts them
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(node.client);
-    await(io.paybridge.api.ApiRoutes.mount(router, node.node.platform()));
+    await(
+        io.paybridge.api.ApiRoutes.mount(
+            node.client, router, node.node.useCases(), new byte[32], Duration.ofMinutes(1)));
     java.util.Set<String> served = new java.util.TreeSet<>();
     collect(router, "", served);
 

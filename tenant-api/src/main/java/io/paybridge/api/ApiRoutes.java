@@ -1,12 +1,13 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
+import io.paybridge.core.UseCases;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -35,23 +37,33 @@ public final class ApiRoutes {
   /** Largest JSON body the API accepts. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
-  private final Platform platform;
+  private final Vertx vertx;
+  private final UseCases useCases;
   private final TokenService tokens;
   private final Buffer openApi;
 
-  private ApiRoutes(Platform platform) {
-    this.platform = platform;
-    this.tokens = new TokenService(platform);
+  private ApiRoutes(Vertx vertx, UseCases useCases, TokenService tokens) {
+    this.vertx = vertx;
+    this.useCases = useCases;
+    this.tokens = tokens;
     this.openApi = OpenApiDocument.load();
   }
 
   /**
    * Mounts the API on the node's router once the document is read and checked; the future fails
    * when the document is not a valid contract or an operation in it has no handler.
+   *
+   * @param tokenSigningKey the key that signs and checks access tokens, the same on every node
+   * @param tokenTtl how long an access token is valid
    */
-  public static Future<Void> mount(Router root, Platform platform) {
-    ApiRoutes routes = new ApiRoutes(platform);
-    return OpenApiDocument.contract(platform.vertx(), routes.openApi)
+  public static Future<Void> mount(
+      Vertx vertx, Router root, UseCases useCases, byte[] tokenSigningKey, Duration tokenTtl) {
+    ApiRoutes routes =
+        new ApiRoutes(
+            vertx,
+            useCases,
+            new TokenService(vertx, useCases.apiClients(), tokenSigningKey, tokenTtl));
+    return OpenApiDocument.contract(vertx, routes.openApi)
         .map(
             contract -> {
               routes.mountOn(root, contract);
@@ -60,7 +72,7 @@ public final class ApiRoutes {
   }
 
   private void mountOn(Router root, OpenAPIContract contract) {
-    RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, ApiRoutes::extract);
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, ApiRoutes::extract);
     builder.security("bearer").httpHandler(tokens.authHandler());
 
     // Kept as they were before the contract router: RFC 6749 errors, the use case's own checks.
@@ -74,29 +86,31 @@ public final class ApiRoutes {
             ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
     operation(builder, "signup").setDoValidation(false).addHandler(this::signup);
 
-    GatewayAccountsApi gateways = new GatewayAccountsApi(platform);
+    GatewayAccountsApi gateways =
+        new GatewayAccountsApi(useCases.gatewayAccounts(), useCases.receipts());
     bind(builder, "listGateways", ApiScopes.GATEWAYS_READ, gateways::listGateways);
     bind(builder, "listGatewayAccounts", ApiScopes.GATEWAYS_READ, gateways::list);
     bind(builder, "getGatewayAccount", ApiScopes.GATEWAYS_READ, gateways::get);
     bind(builder, "putGatewayAccount", ApiScopes.GATEWAYS_WRITE, gateways::put);
     bind(builder, "deleteGatewayAccount", ApiScopes.GATEWAYS_WRITE, gateways::delete);
     bind(builder, "putGatewayAccountSettings", ApiScopes.GATEWAYS_WRITE, gateways::settings);
-    PaymentsApi payments = new PaymentsApi(platform);
+    PaymentsApi payments = new PaymentsApi(useCases.payments());
     bind(builder, "listPayments", ApiScopes.PAYMENTS_READ, payments::list);
     bind(builder, "customerBalance", ApiScopes.PAYMENTS_READ, payments::balance);
-    SubscriptionsApi subscriptions = new SubscriptionsApi(platform);
+    SubscriptionsApi subscriptions =
+        new SubscriptionsApi(useCases.subscriptions(), useCases.gatewayAccounts());
     bind(builder, "listSubscriptions", ApiScopes.PAYMENTS_READ, subscriptions::list);
     bind(builder, "getSubscription", ApiScopes.PAYMENTS_READ, subscriptions::get);
     bind(builder, "registerSubscription", ApiScopes.GATEWAYS_WRITE, subscriptions::register);
     bind(builder, "refreshSubscription", ApiScopes.GATEWAYS_WRITE, subscriptions::refresh);
-    SyncApi sync = new SyncApi(platform);
+    SyncApi sync = new SyncApi(useCases.syncTargets());
     bind(builder, "createSyncTarget", ApiScopes.SYNC_WRITE, sync::create);
     bind(builder, "listSyncTargets", ApiScopes.SYNC_READ, sync::list);
     bind(builder, "deleteSyncTarget", ApiScopes.SYNC_WRITE, sync::delete);
     bind(builder, "enableSyncTarget", ApiScopes.SYNC_WRITE, sync::enable);
     bind(builder, "listDeliveries", ApiScopes.SYNC_READ, sync::deliveries);
     bind(builder, "replayDelivery", ApiScopes.SYNC_WRITE, sync::replay);
-    ReceiptsApi receipts = new ReceiptsApi(platform);
+    ReceiptsApi receipts = new ReceiptsApi(useCases.receipts());
     bind(builder, "listReceipts", ApiScopes.RECEIPTS_READ, receipts::list);
     bind(builder, "getReceipt", ApiScopes.RECEIPTS_READ, receipts::get);
     bind(builder, "reprocessReceipt", ApiScopes.GATEWAYS_WRITE, receipts::reprocess);
@@ -166,7 +180,7 @@ public final class ApiRoutes {
    */
   private void signup(RoutingContext ctx) {
     JsonObject in = Requests.jsonObject(ctx);
-    platform
+    useCases
         .tenants()
         .signUp(text(in, "name"), text(in, "email"), text(in, "password"))
         .onSuccess(

@@ -1,8 +1,9 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.gateway.GatewayAccount;
+import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.ingest.Receipts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -20,16 +21,21 @@ import java.util.UUID;
  */
 final class GatewayAccountsApi {
 
-  private final Platform platform;
+  private final GatewayAccounts accounts;
+  private final Receipts receipts;
 
-  GatewayAccountsApi(Platform platform) {
-    this.platform = platform;
+  /**
+   * @param receipts how many deliveries each account holds
+   */
+  GatewayAccountsApi(GatewayAccounts accounts, Receipts receipts) {
+    this.accounts = accounts;
+    this.receipts = receipts;
   }
 
   /** {@code GET /api/v1/gateways}: installed plugins and their credential schemas. */
   void listGateways(RoutingContext ctx) {
     JsonArray out = new JsonArray();
-    for (GatewayPlugin p : platform.plugins().all()) {
+    for (GatewayPlugin p : accounts.gateways()) {
       out.add(
           new JsonObject()
               .put("id", p.id())
@@ -44,13 +50,11 @@ final class GatewayAccountsApi {
   /** {@code GET /api/v1/gateway-accounts}. */
   void list(RoutingContext ctx) {
     UUID tenantId = TokenService.tenantOf(ctx);
-    platform
-        .gatewayAccounts()
+    accounts
         .list(tenantId)
         .compose(
             accounts ->
-                platform
-                    .receipts()
+                receipts
                     .heldCounts(tenantId)
                     .map(
                         held -> {
@@ -67,25 +71,17 @@ final class GatewayAccountsApi {
   void get(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
     UUID tenantId = TokenService.tenantOf(ctx);
-    platform
-        .gatewayAccounts()
+    accounts
         .find(tenantId, plugin.id())
-        .compose(a -> a == null ? Future.succeededFuture(null) : withHeld(tenantId, a))
-        .onSuccess(
-            view -> {
-              if (view == null) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-              } else {
-                ctx.json(view);
-              }
-            })
+        .compose(ApiJson.found(notConnected(plugin)))
+        .compose(a -> withHeld(tenantId, a))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
   /** The account's view with the number of receipts it holds. */
   private Future<JsonObject> withHeld(UUID tenantId, GatewayAccount account) {
-    return platform
-        .receipts()
+    return receipts
         .heldCounts(tenantId)
         .map(held -> view(account, held.getOrDefault(account.gateway(), 0L)));
   }
@@ -98,8 +94,7 @@ final class GatewayAccountsApi {
     GatewayPlugin plugin = plugin(ctx);
     JsonObject submitted = Requests.jsonObject(ctx);
     UUID tenantId = TokenService.tenantOf(ctx);
-    platform
-        .gatewayAccounts()
+    accounts
         .connect(tenantId, plugin, submitted)
         .recover(
             err -> {
@@ -133,30 +128,22 @@ final class GatewayAccountsApi {
       }
     }
     String policy = Requests.string(in, "unknownSubscriptions", 1, 40);
-    platform
-        .gatewayAccounts()
+    accounts
         .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
-        .onSuccess(
-            a -> {
-              if (a == null) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
-              } else {
-                ctx.json(view(a, 0L));
-              }
-            })
+        .compose(ApiJson.found(notConnected(plugin)))
+        .onSuccess(a -> ctx.json(view(a, 0L)))
         .onFailure(ctx::fail);
   }
 
   /** {@code DELETE /api/v1/gateway-accounts/{gateway}}: its webhook URL stops working at once. */
   void delete(RoutingContext ctx) {
     GatewayPlugin plugin = plugin(ctx);
-    platform
-        .gatewayAccounts()
+    accounts
         .disconnect(TokenService.tenantOf(ctx), plugin)
         .onSuccess(
             removed -> {
               if (!removed) {
-                ctx.fail(ApiError.notFound("no " + plugin.id() + " account is connected"));
+                ctx.fail(ApiError.notFound(notConnected(plugin)));
               } else {
                 ctx.response().setStatusCode(204).end();
               }
@@ -177,14 +164,18 @@ final class GatewayAccountsApi {
     return out;
   }
 
+  private static String notConnected(GatewayPlugin plugin) {
+    return "no " + plugin.id() + " account is connected";
+  }
+
   private GatewayPlugin plugin(RoutingContext ctx) {
-    return plugin(platform, ctx);
+    return plugin(accounts, ctx);
   }
 
   /** The installed plugin named by the {@code gateway} path parameter, or a 404. */
-  static GatewayPlugin plugin(Platform platform, RoutingContext ctx) {
+  static GatewayPlugin plugin(GatewayAccounts accounts, RoutingContext ctx) {
     String id = ctx.pathParam("gateway");
-    GatewayPlugin plugin = id == null ? null : platform.plugins().get(id);
+    GatewayPlugin plugin = id == null ? null : accounts.gateway(id);
     if (plugin == null) {
       throw new ApiError(404, "unknown_gateway", "no gateway plugin '" + id + "' is installed");
     }
@@ -207,7 +198,7 @@ final class GatewayAccountsApi {
     }
     return new JsonObject()
         .put("gateway", a.gateway())
-        .put("webhookUrl", platform.webhookUrl(a))
+        .put("webhookUrl", accounts.webhookUrl(a))
         .put("subscribedEvents", new JsonArray(a.plugin().subscribedEvents()))
         .put("credentials", fields)
         .put("secretsSet", secretsSet)

@@ -1,6 +1,5 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ingest.ReceiptHeaders;
 import io.paybridge.core.ingest.ReceiptStore;
@@ -30,10 +29,10 @@ final class ReceiptsApi {
   private static final Set<String> VERDICTS =
       Set.of("recorded", "duplicate", "held", "ignored", "rejected");
 
-  private final Platform platform;
+  private final Receipts receipts;
 
-  ReceiptsApi(Platform platform) {
-    this.platform = platform;
+  ReceiptsApi(Receipts receipts) {
+    this.receipts = receipts;
   }
 
   /**
@@ -56,13 +55,12 @@ final class ReceiptsApi {
             Requests.boundedQuery(ctx, "eventType"),
             instant(ctx, "createdFrom"),
             instant(ctx, "createdTo"));
-    platform
-        .receipts()
+    receipts
         .list(TokenService.tenantOf(ctx), filter, startingAfter, limit)
         .onSuccess(
             page -> {
               JsonArray data = new JsonArray();
-              page.data().forEach(r -> data.add(view(r)));
+              page.items().forEach(r -> data.add(view(r)));
               ctx.json(new JsonObject().put("data", data).put("has_more", page.hasMore()));
             })
         .onFailure(ctx::fail);
@@ -71,15 +69,11 @@ final class ReceiptsApi {
   /** {@code GET /api/v1/receipts/{id}}: with the body as received and what it booked. */
   void get(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .get(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no receipt " + id))
         .onSuccess(
             detail -> {
-              if (detail == null) {
-                ctx.fail(ApiError.notFound("no receipt " + id));
-                return;
-              }
               JsonObject out = view(detail.receipt());
               putBody(out, detail.body());
               JsonArray headers = new JsonArray();
@@ -112,22 +106,17 @@ final class ReceiptsApi {
    */
   void reprocess(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .reprocess(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no receipt " + id))
         .onSuccess(
-            outcome -> {
-              if (outcome == null) {
-                ctx.fail(ApiError.notFound("no receipt " + id));
-                return;
-              }
-              ctx.json(
-                  new JsonObject()
-                      .put("id", String.valueOf(id))
-                      .put("verdict", outcome.verdict())
-                      .put("reason", outcome.reason())
-                      .put("newEntries", outcome.newEntries()));
-            })
+            outcome ->
+                ctx.json(
+                    new JsonObject()
+                        .put("id", String.valueOf(id))
+                        .put("verdict", outcome.verdict())
+                        .put("reason", outcome.reason())
+                        .put("newEntries", outcome.newEntries())))
         .onFailure(
             err -> {
               if (err instanceof Receipts.NotReprocessable) {
@@ -155,8 +144,8 @@ final class ReceiptsApi {
         .put("eventId", r.eventId())
         .put("eventType", r.eventType())
         .put("remote", r.remote())
-        .put("receivedAt", r.receivedAt().toString())
-        .put("processedAt", r.processedAt() == null ? null : r.processedAt().toString())
+        .put("receivedAt", ApiJson.time(r.receivedAt()))
+        .put("processedAt", ApiJson.time(r.processedAt()))
         .put("duplicateOf", r.duplicateOf() == null ? null : String.valueOf(r.duplicateOf()));
   }
 

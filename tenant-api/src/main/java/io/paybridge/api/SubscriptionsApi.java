@@ -1,13 +1,13 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
+import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.subscription.Subscription;
+import io.paybridge.core.subscription.SubscriptionStore;
+import io.paybridge.core.subscription.Subscriptions;
 import io.paybridge.spi.GatewayPlugin;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -18,55 +18,50 @@ final class SubscriptionsApi {
 
   private static final Set<String> STATUSES = Set.of("active", "cancelled");
 
-  private final Platform platform;
+  /** The listing letter of subscription cursors. */
+  private static final char CURSOR = 's';
 
-  SubscriptionsApi(Platform platform) {
-    this.platform = platform;
+  private final Subscriptions subscriptions;
+  private final GatewayAccounts gateways;
+
+  /**
+   * @param gateways which gateways are installed
+   */
+  SubscriptionsApi(Subscriptions subscriptions, GatewayAccounts gateways) {
+    this.subscriptions = subscriptions;
+    this.gateways = gateways;
   }
 
   /** {@code GET /api/v1/subscriptions?limit=&cursor=&gateway=&status=&customerRef=}. */
   void list(RoutingContext ctx) {
     int limit = Requests.limit(ctx);
-    String[] after = decodeCursor(ctx.queryParams().get("cursor"));
+    Subscription.Key after = decodeCursor(ctx.queryParams().get("cursor"));
     String status = ctx.queryParams().get("status");
     if (status != null && !STATUSES.contains(status)) {
       throw ApiError.badField("status", "must be one of " + STATUSES);
     }
-    platform
-        .subscriptions()
+    subscriptions
         .list(
             TokenService.tenantOf(ctx),
+            new SubscriptionStore.Filter(
+                Requests.boundedQuery(ctx, "gateway"),
+                status,
+                Requests.boundedQuery(ctx, "customerRef")),
             after,
-            limit,
-            Requests.boundedQuery(ctx, "gateway"),
-            status,
-            Requests.boundedQuery(ctx, "customerRef"))
+            limit)
         .onSuccess(
-            page ->
-                ctx.json(
-                    new JsonObject()
-                        .put("data", new JsonArray(page.entries()))
-                        .put(
-                            "nextCursor",
-                            page.nextAfter() == null ? null : encodeCursor(page.nextAfter()))))
+            page -> ctx.json(ApiJson.page(page, SubscriptionsApi::json, SubscriptionsApi::cursor)))
         .onFailure(ctx::fail);
   }
 
   /** {@code GET /api/v1/subscriptions/{gateway}/{externalSubscriptionId}}. */
   void get(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
     String id = subscriptionId(ctx);
-    platform
-        .subscriptions()
+    subscriptions
         .find(TokenService.tenantOf(ctx), plugin.id(), id)
-        .onSuccess(
-            s -> {
-              if (s == null) {
-                ctx.fail(ApiError.notFound("no such subscription"));
-              } else {
-                ctx.json(s);
-              }
-            })
+        .compose(ApiJson.found("no such subscription"))
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -75,7 +70,7 @@ final class SubscriptionsApi {
    * the tenant created, so its charges are known (optional body {@code {"customerRef"}}).
    */
   void register(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
     String id = subscriptionId(ctx);
     String customerRef = null;
     JsonObject in = Requests.optionalJsonObject(ctx);
@@ -89,10 +84,9 @@ final class SubscriptionsApi {
         customerRef = Requests.string(in, "customerRef", 1, 255);
       }
     }
-    platform
-        .subscriptions()
+    subscriptions
         .register(TokenService.tenantOf(ctx), plugin.id(), id, customerRef)
-        .onSuccess(ctx::json)
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -101,11 +95,10 @@ final class SubscriptionsApi {
    * for the subscription's state now and record it.
    */
   void refresh(RoutingContext ctx) {
-    GatewayPlugin plugin = GatewayAccountsApi.plugin(platform, ctx);
-    platform
-        .subscriptions()
+    GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
+    subscriptions
         .refresh(TokenService.tenantOf(ctx), plugin, subscriptionId(ctx))
-        .onSuccess(ctx::json)
+        .onSuccess(s -> ctx.json(json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -117,25 +110,32 @@ final class SubscriptionsApi {
     return id;
   }
 
-  private static String encodeCursor(String[] after) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("s:" + after[0] + "\n" + after[1]).getBytes(StandardCharsets.UTF_8));
+  /** The API's subscription object. */
+  private static JsonObject json(Subscription s) {
+    return new JsonObject()
+        .put("gateway", s.gateway())
+        .put("externalSubscriptionId", s.externalSubscriptionId())
+        .put("customerRef", s.customerRef())
+        .put("status", s.status())
+        .put("currentPeriodEnd", ApiJson.time(s.currentPeriodEnd()))
+        .put("lastEventAt", ApiJson.time(s.lastEventAt()))
+        .put("createdAt", ApiJson.time(s.createdAt()))
+        .put("updatedAt", ApiJson.time(s.updatedAt()));
   }
 
-  private static String[] decodeCursor(String cursor) {
-    if (cursor == null) {
+  private static String cursor(Subscription.Key after) {
+    return Cursors.encode(CURSOR, after.gateway() + "\n" + after.externalSubscriptionId());
+  }
+
+  private static Subscription.Key decodeCursor(String cursor) {
+    String key = Cursors.decode(CURSOR, cursor);
+    if (key == null) {
       return null;
     }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      int nl = s.indexOf('\n');
-      if (s.startsWith("s:") && nl > 2) {
-        return new String[] {s.substring(2, nl), s.substring(nl + 1)};
-      }
-    } catch (IllegalArgumentException e) {
-      // answered below
+    int nl = key.indexOf('\n');
+    if (nl < 1) {
+      throw Cursors.notACursor();
     }
-    throw ApiError.badField("cursor", "is not a cursor this API returned");
+    return new Subscription.Key(key.substring(0, nl), key.substring(nl + 1));
   }
 }

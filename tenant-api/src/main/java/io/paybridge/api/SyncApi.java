@@ -1,13 +1,12 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.sync.DeliveryView;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.sync.SyncTargets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Set;
 import java.util.UUID;
 
@@ -18,10 +17,13 @@ import java.util.UUID;
  */
 final class SyncApi {
 
-  private final Platform platform;
+  /** The listing letter of delivery cursors. */
+  private static final char CURSOR = 'd';
 
-  SyncApi(Platform platform) {
-    this.platform = platform;
+  private final SyncTargets targets;
+
+  SyncApi(SyncTargets targets) {
+    this.targets = targets;
   }
 
   /** {@code POST /api/v1/sync-targets}. */
@@ -34,8 +36,7 @@ final class SyncApi {
     }
     Object type = in.getValue("type");
     Object url = in.getValue("url");
-    platform
-        .syncTargets()
+    targets
         .add(
             TokenService.tenantOf(ctx),
             type instanceof String s ? s : null,
@@ -58,8 +59,7 @@ final class SyncApi {
 
   /** {@code GET /api/v1/sync-targets}. */
   void list(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .list(TokenService.tenantOf(ctx))
         .onSuccess(
             targets -> {
@@ -72,8 +72,7 @@ final class SyncApi {
 
   /** {@code DELETE /api/v1/sync-targets/{id}}. */
   void delete(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .remove(TokenService.tenantOf(ctx), targetId(ctx))
         .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
@@ -81,8 +80,7 @@ final class SyncApi {
 
   /** {@code POST /api/v1/sync-targets/{id}/enable}: deliveries that waited go out now. */
   void enable(RoutingContext ctx) {
-    platform
-        .syncTargets()
+    targets
         .enable(TokenService.tenantOf(ctx), targetId(ctx))
         .onSuccess(found -> noContentOr404(ctx, found))
         .onFailure(ctx::fail);
@@ -92,19 +90,13 @@ final class SyncApi {
   void deliveries(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
     int limit = Requests.limit(ctx);
-    Long before = decodeCursor(ctx.queryParams().get("cursor"));
-    platform
-        .syncTargets()
-        .deliveries(TokenService.tenantOf(ctx), status, before, limit + 1)
+    Long before = Cursors.decodeId(CURSOR, ctx.queryParams().get("cursor"));
+    targets
+        .deliveries(TokenService.tenantOf(ctx), status, before, limit)
         .onSuccess(
-            rows -> {
-              String next = null;
-              if (rows.size() > limit) {
-                rows = rows.subList(0, limit);
-                next = encodeCursor(Long.parseLong(rows.get(limit - 1).getString("id")));
-              }
-              ctx.json(new JsonObject().put("data", new JsonArray(rows)).put("nextCursor", next));
-            })
+            page ->
+                ctx.json(
+                    ApiJson.page(page, SyncApi::json, id -> Cursors.encode(CURSOR, id.toString()))))
         .onFailure(ctx::fail);
   }
 
@@ -116,20 +108,15 @@ final class SyncApi {
     } catch (NumberFormatException e) {
       throw ApiError.notFound("no such delivery");
     }
-    platform
-        .syncTargets()
+    targets
         .replay(TokenService.tenantOf(ctx), id)
+        .compose(ApiJson.found("no such delivery"))
         .onSuccess(
-            d -> {
-              if (d == null) {
-                ctx.fail(ApiError.notFound("no such delivery"));
-                return;
-              }
-              ctx.response()
-                  .setStatusCode(202)
-                  .putHeader("Content-Type", "application/json")
-                  .end(d.encode());
-            })
+            d ->
+                ctx.response()
+                    .setStatusCode(202)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json(d).encode()))
         .onFailure(ctx::fail);
   }
 
@@ -168,24 +155,20 @@ final class SyncApi {
     return out;
   }
 
-  private static String encodeCursor(long before) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("d:" + before).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Long decodeCursor(String cursor) {
-    if (cursor == null) {
-      return null;
-    }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (s.startsWith("d:")) {
-        return Long.parseLong(s.substring(2));
-      }
-    } catch (IllegalArgumentException e) {
-      // answered below
-    }
-    throw ApiError.badField("cursor", "is not a cursor this API returned");
+  /** The API's delivery object. */
+  private static JsonObject json(DeliveryView d) {
+    return new JsonObject()
+        .put("id", String.valueOf(d.id()))
+        .put("targetId", d.targetId().toString())
+        .put("paymentId", String.valueOf(d.paymentId()))
+        .put("status", d.status())
+        .put("attempts", d.attempts())
+        .put("lastStatusCode", d.lastStatusCode())
+        .put("lastError", d.lastError())
+        .put("lastLatencyMs", d.lastLatencyMs())
+        .put("retryUntil", ApiJson.time(d.retryUntil()))
+        .put("createdAt", ApiJson.time(d.createdAt()))
+        .put("updatedAt", ApiJson.time(d.updatedAt()))
+        .put("deliveredAt", ApiJson.time(d.deliveredAt()));
   }
 }

@@ -1,9 +1,10 @@
 package io.paybridge.api;
 
-import io.paybridge.core.Platform;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.TenantStore.ApiClient;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -12,6 +13,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -33,16 +35,22 @@ public final class TokenService {
   static final String AUDIENCE = "paybridge-api";
   static final String TENANT_CLAIM = "tid";
 
-  private final Platform platform;
+  private final ApiClients clients;
+  private final Duration ttl;
   private final JWTAuth jwt;
 
-  public TokenService(Platform platform) {
-    this.platform = platform;
-    String secret =
-        Base64.getUrlEncoder().withoutPadding().encodeToString(platform.tokenSigningKey());
+  /**
+   * @param clients whose credentials {@code /oauth/token} checks
+   * @param signingKey the key that signs and checks tokens, the same on every node
+   * @param ttl how long a token is valid
+   */
+  public TokenService(Vertx vertx, ApiClients clients, byte[] signingKey, Duration ttl) {
+    this.clients = clients;
+    this.ttl = ttl;
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(signingKey);
     this.jwt =
         JWTAuth.create(
-            platform.vertx(),
+            vertx,
             new JWTAuthOptions()
                 .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
                 .setJWTOptions(
@@ -80,8 +88,7 @@ public final class TokenService {
       return;
     }
     String requested = ctx.request().getFormAttribute("scope");
-    platform
-        .apiClients()
+    clients
         .authenticate(clientId, clientSecret)
         .onSuccess(
             client -> {
@@ -96,7 +103,7 @@ public final class TokenService {
                     ctx, 400, "invalid_scope", "requested scope exceeds the client's scopes");
                 return;
               }
-              long ttl = platform.config().tokenTtl().toSeconds();
+              long seconds = ttl.toSeconds();
               String token =
                   jwt.generateToken(
                       new JsonObject()
@@ -106,14 +113,14 @@ public final class TokenService {
                           .setSubject(client.clientId())
                           .setIssuer(ISSUER)
                           .setAudience(List.of(AUDIENCE))
-                          .setExpiresInSeconds((int) ttl)
+                          .setExpiresInSeconds((int) seconds)
                           .setAlgorithm("HS256"));
               ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
               ctx.json(
                   new JsonObject()
                       .put("access_token", token)
                       .put("token_type", "Bearer")
-                      .put("expires_in", ttl)
+                      .put("expires_in", seconds)
                       .put("scope", String.join(" ", scopes)));
             })
         .onFailure(ctx::fail);

@@ -3,9 +3,7 @@ package io.paybridge.api;
 import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.paybridge.core.Platform;
+import io.paybridge.core.TestUseCases;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.http.HttpErrors;
@@ -22,7 +20,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,14 +29,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Sync targets end to end through the contract router: a platform on a throwaway database, the API
- * mounted from the OpenAPI document, real tokens.
+ * Sync targets end to end through the contract router: the use cases on a throwaway database, the
+ * API mounted from the OpenAPI document, real tokens.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyncTargetsContractTest {
 
   private Vertx vertx;
-  private Platform platform;
+  private TestUseCases core;
   private HttpServer server;
   private WebClient http;
 
@@ -55,18 +52,17 @@ class SyncTargetsContractTest {
                 "PAYBRIDGE_DATA_DIR", Files.createTempDirectory("paybridge-api").toString(),
                 "PAYBRIDGE_MASTER_KEY", key,
                 "PAYBRIDGE_PASSWORD_HASH_ITERATIONS", "10000"));
-    platform =
+    core =
         await(
-            Platform.start(
+            TestUseCases.start(
                 vertx,
                 config,
                 PgFixture.newDatabase("tenantapi"),
                 MasterKeys.parse(key),
-                new PluginRegistry(List.of(new StripePlugin())),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Clock.systemUTC()));
+                new PluginRegistry(List.of(new StripePlugin()))));
     Router router = Router.router(vertx);
-    await(ApiRoutes.mount(router, platform));
+    await(
+        ApiRoutes.mount(vertx, router, core.useCases(), core.tokenSigningKey(), config.tokenTtl()));
     router
         .route()
         .last()
@@ -81,7 +77,7 @@ class SyncTargetsContractTest {
   @AfterAll
   void stop() {
     await(server.close());
-    await(platform.close());
+    await(core.close());
     await(vertx.close());
   }
 

@@ -5,9 +5,9 @@ import static io.paybridge.console.ConsoleRoutes.redirect;
 import io.paybridge.console.view.Alert;
 import io.paybridge.console.view.LoginPage;
 import io.paybridge.console.view.SignupPage;
-import io.paybridge.core.Platform;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
+import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
@@ -16,15 +16,15 @@ import java.util.Locale;
 /** Sign up, log in, log out. */
 final class AuthPages {
 
-  static final int MIN_PASSWORD = io.paybridge.core.tenant.Tenants.MIN_PASSWORD;
+  static final int MIN_PASSWORD = Tenants.MIN_PASSWORD;
 
-  private final Platform platform;
+  private final Tenants tenants;
   private final Views views;
   private final LoginThrottle byEmail;
   private final LoginThrottle byAddress;
 
-  AuthPages(Platform platform, Views views, LoginThrottle byEmail, LoginThrottle byAddress) {
-    this.platform = platform;
+  AuthPages(Tenants tenants, Views views, LoginThrottle byEmail, LoginThrottle byAddress) {
+    this.tenants = tenants;
     this.views = views;
     this.byEmail = byEmail;
     this.byAddress = byAddress;
@@ -57,8 +57,7 @@ final class AuthPages {
       loginPage(ctx, 400, "Enter your email and password.", email, null);
       return;
     }
-    platform
-        .tenants()
+    tenants
         .signIn(email, password)
         .onSuccess(
             tenant -> {
@@ -89,10 +88,9 @@ final class AuthPages {
     String password = field(ctx, "password");
     // The tenant's first API client is made with it; its secret is never shown, and the tenant
     // creates clients of its own on the API clients page.
-    platform
-        .tenants()
+    tenants
         .signUp(name, email, password)
-        .compose(signedUp -> platform.tenants().find(signedUp.tenantId()))
+        .compose(signedUp -> tenants.find(signedUp.tenantId()))
         .onSuccess(
             tenant -> {
               signIn(ctx, tenant);

@@ -2,7 +2,9 @@ package io.paybridge.console;
 
 import io.paybridge.console.view.ErrorPage;
 import io.paybridge.console.view.Frame;
-import io.paybridge.core.Platform;
+import io.paybridge.core.UseCases;
+import io.paybridge.core.config.PaybridgeConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -22,8 +24,10 @@ import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.Mac;
@@ -50,10 +54,22 @@ public final class ConsoleRoutes {
 
   private ConsoleRoutes() {}
 
-  /** Mounts the console on a verticle's router; call before the router's final 404 route. */
-  public static void mount(Router router, Platform platform) {
-    Vertx vertx = platform.vertx();
-    boolean https = platform.config().publicUrl().startsWith("https:");
+  /**
+   * Mounts the console on a verticle's router; call before the router's final 404 route.
+   *
+   * @param config where the console is reached ({@code publicUrl}: cookies are secure over https)
+   * @param tokenSigningKey the node's token key, from which the CSRF key is derived, so every node
+   *     of a cluster accepts the tokens of the others
+   * @param clock the clock of login throttling
+   */
+  public static void mount(
+      Vertx vertx,
+      Router router,
+      UseCases useCases,
+      PaybridgeConfig config,
+      byte[] tokenSigningKey,
+      Clock clock) {
+    boolean https = config.publicUrl().startsWith("https:");
     SessionStore store =
         vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
     SessionHandler sessions =
@@ -67,7 +83,7 @@ public final class ConsoleRoutes {
     // Tokens are bound to the session (a new session id after sign-in voids them) and renewed
     // after every accepted POST; the signing secret is the same on every node of a cluster.
     CSRFHandler csrf =
-        CSRFHandler.create(vertx, csrfSecret(platform))
+        CSRFHandler.create(vertx, csrfSecret(tokenSigningKey))
             .setCookieName("pb_console_csrf")
             .setCookiePath(BASE)
             .setCookieHttpOnly(true)
@@ -77,12 +93,23 @@ public final class ConsoleRoutes {
     Views views = Views.precompiled();
     AuthPages auth =
         new AuthPages(
-            platform,
+            useCases.tenants(),
             views,
-            throttle(vertx, platform, "email", 5),
-            throttle(vertx, platform, "ip", 20));
-    TenantPages pages = new TenantPages(platform, views);
-    ReceiptPages receipts = new ReceiptPages(platform, views);
+            throttle(vertx, clock, "email", 5),
+            throttle(vertx, clock, "ip", 20));
+    PaymentPages money =
+        new PaymentPages(
+            useCases.payments(),
+            useCases.subscriptions(),
+            useCases.syncTargets(),
+            useCases.gatewayAccounts(),
+            views);
+    GatewayPages gateways =
+        new GatewayPages(useCases.gatewayAccounts(), useCases.receipts(), views);
+    SyncPages sync = new SyncPages(useCases.syncTargets(), views);
+    ApiClientPages clients = new ApiClientPages(useCases.apiClients(), views);
+    ReceiptPages receipts =
+        new ReceiptPages(useCases.receipts(), useCases.gatewayAccounts(), views);
 
     Router console = Router.router(vertx);
     console
@@ -120,21 +147,21 @@ public final class ConsoleRoutes {
 
     // Everything below needs a signed-in tenant.
     console.route().handler(ConsoleRoutes::requireTenant);
-    console.get("/dashboard").handler(pages::dashboard);
-    console.get("/gateways").handler(pages::gateways);
-    console.get("/gateways/:gateway").handler(pages::gatewayForm);
-    console.post("/gateways/:gateway").handler(pages::saveGateway);
-    console.post("/gateways/:gateway/delete").handler(pages::removeGateway);
-    console.get("/payments").handler(pages::payments);
-    console.get("/subscriptions").handler(pages::subscriptions);
+    console.get("/dashboard").handler(money::dashboard);
+    console.get("/gateways").handler(gateways::gateways);
+    console.get("/gateways/:gateway").handler(gateways::gatewayForm);
+    console.post("/gateways/:gateway").handler(gateways::saveGateway);
+    console.post("/gateways/:gateway/delete").handler(gateways::removeGateway);
+    console.get("/payments").handler(money::payments);
+    console.get("/subscriptions").handler(money::subscriptions);
     console.get("/webhooks").handler(receipts::list);
     console.get("/webhooks/:id").handler(receipts::detail);
     console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
-    console.get("/sync").handler(pages::sync);
-    console.post("/sync/deliveries/:id/replay").handler(pages::replay);
-    console.get("/api-clients").handler(pages::apiClients);
-    console.post("/api-clients").handler(pages::createApiClient);
-    console.post("/api-clients/:id/revoke").handler(pages::revokeApiClient);
+    console.get("/sync").handler(sync::sync);
+    console.post("/sync/deliveries/:id/replay").handler(sync::replay);
+    console.get("/api-clients").handler(clients::apiClients);
+    console.post("/api-clients").handler(clients::createApiClient);
+    console.post("/api-clients/:id/revoke").handler(clients::revokeApiClient);
     console.route().handler(ctx -> ctx.fail(404));
     console.route().failureHandler(ctx -> failure(ctx, views));
 
@@ -147,22 +174,21 @@ public final class ConsoleRoutes {
    * perMinute} failed sign-ins a minute per email, or per client address (higher: an office shares
    * one address).
    */
-  private static LoginThrottle throttle(
-      Vertx vertx, Platform platform, String kind, int perMinute) {
+  private static LoginThrottle throttle(Vertx vertx, Clock clock, String kind, int perMinute) {
     var map = vertx.sharedData().<String, LoginThrottle>getLocalMap(SHARED_MAP);
-    LoginThrottle fresh = new LoginThrottle(platform.clock(), perMinute, 60_000);
+    LoginThrottle fresh = new LoginThrottle(clock, perMinute, 60_000);
     LoginThrottle existing = map.putIfAbsent("throttle." + kind, fresh);
     return existing == null ? fresh : existing;
   }
 
   /**
-   * The key that signs CSRF tokens: derived from the platform's token key (itself derived from the
+   * The key that signs CSRF tokens: derived from the node's token key (itself derived from the
    * master key), so every node of a cluster accepts the tokens of the others.
    */
-  private static String csrfSecret(Platform platform) {
+  private static String csrfSecret(byte[] tokenSigningKey) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(platform.tokenSigningKey(), "HmacSHA256"));
+      mac.init(new SecretKeySpec(tokenSigningKey, "HmacSHA256"));
       byte[] key = mac.doFinal("paybridge-console-csrf-v1".getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(key);
     } catch (GeneralSecurityException e) {
@@ -201,6 +227,17 @@ public final class ConsoleRoutes {
     Session s = ctx.session();
     String id = s == null ? null : s.get(TENANT);
     return id == null ? null : UUID.fromString(id);
+  }
+
+  /**
+   * For {@code compose}: a use case's answer, or a 404 when it found nothing (it answers {@code
+   * null} for what does not exist and for what is another tenant's).
+   */
+  static <T> Function<T, Future<T>> found() {
+    return answer ->
+        answer == null
+            ? Future.failedFuture(new HttpException(404))
+            : Future.succeededFuture(answer);
   }
 
   /** 303 to a console path (after a POST, the browser follows with a GET). */

@@ -7,7 +7,7 @@ import io.paybridge.console.view.Format;
 import io.paybridge.console.view.Option;
 import io.paybridge.console.view.ReceiptPage;
 import io.paybridge.console.view.ReceiptsPage;
-import io.paybridge.core.Platform;
+import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.ingest.ReceiptHeaders;
 import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.Receipts;
@@ -33,11 +33,16 @@ final class ReceiptPages {
   private static final List<String> VERDICTS =
       List.of("recorded", "duplicate", "held", "ignored", "rejected");
 
-  private final Platform platform;
+  private final Receipts receipts;
+  private final GatewayAccounts gateways;
   private final Views views;
 
-  ReceiptPages(Platform platform, Views views) {
-    this.platform = platform;
+  /**
+   * @param gateways the installed gateways, by which the log is filtered
+   */
+  ReceiptPages(Receipts receipts, GatewayAccounts gateways, Views views) {
+    this.receipts = receipts;
+    this.gateways = gateways;
     this.views = views;
   }
 
@@ -48,7 +53,7 @@ final class ReceiptPages {
       verdict = null;
     }
     String gateway = param(ctx, "gateway");
-    if (gateway != null && platform.plugins().get(gateway) == null) {
+    if (gateway != null && gateways.gateway(gateway) == null) {
       gateway = null;
     }
     String eventType = param(ctx, "eventType");
@@ -67,8 +72,7 @@ final class ReceiptPages {
             to == null ? null : to.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
     String v = verdict;
     String g = gateway;
-    platform
-        .receipts()
+    receipts
         .list(tenantOf(ctx), filter, after, PAGE_SIZE)
         .onSuccess(
             page -> {
@@ -83,13 +87,9 @@ final class ReceiptPages {
                       ? null
                       : "/console/webhooks" + (query.isEmpty() ? "" : "?" + query.substring(1));
               String older =
-                  page.hasMore()
-                      ? "/console/webhooks?after="
-                          + page.data().get(page.data().size() - 1).id()
-                          + query
-                      : null;
+                  page.hasMore() ? "/console/webhooks?after=" + page.next() + query : null;
               List<ReceiptsPage.Row> rows =
-                  page.data().stream()
+                  page.items().stream()
                       .map(
                           r ->
                               new ReceiptsPage.Row(
@@ -109,7 +109,7 @@ final class ReceiptPages {
                       VERDICTS.stream()
                           .map(o -> new Option(o, Format.verdictLabel(o), o.equals(v)))
                           .toList(),
-                      platform.plugins().all().stream()
+                      gateways.gateways().stream()
                           .map(p -> new Option(p.id(), p.displayName(), p.id().equals(g)))
                           .toList(),
                       eventType,
@@ -126,15 +126,11 @@ final class ReceiptPages {
   /** {@code GET /console/webhooks/{id}}: one delivery as received and what it booked. */
   void detail(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .get(tenantOf(ctx), id)
+        .compose(ConsoleRoutes.found())
         .onSuccess(
             detail -> {
-              if (detail == null) {
-                ctx.fail(404);
-                return;
-              }
               ReceiptStore.Receipt r = detail.receipt();
               List<Map.Entry<String, String>> headers =
                   detail.headers() == null
@@ -179,15 +175,11 @@ final class ReceiptPages {
   /** {@code POST /console/webhooks/{id}/reprocess}. */
   void reprocess(RoutingContext ctx) {
     long id = pathId(ctx);
-    platform
-        .receipts()
+    receipts
         .reprocess(tenantOf(ctx), id)
+        .compose(ConsoleRoutes.found())
         .onSuccess(
             outcome -> {
-              if (outcome == null) {
-                ctx.fail(404);
-                return;
-              }
               String said =
                   Format.verdictLabel(outcome.verdict())
                       + (outcome.newEntries() > 0
@@ -213,7 +205,7 @@ final class ReceiptPages {
   }
 
   private String displayName(String gateway) {
-    GatewayPlugin plugin = platform.plugins().get(gateway);
+    GatewayPlugin plugin = gateways.gateway(gateway);
     return plugin == null ? gateway : plugin.displayName();
   }
 

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.common.template.TemplateEngine;
 import io.vertx.ext.web.templ.jte.JteTemplateEngine;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -63,6 +64,14 @@ final class Views {
                 ctx.fail(err);
               }
             });
+  }
+
+  /**
+   * A time as page records carry it: ISO-8601 in UTC, as the API writes it (templates format it
+   * with {@code Format.time}); {@code null} stays {@code null}.
+   */
+  static String iso(Instant t) {
+    return t == null ? null : t.toString();
   }
 
   /** The CSRF token vertx-web's {@code CSRFHandler} issued for this request's forms. */

@@ -172,58 +172,6 @@ public record PaybridgeConfig(
         receiptRetention);
   }
 
-  /** The same configuration pointing at another database. */
-  public PaybridgeConfig withDbUrl(String url) {
-    return new PaybridgeConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        url,
-        dbPoolSize,
-        masterKey,
-        tokenTtl,
-        passwordHashIterations,
-        maxWebhookBytes,
-        maxBatch,
-        maxInFlightBatches,
-        parallelBatchAt,
-        httpInstances,
-        gatewaySettings,
-        allowPrivateTargets,
-        nodeName,
-        syncTimeout,
-        retryBase,
-        renewalScanInterval,
-        receiptRetention);
-  }
-
-  /** The same configuration with another master key. */
-  public PaybridgeConfig withMasterKey(String key) {
-    return new PaybridgeConfig(
-        httpHost,
-        httpPort,
-        publicUrl,
-        dataDir,
-        dbUrl,
-        dbPoolSize,
-        key,
-        tokenTtl,
-        passwordHashIterations,
-        maxWebhookBytes,
-        maxBatch,
-        maxInFlightBatches,
-        parallelBatchAt,
-        httpInstances,
-        gatewaySettings,
-        allowPrivateTargets,
-        nodeName,
-        syncTimeout,
-        retryBase,
-        renewalScanInterval,
-        receiptRetention);
-  }
-
   private static String defaultNodeName() {
     String host;
     try {

@@ -54,7 +54,7 @@ public final class GatewayAccountStore {
             upsert(conn, tenantId, plugin, sealed)
                 .compose(
                     account ->
-                        io.paybridge.core.ingest.ReceiptStore.enqueueHeld(
+                        io.paybridge.core.ingest.ReprocessStore.enqueueHeld(
                                 conn, tenantId, plugin.id())
                             .map(account)));
   }

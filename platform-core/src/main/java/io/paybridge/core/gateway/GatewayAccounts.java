@@ -6,6 +6,7 @@ import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
 import java.util.UUID;
 
 /**
@@ -19,15 +20,41 @@ public final class GatewayAccounts {
 
   private final GatewayAccountStore store;
   private final HookCache cache;
+  private final PluginRegistry plugins;
+  private final String publicUrl;
   private final Runnable wakeJobs;
 
   /**
+   * @param plugins the gateways a tenant can connect
+   * @param publicUrl the base of the webhook URLs tenants paste into their gateways' dashboards
    * @param wakeJobs told after a save, so a queued processing of held receipts starts now
    */
-  public GatewayAccounts(GatewayAccountStore store, HookCache cache, Runnable wakeJobs) {
+  public GatewayAccounts(
+      GatewayAccountStore store,
+      HookCache cache,
+      PluginRegistry plugins,
+      String publicUrl,
+      Runnable wakeJobs) {
     this.store = store;
     this.cache = cache;
+    this.plugins = plugins;
+    this.publicUrl = publicUrl;
     this.wakeJobs = wakeJobs;
+  }
+
+  /** The gateways a tenant can connect (the installed plugins), ordered by id. */
+  public Collection<GatewayPlugin> gateways() {
+    return plugins.all();
+  }
+
+  /** An installed gateway by id, or {@code null}. */
+  public GatewayPlugin gateway(String id) {
+    return plugins.get(id);
+  }
+
+  /** The URL a tenant pastes into the gateway's dashboard for this account. */
+  public String webhookUrl(GatewayAccount account) {
+    return publicUrl + "/hooks/" + account.hookKey() + "/" + account.gateway();
   }
 
   /** The tenant's account at a gateway, or {@code null}. */

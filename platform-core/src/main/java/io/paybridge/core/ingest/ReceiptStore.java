@@ -1,12 +1,11 @@
 package io.paybridge.core.ingest;
 
+import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.ParsedWebhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +20,9 @@ import java.util.UUID;
 /**
  * The SQL of webhook receipts: one row for every request that reached a hook URL, with its verdict.
  * New deliveries that verify are written by the group commit ({@link RecordSql}); this store writes
- * the rest (rejected deliveries, duplicates), reads receipts for the API and the console, processes
- * a stored receipt again, and enforces retention.
+ * the rest (rejected deliveries, duplicates, signed delivery ids), reads receipts for the API and
+ * the console, and enforces retention. Processing a stored receipt again is {@link
+ * ReprocessStore}'s.
  */
 public final class ReceiptStore {
 
@@ -53,19 +53,6 @@ public final class ReceiptStore {
   /** A receipt with what was received and what it booked. */
   public record Detail(Receipt receipt, Buffer body, String headers, List<BookedEntry> booked) {}
 
-  /** What processing a receipt again needs: the delivery as it was received. */
-  public record Stored(
-      long id,
-      UUID tenantId,
-      String gateway,
-      String verdict,
-      String eventId,
-      Buffer body,
-      String headers,
-      String remote,
-      String query,
-      Instant receivedAt) {}
-
   /**
    * Filters of a listing; {@code null} fields do not filter.
    *
@@ -76,12 +63,6 @@ public final class ReceiptStore {
       String verdict, String gateway, String eventType, Instant createdFrom, Instant createdTo) {
     public static final Filter NONE = new Filter(null, null, null, null, null);
   }
-
-  /** One page, newest first, and whether older receipts follow. */
-  public record Page(List<Receipt> data, boolean hasMore) {}
-
-  /** Outcome of processing a receipt again. */
-  public record Reprocessed(boolean updated, long newEntries) {}
 
   private static final String COLUMNS =
       "r.id, r.gateway, r.verdict, r.reason, r.hold, COALESCE(r.event_id, o.event_id) AS event_id,"
@@ -150,7 +131,7 @@ public final class ReceiptStore {
                 tenantId,
                 gateway,
                 parsed.eventType(),
-                "event " + clip(parsed.eventId()) + " was received before; nothing new to book",
+                duplicateReason(parsed.eventId()),
                 clip(remote),
                 parsed.eventId()))
         .map(rows -> rows.iterator().next().getLong(0));
@@ -174,8 +155,12 @@ public final class ReceiptStore {
                     rows.iterator().next().getBuffer(0).getBytes(), bodySha256));
   }
 
-  /** The tenant's receipts, newest first, below the cursor. */
-  public Future<Page> list(UUID tenantId, Filter filter, Long startingAfter, int limit) {
+  /**
+   * The tenant's receipts with an id below {@code startingAfter} (all when {@code null}), newest
+   * first; the page's key is the id to continue below.
+   */
+  public Future<Page<Receipt, Long>> list(
+      UUID tenantId, Filter filter, Long startingAfter, int limit) {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
@@ -200,12 +185,9 @@ public final class ReceiptStore {
                 }))
         .map(
             rows -> {
-              List<Receipt> out = new ArrayList<>();
-              for (Row r : rows) {
-                out.add(receipt(r));
-              }
-              boolean more = out.size() > limit;
-              return new Page(more ? out.subList(0, limit) : out, more);
+              List<Receipt> fetched = new ArrayList<>();
+              rows.forEach(r -> fetched.add(receipt(r)));
+              return Page.of(fetched, limit, Receipt::id);
             });
   }
 
@@ -254,116 +236,6 @@ public final class ReceiptStore {
                         r.getString("external_payment_id"),
                         r.getString("customer_ref")));
               }
-              return out;
-            });
-  }
-
-  /** The delivery behind a receipt of the tenant, as received, or {@code null}. */
-  public Future<Stored> stored(UUID tenantId, long id) {
-    return pool.preparedQuery(
-            "SELECT id, tenant_id, gateway, verdict, event_id, raw_body, headers::text, remote,"
-                + " query, received_at FROM webhook_receipts WHERE tenant_id = $1 AND id = $2")
-        .execute(Tuple.of(tenantId, id))
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return null;
-              }
-              Row r = rows.iterator().next();
-              return new Stored(
-                  r.getLong("id"),
-                  r.getUUID("tenant_id"),
-                  r.getString("gateway"),
-                  r.getString("verdict"),
-                  r.getString("event_id"),
-                  r.getBuffer("raw_body"),
-                  r.getString("headers"),
-                  r.getString("remote"),
-                  r.getString("query"),
-                  r.getOffsetDateTime("received_at").toInstant());
-            });
-  }
-
-  /**
-   * Books a stored receipt again with the same keys (only what was not booked) and sets its
-   * verdict; fenced by a job's claim when {@code jobId} is given. An event id another receipt
-   * already has makes this receipt its duplicate.
-   */
-  public Future<Reprocessed> reprocess(
-      long receiptId, GroupCommitRecorder.Receipt receipt, Long jobId, UUID claimToken) {
-    List<Object> params = RecordSql.parameters(List.of(receipt));
-    params.add(receiptId);
-    params.add(jobId);
-    params.add(claimToken);
-    return pool.preparedQuery(RecordSql.REPROCESS)
-        .execute(Tuple.wrap(params))
-        .map(
-            rows ->
-                rows.size() == 0
-                    ? new Reprocessed(false, 0)
-                    : new Reprocessed(true, rows.iterator().next().getLong(1)))
-        .recover(
-            err -> {
-              if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                return markDuplicate(receipt.tenantId(), receiptId, receipt.parsed())
-                    .map(new Reprocessed(true, 0));
-              }
-              return Future.failedFuture(err);
-            });
-  }
-
-  private Future<Void> markDuplicate(UUID tenantId, long receiptId, ParsedWebhook parsed) {
-    return pool.preparedQuery(
-            "UPDATE webhook_receipts r SET verdict = 'duplicate', processed_at = now(),"
-                + " reason = $3, duplicate_of = (SELECT id FROM webhook_receipts o"
-                + " WHERE o.tenant_id = r.tenant_id AND o.gateway = r.gateway AND o.event_id = $4)"
-                + " WHERE r.tenant_id = $1 AND r.id = $2")
-        .execute(
-            Tuple.of(
-                tenantId,
-                receiptId,
-                "event " + clip(parsed.eventId()) + " was received before; nothing new to book",
-                parsed.eventId()))
-        .mapEmpty();
-  }
-
-  /** Marks a receipt rejected after processing it again, keeping its body for audit. */
-  public Future<Void> markRejected(UUID tenantId, long receiptId, String reason) {
-    return pool.preparedQuery(
-            "UPDATE webhook_receipts SET verdict = 'rejected', reason = $3, hold = NULL,"
-                + " processed_at = now() WHERE tenant_id = $1 AND id = $2 AND verdict <> 'recorded'")
-        .execute(Tuple.of(tenantId, receiptId, clip(reason)))
-        .mapEmpty();
-  }
-
-  /**
-   * Queues the processing of an account's held receipts ({@link Receipts#REPROCESS_HELD}), within
-   * the caller's transaction; at most one such job is outstanding per account, and none is queued
-   * when nothing is held.
-   */
-  public static Future<Void> enqueueHeld(SqlClient client, UUID tenantId, String gateway) {
-    return client
-        .preparedQuery(
-            "INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)"
-                + " SELECT $1::text, $2::uuid, jsonb_build_object('gateway', $3::text),"
-                + " $2::uuid::text || ':' || $3::text"
-                + " WHERE EXISTS (SELECT 1 FROM webhook_receipts WHERE tenant_id = $2::uuid"
-                + " AND gateway = $3::text AND verdict = 'held')"
-                + " ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(Receipts.REPROCESS_HELD, tenantId, gateway))
-        .mapEmpty();
-  }
-
-  /** Ids of the account's held receipts above {@code afterId}, oldest first. */
-  public Future<List<Long>> held(UUID tenantId, String gateway, long afterId, int limit) {
-    return pool.preparedQuery(
-            "SELECT id FROM webhook_receipts WHERE tenant_id = $1 AND gateway = $2"
-                + " AND verdict = 'held' AND id > $3 ORDER BY id LIMIT $4")
-        .execute(Tuple.of(tenantId, gateway, afterId, limit))
-        .map(
-            rows -> {
-              List<Long> out = new ArrayList<>();
-              rows.forEach(r -> out.add(r.getLong(0)));
               return out;
             });
   }
@@ -434,6 +306,11 @@ public final class ReceiptStore {
 
   private static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** The reason a duplicate's receipt gives. */
+  static String duplicateReason(String eventId) {
+    return "event " + clip(eventId) + " was received before; nothing new to book";
   }
 
   /** Text from a request, bounded, without characters that would forge log lines. */

@@ -7,6 +7,7 @@ import io.paybridge.core.ingest.DeliveryCheck.Rejected;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobResult;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
@@ -45,6 +46,7 @@ public final class Receipts {
   }
 
   private final ReceiptStore store;
+  private final ReprocessStore reprocessing;
   private final GatewayAccountStore accounts;
   private final DeliveryCheck check;
   private final Runnable wakeSync;
@@ -52,14 +54,20 @@ public final class Receipts {
   /**
    * @param wakeSync told when processing booked something new, so its sync starts now
    */
-  public Receipts(ReceiptStore store, GatewayAccountStore accounts, Runnable wakeSync) {
+  public Receipts(
+      ReceiptStore store,
+      ReprocessStore reprocessing,
+      GatewayAccountStore accounts,
+      Runnable wakeSync) {
     this.store = store;
+    this.reprocessing = reprocessing;
     this.accounts = accounts;
     this.check = new DeliveryCheck(store);
     this.wakeSync = wakeSync;
   }
 
-  public Future<ReceiptStore.Page> list(
+  /** The tenant's receipts below {@code startingAfter}, newest first. */
+  public Future<Page<ReceiptStore.Receipt, Long>> list(
       UUID tenantId, ReceiptStore.Filter filter, Long startingAfter, int limit) {
     return store.list(tenantId, filter, startingAfter, limit);
   }
@@ -81,7 +89,7 @@ public final class Receipts {
    * unavailable now.
    */
   public Future<Outcome> reprocess(UUID tenantId, long id) {
-    return store
+    return reprocessing
         .stored(tenantId, id)
         .compose(
             stored -> {
@@ -92,7 +100,7 @@ public final class Receipts {
             });
   }
 
-  private Future<Outcome> reprocess(ReceiptStore.Stored stored, Long jobId, UUID claim) {
+  private Future<Outcome> reprocess(ReprocessStore.Stored stored, Long jobId, UUID claim) {
     if ("duplicate".equals(stored.verdict())) {
       return Future.failedFuture(
           new NotReprocessable(
@@ -123,19 +131,19 @@ public final class Receipts {
 
   private Future<Outcome> apply(
       GatewayAccount account,
-      ReceiptStore.Stored stored,
+      ReprocessStore.Stored stored,
       DeliveryCheck.Result result,
       Long jobId,
       UUID claim) {
     if (result instanceof Rejected rejected) {
       String reason = rejected.verdict().reason();
-      return store
+      return reprocessing
           .markRejected(stored.tenantId(), stored.id(), reason)
           .map(new Outcome("rejected", reason, 0));
     }
     if (result instanceof Malformed malformed) {
       String reason = "malformed: " + malformed.reason();
-      return store
+      return reprocessing
           .markRejected(stored.tenantId(), stored.id(), reason)
           .map(new Outcome("rejected", reason, 0));
     }
@@ -150,7 +158,7 @@ public final class Receipts {
             stored.headers(),
             stored.remote(),
             stored.query());
-    return store
+    return reprocessing
         .reprocess(stored.id(), receipt, jobId, claim)
         .map(
             done -> {
@@ -166,7 +174,7 @@ public final class Receipts {
   }
 
   /** The delivery as it arrived, to be judged at the time it arrived. */
-  private static WebhookRequest request(GatewayAccount account, ReceiptStore.Stored stored) {
+  private static WebhookRequest request(GatewayAccount account, ReprocessStore.Stored stored) {
     MultiMap query = MultiMap.caseInsensitiveMultiMap();
     if (stored.query() != null) {
       io.netty.handler.codec.http.QueryStringDecoder decoder =
@@ -202,7 +210,7 @@ public final class Receipts {
   }
 
   private Future<JobResult> heldRound(Job job, String gateway, long afterId) {
-    return store
+    return reprocessing
         .held(job.tenantId(), gateway, afterId, HELD_BATCH)
         .compose(
             ids -> {
@@ -223,7 +231,7 @@ public final class Receipts {
   }
 
   private Future<Void> reprocessHeldOne(Job job, long id) {
-    return store
+    return reprocessing
         .stored(job.tenantId(), id)
         .compose(
             stored -> {
@@ -249,6 +257,6 @@ public final class Receipts {
 
   /** Ids of the receipts an account holds, oldest first (for operators and tests). */
   public Future<List<Long>> held(UUID tenantId, String gateway) {
-    return store.held(tenantId, gateway, 0L, 1000);
+    return reprocessing.held(tenantId, gateway, 0L, 1000);
   }
 }

@@ -40,6 +40,17 @@ public final class JobQueue {
       RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.payload, j.attempts, j.claim_token, j.created_at
       """;
 
+  /**
+   * The head of a statement fenced by a job's claim, as every write of a job's attempt is: a {@code
+   * claim} that has a row only while job {@code $1} is running under claim token {@code $2}. It
+   * locks the job's row, so the claim cannot pass to another worker (whose claim skips locked rows)
+   * before the write commits; a write conditioned on {@code EXISTS (SELECT 1 FROM claim)} changes
+   * nothing once the claim is lost.
+   */
+  public static final String WITH_CLAIM =
+      "WITH claim AS (SELECT 1 FROM jobs WHERE id = $1 AND claim_token = $2 AND status = 'running'"
+          + " FOR SHARE)\n";
+
   private final Pool pool;
 
   public JobQueue(Pool pool) {
@@ -137,7 +148,7 @@ public final class JobQueue {
    *
    * @return how many parked jobs were made due
    */
-  public Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
+  public static Future<Integer> unpark(SqlClient client, UUID tenantId, String kind) {
     return client
         .preparedQuery(
             "WITH woken AS ("

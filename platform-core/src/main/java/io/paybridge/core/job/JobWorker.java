@@ -13,8 +13,10 @@ import java.util.logging.Logger;
  * Runs due jobs on this node. It polls the queue now and then and, more to the point, whenever a
  * wake-up arrives on the event bus (published after every commit that created work), so committed
  * work starts within milliseconds. It claims no more than it can run at once; each attempt is
- * bounded by a timeout shorter than the lease, so a lease always outlasts the attempt it guards. A
- * verticle, so its state is only ever touched from its own context.
+ * bounded by a timeout shorter than the lease, so a lease always outlasts the attempt it guards. An
+ * attempt cut off by its timeout may still finish later; the writes it makes under its claim
+ * ({@link JobQueue#WITH_CLAIM}) then change nothing. A verticle, so its state is only ever touched
+ * from its own context.
  */
 public final class JobWorker extends WakeableVerticle {
 

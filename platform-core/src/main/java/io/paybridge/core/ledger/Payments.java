@@ -1,10 +1,12 @@
 package io.paybridge.core.ledger;
 
 import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.EventKind;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -24,7 +26,7 @@ public final class Payments {
 
   /**
    * The filters of a listing, checked: {@code kind} one of {@link EventKind}, texts 1 to 255
-   * characters; blank means no filter. Fails with {@link io.paybridge.core.usecase.InvalidInput}.
+   * characters; blank means no filter. Fails with {@link InvalidInput}.
    */
   public static LedgerStore.Filter filter(String gateway, String kind, String customerRef) {
     String g = blankToNull(gateway);
@@ -45,18 +47,17 @@ public final class Payments {
   }
 
   /** Entries below {@code before} (all when {@code null}), newest first. */
-  public Future<LedgerStore.Page> list(
+  public Future<Page<Payment, Long>> list(
       UUID tenantId, LedgerStore.Filter filter, Long before, int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
       return Future.failedFuture(
-          io.paybridge.core.usecase.InvalidInput.of(
-              "limit", "'limit' must be a whole number from 1 to " + MAX_LIMIT));
+          InvalidInput.of("limit", "'limit' must be a whole number from 1 to " + MAX_LIMIT));
     }
     return store.list(tenantId, before, limit, filter);
   }
 
   /** A customer's balance per currency. */
-  public Future<JsonArray> balance(UUID tenantId, String customerRef) {
+  public Future<List<Balance>> balance(UUID tenantId, String customerRef) {
     return new Checks()
         .require(
             customerRef != null && !customerRef.isEmpty() && customerRef.length() <= 255,

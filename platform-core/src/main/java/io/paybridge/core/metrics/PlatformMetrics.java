@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The platform's own meters. Labels are low-cardinality only: a gateway id (from the installed
- * plugins, never from the request) and an outcome. Tenant ids, URLs and users never become labels.
+ * plugins, never from the request), an outcome and a job kind. Tenant ids, URLs and users never
+ * become labels.
  */
 public final class PlatformMetrics {
 
@@ -17,6 +18,8 @@ public final class PlatformMetrics {
   public static final String TAG_GATEWAY = "gateway";
 
   public static final String TAG_OUTCOME = "outcome";
+
+  public static final String TAG_KIND = "kind";
 
   /** Gateway label for requests that named no installed gateway. */
   public static final String UNKNOWN_GATEWAY = "unknown";
@@ -40,6 +43,7 @@ public final class PlatformMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> lateAttempts = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
   private final Timer recordLatency;
   private final Timer statementTime;
@@ -84,6 +88,23 @@ public final class PlatformMetrics {
   public void statement(int webhooks, long nanos) {
     batchSize.record(webhooks);
     statementTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * An attempt of a job of this kind that came too late to change anything: its job's claim had
+   * passed to another worker (the attempt outlived its timeout), or its work was already done. Its
+   * writes were fenced off.
+   */
+  public void lateAttempt(String jobKind) {
+    lateAttempts
+        .computeIfAbsent(
+            jobKind,
+            k ->
+                Counter.builder("paybridge.jobs.late.attempts")
+                    .description("Job attempts whose writes came too late and changed nothing")
+                    .tag(TAG_KIND, k)
+                    .register(registry))
+        .increment();
   }
 
   public void recorded(long nanos) {

@@ -7,12 +7,12 @@ import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.Renewals;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,47 +30,29 @@ public final class RenewalScanner extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(RenewalScanner.class.getName());
   private static final String LOCK = "paybridge.renewal-scanner";
 
-  private static final String SCAN =
-      """
-      WITH due AS (
-        SELECT tenant_id, gateway, external_subscription_id FROM subscriptions
-        WHERE status = 'active' AND gateway = ANY($1)
-          AND current_period_end < now() + $2 * interval '1 second'
-          AND (renewal_checked_at IS NULL OR renewal_checked_at < now() - $3 * interval '1 second')
-        ORDER BY current_period_end
-        LIMIT 1000
-      ), queued AS (
-        INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)
-        SELECT 'renewal', tenant_id,
-               jsonb_build_object('gateway', gateway, 'subscription', external_subscription_id),
-               tenant_id || ':' || gateway || ':' || external_subscription_id
-        FROM due
-        ON CONFLICT (kind, dedupe_key)
-          WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running', 'parked')
-          DO NOTHING
-        RETURNING 1
-      )
-      SELECT count(*) FROM queued
-      """;
-
-  private final Pool pool;
+  private final SubscriptionStore store;
   private final PluginRegistry plugins;
-  private final SubscriptionRenewals renewals;
+  private final Subscriptions subscriptions;
   private final Duration interval;
   private final Duration lookAhead;
   private final Duration recheckAfter;
   private long timer = -1;
 
+  /**
+   * @param subscriptions the use case whose refresh a renewal job runs, as a tenant's request would
+   * @param lookAhead how far ahead of a period's end its renewal is checked
+   * @param recheckAfter how long a checked subscription is left alone
+   */
   public RenewalScanner(
-      Pool pool,
+      SubscriptionStore store,
       PluginRegistry plugins,
-      SubscriptionRenewals renewals,
+      Subscriptions subscriptions,
       Duration interval,
       Duration lookAhead,
       Duration recheckAfter) {
-    this.pool = pool;
+    this.store = store;
     this.plugins = plugins;
-    this.renewals = renewals;
+    this.subscriptions = subscriptions;
     this.interval = interval;
     this.lookAhead = lookAhead;
     this.recheckAfter = recheckAfter;
@@ -99,14 +81,10 @@ public final class RenewalScanner extends VerticleBase {
 
   /** Queues renewal jobs for subscriptions whose period ends soon; returns how many. */
   public Future<Long> scan() {
-    String[] gateways =
-        plugins.all().stream()
-            .filter(p -> p instanceof io.paybridge.spi.Renewals)
-            .map(GatewayPlugin::id)
-            .toArray(String[]::new);
-    return pool.preparedQuery(SCAN)
-        .execute(Tuple.of(gateways, lookAhead.toSeconds(), recheckAfter.toSeconds()))
-        .map(rows -> rows.iterator().next().getLong(0))
+    List<String> gateways =
+        plugins.all().stream().filter(p -> p instanceof Renewals).map(GatewayPlugin::id).toList();
+    return store
+        .queueRenewals(gateways, lookAhead, recheckAfter)
         .onSuccess(
             n -> {
               if (n > 0) {
@@ -129,15 +107,10 @@ public final class RenewalScanner extends VerticleBase {
       return Future.succeededFuture(new JobResult.Dead("gateway plugin no longer installed"));
     }
     String subscription = payload.getString("subscription");
-    return renewals
+    return subscriptions
         .refresh(job.tenantId(), plugin, subscription)
-        .compose(
-            s ->
-                pool.preparedQuery(
-                        "UPDATE subscriptions SET renewal_checked_at = now() WHERE tenant_id = $1"
-                            + " AND gateway = $2 AND external_subscription_id = $3")
-                    .execute(Tuple.of(job.tenantId(), plugin.id(), subscription))
-                    .map(JobResult.done()))
+        .compose(s -> store.markRenewalChecked(job.tenantId(), plugin.id(), subscription))
+        .map(JobResult.done())
         .recover(
             err -> {
               if (err instanceof ApiError api

@@ -7,7 +7,6 @@ import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Renewals;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -46,7 +45,7 @@ public final class SubscriptionRenewals {
    *     account at the gateway (404), the gateway cannot report renewals (409) or the gateway's API
    *     failed (502, saying whether a retry may help)
    */
-  public Future<JsonObject> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
+  public Future<Subscription> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
     return accounts
         .find(tenantId, plugin.id())
         .compose(

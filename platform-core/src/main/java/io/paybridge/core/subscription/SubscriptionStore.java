@@ -1,10 +1,13 @@
 package io.paybridge.core.subscription;
 
+import static io.paybridge.core.db.Rows.instant;
+
+import io.paybridge.core.usecase.Page;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,15 +15,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The SQL of subscriptions, always scoped by tenant. */
+/**
+ * The SQL of subscriptions, always scoped by tenant but for the renewal scan, which looks across
+ * tenants for periods that end soon.
+ */
 public final class SubscriptionStore {
 
   private static final String COLUMNS =
       "gateway, external_subscription_id, customer_ref, status, current_period_end, last_event_at,"
           + " created_at, updated_at";
 
-  /** One page, ordered by gateway and subscription id, and the key to continue after. */
-  public record Page(List<JsonObject> entries, String[] nextAfter) {}
+  /** Optional filters of a listing. */
+  public record Filter(String gateway, String status, String customerRef) {
+    public static final Filter NONE = new Filter(null, null, null);
+  }
+
+  /**
+   * Queues a renewal job for each active subscription whose period ends within {@code $2} seconds
+   * at a gateway of {@code $1}, unless it was checked in the last {@code $3} seconds; at most one
+   * renewal job per subscription is outstanding (its dedupe key).
+   */
+  private static final String QUEUE_RENEWALS =
+      """
+      WITH due AS (
+        SELECT tenant_id, gateway, external_subscription_id FROM subscriptions
+        WHERE status = 'active' AND gateway = ANY($1)
+          AND current_period_end < now() + $2 * interval '1 second'
+          AND (renewal_checked_at IS NULL OR renewal_checked_at < now() - $3 * interval '1 second')
+        ORDER BY current_period_end
+        LIMIT 1000
+      ), queued AS (
+        INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)
+        SELECT 'renewal', tenant_id,
+               jsonb_build_object('gateway', gateway, 'subscription', external_subscription_id),
+               tenant_id || ':' || gateway || ':' || external_subscription_id
+        FROM due
+        ON CONFLICT (kind, dedupe_key)
+          WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running', 'parked')
+          DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*) FROM queued
+      """;
 
   private final Pool pool;
 
@@ -28,9 +64,9 @@ public final class SubscriptionStore {
     this.pool = pool;
   }
 
-  /** Subscriptions after the given (gateway, id) key, optionally filtered. */
-  public Future<Page> list(
-      UUID tenantId, String[] after, int limit, String gateway, String status, String customerRef) {
+  /** Subscriptions after the given key (from the start when {@code null}), optionally filtered. */
+  public Future<Page<Subscription, Subscription.Key>> list(
+      UUID tenantId, Filter filter, Subscription.Key after, int limit) {
     String sql =
         "SELECT "
             + COLUMNS
@@ -43,44 +79,33 @@ public final class SubscriptionStore {
         .execute(
             Tuple.of(
                 tenantId,
-                after == null ? null : after[0],
-                after == null ? null : after[1],
-                gateway,
-                status,
-                customerRef,
+                after == null ? null : after.gateway(),
+                after == null ? null : after.externalSubscriptionId(),
+                filter.gateway(),
+                filter.status(),
+                filter.customerRef(),
                 limit + 1))
         .map(
             rows -> {
-              List<JsonObject> out = new ArrayList<>();
-              String[] next = null;
-              for (Row r : rows) {
-                if (out.size() == limit) {
-                  JsonObject last = out.get(out.size() - 1);
-                  next =
-                      new String[] {
-                        last.getString("gateway"), last.getString("externalSubscriptionId")
-                      };
-                  break;
-                }
-                out.add(toJson(r));
-              }
-              return new Page(out, next);
+              List<Subscription> fetched = new ArrayList<>();
+              rows.forEach(r -> fetched.add(subscription(r)));
+              return Page.of(fetched, limit, Subscription::key);
             });
   }
 
   /** One subscription, or {@code null}. */
-  public Future<JsonObject> find(UUID tenantId, String gateway, String externalSubscriptionId) {
+  public Future<Subscription> find(UUID tenantId, String gateway, String externalSubscriptionId) {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
                 + " FROM subscriptions WHERE tenant_id = $1 AND gateway = $2"
                 + " AND external_subscription_id = $3")
         .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
-        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : subscription(rows.iterator().next()));
   }
 
   /** A subscription as recorded, and whether this check found it renewed. */
-  public record GatewayState(JsonObject subscription, boolean renewed) {}
+  public record GatewayState(Subscription subscription, boolean renewed) {}
 
   /**
    * Records what the gateway's API says about a subscription now. The gateway's answer is newer
@@ -135,14 +160,10 @@ public final class SubscriptionStore {
         .map(
             rows -> {
               Row r = rows.iterator().next();
-              return new GatewayState(toJson(r), r.getBoolean("renewed"));
+              return new GatewayState(subscription(r), r.getBoolean("renewed"));
             });
   }
 
-  /**
-   * Registers a subscription the tenant knows (created in its own checkout), so that its charges
-   * are never treated as unknown. Changes nothing if it is already recorded.
-   */
   /** Marks a subscription cancelled (after the platform cancelled it at the gateway). */
   public Future<Void> markCancelled(UUID tenantId, String gateway, String externalSubscriptionId) {
     return pool.preparedQuery(
@@ -152,7 +173,11 @@ public final class SubscriptionStore {
         .mapEmpty();
   }
 
-  public Future<JsonObject> register(
+  /**
+   * Registers a subscription the tenant knows (created in its own checkout), so that its charges
+   * are never treated as unknown. Changes nothing if it is already recorded.
+   */
+  public Future<Subscription> register(
       UUID tenantId, String gateway, String externalSubscriptionId, String customerRef) {
     return pool.preparedQuery(
             "INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, customer_ref,"
@@ -162,22 +187,44 @@ public final class SubscriptionStore {
                 + " RETURNING "
                 + COLUMNS)
         .execute(Tuple.of(tenantId, gateway, externalSubscriptionId, customerRef))
-        .map(rows -> toJson(rows.iterator().next()));
+        .map(rows -> subscription(rows.iterator().next()));
   }
 
-  private static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("gateway", r.getString("gateway"))
-        .put("externalSubscriptionId", r.getString("external_subscription_id"))
-        .put("customerRef", r.getString("customer_ref"))
-        .put("status", r.getString("status"))
-        .put("currentPeriodEnd", iso(r.getOffsetDateTime("current_period_end")))
-        .put("lastEventAt", iso(r.getOffsetDateTime("last_event_at")))
-        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", iso(r.getOffsetDateTime("updated_at")));
+  /**
+   * Queues a renewal job for each active subscription at one of {@code gateways} whose period ends
+   * within {@code lookAhead}, unless it was checked within {@code recheckAfter}. Idempotent: at
+   * most one renewal job per subscription is outstanding.
+   *
+   * @return how many jobs were queued
+   */
+  public Future<Long> queueRenewals(
+      List<String> gateways, Duration lookAhead, Duration recheckAfter) {
+    return pool.preparedQuery(QUEUE_RENEWALS)
+        .execute(
+            Tuple.of(
+                gateways.toArray(String[]::new), lookAhead.toSeconds(), recheckAfter.toSeconds()))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  private static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+  /** Notes that a subscription's renewal was checked now, so the scan leaves it alone a while. */
+  public Future<Void> markRenewalChecked(
+      UUID tenantId, String gateway, String externalSubscriptionId) {
+    return pool.preparedQuery(
+            "UPDATE subscriptions SET renewal_checked_at = now() WHERE tenant_id = $1"
+                + " AND gateway = $2 AND external_subscription_id = $3")
+        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
+        .mapEmpty();
+  }
+
+  private static Subscription subscription(Row r) {
+    return new Subscription(
+        r.getString("gateway"),
+        r.getString("external_subscription_id"),
+        r.getString("customer_ref"),
+        r.getString("status"),
+        instant(r, "current_period_end"),
+        instant(r, "last_event_at"),
+        instant(r, "created_at"),
+        instant(r, "updated_at"));
   }
 }

@@ -1,8 +1,8 @@
 package io.paybridge.core.subscription;
 
+import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
@@ -20,25 +20,25 @@ public final class Subscriptions {
     this.renewals = renewals;
   }
 
-  /** Subscriptions after the given {@code (gateway, id)} key, optionally filtered. */
-  public Future<SubscriptionStore.Page> list(
-      UUID tenantId, String[] after, int limit, String gateway, String status, String customerRef) {
-    return store.list(tenantId, after, limit, gateway, status, customerRef);
+  /** Subscriptions after the given key (from the start when {@code null}), optionally filtered. */
+  public Future<Page<Subscription, Subscription.Key>> list(
+      UUID tenantId, SubscriptionStore.Filter filter, Subscription.Key after, int limit) {
+    return store.list(tenantId, filter, after, limit);
   }
 
   /** One subscription, or {@code null}. */
-  public Future<JsonObject> find(UUID tenantId, String gateway, String externalSubscriptionId) {
+  public Future<Subscription> find(UUID tenantId, String gateway, String externalSubscriptionId) {
     return store.find(tenantId, gateway, externalSubscriptionId);
   }
 
   /** Registers a subscription the tenant created at the gateway. */
-  public Future<JsonObject> register(
+  public Future<Subscription> register(
       UUID tenantId, String gateway, String externalSubscriptionId, String customerRef) {
     return store.register(tenantId, gateway, externalSubscriptionId, customerRef);
   }
 
   /** Asks the gateway for the subscription's period now and records a renewal it reports. */
-  public Future<JsonObject> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
+  public Future<Subscription> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
     return renewals.refresh(tenantId, plugin, subscriptionId);
   }
 }

@@ -1,14 +1,15 @@
 package io.paybridge.core.sync;
 
+import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.ledger.Payment;
+import io.paybridge.core.metrics.PlatformMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -17,55 +18,50 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The delivery job: delivering a recorded ledger entry to one of the tenant's targets (the
- * deliveries themselves are created by {@link SyncFanOut}). Delivery is at least once: the receiver
- * dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A 2xx is success; 410
- * disables the target and parks the delivery until the target is enabled again; 429 and 503 honour
- * {@code Retry-After}; anything else is retried with backoff until the delivery's retry window
- * (three days) closes, then it is dead.
+ * The delivery job ({@link SyncStore#DELIVER}): delivering a recorded ledger entry to one of the
+ * tenant's targets (the deliveries themselves are created by {@link SyncFanOut}). Delivery is at
+ * least once: the receiver dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A
+ * 2xx is success; 410 disables the target and parks the delivery until the target is enabled again;
+ * 429 and 503 honour {@code Retry-After}; anything else is retried with backoff until the
+ * delivery's retry window (three days) closes, then it is dead.
  */
-public final class SyncDelivery {
+public final class SyncDelivery implements JobHandler {
 
   private static final Logger LOG = Logger.getLogger(SyncDelivery.class.getName());
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(6);
-
-  /**
-   * Parks a delivery job only if its target is still disabled when the job is parked: the target
-   * row is locked, so an enable being committed at that moment is waited for and then seen. With
-   * the unpark that an enable runs, no delivery is parked after its target came back.
-   */
-  private static final String TARGET_ENABLED_AGAIN =
-      "EXISTS (SELECT 1 FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
-          + " WHERE d.id = jobs.ref_id AND t.enabled FOR SHARE OF t)";
 
   private final Vertx vertx;
   private final SyncStore store;
   private final LedgerStore ledger;
   private final TargetUrls urls;
   private final WebClient client;
+  private final PlatformMetrics metrics;
   private final Clock clock;
   private final Duration attemptTimeout;
   private final String node;
 
+  /**
+   * @param config which targets may be reached ({@code allowPrivateTargets}), how long one attempt
+   *     may take ({@code syncTimeout}), and this node's name in the attempt log ({@code nodeName})
+   */
   public SyncDelivery(
       Vertx vertx,
       SyncStore store,
       LedgerStore ledger,
-      TargetUrls urls,
-      Clock clock,
-      Duration attemptTimeout,
-      String node) {
+      PaybridgeConfig config,
+      PlatformMetrics metrics,
+      Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.ledger = ledger;
-    this.urls = urls;
+    this.urls = new TargetUrls(config.allowPrivateTargets());
+    this.metrics = metrics;
     this.clock = clock;
-    this.attemptTimeout = attemptTimeout;
-    this.node = node;
+    this.attemptTimeout = config.syncTimeout();
+    this.node = config.nodeName();
     this.client =
         WebClient.create(
             vertx,
@@ -76,33 +72,13 @@ public final class SyncDelivery {
                 .setKeepAlive(true));
   }
 
-  /** The handlers, by job kind (fan-out jobs are done in batches by {@link SyncFanOut}). */
-  public Map<String, JobHandler> handlers() {
-    return Map.of(SyncStore.DELIVER, this::deliver);
-  }
-
-  /** The webhook event type of a ledger entry kind. */
-  static String eventType(String kind) {
-    return switch (kind) {
-      case "PAYMENT" -> "payment.recorded";
-      case "REFUND" -> "refund.recorded";
-      case "REFUND_REVERSED" -> "refund.reversed";
-      case "DISPUTE" -> "dispute.funds_withdrawn";
-      case "DISPUTE_REVERSED" -> "dispute.funds_reinstated";
-      case "AUTHORIZED" -> "payment.authorized";
-      case "RECURRING_CHARGED" -> "subscription.charged";
-      case "RECURRING_CANCELLED" -> "subscription.cancelled";
-      case "RECURRING_RENEWED" -> "subscription.renewed";
-      default -> "ledger." + kind.toLowerCase(java.util.Locale.ROOT);
-    };
-  }
-
-  /** The stable message id of an entry: the same for every attempt and every target. */
-  static String messageId(long entryId) {
-    return "pb_" + entryId;
-  }
-
-  private Future<JobResult> deliver(Job job) {
+  /**
+   * Runs a {@link SyncStore#DELIVER} job: one attempt to deliver its delivery. Every write the
+   * attempt makes is fenced by the job's claim: an attempt that outlives its timeout (its job is
+   * retried, maybe on another node) or finds the delivery delivered changes nothing.
+   */
+  @Override
+  public Future<JobResult> handle(Job job) {
     return store
         .delivery(job.refId())
         .compose(
@@ -111,33 +87,34 @@ public final class SyncDelivery {
                 return Future.succeededFuture(JobResult.done());
               }
               if (d.target().deleted()) {
-                return store
-                    .giveUp(d.id(), "target deleted")
-                    .map(new JobResult.Dead("target deleted"));
+                return giveUp(job, d, "target deleted");
               }
               if (!d.target().enabled()) {
                 return Future.succeededFuture(
                     new JobResult.Parked(
-                        "target disabled: " + d.target().disabledReason(), TARGET_ENABLED_AGAIN));
+                        "target disabled: " + d.target().disabledReason(),
+                        SyncStore.TARGET_ENABLED_AGAIN));
               }
               if (d.expired()) {
-                return store
-                    .giveUp(d.id(), "retry window closed")
-                    .map(new JobResult.Dead("retry window closed"));
+                return giveUp(job, d, "retry window closed");
               }
               return ledger
                   .find(d.tenantId(), d.entryId())
                   .compose(
-                      entry ->
-                          entry == null ? giveUp(d, "payment no longer exists") : send(d, entry));
+                      payment ->
+                          payment == null
+                              ? giveUp(job, d, "payment no longer exists")
+                              : send(job, d, payment));
             });
   }
 
-  private Future<JobResult> giveUp(SyncStore.Delivery d, String reason) {
-    return store.giveUp(d.id(), reason).map(new JobResult.Dead(reason));
+  private Future<JobResult> giveUp(Job job, SyncStore.Delivery d, String reason) {
+    return store
+        .giveUp(job, d.id(), reason)
+        .map(given -> given ? new JobResult.Dead(reason) : late(job, d));
   }
 
-  private Future<JobResult> send(SyncStore.Delivery d, JsonObject entry) {
+  private Future<JobResult> send(Job job, SyncStore.Delivery d, Payment payment) {
     URI uri = URI.create(d.target().url());
     return vertx
         .executeBlocking(() -> InetAddress.getAllByName(uri.getHost()), false)
@@ -146,93 +123,103 @@ public final class SyncDelivery {
               for (InetAddress a : addresses) {
                 String refusal = urls.refusal(a);
                 if (refusal != null) {
-                  return giveUp(d, "target resolves to " + refusal);
+                  return giveUp(job, d, "target resolves to " + refusal);
                 }
               }
-              return post(d, entry);
+              return post(job, d, payment);
             },
-            err -> record(d, null, 0, "cannot resolve " + uri.getHost() + ": " + err.getMessage()));
+            err ->
+                failed(
+                    job, d, null, 0, "cannot resolve " + uri.getHost() + ": " + err.getMessage()));
   }
 
-  private Future<JobResult> post(SyncStore.Delivery d, JsonObject entry) {
-    SyncStore.Target target = d.target();
-    String id = messageId(d.entryId());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
-    Buffer body;
-    if ("webhook".equals(target.type())) {
-      body =
-          new JsonObject()
-              .put("type", eventType(entry.getString("kind")))
-              .put("id", id)
-              .put("tenantId", d.tenantId().toString())
-              .put("createdAt", entry.getString("recordedAt"))
-              .put("data", entry)
-              .toBuffer();
-      long timestamp = clock.instant().getEpochSecond();
-      headers
-          .add("webhook-id", id)
-          .add("webhook-timestamp", String.valueOf(timestamp))
-          .add(
-              "webhook-signature",
-              StandardWebhooks.signature(
-                  target.config().getString("secret"), id, timestamp, body.getBytes()));
-    } else {
-      body =
-          new JsonObject()
-              .put("userId", entry.getString("customerRef"))
-              .put("amountMinor", entry.getLong("amountMinor"))
-              .put("currency", entry.getString("currency"))
-              .put("paymentId", entry.getString("externalPaymentId"))
-              .put("gateway", entry.getString("gateway"))
-              .put("kind", entry.getString("kind"))
-              .put("paybridgeId", id)
-              .toBuffer();
-      headers.add("Idempotency-Key", id);
-      JsonObject extra = target.config().getJsonObject("headers", new JsonObject());
-      extra.forEach(h -> headers.add(h.getKey(), String.valueOf(h.getValue())));
-    }
+  private Future<JobResult> post(Job job, SyncStore.Delivery d, Payment payment) {
+    SyncMessages.Message message =
+        SyncMessages.of(d.target(), d.tenantId(), payment, clock.instant());
     long started = System.nanoTime();
     return client
-        .postAbs(target.url())
-        .putHeaders(headers)
+        .postAbs(d.target().url())
+        .putHeaders(message.headers())
         .timeout(attemptTimeout.toMillis())
-        .sendBuffer(body)
+        .sendBuffer(message.body())
         .transform(
             ar -> {
               long latency = (System.nanoTime() - started) / 1_000_000;
               if (ar.failed()) {
-                return record(d, null, latency, String.valueOf(ar.cause().getMessage()));
+                return failed(job, d, null, latency, String.valueOf(ar.cause().getMessage()));
               }
-              return outcome(d, ar.result(), latency);
+              return outcome(job, d, ar.result(), latency);
             });
   }
 
-  private Future<JobResult> outcome(SyncStore.Delivery d, HttpResponse<Buffer> r, long latency) {
+  private Future<JobResult> outcome(
+      Job job, SyncStore.Delivery d, HttpResponse<Buffer> r, long latency) {
     int status = r.statusCode();
     if (status >= 200 && status < 300) {
-      return store.recordAttempt(d, "delivered", status, latency, null, node).map(JobResult.done());
+      return record(job, d, SyncStore.Attempt.delivered(status, latency, node), JobResult.done());
     }
-    String excerpt = excerpt(r);
     if (status == 410) {
-      String reason = "the target answered 410 Gone";
-      LOG.warning(() -> "sync target " + d.target().id() + " disabled: " + reason);
-      return store
-          .recordAttempt(d, "failed", status, latency, reason, node)
-          .compose(v -> store.setEnabled(d.tenantId(), d.target().id(), false, reason))
-          .map(new JobResult.Parked(reason, TARGET_ENABLED_AGAIN));
+      return gone(job, d, status, latency);
     }
     Duration retryAfter =
         status == 429 || status == 503 ? retryAfter(r.getHeader("Retry-After")) : null;
-    return store
-        .recordAttempt(d, "failed", status, latency, "HTTP " + status + excerpt, node)
-        .map(new JobResult.Retry(retryAfter, "HTTP " + status));
+    return record(
+        job,
+        d,
+        SyncStore.Attempt.failed(status, latency, "HTTP " + status + excerpt(r), node),
+        new JobResult.Retry(retryAfter, "HTTP " + status));
   }
 
-  private Future<JobResult> record(
-      SyncStore.Delivery d, Integer status, long latency, String error) {
+  /** The receiver says the target is gone: the target is disabled and the delivery waits. */
+  private Future<JobResult> gone(Job job, SyncStore.Delivery d, int status, long latency) {
+    String reason = "the target answered 410 Gone";
     return store
-        .recordAttempt(d, "failed", status, latency, error, node)
-        .map(JobResult.retry(error));
+        .recordAttempt(job, d, SyncStore.Attempt.failed(status, latency, reason, node))
+        .compose(
+            recorded -> {
+              if (!recorded) {
+                return Future.succeededFuture(late(job, d));
+              }
+              return store
+                  .disableTarget(job, d.target(), reason)
+                  .map(
+                      disabled -> {
+                        if (disabled) {
+                          LOG.warning(
+                              () -> "sync target " + d.target().id() + " disabled: " + reason);
+                        }
+                        return new JobResult.Parked(reason, SyncStore.TARGET_ENABLED_AGAIN);
+                      });
+            });
+  }
+
+  private Future<JobResult> failed(
+      Job job, SyncStore.Delivery d, Integer status, long latency, String error) {
+    return record(
+        job, d, SyncStore.Attempt.failed(status, latency, error, node), JobResult.retry(error));
+  }
+
+  /** Records the attempt; {@code result} is the job's outcome when it was recorded in time. */
+  private Future<JobResult> record(
+      Job job, SyncStore.Delivery d, SyncStore.Attempt attempt, JobResult result) {
+    return store.recordAttempt(job, d, attempt).map(recorded -> recorded ? result : late(job, d));
+  }
+
+  /**
+   * An attempt whose writes changed nothing: its job's claim had passed on (the attempt outlived
+   * its timeout and the job was claimed again) or the delivery was delivered meanwhile. Counted and
+   * logged, not retried: the job's current holder, if any, decides.
+   */
+  private JobResult late(Job job, SyncStore.Delivery d) {
+    metrics.lateAttempt(job.kind());
+    LOG.info(
+        () ->
+            "delivery "
+                + d.id()
+                + ": a late attempt of job "
+                + job.id()
+                + " (its claim lost, or the delivery already delivered) changed nothing");
+    return JobResult.done();
   }
 
   /** {@code Retry-After} in seconds or as an HTTP date; {@code null} when absent or unreadable. */

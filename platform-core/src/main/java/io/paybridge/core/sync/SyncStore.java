@@ -1,12 +1,17 @@
 package io.paybridge.core.sync;
 
+import static io.paybridge.core.db.Rows.instant;
+
+import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.core.vault.CredentialVault;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,6 +31,16 @@ public final class SyncStore {
   public static final String FAN_OUT = "sync";
 
   public static final String DELIVER = "deliver";
+
+  /**
+   * The wake condition of a parked delivery job ({@link io.paybridge.core.job.JobResult.Parked}):
+   * the job is parked only if its target is still disabled when it is parked. The target row is
+   * locked, so an enable being committed at that moment is waited for and then seen; with the
+   * unpark that an enable runs, no delivery is parked after its target came back.
+   */
+  public static final String TARGET_ENABLED_AGAIN =
+      "EXISTS (SELECT 1 FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
+          + " WHERE d.id = jobs.ref_id AND t.enabled FOR SHARE OF t)";
 
   /** A sync target with its configuration opened. */
   public record Target(
@@ -112,25 +127,21 @@ public final class SyncStore {
   }
 
   /**
-   * Enables or disables a target. Enabling wakes the deliveries that waited for it: nothing that
-   * arrived while it was disabled is lost.
+   * Enables a target. Enabling wakes the deliveries that waited for it: nothing that arrived while
+   * it was disabled is lost.
    */
-  public Future<Boolean> setEnabled(UUID tenantId, UUID targetId, boolean enabled, String reason) {
+  public Future<Boolean> enable(UUID tenantId, UUID targetId) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
-                    "UPDATE sync_targets SET enabled = $3, disabled_reason = $4"
+                    "UPDATE sync_targets SET enabled = true, disabled_reason = NULL"
                         + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
-                .execute(Tuple.of(tenantId, targetId, enabled, enabled ? null : reason))
+                .execute(Tuple.of(tenantId, targetId))
                 .compose(
-                    rows -> {
-                      if (rows.rowCount() == 0) {
-                        return Future.succeededFuture(false);
-                      }
-                      return enabled
-                          ? new JobQueue(pool).unpark(conn, tenantId, DELIVER).map(true)
-                          : Future.succeededFuture(true);
-                    }));
+                    rows ->
+                        rows.rowCount() == 0
+                            ? Future.succeededFuture(false)
+                            : JobQueue.unpark(conn, tenantId, DELIVER).map(true)));
   }
 
   /** What one fan-out statement did. */
@@ -200,72 +211,170 @@ public final class SyncStore {
   }
 
   /**
-   * Logs an attempt and sets the delivery's state; a delivered entry is marked synced once every
-   * live target has it. A delivered attempt first locks its ledger entry, so that two deliveries of
-   * one entry completing at once run one after the other and the second sees the first: otherwise
-   * each would see the other still pending and neither would mark the entry synced.
+   * How one attempt to deliver went.
+   *
+   * @param status {@code delivered} or {@code failed}
+   * @param statusCode the target's HTTP status, {@code null} when it gave none
+   * @param error what went wrong, {@code null} when delivered
+   * @param node the node that made the attempt
    */
-  public Future<Void> recordAttempt(
-      Delivery d, String status, Integer statusCode, long latencyMs, String error, String node) {
-    boolean delivered = "delivered".equals(status);
+  public record Attempt(
+      String status, Integer statusCode, long latencyMs, String error, String node) {
+
+    public static Attempt delivered(int statusCode, long latencyMs, String node) {
+      return new Attempt(DELIVERED, statusCode, latencyMs, null, node);
+    }
+
+    public static Attempt failed(Integer statusCode, long latencyMs, String error, String node) {
+      return new Attempt("failed", statusCode, latencyMs, error, node);
+    }
+
+    boolean succeeded() {
+      return DELIVERED.equals(status);
+    }
+  }
+
+  private static final String DELIVERED = "delivered";
+
+  /**
+   * Sets the delivery's state after an attempt and logs the attempt, fenced by the claim of the job
+   * that made it; a delivered delivery is never set back.
+   */
+  private static final String RECORD_ATTEMPT =
+      JobQueue.WITH_CLAIM
+          + """
+          , d AS (
+            UPDATE deliveries
+               SET status = $4, attempts = attempts + 1, last_status = $5, last_error = $6,
+                   last_latency_ms = $7, updated_at = now(),
+                   delivered_at = CASE WHEN $4 = 'delivered' THEN now() END
+             WHERE id = $3 AND status <> 'delivered' AND EXISTS (SELECT 1 FROM claim)
+            RETURNING id
+          ), logged AS (
+            INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error, node)
+            SELECT id, $5, $7, $6, $8 FROM d
+          )
+          SELECT count(*) FROM d""";
+
+  /**
+   * Marks ledger entry {@code $3} synced once every live target has it, fenced by the claim of the
+   * job whose attempt delivered it.
+   */
+  private static final String MARK_SYNCED =
+      JobQueue.WITH_CLAIM
+          + """
+           UPDATE ledger_entries SET synced_at = now()
+           WHERE id = $3 AND synced_at IS NULL AND EXISTS (SELECT 1 FROM claim)
+             AND NOT EXISTS (
+               SELECT 1 FROM deliveries x JOIN sync_targets t ON t.id = x.target_id
+                WHERE x.entry_id = $3 AND x.status <> 'delivered' AND t.deleted_at IS NULL)""";
+
+  /** Gives a delivery up (dead), fenced by the claim of the job that decided it. */
+  private static final String GIVE_UP =
+      JobQueue.WITH_CLAIM
+          + """
+           UPDATE deliveries SET status = 'dead', last_error = $4, updated_at = now()
+           WHERE id = $3 AND status <> 'delivered' AND EXISTS (SELECT 1 FROM claim)""";
+
+  /** Disables a target its receiver said is gone, fenced by the claim of the job that heard it. */
+  private static final String DISABLE_TARGET =
+      JobQueue.WITH_CLAIM
+          + """
+           UPDATE sync_targets SET enabled = false, disabled_reason = $5
+           WHERE tenant_id = $3 AND id = $4 AND deleted_at IS NULL
+             AND EXISTS (SELECT 1 FROM claim)""";
+
+  /**
+   * Records an attempt of {@code job} to deliver {@code d}: sets the delivery's state and logs the
+   * attempt, and marks a delivered entry synced once every live target has it. Every write is
+   * fenced by the job's claim, and a delivered delivery stays delivered: a late attempt (its job
+   * timed out and was claimed again, or the delivery was delivered meanwhile) changes nothing.
+   *
+   * <p>A delivered attempt first locks its ledger entry, so that two deliveries of one entry
+   * completing at once run one after the other and the second sees the first: otherwise each would
+   * see the other still pending and neither would mark the entry synced.
+   *
+   * @return whether the attempt was recorded ({@code false}: it came too late and changed nothing)
+   */
+  public Future<Boolean> recordAttempt(Job job, Delivery d, Attempt attempt) {
     return pool.withTransaction(
         conn ->
-            (delivered
-                    ? conn.preparedQuery("SELECT 1 FROM ledger_entries WHERE id = $1 FOR UPDATE")
-                        .execute(Tuple.of(d.entryId()))
-                        .<Void>mapEmpty()
-                    : Future.<Void>succeededFuture())
+            lockEntryIfDelivered(conn, d, attempt)
                 .compose(
                     locked ->
-                        conn.preparedQuery(
-                                "INSERT INTO delivery_attempts (delivery_id, status_code,"
-                                    + " latency_ms, error, node) VALUES ($1, $2, $3, $4, $5)")
-                            .execute(Tuple.of(d.id(), statusCode, (int) latencyMs, error, node)))
+                        conn.preparedQuery(RECORD_ATTEMPT)
+                            .execute(
+                                claimed(job)
+                                    .addLong(d.id())
+                                    .addString(attempt.status())
+                                    .addInteger(attempt.statusCode())
+                                    .addString(attempt.error())
+                                    .addInteger((int) attempt.latencyMs())
+                                    .addString(attempt.node())))
+                .map(rows -> rows.iterator().next().getLong(0) == 1)
                 .compose(
-                    v ->
-                        conn.preparedQuery(
-                                "UPDATE deliveries SET status = $2, attempts = attempts + 1,"
-                                    + " last_status = $3, last_error = $4, last_latency_ms = $5,"
-                                    + " updated_at = now(),"
-                                    + " delivered_at = CASE WHEN $2 = 'delivered' THEN now() END"
-                                    + " WHERE id = $1")
-                            .execute(Tuple.of(d.id(), status, statusCode, error, (int) latencyMs)))
-                .compose(
-                    v ->
-                        !delivered
-                            ? Future.succeededFuture()
-                            : conn.preparedQuery(
-                                    "UPDATE ledger_entries SET synced_at = now()"
-                                        + " WHERE id = $1 AND synced_at IS NULL AND NOT EXISTS ("
-                                        + " SELECT 1 FROM deliveries x JOIN sync_targets t"
-                                        + " ON t.id = x.target_id WHERE x.entry_id = $1"
-                                        + " AND x.status <> 'delivered' AND t.deleted_at IS NULL)")
-                                .execute(Tuple.of(d.entryId())))
-                .mapEmpty());
+                    recorded ->
+                        recorded && attempt.succeeded()
+                            ? conn.preparedQuery(MARK_SYNCED)
+                                .execute(claimed(job).addLong(d.entryId()))
+                                .map(true)
+                            : Future.succeededFuture(recorded)));
   }
 
-  /** Marks a delivery dead without an attempt (its target went away, its window closed). */
-  public Future<Void> giveUp(long deliveryId, String reason) {
-    return pool.preparedQuery(
-            "UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now()"
-                + " WHERE id = $1 AND status <> 'delivered'")
-        .execute(Tuple.of(deliveryId, reason))
-        .mapEmpty();
+  private static Future<Void> lockEntryIfDelivered(SqlConnection conn, Delivery d, Attempt a) {
+    return a.succeeded()
+        ? conn.preparedQuery("SELECT 1 FROM ledger_entries WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(d.entryId()))
+            .mapEmpty()
+        : Future.succeededFuture();
   }
 
-  /** Deliveries of a tenant, newest first, optionally by status, keyset-paged by id. */
-  public Future<List<JsonObject>> deliveries(UUID tenantId, String status, Long before, int limit) {
+  /**
+   * Marks a delivery dead without an attempt (its target went away, its window closed), fenced by
+   * the claim of {@code job}.
+   *
+   * @return whether it was given up ({@code false}: the claim was lost or it was delivered)
+   */
+  public Future<Boolean> giveUp(Job job, long deliveryId, String reason) {
+    return pool.preparedQuery(GIVE_UP)
+        .execute(claimed(job).addLong(deliveryId).addString(reason))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Disables a target whose receiver answered that it is gone, fenced by the claim of {@code job};
+   * its deliveries wait until it is enabled again.
+   *
+   * @return whether it was disabled ({@code false}: the claim was lost or the target removed)
+   */
+  public Future<Boolean> disableTarget(Job job, Target target, String reason) {
+    return pool.preparedQuery(DISABLE_TARGET)
+        .execute(claimed(job).addUUID(target.tenantId()).addUUID(target.id()).addString(reason))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The parameters {@code $1} and {@code $2} of a statement fenced by the job's claim. */
+  private static Tuple claimed(Job job) {
+    return Tuple.of(job.id(), job.claimToken());
+  }
+
+  /**
+   * Deliveries of a tenant with an id below {@code before} (all when {@code null}), newest first,
+   * optionally by status; the page's key is the id to continue below.
+   */
+  public Future<Page<DeliveryView, Long>> deliveries(
+      UUID tenantId, String status, Long before, int limit) {
     return pool.preparedQuery(
             "SELECT "
                 + DELIVERY_COLUMNS
                 + " FROM deliveries d WHERE d.tenant_id = $1 AND ($2::text IS NULL OR d.status = $2)"
                 + " AND ($3::bigint IS NULL OR d.id < $3) ORDER BY d.id DESC LIMIT $4")
-        .execute(Tuple.of(tenantId, status, before, limit))
+        .execute(Tuple.of(tenantId, status, before, limit + 1))
         .map(
             rows -> {
-              List<JsonObject> out = new ArrayList<>();
-              rows.forEach(r -> out.add(deliveryJson(r)));
-              return out;
+              List<DeliveryView> fetched = new ArrayList<>();
+              rows.forEach(r -> fetched.add(deliveryView(r)));
+              return Page.of(fetched, limit, DeliveryView::id);
             });
   }
 
@@ -275,7 +384,7 @@ public final class SyncStore {
    *
    * @return the delivery, or {@code null} when the tenant has no such delivery
    */
-  public Future<JsonObject> replay(UUID tenantId, long deliveryId) {
+  public Future<DeliveryView> replay(UUID tenantId, long deliveryId) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
@@ -287,9 +396,9 @@ public final class SyncStore {
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
-                        return Future.succeededFuture((JsonObject) null);
+                        return Future.succeededFuture((DeliveryView) null);
                       }
-                      JsonObject out = deliveryJson(rows.iterator().next());
+                      DeliveryView out = deliveryView(rows.iterator().next());
                       return conn.preparedQuery(
                               "DELETE FROM jobs WHERE kind = $1 AND ref_id = $2"
                                   + " AND status IN ('dead', 'parked', 'pending')")
@@ -327,23 +436,19 @@ public final class SyncStore {
     return "sync-target:" + targetId;
   }
 
-  private static JsonObject deliveryJson(Row r) {
-    return new JsonObject()
-        .put("id", String.valueOf(r.getLong("id")))
-        .put("targetId", r.getUUID("target_id").toString())
-        .put("paymentId", String.valueOf(r.getLong("entry_id")))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("lastStatusCode", r.getInteger("last_status"))
-        .put("lastError", r.getString("last_error"))
-        .put("lastLatencyMs", r.getInteger("last_latency_ms"))
-        .put("retryUntil", iso(r.getOffsetDateTime("retry_until")))
-        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", iso(r.getOffsetDateTime("updated_at")))
-        .put("deliveredAt", iso(r.getOffsetDateTime("delivered_at")));
-  }
-
-  private static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+  private static DeliveryView deliveryView(Row r) {
+    return new DeliveryView(
+        r.getLong("id"),
+        r.getUUID("target_id"),
+        r.getLong("entry_id"),
+        r.getString("status"),
+        r.getInteger("attempts"),
+        r.getInteger("last_status"),
+        r.getString("last_error"),
+        r.getInteger("last_latency_ms"),
+        instant(r, "retry_until"),
+        instant(r, "created_at"),
+        instant(r, "updated_at"),
+        instant(r, "delivered_at"));
   }
 }

@@ -2,6 +2,7 @@ package io.paybridge.core.sync;
 
 import io.paybridge.core.usecase.Checks;
 import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.Page;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class SyncTargets {
   /** Enables a target again: deliveries that waited go out now. */
   public Future<Boolean> enable(UUID tenantId, UUID targetId) {
     return store
-        .setEnabled(tenantId, targetId, true, null)
+        .enable(tenantId, targetId)
         .onSuccess(
             found -> {
               if (found) {
@@ -105,7 +106,8 @@ public final class SyncTargets {
   }
 
   /** Deliveries, newest first, below {@code before}; {@code status} one of {@link #STATUSES}. */
-  public Future<List<JsonObject>> deliveries(UUID tenantId, String status, Long before, int limit) {
+  public Future<Page<DeliveryView, Long>> deliveries(
+      UUID tenantId, String status, Long before, int limit) {
     if (status != null && !STATUSES.contains(status)) {
       return Future.failedFuture(InvalidInput.of("status", "'status' must be one of " + STATUSES));
     }
@@ -113,7 +115,7 @@ public final class SyncTargets {
   }
 
   /** Sends a delivery again with a new retry window; {@code null} when there is no such one. */
-  public Future<JsonObject> replay(UUID tenantId, long deliveryId) {
+  public Future<DeliveryView> replay(UUID tenantId, long deliveryId) {
     return store
         .replay(tenantId, deliveryId)
         .onSuccess(

@@ -12,6 +12,7 @@ import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.job.JobResult;
+import io.paybridge.core.usecase.Page;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.devdb.PgFixture;
@@ -63,6 +64,7 @@ class ReceiptsTest {
   private Context context;
   private GatewayAccountStore accounts;
   private ReceiptStore store;
+  private ReprocessStore reprocessing;
   private Receipts receipts;
   private GroupCommitRecorder recorder;
   private final AtomicInteger syncWakes = new AtomicInteger();
@@ -81,7 +83,8 @@ class ReceiptsTest {
             new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k1"))),
             new PluginRegistry(List.of(plugin)));
     store = new ReceiptStore(pool);
-    receipts = new Receipts(store, accounts, syncWakes::incrementAndGet);
+    reprocessing = new ReprocessStore(pool);
+    receipts = new Receipts(store, reprocessing, accounts, syncWakes::incrementAndGet);
     recorder = new GroupCommitRecorder(context, pool, 16, 1, 1, (n, t) -> {}, jobs -> {});
   }
 
@@ -134,7 +137,7 @@ class ReceiptsTest {
     // AND the same delivery again is a duplicate that names the receipt it repeats
     assertThat(ingest(accountOf(account.tenantId()), delivery)).isEqualTo(Outcome.DUPLICATE);
     ReceiptStore.Receipt repeat =
-        await(store.list(account.tenantId(), ReceiptStore.Filter.NONE, null, 10)).data().get(0);
+        await(store.list(account.tenantId(), ReceiptStore.Filter.NONE, null, 10)).items().get(0);
     assertThat(repeat.verdict()).isEqualTo("duplicate");
     assertThat(repeat.duplicateOf()).isEqualTo(id);
     assertThat(repeat.eventId()).isEqualTo("evt_1");
@@ -220,23 +223,23 @@ class ReceiptsTest {
     await(
         store.rejected(
             account.tenantId(), plugin.id(), "bad signature", null, null, null, "1.2.3.4", null));
-    ReceiptStore.Page first =
+    Page<ReceiptStore.Receipt, Long> first =
         await(store.list(account.tenantId(), ReceiptStore.Filter.NONE, null, 4));
     assertThat(first.hasMore()).isTrue();
-    assertThat(first.data()).hasSize(4);
-    assertThat(first.data().get(0).verdict()).isEqualTo("rejected");
-    ReceiptStore.Page second =
+    assertThat(first.items()).hasSize(4);
+    assertThat(first.items().get(0).verdict()).isEqualTo("rejected");
+    Page<ReceiptStore.Receipt, Long> second =
         await(
-            store.list(account.tenantId(), ReceiptStore.Filter.NONE, first.data().get(3).id(), 4));
+            store.list(account.tenantId(), ReceiptStore.Filter.NONE, first.items().get(3).id(), 4));
     assertThat(second.hasMore()).isFalse();
-    assertThat(second.data()).hasSize(2);
-    assertThat(second.data().get(0).id()).isLessThan(first.data().get(3).id());
+    assertThat(second.items()).hasSize(2);
+    assertThat(second.items().get(0).id()).isLessThan(first.items().get(3).id());
     ReceiptStore.Filter recorded =
         new ReceiptStore.Filter("recorded", plugin.id(), "payment", T0, null);
-    assertThat(await(store.list(account.tenantId(), recorded, null, 50)).data()).hasSize(5);
+    assertThat(await(store.list(account.tenantId(), recorded, null, 50)).items()).hasSize(5);
     ReceiptStore.Filter future =
         new ReceiptStore.Filter(null, null, null, Instant.now().plusSeconds(3600), null);
-    assertThat(await(store.list(account.tenantId(), future, null, 50)).data()).isEmpty();
+    assertThat(await(store.list(account.tenantId(), future, null, 50)).items()).isEmpty();
   }
 
   @Test
@@ -300,7 +303,7 @@ class ReceiptsTest {
     ReceiptStore.Detail detail = await(store.get(account.tenantId(), id));
     assertThat(detail.body()).isEqualTo(delivery.body());
     assertThat(ReceiptHeaders.decode(detail.headers()).get("X-Delivery")).isEqualTo("dk-1");
-    assertThat(await(store.stored(account.tenantId(), id)).query()).isEqualTo("a=1");
+    assertThat(await(reprocessing.stored(account.tenantId(), id)).query()).isEqualTo("a=1");
   }
 
   @Test
@@ -388,7 +391,8 @@ class ReceiptsTest {
     Outcome o = await(outcome.future());
     if (o != Outcome.DUPLICATE) {
       // the receipt keeps the headers a plugin needs to verify again, never cookies
-      assertThat(await(store.stored(account.tenantId(), latest(account.tenantId()))).headers())
+      assertThat(
+              await(reprocessing.stored(account.tenantId(), latest(account.tenantId()))).headers())
           .contains("x-delivery")
           .doesNotContain("must-not-be-kept");
     }
@@ -409,7 +413,7 @@ class ReceiptsTest {
 
   private ReceiptStore.Receipt onlyReceipt(UUID tenant) {
     List<ReceiptStore.Receipt> all =
-        await(store.list(tenant, ReceiptStore.Filter.NONE, null, 10)).data();
+        await(store.list(tenant, ReceiptStore.Filter.NONE, null, 10)).items();
     assertThat(all).hasSize(1);
     return all.get(0);
   }

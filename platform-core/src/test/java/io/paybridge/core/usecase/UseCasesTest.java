@@ -194,7 +194,7 @@ class UseCasesTest {
     assertThat(Payments.filter(" ", "REFUND", ""))
         .isEqualTo(new LedgerStore.Filter(null, "REFUND", null));
     UUID tenant = UUID.randomUUID();
-    assertThat(await(payments.list(tenant, LedgerStore.Filter.NONE, null, 10)).entries()).isEmpty();
+    assertThat(await(payments.list(tenant, LedgerStore.Filter.NONE, null, 10)).items()).isEmpty();
     assertThatThrownBy(() -> await(payments.list(tenant, LedgerStore.Filter.NONE, null, 0)))
         .rootCause()
         .isInstanceOf(InvalidInput.class);

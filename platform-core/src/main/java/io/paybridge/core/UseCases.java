@@ -1,0 +1,61 @@
+package io.paybridge.core;
+
+import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.gateway.GatewayAccounts;
+import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.subscription.SubscriptionRenewals;
+import io.paybridge.core.subscription.Subscriptions;
+import io.paybridge.core.sync.SyncTargets;
+import io.paybridge.core.sync.TargetUrls;
+import io.paybridge.core.tenant.ApiClients;
+import io.paybridge.core.tenant.Tenants;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/**
+ * What a tenant can do, one use case per aggregate: the whole of what the API and the console call,
+ * and all they see of a node. A plain record, so a front room takes the use cases it needs and a
+ * test builds them over a database of its own.
+ */
+public record UseCases(
+    Tenants tenants,
+    ApiClients apiClients,
+    GatewayAccounts gatewayAccounts,
+    Payments payments,
+    Receipts receipts,
+    SyncTargets syncTargets,
+    Subscriptions subscriptions) {
+
+  /**
+   * The use cases of one node over its stores. Work they make due wakes the workers of every node
+   * over the event bus: job workers ({@link EventBusAddresses#JOBS_WAKE}) and the sync fan-out
+   * ({@link EventBusAddresses#SYNC_WAKE}).
+   *
+   * @param hooks the node's hook cache, which saved credentials invalidate
+   */
+  public static UseCases over(
+      Vertx vertx,
+      Stores stores,
+      HookCache hooks,
+      PluginRegistry plugins,
+      PaybridgeConfig config,
+      Clock clock) {
+    Runnable wakeJobs = () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
+    Runnable wakeSync = () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
+    SecretHasher hasher = new SecretHasher(config.passwordHashIterations());
+    return new UseCases(
+        new Tenants(vertx, stores.tenants(), hasher),
+        new ApiClients(vertx, stores.tenants(), hasher),
+        new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
+        new Payments(stores.ledger()),
+        new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
+        new SyncTargets(stores.sync(), new TargetUrls(config.allowPrivateTargets()), wakeJobs),
+        new Subscriptions(
+            stores.subscriptions(),
+            new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)));
+  }
+}

@@ -1,0 +1,17 @@
+package io.paybridge.core.db;
+
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Reading result columns into the types store records carry. */
+public final class Rows {
+
+  private Rows() {}
+
+  /** A {@code timestamptz} column as an instant, or {@code null} when it is null. */
+  public static Instant instant(Row row, String column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+}

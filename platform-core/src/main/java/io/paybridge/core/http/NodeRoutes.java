@@ -1,0 +1,80 @@
+package io.paybridge.core.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paybridge.core.EventBusAddresses;
+import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.ingest.GroupCommitRecorder;
+import io.paybridge.core.ingest.IngestHandler;
+import io.paybridge.core.ingest.ReceiptStore;
+import io.paybridge.core.metrics.PlatformMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/**
+ * The routes every node serves besides the API and the console: webhooks ({@code
+ * /hooks/{hookKey}/{gateway}}, the ingest path), health and metrics.
+ */
+public final class NodeRoutes {
+
+  private final Pool pool;
+  private final HookCache hooks;
+  private final ReceiptStore receipts;
+  private final PaybridgeConfig config;
+  private final PlatformMetrics metrics;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+
+  /**
+   * @param pool what webhooks are recorded into, in group commits, and what health checks
+   * @param hooks the node's gateway accounts by hook key
+   */
+  public NodeRoutes(
+      Pool pool,
+      HookCache hooks,
+      ReceiptStore receipts,
+      PaybridgeConfig config,
+      PlatformMetrics metrics,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
+    this.pool = pool;
+    this.hooks = hooks;
+    this.receipts = receipts;
+    this.config = config;
+    this.metrics = metrics;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Mounts the routes on a verticle's router. Call from the verticle's own context: the webhook
+   * recorder it creates belongs to that event loop.
+   */
+  public void mount(Vertx vertx, Router router) {
+    GroupCommitRecorder recorder =
+        new GroupCommitRecorder(
+            vertx.getOrCreateContext(),
+            pool,
+            config.maxBatch(),
+            config.maxInFlightBatches(),
+            config.parallelBatchAt(),
+            metrics::statement,
+            otherJobs -> {
+              vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
+              if (otherJobs) {
+                vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
+              }
+            });
+    router
+        .post("/hooks/:hookKey/:gateway")
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
+        .handler(new IngestHandler(hooks, recorder, metrics, clock, receipts))
+        .failureHandler(HttpErrors::failureHandler);
+    HealthHandlers.mount(router, pool);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+  }
+}

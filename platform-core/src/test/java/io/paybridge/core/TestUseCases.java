@@ -1,0 +1,71 @@
+package io.paybridge.core;
+
+import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.db.Database;
+import io.paybridge.core.db.Migrations;
+import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.vault.CredentialVault;
+import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.spi.PluginContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+
+/**
+ * The use cases of a node over a test database, for tests of what calls them (the API, the
+ * console): migrations applied, plugins started, the hook cache listening, built as the node's
+ * composition root builds them.
+ */
+public final class TestUseCases {
+
+  private final Pool pool;
+  private final HookCache hooks;
+  private final UseCases useCases;
+  private final byte[] tokenSigningKey;
+
+  private TestUseCases(Pool pool, HookCache hooks, UseCases useCases, byte[] tokenSigningKey) {
+    this.pool = pool;
+    this.hooks = hooks;
+    this.useCases = useCases;
+    this.tokenSigningKey = tokenSigningKey;
+  }
+
+  /** Migrates {@code db}, starts the plugins and builds the use cases over it. */
+  public static Future<TestUseCases> start(
+      Vertx vertx,
+      PaybridgeConfig config,
+      PgConnectOptions db,
+      MasterKeys keys,
+      PluginRegistry plugins) {
+    Clock clock = Clock.systemUTC();
+    Pool pool = Database.pool(vertx, db, 4);
+    Stores stores = Stores.on(pool, new CredentialVault(keys), plugins);
+    HookCache hooks = new HookCache(vertx, stores.accounts());
+    return Migrations.migrate(vertx, db)
+        .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
+        .compose(v -> hooks.start())
+        .map(
+            v ->
+                new TestUseCases(
+                    pool,
+                    hooks,
+                    UseCases.over(vertx, stores, hooks, plugins, config, clock),
+                    keys.derive("api-token-signing-v1")));
+  }
+
+  public UseCases useCases() {
+    return useCases;
+  }
+
+  /** A key to sign API and CSRF tokens with. */
+  public byte[] tokenSigningKey() {
+    return tokenSigningKey.clone();
+  }
+
+  public Future<Void> close() {
+    return hooks.stop().eventually(pool::close);
+  }
+}

@@ -1,0 +1,44 @@
+package io.paybridge.api;
+
+import io.paybridge.core.http.ApiError;
+import io.paybridge.core.usecase.Page;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * The shapes every answer of the API shares: times, keyset pages with their cursor, and the 404 of
+ * something the tenant does not have.
+ */
+final class ApiJson {
+
+  private ApiJson() {}
+
+  /**
+   * For {@code compose}: a use case's answer, or a 404 with the message when it found nothing (it
+   * answers {@code null} for what does not exist and for what is another tenant's).
+   */
+  static <T> Function<T, Future<T>> found(String notFound) {
+    return answer ->
+        answer == null
+            ? Future.failedFuture(ApiError.notFound(notFound))
+            : Future.succeededFuture(answer);
+  }
+
+  /** A time as ISO-8601 in UTC, or {@code null}. */
+  static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  /** {@code {"data": [...], "nextCursor": ...}}, the cursor {@code null} on the last page. */
+  static <T, K> JsonObject page(
+      Page<T, K> page, Function<T, JsonObject> item, Function<K, String> cursor) {
+    JsonArray data = new JsonArray();
+    page.items().forEach(i -> data.add(item.apply(i)));
+    return new JsonObject()
+        .put("data", data)
+        .put("nextCursor", page.hasMore() ? cursor.apply(page.next()) : null);
+  }
+}

@@ -1,0 +1,233 @@
+package io.paybridge.console;
+
+import static io.paybridge.console.ConsoleRoutes.redirect;
+import static io.paybridge.console.ConsoleRoutes.tenantOf;
+
+import io.paybridge.console.view.Format;
+import io.paybridge.console.view.GatewayFormPage;
+import io.paybridge.console.view.GatewaysPage;
+import io.paybridge.core.gateway.GatewayAccount;
+import io.paybridge.core.gateway.GatewayAccounts;
+import io.paybridge.core.ingest.Receipts;
+import io.paybridge.spi.CredentialField;
+import io.paybridge.spi.EventRule;
+import io.paybridge.spi.GatewayPlugin;
+import io.paybridge.spi.InvalidCredentialsException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The gateway pages: every installed gateway with the tenant's webhook URL at it, and one gateway's
+ * credential form (generated from the plugin's schema, secrets write-only), its events table and
+ * the deliveries it holds.
+ */
+final class GatewayPages {
+
+  private final GatewayAccounts accounts;
+  private final Receipts receipts;
+  private final Views views;
+
+  /**
+   * @param receipts how many deliveries each account holds
+   */
+  GatewayPages(GatewayAccounts accounts, Receipts receipts, Views views) {
+    this.accounts = accounts;
+    this.receipts = receipts;
+    this.views = views;
+  }
+
+  void gateways(RoutingContext ctx) {
+    UUID tenant = tenantOf(ctx);
+    Future<List<GatewayAccount>> listed = accounts.list(tenant);
+    Future<Map<String, Long>> heldCounts = receipts.heldCounts(tenant);
+    Future.all(listed, heldCounts)
+        .onSuccess(
+            done -> {
+              List<GatewayAccount> connected = listed.result();
+              Map<String, Long> held = heldCounts.result();
+              String removed = ctx.request().getParam("removed");
+              GatewayPlugin removedPlugin = removed == null ? null : accounts.gateway(removed);
+              List<GatewayPlugin> plugins = new ArrayList<>(accounts.gateways());
+              plugins.sort(Comparator.comparing(GatewayPlugin::displayName));
+              List<GatewaysPage.Row> rows = new ArrayList<>();
+              for (GatewayPlugin p : plugins) {
+                GatewayAccount a =
+                    connected.stream()
+                        .filter(x -> x.gateway().equals(p.id()))
+                        .findFirst()
+                        .orElse(null);
+                rows.add(
+                    new GatewaysPage.Row(
+                        p.id(),
+                        p.displayName(),
+                        a == null ? null : accounts.webhookUrl(a),
+                        held.getOrDefault(p.id(), 0L)));
+              }
+              views.page(
+                  ctx,
+                  200,
+                  "gateways.jte",
+                  new GatewaysPage(
+                      removedPlugin == null ? null : removedPlugin.displayName(), rows));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  void gatewayForm(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    UUID tenant = tenantOf(ctx);
+    Future<GatewayAccount> found = accounts.find(tenant, plugin.id());
+    Future<Map<String, Long>> held = receipts.heldCounts(tenant);
+    Future.all(found, held)
+        .onSuccess(
+            done ->
+                gatewayPage(
+                    ctx,
+                    200,
+                    plugin,
+                    found.result(),
+                    held.result().getOrDefault(plugin.id(), 0L),
+                    Map.of(),
+                    null,
+                    null,
+                    ctx.request().getParam("saved") != null))
+        .onFailure(ctx::fail);
+  }
+
+  void saveGateway(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    UUID tenant = tenantOf(ctx);
+    Map<String, String> typed = new HashMap<>();
+    JsonObject submitted = new JsonObject();
+    for (CredentialField f : plugin.credentialSchema().fields()) {
+      String value = ctx.request().getFormAttribute(f.name());
+      // Secrets are write-only: a blank field keeps the stored value.
+      if (value != null && !value.isBlank()) {
+        submitted.put(f.name(), value);
+        if (!f.secret()) {
+          typed.put(f.name(), value);
+        }
+      }
+    }
+    accounts
+        .connect(tenant, plugin, submitted)
+        .onSuccess(account -> redirect(ctx, "/gateways/" + Format.url(plugin.id()) + "?saved=1"))
+        .onFailure(
+            err -> {
+              if (!(err instanceof InvalidCredentialsException e)) {
+                ctx.fail(err);
+                return;
+              }
+              Future.all(accounts.find(tenant, plugin.id()), receipts.heldCounts(tenant))
+                  .onSuccess(
+                      both -> {
+                        Map<String, Long> held = both.resultAt(1);
+                        gatewayPage(
+                            ctx,
+                            400,
+                            plugin,
+                            both.resultAt(0),
+                            held.getOrDefault(plugin.id(), 0L),
+                            typed,
+                            e.getMessage(),
+                            e.field(),
+                            false);
+                      })
+                  .onFailure(ctx::fail);
+            });
+  }
+
+  void removeGateway(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    accounts
+        .disconnect(tenantOf(ctx), plugin)
+        .onSuccess(
+            removed -> {
+              if (!removed) {
+                ctx.fail(404);
+                return;
+              }
+              redirect(ctx, "/gateways?removed=" + Format.url(plugin.id()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private GatewayPlugin plugin(RoutingContext ctx) {
+    String id = ctx.pathParam("gateway");
+    GatewayPlugin plugin = id == null ? null : accounts.gateway(id);
+    if (plugin == null) {
+      throw new HttpException(404);
+    }
+    return plugin;
+  }
+
+  private void gatewayPage(
+      RoutingContext ctx,
+      int status,
+      GatewayPlugin plugin,
+      GatewayAccount account,
+      long held,
+      Map<String, String> typed,
+      String error,
+      String errorField,
+      boolean saved) {
+    GatewayFormPage.Connected connected = null;
+    if (account != null) {
+      connected =
+          new GatewayFormPage.Connected(
+              accounts.webhookUrl(account),
+              plugin.subscribedEvents(),
+              plugin.eventTable().stream().map(GatewayPages::rule).toList(),
+              account.createdAt(),
+              account.updatedAt());
+    }
+    List<GatewayFormPage.Field> fields = new ArrayList<>();
+    for (CredentialField f : plugin.credentialSchema().fields()) {
+      String stored = account == null ? null : account.credentials().get(f.name());
+      fields.add(
+          new GatewayFormPage.Field(
+              f.name(),
+              f.label(),
+              f.description(),
+              f.required(),
+              f.secret(),
+              stored != null,
+              f.name().equals(errorField),
+              f.maxLength(),
+              // Write-only: never echo a stored or typed secret.
+              f.secret() ? null : typed.containsKey(f.name()) ? typed.get(f.name()) : stored,
+              f.defaultValue(),
+              f.allowedValues()));
+    }
+    views.page(
+        ctx,
+        status,
+        "gateway.jte",
+        new GatewayFormPage(
+            Views.csrf(ctx),
+            plugin.id(),
+            plugin.displayName(),
+            saved,
+            held,
+            connected,
+            fields,
+            error));
+  }
+
+  /** What Paybridge does with one event type the gateway sends. */
+  private static GatewayFormPage.Rule rule(EventRule rule) {
+    return switch (rule.action()) {
+      case BOOKS -> new GatewayFormPage.Rule(rule.eventType(), "Books", "success", rule.what());
+      case HOLDS -> new GatewayFormPage.Rule(rule.eventType(), "Holds", "warning", rule.what());
+      case IGNORES -> new GatewayFormPage.Rule(rule.eventType(), "Ignores", "muted", rule.what());
+    };
+  }
+}
