@@ -3,44 +3,28 @@ package io.paybridge.api;
 import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.paybridge.core.Platform;
-import io.paybridge.core.config.PaybridgeConfig;
-import io.paybridge.core.gateway.PluginRegistry;
-import io.paybridge.core.http.HttpErrors;
-import io.paybridge.core.vault.MasterKeys;
-import io.paybridge.devdb.PgFixture;
+import io.paybridge.core.TestPlatform;
 import io.paybridge.gateway.stripe.StripeSimulator;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * The partner API as a partner meets it, for the API's tests: a platform on a throwaway database of
- * its own with the API built from its OpenAPI document, the webhook route and the sync workers,
- * served on 127.0.0.1; and the steps the tests share — signing a tenant up, tokens with chosen
- * scopes, a Stripe account fed signed webhooks, and reading an error's problem document. The only
- * class of these tests that knows how a node is wired.
+ * The partner API as a partner meets it, for the API's tests: a test node ({@link TestPlatform}) on
+ * a throwaway database of its own serving the API built from its OpenAPI document beside the
+ * webhook route; and the steps the tests share — signing a tenant up, tokens with chosen scopes, a
+ * Stripe account fed signed webhooks, and reading an error's problem document. The only class of
+ * these tests that knows how the API is mounted.
  */
 final class ApiTestServer implements AutoCloseable {
 
@@ -56,18 +40,17 @@ final class ApiTestServer implements AutoCloseable {
   /** A tenant's Stripe account: Stripe's part played by the simulator, and its webhook URL. */
   record StripeAccount(StripeSimulator stripe, String webhookUrl) {}
 
-  private final Vertx vertx;
-  private final Platform platform;
+  private final TestPlatform node;
   private final WebClient http;
   private final String baseUrl;
 
-  private ApiTestServer(Vertx vertx, Platform platform, int port) {
-    this.vertx = vertx;
-    this.platform = platform;
-    this.baseUrl = "http://127.0.0.1:" + port;
+  private ApiTestServer(TestPlatform node) {
+    this.node = node;
+    this.baseUrl = "http://127.0.0.1:" + node.port();
     this.http =
         WebClient.create(
-            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+            node.vertx(),
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.port()));
   }
 
   /** A server on a new database named after {@code name}. */
@@ -75,40 +58,11 @@ final class ApiTestServer implements AutoCloseable {
     return start(name, Map.of());
   }
 
-  /**
-   * A server on a new database named after {@code name}, with settings (environment variables) on
-   * top of the tests' own: fast password hashing, private sync targets allowed, failed deliveries
-   * left failed for ten minutes.
-   */
+  /** A server on a new database named after {@code name}, with settings (environment variables). */
   static ApiTestServer start(String name, Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>();
-    env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
-    env.put("PAYBRIDGE_HTTP_PORT", "0");
-    env.put("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL);
-    env.put("PAYBRIDGE_DATA_DIR", tempDir(name));
-    env.put("PAYBRIDGE_PASSWORD_HASH_ITERATIONS", "10000");
-    env.put("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true");
-    env.put("PAYBRIDGE_SYNC_TIMEOUT_MS", "2000");
-    env.put("PAYBRIDGE_RETRY_BASE_MS", "600000");
+    Map<String, String> env = new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL));
     env.putAll(settings);
-    Vertx vertx = Vertx.vertx();
-    Platform platform =
-        await(
-            Platform.start(
-                vertx,
-                PaybridgeConfig.from(env),
-                PgFixture.newDatabase(name),
-                MasterKeys.parse(MasterKeys.generateSpec("test")),
-                PluginRegistry.discover(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Clock.systemUTC()));
-    ApiVerticle api = new ApiVerticle(platform);
-    await(
-        vertx
-            .deployVerticle(platform.newSyncFanOut())
-            .compose(fanOut -> vertx.deployVerticle(platform.newJobWorker()))
-            .compose(worker -> vertx.deployVerticle(api)));
-    return new ApiTestServer(vertx, platform, api.port());
+    return new ApiTestServer(TestPlatform.start(name, env, ApiRoutes::mount));
   }
 
   /** The client, for requests the helpers below do not make. */
@@ -222,7 +176,7 @@ final class ApiTestServer implements AutoCloseable {
     long deadline = System.currentTimeMillis() + 30_000;
     while (!condition.getAsBoolean()) {
       assertThat(System.currentTimeMillis()).as("waited 30 s for " + what).isLessThan(deadline);
-      await(vertx.timer(50));
+      await(node.vertx().timer(50));
     }
   }
 
@@ -256,55 +210,9 @@ final class ApiTestServer implements AutoCloseable {
     assertThat(entry.getString("customerRef")).isEqualTo(customerRef);
   }
 
-  /** Stops the workers and the HTTP side, then the platform, then Vert.x. */
+  /** Stops the node. */
   @Override
   public void close() {
-    await(
-        Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-            .eventually(platform::close));
-    await(vertx.close());
-  }
-
-  private static String tempDir(String name) {
-    try {
-      return Files.createTempDirectory("paybridge-" + name).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The HTTP side of a node as the API needs it, on one event loop: the webhook route, health and
-   * metrics, the API, a 404 for anything else and the node's failure handler.
-   */
-  private static final class ApiVerticle extends VerticleBase {
-
-    private final Platform platform;
-    private HttpServer server;
-
-    ApiVerticle(Platform platform) {
-      this.platform = platform;
-    }
-
-    int port() {
-      return server.actualPort();
-    }
-
-    @Override
-    public Future<?> start() {
-      Router router = Router.router(vertx);
-      platform.mountCoreRoutes(router);
-      return ApiRoutes.mount(router, platform)
-          .compose(
-              mounted -> {
-                router
-                    .route()
-                    .last()
-                    .handler(ctx -> HttpErrors.respond(ctx, 404, "not_found", "no such resource"));
-                router.route().failureHandler(HttpErrors::failureHandler);
-                return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1");
-              })
-          .onSuccess(listening -> server = listening);
-    }
+    node.close();
   }
 }
