@@ -22,12 +22,15 @@ import java.time.Clock;
 public final class TestUseCases {
 
   private final Pool pool;
+  private final Stores stores;
   private final HookCache hooks;
   private final UseCases useCases;
   private final byte[] tokenSigningKey;
 
-  private TestUseCases(Pool pool, HookCache hooks, UseCases useCases, byte[] tokenSigningKey) {
+  private TestUseCases(
+      Pool pool, Stores stores, HookCache hooks, UseCases useCases, byte[] tokenSigningKey) {
     this.pool = pool;
+    this.stores = stores;
     this.hooks = hooks;
     this.useCases = useCases;
     this.tokenSigningKey = tokenSigningKey;
@@ -51,6 +54,7 @@ public final class TestUseCases {
             v ->
                 new TestUseCases(
                     pool,
+                    stores,
                     hooks,
                     UseCases.over(vertx, stores, hooks, plugins, config, clock),
                     keys.derive("api-token-signing-v1")));
@@ -58,6 +62,19 @@ public final class TestUseCases {
 
   public UseCases useCases() {
     return useCases;
+  }
+
+  /** The stores under the use cases, for a test node's workers and routes. */
+  public Stores stores() {
+    return stores;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public HookCache hooks() {
+    return hooks;
   }
 
   /** A key to sign API and CSRF tokens with. */

@@ -1,0 +1,159 @@
+package io.paybridge.api;
+
+import static io.paybridge.api.ApiTestServer.assertProblem;
+import static io.paybridge.api.ApiTestServer.assertUsdPayment;
+import static io.vertx.core.http.HttpMethod.GET;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.api.ApiTestServer.Partner;
+import io.paybridge.api.ApiTestServer.StripeAccount;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code /api/v1/payments} and {@code /api/v1/customers/{customerRef}/balance}: the ledger as
+ * recorded from the gateways' webhooks, newest first, paged and filtered, and a customer's balance
+ * per currency; each tenant sees its own only.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PaymentsApiTest {
+
+  private ApiTestServer api;
+
+  /** A merchant with three payments recorded from Stripe's webhooks, two of them by member-1. */
+  private Partner merchant;
+
+  private List<String> paid;
+
+  @BeforeAll
+  void start() {
+    api = ApiTestServer.start("api_payments");
+    merchant = api.signUp();
+    StripeAccount stripe = api.connectStripe(merchant);
+    paid =
+        List.of(
+            api.pay(stripe, 4200, "member-1"),
+            api.pay(stripe, 1999, "member-2"),
+            api.pay(stripe, 800, "member-1"));
+  }
+
+  @AfterAll
+  void stop() {
+    api.close();
+  }
+
+  private JsonArray payments(Partner partner, String query) {
+    return api.ok(GET, "/api/v1/payments" + query, partner.token()).getJsonArray("data");
+  }
+
+  private static List<String> ids(JsonArray payments) {
+    return payments.stream().map(p -> ((JsonObject) p).getString("externalPaymentId")).toList();
+  }
+
+  @Test
+  void paymentsAreListedNewestFirstAsTheGatewayReportedThem() {
+    JsonArray payments = payments(merchant, "");
+
+    assertThat(ids(payments)).containsExactly(paid.get(2), paid.get(1), paid.get(0));
+    assertThat(payments.getJsonObject(2).getString("gateway")).isEqualTo("stripe");
+    assertUsdPayment(payments.getJsonObject(2), 4200, paid.get(0), "member-1");
+  }
+
+  @Test
+  void pagesFollowTheCursorAndFiltersNarrowTheList() {
+    JsonObject page = api.ok(GET, "/api/v1/payments?limit=2", merchant.token());
+    assertThat(ids(page.getJsonArray("data"))).containsExactly(paid.get(2), paid.get(1));
+    JsonObject next =
+        api.ok(
+            GET,
+            "/api/v1/payments?limit=2&cursor=" + page.getString("nextCursor"),
+            merchant.token());
+    assertThat(ids(next.getJsonArray("data"))).containsExactly(paid.get(0));
+    assertThat(next.getString("nextCursor")).isNull();
+
+    assertThat(ids(payments(merchant, "?customerRef=member-1")))
+        .containsExactly(paid.get(2), paid.get(0));
+    assertThat(payments(merchant, "?gateway=stripe&kind=PAYMENT")).hasSize(3);
+    assertThat(payments(merchant, "?kind=REFUND")).isEmpty();
+    assertThat(payments(merchant, "?gateway=razorpay")).isEmpty();
+  }
+
+  @Test
+  void aCustomersBalanceIsTheSumOfItsEntriesPerCurrency() {
+    JsonObject balance = api.ok(GET, "/api/v1/customers/member-1/balance", merchant.token());
+
+    assertThat(balance.getString("customerRef")).isEqualTo("member-1");
+    JsonArray amounts = balance.getJsonArray("balances");
+    assertThat(amounts).hasSize(1);
+    assertThat(amounts.getJsonObject(0).getLong("amountMinor")).isEqualTo(5000);
+    assertThat(amounts.getJsonObject(0).getString("currency")).isEqualTo("USD");
+  }
+
+  @Test
+  void anUnknownCustomerHasNoBalance() {
+    JsonObject balance = api.ok(GET, "/api/v1/customers/member-404/balance", merchant.token());
+
+    assertThat(balance.getString("customerRef")).isEqualTo("member-404");
+    assertThat(balance.getJsonArray("balances")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          limit=0             | limit
+          limit=201           | limit
+          kind=GIFT           | kind
+          gateway=            | gateway
+          cursor=not-a-cursor | cursor
+          """)
+  void aQueryTheDocumentRefusesIsAProblemNamingTheParameter(String query, String parameter) {
+    assertProblem(api.call(GET, "/api/v1/payments?" + query, merchant.token()), 400, parameter);
+  }
+
+  @Test
+  void aCustomerReferenceLongerThanTheDocumentAllowsIsRefused() {
+    String path = "/api/v1/customers/" + "c".repeat(256) + "/balance";
+
+    assertProblem(api.call(GET, path, merchant.token()), 400, "customerRef");
+  }
+
+  @Test
+  void anotherTenantSeesNoneOfThem() {
+    Partner other = api.signUp();
+    api.connectStripe(other);
+
+    assertThat(payments(other, "")).isEmpty();
+    assertThat(payments(other, "?customerRef=member-1")).isEmpty();
+    JsonObject balance = api.ok(GET, "/api/v1/customers/member-1/balance", other.token());
+    assertThat(balance.getJsonArray("balances")).isEmpty();
+    // a cursor of the merchant's pages reads nothing of the merchant's
+    String cursor =
+        api.ok(GET, "/api/v1/payments?limit=1", merchant.token()).getString("nextCursor");
+    assertThat(payments(other, "?cursor=" + cursor)).isEmpty();
+  }
+
+  @Test
+  void aTokenWithoutTheScopeIsRefused() {
+    String token = api.token(merchant, "gateways:read gateways:write sync:read receipts:read");
+
+    JsonObject refused = assertProblem(api.call(GET, "/api/v1/payments", token), 403, null);
+    assertThat(refused.getString("detail")).contains("payments:read");
+    assertProblem(api.call(GET, "/api/v1/customers/member-1/balance", token), 403, null);
+    assertThat(payments(merchant, "")).hasSize(3);
+  }
+
+  @Test
+  void noTokenIsUnauthorized() {
+    assertProblem(api.call(GET, "/api/v1/payments", null), 401, null);
+    assertProblem(api.call(GET, "/api/v1/customers/member-1/balance", null), 401, null);
+  }
+}

@@ -1,0 +1,172 @@
+package io.paybridge.console;
+
+import static io.paybridge.console.ConsoleTestServer.assertNotFound;
+import static io.paybridge.console.ConsoleTestServer.assertSecurityHeaders;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paybridge.console.ConsoleTestServer.Browser;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code /console/api-clients}: the tenant's API clients, a new one's secret shown once, and
+ * revoking one; a client id in a URL is the signed-in tenant's or none.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiClientsPageTest {
+
+  private static final String PAGE = "/console/api-clients";
+  private static final Pattern REVOKE =
+      Pattern.compile("action=\"/console/api-clients/([0-9a-f-]{36})/revoke\"");
+
+  private ConsoleTestServer console;
+
+  @BeforeAll
+  void start() {
+    console = ConsoleTestServer.start("console_api_clients");
+  }
+
+  @AfterAll
+  void stop() {
+    console.close();
+  }
+
+  private static String input(String page, String id) {
+    Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*value=\"([^\"]+)\"").matcher(page);
+    assertThat(m.find()).as(id + " on the page").isTrue();
+    return m.group(1);
+  }
+
+  private static String revokeId(String page) {
+    Matcher m = REVOKE.matcher(page);
+    assertThat(m.find()).as("a revoke form").isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void aNewTenantHasItsFirstClientWithEveryScope() {
+    HttpResponse<Buffer> r = console.signUp("Shop").get(PAGE);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsString())
+        .containsSubsequence(
+            "pbc_",
+            "payments:read",
+            "gateways:read",
+            "gateways:write",
+            "sync:read",
+            "sync:write",
+            "receipts:read",
+            "Active")
+        .doesNotContain("pbs_");
+    assertSecurityHeaders(r);
+  }
+
+  @Test
+  void aNewClientsSecretIsShownOnceAndItCanBeRevoked() {
+    // GIVEN a tenant on the clients page
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+
+    // WHEN it creates a client that reads payments
+    HttpResponse<Buffer> created =
+        owner.submit(PAGE, "name", "billing <backend>", "scope", "payments:read");
+
+    // THEN its id and secret are shown this once
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String clientId = input(created.bodyAsString(), "new-client-id");
+    String secret = input(created.bodyAsString(), "new-client-secret");
+    assertThat(clientId).startsWith("pbc_");
+    assertThat(secret).startsWith("pbs_");
+    String list = owner.get(PAGE).bodyAsString();
+    assertThat(list)
+        .containsSubsequence("billing &lt;backend&gt;", clientId, "payments:read", "Active")
+        .doesNotContain(secret);
+
+    // WHEN it is revoked THEN it is listed as revoked, without a revoke form
+    String id = revokeId(list.substring(list.indexOf(clientId)));
+    HttpResponse<Buffer> revoked = owner.submit(PAGE + "/" + id + "/revoke");
+    assertThat(revoked.statusCode()).isEqualTo(303);
+    assertThat(revoked.getHeader("Location")).isEqualTo(PAGE + "?revoked=1");
+    String after = owner.get(PAGE + "?revoked=1").bodyAsString();
+    assertThat(after)
+        .contains("The client was revoked; its tokens stop working.")
+        .containsSubsequence(clientId, "Revoked")
+        .doesNotContain("/console/api-clients/" + id + "/revoke");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          ''      | payments:read | Give the client a name
+          billing | admin         | Scopes are chosen from payments:read
+          """)
+  void aClientTheConsoleRefusesIsABadRequestThatSaysWhy(String name, String scope, String message) {
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+
+    HttpResponse<Buffer> r = owner.submit(PAGE, "name", name, "scope", scope);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsString()).contains(message).doesNotContain("new-client-secret");
+  }
+
+  @Test
+  void aClientWithoutAScopeIsABadRequestThatSaysWhy() {
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+
+    HttpResponse<Buffer> r = owner.submit(PAGE, "name", "billing");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsString()).contains("Choose at least one scope.");
+  }
+
+  @Test
+  void anotherTenantsClientIsNotFoundAndStaysActive() {
+    Browser owner = console.signUp("Shop");
+    String id = revokeId(owner.get(PAGE).bodyAsString());
+    Browser other = console.signUp("Other");
+    other.get(PAGE);
+
+    for (String foreign : new String[] {id, UUID.randomUUID().toString(), "not-a-uuid"}) {
+      assertThat(other.get(PAGE).bodyAsString()).doesNotContain(id);
+      assertNotFound(other.submit(PAGE + "/" + foreign + "/revoke"));
+    }
+    assertThat(owner.get(PAGE).bodyAsString())
+        .contains("/console/api-clients/" + id + "/revoke")
+        .doesNotContain("Revoked");
+  }
+
+  @Test
+  void formsWithoutThePagesTokenAreRefused() {
+    Browser owner = console.signUp("Shop");
+    String page = owner.get(PAGE).bodyAsString();
+
+    HttpResponse<Buffer> create =
+        owner.submitWithoutToken(PAGE, "name", "sneaky", "scope", "payments:read");
+    HttpResponse<Buffer> revoke = owner.submitWithoutToken(PAGE + "/" + revokeId(page) + "/revoke");
+
+    assertThat(create.statusCode()).isEqualTo(403);
+    assertThat(revoke.statusCode()).isEqualTo(403);
+    assertThat(owner.get(PAGE).bodyAsString()).doesNotContain("sneaky").doesNotContain("Revoked");
+  }
+
+  @Test
+  void withoutASessionNothingIsShownOrMade() {
+    console.assertSentToLogin(PAGE);
+    console.assertSignedOutPostRefused(PAGE);
+    console.assertSignedOutPostRefused(PAGE + "/" + UUID.randomUUID() + "/revoke");
+  }
+}
