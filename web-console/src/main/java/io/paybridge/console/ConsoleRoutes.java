@@ -14,7 +14,6 @@ import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSPHandler;
 import io.vertx.ext.web.handler.CSRFHandler;
-import io.vertx.ext.web.handler.HSTSHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -123,7 +122,10 @@ public final class ConsoleRoutes {
                 .setDirective("base-uri", "none"));
     console.route().handler(XFrameHandler.create(XFrameHandler.DENY));
     if (https) {
-      console.route().handler(HSTSHandler.create());
+      // The node serves plain http behind the load balancer that ends TLS, so vertx-web's
+      // HSTSHandler, which writes only on a TLS connection, would never send it: the public URL
+      // says the console is reached over https, and that is what the header is about.
+      console.route().handler(ConsoleRoutes::strictTransportSecurity);
     }
     console.route().handler(ConsoleRoutes::otherHeaders);
     console
@@ -245,6 +247,19 @@ public final class ConsoleRoutes {
     ctx.response().setStatusCode(303).putHeader("Location", BASE + consolePath).end();
   }
 
+  /** Six months, sub-domains included, as vertx-web's HSTSHandler would send it over TLS. */
+  private static void strictTransportSecurity(RoutingContext ctx) {
+    ctx.response().putHeader("Strict-Transport-Security", "max-age=15768000; includeSubDomains");
+    ctx.next();
+  }
+
+  /** What a page said was wrong with the request, or a general sentence when it said nothing. */
+  private static String badRequestText(Throwable err) {
+    return err instanceof HttpException h && h.getPayload() != null && !h.getPayload().isBlank()
+        ? h.getPayload()
+        : "The request could not be understood.";
+  }
+
   private static void failure(RoutingContext ctx, Views views) {
     Throwable err = ctx.failure();
     int status = err instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
@@ -280,7 +295,7 @@ public final class ConsoleRoutes {
         text =
             status == 500
                 ? "The console could not complete this request. Try again in a moment."
-                : "The request could not be understood.";
+                : badRequestText(err);
       }
     }
     if (status == 500) {

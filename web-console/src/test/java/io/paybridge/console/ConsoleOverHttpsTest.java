@@ -7,7 +7,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -43,11 +42,6 @@ class ConsoleOverHttpsTest {
         .allSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure"));
   }
 
-  @Disabled(
-      "no page carries Strict-Transport-Security: ConsoleRoutes mounts vertx-web's HSTSHandler when"
-          + " the public URL is https, but that handler only writes the header on a TLS"
-          + " connection (or with Microsoft's Front-End-Https header), and a node serves plain"
-          + " http behind the TLS-terminating load balancer, with no forwarded-header handling")
   @Test
   void pagesAskBrowsersForHttpsOnly() {
     HttpResponse<Buffer> page = console.browser().get("/console/login");

@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -89,11 +88,6 @@ class PaymentsPageTest {
     assertThat(r.bodyAsString()).contains("Bad request");
   }
 
-  @Disabled(
-      "the console's error page drops the message a page gives its 400: a kind that is not a"
-          + " ledger kind answers 'The request could not be understood.' instead of the use"
-          + " case's \"'kind' must be one of [...]\" (ConsoleRoutes.failure ignores the"
-          + " HttpException payload)")
   @Test
   void aKindThatIsNotALedgerKindIsABadRequestThatSaysWhichKindsThereAre() {
     HttpResponse<Buffer> r = shop.get("/console/payments?kind=GIFT");

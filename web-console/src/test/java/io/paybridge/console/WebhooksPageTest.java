@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -103,11 +102,6 @@ class WebhooksPageTest {
     assertThat(r.bodyAsString()).contains("Bad request");
   }
 
-  @Disabled(
-      "the console's error page drops the message a page gives its 400: a filter date that is"
-          + " not a date answers 'The request could not be understood.' instead of the page's"
-          + " 'Dates are written as 2026-01-31.' (ConsoleRoutes.failure ignores the HttpException"
-          + " payload)")
   @Test
   void aDateThatIsNotADateSaysHowToWriteOne() {
     HttpResponse<Buffer> r = shop.get("/console/webhooks?from=31.01.2026");
