@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.Stores;
 import io.paybridge.core.UseCases;
+import io.paybridge.core.charge.ChargeStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
@@ -215,7 +216,8 @@ public final class Node {
             Map.entry(
                 CancelUnknownSubscriptions.KIND,
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
-            Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()));
+            Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
+            Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     byte[] tokenKey = storage.keys().derive(TOKEN_KEY_PURPOSE);

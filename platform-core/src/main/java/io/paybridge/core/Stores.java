@@ -1,5 +1,6 @@
 package io.paybridge.core;
 
+import io.paybridge.core.charge.ChargeStore;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.ingest.ReceiptStore;
@@ -25,6 +26,7 @@ public record Stores(
     SyncStore sync,
     ReceiptStore receipts,
     ReprocessStore reprocessing,
+    ChargeStore charges,
     JobQueue jobs) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
@@ -37,6 +39,7 @@ public record Stores(
         new SyncStore(pool, vault),
         new ReceiptStore(pool),
         new ReprocessStore(pool),
+        new ChargeStore(pool, vault),
         new JobQueue(pool));
   }
 }

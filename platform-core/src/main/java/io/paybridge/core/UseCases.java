@@ -1,5 +1,8 @@
 package io.paybridge.core;
 
+import io.paybridge.core.charge.ChargeAttempts;
+import io.paybridge.core.charge.Charges;
+import io.paybridge.core.charge.PaymentMethods;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.gateway.HookCache;
@@ -28,7 +31,9 @@ public record UseCases(
     Payments payments,
     Receipts receipts,
     SyncTargets syncTargets,
-    Subscriptions subscriptions) {
+    Subscriptions subscriptions,
+    PaymentMethods paymentMethods,
+    Charges charges) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -56,6 +61,12 @@ public record UseCases(
         new SyncTargets(stores.sync(), new TargetUrls(config.allowPrivateTargets()), wakeJobs),
         new Subscriptions(
             stores.subscriptions(),
-            new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)));
+            new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)),
+        new PaymentMethods(stores.charges(), stores.accounts(), plugins),
+        new Charges(
+            stores.charges(),
+            stores.jobs(),
+            new ChargeAttempts(stores.charges(), stores.accounts(), plugins, wakeSync),
+            config.nodeName()));
   }
 }

@@ -114,6 +114,12 @@ public final class ApiRoutes {
     bind(builder, "listReceipts", ApiScopes.RECEIPTS_READ, receipts::list);
     bind(builder, "getReceipt", ApiScopes.RECEIPTS_READ, receipts::get);
     bind(builder, "reprocessReceipt", ApiScopes.GATEWAYS_WRITE, receipts::reprocess);
+    ChargesApi charges = new ChargesApi(useCases.paymentMethods(), useCases.charges());
+    bind(builder, "putPaymentMethod", ApiScopes.PAYMENTS_WRITE, charges::putMethod);
+    bind(builder, "getPaymentMethod", ApiScopes.PAYMENTS_READ, charges::getMethod);
+    bind(builder, "deletePaymentMethod", ApiScopes.PAYMENTS_WRITE, charges::deleteMethod);
+    bind(builder, "createCharge", ApiScopes.PAYMENTS_WRITE, charges::create);
+    bind(builder, "getCharge", ApiScopes.PAYMENTS_READ, charges::get);
 
     List<String> unbound =
         builder.getRoutes().stream()

@@ -115,12 +115,13 @@ public final class GatewayHttp {
               if (r.status() >= 200 && r.status() < 300) {
                 return Future.succeededFuture(r);
               }
-              String detail = r.body().toString(StandardCharsets.UTF_8);
-              if (detail.length() > MAX_ERROR_DETAIL) {
-                detail = detail.substring(0, MAX_ERROR_DETAIL) + "…";
-              }
+              String answer = r.body().toString(StandardCharsets.UTF_8);
+              String detail =
+                  answer.length() > MAX_ERROR_DETAIL
+                      ? answer.substring(0, MAX_ERROR_DETAIL) + "…"
+                      : answer;
               return Future.failedFuture(
-                  new GatewayApiException(gateway, operation, r.status(), detail));
+                  new GatewayApiException(gateway, operation, r.status(), detail, answer));
             });
   }
 

@@ -80,6 +80,21 @@ public final class HttpErrors {
               .put("problems", problems));
       return;
     }
+    if (failure instanceof io.paybridge.core.usecase.Refused refused) {
+      respond(ctx, refused.kind().status(), refused.code(), refused.getMessage());
+      return;
+    }
+    if (failure instanceof io.paybridge.spi.GatewayApiException gateway) {
+      // A gateway the request needed could not answer now; it may later.
+      respond(
+          ctx,
+          503,
+          new JsonObject()
+              .put("error", "gateway_unavailable")
+              .put("message", gateway.getMessage())
+              .put("retryable", gateway.retryable()));
+      return;
+    }
     if (failure instanceof HttpException he) {
       status = he.getStatusCode();
       if (status < 500) {

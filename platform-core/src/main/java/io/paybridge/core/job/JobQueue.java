@@ -73,6 +73,29 @@ public final class JobQueue {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * Adds a job already claimed by {@code owner}, within the caller's transaction: the caller runs
+   * the first attempt itself, at once, fenced by the returned claim like any worker's; should the
+   * caller die, the job is due to every worker when the lease runs out.
+   */
+  public static Future<Job> enqueueClaimed(
+      SqlClient client,
+      String kind,
+      UUID tenantId,
+      JsonObject payload,
+      String owner,
+      Duration lease) {
+    return client
+        .preparedQuery(
+            "INSERT INTO jobs (kind, tenant_id, payload, status, lease_owner, claim_token, run_at,"
+                + " lease_expires_at, attempts)"
+                + " VALUES ($1, $2, $3, 'running', $4, gen_random_uuid(),"
+                + " now() + $5 * interval '1 millisecond', now() + $5 * interval '1 millisecond', 1)"
+                + " RETURNING id, kind, tenant_id, ref_id, payload, attempts, claim_token, created_at")
+        .execute(Tuple.of(kind, tenantId, payload, owner, lease.toMillis()))
+        .map(rows -> job(rows.iterator().next()));
+  }
+
   /** Claims up to {@code max} due jobs of the given kinds for {@code owner}, under a lease. */
   public Future<List<Job>> claim(List<String> kinds, int max, String owner, Duration lease) {
     return pool.preparedQuery(CLAIM)
@@ -81,19 +104,22 @@ public final class JobQueue {
             rows -> {
               List<Job> out = new ArrayList<>();
               for (Row r : rows) {
-                out.add(
-                    new Job(
-                        r.getLong("id"),
-                        r.getString("kind"),
-                        r.getUUID("tenant_id"),
-                        r.getLong("ref_id"),
-                        (JsonObject) r.getJson("payload"),
-                        r.getInteger("attempts"),
-                        r.getUUID("claim_token"),
-                        r.getOffsetDateTime("created_at")));
+                out.add(job(r));
               }
               return out;
             });
+  }
+
+  private static Job job(Row r) {
+    return new Job(
+        r.getLong("id"),
+        r.getString("kind"),
+        r.getUUID("tenant_id"),
+        r.getLong("ref_id"),
+        (JsonObject) r.getJson("payload"),
+        r.getInteger("attempts"),
+        r.getUUID("claim_token"),
+        r.getOffsetDateTime("created_at"));
   }
 
   /**

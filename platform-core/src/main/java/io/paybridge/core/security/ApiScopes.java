@@ -8,6 +8,10 @@ public final class ApiScopes {
   private ApiScopes() {}
 
   public static final String PAYMENTS_READ = "payments:read";
+
+  /** Move money: store customers' payment methods and charge them. */
+  public static final String PAYMENTS_WRITE = "payments:write";
+
   public static final String GATEWAYS_READ = "gateways:read";
   public static final String GATEWAYS_WRITE = "gateways:write";
   public static final String SYNC_READ = "sync:read";
@@ -18,5 +22,12 @@ public final class ApiScopes {
 
   /** Every scope; a tenant's first client holds them all. */
   public static final List<String> ALL =
-      List.of(PAYMENTS_READ, GATEWAYS_READ, GATEWAYS_WRITE, SYNC_READ, SYNC_WRITE, RECEIPTS_READ);
+      List.of(
+          PAYMENTS_READ,
+          PAYMENTS_WRITE,
+          GATEWAYS_READ,
+          GATEWAYS_WRITE,
+          SYNC_READ,
+          SYNC_WRITE,
+          RECEIPTS_READ);
 }

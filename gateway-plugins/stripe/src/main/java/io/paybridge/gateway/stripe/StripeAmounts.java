@@ -64,6 +64,29 @@ final class StripeAmounts {
     }
   }
 
+  /**
+   * An amount in ISO minor units of an upper-case currency as Stripe's integer amount, for a
+   * request.
+   *
+   * @throws IllegalArgumentException if Stripe cannot express the amount (a fraction of its unit)
+   */
+  static long fromIsoMinor(long isoMinor, String currency) {
+    int from = Money.exponent(currency);
+    int to = stripeExponent(currency);
+    if (from == to) {
+      return isoMinor;
+    }
+    if (from > to) {
+      long factor = pow10(from - to);
+      if (isoMinor % factor != 0) {
+        throw new IllegalArgumentException(
+            isoMinor + " minor units of " + currency + " is not a whole amount Stripe can charge");
+      }
+      return isoMinor / factor;
+    }
+    return Math.multiplyExact(isoMinor, pow10(to - from));
+  }
+
   private static long pow10(int n) {
     long f = 1;
     for (int i = 0; i < n; i++) {

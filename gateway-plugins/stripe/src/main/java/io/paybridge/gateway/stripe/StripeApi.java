@@ -60,10 +60,17 @@ final class StripeApi implements Renewals, CancelAndRefund {
 
   private final GatewayApi api;
   private final StripeList lists;
+  private final StripeCharges charges;
 
   StripeApi(GatewayApi api) {
     this.api = api;
     this.lists = new StripeList(api);
+    this.charges = new StripeCharges(api);
+  }
+
+  /** Stored payment methods and off-session charges, over the same connection. */
+  StripeCharges charges() {
+    return charges;
   }
 
   /**
@@ -242,7 +249,8 @@ final class StripeApi implements Renewals, CancelAndRefund {
     }
   }
 
-  private static Map<String, String> headers(String apiKey) {
+  /** The headers of every call: the secret key, the pinned API version, JSON. */
+  static Map<String, String> headers(String apiKey) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Bearer " + apiKey);
     headers.put("Stripe-Version", StripePlugin.API_VERSION);
@@ -252,6 +260,11 @@ final class StripeApi implements Renewals, CancelAndRefund {
 
   /** The account's secret key, or a failure naming the missing field. */
   private Future<String> apiKey(Credentials credentials, String operation) {
+    return apiKey(api, credentials, operation);
+  }
+
+  /** The account's secret key for a call through {@code api}, or a failure naming the field. */
+  static Future<String> apiKey(GatewayApi api, Credentials credentials, String operation) {
     return api.credential(
         credentials,
         StripePlugin.API_KEY,

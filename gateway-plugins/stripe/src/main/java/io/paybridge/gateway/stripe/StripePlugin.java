@@ -13,6 +13,7 @@ import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
+import io.paybridge.spi.StoredPaymentMethods;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
@@ -92,7 +93,8 @@ import java.time.Duration;
  * authenticate with the account's optional {@code apiKey} and pin {@code Stripe-Version} to {@value
  * #API_VERSION}. The details are in {@code StripeApi}.
  */
-public final class StripePlugin extends RestApiGatewayPlugin<StripeApi> {
+public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
+    implements StoredPaymentMethods {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -309,5 +311,28 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi> {
   private static ParsedWebhook rejected(ParsedWebhook parsed, String reason) {
     return ParsedWebhook.held(
         parsed.eventId(), parsed.eventType(), ParsedWebhook.API_CREDENTIALS_REJECTED, reason);
+  }
+
+  /** Checks a stored card or other method with Stripe ({@link StripeCharges}). */
+  @Override
+  public Future<MethodDetails> describe(
+      String customer, String paymentMethod, Credentials credentials) {
+    return withApi(client -> client.charges().describe(customer, paymentMethod, credentials));
+  }
+
+  /**
+   * Charges a stored method off-session with a payment intent, the customerRef in the metadata key
+   * the account books customer references from ({@link StripeCharges}).
+   */
+  @Override
+  public Future<ChargeOutcome> charge(OffSessionCharge charge, Credentials credentials) {
+    return withApi(
+        client ->
+            client
+                .charges()
+                .charge(
+                    charge,
+                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
+                    credentials));
   }
 }
