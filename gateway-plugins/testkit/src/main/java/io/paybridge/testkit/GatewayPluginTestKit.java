@@ -1,9 +1,10 @@
-package io.paybridge.spi.testkit;
+package io.paybridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
@@ -188,9 +189,9 @@ public abstract class GatewayPluginTestKit {
 
   @Test
   void theEventsTableNamesEachTypeOnceWithWhatHappensToIt() {
-    java.util.List<io.paybridge.spi.EventRule> table = plugin().eventTable();
+    List<EventRule> table = plugin().eventTable();
     assertThat(table).isNotEmpty();
-    assertThat(table.stream().map(io.paybridge.spi.EventRule::eventType))
+    assertThat(table.stream().map(EventRule::eventType))
         .as("each type once")
         .doesNotHaveDuplicates();
     assertThat(table).allSatisfy(rule -> assertThat(rule.what()).isNotBlank());
@@ -198,8 +199,8 @@ public abstract class GatewayPluginTestKit {
         .as("tenants subscribe to exactly the types that book")
         .containsExactlyElementsOf(
             table.stream()
-                .filter(rule -> rule.action() == io.paybridge.spi.EventRule.Action.BOOKS)
-                .map(io.paybridge.spi.EventRule::eventType)
+                .filter(rule -> rule.action() == EventRule.Action.BOOKS)
+                .map(EventRule::eventType)
                 .toList());
   }
 
