@@ -11,6 +11,7 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.ApiCall;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -116,7 +117,7 @@ class StripeLookupTest {
     assertThat(ledger.book(bed.deliver(created, bed.withKey()))).isEmpty();
 
     // AND each delivery read every page, starting each after the last refund of the one before
-    List<StripeApiFake.Call> calls = api.calls("GET", "/v1/refunds");
+    List<ApiCall> calls = api.calls("GET", "/v1/refunds");
     assertThat(calls).hasSize(4);
     assertThat(calls.get(0).queryParams())
         .containsEntry("charge", charge.getString("id"))
@@ -264,33 +265,25 @@ class StripeLookupTest {
   }
 
   @Test
-  void aListAnswerLostToTheTimeoutFailsTheDeliveryAndTheRetryBooksEverything(Vertx vertx) {
+  void aListAnswerLostToTheTimeoutFailsTheDeliveryAndTheRetryBooksEverything() {
     // GIVEN two refunds on two pages, and an impatient plugin that will not wait for the first
-    StripeTestBed impatient =
-        StripeTestBed.start(vertx, Map.of(StripePlugin.API_TIMEOUT_SETTING, "300"));
-    try {
-      StripeApiFake slow = impatient.api;
-      slow.addPaymentIntent("pi_Slow", 5000, "usd");
-      String chargeId = slow.chargeOf("pi_Slow").getString("id");
-      slow.addRefund(chargeId, 1000, "succeeded");
-      slow.addRefund(chargeId, 1000, "succeeded");
-      slow.servePagesOf(1);
-      JsonObject charge =
-          impatient.stripe.charge(API_VERSION, chargeId, "pi_Slow", 5000, 2000, "usd", null, null);
-      String body = impatient.stripe.event("evt_Slow", "charge.refunded", charge, API_VERSION);
-      slow.delayNext("GET", "/v1/refunds", Duration.ofSeconds(3));
+    api.addPaymentIntent("pi_Slow", 5000, "usd");
+    String chargeId = api.chargeOf("pi_Slow").getString("id");
+    api.addRefund(chargeId, 1000, "succeeded");
+    api.addRefund(chargeId, 1000, "succeeded");
+    api.servePagesOf(1);
+    JsonObject charge =
+        stripe.charge(API_VERSION, chargeId, "pi_Slow", 5000, 2000, "usd", null, null);
+    String body = stripe.event("evt_Slow", "charge.refunded", charge, API_VERSION);
+    api.delayNext("GET", "/v1/refunds", Duration.ofSeconds(3));
 
-      // WHEN it is delivered and the first page's answer comes too late
-      Throwable failure = impatient.failure(body, impatient.withKey());
+    // WHEN it is delivered and the first page's answer comes too late
+    Throwable failure = bed.impatientFailure(body, bed.withKey());
 
-      // THEN nothing of it books, the failure is retryable, and Stripe's retry books both
-      assertThat(failure)
-          .isInstanceOfSatisfying(
-              GatewayApiException.class, e -> assertThat(e.retryable()).isTrue());
-      assertThat(impatient.deliver(body, impatient.withKey()).events()).hasSize(2);
-    } finally {
-      impatient.close();
-    }
+    // THEN nothing of it books, the failure is retryable, and Stripe's retry books both
+    assertThat(failure)
+        .isInstanceOfSatisfying(GatewayApiException.class, e -> assertThat(e.retryable()).isTrue());
+    assertThat(bed.deliver(body, bed.withKey()).events()).hasSize(2);
   }
 
   // ---- payments and invoices from API version 2025-03-31
@@ -374,7 +367,7 @@ class StripeLookupTest {
     assertThat(ledger.entries()).hasSize(1);
 
     // AND the payment events asked Stripe which invoice the payment intent pays
-    List<StripeApiFake.Call> calls = api.calls("GET", "/v1/invoice_payments");
+    List<ApiCall> calls = api.calls("GET", "/v1/invoice_payments");
     assertThat(calls).hasSize(2);
     assertThat(calls.get(0).queryParams())
         .containsEntry("payment[type]", "payment_intent")

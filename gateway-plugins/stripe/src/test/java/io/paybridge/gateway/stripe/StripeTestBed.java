@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * A Stripe account for plugin-level tests: the webhook simulator, the API fake with the account's
@@ -27,30 +22,32 @@ final class StripeTestBed {
   final StripeSimulator stripe = new StripeSimulator(webhookSecret);
   final String apiKey = StripeApiFake.newSecretKey();
   final StripeApiFake api = new StripeApiFake(apiKey);
-  final StripePlugin plugin = new StripePlugin();
 
-  private final Vertx vertx;
+  private ApiPluginHarness<StripePlugin> harness;
 
-  private StripeTestBed(Vertx vertx) {
-    this.vertx = vertx;
-  }
+  private StripeTestBed() {}
 
-  /** Starts the fake and initialises the plugin against it, with extra plugin settings. */
-  static StripeTestBed start(Vertx vertx, Map<String, String> settings) {
-    StripeTestBed bed = new StripeTestBed(vertx);
-    bed.api.start(vertx).await();
-    Map<String, String> all = new HashMap<>(bed.api.pluginSettings());
-    all.putAll(settings);
-    bed.plugin.init(new PluginContext(vertx, Clock.systemUTC(), all)).await();
-    return bed;
-  }
-
+  /** Starts the fake and initialises the plugin, and its impatient twin, against it. */
   static StripeTestBed start(Vertx vertx) {
-    return start(vertx, Map.of());
+    StripeTestBed bed = new StripeTestBed();
+    bed.api.start(vertx).await();
+    bed.harness =
+        ApiPluginHarness.start(
+                vertx,
+                StripePlugin::new,
+                bed.api.pluginSettings(),
+                StripePlugin.API_TIMEOUT_SETTING)
+            .await();
+    return bed;
   }
 
   void close() {
     api.close().await();
+  }
+
+  /** The plugin under test, with Stripe's default timeout. */
+  StripePlugin plugin() {
+    return harness.plugin();
   }
 
   /** The account's credentials: its signing secret and, unless {@code null}, this API key. */
@@ -59,7 +56,7 @@ final class StripeTestBed {
     if (key != null) {
       submitted.put("apiKey", key);
     }
-    return plugin.validateCredentials(submitted);
+    return plugin().validateCredentials(submitted);
   }
 
   /** The account with the key the fake accepts. */
@@ -82,41 +79,29 @@ final class StripeTestBed {
   }
 
   ParsedWebhook deliver(WebhookRequest request, Credentials credentials) {
-    return receive(request, credentials).await();
+    return harness.onEventLoop(() -> receive(plugin(), request, credentials));
   }
 
   /** The failure a delivery ends in, when it cannot be received now. */
   Throwable failure(String body, Credentials credentials) {
-    Future<ParsedWebhook> outcome = receive(request(body), credentials);
-    try {
-      outcome.await();
-    } catch (RuntimeException e) {
-      // the outcome below says why
-    }
-    assertThat(outcome.failed()).as("the delivery was expected to fail").isTrue();
-    return outcome.cause();
+    return harness.failure(Throwable.class, () -> receive(plugin(), request(body), credentials));
   }
 
-  private Future<ParsedWebhook> receive(WebhookRequest request, Credentials credentials) {
-    return onEventLoop(
-        () ->
-            plugin
-                .verify(request, credentials)
-                .compose(
-                    verdict -> {
-                      assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
-                      return plugin.resolve(
-                          request, plugin.parse(request, credentials), credentials);
-                    }));
+  /** The failure a delivery ends in for a plugin that gives up on Stripe's API after 300 ms. */
+  Throwable impatientFailure(String body, Credentials credentials) {
+    return harness.failure(
+        Throwable.class, () -> receive(harness.impatient(), request(body), credentials));
   }
 
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does: {@code GatewayHttp} must be
-   * called on a Vert.x context.
-   */
-  <T> Future<T> onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future();
+  /** Verifies, parses and resolves a delivery, as the platform's ingest does. */
+  private static Future<ParsedWebhook> receive(
+      StripePlugin plugin, WebhookRequest request, Credentials credentials) {
+    return plugin
+        .verify(request, credentials)
+        .compose(
+            verdict -> {
+              assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
+              return plugin.resolve(request, plugin.parse(request, credentials), credentials);
+            });
   }
 }

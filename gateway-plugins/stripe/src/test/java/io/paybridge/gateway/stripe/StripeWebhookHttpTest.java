@@ -2,26 +2,19 @@ package io.paybridge.gateway.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.Verdict;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.PluginReceiver;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,27 +32,22 @@ class StripeWebhookHttpTest {
   private StripeTestBed bed;
   private StripeSimulator stripe;
   private Credentials credentials;
-  private final Queue<ParsedWebhook> resolved = new ConcurrentLinkedQueue<>();
-  private Queue<WebhookRequest> received;
-
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<ParsedWebhook> resolved;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     bed = StripeTestBed.start(vertx);
     stripe = bed.stripe;
     credentials = bed.withKey();
-    receiver = PluginReceiver.start(vertx, new Recording(bed.plugin), () -> credentials).await();
+    receiver = PluginReceiver.start(vertx, bed.plugin(), () -> credentials).await();
+    resolved = receiver.resolved();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
-    client.close();
     receiver.close().await();
     bed.close();
   }
@@ -67,7 +55,7 @@ class StripeWebhookHttpTest {
   /** Posts {@code body} signed now by Stripe's SDK. */
   private HttpResponse<Buffer> postSignedBySdk(String body) {
     String header = StripeSdkSignatures.header(bed.webhookSecret, body, Instant.now());
-    return StripeSimulator.post(client, url, body, header).await();
+    return receiver.post(StripeSimulator.webhook(body, header)).await();
   }
 
   @Test
@@ -80,7 +68,7 @@ class StripeWebhookHttpTest {
     String body = stripe.event("evt_http", "payment_intent.succeeded", intent);
 
     // WHEN the simulator posts it
-    HttpResponse<Buffer> response = stripe.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(stripe.webhook(body)).await();
 
     // THEN the receiver got exactly the signed bytes and headers, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
@@ -111,7 +99,7 @@ class StripeWebhookHttpTest {
     StripeSimulator stranger = new StripeSimulator(StripeSimulator.newWebhookSecret());
     String body = stranger.paymentIntentSucceeded("evt_x", "pi_x", 2000, "usd", "user-1");
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(stranger.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(received).hasSize(1);
@@ -196,61 +184,5 @@ class StripeWebhookHttpTest {
         .extracting(ParsedWebhook::hold)
         .containsExactly(
             ParsedWebhook.NEEDS_API_CREDENTIALS, ParsedWebhook.API_CREDENTIALS_REJECTED);
-  }
-
-  /** The plugin as the receiver uses it, keeping what each resolved delivery came to. */
-  private final class Recording implements GatewayPlugin {
-    private final StripePlugin plugin;
-
-    Recording(StripePlugin plugin) {
-      this.plugin = plugin;
-    }
-
-    @Override
-    public String id() {
-      return plugin.id();
-    }
-
-    @Override
-    public String displayName() {
-      return plugin.displayName();
-    }
-
-    @Override
-    public CredentialSchema credentialSchema() {
-      return plugin.credentialSchema();
-    }
-
-    @Override
-    public java.util.List<io.paybridge.spi.EventRule> eventTable() {
-      return plugin.eventTable();
-    }
-
-    @Override
-    public Future<Verdict> verify(WebhookRequest request, Credentials account) {
-      return plugin.verify(request, account);
-    }
-
-    @Override
-    public ParsedWebhook parse(WebhookRequest request, Credentials account) {
-      return plugin.parse(request, account);
-    }
-
-    @Override
-    public Future<ParsedWebhook> resolve(
-        WebhookRequest request, ParsedWebhook parsed, Credentials account) {
-      return plugin.resolve(request, parsed, account).onSuccess(resolved::add);
-    }
-
-    @Override
-    public WebhookAnswer reject(WebhookRequest request) {
-      return plugin.reject(request);
-    }
-
-    @Override
-    public WebhookAnswer acknowledge(
-        WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
-      return plugin.acknowledge(request, parsed, outcome);
-    }
   }
 }
