@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
@@ -30,31 +29,18 @@ class RazorpayWebhookHttpTest {
 
   private final RazorpayPlugin plugin = new RazorpayPlugin();
   private final RazorpaySimulator razorpay = new RazorpaySimulator(SECRET);
-  private final Credentials credentials =
-      plugin
-          .credentialSchema()
-          .validate(
-              new JsonObject()
-                  .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
-                  .put("keySecret", "key-secret")
-                  .put("webhookSecret", SECRET));
-  private Queue<WebhookRequest> received;
-
+  private final Credentials credentials = razorpay.credentials();
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
-    client.close();
     receiver.close().await();
   }
 
@@ -64,7 +50,7 @@ class RazorpayWebhookHttpTest {
     String body = razorpay.paymentCaptured("pay_Http000000001", 49_900, "INR", "पाठक-42 ☕");
 
     // WHEN the simulator posts it
-    HttpResponse<Buffer> response = razorpay.post(client, url, body, "EvtHttp0000001").await();
+    HttpResponse<Buffer> response = receiver.post(razorpay.webhook(body, "EvtHttp0000001")).await();
 
     // THEN the receiver got exactly the signed bytes and headers, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
@@ -90,7 +76,7 @@ class RazorpayWebhookHttpTest {
     RazorpaySimulator stranger = new RazorpaySimulator("someone-elses-secret");
     String body = stranger.paymentCaptured("pay_Stranger00001", 49_900, "INR", null);
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body, "EvtHttp0000002").await();
+    HttpResponse<Buffer> response = receiver.post(stranger.webhook(body, "EvtHttp0000002")).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(received).hasSize(1);
