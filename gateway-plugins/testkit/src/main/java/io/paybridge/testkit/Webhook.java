@@ -44,6 +44,14 @@ public record Webhook(MultiMap headers, MultiMap query, Buffer body) {
     return new Webhook(all, MultiMap.caseInsensitiveMultiMap(), body);
   }
 
+  /** A webhook with this UTF-8 body and these headers. */
+  public static Webhook of(String body, MultiMap headers) {
+    return new Webhook(
+        MultiMap.caseInsensitiveMultiMap().addAll(headers),
+        MultiMap.caseInsensitiveMultiMap(),
+        Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** A copy with the header set, replacing any value it had. */
   public Webhook withHeader(String name, String value) {
     return new Webhook(
