@@ -90,7 +90,9 @@ public record Webhook(MultiMap headers, MultiMap query, Buffer body) {
    * {@link #TIMEOUT_MS}; completes with the answer whatever its status.
    */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url) {
-    HttpRequest<Buffer> request = client.postAbs(url).timeout(TIMEOUT_MS).putHeaders(headers);
+    HttpRequest<Buffer> request = client.postAbs(url).timeout(TIMEOUT_MS);
+    // Set, not add: the gateway's headers replace the client's own (its User-Agent).
+    headers.names().forEach(name -> request.putHeader(name, headers.getAll(name)));
     query.forEach(request::addQueryParam);
     return request.sendBuffer(body);
   }

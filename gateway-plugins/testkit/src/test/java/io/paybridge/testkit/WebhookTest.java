@@ -33,6 +33,7 @@ class WebhookTest {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("X-Signature", "t=1,v1=abc");
+    headers.put("User-Agent", "Gateway/1.0");
     return Webhook.of(BODY, headers);
   }
 
@@ -52,6 +53,7 @@ class WebhookTest {
       assertThat(call.queryParams()).containsExactlyEntriesOf(Map.of("pay_id", "42 a/b"));
       assertThat(call.header("X-Signature")).isEqualTo("t=1,v1=abc");
       assertThat(call.header("Content-Type")).isEqualTo("application/json");
+      assertThat(call.headers().getAll("User-Agent")).containsExactly("Gateway/1.0");
       assertThat(call.body()).isEqualTo(BODY);
     } finally {
       client.close();
