@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 class GooglePlayEndToEndIT extends GatewayEndToEndKit {
 
   private final Vertx simulatorVertx = Vertx.vertx();
-  private final GooglePlaySimulator google = await(new GooglePlaySimulator(simulatorVertx).start());
+  private final GooglePlaySimulator google = await(new GooglePlaySimulator().start(simulatorVertx));
 
   @AfterAll
   void stopSimulator() {
