@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
@@ -31,25 +30,19 @@ class CryptomusWebhookHttpTest {
 
   private final CryptomusPlugin plugin = new CryptomusPlugin();
   private final CryptomusSimulator cryptomus = new CryptomusSimulator(MERCHANT, KEY);
-  private Queue<WebhookRequest> received;
-
   private Credentials credentials;
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     credentials = credentials("127.0.0.1/32, ::1");
     receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
-    client.close();
     receiver.close().await();
   }
 
@@ -72,7 +65,7 @@ class CryptomusWebhookHttpTest {
     String body = cryptomus.webhook(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(CryptomusSimulator.webhook(body)).await();
 
     // THEN the receiver got exactly the signed bytes, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
@@ -91,7 +84,7 @@ class CryptomusWebhookHttpTest {
     credentials = credentials("91.227.144.54");
     String body = cryptomus.paid(CryptomusSimulator.newUuid(), "o-1", "5", "USD");
 
-    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(CryptomusSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(received).hasSize(1);
@@ -102,7 +95,7 @@ class CryptomusWebhookHttpTest {
     CryptomusSimulator stranger = new CryptomusSimulator(MERCHANT, "someone-elses-key");
     String body = stranger.paid(CryptomusSimulator.newUuid(), "o-2", "5", "USD");
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(CryptomusSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
   }
