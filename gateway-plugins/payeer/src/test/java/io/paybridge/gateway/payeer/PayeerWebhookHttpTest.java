@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -33,25 +32,19 @@ class PayeerWebhookHttpTest {
 
   private final PayeerPlugin plugin = new PayeerPlugin();
   private final PayeerSimulator payeer = new PayeerSimulator(SHOP, SECRET);
-  private Queue<WebhookRequest> received;
-
   private Credentials credentials;
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     credentials = credentials("127.0.0.0/8, ::1/128");
     receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
-    client.close();
     receiver.close().await();
   }
 
@@ -72,7 +65,7 @@ class PayeerWebhookHttpTest {
     String body = PayeerSimulator.form(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(PayeerSimulator.webhook(body)).await();
 
     // THEN Payeer reads "<order>|success" and the receiver got exactly the signed form
     assertThat(response.statusCode()).isEqualTo(200);
@@ -93,7 +86,7 @@ class PayeerWebhookHttpTest {
         PayeerSimulator.form(
             payeer.success(PayeerSimulator.newOperationId(), "o-9", "5.00", "USD"));
 
-    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(PayeerSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("o-9|error");
