@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -33,25 +32,19 @@ class AnypayWebhookHttpTest {
 
   private final AnypayPlugin plugin = new AnypayPlugin();
   private final AnypaySimulator anypay = new AnypaySimulator(PROJECT, SECRET);
-  private Queue<WebhookRequest> received;
-
   private Credentials credentials;
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void startReceiver(Vertx vertx) {
     credentials = credentials("127.0.0.0/8, ::1/128");
     receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stopReceiver() {
-    client.close();
     receiver.close().await();
   }
 
@@ -72,7 +65,7 @@ class AnypayWebhookHttpTest {
     String body = AnypaySimulator.form(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = anypay.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(AnypaySimulator.webhook(body)).await();
 
     // THEN Anypay reads OK and the receiver got exactly the signed form
     assertThat(response.statusCode()).isEqualTo(200);
@@ -91,7 +84,7 @@ class AnypayWebhookHttpTest {
         anypay.notification(
             AnypaySimulator.newTransactionId(), "1443430", "20.00", "RUB", "refund");
 
-    HttpResponse<Buffer> response = anypay.postAsQuery(client, url, fields).await();
+    HttpResponse<Buffer> response = receiver.post(AnypaySimulator.queryWebhook(fields)).await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("OK");
@@ -108,7 +101,7 @@ class AnypayWebhookHttpTest {
             anypay.notification(
                 AnypaySimulator.newTransactionId(), "1443431", "5.00", "RUB", "paid"));
 
-    HttpResponse<Buffer> response = anypay.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(AnypaySimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.bodyAsString()).isNotEqualTo("OK");
