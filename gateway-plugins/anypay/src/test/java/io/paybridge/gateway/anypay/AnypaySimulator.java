@@ -5,6 +5,7 @@ import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,14 @@ public final class AnypaySimulator {
     this.projectId = Objects.requireNonNull(projectId, "projectId");
     this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
     this.scheme = Objects.requireNonNull(scheme, "scheme");
+  }
+
+  /** The credentials of the project this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject()
+        .put("projectId", projectId)
+        .put("secretKey", secretKey)
+        .put("signScheme", scheme);
   }
 
   /** Everything Anypay sends about a card payment finalised now, signed. */

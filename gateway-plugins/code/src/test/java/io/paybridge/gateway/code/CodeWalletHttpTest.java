@@ -4,40 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.testkit.PluginReceiver;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's webhooks over real HTTP to the kit's receiver, which hands each delivery to the
  * plugin the way the platform's ingest does: verify, parse, resolve, answer with the plugin's
  * acknowledgement or refusal.
  */
-@ExtendWith(VertxExtension.class)
 class CodeWalletHttpTest {
 
   private final CodePlugin plugin = new CodePlugin();
   private final CodeWalletSimulator wallet = new CodeWalletSimulator();
-  private PluginReceiver receiver;
 
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    receiver = PluginReceiver.start(vertx, plugin, wallet::credentials).await();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    receiver.close().await();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(plugin, wallet::credentials);
 
   private HttpResponse<Buffer> post(String jwt) {
-    return receiver.post(CodeWalletSimulator.webhook(jwt)).await();
+    return receiver().post(CodeWalletSimulator.webhook(jwt)).await();
+  }
+
+  private PluginReceiver receiver() {
+    return http.receiver();
   }
 
   @Test
@@ -51,8 +43,8 @@ class CodeWalletHttpTest {
 
     // THEN the receiver answers exactly 200 and books 25 US cents for the intent
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(receiver.events()).hasSize(1);
-    PaymentEvent payment = receiver.events().get(0);
+    assertThat(receiver().events()).hasSize(1);
+    PaymentEvent payment = receiver().events().get(0);
     assertThat(payment.entryKey()).isEqualTo("payment:" + intent);
     assertThat(payment.amountMinor()).isEqualTo(25L);
     assertThat(payment.currency()).isEqualTo("USD");
@@ -66,7 +58,7 @@ class CodeWalletHttpTest {
     HttpResponse<Buffer> response = post(jwt);
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(receiver.events()).isEmpty();
+    assertThat(receiver().events()).isEmpty();
   }
 
   @Test
@@ -80,8 +72,8 @@ class CodeWalletHttpTest {
 
     // THEN nothing is booked, the refusal says why, and Code gets the 200 that stops its retries
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(receiver.events()).isEmpty();
-    assertThat(receiver.rejections())
+    assertThat(receiver().events()).isEmpty();
+    assertThat(receiver().rejections())
         .containsExactly(
             "payment to deposit address "
                 + otherMerchant.depositAddress()
@@ -100,7 +92,7 @@ class CodeWalletHttpTest {
     HttpResponse<Buffer> response = post(jwt);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(receiver.events()).isEmpty();
+    assertThat(receiver().events()).isEmpty();
   }
 
   @Test
@@ -109,6 +101,6 @@ class CodeWalletHttpTest {
     post(wallet.intentSubmitted(CodeWalletSimulator.newIntentId(), "1", "usd"));
 
     // THEN it said application/jwt
-    assertThat(receiver.received().peek().header("Content-Type")).isEqualTo("application/jwt");
+    assertThat(receiver().received().peek().header("Content-Type")).isEqualTo("application/jwt");
   }
 }

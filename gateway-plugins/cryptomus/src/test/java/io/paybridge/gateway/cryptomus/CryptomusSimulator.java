@@ -52,6 +52,11 @@ public final class CryptomusSimulator {
     return merchantId;
   }
 
+  /** The credentials of the merchant this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject().put("merchantId", merchantId).put("paymentApiKey", paymentApiKey);
+  }
+
   /**
    * The members of a payment webhook for an invoice of {@code amount} {@code currency} paid in USDT
    * on Tron, in the order Cryptomus sends them. Amounts are strings with Cryptomus's 8 decimals.

@@ -5,6 +5,7 @@ import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,11 @@ public final class PayeerSimulator {
 
   public String shopId() {
     return shopId;
+  }
+
+  /** The credentials of the shop this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject().put("shopId", shopId).put("secretKey", secretKey);
   }
 
   /**
