@@ -33,7 +33,7 @@ class GooglePlayEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected Map<String, String> nodeEnvironment() {
-    return environmentOf(google.settings());
+    return environmentOf(google.pluginSettings());
   }
 
   @Override

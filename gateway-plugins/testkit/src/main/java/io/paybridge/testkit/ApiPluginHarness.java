@@ -1,5 +1,7 @@
 package io.paybridge.testkit;
 
+import static io.paybridge.testkit.Futures.await;
+
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PluginContext;
 import io.vertx.core.Future;
@@ -9,46 +11,56 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A plugin that calls its gateway's API, initialised against that gateway's simulator and called as
- * the platform calls it: on a Vert.x event loop. {@code GatewayHttp} must be called on a Vert.x
- * context; from another thread its response handling races the answer's body
+ * A plugin that calls its gateway's API, run for each test against that gateway's simulator and
+ * called as the platform calls it: on a Vert.x event loop. {@code GatewayHttp} must be called on a
+ * Vert.x context; from another thread its response handling races the answer's body
  * (eclipse-vertx/vert.x#4705) and a call can hang until its timeout. Beside the plugin runs an
  * impatient twin that gives up after {@link #SHORT_TIMEOUT_MS}, for the tests of slow and lost
- * answers.
+ * answers. Register it as a field with {@code @RegisterExtension}: before each test it starts the
+ * simulator on a Vert.x of its own and initialises both plugins with the simulator's settings.
  *
  * @param <P> the plugin's type
  */
-public final class ApiPluginHarness<P extends GatewayPlugin> {
+public final class ApiPluginHarness<P extends GatewayPlugin>
+    implements BeforeEachCallback, AfterEachCallback {
 
   /** The total call time of {@link #impatient()}. */
   public static final long SHORT_TIMEOUT_MS = 300;
 
-  private final Vertx vertx;
+  private final GatewaySimulator<?> simulator;
+  private final String timeoutSetting;
   private final P plugin;
   private final P impatient;
-
-  private ApiPluginHarness(Vertx vertx, P plugin, P impatient) {
-    this.vertx = vertx;
-    this.plugin = plugin;
-    this.impatient = impatient;
-  }
+  private Vertx vertx;
 
   /**
-   * Initialises two plugins with {@code settings} (the simulator's base URLs), the second with
-   * {@code timeoutSetting} set to {@link #SHORT_TIMEOUT_MS}.
+   * @param simulator the gateway's simulator, started and closed around each test
+   * @param newPlugin makes a plugin; two are made, the second with a short timeout
+   * @param timeoutSetting the plugin's setting for the total time of an API call
    */
-  public static <P extends GatewayPlugin> Future<ApiPluginHarness<P>> start(
-      Vertx vertx, Supplier<P> newPlugin, Map<String, String> settings, String timeoutSetting) {
-    P plugin = newPlugin.get();
-    P impatient = newPlugin.get();
-    Map<String, String> shortTimeout = new HashMap<>(settings);
-    shortTimeout.put(timeoutSetting, Long.toString(SHORT_TIMEOUT_MS));
-    return Future.all(
-            plugin.init(new PluginContext(vertx, Clock.systemUTC(), settings)),
-            impatient.init(new PluginContext(vertx, Clock.systemUTC(), shortTimeout)))
-        .map(ready -> new ApiPluginHarness<>(vertx, plugin, impatient));
+  public ApiPluginHarness(
+      GatewaySimulator<?> simulator, Supplier<P> newPlugin, String timeoutSetting) {
+    this.simulator = simulator;
+    this.timeoutSetting = timeoutSetting;
+    this.plugin = newPlugin.get();
+    this.impatient = newPlugin.get();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    vertx = Vertx.vertx();
+    await(simulator.start(vertx).compose(started -> init(started.pluginSettings())));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    await(simulator.close());
+    await(vertx.close());
   }
 
   /** The plugin, with the gateway's default timeout. */
@@ -74,6 +86,15 @@ public final class ApiPluginHarness<P extends GatewayPlugin> {
       throw new AssertionError("expected a " + type.getSimpleName() + ", got " + cause, cause);
     }
     return type.cast(cause);
+  }
+
+  private Future<Void> init(Map<String, String> settings) {
+    Map<String, String> shortTimeout = new HashMap<>(settings);
+    shortTimeout.put(timeoutSetting, Long.toString(SHORT_TIMEOUT_MS));
+    return Future.all(
+            plugin.init(new PluginContext(vertx, Clock.systemUTC(), settings)),
+            impatient.init(new PluginContext(vertx, Clock.systemUTC(), shortTimeout)))
+        .mapEmpty();
   }
 
   private <T> Future<T> run(Supplier<Future<T>> call) {

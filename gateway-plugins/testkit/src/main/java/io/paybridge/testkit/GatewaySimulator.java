@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -41,6 +42,9 @@ public abstract class GatewaySimulator<S extends GatewaySimulator<S>> {
 
   /** Adds the gateway's routes to {@code router}; they answer with {@link #answer}. */
   protected abstract void routes(Router router);
+
+  /** The plugin settings that point the plugin under test at this running simulator. */
+  public abstract Map<String, String> pluginSettings();
 
   /**
    * The answer for an injected error {@code status}: the gateway's own error body for it. The

@@ -52,6 +52,11 @@ class GatewaySimulatorTest {
     }
 
     @Override
+    public Map<String, String> pluginSettings() {
+      return Map.of("counting.api.base", baseUrl());
+    }
+
+    @Override
     protected Answer errorAnswer(int status, ApiCall call) {
       return Answer.json(status, new JsonObject().put("code", "E" + status));
     }

@@ -12,8 +12,7 @@ class PluginReceiverExtensionTest {
 
   @RegisterExtension
   final PluginReceiverExtension http =
-      new PluginReceiverExtension(
-          new PluginReceiverTest.WordGateway(), () -> Credentials.of("word", "open"));
+      new PluginReceiverExtension(new WordGateway(), () -> Credentials.of("word", "open"));
 
   @RepeatedTest(2)
   void aFreshReceiverTakesDeliveries() {

@@ -2,24 +2,14 @@ package io.paybridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.EventKind;
-import io.paybridge.spi.EventRule;
-import io.paybridge.spi.GatewayApiException;
-import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,61 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class PluginReceiverTest {
-
-  /** A gateway whose signature is a shared word and whose body names what happened. */
-  static final class WordGateway implements GatewayPlugin {
-    @Override
-    public String id() {
-      return "word";
-    }
-
-    @Override
-    public String displayName() {
-      return "Word";
-    }
-
-    @Override
-    public CredentialSchema credentialSchema() {
-      return CredentialSchema.of();
-    }
-
-    @Override
-    public List<EventRule> eventTable() {
-      return List.of();
-    }
-
-    @Override
-    public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
-      return Future.succeededFuture(
-          credentials.get("word").equals(request.header("X-Word"))
-              ? Verdict.ok()
-              : Verdict.rejected("the word is wrong"));
-    }
-
-    @Override
-    public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
-      return switch (request.bodyAsString()) {
-        case "paid", "api-down" ->
-            new ParsedWebhook(
-                "evt-1",
-                "paid",
-                List.of(
-                    PaymentEvent.builder(EventKind.PAYMENT, "payment:1", Instant.now())
-                        .amount(1250, "EUR")
-                        .build()));
-        case "hello" -> ParsedWebhook.ignored("evt-2", "hello", "a greeting books nothing");
-        default -> throw new MalformedWebhookException("not a word this gateway sends");
-      };
-    }
-
-    @Override
-    public Future<ParsedWebhook> resolve(
-        WebhookRequest request, ParsedWebhook parsed, Credentials credentials) {
-      return request.bodyAsString().equals("api-down")
-          ? Future.failedFuture(new GatewayApiException("word", "lookup", 502, "down"))
-          : Future.succeededFuture(parsed);
-    }
-  }
 
   private PluginReceiver receiver;
 

@@ -25,6 +25,11 @@ class WebhookTest {
     protected void routes(Router router) {
       router.route().handler(ctx -> answer(ctx, Answer.empty(204)));
     }
+
+    @Override
+    public Map<String, String> pluginSettings() {
+      return Map.of();
+    }
   }
 
   private static final String BODY = "{\"note\":\"Zoë ☕ 42\"}";

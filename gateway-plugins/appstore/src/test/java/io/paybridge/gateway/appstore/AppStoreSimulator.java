@@ -166,6 +166,7 @@ public final class AppStoreSimulator extends GatewaySimulator<AppStoreSimulator>
    * Plugin settings that trust this simulator's root and, once {@link #start} has run, reach its
    * fake API.
    */
+  @Override
   public Map<String, String> pluginSettings() {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(AppStorePlugin.TRUST_ANCHOR_SETTING, chain.rootFingerprint());

@@ -217,7 +217,7 @@ class GooglePlayApiTest {
     // GIVEN a plugin allowing calls half a second, and an API answering only after five
     long timeoutMs = 500;
     GooglePlayPlugin impatient = new GooglePlayPlugin();
-    Map<String, String> settings = new HashMap<>(f.google.settings());
+    Map<String, String> settings = new HashMap<>(f.google.pluginSettings());
     settings.put(GooglePlayPlugin.SETTING_TIMEOUT_MS, Long.toString(timeoutMs));
     await(impatient.init(new PluginContext(f.vertx, Clock.systemUTC(), settings)));
     f.google.delayNext(OP_SUBSCRIPTION_GET, timeoutMs * 10);

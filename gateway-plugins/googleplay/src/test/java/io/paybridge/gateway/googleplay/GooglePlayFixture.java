@@ -33,7 +33,7 @@ final class GooglePlayFixture implements AutoCloseable {
     vertx = Vertx.vertx();
     google = await(new GooglePlaySimulator().start(vertx));
     plugin = new GooglePlayPlugin();
-    Map<String, String> settings = new HashMap<>(google.settings());
+    Map<String, String> settings = new HashMap<>(google.pluginSettings());
     settings.putAll(extraSettings);
     await(plugin.init(new PluginContext(vertx, clock, settings)));
     serviceAccountJson = google.newServiceAccountJson(API_ACCOUNT);

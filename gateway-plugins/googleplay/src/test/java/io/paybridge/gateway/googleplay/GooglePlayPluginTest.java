@@ -102,7 +102,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
 
   @Override
   protected Map<String, String> pluginSettings() {
-    return google.settings();
+    return google.pluginSettings();
   }
 
   @Override

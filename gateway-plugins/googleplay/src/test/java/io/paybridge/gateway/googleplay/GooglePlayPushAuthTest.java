@@ -41,7 +41,7 @@ class GooglePlayPushAuthTest {
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     clock = new TestClock(start);
     plugin = new GooglePlayPlugin();
-    await(plugin.init(new PluginContext(f.vertx, clock, f.google.settings())));
+    await(plugin.init(new PluginContext(f.vertx, clock, f.google.pluginSettings())));
     f.google.jwksMaxAge(21_600);
     f.google.clearCalls();
     notification =

@@ -62,8 +62,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * #delayNext} inject errors and slowness per operation; {@link #deleteServiceAccountKey} and {@link
  * #refuseServiceAccount} make Google refuse a tenant's service account as it does when its key is
  * deleted, when it has no access to the app in Play Console, or when the API is disabled. {@link
- * #settings()} are the plugin settings that point the plugin here. Other modules' end-to-end tests
- * use it through this module's test-jar.
+ * #pluginSettings()} are the plugin settings that point the plugin here. Other modules' end-to-end
+ * tests use it through this module's test-jar.
  */
 public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimulator> {
 
@@ -124,7 +124,8 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
   }
 
   /** Plugin settings pointing the API, the token endpoint and the key source here. */
-  public Map<String, String> settings() {
+  @Override
+  public Map<String, String> pluginSettings() {
     return Map.of(
         GooglePlayPlugin.SETTING_API_BASE, baseUrl(),
         GooglePlayPlugin.SETTING_TOKEN_URI, tokenUri(),

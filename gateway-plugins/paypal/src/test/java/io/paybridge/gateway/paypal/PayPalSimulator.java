@@ -198,6 +198,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
 
   /** The base URL of the running fake, e.g. {@code http://127.0.0.1:41234}. */
   /** Settings that point the plugin's API calls and certificate fetches at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(
         PayPalPlugin.API_BASE_SETTING, baseUrl(),

@@ -88,6 +88,7 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
 
   /** Starts serving on 127.0.0.1 at a random port. */
   /** Plugin settings that point {@link RazorpayPlugin} at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(RazorpayPlugin.API_BASE_SETTING, baseUrl());
   }

@@ -12,24 +12,19 @@ import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.testkit.ApiCall;
 import io.paybridge.testkit.ApiPluginHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RazorpayPlugin} as {@link io.paybridge.spi.CancelAndRefund}, against {@link
  * RazorpayApiFake}: the subscription ends, the payment is refunded exactly once, whatever failed in
  * between.
  */
-@ExtendWith(VertxExtension.class)
 class RazorpayCancelAndRefundTest {
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
@@ -41,30 +36,15 @@ class RazorpayCancelAndRefundTest {
   private final String keyId = RazorpayApiFake.newKeyId();
   private final String keySecret = RazorpayApiFake.newKeySecret();
   private final RazorpayApiFake razorpay = new RazorpayApiFake(keyId, keySecret);
-  private ApiPluginHarness<RazorpayPlugin> harness;
-  private RazorpayPlugin plugin;
+
+  @RegisterExtension
+  final ApiPluginHarness<RazorpayPlugin> harness =
+      new ApiPluginHarness<>(razorpay, RazorpayPlugin::new, RazorpayPlugin.API_TIMEOUT_SETTING);
+
+  private final RazorpayPlugin plugin = harness.plugin();
 
   private final RazorpaySimulator webhooks = new RazorpaySimulator("cancel-refund-test-secret");
-  private Credentials credentials;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    razorpay.start(vertx).await();
-    harness =
-        ApiPluginHarness.start(
-                vertx,
-                RazorpayPlugin::new,
-                razorpay.pluginSettings(),
-                RazorpayPlugin.API_TIMEOUT_SETTING)
-            .await();
-    plugin = harness.plugin();
-    credentials = credentials(keySecret);
-  }
-
-  @AfterEach
-  void stop() {
-    razorpay.close().await();
-  }
+  private Credentials credentials = credentials(keySecret);
 
   private Credentials credentials(String secret) {
     return plugin

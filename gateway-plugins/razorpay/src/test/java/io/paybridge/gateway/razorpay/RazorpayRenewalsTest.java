@@ -18,10 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,29 +37,14 @@ class RazorpayRenewalsTest {
   private final String keyId = RazorpayApiFake.newKeyId();
   private final String keySecret = RazorpayApiFake.newKeySecret();
   private final RazorpayApiFake razorpay = new RazorpayApiFake(keyId, keySecret);
-  private ApiPluginHarness<RazorpayPlugin> harness;
-  private RazorpayPlugin plugin;
 
-  private Credentials credentials;
+  @RegisterExtension
+  final ApiPluginHarness<RazorpayPlugin> harness =
+      new ApiPluginHarness<>(razorpay, RazorpayPlugin::new, RazorpayPlugin.API_TIMEOUT_SETTING);
 
-  @BeforeEach
-  void start(Vertx vertx) {
-    razorpay.start(vertx).await();
-    harness =
-        ApiPluginHarness.start(
-                vertx,
-                RazorpayPlugin::new,
-                razorpay.pluginSettings(),
-                RazorpayPlugin.API_TIMEOUT_SETTING)
-            .await();
-    plugin = harness.plugin();
-    credentials = credentials(keyId, keySecret);
-  }
+  private final RazorpayPlugin plugin = harness.plugin();
 
-  @AfterEach
-  void stop() {
-    razorpay.close().await();
-  }
+  private final Credentials credentials = credentials(keyId, keySecret);
 
   private Credentials credentials(String id, String secret) {
     return plugin

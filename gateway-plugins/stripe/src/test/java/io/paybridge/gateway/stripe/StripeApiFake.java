@@ -100,6 +100,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   }
 
   /** Plugin settings that point {@link StripePlugin} at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(StripePlugin.API_BASE_SETTING, baseUrl());
   }

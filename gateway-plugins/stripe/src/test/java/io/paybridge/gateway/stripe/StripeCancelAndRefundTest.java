@@ -11,22 +11,17 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.testkit.ApiCall;
 import io.paybridge.testkit.ApiPluginHarness;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StripePlugin} as {@link io.paybridge.spi.CancelAndRefund}, against {@link StripeApiFake}:
  * the subscription ends, the charge is refunded exactly once, whatever failed in between.
  */
-@ExtendWith(VertxExtension.class)
 class StripeCancelAndRefundTest {
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
@@ -36,27 +31,15 @@ class StripeCancelAndRefundTest {
 
   private final String apiKey = StripeApiFake.newSecretKey();
   private final StripeApiFake stripe = new StripeApiFake(apiKey);
-  private ApiPluginHarness<StripePlugin> harness;
-  private StripePlugin plugin;
+
+  @RegisterExtension
+  final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(stripe, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
+
+  private final StripePlugin plugin = harness.plugin();
 
   private final StripeSimulator webhooks = new StripeSimulator(StripeSimulator.newWebhookSecret());
-  private Credentials credentials;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    stripe.start(vertx).await();
-    harness =
-        ApiPluginHarness.start(
-                vertx, StripePlugin::new, stripe.pluginSettings(), StripePlugin.API_TIMEOUT_SETTING)
-            .await();
-    plugin = harness.plugin();
-    credentials = credentials(apiKey);
-  }
-
-  @AfterEach
-  void stop() {
-    stripe.close().await();
-  }
+  private Credentials credentials = credentials(apiKey);
 
   private Credentials credentials(String key) {
     JsonObject submitted =

@@ -12,18 +12,14 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.ApiCall;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,27 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * listed page by page, the invoice a payment pays from API version 2025-03-31, and what happens
  * when the account has no key, Stripe refuses it, or Stripe cannot answer now.
  */
-@ExtendWith(VertxExtension.class)
 class StripeLookupTest {
 
   private static final Instant PERIOD_END =
       Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
 
-  private StripeTestBed bed;
-  private StripeSimulator stripe;
-  private StripeApiFake api;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    bed = StripeTestBed.start(vertx);
-    stripe = bed.stripe;
-    api = bed.api;
-  }
-
-  @AfterEach
-  void stop() {
-    bed.close();
-  }
+  @RegisterExtension final StripeTestBed bed = new StripeTestBed();
+  private final StripeSimulator stripe = bed.stripe;
+  private final StripeApiFake api = bed.api;
 
   /** A captured charge the fake knows, and its {@code charge.refunded} event. */
   private String chargeRefunded(String eventId, JsonObject fakeCharge, String version) {

@@ -21,10 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,26 +39,14 @@ class StripeRenewalsTest {
 
   private final String apiKey = StripeApiFake.newSecretKey();
   private final StripeApiFake stripe = new StripeApiFake(apiKey);
-  private ApiPluginHarness<StripePlugin> harness;
-  private StripePlugin plugin;
 
-  private Credentials credentials;
+  @RegisterExtension
+  final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(stripe, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
 
-  @BeforeEach
-  void start(Vertx vertx) {
-    stripe.start(vertx).await();
-    harness =
-        ApiPluginHarness.start(
-                vertx, StripePlugin::new, stripe.pluginSettings(), StripePlugin.API_TIMEOUT_SETTING)
-            .await();
-    plugin = harness.plugin();
-    credentials = credentials(apiKey);
-  }
+  private final StripePlugin plugin = harness.plugin();
 
-  @AfterEach
-  void stop() {
-    stripe.close().await();
-  }
+  private final Credentials credentials = credentials(apiKey);
 
   private Credentials credentials(String key) {
     JsonObject submitted =

@@ -7,42 +7,36 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Stripe account for plugin-level tests: the webhook simulator, the API fake with the account's
  * secret key, and the plugin pointed at the fake, receiving deliveries as the platform's ingest
- * does (verify, parse, resolve on an event loop).
+ * does (verify, parse, resolve on an event loop). Tests register it with
+ * {@code @RegisterExtension}; the fake runs for each test.
  */
-final class StripeTestBed {
+final class StripeTestBed implements BeforeEachCallback, AfterEachCallback {
 
   final String webhookSecret = StripeSimulator.newWebhookSecret();
   final StripeSimulator stripe = new StripeSimulator(webhookSecret);
   final String apiKey = StripeApiFake.newSecretKey();
   final StripeApiFake api = new StripeApiFake(apiKey);
 
-  private ApiPluginHarness<StripePlugin> harness;
+  private final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(api, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
 
-  private StripeTestBed() {}
-
-  /** Starts the fake and initialises the plugin, and its impatient twin, against it. */
-  static StripeTestBed start(Vertx vertx) {
-    StripeTestBed bed = new StripeTestBed();
-    bed.api.start(vertx).await();
-    bed.harness =
-        ApiPluginHarness.start(
-                vertx,
-                StripePlugin::new,
-                bed.api.pluginSettings(),
-                StripePlugin.API_TIMEOUT_SETTING)
-            .await();
-    return bed;
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    harness.beforeEach(context);
   }
 
-  void close() {
-    api.close().await();
+  @Override
+  public void afterEach(ExtensionContext context) {
+    harness.afterEach(context);
   }
 
   /** The plugin under test, with Stripe's default timeout. */
