@@ -414,24 +414,11 @@ class PayPalApiTest {
   @Test
   void aPaymentAlreadyRefundedElsewhereCountsAsRefunded() {
     String sale = PayPalSimulator.newResourceId();
-    paypal.failNext(
-        HttpMethod.POST,
-        "/v1/payments/sale/" + sale,
-        400,
-        new JsonObject()
-            .put("name", "TRANSACTION_ALREADY_REFUNDED")
-            .put(
-                "message",
-                "Refund transaction refused - this transaction has already been refunded.")
-            .encode());
+    paypal.refundedElsewhere(sale, false);
     await(plugin.cancelAndRefund(saleCharge(sale, activeSubscription()), account));
 
     String capture = PayPalSimulator.newResourceId();
-    paypal.failNext(
-        HttpMethod.POST,
-        "/v2/payments/captures/" + capture,
-        422,
-        unprocessable("CAPTURE_FULLY_REFUNDED"));
+    paypal.refundedElsewhere(capture, true);
     await(
         plugin.cancelAndRefund(
             PaymentEvent.builder(EventKind.PAYMENT, "capture:" + capture, Instant.now())

@@ -765,6 +765,14 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     injectNext(RequestMatch.under(method.name(), pathPrefix), Fault.noAnswer());
   }
 
+  /**
+   * Records that a capture or sale was refunded outside the API (in PayPal's web interface): a
+   * refund of it through the API is then refused as PayPal refuses it.
+   */
+  public void refundedElsewhere(String paymentId, boolean capture) {
+    refundsByPayment.put(paymentId, new Refund(randomId(17), paymentId, capture, null));
+  }
+
   /** Forgets every access token issued, as when PayPal expires them early. */
   public void revokeTokens() {
     tokens.clear();
