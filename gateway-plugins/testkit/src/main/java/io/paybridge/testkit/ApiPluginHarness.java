@@ -1,7 +1,5 @@
 package io.paybridge.testkit;
 
-import static io.paybridge.testkit.Futures.await;
-
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PluginContext;
 import io.vertx.core.Future;
@@ -11,9 +9,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A plugin that calls its gateway's API, run for each test against that gateway's simulator and
@@ -26,8 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param <P> the plugin's type
  */
-public final class ApiPluginHarness<P extends GatewayPlugin>
-    implements BeforeEachCallback, AfterEachCallback {
+public final class ApiPluginHarness<P extends GatewayPlugin> extends PerTestVertx {
 
   /** The total call time of {@link #impatient()}. */
   public static final long SHORT_TIMEOUT_MS = 300;
@@ -36,7 +30,6 @@ public final class ApiPluginHarness<P extends GatewayPlugin>
   private final String timeoutSetting;
   private final P plugin;
   private final P impatient;
-  private Vertx vertx;
 
   /**
    * @param simulator the gateway's simulator, started and closed around each test
@@ -52,15 +45,13 @@ public final class ApiPluginHarness<P extends GatewayPlugin>
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    vertx = Vertx.vertx();
-    await(simulator.start(vertx).compose(started -> init(started.pluginSettings())));
+  protected Future<?> start(Vertx vertx) {
+    return simulator.start(vertx).compose(started -> init(vertx, started.pluginSettings()));
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    await(simulator.close());
-    await(vertx.close());
+  protected Future<?> stop() {
+    return simulator.close();
   }
 
   /** The plugin, with the gateway's default timeout. */
@@ -88,7 +79,7 @@ public final class ApiPluginHarness<P extends GatewayPlugin>
     return type.cast(cause);
   }
 
-  private Future<Void> init(Map<String, String> settings) {
+  private Future<Void> init(Vertx vertx, Map<String, String> settings) {
     Map<String, String> shortTimeout = new HashMap<>(settings);
     shortTimeout.put(timeoutSetting, Long.toString(SHORT_TIMEOUT_MS));
     return Future.all(
@@ -99,7 +90,7 @@ public final class ApiPluginHarness<P extends GatewayPlugin>
 
   private <T> Future<T> run(Supplier<Future<T>> call) {
     Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
+    vertx().runOnContext(v -> call.get().onComplete(outcome));
     return outcome.future();
   }
 }

@@ -1,25 +1,20 @@
 package io.paybridge.testkit;
 
-import static io.paybridge.testkit.Futures.await;
-
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayPlugin;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A {@link PluginReceiver} for each test, on a Vert.x instance of its own, for plugins that need no
  * initialisation: register it as a field with {@code @RegisterExtension} and post webhooks to
  * {@link #receiver()}.
  */
-public final class PluginReceiverExtension implements BeforeEachCallback, AfterEachCallback {
+public final class PluginReceiverExtension extends PerTestVertx {
 
   private final GatewayPlugin plugin;
   private final Supplier<Credentials> credentials;
-  private Vertx vertx;
   private PluginReceiver receiver;
 
   /**
@@ -31,15 +26,14 @@ public final class PluginReceiverExtension implements BeforeEachCallback, AfterE
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    vertx = Vertx.vertx();
-    receiver = await(PluginReceiver.start(vertx, plugin, credentials));
+  protected Future<?> start(Vertx vertx) {
+    return PluginReceiver.start(vertx, plugin, credentials)
+        .onSuccess(started -> receiver = started);
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    await(receiver.close());
-    await(vertx.close());
+  protected Future<?> stop() {
+    return receiver.close();
   }
 
   /** The receiver of the running test. */

@@ -1,5 +1,6 @@
 package io.paybridge.testkit;
 
+import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
@@ -41,12 +42,13 @@ final class WordGateway implements GatewayPlugin {
 
   @Override
   public CredentialSchema credentialSchema() {
-    return CredentialSchema.of();
+    return CredentialSchema.of(
+        CredentialField.secret("word", "Word", "The word every delivery carries."));
   }
 
   @Override
   public List<EventRule> eventTable() {
-    return List.of();
+    return List.of(EventRule.books("paid", "a payment"), EventRule.ignores("hello", "a greeting"));
   }
 
   @Override
