@@ -34,14 +34,9 @@ public record Webhook(MultiMap headers, MultiMap query, Buffer body) {
 
   /** A webhook with this UTF-8 body and these headers, in order. */
   public static Webhook of(String body, Map<String, String> headers) {
-    return of(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)), headers);
-  }
-
-  /** A webhook with this raw body and these headers, in order. */
-  public static Webhook of(Buffer body, Map<String, String> headers) {
     MultiMap all = MultiMap.caseInsensitiveMultiMap();
     headers.forEach(all::add);
-    return new Webhook(all, MultiMap.caseInsensitiveMultiMap(), body);
+    return of(body, all);
   }
 
   /** A webhook with this UTF-8 body and these headers. */
@@ -63,11 +58,6 @@ public record Webhook(MultiMap headers, MultiMap query, Buffer body) {
     MultiMap all = MultiMap.caseInsensitiveMultiMap();
     parameters.forEach(all::add);
     return new Webhook(headers, all, body);
-  }
-
-  /** The body decoded as UTF-8. */
-  public String bodyAsString() {
-    return body.toString(StandardCharsets.UTF_8);
   }
 
   /**
