@@ -1,6 +1,6 @@
 package io.paybridge.bench;
 
-import io.paybridge.gateway.stripe.StripeSimulator;
+import io.paybridge.spi.Signatures;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -12,7 +12,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,11 +27,36 @@ import java.util.UUID;
 final class TenantSetup {
 
   /**
-   * A tenant ready to receive webhooks: its id, its webhook path, a simulator holding its secret,
-   * and the API access token its client obtained (valid for the node's token lifetime, an hour by
-   * default).
+   * A tenant ready to receive webhooks: its id, its webhook path, the signer holding its Stripe
+   * secret, and the API access token its client obtained (valid for the node's token lifetime, an
+   * hour by default).
    */
-  record Tenant(UUID id, String hookPath, StripeSimulator stripe, String accessToken) {}
+  record Tenant(UUID id, String hookPath, StripeSigner stripe, String accessToken) {}
+
+  /**
+   * Signs webhooks as Stripe signs them for one endpoint: {@code Stripe-Signature: t=<unix
+   * seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>}.
+   */
+  record StripeSigner(String webhookSecret) {
+
+    private static final SecureRandom SECRETS = new SecureRandom();
+
+    /** A signer with a fresh secret in Stripe's format: {@code whsec_} and random base64. */
+    static StripeSigner withNewSecret() {
+      byte[] bytes = new byte[24];
+      SECRETS.nextBytes(bytes);
+      return new StripeSigner("whsec_" + Base64.getEncoder().encodeToString(bytes));
+    }
+
+    /** The {@code Stripe-Signature} value for {@code body} signed at {@code signedAt}. */
+    String signatureHeader(String body, Instant signedAt) {
+      String t = Long.toString(signedAt.getEpochSecond());
+      byte[] mac =
+          Signatures.hmacSha256(
+              Signatures.utf8(webhookSecret), Signatures.utf8(t + "."), Signatures.utf8(body));
+      return "t=" + t + ",v1=" + Signatures.hex(mac);
+    }
+  }
 
   private static final long TIMEOUT_MS = 30_000;
 
@@ -67,7 +95,7 @@ final class TenantSetup {
 
   private Future<Tenant> createOne(int index) {
     String email = "bench-" + run + "-" + index + "@example.com";
-    String secret = StripeSimulator.newWebhookSecret();
+    StripeSigner signer = StripeSigner.withNewSecret();
     return client
         .post("/api/v1/signup")
         .timeout(TIMEOUT_MS)
@@ -95,7 +123,8 @@ final class TenantSetup {
                                 .put("/api/v1/gateway-accounts/stripe")
                                 .timeout(TIMEOUT_MS)
                                 .bearerTokenAuthentication(token)
-                                .sendJsonObject(new JsonObject().put("webhookSecret", secret))
+                                .sendJsonObject(
+                                    new JsonObject().put("webhookSecret", signer.webhookSecret()))
                                 .compose(r -> expect(r, 200, "connect Stripe"))
                                 .map(
                                     account ->
@@ -103,7 +132,7 @@ final class TenantSetup {
                                             UUID.fromString(signup.getString("tenantId")),
                                             URI.create(account.getString("webhookUrl"))
                                                 .getRawPath(),
-                                            new StripeSimulator(secret),
+                                            signer,
                                             token))));
   }
 

@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.anypay.AnypaySimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -27,26 +28,25 @@ class AnypayEndToEndIT extends GatewayEndToEndKit {
     return new JsonObject().put("projectId", "7001").put("secretKey", "other-" + UUID.randomUUID());
   }
 
-  private Delivery form(String payId, String amount, String status) {
+  private Webhook form(String payId, String amount, String status) {
     Map<String, String> fields =
         anypay.signed(
             anypay.notification(AnypaySimulator.newTransactionId(), payId, amount, "RUB", status));
-    return Delivery.of(
-        Map.of("Content-Type", "application/x-www-form-urlencoded"), AnypaySimulator.form(fields));
+    return AnypaySimulator.webhook(AnypaySimulator.form(fields));
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return form("order-" + UUID.randomUUID(), "150.00", "paid");
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return form("order-w", "150.00", "waiting");
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     return form("order-m", "lots", "paid");
   }
 

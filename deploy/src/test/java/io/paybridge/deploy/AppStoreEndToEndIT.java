@@ -1,9 +1,8 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.appstore.AppStoreSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,13 +21,7 @@ class AppStoreEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected Map<String, String> nodeEnvironment() {
-    Map<String, String> env = new HashMap<>();
-    apple
-        .pluginSettings()
-        .forEach(
-            (k, v) ->
-                env.put("PAYBRIDGE_GATEWAY_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
-    return env;
+    return environmentOf(apple.pluginSettings());
   }
 
   @Override
@@ -41,12 +34,12 @@ class AppStoreEndToEndIT extends GatewayEndToEndKit {
     return apple.credentialsJson().put("bundleId", "com.other.app");
   }
 
-  private static Delivery json(String body) {
-    return Delivery.of(Map.of("Content-Type", "application/json"), body);
+  private static Webhook json(String body) {
+    return AppStoreSimulator.webhook(body);
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     String txn = String.valueOf(Math.abs(UUID.randomUUID().getMostSignificantBits()));
     return json(
         apple.oneTimeCharge(
@@ -54,12 +47,12 @@ class AppStoreEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return json(apple.test());
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     return json(
         "{\"signedPayload\":\""
             + apple.sign(new JsonObject().put("notificationType", "ONE_TIME_CHARGE"))

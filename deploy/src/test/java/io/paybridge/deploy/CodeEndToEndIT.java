@@ -1,10 +1,10 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.code.CodeWalletSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.Map;
 
 class CodeEndToEndIT extends GatewayEndToEndKit {
 
@@ -25,17 +25,17 @@ class CodeEndToEndIT extends GatewayEndToEndKit {
     return new CodeWalletSimulator().credentialsJson();
   }
 
-  private static Delivery jwt(String token) {
-    return Delivery.of(Map.of("Content-Type", "application/jwt"), token);
+  private static Webhook jwt(String token) {
+    return CodeWalletSimulator.webhook(token);
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return jwt(wallet.intentSubmitted(CodeWalletSimulator.newIntentId(), "1.50", "usd"));
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return jwt(
         wallet.sign(
             new JsonObject()
@@ -44,7 +44,7 @@ class CodeEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     // paid to this account's address, but with no intent and an amount that is not a decimal
     return jwt(
         wallet.sign(

@@ -1,8 +1,8 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.cryptomus.CryptomusSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.UUID;
 
 class CryptomusEndToEndIT extends GatewayEndToEndKit {
@@ -27,18 +27,18 @@ class CryptomusEndToEndIT extends GatewayEndToEndKit {
         .put("paymentApiKey", "other-" + UUID.randomUUID());
   }
 
-  private static Delivery json(String body) {
-    return Delivery.of(Map.of("Content-Type", "application/json"), body);
+  private static Webhook json(String body) {
+    return CryptomusSimulator.webhook(body);
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return json(
         cryptomus.paid(CryptomusSimulator.newUuid(), "order-" + UUID.randomUUID(), "12.50", "USD"));
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     JsonObject fields =
         new JsonObject(cryptomus.paid(CryptomusSimulator.newUuid(), "order-x", "1.00", "USD"));
     fields.remove("sign");
@@ -47,7 +47,7 @@ class CryptomusEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     JsonObject fields =
         new JsonObject(cryptomus.paid(CryptomusSimulator.newUuid(), "order-y", "1.00", "USD"));
     fields.remove("sign");

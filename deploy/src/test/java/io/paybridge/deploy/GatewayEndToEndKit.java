@@ -3,10 +3,12 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +24,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class GatewayEndToEndKit {
-
-  /** A delivery as the gateway would send it. */
-  record Delivery(Map<String, String> headers, Buffer body) {
-    static Delivery of(Map<String, String> headers, String body) {
-      return new Delivery(headers, Buffer.buffer(body));
-    }
-  }
 
   protected TestNode node;
   protected Tenant tenant;
@@ -46,17 +41,26 @@ abstract class GatewayEndToEndKit {
   protected abstract JsonObject otherCredentials();
 
   /** A delivery, signed for the first tenant, that records at least one ledger entry. */
-  protected abstract Delivery validDelivery();
+  protected abstract Webhook validDelivery();
 
   /** An authentic delivery of an event type the platform does not act on. */
-  protected abstract Delivery unknownEventDelivery();
+  protected abstract Webhook unknownEventDelivery();
 
   /** An authentic delivery whose body is not what the gateway sends, or {@code null}. */
-  protected abstract Delivery malformedDelivery();
+  protected abstract Webhook malformedDelivery();
 
   /** Node settings (environment variables), e.g. base URLs of the gateway's API fake. */
   protected Map<String, String> nodeEnvironment() {
     return Map.of();
+  }
+
+  /** Plugin settings as the node reads them: {@code a.b.c} from {@code PAYBRIDGE_GATEWAY_A_B_C}. */
+  protected static Map<String, String> environmentOf(Map<String, String> pluginSettings) {
+    Map<String, String> env = new HashMap<>();
+    pluginSettings.forEach(
+        (name, value) ->
+            env.put("PAYBRIDGE_GATEWAY_" + name.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+    return env;
   }
 
   /** Whether the answer tells the gateway its delivery was taken. */
@@ -83,10 +87,9 @@ abstract class GatewayEndToEndKit {
     node.close();
   }
 
-  protected HttpResponse<Buffer> post(String path, Delivery delivery) {
-    HttpRequest<Buffer> request = node.http.post(path);
-    delivery.headers().forEach(request::putHeader);
-    return await(request.sendBuffer(delivery.body()));
+  /** Posts the webhook to a path of the node, as its gateway would. */
+  protected HttpResponse<Buffer> post(String path, Webhook webhook) {
+    return await(webhook.post(node.http, node.baseUrl() + path));
   }
 
   protected long entries(Tenant t) {
@@ -109,7 +112,7 @@ abstract class GatewayEndToEndKit {
   @Test
   void validDeliveryIsRecordedOnceAndItsDuplicateChangesNothing() {
     long before = entries(tenant);
-    Delivery delivery = validDelivery();
+    Webhook delivery = validDelivery();
     HttpResponse<Buffer> first = post(Tenant.hookPath(account), delivery);
     assertThat(acknowledged(first)).as("%s %s", first.statusCode(), first.bodyAsString()).isTrue();
     assertThat(entries(tenant)).isEqualTo(before + entriesPerValidDelivery());
@@ -130,15 +133,16 @@ abstract class GatewayEndToEndKit {
 
   @Test
   void oversizedBodiesAreRefusedBeforeVerification() {
-    Delivery valid = validDelivery();
+    Webhook valid = validDelivery();
     Buffer huge = Buffer.buffer(new byte[300 * 1024]);
-    HttpResponse<Buffer> r = post(Tenant.hookPath(account), new Delivery(valid.headers(), huge));
+    HttpResponse<Buffer> r =
+        post(Tenant.hookPath(account), new Webhook(valid.headers(), valid.query(), huge));
     assertThat(r.statusCode()).isEqualTo(413);
   }
 
   @Test
   void malformedBodiesGetA400AndRecordNothing() {
-    Delivery malformed = malformedDelivery();
+    Webhook malformed = malformedDelivery();
     if (malformed == null) {
       return;
     }

@@ -3,11 +3,10 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 
 import io.paybridge.gateway.googleplay.GooglePlaySimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 class GooglePlayEndToEndIT extends GatewayEndToEndKit {
 
   private final Vertx simulatorVertx = Vertx.vertx();
-  private final GooglePlaySimulator google = await(new GooglePlaySimulator(simulatorVertx).start());
+  private final GooglePlaySimulator google = await(new GooglePlaySimulator().start(simulatorVertx));
 
   @AfterAll
   void stopSimulator() {
@@ -34,13 +33,7 @@ class GooglePlayEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected Map<String, String> nodeEnvironment() {
-    Map<String, String> env = new HashMap<>();
-    google
-        .settings()
-        .forEach(
-            (k, v) ->
-                env.put("PAYBRIDGE_GATEWAY_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
-    return env;
+    return environmentOf(google.pluginSettings());
   }
 
   @Override
@@ -56,16 +49,15 @@ class GooglePlayEndToEndIT extends GatewayEndToEndKit {
         .put("pushAudience", "https://hooks.example.com/other-tenant");
   }
 
-  private Delivery push(String notification) {
+  private Webhook push(String notification) {
     Instant now = Instant.now();
-    return Delivery.of(
-        Map.of(
-            "Content-Type", "application/json", "Authorization", "Bearer " + google.pushToken(now)),
-        GooglePlaySimulator.pushBody(notification, GooglePlaySimulator.newMessageId(), now));
+    return GooglePlaySimulator.webhook(
+        GooglePlaySimulator.pushBody(notification, GooglePlaySimulator.newMessageId(), now),
+        google.pushToken(now));
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     String token = GooglePlaySimulator.newPurchaseToken();
     String orderId = GooglePlaySimulator.newOrderId();
     String pkg = GooglePlaySimulator.PACKAGE_NAME;
@@ -84,19 +76,14 @@ class GooglePlayEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return push(
         GooglePlaySimulator.testNotification(GooglePlaySimulator.PACKAGE_NAME, Instant.now()));
   }
 
   @Override
-  protected Delivery malformedDelivery() {
-    return Delivery.of(
-        Map.of(
-            "Content-Type",
-            "application/json",
-            "Authorization",
-            "Bearer " + google.pushToken(Instant.now())),
+  protected Webhook malformedDelivery() {
+    return GooglePlaySimulator.webhook(
         new JsonObject()
             .put(
                 "message",
@@ -104,6 +91,7 @@ class GooglePlayEndToEndIT extends GatewayEndToEndKit {
                     .put("data", "not base64 json!")
                     .put("messageId", UUID.randomUUID().toString()))
             .put("subscription", GooglePlaySimulator.PUBSUB_SUBSCRIPTION)
-            .encode());
+            .encode(),
+        google.pushToken(Instant.now()));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.gateway.code.CodeWalletSimulator;
 import io.paybridge.gateway.razorpay.RazorpaySimulator;
 import io.paybridge.gateway.stripe.StripeSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,20 +113,13 @@ class IngestIT {
 
     String staleHeader = stripe.signatureHeader(body, Instant.now().minusSeconds(900));
     HttpResponse<Buffer> stale =
-        await(
-            node.http
-                .postAbs(url(account))
-                .putHeader("Stripe-Signature", staleHeader)
-                .putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(body)));
+        await(StripeSimulator.webhook(body, staleHeader).post(node.http, url(account)));
     assertThat(stale.statusCode()).isEqualTo(401);
 
     HttpResponse<Buffer> unsigned =
         await(
-            node.http
-                .postAbs(url(account))
-                .putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(body)));
+            Webhook.of(body, Map.of("Content-Type", "application/json"))
+                .post(node.http, url(account)));
     assertThat(unsigned.statusCode()).isEqualTo(401);
 
     String unknown =
@@ -344,11 +339,10 @@ class IngestIT {
         .isEqualTo(200);
     HttpResponse<Buffer> forged =
         await(
-            node.http
-                .postAbs(u)
-                .putHeader("X-Razorpay-Signature", "00".repeat(32))
-                .putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(razorpay.paymentCaptured("pay_x", 1, "INR", "r"))));
+            razorpay
+                .webhook(razorpay.paymentCaptured("pay_x", 1, "INR", "r"), null)
+                .withHeader("X-Razorpay-Signature", "00".repeat(32))
+                .post(node.http, u));
     assertThat(forged.statusCode()).isEqualTo(401);
 
     JsonArray data = tenant.payments("?gateway=razorpay").getJsonArray("data");

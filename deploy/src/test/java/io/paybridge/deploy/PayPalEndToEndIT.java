@@ -3,6 +3,7 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 
 import io.paybridge.gateway.paypal.PayPalSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 
@@ -42,12 +41,7 @@ class PayPalEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected Map<String, String> nodeEnvironment() {
-    Map<String, String> env = new HashMap<>();
-    paypal
-        .pluginSettings()
-        .forEach(
-            (k, v) ->
-                env.put("PAYBRIDGE_GATEWAY_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
+    Map<String, String> env = environmentOf(paypal.pluginSettings());
     try {
       Path anchors = Files.createTempFile("paypal-anchors", ".pem");
       String pem =
@@ -75,16 +69,12 @@ class PayPalEndToEndIT extends GatewayEndToEndKit {
     return paypal.credentialsJson().put("webhookId", "9OTHERTENANTHOOK1");
   }
 
-  private Delivery signed(String body) {
-    MultiMap headers = paypal.headers(body, Instant.now());
-    Map<String, String> out = new HashMap<>();
-    headers.forEach(h -> out.put(h.getKey(), h.getValue()));
-    out.put("Content-Type", "application/json");
-    return Delivery.of(out, body);
+  private Webhook signed(String body) {
+    return paypal.webhook(body);
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return signed(
         paypal.captureCompleted(
             PayPalSimulator.newEventId(),
@@ -96,7 +86,7 @@ class PayPalEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return signed(
         paypal.event(
             PayPalSimulator.newEventId(),
@@ -108,7 +98,7 @@ class PayPalEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     return signed(
         paypal.event(
             PayPalSimulator.newEventId(),
@@ -207,11 +197,8 @@ class PayPalEndToEndIT extends GatewayEndToEndKit {
 
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> send(
       MultiMap headers, io.vertx.core.buffer.Buffer body) {
-    io.vertx.ext.web.client.HttpRequest<io.vertx.core.buffer.Buffer> request =
-        node.http.post(Tenant.hookPath(account));
-    headers.forEach(h -> request.putHeader(h.getKey(), h.getValue()));
-    request.putHeader("Content-Type", "application/json");
-    return await(request.sendBuffer(body));
+    return post(
+        Tenant.hookPath(account), new Webhook(headers, MultiMap.caseInsensitiveMultiMap(), body));
   }
 
   private static long crc32(byte[] bytes) {

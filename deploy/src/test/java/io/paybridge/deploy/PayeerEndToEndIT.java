@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.payeer.PayeerSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -27,27 +28,26 @@ class PayeerEndToEndIT extends GatewayEndToEndKit {
     return new JsonObject().put("shopId", "12345").put("secretKey", "other-" + UUID.randomUUID());
   }
 
-  private static Delivery form(Map<String, String> fields) {
-    return Delivery.of(
-        Map.of("Content-Type", "application/x-www-form-urlencoded"), PayeerSimulator.form(fields));
+  private static Webhook form(Map<String, String> fields) {
+    return PayeerSimulator.webhook(PayeerSimulator.form(fields));
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return form(
         payeer.success(
             PayeerSimulator.newOperationId(), "order-" + UUID.randomUUID(), "10.00", "USD"));
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     Map<String, String> fields =
         payeer.fields(PayeerSimulator.newOperationId(), "order-f", "10.00", "USD", "fail");
     return form(payeer.signed(fields));
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     return form(payeer.success(PayeerSimulator.newOperationId(), "order-m", "ten", "USD"));
   }
 

@@ -1,8 +1,8 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.razorpay.RazorpaySimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.UUID;
 
 class RazorpayEndToEndIT extends GatewayEndToEndKit {
@@ -31,30 +31,22 @@ class RazorpayEndToEndIT extends GatewayEndToEndKit {
         .put("webhookSecret", "rzp-" + UUID.randomUUID());
   }
 
-  private Delivery signed(String body) {
-    return Delivery.of(
-        Map.of(
-            "Content-Type",
-            "application/json",
-            "X-Razorpay-Signature",
-            razorpay.signature(body),
-            "x-razorpay-event-id",
-            "ev_" + UUID.randomUUID()),
-        body);
+  private Webhook signed(String body) {
+    return razorpay.webhook(body, "ev_" + UUID.randomUUID());
   }
 
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     return signed(razorpay.paymentCaptured("pay_" + UUID.randomUUID(), 19900, "INR", "reader-1"));
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
+  protected Webhook unknownEventDelivery() {
     return signed(razorpay.event("invoice.expired", new JsonObject()));
   }
 
   @Override
-  protected Delivery malformedDelivery() {
+  protected Webhook malformedDelivery() {
     return signed("{\"entity\":\"event\",\"event\":\"payment.captured\",\"payload\":[]}");
   }
 }

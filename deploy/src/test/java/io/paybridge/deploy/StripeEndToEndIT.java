@@ -1,9 +1,8 @@
 package io.paybridge.deploy;
 
 import io.paybridge.gateway.stripe.StripeSimulator;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 class StripeEndToEndIT extends GatewayEndToEndKit {
@@ -26,25 +25,16 @@ class StripeEndToEndIT extends GatewayEndToEndKit {
     return new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret());
   }
 
-  private Delivery signed(String body) {
-    return Delivery.of(
-        Map.of(
-            "Content-Type",
-            "application/json",
-            "Stripe-Signature",
-            stripe.signatureHeader(body, Instant.now())),
-        body);
-  }
-
   @Override
-  protected Delivery validDelivery() {
+  protected Webhook validDelivery() {
     String id = UUID.randomUUID().toString();
-    return signed(stripe.paymentIntentSucceeded("evt_" + id, "pi_" + id, 4200, "usd", "user-1"));
+    return stripe.webhook(
+        stripe.paymentIntentSucceeded("evt_" + id, "pi_" + id, 4200, "usd", "user-1"));
   }
 
   @Override
-  protected Delivery unknownEventDelivery() {
-    return signed(
+  protected Webhook unknownEventDelivery() {
+    return stripe.webhook(
         stripe.event(
             "evt_" + UUID.randomUUID(),
             "customer.created",
@@ -52,7 +42,7 @@ class StripeEndToEndIT extends GatewayEndToEndKit {
   }
 
   @Override
-  protected Delivery malformedDelivery() {
-    return signed("{\"id\":\"evt_bad\",\"type\":\"payment_intent.succeeded\",\"data\":{}}");
+  protected Webhook malformedDelivery() {
+    return stripe.webhook("{\"id\":\"evt_bad\",\"type\":\"payment_intent.succeeded\",\"data\":{}}");
   }
 }

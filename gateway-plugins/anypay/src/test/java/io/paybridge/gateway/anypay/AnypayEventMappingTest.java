@@ -9,7 +9,6 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,7 @@ class AnypayEventMappingTest {
   /** A sha256 account that lists Anypay's sender addresses, so that its refunds are booked. */
   private final Credentials credentials =
       plugin.validateCredentials(
-          new JsonObject()
-              .put("projectId", PROJECT)
-              .put("secretKey", SECRET)
-              .put("allowedIps", String.join(",", AnypayPlugin.PUBLISHED_IPS)));
+          anypay.credentialsJson().put("allowedIps", String.join(",", AnypayPlugin.PUBLISHED_IPS)));
 
   private ParsedWebhook parse(Map<String, String> fields) {
     WebhookRequest request = anypay.request(AnypaySimulator.form(fields));

@@ -10,7 +10,6 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,10 +32,7 @@ class AnypayEventTableTest {
   private static final AnypaySimulator ANYPAY = new AnypaySimulator(PROJECT, SECRET);
   private static final Credentials ACCOUNT =
       PLUGIN.validateCredentials(
-          new JsonObject()
-              .put("projectId", PROJECT)
-              .put("secretKey", SECRET)
-              .put("allowedIps", String.join(",", AnypayPlugin.PUBLISHED_IPS)));
+          ANYPAY.credentialsJson().put("allowedIps", String.join(",", AnypayPlugin.PUBLISHED_IPS)));
 
   /** The delivery shapes: the same parameters in a form body or in the query string. */
   private static final Map<String, Function<Map<String, String>, WebhookRequest>> SHAPES =

@@ -15,7 +15,7 @@ import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

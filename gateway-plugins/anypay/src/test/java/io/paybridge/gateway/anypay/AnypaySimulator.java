@@ -1,12 +1,13 @@
 package io.paybridge.gateway.anypay;
 
+import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,6 +55,14 @@ public final class AnypaySimulator {
     this.projectId = Objects.requireNonNull(projectId, "projectId");
     this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
     this.scheme = Objects.requireNonNull(scheme, "scheme");
+  }
+
+  /** The credentials of the project this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject()
+        .put("projectId", projectId)
+        .put("secretKey", secretKey)
+        .put("signScheme", scheme);
   }
 
   /** Everything Anypay sends about a card payment finalised now, signed. */
@@ -119,55 +128,32 @@ public final class AnypaySimulator {
    * The parameters as a form body (or query string): percent-encoded UTF-8, spaces as {@code +}.
    */
   public static String form(Map<String, String> fields) {
-    StringJoiner out = new StringJoiner("&");
-    fields.forEach(
-        (k, v) ->
-            out.add(
-                URLEncoder.encode(k, StandardCharsets.UTF_8)
-                    + "="
-                    + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return out.toString();
+    return GatewayHttp.formEncode(fields);
+  }
+
+  /** The parameters as Anypay posts them: a form body. */
+  public static Webhook webhook(String body) {
+    return Webhook.of(body, Map.of("Content-Type", CONTENT_TYPE));
+  }
+
+  /** The parameters in the query string of an empty POST, as Anypay may send them. */
+  public static Webhook queryWebhook(Map<String, String> fields) {
+    return Webhook.of("", Map.of()).withQuery(fields);
   }
 
   /** The delivery as the platform would receive a form POST now, from Anypay's address. */
   public WebhookRequest request(String body) {
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE),
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        ANYPAY_ADDRESS,
-        Instant.now());
+    return webhook(body).received(PATH, ANYPAY_ADDRESS, Instant.now());
   }
 
   /** The delivery as the platform would receive it with the parameters in the query string. */
   public WebhookRequest queryRequest(Map<String, String> fields) {
-    MultiMap query = MultiMap.caseInsensitiveMultiMap();
-    fields.forEach(query::add);
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        MultiMap.caseInsensitiveMultiMap(),
-        query,
-        Buffer.buffer(),
-        ANYPAY_ADDRESS,
-        Instant.now());
+    return queryWebhook(fields).received(PATH, ANYPAY_ADDRESS, Instant.now());
   }
 
   /** Delivers the parameters to {@code url} as a form POST, as Anypay would. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .sendBuffer(Buffer.buffer(body));
-  }
-
-  /** Delivers the parameters in the query string of an empty POST. */
-  public Future<HttpResponse<Buffer>> postAsQuery(
-      WebClient client, String url, Map<String, String> fields) {
-    return client.postAbs(url + "?" + form(fields)).timeout(10_000).send();
+    return webhook(body).post(client, url);
   }
 
   /** An Anypay-style transaction number. */

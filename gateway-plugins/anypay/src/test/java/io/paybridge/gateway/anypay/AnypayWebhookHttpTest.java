@@ -5,27 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
  * does with a plugin: the parameters and peer address that arrive over the wire must verify, and
  * Anypay gets the {@code OK} that stops its repeats.
  */
-@ExtendWith(VertxExtension.class)
 class AnypayWebhookHttpTest {
 
   private static final String PROJECT = "1399";
@@ -33,34 +25,13 @@ class AnypayWebhookHttpTest {
 
   private final AnypayPlugin plugin = new AnypayPlugin();
   private final AnypaySimulator anypay = new AnypaySimulator(PROJECT, SECRET);
-  private Queue<WebhookRequest> received;
+  private Credentials credentials = credentials("127.0.0.0/8, ::1/128");
 
-  private Credentials credentials;
-  private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
-
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    credentials = credentials("127.0.0.0/8, ::1/128");
-    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
-    received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    client.close();
-    receiver.close().await();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(plugin, () -> credentials);
 
   private Credentials credentials(String allowedIps) {
-    return plugin.validateCredentials(
-        new JsonObject()
-            .put("projectId", PROJECT)
-            .put("secretKey", SECRET)
-            .put("allowedIps", allowedIps));
+    return plugin.validateCredentials(anypay.credentialsJson().put("allowedIps", allowedIps));
   }
 
   @Test
@@ -72,12 +43,12 @@ class AnypayWebhookHttpTest {
     String body = AnypaySimulator.form(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = anypay.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(AnypaySimulator.webhook(body)).await();
 
     // THEN Anypay reads OK and the receiver got exactly the signed form
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("OK");
-    WebhookRequest delivery = received.peek();
+    WebhookRequest delivery = http.receiver().received().peek();
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     assertThat(delivery.remoteAddress()).isEqualTo("127.0.0.1");
     ParsedWebhook parsed = plugin.parse(delivery, credentials);
@@ -91,12 +62,18 @@ class AnypayWebhookHttpTest {
         anypay.notification(
             AnypaySimulator.newTransactionId(), "1443430", "20.00", "RUB", "refund");
 
-    HttpResponse<Buffer> response = anypay.postAsQuery(client, url, fields).await();
+    HttpResponse<Buffer> response =
+        http.receiver().post(AnypaySimulator.queryWebhook(fields)).await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("OK");
-    assertThat(received.peek().body().length()).isZero();
-    assertThat(plugin.parse(received.peek(), credentials).events().get(0).amountMinor())
+    assertThat(http.receiver().received().peek().body().length()).isZero();
+    assertThat(
+            plugin
+                .parse(http.receiver().received().peek(), credentials)
+                .events()
+                .get(0)
+                .amountMinor())
         .isEqualTo(-2000L);
   }
 
@@ -108,7 +85,7 @@ class AnypayWebhookHttpTest {
             anypay.notification(
                 AnypaySimulator.newTransactionId(), "1443431", "5.00", "RUB", "paid"));
 
-    HttpResponse<Buffer> response = anypay.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(AnypaySimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.bodyAsString()).isNotEqualTo("OK");

@@ -1,5 +1,7 @@
 package io.paybridge.gateway.appstore;
 
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -11,7 +13,6 @@ import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -193,7 +193,7 @@ class AppStoreEventTableTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    apple.startApi(vertx).await(10, TimeUnit.SECONDS);
+    apple.start(vertx).await(10, TimeUnit.SECONDS);
     plugin
         .init(new PluginContext(vertx, Clock.systemUTC(), apple.pluginSettings()))
         .await(10, TimeUnit.SECONDS);
@@ -202,7 +202,7 @@ class AppStoreEventTableTest {
 
   @AfterAll
   void stop() throws Exception {
-    apple.stopApi().await(10, TimeUnit.SECONDS);
+    apple.close().await(10, TimeUnit.SECONDS);
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -239,27 +239,6 @@ class AppStoreEventTableTest {
     assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
     ParsedWebhook parsed = plugin.parse(request, creds);
     return await(plugin.resolve(request, parsed, creds));
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Throwable failure(Future<?> future) {
-    try {
-      Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure, got " + result);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private Credentials withoutKey() {

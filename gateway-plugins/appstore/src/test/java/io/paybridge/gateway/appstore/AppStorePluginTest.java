@@ -1,5 +1,6 @@
 package io.paybridge.gateway.appstore;
 
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,7 @@ import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

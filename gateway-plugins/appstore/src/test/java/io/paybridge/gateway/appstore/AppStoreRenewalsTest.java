@@ -1,5 +1,7 @@
 package io.paybridge.gateway.appstore;
 
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -16,7 +18,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class AppStoreRenewalsTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    apple.startApi(vertx).await(10, TimeUnit.SECONDS);
+    apple.start(vertx).await(10, TimeUnit.SECONDS);
     plugin
         .init(new PluginContext(vertx, Clock.systemUTC(), apple.pluginSettings()))
         .await(10, TimeUnit.SECONDS);
@@ -47,7 +48,7 @@ class AppStoreRenewalsTest {
 
   @AfterAll
   void stop() throws Exception {
-    apple.stopApi().await(10, TimeUnit.SECONDS);
+    apple.close().await(10, TimeUnit.SECONDS);
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -64,21 +65,6 @@ class AppStoreRenewalsTest {
         apple.subscriptionTransaction(original + "9", original, 10990, "USD", "user-1");
     apple.putSubscription(status, txn, apple.renewalInfo(txn));
     return txn;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("the call succeeded");
   }
 
   private static GatewayApiException apiFailure(Future<?> future) {
@@ -272,7 +258,7 @@ class AppStoreRenewalsTest {
     assertThat(unconfigured.apiBase(production)).isEqualTo("https://api.storekit.itunes.apple.com");
     assertThat(unconfigured.apiBase(sandbox))
         .isEqualTo("https://api.storekit-sandbox.itunes.apple.com");
-    assertThat(plugin.apiBase(production)).isEqualTo(apple.apiBase());
+    assertThat(plugin.apiBase(production)).isEqualTo(apple.baseUrl());
     assertThat(pluginWith(Map.of(AppStorePlugin.API_BASE_SETTING, "http://h:1/")).apiBase(sandbox))
         .isEqualTo("http://h:1");
   }

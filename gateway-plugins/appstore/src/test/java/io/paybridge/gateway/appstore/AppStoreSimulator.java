@@ -2,14 +2,18 @@ package io.paybridge.gateway.appstore;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Answer;
+import io.paybridge.testkit.Fault;
+import io.paybridge.testkit.GatewaySimulator;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.RequestMatch;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -49,9 +50,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>Fakes the App Store Server API's {@code GET
  *       /inApps/v1/subscriptions/{originalTransactionId}} (Get All Subscription Statuses) and
  *       {@code GET /inApps/v1/transactions/{transactionId}} (Get Transaction Info) as a Vert.x HTTP
- *       server on 127.0.0.1 ({@link #startApi}); it accepts only bearer tokens signed ES256 with
- *       this simulator's In-App Purchase key and carrying Apple's claims (answering 401 with an
- *       empty body otherwise, as Apple does, and for every token once the key is {@linkplain
+ *       server on 127.0.0.1 ({@link #start}); it accepts only bearer tokens signed ES256 with this
+ *       simulator's In-App Purchase key and carrying Apple's claims (answering 401 with an empty
+ *       body otherwise, as Apple does, and for every token once the key is {@linkplain
  *       #revokeApiKey revoked}), answers with JWS signed by the chain and Apple's error bodies, and
  *       can be told to fail or stall the next call.
  *   <li>Builds every notification shape Apple sends: {@code data} with a transaction (and renewal
@@ -60,10 +61,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       #rescindConsent}).
  * </ul>
  */
-public final class AppStoreSimulator {
+public final class AppStoreSimulator extends GatewaySimulator<AppStoreSimulator> {
 
   /** Path the simulator's requests carry. */
   public static final String PATH = "/hooks/test/appstore";
+
+  private static final String TRANSACTIONS = "/inApps/v1/transactions/";
+  private static final String SUBSCRIPTIONS = "/inApps/v1/subscriptions/";
 
   /** Apple's sending network is 17.0.0.0/8. */
   private static final String APPLE_ADDRESS = "17.58.0.12";
@@ -84,10 +88,6 @@ public final class AppStoreSimulator {
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> transactions = new ConcurrentHashMap<>();
   private volatile boolean apiKeyRevoked;
-  private final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
-  private final List<String> receivedTokens = new CopyOnWriteArrayList<>();
-  private HttpServer api;
-  private String apiBase;
 
   /** A simulator for a sandbox app with a fresh signing chain. */
   public AppStoreSimulator() {
@@ -163,14 +163,15 @@ public final class AppStoreSimulator {
   }
 
   /**
-   * Plugin settings that trust this simulator's root and, once {@link #startApi} has run, reach its
-   * fake API quickly.
+   * Plugin settings that trust this simulator's root and, once {@link #start} has run, reach its
+   * fake API.
    */
+  @Override
   public Map<String, String> pluginSettings() {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(AppStorePlugin.TRUST_ANCHOR_SETTING, chain.rootFingerprint());
-    if (apiBase != null) {
-      settings.put(AppStorePlugin.API_BASE_SETTING, apiBase);
+    if (started()) {
+      settings.put(AppStorePlugin.API_BASE_SETTING, baseUrl());
     }
     return settings;
   }
@@ -479,57 +480,23 @@ public final class AppStoreSimulator {
 
   // ---- delivery ----
 
+  /** The notification body as the App Store posts it. */
+  public static Webhook webhook(String body) {
+    return Webhook.of(body, Map.of("Content-Type", CONTENT_TYPE, "User-Agent", USER_AGENT));
+  }
+
   /** The delivery as the platform would receive it at the moment Apple signed it. */
   public WebhookRequest request(String body) {
     Instant signed = Instant.ofEpochMilli(payloadOf(body).getLong("signedDate"));
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("Content-Type", CONTENT_TYPE)
-            .add("User-Agent", USER_AGENT);
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        APPLE_ADDRESS,
-        signed);
+    return webhook(body).received(PATH, APPLE_ADDRESS, signed);
   }
 
   /** Posts {@code body} to {@code url} as the App Store does. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .putHeader("User-Agent", USER_AGENT)
-        .sendBuffer(Buffer.buffer(body));
+    return webhook(body).post(client, url);
   }
 
   // ---- fake App Store Server API ----
-
-  /** Starts the fake API on 127.0.0.1 and a random port; completes with its base URL. */
-  public Future<String> startApi(Vertx vertx) {
-    return vertx
-        .createHttpServer()
-        .requestHandler(request -> handle(vertx, request))
-        .listen(0, "127.0.0.1")
-        .map(
-            server -> {
-              api = server;
-              apiBase = "http://127.0.0.1:" + server.actualPort();
-              return apiBase;
-            });
-  }
-
-  public Future<Void> stopApi() {
-    return api == null ? Future.succeededFuture() : api.close();
-  }
-
-  /** The fake API's base URL, once started. */
-  public String apiBase() {
-    return apiBase;
-  }
 
   /**
    * Makes the fake API report a subscription: {@code status} as Apple numbers them (1 active, 2
@@ -568,80 +535,66 @@ public final class AppStoreSimulator {
 
   /** The next API call is answered with this status and body. */
   public void failNext(int status, String body) {
-    failures.add(new Failure(status, body, 0));
+    injectNext(RequestMatch.any(), Fault.answer(status, body));
   }
 
-  /** The next API call is answered only after {@code delayMs}, normally. */
+  /** The next API call is answered normally, {@code delayMs} late. */
   public void delayNext(long delayMs) {
-    failures.add(new Failure(0, null, delayMs));
+    injectNext(RequestMatch.any(), Fault.latency(Duration.ofMillis(delayMs)));
   }
 
   /** The bearer tokens the fake API received, in order. */
   public List<String> receivedTokens() {
-    return List.copyOf(receivedTokens);
+    return calls().stream()
+        .map(call -> call.header("Authorization"))
+        .filter(authorization -> authorization != null && authorization.startsWith("Bearer "))
+        .map(authorization -> authorization.substring(7))
+        .toList();
   }
 
-  private record Failure(int status, String body, long delayMs) {}
-
-  private void handle(Vertx vertx, HttpServerRequest request) {
-    request.body().onSuccess(ignored -> respond(vertx, request));
+  @Override
+  protected void routes(Router router) {
+    router.route().handler(this::authenticate);
+    router.get(TRANSACTIONS + ":id").handler(ctx -> answer(ctx, transaction(ctx.pathParam("id"))));
+    router
+        .get(SUBSCRIPTIONS + ":id")
+        .handler(ctx -> answer(ctx, subscriptionStatuses(ctx.pathParam("id"))));
+    router.route().handler(ctx -> answer(ctx, error(404, 4040010, "Not found.")));
   }
 
-  private void respond(Vertx vertx, HttpServerRequest request) {
-    String authorization = request.getHeader("Authorization");
-    if (authorization != null && authorization.startsWith("Bearer ")) {
-      receivedTokens.add(authorization.substring(7));
-    }
-    Failure failure = failures.poll();
-    if (failure != null && failure.delayMs() > 0) {
-      vertx.setTimer(failure.delayMs(), id -> answer(request, authorization));
-      return;
-    }
-    if (failure != null) {
-      request
-          .response()
-          .setStatusCode(failure.status())
-          .putHeader("Content-Type", "application/json")
-          .end(failure.body() == null ? "" : failure.body());
-      return;
-    }
-    answer(request, authorization);
+  /** Apple answers JSON. */
+  @Override
+  protected Answer withGatewayHeaders(Answer answer) {
+    return answer.body().length() == 0
+        ? answer
+        : answer.withDefaultHeader("Content-Type", "application/json");
   }
 
-  private void answer(HttpServerRequest request, String authorization) {
-    String problem = apiKeyRevoked ? "revoked key" : tokenProblem(authorization);
-    if (problem != null) {
-      request.response().setStatusCode(401).end();
-      return;
+  /** Apple answers 401 with an empty body to a token it does not accept, or of a revoked key. */
+  private void authenticate(RoutingContext ctx) {
+    String problem =
+        apiKeyRevoked ? "revoked key" : tokenProblem(call(ctx).header("Authorization"));
+    if (problem == null) {
+      ctx.next();
+    } else {
+      answer(ctx, Answer.empty(401));
     }
-    String path = request.path();
-    if (!"GET".equals(request.method().name())) {
-      error(request, 404, 4040010, "Not found.");
-      return;
+  }
+
+  /** Get Transaction Info. */
+  private Answer transaction(String transactionId) {
+    JsonObject transaction = transactions.get(transactionId);
+    if (transaction == null) {
+      return error(404, 4040010, "Transaction id not found.");
     }
-    String transactionsPrefix = "/inApps/v1/transactions/";
-    if (path.startsWith(transactionsPrefix)) {
-      JsonObject transaction = transactions.get(path.substring(transactionsPrefix.length()));
-      if (transaction == null) {
-        error(request, 404, 4040010, "Transaction id not found.");
-        return;
-      }
-      request
-          .response()
-          .putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("signedTransactionInfo", sign(transaction)).encode());
-      return;
-    }
-    String prefix = "/inApps/v1/subscriptions/";
-    if (!path.startsWith(prefix)) {
-      error(request, 404, 4040010, "Not found.");
-      return;
-    }
-    String originalTransactionId = path.substring(prefix.length());
+    return json(new JsonObject().put("signedTransactionInfo", sign(transaction)));
+  }
+
+  /** Get All Subscription Statuses, with the latest transaction signed afresh. */
+  private Answer subscriptionStatuses(String originalTransactionId) {
     JsonObject subscription = subscriptions.get(originalTransactionId);
     if (subscription == null) {
-      error(request, 404, 4040005, "Original transaction id not found.");
-      return;
+      return error(404, 4040005, "Original transaction id not found.");
     }
     JsonObject last =
         new JsonObject()
@@ -652,7 +605,7 @@ public final class AppStoreSimulator {
     if (renewal != null) {
       last.put("signedRenewalInfo", sign(renewal));
     }
-    JsonObject answer =
+    return json(
         new JsonObject()
             .put("environment", environment)
             .put("appAppleId", appAppleId)
@@ -663,16 +616,18 @@ public final class AppStoreSimulator {
                     .add(
                         new JsonObject()
                             .put("subscriptionGroupIdentifier", "21482113")
-                            .put("lastTransactions", new JsonArray().add(last))));
-    request.response().putHeader("Content-Type", "application/json").end(answer.encode());
+                            .put("lastTransactions", new JsonArray().add(last)))));
   }
 
-  private static void error(HttpServerRequest request, int status, long code, String message) {
-    request
-        .response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("errorCode", code).put("errorMessage", message).encode());
+  private static Answer json(JsonObject body) {
+    return Answer.of(200, "application/json", body.encode());
+  }
+
+  private static Answer error(int status, long code, String message) {
+    return Answer.of(
+        status,
+        "application/json",
+        new JsonObject().put("errorCode", code).put("errorMessage", message).encode());
   }
 
   /** Why a bearer token would not pass Apple's checks, or {@code null} when it would. */
@@ -737,23 +692,12 @@ public final class AppStoreSimulator {
     return "2000000" + digits(9);
   }
 
+  /** Decimal digits, the first not 0. */
   private static String digits(int n) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder sb = new StringBuilder(n);
-    sb.append((char) ('1' + random.nextInt(9)));
-    for (int i = 1; i < n; i++) {
-      sb.append((char) ('0' + random.nextInt(10)));
-    }
-    return sb.toString();
+    return (1 + ThreadLocalRandom.current().nextInt(9)) + RandomIds.digits(n - 1);
   }
 
   private static String randomKeyId() {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder sb = new StringBuilder(10);
-    for (int i = 0; i < 10; i++) {
-      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return sb.toString();
+    return RandomIds.of(RandomIds.UPPER_ALPHANUMERIC, 10);
   }
 }

@@ -1,5 +1,6 @@
 package io.paybridge.gateway.appstore;
 
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
+import io.paybridge.testkit.SharedVectors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AppleVectorsTest {
 
+  private static final String APPLE = "apple";
+
   /**
    * The test notification's {@code signedDate}: the chain is judged, and the delivery received,
    * then.
@@ -59,7 +62,7 @@ class AppleVectorsTest {
   /** Skips every test, with the reason, when the samples are not beside the repository. */
   @BeforeEach
   void requireVectors() {
-    SharedVectors.appleDir();
+    SharedVectors.dir(APPLE);
   }
 
   @AfterAll
@@ -87,7 +90,8 @@ class AppleVectorsTest {
   }
 
   private static String testNotification() {
-    return new String(SharedVectors.apple("test-notification.jws"), StandardCharsets.US_ASCII);
+    return new String(
+        SharedVectors.bytes(APPLE, "test-notification.jws"), StandardCharsets.US_ASCII);
   }
 
   private static WebhookRequest delivery(String signedPayload) {
@@ -102,21 +106,7 @@ class AppleVectorsTest {
   }
 
   private static X509Certificate certificate(String name) {
-    try {
-      return (X509Certificate)
-          CertificateFactory.getInstance("X.509")
-              .generateCertificate(new ByteArrayInputStream(SharedVectors.apple(name)));
-    } catch (Exception e) {
-      throw new AssertionError("vector " + name + " is not a certificate", e);
-    }
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return SharedVectors.certificate(APPLE, name);
   }
 
   // ---- the test notification ----
@@ -275,7 +265,7 @@ class AppleVectorsTest {
     X509Certificate root = certificate("apple-root-ca-g3.der");
     assertThat(root.getSubjectX500Principal().getName())
         .isEqualTo("C=US,O=Apple Inc.,OU=Apple Certification Authority,CN=Apple Root CA - G3");
-    assertThat(SigningChain.sha256Hex(SharedVectors.apple("apple-root-ca-g3.der")))
+    assertThat(SigningChain.sha256Hex(SharedVectors.bytes(APPLE, "apple-root-ca-g3.der")))
         .isEqualTo(AppStorePlugin.APPLE_ROOT_CA_G3_SHA256);
   }
 

@@ -2,8 +2,8 @@ package io.paybridge.gateway.code;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Plays the Code sequencer for tests: holds its own Ed25519 key pair and signs webhooks exactly as
@@ -175,26 +176,19 @@ public final class CodeWalletSimulator {
     }
   }
 
+  /** The JWT as Code posts it: the body of a webhook of type {@code application/jwt}. */
+  public static Webhook webhook(String jwt) {
+    return Webhook.of(jwt, Map.of("Content-Type", "application/jwt"));
+  }
+
   /** The delivery as the platform's ingest would hand it to the plugin, received now. */
   public WebhookRequest request(String jwt) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/jwt");
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(jwt, "US-ASCII"),
-        "127.0.0.1",
-        Instant.now());
+    return webhook(jwt).received(PATH, "127.0.0.1", Instant.now());
   }
 
   /** Posts the JWT to a webhook URL as Code does, failing after 10 seconds without an answer. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String jwt) {
-    return client
-        .postAbs(url)
-        .putHeader("Content-Type", "application/jwt")
-        .timeout(10_000)
-        .sendBuffer(Buffer.buffer(jwt, "US-ASCII"));
+    return webhook(jwt).post(client, url);
   }
 
   private static String encode(String json) {

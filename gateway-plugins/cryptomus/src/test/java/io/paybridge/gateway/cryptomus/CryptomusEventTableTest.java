@@ -34,8 +34,7 @@ class CryptomusEventTableTest {
   private static final CryptomusPlugin PLUGIN = new CryptomusPlugin();
   private static final CryptomusSimulator CRYPTOMUS = new CryptomusSimulator(MERCHANT, KEY);
   private static final Credentials CREDENTIALS =
-      PLUGIN.validateCredentials(
-          new JsonObject().put("merchantId", MERCHANT).put("paymentApiKey", KEY));
+      PLUGIN.validateCredentials(CRYPTOMUS.credentialsJson());
 
   /** Statuses Cryptomus sends for static wallet payments too (the others belong to invoices). */
   private static final Set<String> WALLET_STATUSES =

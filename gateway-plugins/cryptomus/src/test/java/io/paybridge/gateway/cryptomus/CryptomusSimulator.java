@@ -1,8 +1,9 @@
 package io.paybridge.gateway.cryptomus;
 
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Plays Cryptomus's part in tests: builds payment webhook bodies with the members Cryptomus sends,
@@ -52,6 +52,11 @@ public final class CryptomusSimulator {
     return merchantId;
   }
 
+  /** The credentials of the merchant this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject().put("merchantId", merchantId).put("paymentApiKey", paymentApiKey);
+  }
+
   /**
    * The members of a payment webhook for an invoice of {@code amount} {@code currency} paid in USDT
    * on Tron, in the order Cryptomus sends them. Amounts are strings with Cryptomus's 8 decimals.
@@ -82,7 +87,7 @@ public final class CryptomusSimulator {
         .put("payer_amount_exchange_rate", "1.00012000")
         .put("additional_data", null)
         .put("transfer_id", UUID.randomUUID().toString())
-        .put("txid", randomHex(32));
+        .put("txid", RandomIds.hex(64));
   }
 
   /**
@@ -114,7 +119,7 @@ public final class CryptomusSimulator {
         .put("currency", "USDT")
         .put("payer_currency", "USDT")
         .put("additional_data", null)
-        .put("txid", randomHex(32));
+        .put("txid", RandomIds.hex(64));
   }
 
   /** Whether Cryptomus marks a webhook of this status final (the invoice can take no more). */
@@ -180,25 +185,19 @@ public final class CryptomusSimulator {
     }
   }
 
+  /** The webhook of {@code body} as Cryptomus sends it. */
+  public static Webhook webhook(String body) {
+    return Webhook.of(body, Map.of("Content-Type", CONTENT_TYPE));
+  }
+
   /** The delivery as the platform would receive it now, from Cryptomus's address. */
   public WebhookRequest request(String body) {
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE),
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        CRYPTOMUS_ADDRESS,
-        Instant.now());
+    return webhook(body).received(PATH, CRYPTOMUS_ADDRESS, Instant.now());
   }
 
   /** Delivers {@code body} to {@code url} as Cryptomus would. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .sendBuffer(Buffer.buffer(body));
+    return webhook(body).post(client, url);
   }
 
   /**
@@ -280,11 +279,5 @@ public final class CryptomusSimulator {
   /** A Cryptomus-style invoice uuid. */
   public static String newUuid() {
     return UUID.randomUUID().toString();
-  }
-
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    ThreadLocalRandom.current().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }

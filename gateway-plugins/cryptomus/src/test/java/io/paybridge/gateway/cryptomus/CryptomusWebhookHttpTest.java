@@ -5,25 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
  * does with a plugin: the bytes and peer address that arrive over the wire must verify.
  */
-@ExtendWith(VertxExtension.class)
 class CryptomusWebhookHttpTest {
 
   private static final String MERCHANT = "c26b80a8-9549-4a66-bb53-774f12809249";
@@ -31,34 +24,13 @@ class CryptomusWebhookHttpTest {
 
   private final CryptomusPlugin plugin = new CryptomusPlugin();
   private final CryptomusSimulator cryptomus = new CryptomusSimulator(MERCHANT, KEY);
-  private Queue<WebhookRequest> received;
+  private Credentials credentials = credentials("127.0.0.1/32, ::1");
 
-  private Credentials credentials;
-  private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
-
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    credentials = credentials("127.0.0.1/32, ::1");
-    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
-    received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    client.close();
-    receiver.close().await();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(plugin, () -> credentials);
 
   private Credentials credentials(String allowedIps) {
-    return plugin.validateCredentials(
-        new JsonObject()
-            .put("merchantId", MERCHANT)
-            .put("paymentApiKey", KEY)
-            .put("allowedIps", allowedIps));
+    return plugin.validateCredentials(cryptomus.credentialsJson().put("allowedIps", allowedIps));
   }
 
   @Test
@@ -72,12 +44,12 @@ class CryptomusWebhookHttpTest {
     String body = cryptomus.webhook(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(CryptomusSimulator.webhook(body)).await();
 
     // THEN the receiver got exactly the signed bytes, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(received).hasSize(1);
-    WebhookRequest delivery = received.peek();
+    assertThat(http.receiver().received()).hasSize(1);
+    WebhookRequest delivery = http.receiver().received().peek();
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     assertThat(delivery.remoteAddress()).isEqualTo("127.0.0.1");
     ParsedWebhook parsed = plugin.parse(delivery, credentials);
@@ -91,10 +63,10 @@ class CryptomusWebhookHttpTest {
     credentials = credentials("91.227.144.54");
     String body = cryptomus.paid(CryptomusSimulator.newUuid(), "o-1", "5", "USD");
 
-    HttpResponse<Buffer> response = cryptomus.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(CryptomusSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(received).hasSize(1);
+    assertThat(http.receiver().received()).hasSize(1);
   }
 
   @Test
@@ -102,7 +74,7 @@ class CryptomusWebhookHttpTest {
     CryptomusSimulator stranger = new CryptomusSimulator(MERCHANT, "someone-elses-key");
     String body = stranger.paid(CryptomusSimulator.newUuid(), "o-2", "5", "USD");
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(CryptomusSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
   }

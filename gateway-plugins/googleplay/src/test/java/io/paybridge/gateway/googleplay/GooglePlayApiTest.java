@@ -12,6 +12,8 @@ import static io.paybridge.gateway.googleplay.GooglePlaySimulator.newPurchaseTok
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.order;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionNotification;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionPurchase;
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -86,7 +88,7 @@ class GooglePlayApiTest {
   }
 
   private Renewals.SubscriptionState renewals(String id, Credentials credentials) {
-    return GooglePlayFixture.await(f.plugin.subscription(id, credentials));
+    return await(f.plugin.subscription(id, credentials));
   }
 
   private PaymentEvent charge(String chargedOrder) {
@@ -126,7 +128,7 @@ class GooglePlayApiTest {
 
     // Every API call carried the token it got
     assertThat(f.google.calls(OP_SUBSCRIPTION_GET))
-        .allSatisfy(c -> assertThat(c.authorization()).startsWith("Bearer ya29.sim-"));
+        .allSatisfy(c -> assertThat(c.header("Authorization")).startsWith("Bearer ya29.sim-"));
   }
 
   private static JsonObject part(String jwt, int index) {
@@ -144,7 +146,7 @@ class GooglePlayApiTest {
             .put("client_email", GooglePlayFixture.API_ACCOUNT);
     Credentials stolen = f.plugin.validateCredentials(f.google.credentialsJson(impostor.encode()));
     // THEN it must exchange its own assertion, which Google refuses
-    Throwable failure = GooglePlayFixture.failure(f.plugin.subscription(token, stolen));
+    Throwable failure = failure(f.plugin.subscription(token, stolen));
     assertThat(failure)
         .isInstanceOf(GatewayApiException.class)
         .hasMessageContaining("oauth2 token");
@@ -158,7 +160,7 @@ class GooglePlayApiTest {
     Credentials credentials = f.plugin.validateCredentials(f.google.credentialsJson(key));
     f.google.failNext(OP_TOKEN, 503);
 
-    Throwable failure = GooglePlayFixture.failure(f.plugin.subscription(token, credentials));
+    Throwable failure = failure(f.plugin.subscription(token, credentials));
     assertThat(failure).isInstanceOf(GatewayApiException.class);
     assertThat(((GatewayApiException) failure).retryable()).isTrue();
 
@@ -176,7 +178,7 @@ class GooglePlayApiTest {
     assertThat(renewals(token, f.credentials).active()).isTrue();
     assertThat(f.google.calls(OP_TOKEN)).hasSize(1);
     assertThat(f.google.calls(OP_SUBSCRIPTION_GET))
-        .extracting(GooglePlaySimulator.Call::authorization)
+        .extracting(c -> c.header("Authorization"))
         .hasSize(2)
         .doesNotHaveDuplicates();
   }
@@ -185,7 +187,7 @@ class GooglePlayApiTest {
   void aServiceAccountTheApiRefusesTwiceIsReportedAsRefusedNotRetryable() {
     f.google.failNext(OP_SUBSCRIPTION_GET, 401);
     f.google.failNext(OP_SUBSCRIPTION_GET, 401);
-    Throwable failure = GooglePlayFixture.failure(f.plugin.subscription(token, f.credentials));
+    Throwable failure = failure(f.plugin.subscription(token, f.credentials));
     assertThat(failure).isInstanceOf(ServiceAccountRefusedException.class);
     assertThat(((GatewayApiException) failure).status()).isEqualTo(401);
     assertThat(((GatewayApiException) failure).retryable()).isFalse();
@@ -215,15 +217,14 @@ class GooglePlayApiTest {
     // GIVEN a plugin allowing calls half a second, and an API answering only after five
     long timeoutMs = 500;
     GooglePlayPlugin impatient = new GooglePlayPlugin();
-    Map<String, String> settings = new HashMap<>(f.google.settings());
+    Map<String, String> settings = new HashMap<>(f.google.pluginSettings());
     settings.put(GooglePlayPlugin.SETTING_TIMEOUT_MS, Long.toString(timeoutMs));
-    GooglePlayFixture.await(
-        impatient.init(new PluginContext(f.vertx, Clock.systemUTC(), settings)));
+    await(impatient.init(new PluginContext(f.vertx, Clock.systemUTC(), settings)));
     f.google.delayNext(OP_SUBSCRIPTION_GET, timeoutMs * 10);
 
     // WHEN it asks, THEN it gives up long before the answer, with a retryable failure
     long started = System.nanoTime();
-    Throwable failure = GooglePlayFixture.failure(impatient.subscription(token, f.credentials));
+    Throwable failure = failure(impatient.subscription(token, f.credentials));
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertThat(failure).isInstanceOf(GatewayApiException.class);
     assertThat(((GatewayApiException) failure).status()).isZero();
@@ -247,12 +248,11 @@ class GooglePlayApiTest {
     GooglePlayPlugin fresh = new GooglePlayPlugin();
     WebhookRequest request = f.signed(renewal());
     Throwable failure =
-        GooglePlayFixture.failure(
-            fresh.resolve(request, fresh.parse(request, f.credentials), f.credentials));
+        failure(fresh.resolve(request, fresh.parse(request, f.credentials), f.credentials));
     assertThat(failure)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("initialized");
-    assertThat(GooglePlayFixture.await(fresh.verify(request, f.credentials)).authentic()).isFalse();
+    assertThat(await(fresh.verify(request, f.credentials)).authentic()).isFalse();
   }
 
   @Test
@@ -260,7 +260,7 @@ class GooglePlayApiTest {
     Vertx vertx = Vertx.vertx();
     try {
       Throwable failure =
-          GooglePlayFixture.failure(
+          failure(
               new GooglePlayPlugin()
                   .init(
                       new PluginContext(
@@ -269,7 +269,7 @@ class GooglePlayApiTest {
                           Map.of(GooglePlayPlugin.SETTING_TIMEOUT_MS, "soon"))));
       assertThat(failure).hasMessageContaining(GooglePlayPlugin.SETTING_TIMEOUT_MS);
     } finally {
-      GooglePlayFixture.await(vertx.close());
+      await(vertx.close());
     }
   }
 
@@ -322,8 +322,8 @@ class GooglePlayApiTest {
 
     for (Throwable failure :
         new Throwable[] {
-          GooglePlayFixture.failure(f.plugin.subscription(token, noKey)),
-          GooglePlayFixture.failure(f.plugin.cancelAndRefund(charge(orderId), noKey))
+          failure(f.plugin.subscription(token, noKey)),
+          failure(f.plugin.cancelAndRefund(charge(orderId), noKey))
         }) {
       assertThat(failure)
           .isInstanceOfSatisfying(
@@ -335,8 +335,7 @@ class GooglePlayApiTest {
 
   @Test
   void renewalsOfAnUnknownSubscriptionFailWithTheApisAnswer() {
-    Throwable failure =
-        GooglePlayFixture.failure(f.plugin.subscription(newPurchaseToken(), f.credentials));
+    Throwable failure = failure(f.plugin.subscription(newPurchaseToken(), f.credentials));
     assertThat(failure).isInstanceOf(GatewayApiException.class);
     assertThat(((GatewayApiException) failure).status()).isEqualTo(404);
   }
@@ -345,7 +344,7 @@ class GooglePlayApiTest {
 
   @Test
   void cancelAndRefundRefundsTheChargeWithRevocationOnce() {
-    GooglePlayFixture.await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
+    await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
 
     assertThat(f.google.calls(OP_ORDER_REFUND))
         .singleElement()
@@ -362,7 +361,7 @@ class GooglePlayApiTest {
     assertThat(f.google.calls(OP_SUBSCRIPTION_CANCEL)).as("revocation already ended it").isEmpty();
 
     // A retry changes nothing and refunds nothing twice
-    GooglePlayFixture.await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
+    await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
     assertThat(f.google.calls(OP_ORDER_REFUND)).hasSize(1);
     assertThat(f.google.calls(OP_SUBSCRIPTION_CANCEL)).isEmpty();
   }
@@ -376,7 +375,7 @@ class GooglePlayApiTest {
     f.google.putOrder(
         PACKAGE_NAME, order(latest, token, "PROCESSED", money("USD", 4, 990_000_000), MONTHLY));
 
-    GooglePlayFixture.await(f.plugin.cancelAndRefund(charge(older), f.credentials));
+    await(f.plugin.cancelAndRefund(charge(older), f.credentials));
 
     assertThat(f.google.calls(OP_ORDER_REFUND)).hasSize(1);
     assertThat(f.google.calls(OP_SUBSCRIPTION_CANCEL))
@@ -396,14 +395,13 @@ class GooglePlayApiTest {
     subscription("SUBSCRIPTION_STATE_ACTIVE", latest, expiry, true);
     // GIVEN the refund goes through but the follow-up lookup fails
     f.google.failNext(OP_SUBSCRIPTION_GET, 503);
-    Throwable failure =
-        GooglePlayFixture.failure(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
+    Throwable failure = failure(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
     assertThat(((GatewayApiException) failure).retryable()).isTrue();
     assertThat(f.google.storedOrder(PACKAGE_NAME, orderId).getString("state"))
         .isEqualTo("REFUNDED");
 
     // WHEN it is retried, THEN the subscription is cancelled and the order not refunded again
-    GooglePlayFixture.await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
+    await(f.plugin.cancelAndRefund(charge(orderId), f.credentials));
     assertThat(f.google.calls(OP_ORDER_REFUND)).hasSize(1);
     assertThat(f.google.calls(OP_SUBSCRIPTION_CANCEL)).hasSize(1);
   }
@@ -414,7 +412,7 @@ class GooglePlayApiTest {
         PaymentEvent.builder(EventKind.RECURRING_CHARGED, "order:x", Instant.now())
             .amount(100, "USD")
             .build();
-    assertThat(GooglePlayFixture.failure(f.plugin.cancelAndRefund(anonymous, f.credentials)))
+    assertThat(failure(f.plugin.cancelAndRefund(anonymous, f.credentials)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(f.google.calls()).isEmpty();
   }

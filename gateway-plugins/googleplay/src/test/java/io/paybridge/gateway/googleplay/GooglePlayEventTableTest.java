@@ -10,6 +10,7 @@ import static io.paybridge.gateway.googleplay.GooglePlaySimulator.productPurchas
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionNotification;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionPurchase;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.voidedPurchaseNotification;
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -447,8 +448,7 @@ class GooglePlayEventTableTest {
     values.put(GooglePlayPlugin.SERVICE_ACCOUNT_JSON, "{\"type\":\"service_account\"}");
     Credentials broken = new Credentials(values);
     WebhookRequest request = delivery(renewed(2), SHAPES.get(0));
-    ParsedWebhook held =
-        GooglePlayFixture.await(f.plugin.resolve(request, f.plugin.parse(request, broken), broken));
+    ParsedWebhook held = await(f.plugin.resolve(request, f.plugin.parse(request, broken), broken));
     assertThat(held.hold()).isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
     assertThat(held.reason()).contains("cannot be used").contains("serviceAccountJson");
   }

@@ -1,5 +1,7 @@
 package io.paybridge.gateway.googleplay;
 
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -7,14 +9,11 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One plugin wired to one running {@link GooglePlaySimulator}, with a tenant whose service account
@@ -32,9 +31,9 @@ final class GooglePlayFixture implements AutoCloseable {
 
   private GooglePlayFixture(Clock clock, Map<String, String> extraSettings) {
     vertx = Vertx.vertx();
-    google = await(new GooglePlaySimulator(vertx).start());
+    google = await(new GooglePlaySimulator().start(vertx));
     plugin = new GooglePlayPlugin();
-    Map<String, String> settings = new HashMap<>(google.settings());
+    Map<String, String> settings = new HashMap<>(google.pluginSettings());
     settings.putAll(extraSettings);
     await(plugin.init(new PluginContext(vertx, clock, settings)));
     serviceAccountJson = google.newServiceAccountJson(API_ACCOUNT);
@@ -72,27 +71,6 @@ final class GooglePlayFixture implements AutoCloseable {
     WebhookRequest request = signed(notification);
     ParsedWebhook parsed = plugin.parse(request, credentials);
     return failure(plugin.resolve(request, parsed, credentials));
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
-
-  static Throwable failure(Future<?> future) {
-    try {
-      Object result = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure, got " + result);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
   }
 
   @Override

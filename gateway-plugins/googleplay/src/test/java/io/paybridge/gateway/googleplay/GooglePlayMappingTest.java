@@ -10,6 +10,7 @@ import static io.paybridge.gateway.googleplay.GooglePlaySimulator.productPurchas
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionNotification;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.subscriptionPurchase;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.voidedPurchaseNotification;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -112,7 +113,7 @@ class GooglePlayMappingTest {
     assertThat(e.periodEnd()).isEqualTo(expiry);
     assertThat(e.occurredAt()).isEqualTo(eventTime);
     assertThat(f.google.calls())
-        .extracting(GooglePlaySimulator.Call::operation)
+        .extracting(GooglePlaySimulator::operation)
         .containsSubsequence("purchases.subscriptionsv2.get", "orders.get");
   }
 
@@ -488,8 +489,7 @@ class GooglePlayMappingTest {
             null,
             Instant.now());
     Throwable failure =
-        GooglePlayFixture.failure(
-            f.plugin.resolve(forged, f.plugin.parse(forged, credentials), credentials));
+        failure(f.plugin.resolve(forged, f.plugin.parse(forged, credentials), credentials));
     assertThat(failure).isInstanceOf(GatewayApiException.class);
   }
 
@@ -500,9 +500,7 @@ class GooglePlayMappingTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.plugin.parse(other, f.credentials))
         .isInstanceOf(MalformedWebhookException.class)
         .hasMessageContaining("com.paybridge.other");
-    assertThat(
-            GooglePlayFixture.failure(
-                f.plugin.resolve(other, ParsedWebhook.ignored("1", "x"), f.credentials)))
+    assertThat(failure(f.plugin.resolve(other, ParsedWebhook.ignored("1", "x"), f.credentials)))
         .isInstanceOf(MalformedWebhookException.class);
   }
 }

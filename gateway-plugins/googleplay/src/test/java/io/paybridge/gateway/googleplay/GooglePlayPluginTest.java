@@ -1,6 +1,8 @@
 package io.paybridge.gateway.googleplay;
 
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PACKAGE_NAME;
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,7 @@ import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +52,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
   private static final Instant SIGNED_AT = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   private final Vertx simulatorVertx = Vertx.vertx();
-  private final GooglePlaySimulator google =
-      GooglePlayFixture.await(new GooglePlaySimulator(simulatorVertx).start());
+  private final GooglePlaySimulator google = await(new GooglePlaySimulator().start(simulatorVertx));
   private final GooglePlayPlugin plugin = new GooglePlayPlugin();
   private final String serviceAccount = google.newServiceAccountJson(GooglePlayFixture.API_ACCOUNT);
   private final String token = GooglePlaySimulator.newPurchaseToken();
@@ -83,8 +84,8 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
 
   @AfterAll
   void stopSimulator() {
-    GooglePlayFixture.await(google.close());
-    GooglePlayFixture.await(simulatorVertx.close());
+    await(google.close());
+    await(simulatorVertx.close());
   }
 
   private WebhookRequest signed(String notification) {
@@ -101,7 +102,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
 
   @Override
   protected Map<String, String> pluginSettings() {
-    return google.settings();
+    return google.pluginSettings();
   }
 
   @Override
@@ -204,7 +205,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
     // WHEN the platform resolves it, THEN the Play Developer API does not know that purchase,
     // so nothing is booked and Pub/Sub is asked to retry
     ParsedWebhook parsed = plugin.parse(changed, credentials());
-    Throwable failure = GooglePlayFixture.failure(plugin.resolve(changed, parsed, credentials()));
+    Throwable failure = failure(plugin.resolve(changed, parsed, credentials()));
     assertThat(failure).isInstanceOf(GatewayApiException.class);
     assertThat(((GatewayApiException) failure).status()).isEqualTo(404);
   }

@@ -3,6 +3,7 @@ package io.paybridge.gateway.googleplay;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PACKAGE_NAME;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PUSH_AUDIENCE;
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PUSH_SERVICE_ACCOUNT;
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -40,7 +41,7 @@ class GooglePlayPushAuthTest {
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     clock = new TestClock(start);
     plugin = new GooglePlayPlugin();
-    GooglePlayFixture.await(plugin.init(new PluginContext(f.vertx, clock, f.google.settings())));
+    await(plugin.init(new PluginContext(f.vertx, clock, f.google.pluginSettings())));
     f.google.jwksMaxAge(21_600);
     f.google.clearCalls();
     notification =
@@ -60,7 +61,7 @@ class GooglePlayPushAuthTest {
   private Verdict verify(String bearer, Credentials credentials) {
     WebhookRequest request =
         f.google.request(GooglePlaySimulator.push(notification), bearer, clock.instant());
-    return GooglePlayFixture.await(plugin.verify(request, credentials));
+    return await(plugin.verify(request, credentials));
   }
 
   private JsonObject claims() {
@@ -164,7 +165,7 @@ class GooglePlayPushAuthTest {
   @Test
   void aTokenSignedByAnotherKeyUnderGooglesKeyIdIsRefused() {
     // GIVEN a token signed with a key Google does not publish, claiming a published key id
-    GooglePlaySimulator impostor = new GooglePlaySimulator(f.vertx);
+    GooglePlaySimulator impostor = new GooglePlaySimulator();
     String forged =
         impostor.signPushToken(
             new JsonObject().put("alg", "RS256").put("kid", f.google.currentKeyId()), claims());
@@ -180,13 +181,11 @@ class GooglePlayPushAuthTest {
     for (String header :
         new String[] {"Basic " + token, "Bearer", "Bearer ", token, "Bearer " + token + ".x"}) {
       Verdict verdict =
-          GooglePlayFixture.await(
-              plugin.verify(request.withHeader("Authorization", header), f.credentials));
+          await(plugin.verify(request.withHeader("Authorization", header), f.credentials));
       assertThat(verdict.authentic()).as(header).isFalse();
     }
     Verdict lowerCase =
-        GooglePlayFixture.await(
-            plugin.verify(request.withHeader("Authorization", "bearer " + token), f.credentials));
+        await(plugin.verify(request.withHeader("Authorization", "bearer " + token), f.credentials));
     assertThat(lowerCase.authentic()).as("the scheme name is case-insensitive").isTrue();
   }
 

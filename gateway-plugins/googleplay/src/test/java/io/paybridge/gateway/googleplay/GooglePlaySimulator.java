@@ -1,15 +1,17 @@
 package io.paybridge.gateway.googleplay;
 
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Answer;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.Fault;
+import io.paybridge.testkit.GatewaySimulator;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.ByteArrayOutputStream;
@@ -23,14 +25,15 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -55,14 +58,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *       Google's error shape; refunds and cancellations change the stored state as Google does.
  * </ul>
  *
- * Every request is recorded as a {@link Call}; {@link #failNext} and {@link #delayNext} inject
- * errors and slowness per operation; {@link #deleteServiceAccountKey} and {@link
+ * Every request is logged ({@link #calls(String)} by operation); {@link #failNext} and {@link
+ * #delayNext} inject errors and slowness per operation; {@link #deleteServiceAccountKey} and {@link
  * #refuseServiceAccount} make Google refuse a tenant's service account as it does when its key is
  * deleted, when it has no access to the app in Play Console, or when the API is disabled. {@link
- * #settings()} are the plugin settings that point the plugin here. Other modules' end-to-end tests
- * use it through this module's test-jar.
+ * #pluginSettings()} are the plugin settings that point the plugin here. Other modules' end-to-end
+ * tests use it through this module's test-jar.
  */
-public final class GooglePlaySimulator {
+public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimulator> {
 
   public static final String PACKAGE_NAME = "com.paybridge.sample";
   public static final String PUSH_AUDIENCE = "https://hooks.paybridge.example/googleplay/rtdn";
@@ -92,60 +95,24 @@ public final class GooglePlaySimulator {
   private static final String SCOPE = "https://www.googleapis.com/auth/androidpublisher";
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-  /** One request the simulator received. */
-  public record Call(
-      String operation,
-      String method,
-      String path,
-      String query,
-      String authorization,
-      String body) {}
-
   private record SigningKey(String kid, KeyPair pair) {}
-
-  private record Fault(String operation, int status, long delayMs) {}
 
   private record Refusal(int status, String message) {}
 
-  private final Vertx vertx;
   private final List<SigningKey> pushKeys = new CopyOnWriteArrayList<>();
   private final Map<String, PublicKey> serviceAccounts = new ConcurrentHashMap<>();
   private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
   private final Map<String, String> tokenOwners = new ConcurrentHashMap<>();
   private final Map<String, Refusal> refusedAccounts = new ConcurrentHashMap<>();
-  private final java.util.Set<String> deletedKeys = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> products = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> orders = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
-  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Set<String> deletedKeys = ConcurrentHashMap.newKeySet();
   private volatile long jwksMaxAgeSeconds = 21_600;
-  private HttpServer server;
 
-  public GooglePlaySimulator(Vertx vertx) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
+  /** A simulator with a fresh push signing key; {@link #start} serves it. */
+  public GooglePlaySimulator() {
     pushKeys.add(newSigningKey());
-  }
-
-  /** Starts the server on a random local port. */
-  public Future<GooglePlaySimulator> start() {
-    return vertx
-        .createHttpServer()
-        .requestHandler(this::handle)
-        .listen(0, "127.0.0.1")
-        .map(
-            started -> {
-              server = started;
-              return this;
-            });
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
-  }
-
-  public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
   }
 
   public String tokenUri() {
@@ -157,7 +124,8 @@ public final class GooglePlaySimulator {
   }
 
   /** Plugin settings pointing the API, the token endpoint and the key source here. */
-  public Map<String, String> settings() {
+  @Override
+  public Map<String, String> pluginSettings() {
     return Map.of(
         GooglePlayPlugin.SETTING_API_BASE, baseUrl(),
         GooglePlayPlugin.SETTING_TOKEN_URI, tokenUri(),
@@ -186,7 +154,7 @@ public final class GooglePlaySimulator {
         .put("private_key_id", HexFormat.of().formatHex(randomBytes(20)))
         .put("private_key", pem)
         .put("client_email", clientEmail)
-        .put("client_id", randomDigits(21))
+        .put("client_id", RandomIds.digits(21))
         .put("auth_uri", "https://accounts.google.com/o/oauth2/auth")
         .put("token_uri", "https://oauth2.googleapis.com/token")
         .put("auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs")
@@ -246,7 +214,7 @@ public final class GooglePlaySimulator {
   /** A push token as Pub/Sub sends it for this audience and push service account. */
   public String pushToken(String audience, String email, Instant issuedAt) {
     long iat = issuedAt.getEpochSecond();
-    String subject = "1" + randomDigits(20);
+    String subject = "1" + RandomIds.digits(20);
     JsonObject claims =
         new JsonObject()
             .put("aud", audience)
@@ -411,25 +379,46 @@ public final class GooglePlaySimulator {
 
   /** A Pub/Sub message id: a long decimal number. */
   public static String newMessageId() {
-    return "1" + randomDigits(15);
+    return "1" + RandomIds.digits(15);
   }
 
   /** A purchase token in Play's shape: letters, then dot-separated base64url. */
   public static String newPurchaseToken() {
-    String letters = randomLetters(24);
+    String letters = RandomIds.of("abcdefghijklmnopqrstuvwxyz", 24);
     return letters + ".AO-J1O" + BASE64URL.encodeToString(randomBytes(96));
   }
 
   /** An order id in Play's shape, {@code GPA.dddd-dddd-dddd-ddddd}. */
   public static String newOrderId() {
     return "GPA."
-        + randomDigits(4)
+        + RandomIds.digits(4)
         + "-"
-        + randomDigits(4)
+        + RandomIds.digits(4)
         + "-"
-        + randomDigits(4)
+        + RandomIds.digits(4)
         + "-"
-        + randomDigits(5);
+        + RandomIds.digits(5);
+  }
+
+  /**
+   * The delivery as the platform receives it.
+   *
+   * @param bearer the push token, or {@code null} for a subscription without authentication
+   */
+  /**
+   * The push as Pub/Sub sends it.
+   *
+   * @param bearer the push token, or {@code null} for a subscription without authentication
+   */
+  public static Webhook webhook(String body, String bearer) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("User-Agent", USER_AGENT);
+    headers.put("From", "noreply@google.com");
+    if (bearer != null) {
+      headers.put(GooglePlayPlugin.AUTHORIZATION_HEADER, "Bearer " + bearer);
+    }
+    return Webhook.of(body, headers);
   }
 
   /**
@@ -438,38 +427,13 @@ public final class GooglePlaySimulator {
    * @param bearer the push token, or {@code null} for a subscription without authentication
    */
   public WebhookRequest request(String body, String bearer, Instant receivedAt) {
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("Content-Type", "application/json")
-            .add("User-Agent", USER_AGENT)
-            .add("From", "noreply@google.com");
-    if (bearer != null) {
-      headers.add(GooglePlayPlugin.AUTHORIZATION_HEADER, "Bearer " + bearer);
-    }
-    return new WebhookRequest(
-        "POST",
-        HOOK_PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        GOOGLE_ADDRESS,
-        receivedAt);
+    return webhook(body, bearer).received(HOOK_PATH, GOOGLE_ADDRESS, receivedAt);
   }
 
   /** Pushes {@code body} to {@code url} as Pub/Sub does, with the bearer token if given. */
   public Future<HttpResponse<Buffer>> post(
       WebClient client, String url, String body, String bearer) {
-    var request =
-        client
-            .postAbs(url)
-            .timeout(10_000)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("User-Agent", USER_AGENT)
-            .putHeader("From", "noreply@google.com");
-    if (bearer != null) {
-      request.putHeader(GooglePlayPlugin.AUTHORIZATION_HEADER, "Bearer " + bearer);
-    }
-    return request.sendBuffer(Buffer.buffer(body));
+    return webhook(body, bearer).post(client, url);
   }
 
   // ---- Play Developer API state
@@ -656,172 +620,133 @@ public final class GooglePlaySimulator {
 
   /** The next request for {@code operation} is answered with {@code status} and Google's error. */
   public void failNext(String operation, int status) {
-    faults.add(new Fault(operation, status, 0));
+    injectNext(call -> operation(call).equals(operation), Fault.status(status));
   }
 
-  /** The next request for {@code operation} is answered normally, after {@code delayMs}. */
+  /** The next request for {@code operation} is run, and its answer held back {@code delayMs}. */
   public void delayNext(String operation, long delayMs) {
-    faults.add(new Fault(operation, 0, delayMs));
+    injectNext(
+        call -> operation(call).equals(operation), Fault.latency(Duration.ofMillis(delayMs)));
   }
 
-  public List<Call> calls() {
-    return List.copyOf(calls);
+  /** The requests received for {@code operation}, oldest first. */
+  public List<ApiCall> calls(String operation) {
+    return calls().stream().filter(call -> operation(call).equals(operation)).toList();
   }
 
-  public List<Call> calls(String operation) {
-    return calls.stream().filter(c -> c.operation().equals(operation)).toList();
-  }
-
-  public void clearCalls() {
-    calls.clear();
-  }
-
-  // ---- the server
-
-  private void handle(HttpServerRequest req) {
-    req.body()
-        .onSuccess(
-            body -> {
-              String operation = operation(req.method(), req.path());
-              calls.add(
-                  new Call(
-                      operation,
-                      req.method().name(),
-                      req.path(),
-                      req.query(),
-                      req.getHeader("Authorization"),
-                      body.toString(StandardCharsets.UTF_8)));
-              Fault fault = takeFault(operation);
-              if (fault != null && fault.status() > 0) {
-                error(req, fault.status(), "injected failure of " + operation);
-              } else if (fault != null) {
-                vertx.setTimer(fault.delayMs(), t -> safely(req, operation, body));
-              } else {
-                safely(req, operation, body);
-              }
-            });
-  }
-
-  /** A bug in the simulator answers 500 with its message instead of leaving the caller hanging. */
-  private void safely(HttpServerRequest req, String operation, Buffer body) {
-    try {
-      dispatch(req, operation, body);
-    } catch (RuntimeException e) {
-      if (!req.response().ended()) {
-        error(req, 500, "simulator failure in " + operation + ": " + e);
-      }
-    }
-  }
-
-  private Fault takeFault(String operation) {
-    for (Fault fault : faults) {
-      if (fault.operation().equals(operation) && faults.remove(fault)) {
-        return fault;
-      }
-    }
-    return null;
-  }
-
-  private static String operation(HttpMethod method, String path) {
+  /** The operation a request calls, e.g. {@value #OP_SUBSCRIPTION_GET}, or {@code unknown}. */
+  public static String operation(ApiCall call) {
+    String path = call.path();
     if (path.equals("/oauth2/v3/certs")) {
       return OP_JWKS;
     }
     if (path.equals("/token")) {
       return OP_TOKEN;
     }
+    boolean get = call.method().equals("GET");
+    boolean post = call.method().equals("POST");
     String[] s = path.split("/", -1);
     // /androidpublisher/v3/applications/{pkg}/...
     if (s.length < 6 || !s[1].equals("androidpublisher") || !s[3].equals("applications")) {
       return "unknown";
     }
     if (s.length == 9 && s[5].equals("purchases") && s[6].equals("subscriptionsv2")) {
-      return method == HttpMethod.GET ? OP_SUBSCRIPTION_GET : "unknown";
+      return get ? OP_SUBSCRIPTION_GET : "unknown";
     }
     if (s.length == 10 && s[5].equals("purchases") && s[6].equals("products")) {
-      return method == HttpMethod.GET ? OP_PRODUCT_GET : "unknown";
+      return get ? OP_PRODUCT_GET : "unknown";
     }
     if (s.length == 10 && s[5].equals("purchases") && s[6].equals("subscriptions")) {
-      return method == HttpMethod.POST && s[9].endsWith(":cancel")
-          ? OP_SUBSCRIPTION_CANCEL
-          : "unknown";
+      return post && s[9].endsWith(":cancel") ? OP_SUBSCRIPTION_CANCEL : "unknown";
     }
     if (s.length == 7 && s[5].equals("orders")) {
-      if (method == HttpMethod.POST && s[6].endsWith(":refund")) {
+      if (post && s[6].endsWith(":refund")) {
         return OP_ORDER_REFUND;
       }
-      return method == HttpMethod.GET ? OP_ORDER_GET : "unknown";
+      return get ? OP_ORDER_GET : "unknown";
     }
     return "unknown";
   }
 
-  private void dispatch(HttpServerRequest req, String operation, Buffer body) {
+  // ---- the server
+
+  /** Google's APIs are named by operation; one route answers each request by its operation. */
+  @Override
+  protected void routes(Router router) {
+    router.route().handler(ctx -> answer(ctx, dispatch(call(ctx))));
+  }
+
+  /** Google's error body for an injected status, naming the operation that failed. */
+  @Override
+  protected Answer errorAnswer(int status, ApiCall call) {
+    return error(status, "injected failure of " + operation(call));
+  }
+
+  private Answer dispatch(ApiCall call) {
+    String operation = operation(call);
     switch (operation) {
       case OP_JWKS -> {
-        req.response()
-            .putHeader("Content-Type", "application/json; charset=UTF-8")
-            .putHeader(
-                "Cache-Control", "public, max-age=" + jwksMaxAgeSeconds + ", must-revalidate")
-            .end(jwks().encode());
-        return;
+        return Answer.of(200, "application/json; charset=UTF-8", jwks().encode())
+            .withHeader(
+                "Cache-Control", "public, max-age=" + jwksMaxAgeSeconds + ", must-revalidate");
       }
       case OP_TOKEN -> {
-        token(req, body);
-        return;
+        return token(call);
       }
       case "unknown" -> {
-        error(req, 404, "no such method");
-        return;
+        return error(404, "no such method");
       }
-      default -> {}
+      default -> {
+        return publisherApi(operation, call);
+      }
     }
-    if (!authorized(req.getHeader("Authorization"))) {
-      error(req, 401, "Request had invalid authentication credentials.");
-      return;
+  }
+
+  /** The Android Publisher API, for an authorized service account Play Console lets in. */
+  private Answer publisherApi(String operation, ApiCall call) {
+    String authorization = call.header("Authorization");
+    if (!authorized(authorization)) {
+      return error(401, "Request had invalid authentication credentials.");
     }
-    Refusal refusal =
-        refusedAccounts.get(
-            tokenOwners.getOrDefault(req.getHeader("Authorization").substring(7), ""));
+    Refusal refusal = refusedAccounts.get(tokenOwners.getOrDefault(authorization.substring(7), ""));
     if (refusal != null) {
-      error(req, refusal.status(), refusal.message());
-      return;
+      return error(refusal.status(), refusal.message());
     }
-    String[] s = req.path().split("/", -1);
+    String[] s = call.path().split("/", -1);
     String packageName = decode(s[4]);
-    switch (operation) {
-      case OP_SUBSCRIPTION_GET -> found(req, subscriptions.get(packageName + "/" + decode(s[8])));
+    return switch (operation) {
+      case OP_SUBSCRIPTION_GET -> found(subscriptions.get(packageName + "/" + decode(s[8])));
       case OP_PRODUCT_GET ->
-          found(req, products.get(packageName + "/" + decode(s[7]) + "/" + decode(s[9])));
-      case OP_ORDER_GET -> found(req, orders.get(packageName + "/" + decode(s[6])));
-      case OP_ORDER_REFUND -> refundOrder(req, packageName, decode(strip(s[6], ":refund")));
+          found(products.get(packageName + "/" + decode(s[7]) + "/" + decode(s[9])));
+      case OP_ORDER_GET -> found(orders.get(packageName + "/" + decode(s[6])));
+      case OP_ORDER_REFUND ->
+          refundOrder(
+              packageName,
+              decode(strip(s[6], ":refund")),
+              "true".equals(call.queryParams().get("revoke")));
       case OP_SUBSCRIPTION_CANCEL ->
-          cancel(req, packageName, decode(s[7]), decode(strip(s[9], ":cancel")));
-      default -> error(req, 404, "no such method");
-    }
+          cancel(packageName, decode(s[7]), decode(strip(s[9], ":cancel")));
+      default -> error(404, "no such method");
+    };
   }
 
-  private void found(HttpServerRequest req, JsonObject resource) {
-    if (resource == null) {
-      error(req, 404, "The purchase or order was not found.");
-    } else {
-      req.response()
-          .putHeader("Content-Type", "application/json; charset=UTF-8")
-          .end(resource.encodePrettily());
-    }
+  private static Answer found(JsonObject resource) {
+    return resource == null
+        ? error(404, "The purchase or order was not found.")
+        : Answer.of(200, "application/json; charset=UTF-8", resource.encodePrettily());
   }
 
-  private void refundOrder(HttpServerRequest req, String packageName, String orderId) {
+  private Answer refundOrder(String packageName, String orderId, boolean revoke) {
     JsonObject order = orders.get(packageName + "/" + orderId);
     if (order == null) {
-      error(req, 404, "The order was not found.");
-      return;
+      return error(404, "The order was not found.");
     }
     String state = order.getString("state");
     if (state.equals("REFUNDED") || state.equals("PENDING_REFUND")) {
-      error(req, 400, "The order has already been refunded.");
-      return;
+      return error(400, "The order has already been refunded.");
     }
     refund(packageName, orderId);
-    if ("true".equals(req.getParam("revoke"))) {
+    if (revoke) {
       for (Map.Entry<String, JsonObject> e : subscriptions.entrySet()) {
         JsonObject sub = e.getValue();
         String token = e.getKey().substring(e.getKey().indexOf('/') + 1);
@@ -836,16 +761,15 @@ public final class GooglePlaySimulator {
         }
       }
     }
-    req.response().end();
+    return Answer.empty(200);
   }
 
-  private void cancel(HttpServerRequest req, String packageName, String productId, String token) {
+  private Answer cancel(String packageName, String productId, String token) {
     JsonObject sub = subscriptions.get(packageName + "/" + token);
     if (sub == null
         || !productId.equals(
             sub.getJsonArray("lineItems").getJsonObject(0).getString("productId"))) {
-      error(req, 404, "The subscription purchase was not found.");
-      return;
+      return error(404, "The subscription purchase was not found.");
     }
     if (!sub.getString("subscriptionState").equals("SUBSCRIPTION_STATE_EXPIRED")) {
       sub.put("subscriptionState", "SUBSCRIPTION_STATE_CANCELED");
@@ -854,7 +778,7 @@ public final class GooglePlaySimulator {
           new JsonObject().put("developerInitiatedCancellation", new JsonObject()));
     }
     autoRenew(sub, false);
-    req.response().end();
+    return Answer.empty(200);
   }
 
   private static void autoRenew(JsonObject sub, boolean enabled) {
@@ -875,28 +799,26 @@ public final class GooglePlaySimulator {
   }
 
   /** The OAuth token endpoint: checks the assertion as Google does, then issues a token. */
-  private void token(HttpServerRequest req, Buffer body) {
-    Map<String, String> form = formDecode(body.toString(StandardCharsets.UTF_8));
+  private Answer token(ApiCall call) {
+    Map<String, String> form = call.form();
     if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
-      oauthError(req, "unsupported_grant_type", "Invalid grant_type");
-      return;
+      return oauthError("unsupported_grant_type", "Invalid grant_type");
     }
     String problem = assertionProblem(form.get("assertion"));
     if (problem != null) {
-      oauthError(req, "invalid_grant", problem);
-      return;
+      return oauthError("invalid_grant", problem);
     }
     String token = "ya29.sim-" + BASE64URL.encodeToString(randomBytes(32));
     accessTokens.put(token, Instant.now().plusSeconds(3599));
     tokenOwners.put(token, String.valueOf(assertionIssuer(form.get("assertion"))));
-    req.response()
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(
-            new JsonObject()
-                .put("access_token", token)
-                .put("expires_in", 3599)
-                .put("token_type", "Bearer")
-                .encode());
+    return Answer.of(
+        200,
+        "application/json; charset=utf-8",
+        new JsonObject()
+            .put("access_token", token)
+            .put("expires_in", 3599)
+            .put("token_type", "Bearer")
+            .encode());
   }
 
   private String assertionProblem(String assertion) {
@@ -963,14 +885,14 @@ public final class GooglePlaySimulator {
         .getValue("iss");
   }
 
-  private static void oauthError(HttpServerRequest req, String error, String description) {
-    req.response()
-        .setStatusCode(400)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(new JsonObject().put("error", error).put("error_description", description).encode());
+  private static Answer oauthError(String error, String description) {
+    return Answer.of(
+        400,
+        "application/json; charset=utf-8",
+        new JsonObject().put("error", error).put("error_description", description).encode());
   }
 
-  private static void error(HttpServerRequest req, int status, String message) {
+  private static Answer error(int status, String message) {
     String code =
         switch (status) {
           case 400 -> "INVALID_ARGUMENT";
@@ -982,18 +904,14 @@ public final class GooglePlaySimulator {
           case 503 -> "UNAVAILABLE";
           default -> "INTERNAL";
         };
-    req.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=UTF-8")
-        .end(
-            new JsonObject()
-                .put(
-                    "error",
-                    new JsonObject()
-                        .put("code", status)
-                        .put("message", message)
-                        .put("status", code))
-                .encodePrettily());
+    return Answer.of(
+        status,
+        "application/json; charset=UTF-8",
+        new JsonObject()
+            .put(
+                "error",
+                new JsonObject().put("code", status).put("message", message).put("status", code))
+            .encodePrettily());
   }
 
   // ---- helpers
@@ -1042,19 +960,6 @@ public final class GooglePlaySimulator {
     return bytes;
   }
 
-  private static Map<String, String> formDecode(String form) {
-    Map<String, String> out = new ConcurrentHashMap<>();
-    for (String pair : form.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
-  }
-
   private static String decode(String segment) {
     return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
@@ -1067,21 +972,5 @@ public final class GooglePlaySimulator {
     byte[] bytes = new byte[n];
     ThreadLocalRandom.current().nextBytes(bytes);
     return bytes;
-  }
-
-  private static String randomDigits(int n) {
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append((char) ('0' + ThreadLocalRandom.current().nextInt(10)));
-    }
-    return sb.toString();
-  }
-
-  private static String randomLetters(int n) {
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
-    }
-    return sb.toString();
   }
 }

@@ -1,15 +1,15 @@
 package io.paybridge.gateway.googleplay;
 
 import static io.paybridge.gateway.googleplay.GooglePlaySimulator.PACKAGE_NAME;
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
+import io.paybridge.testkit.PluginReceiver;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Queue;
@@ -29,16 +29,11 @@ class GooglePlayWebhookHttpTest {
 
   private final GooglePlayFixture f = GooglePlayFixture.start();
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
   private Queue<WebhookRequest> received;
 
   @BeforeAll
   void startReceiver() {
-    receiver =
-        GooglePlayFixture.await(PluginReceiver.start(f.vertx, f.plugin, () -> f.credentials));
-    client = WebClient.create(f.vertx);
-    url = receiver.url();
+    receiver = await(PluginReceiver.start(f.vertx, f.plugin, () -> f.credentials));
     received = receiver.received();
   }
 
@@ -49,8 +44,7 @@ class GooglePlayWebhookHttpTest {
 
   @AfterAll
   void stopReceiver() {
-    client.close();
-    GooglePlayFixture.await(receiver.close());
+    await(receiver.close());
     f.close();
   }
 
@@ -85,7 +79,8 @@ class GooglePlayWebhookHttpTest {
     String bearer = f.google.pushToken(Instant.now());
 
     // WHEN the simulator pushes it
-    HttpResponse<Buffer> response = f.google.post(client, url, body, bearer).await();
+    HttpResponse<Buffer> response =
+        receiver.post(GooglePlaySimulator.webhook(body, bearer)).await();
 
     // THEN the receiver got exactly those bytes and that token, and accepted them
     assertThat(response.statusCode()).isEqualTo(200);
@@ -96,8 +91,7 @@ class GooglePlayWebhookHttpTest {
     assertThat(delivery.header("User-Agent")).startsWith("APIs-Google");
 
     ParsedWebhook resolved =
-        GooglePlayFixture.await(
-            f.plugin.resolve(delivery, f.plugin.parse(delivery, f.credentials), f.credentials));
+        await(f.plugin.resolve(delivery, f.plugin.parse(delivery, f.credentials), f.credentials));
     assertThat(resolved.events())
         .singleElement()
         .satisfies(
@@ -112,10 +106,11 @@ class GooglePlayWebhookHttpTest {
     String body =
         GooglePlaySimulator.push(GooglePlaySimulator.testNotification(PACKAGE_NAME, Instant.now()));
 
-    assertThat(f.google.post(client, url, body, null).await().statusCode()).isEqualTo(401);
+    assertThat(receiver.post(GooglePlaySimulator.webhook(body, null)).await().statusCode())
+        .isEqualTo(401);
     assertThat(
-            f.google
-                .post(client, url, body, f.google.pushToken(Instant.now()))
+            receiver
+                .post(GooglePlaySimulator.webhook(body, f.google.pushToken(Instant.now())))
                 .await()
                 .statusCode())
         .isEqualTo(200);
@@ -132,7 +127,7 @@ class GooglePlayWebhookHttpTest {
                 "premium_monthly",
                 Instant.now()));
     HttpResponse<Buffer> response =
-        f.google.post(client, url, body, f.google.pushToken(Instant.now())).await();
+        receiver.post(GooglePlaySimulator.webhook(body, f.google.pushToken(Instant.now()))).await();
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.bodyAsString()).contains("404");
   }

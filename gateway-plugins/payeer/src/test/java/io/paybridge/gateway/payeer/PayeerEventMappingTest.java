@@ -9,7 +9,6 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,7 @@ class PayeerEventMappingTest {
 
   private final PayeerPlugin plugin = new PayeerPlugin();
   private final PayeerSimulator payeer = new PayeerSimulator(SHOP, SECRET);
-  private final Credentials credentials =
-      plugin.validateCredentials(new JsonObject().put("shopId", SHOP).put("secretKey", SECRET));
+  private final Credentials credentials = plugin.validateCredentials(payeer.credentialsJson());
 
   private ParsedWebhook parse(Map<String, String> fields) {
     WebhookRequest request = payeer.request(PayeerSimulator.form(fields));

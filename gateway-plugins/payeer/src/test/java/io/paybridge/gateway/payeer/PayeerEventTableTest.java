@@ -7,7 +7,6 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,7 +28,7 @@ class PayeerEventTableTest {
   private static final PayeerPlugin PLUGIN = new PayeerPlugin();
   private static final PayeerSimulator PAYEER = new PayeerSimulator(SHOP, SECRET);
   private static final Credentials CREDENTIALS =
-      PLUGIN.validateCredentials(new JsonObject().put("shopId", SHOP).put("secretKey", SECRET));
+      PLUGIN.validateCredentials(PAYEER.credentialsJson());
 
   /** One signed notification per status of the table. */
   private static final Map<String, Supplier<Map<String, String>>> FIXTURES =

@@ -14,7 +14,7 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;

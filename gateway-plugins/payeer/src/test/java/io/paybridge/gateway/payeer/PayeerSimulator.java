@@ -1,12 +1,13 @@
 package io.paybridge.gateway.payeer;
 
+import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,6 +52,11 @@ public final class PayeerSimulator {
 
   public String shopId() {
     return shopId;
+  }
+
+  /** The credentials of the shop this simulator signs for, as a tenant submits them. */
+  public JsonObject credentialsJson() {
+    return new JsonObject().put("shopId", shopId).put("secretKey", secretKey);
   }
 
   /**
@@ -122,35 +128,22 @@ public final class PayeerSimulator {
 
   /** The form body: percent-encoded UTF-8, spaces as {@code +}, as HTML forms and PHP send it. */
   public static String form(Map<String, String> fields) {
-    StringJoiner out = new StringJoiner("&");
-    fields.forEach(
-        (k, v) ->
-            out.add(
-                URLEncoder.encode(k, StandardCharsets.UTF_8)
-                    + "="
-                    + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return out.toString();
+    return GatewayHttp.formEncode(fields);
+  }
+
+  /** The form body as Payeer posts it. */
+  public static Webhook webhook(String body) {
+    return Webhook.of(body, Map.of("Content-Type", CONTENT_TYPE));
   }
 
   /** The delivery as the platform would receive it now, from Payeer's address. */
   public WebhookRequest request(String body) {
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        MultiMap.caseInsensitiveMultiMap().add("Content-Type", CONTENT_TYPE),
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        PAYEER_ADDRESS,
-        Instant.now());
+    return webhook(body).received(PATH, PAYEER_ADDRESS, Instant.now());
   }
 
   /** Delivers the form to {@code url} as Payeer would. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .sendBuffer(Buffer.buffer(body));
+    return webhook(body).post(client, url);
   }
 
   /** A Payeer-style operation number. */

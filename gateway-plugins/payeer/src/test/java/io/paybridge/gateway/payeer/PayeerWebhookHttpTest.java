@@ -5,27 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
  * does with a plugin: the form and peer address that arrive over the wire must verify, and Payeer
  * gets the answer it reads.
  */
-@ExtendWith(VertxExtension.class)
 class PayeerWebhookHttpTest {
 
   private static final String SHOP = "1245370185";
@@ -33,34 +25,13 @@ class PayeerWebhookHttpTest {
 
   private final PayeerPlugin plugin = new PayeerPlugin();
   private final PayeerSimulator payeer = new PayeerSimulator(SHOP, SECRET);
-  private Queue<WebhookRequest> received;
+  private Credentials credentials = credentials("127.0.0.0/8, ::1/128");
 
-  private Credentials credentials;
-  private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
-
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    credentials = credentials("127.0.0.0/8, ::1/128");
-    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
-    received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    client.close();
-    receiver.close().await();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(plugin, () -> credentials);
 
   private Credentials credentials(String allowedIps) {
-    return plugin.validateCredentials(
-        new JsonObject()
-            .put("shopId", SHOP)
-            .put("secretKey", SECRET)
-            .put("allowedIps", allowedIps));
+    return plugin.validateCredentials(payeer.credentialsJson().put("allowedIps", allowedIps));
   }
 
   @Test
@@ -72,13 +43,13 @@ class PayeerWebhookHttpTest {
     String body = PayeerSimulator.form(fields);
 
     // WHEN the simulator posts it from an allowed address
-    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(PayeerSimulator.webhook(body)).await();
 
     // THEN Payeer reads "<order>|success" and the receiver got exactly the signed form
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("заказ 42/7|success");
     assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
-    WebhookRequest delivery = received.peek();
+    WebhookRequest delivery = http.receiver().received().peek();
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     assertThat(delivery.remoteAddress()).isEqualTo("127.0.0.1");
     ParsedWebhook parsed = plugin.parse(delivery, credentials);
@@ -93,7 +64,7 @@ class PayeerWebhookHttpTest {
         PayeerSimulator.form(
             payeer.success(PayeerSimulator.newOperationId(), "o-9", "5.00", "USD"));
 
-    HttpResponse<Buffer> response = payeer.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(PayeerSimulator.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsString()).isEqualTo("o-9|error");

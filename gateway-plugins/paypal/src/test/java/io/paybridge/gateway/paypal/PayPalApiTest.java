@@ -1,5 +1,7 @@
 package io.paybridge.gateway.paypal;
 
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -8,6 +10,7 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals.SubscriptionState;
+import io.paybridge.testkit.ApiCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -22,8 +25,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,25 +71,6 @@ class PayPalApiTest {
     vertx.close().await();
   }
 
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
-
-  private static Throwable failure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-    throw new AssertionError("the call succeeded but a failure was expected");
-  }
-
   private GatewayApiException apiFailure(Future<?> future) {
     Throwable failure = failure(future);
     assertThat(failure).isInstanceOf(GatewayApiException.class);
@@ -132,7 +114,7 @@ class PayPalApiTest {
     SubscriptionState state = await(plugin.subscription(id, account));
 
     assertThat(state).isEqualTo(new SubscriptionState(id, true, next));
-    PayPalSimulator.Call lookup = paypal.calls(HttpMethod.GET, "/v1/billing/subscriptions/").get(0);
+    ApiCall lookup = paypal.calls(HttpMethod.GET, "/v1/billing/subscriptions/").get(0);
     assertThat(lookup.path()).isEqualTo("/v1/billing/subscriptions/" + id);
     assertThat(lookup.headers().get("Authorization")).startsWith("Bearer A21AA");
     assertThat(lookup.headers().get("Accept")).isEqualTo("application/json");
@@ -227,7 +209,7 @@ class PayPalApiTest {
       assertThat(e.retryable()).isFalse();
     }
     assertThat(paypal.calls(HttpMethod.GET, "/v"))
-        .extracting(PayPalSimulator.Call::path)
+        .extracting(ApiCall::path)
         .containsExactlyInAnyOrderElementsOf(lookups.keySet());
     assertThat(paypal.calls(HttpMethod.GET, "/v"))
         .allSatisfy(c -> assertThat(c.headers().get("Authorization")).startsWith("Bearer A21AA"));
@@ -259,9 +241,9 @@ class PayPalApiTest {
     await(Future.all(calls));
     await(plugin.subscription(id, account));
 
-    List<PayPalSimulator.Call> tokenCalls = paypal.calls(HttpMethod.POST, "/v1/oauth2/token");
+    List<ApiCall> tokenCalls = paypal.calls(HttpMethod.POST, "/v1/oauth2/token");
     assertThat(tokenCalls).as("concurrent callers share one token request").hasSize(1);
-    PayPalSimulator.Call token = tokenCalls.get(0);
+    ApiCall token = tokenCalls.get(0);
     assertThat(token.body()).isEqualTo("grant_type=client_credentials");
     assertThat(token.headers().get("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
     assertThat(token.headers().get("Authorization"))
@@ -364,13 +346,12 @@ class PayPalApiTest {
     await(plugin.cancelAndRefund(saleCharge(sale, subscription), account));
 
     assertThat(paypal.subscriptionStatus(subscription)).isEqualTo("CANCELLED");
-    PayPalSimulator.Call cancel =
-        paypal.calls(HttpMethod.POST, "/v1/billing/subscriptions/").get(0);
+    ApiCall cancel = paypal.calls(HttpMethod.POST, "/v1/billing/subscriptions/").get(0);
     assertThat(cancel.path()).isEqualTo("/v1/billing/subscriptions/" + subscription + "/cancel");
     assertThat(cancel.json().getString("reason")).isEqualTo(PayPalPlugin.CANCEL_REASON);
     assertThat(cancel.headers().get("Content-Type")).isEqualTo("application/json");
 
-    PayPalSimulator.Call refund = paypal.calls(HttpMethod.POST, "/v1/payments/sale/").get(0);
+    ApiCall refund = paypal.calls(HttpMethod.POST, "/v1/payments/sale/").get(0);
     assertThat(refund.path()).isEqualTo("/v1/payments/sale/" + sale + "/refund");
     assertThat(refund.json()).isEqualTo(new JsonObject());
     assertThat(refund.headers().get("PayPal-Request-Id"))
@@ -397,7 +378,7 @@ class PayPalApiTest {
 
     await(plugin.cancelAndRefund(charge, account));
 
-    PayPalSimulator.Call refund = paypal.calls(HttpMethod.POST, "/v2/payments/captures/").get(0);
+    ApiCall refund = paypal.calls(HttpMethod.POST, "/v2/payments/captures/").get(0);
     assertThat(refund.path()).isEqualTo("/v2/payments/captures/" + capture + "/refund");
     assertThat(refund.headers().get("PayPal-Request-Id"))
         .isEqualTo("paybridge-refund-capture-" + capture);
@@ -433,24 +414,11 @@ class PayPalApiTest {
   @Test
   void aPaymentAlreadyRefundedElsewhereCountsAsRefunded() {
     String sale = PayPalSimulator.newResourceId();
-    paypal.failNext(
-        HttpMethod.POST,
-        "/v1/payments/sale/" + sale,
-        400,
-        new JsonObject()
-            .put("name", "TRANSACTION_ALREADY_REFUNDED")
-            .put(
-                "message",
-                "Refund transaction refused - this transaction has already been refunded.")
-            .encode());
+    paypal.refundedElsewhere(sale, false);
     await(plugin.cancelAndRefund(saleCharge(sale, activeSubscription()), account));
 
     String capture = PayPalSimulator.newResourceId();
-    paypal.failNext(
-        HttpMethod.POST,
-        "/v2/payments/captures/" + capture,
-        422,
-        unprocessable("CAPTURE_FULLY_REFUNDED"));
+    paypal.refundedElsewhere(capture, true);
     await(
         plugin.cancelAndRefund(
             PaymentEvent.builder(EventKind.PAYMENT, "capture:" + capture, Instant.now())

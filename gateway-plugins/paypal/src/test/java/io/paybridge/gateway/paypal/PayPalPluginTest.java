@@ -1,5 +1,6 @@
 package io.paybridge.gateway.paypal;
 
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
 package io.paybridge.gateway.paypal;
 
+import static io.paybridge.testkit.Futures.await;
+import static io.paybridge.testkit.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,7 @@ import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
+import io.paybridge.testkit.ApiCall;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -26,8 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,25 +68,6 @@ class PayPalResolveTest {
   @AfterAll
   void stop() {
     vertx.close().await();
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
-
-  private static Throwable failure(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-    throw new AssertionError("the delivery resolved but a failure was expected");
   }
 
   /** Parse and resolve, as the platform does after an authentic verdict. */
@@ -138,7 +119,7 @@ class PayPalResolveTest {
     assertThat(e.currency()).isEqualTo("USD");
     assertThat(e.feeMinor()).isEqualTo(70L);
     assertThat(e.customerRef()).isEqualTo("user-7");
-    PayPalSimulator.Call lookup = paypal.calls(HttpMethod.GET, PayPalSimulator.CAPTURES).get(0);
+    ApiCall lookup = paypal.calls(HttpMethod.GET, PayPalSimulator.CAPTURES).get(0);
     assertThat(lookup.path()).isEqualTo(PayPalSimulator.CAPTURES + capture);
     assertThat(lookup.headers().get("Authorization")).startsWith("Bearer A21AA");
   }

@@ -2,40 +2,42 @@ package io.paybridge.gateway.paypal;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.Answer;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.Fault;
+import io.paybridge.testkit.GatewaySimulator;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.RequestMatch;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 
 /**
@@ -70,7 +72,7 @@ import java.util.zip.CRC32;
  *
  * <p>Other modules' end-to-end tests use it through this module's test-jar.
  */
-public final class PayPalSimulator {
+public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
 
   public static final String SANDBOX = "sandbox";
   public static final String LIVE = "live";
@@ -100,24 +102,9 @@ public final class PayPalSimulator {
   private static final String USER_AGENT = "PayPal/AUHD-214.0-58725862";
   private static final String PAYPAL_ADDRESS = "173.0.81.140";
   private static final String ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** One HTTP call the fake API received. */
-  public record Call(String method, String path, MultiMap headers, String body) {
-    public JsonObject json() {
-      return body.isEmpty() ? new JsonObject() : new JsonObject(body);
-    }
-  }
 
   /** One refund the fake API made. */
   public record Refund(String id, String paymentId, boolean capture, String requestId) {}
-
-  /** A scripted answer (or silence) for the next call matching method and path prefix. */
-  private record Fault(HttpMethod method, String pathPrefix, int status, String body) {
-    boolean stall() {
-      return status == 0;
-    }
-  }
 
   private final String environment;
   private final String webhookId = randomId(17);
@@ -135,10 +122,7 @@ public final class PayPalSimulator {
   private final Map<String, Refund> refundsByRequestId = new ConcurrentHashMap<>();
   private final Map<String, Refund> refundsByPayment = new ConcurrentHashMap<>();
   private final List<Refund> refunds = new CopyOnWriteArrayList<>();
-  private final List<Call> calls = new CopyOnWriteArrayList<>();
-  private final Deque<Fault> faults = new ConcurrentLinkedDeque<>();
   private volatile long tokenLifetimeSeconds = 32_400;
-  private HttpServer server;
 
   /**
    * A simulator for one REST app and webhook in {@code environment} ({@value #SANDBOX} or {@value
@@ -168,7 +152,7 @@ public final class PayPalSimulator {
             signingCertificateName(environment),
             now.minus(Duration.ofDays(30)),
             now.plus(Duration.ofDays(365)));
-    this.certPath = "/v1/notifications/certs/CERT-360caa42-fca2a594-" + randomHex(8);
+    this.certPath = "/v1/notifications/certs/CERT-360caa42-fca2a594-" + RandomIds.hex(8);
     certificates.put(certPath, PayPalTestPki.pem(leaf.certificate(), intermediate.certificate()));
   }
 
@@ -180,22 +164,6 @@ public final class PayPalSimulator {
   }
 
   /** Starts the fake on 127.0.0.1 and a random port. */
-  public Future<PayPalSimulator> start(Vertx vertx) {
-    return vertx
-        .createHttpServer()
-        .requestHandler(this::receive)
-        .listen(0, "127.0.0.1")
-        .map(
-            s -> {
-              server = s;
-              return this;
-            });
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
-  }
-
   // ---- identity of the simulated REST app and webhook
 
   public String environment() {
@@ -229,11 +197,8 @@ public final class PayPalSimulator {
   }
 
   /** The base URL of the running fake, e.g. {@code http://127.0.0.1:41234}. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
-  }
-
   /** Settings that point the plugin's API calls and certificate fetches at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(
         PayPalPlugin.API_BASE_SETTING, baseUrl(),
@@ -323,7 +288,7 @@ public final class PayPalSimulator {
     return MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("User-Agent", USER_AGENT)
-        .add("Correlation-Id", randomHex(13))
+        .add("Correlation-Id", RandomIds.hex(13))
         .add("PAYPAL-AUTH-VERSION", "v2")
         .add(PayPalPlugin.AUTH_ALGO_HEADER, "SHA256withRSA")
         .add(PayPalPlugin.CERT_URL_HEADER, certUrl)
@@ -335,29 +300,24 @@ public final class PayPalSimulator {
   }
 
   /** The delivery as the platform would receive it one second after PayPal transmitted it. */
+  /** The delivery as the platform would receive it one second after PayPal transmitted it. */
   public WebhookRequest request(String body, Instant at) {
     return request(body, headers(body, at), at.plusSeconds(1));
   }
 
   /** A delivery with the given headers, received at {@code receivedAt}. */
   public WebhookRequest request(String body, MultiMap headers, Instant receivedAt) {
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        PAYPAL_ADDRESS,
-        receivedAt);
+    return Webhook.of(body, headers).received(PATH, PAYPAL_ADDRESS, receivedAt);
+  }
+
+  /** The webhook of {@code body} as PayPal sends it, transmitted now. */
+  public Webhook webhook(String body) {
+    return Webhook.of(body, headers(body, Instant.now()));
   }
 
   /** Delivers {@code body}, transmitted now, to {@code url} as PayPal would. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeaders(headers(body, Instant.now()))
-        .sendBuffer(Buffer.buffer(body));
+    return webhook(body).post(client, url);
   }
 
   // ---- event bodies
@@ -698,7 +658,7 @@ public final class PayPalSimulator {
 
   /** A fresh dispute id in PayPal's shape, {@code PP-D-<5 digits>}. */
   public static String newDisputeId() {
-    return "PP-D-" + (10_000 + RANDOM.nextInt(90_000));
+    return "PP-D-" + (10_000 + ThreadLocalRandom.current().nextInt(90_000));
   }
 
   /** An event of any type around {@code resource}, in PayPal's envelope, as compact JSON. */
@@ -795,13 +755,22 @@ public final class PayPalSimulator {
   }
 
   /** The next call matching method and path prefix is answered with this status and JSON body. */
+  /** The next call matching method and path prefix is answered with this status and JSON body. */
   public void failNext(HttpMethod method, String pathPrefix, int status, String body) {
-    faults.add(new Fault(method, pathPrefix, status, body));
+    injectNext(RequestMatch.under(method.name(), pathPrefix), Fault.answer(status, body));
   }
 
   /** The next call matching method and path prefix is never answered. */
   public void stallNext(HttpMethod method, String pathPrefix) {
-    faults.add(new Fault(method, pathPrefix, 0, null));
+    injectNext(RequestMatch.under(method.name(), pathPrefix), Fault.noAnswer());
+  }
+
+  /**
+   * Records that a capture or sale was refunded outside the API (in PayPal's web interface): a
+   * refund of it through the API is then refused as PayPal refuses it.
+   */
+  public void refundedElsewhere(String paymentId, boolean capture) {
+    refundsByPayment.put(paymentId, new Refund(randomId(17), paymentId, capture, null));
   }
 
   /** Forgets every access token issued, as when PayPal expires them early. */
@@ -814,33 +783,18 @@ public final class PayPalSimulator {
     tokenLifetimeSeconds = lifetime.toSeconds();
   }
 
-  /** Every call received, in order. */
-  public List<Call> calls() {
-    return List.copyOf(calls);
-  }
-
   /** The calls with this method whose path starts with {@code pathPrefix}. */
-  public List<Call> calls(HttpMethod method, String pathPrefix) {
-    List<Call> out = new ArrayList<>();
-    for (Call call : calls) {
-      if (call.method().equals(method.name()) && call.path().startsWith(pathPrefix)) {
-        out.add(call);
-      }
-    }
-    return out;
-  }
-
-  public void clearCalls() {
-    calls.clear();
+  public List<ApiCall> calls(HttpMethod method, String pathPrefix) {
+    return calls().stream().filter(RequestMatch.under(method.name(), pathPrefix)).toList();
   }
 
   /**
    * Forgets calls, refunds and pending scripted faults; the resources the API serves
    * (subscriptions, captures, sales, refunds, disputes) and tokens stay.
    */
+  @Override
   public void reset() {
-    faults.clear();
-    calls.clear();
+    super.reset();
     refunds.clear();
     refundsByPayment.clear();
     refundsByRequestId.clear();
@@ -853,145 +807,95 @@ public final class PayPalSimulator {
 
   // ---- the server
 
-  private void receive(HttpServerRequest req) {
-    req.body()
-        .onSuccess(body -> route(req, body.toString(StandardCharsets.UTF_8)))
-        .onFailure(err -> req.response().setStatusCode(400).end());
-  }
-
-  private void route(HttpServerRequest req, String body) {
-    String path = req.path();
-    calls.add(
-        new Call(
-            req.method().name(),
-            path,
-            MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-            body));
-    Fault fault = takeFault(req.method(), path);
-    if (fault != null) {
-      if (!fault.stall()) {
-        json(req.response(), fault.status(), fault.body());
-      }
-      return;
-    }
-    HttpServerResponse response = req.response();
-    String certificate = certificates.get(path);
-    if (req.method() == HttpMethod.GET && certificate != null) {
-      response.putHeader("Content-Type", "application/x-pem-file").end(certificate);
-      return;
-    }
-    if (req.method() == HttpMethod.GET && path.startsWith("/v1/notifications/certs/")) {
-      json(response, 404, notFound());
-      return;
-    }
-    if (req.method() == HttpMethod.POST && path.equals("/v1/oauth2/token")) {
-      token(req, body);
-      return;
-    }
-    if (!authorized(req)) {
-      json(
-          response,
-          401,
-          new JsonObject()
-              .put("error", "invalid_token")
-              .put("error_description", "Access Token not found in cache")
-              .encode());
-      return;
-    }
-    String[] parts = path.split("/");
-    if (req.method() == HttpMethod.GET
-        && parts.length == 5
-        && path.startsWith("/v1/billing/subscriptions/")) {
-      JsonObject subscription = subscriptions.get(parts[4]);
-      if (subscription == null) {
-        json(response, 404, notFound());
-      } else {
-        json(response, 200, subscription.encode());
-      }
-      return;
-    }
-    if (req.method() == HttpMethod.GET && parts.length == 5 && lookup(path)) {
-      JsonObject resource = resources.get(path);
-      if (resource == null) {
-        json(response, 404, notFound());
-      } else {
-        json(response, 200, resource.encode());
-      }
-      return;
-    }
-    if (req.method() == HttpMethod.POST
-        && parts.length == 6
-        && path.startsWith("/v1/billing/subscriptions/")
-        && parts[5].equals("cancel")) {
-      cancel(response, parts[4], body);
-      return;
-    }
-    if (req.method() == HttpMethod.POST
-        && parts.length == 6
-        && path.startsWith("/v1/payments/sale/")
-        && parts[5].equals("refund")) {
-      refund(req, parts[4], false);
-      return;
-    }
-    if (req.method() == HttpMethod.POST
-        && parts.length == 6
-        && path.startsWith("/v2/payments/captures/")
-        && parts[5].equals("refund")) {
-      refund(req, parts[4], true);
-      return;
-    }
-    json(response, 404, notFound());
-  }
-
-  private static boolean lookup(String path) {
+  @Override
+  protected void routes(Router router) {
+    router.get().handler(this::certificate);
+    router.get("/v1/notifications/certs/*").handler(ctx -> answer(ctx, notFound()));
+    router.post("/v1/oauth2/token").handler(ctx -> answer(ctx, token(call(ctx))));
+    router.route().handler(this::authorize);
+    router
+        .get(SUBSCRIPTIONS + ":id")
+        .handler(ctx -> answer(ctx, found(subscriptions.get(ctx.pathParam("id")))));
     for (String collection : LOOKUPS) {
-      if (path.startsWith(collection)) {
-        return true;
-      }
+      router
+          .get(collection + ":id")
+          .handler(ctx -> answer(ctx, found(resources.get(call(ctx).path()))));
     }
-    return false;
+    router
+        .post(SUBSCRIPTIONS + ":id/cancel")
+        .handler(ctx -> answer(ctx, cancel(ctx.pathParam("id"), call(ctx).body())));
+    router
+        .post(SALES + ":id/refund")
+        .handler(ctx -> answer(ctx, refund(call(ctx), ctx.pathParam("id"), false)));
+    router
+        .post(CAPTURES + ":id/refund")
+        .handler(ctx -> answer(ctx, refund(call(ctx), ctx.pathParam("id"), true)));
+    router.route().handler(ctx -> answer(ctx, notFound()));
   }
 
-  private Fault takeFault(HttpMethod method, String path) {
-    for (Fault fault : faults) {
-      if (fault.method().equals(method) && path.startsWith(fault.pathPrefix())) {
-        if (faults.remove(fault)) {
-          return fault;
-        }
-      }
-    }
-    return null;
+  /** PayPal names every answer with a debug id; JSON is its content type unless said otherwise. */
+  @Override
+  protected Answer withGatewayHeaders(Answer answer) {
+    Answer named = answer.withHeader("Paypal-Debug-Id", RandomIds.hex(13));
+    return answer.body().length() == 0
+        ? named
+        : named.withDefaultHeader("Content-Type", "application/json");
   }
 
-  private void token(HttpServerRequest req, String body) {
+  /** Serves a signing-certificate bundle at any path it was put at. */
+  private void certificate(RoutingContext ctx) {
+    String pem = certificates.get(call(ctx).path());
+    if (pem == null) {
+      ctx.next();
+    } else {
+      answer(ctx, Answer.of(200, "application/x-pem-file", pem));
+    }
+  }
+
+  private void authorize(RoutingContext ctx) {
+    String header = call(ctx).header("Authorization");
+    if (header != null
+        && header.startsWith("Bearer ")
+        && tokens.contains(header.substring("Bearer ".length()))) {
+      ctx.next();
+    } else {
+      answer(
+          ctx,
+          json(
+              401,
+              new JsonObject()
+                  .put("error", "invalid_token")
+                  .put("error_description", "Access Token not found in cache")));
+    }
+  }
+
+  private static Answer found(JsonObject resource) {
+    return resource == null ? notFound() : json(200, resource);
+  }
+
+  /** The OAuth token endpoint: the app's client credentials, HTTP Basic, buy a bearer token. */
+  private Answer token(ApiCall call) {
     String expected =
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-    if (!expected.equals(req.getHeader("Authorization"))) {
-      json(
-          req.response(),
+    if (!expected.equals(call.header("Authorization"))) {
+      return json(
           401,
           new JsonObject()
               .put("error", "invalid_client")
-              .put("error_description", "Client Authentication failed")
-              .encode());
-      return;
+              .put("error_description", "Client Authentication failed"));
     }
-    if (!"grant_type=client_credentials".equals(body)) {
-      json(
-          req.response(),
+    if (!"grant_type=client_credentials".equals(call.body())) {
+      return json(
           400,
           new JsonObject()
               .put("error", "unsupported_grant_type")
-              .put("error_description", "Grant Type is NULL")
-              .encode());
-      return;
+              .put("error_description", "Grant Type is NULL"));
     }
     String token = "A21AA" + randomId(90);
     tokens.add(token);
-    json(
-        req.response(),
+    return json(
         200,
         new JsonObject()
             .put("scope", "https://uri.paypal.com/services/subscriptions")
@@ -999,80 +903,56 @@ public final class PayPalSimulator {
             .put("token_type", "Bearer")
             .put("app_id", "APP-80W284485P519543T")
             .put("expires_in", tokenLifetimeSeconds)
-            .put("nonce", Instant.now() + randomHex(16))
-            .encode());
+            .put("nonce", Instant.now() + RandomIds.hex(16)));
   }
 
-  private boolean authorized(HttpServerRequest req) {
-    String header = req.getHeader("Authorization");
-    return header != null
-        && header.startsWith("Bearer ")
-        && tokens.contains(header.substring("Bearer ".length()));
-  }
-
-  private void cancel(HttpServerResponse response, String subscriptionId, String body) {
+  private Answer cancel(String subscriptionId, String body) {
     JsonObject subscription = subscriptions.get(subscriptionId);
     if (subscription == null) {
-      json(response, 404, notFound());
-      return;
+      return notFound();
     }
     JsonObject request;
     try {
       request = new JsonObject(body);
     } catch (RuntimeException e) {
-      json(response, 400, malformedRequest());
-      return;
+      return malformedRequest();
     }
     if (!(request.getValue("reason") instanceof String reason)
         || reason.isBlank()
         || reason.length() > 128) {
-      json(response, 400, malformedRequest());
-      return;
+      return malformedRequest();
     }
     String status = subscription.getString("status");
     if (!status.equals("ACTIVE") && !status.equals("SUSPENDED")) {
-      json(
-          response,
-          422,
-          unprocessable(
-              "SUBSCRIPTION_STATUS_INVALID",
-              "Invalid subscription status for cancel action; subscription status should be"
-                  + " active or suspended."));
-      return;
+      return unprocessable(
+          "SUBSCRIPTION_STATUS_INVALID",
+          "Invalid subscription status for cancel action; subscription status should be"
+              + " active or suspended.");
     }
     subscription
         .put("status", "CANCELLED")
         .put("status_change_note", reason)
         .put("status_update_time", secondsNow());
-    response.setStatusCode(204).end();
+    return Answer.empty(204);
   }
 
-  private void refund(HttpServerRequest req, String paymentId, boolean capture) {
-    String requestId = req.getHeader("PayPal-Request-Id");
+  private synchronized Answer refund(ApiCall call, String paymentId, boolean capture) {
+    String requestId = call.header("PayPal-Request-Id");
     Refund earlier = requestId == null ? null : refundsByRequestId.get(requestId);
     if (earlier != null) {
-      json(req.response(), 201, refundAnswer(earlier));
-      return;
+      return json(201, refundAnswer(earlier));
     }
     if (refundsByPayment.containsKey(paymentId)) {
-      if (capture) {
-        json(
-            req.response(),
-            422,
-            unprocessable("CAPTURE_FULLY_REFUNDED", "The capture has already been fully refunded"));
-      } else {
-        json(
-            req.response(),
-            400,
-            new JsonObject()
-                .put("name", "TRANSACTION_ALREADY_REFUNDED")
-                .put(
-                    "message",
-                    "Refund transaction refused - this transaction has already been refunded.")
-                .put("debug_id", randomHex(13))
-                .encode());
-      }
-      return;
+      return capture
+          ? unprocessable("CAPTURE_FULLY_REFUNDED", "The capture has already been fully refunded")
+          : json(
+              400,
+              new JsonObject()
+                  .put("name", "TRANSACTION_ALREADY_REFUNDED")
+                  .put(
+                      "message",
+                      "Refund transaction refused - this transaction has already been refunded.")
+                  .put("debug_id", RandomIds.hex(13)));
     }
     Refund refund = new Refund(randomId(17), paymentId, capture, requestId);
     refunds.add(refund);
@@ -1080,13 +960,11 @@ public final class PayPalSimulator {
     if (requestId != null) {
       refundsByRequestId.put(requestId, refund);
     }
-    resources.put(
-        (capture ? CAPTURE_REFUNDS : SALE_REFUNDS) + refund.id(),
-        new JsonObject(refundAnswer(refund)));
-    json(req.response(), 201, refundAnswer(refund));
+    resources.put((capture ? CAPTURE_REFUNDS : SALE_REFUNDS) + refund.id(), refundAnswer(refund));
+    return json(201, refundAnswer(refund));
   }
 
-  private String refundAnswer(Refund refund) {
+  private JsonObject refundAnswer(Refund refund) {
     JsonObject answer = new JsonObject().put("id", refund.id());
     if (refund.capture()) {
       answer
@@ -1109,53 +987,54 @@ public final class PayPalSimulator {
                   .add(link(apiHost() + "/v1/payments/refund/" + refund.id(), "self", "GET"))
                   .add(link(apiHost() + "/v1/payments/sale/" + refund.paymentId(), "sale", "GET")));
     }
-    return answer.encode();
+    return answer;
   }
 
-  private static void json(HttpServerResponse response, int status, String body) {
-    response
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Paypal-Debug-Id", randomHex(13))
-        .end(body == null ? "" : body);
+  private static Answer json(int status, JsonObject body) {
+    return Answer.of(status, "application/json", body.encode());
   }
 
-  private static String notFound() {
-    return new JsonObject()
-        .put("name", "RESOURCE_NOT_FOUND")
-        .put("message", "The specified resource does not exist.")
-        .put("debug_id", randomHex(13))
-        .put(
-            "details",
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("issue", "INVALID_RESOURCE_ID")
-                        .put("description", "Requested resource ID was not found.")))
-        .encode();
+  private static Answer notFound() {
+    return json(
+        404,
+        new JsonObject()
+            .put("name", "RESOURCE_NOT_FOUND")
+            .put("message", "The specified resource does not exist.")
+            .put("debug_id", RandomIds.hex(13))
+            .put(
+                "details",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("issue", "INVALID_RESOURCE_ID")
+                            .put("description", "Requested resource ID was not found."))));
   }
 
-  private static String malformedRequest() {
-    return new JsonObject()
-        .put("name", "INVALID_REQUEST")
-        .put("message", "Request is not well-formed, syntactically incorrect, or violates schema.")
-        .put("debug_id", randomHex(13))
-        .encode();
+  private static Answer malformedRequest() {
+    return json(
+        400,
+        new JsonObject()
+            .put("name", "INVALID_REQUEST")
+            .put(
+                "message",
+                "Request is not well-formed, syntactically incorrect, or violates schema.")
+            .put("debug_id", RandomIds.hex(13)));
   }
 
-  private static String unprocessable(String issue, String description) {
-    return new JsonObject()
-        .put("name", "UNPROCESSABLE_ENTITY")
-        .put(
-            "message",
-            "The requested action could not be performed, semantically incorrect, or failed"
-                + " business validation.")
-        .put("debug_id", randomHex(13))
-        .put(
-            "details",
-            new JsonArray()
-                .add(new JsonObject().put("issue", issue).put("description", description)))
-        .encode();
+  private static Answer unprocessable(String issue, String description) {
+    return json(
+        422,
+        new JsonObject()
+            .put("name", "UNPROCESSABLE_ENTITY")
+            .put(
+                "message",
+                "The requested action could not be performed, semantically incorrect, or failed"
+                    + " business validation.")
+            .put("debug_id", RandomIds.hex(13))
+            .put(
+                "details",
+                new JsonArray()
+                    .add(new JsonObject().put("issue", issue).put("description", description))));
   }
 
   // ---- shapes
@@ -1248,18 +1127,6 @@ public final class PayPalSimulator {
   }
 
   private static String randomId(int length) {
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      out.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
-    }
-    return out.toString();
-  }
-
-  private static String randomHex(int length) {
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      out.append(Character.forDigit(RANDOM.nextInt(16), 16));
-    }
-    return out.toString();
+    return RandomIds.of(RandomIds.UPPER_ALPHANUMERIC, length);
   }
 }

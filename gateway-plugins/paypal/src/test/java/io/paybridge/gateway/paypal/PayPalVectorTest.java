@@ -1,5 +1,6 @@
 package io.paybridge.gateway.paypal;
 
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
@@ -7,11 +8,10 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
+import io.paybridge.testkit.SharedVectors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +23,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -58,59 +54,30 @@ class PayPalVectorTest {
   private static final String CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-vector";
   private static final String CERT_URL = "https://api.sandbox.paypal.com" + CERT_PATH;
 
-  private final AtomicInteger certificateFetches = new AtomicInteger();
+  private final PayPalSimulator paypal = new PayPalSimulator(PayPalSimulator.SANDBOX);
   private Vertx vertx;
-  private HttpServer certificateServer;
   private byte[] body;
   private X509Certificate certificate;
   private PayPalPlugin pinned;
   private Map<String, String> settings;
 
-  private final Path dir = vectors().resolve("paypal");
-
+  /** Skips every test, with the reason, when the samples are not beside the repository. */
   @BeforeAll
   void setUp() throws Exception {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
+    Path dir = SharedVectors.dir("paypal");
     body = Files.readAllBytes(dir.resolve("body.json"));
-    byte[] pem = Files.readAllBytes(dir.resolve("sandbox-cert.crt"));
+    String pem = Files.readString(dir.resolve("sandbox-cert.crt"), StandardCharsets.US_ASCII);
     certificate =
         (X509Certificate)
             CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem));
+                .generateCertificate(
+                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     vertx = Vertx.vertx();
-    certificateServer =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  if (req.path().equals(CERT_PATH)) {
-                    certificateFetches.incrementAndGet();
-                    req.response()
-                        .putHeader("Content-Type", "application/x-pem-file")
-                        .end(Buffer.buffer(pem));
-                  } else {
-                    req.response().setStatusCode(404).end();
-                  }
-                })
-            .listen(0, "127.0.0.1")
-            .await();
-    settings =
-        Map.of(
-            PayPalPlugin.CERT_FETCH_BASE_SETTING,
-            "http://127.0.0.1:" + certificateServer.actualPort());
+    paypal.start(vertx).await();
+    paypal.serveCertificates(CERT_PATH, pem);
+    settings = Map.of(PayPalPlugin.CERT_FETCH_BASE_SETTING, paypal.baseUrl());
     pinned = new PayPalPlugin(List.of(certificate));
     await(pinned.init(new PluginContext(vertx, Clock.systemUTC(), settings)));
-  }
-
-  @BeforeEach
-  void requireVectors() {
-    Assumptions.assumeTrue(
-        Files.isDirectory(dir),
-        "PayPal vectors not found at "
-            + dir
-            + ": shared/vectors is absent (set PAYBRIDGE_VECTORS to the vectors folder)");
   }
 
   @AfterAll
@@ -120,22 +87,9 @@ class PayPalVectorTest {
     }
   }
 
-  /**
-   * The shared vectors folder: {@code PAYBRIDGE_VECTORS} (system property or environment), else
-   * {@code shared/vectors} beside the repository, found by walking up from the working directory.
-   */
-  static Path vectors() {
-    String configured = System.getProperty("PAYBRIDGE_VECTORS", System.getenv("PAYBRIDGE_VECTORS"));
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("vectors");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return Path.of("").toAbsolutePath().resolve("shared").resolve("vectors");
+  /** How often the plugin fetched the vector's signing certificate. */
+  private int certificateFetches() {
+    return paypal.calls("GET", CERT_PATH).size();
   }
 
   private static Credentials sandboxAccount(String webhookId) {
@@ -165,14 +119,6 @@ class PayPalVectorTest {
         Buffer.buffer(bytes),
         "173.0.82.126",
         Instant.parse(TRANSMISSION_TIME).plusSeconds(1));
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
   }
 
   private Verdict verify(PayPalPlugin plugin, WebhookRequest request, Credentials account) {
@@ -272,11 +218,11 @@ class PayPalVectorTest {
   void theCertificateIsFetchedOnceAndCached() {
     WebhookRequest request = delivery(body, SIGNATURE);
     verify(pinned, request, sandboxAccount(WEBHOOK_ID));
-    int before = certificateFetches.get();
+    int before = certificateFetches();
     for (int i = 0; i < 5; i++) {
       assertThat(verify(pinned, request, sandboxAccount(WEBHOOK_ID)).authentic()).isTrue();
     }
-    assertThat(certificateFetches.get()).isEqualTo(before).isGreaterThanOrEqualTo(1);
+    assertThat(certificateFetches()).isEqualTo(before).isGreaterThanOrEqualTo(1);
   }
 
   @Test

@@ -6,14 +6,15 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.PluginReceiver;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,14 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class PayPalWebhookHttpTest {
 
-  private Queue<WebhookRequest> received;
-
   private PayPalSimulator paypal;
   private PayPalPlugin plugin;
   private Credentials credentials;
   private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
+  private Queue<WebhookRequest> received;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -50,13 +48,10 @@ class PayPalWebhookHttpTest {
     credentials = plugin.validateCredentials(paypal.credentialsJson());
     receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
     received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
   }
 
   @AfterEach
   void stop() {
-    client.close();
     receiver.close().await();
     paypal.close().await();
   }
@@ -68,7 +63,7 @@ class PayPalWebhookHttpTest {
         paypal.captureCompleted("WH-HTTP", "3C679366HH908993F", "19.90", "EUR", "0.73", "Zoë ☕ 42");
 
     // WHEN the simulator posts it
-    HttpResponse<Buffer> response = paypal.post(client, url, body).await();
+    HttpResponse<Buffer> response = receiver.post(paypal.webhook(body)).await();
 
     // THEN the receiver got exactly the signed bytes and headers, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
@@ -82,7 +77,7 @@ class PayPalWebhookHttpTest {
         .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     assertThat(paypal.calls(HttpMethod.GET, PayPalSimulator.CAPTURES))
-        .extracting(PayPalSimulator.Call::path)
+        .extracting(ApiCall::path)
         .as("acknowledged after PayPal's API confirmed the capture")
         .containsExactly(PayPalSimulator.CAPTURES + "3C679366HH908993F");
 
@@ -93,7 +88,7 @@ class PayPalWebhookHttpTest {
   }
 
   @Test
-  void aDeliverySignedByAnotherPayPalIsRefused(Vertx vertx) {
+  void aDeliverySignedByAnotherPayPalIsRefused() {
     // GIVEN a delivery for this webhook signed with a certificate of the right name that chains
     // to a root this plugin does not trust
     PayPalSimulator stranger = new PayPalSimulator(PayPalSimulator.SANDBOX);
@@ -111,8 +106,7 @@ class PayPalWebhookHttpTest {
             stranger.signer().privateKey());
 
     // WHEN it is posted
-    HttpResponse<Buffer> response =
-        client.postAbs(url).putHeaders(headers).sendBuffer(Buffer.buffer(body)).await();
+    HttpResponse<Buffer> response = receiver.post(Webhook.of(body, headers)).await();
 
     // THEN the plugin refuses it with the default answer
     assertThat(response.statusCode()).isEqualTo(401);

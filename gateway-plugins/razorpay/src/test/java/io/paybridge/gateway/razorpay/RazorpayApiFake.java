@@ -1,28 +1,23 @@
 package io.paybridge.gateway.razorpay;
 
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
+import io.paybridge.testkit.Answer;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.GatewaySimulator;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,56 +46,16 @@ import java.util.regex.Pattern;
  *       body under a used key gets {@code 400}.
  * </ul>
  *
- * <p>Tests script trouble: {@link #failNext} answers the next matching request with an error before
- * it executes; {@link #delayNext} executes the next matching request and holds its answer back,
- * which models an answer lost to a client timeout; {@link #answerNext} sends any raw answer. Every
- * request is recorded ({@link #calls()}).
+ * <p>Tests script trouble with the {@link GatewaySimulator}'s faults: {@link #failNext} answers the
+ * next matching request with an error before it is authenticated or executed; {@link #delayNext}
+ * executes the next matching request and holds its answer back, which models an answer lost to a
+ * client timeout; {@link #answerNext} sends any raw answer. Every request is recorded ({@link
+ * #calls()}).
  */
-public final class RazorpayApiFake {
+public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
 
-  private static final Pattern SUBSCRIPTION = Pattern.compile("/v1/subscriptions/([^/]+)");
-  private static final Pattern CANCEL = Pattern.compile("/v1/subscriptions/([^/]+)/cancel");
-  private static final Pattern PAYMENT = Pattern.compile("/v1/payments/([^/]+)");
-  private static final Pattern REFUND = Pattern.compile("/v1/payments/([^/]+)/refund");
-  private static final Pattern REFUNDS = Pattern.compile("/v1/payments/([^/]+)/refunds");
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{10,}");
   private static final Set<String> ENDED = Set.of("cancelled", "completed", "expired");
-
-  /**
-   * One request as the fake received it.
-   *
-   * @param method HTTP method, upper case
-   * @param path the path without the query
-   * @param headers the request headers
-   * @param body the request body as text (empty for none)
-   */
-  public record Call(String method, String path, MultiMap headers, String body) {
-
-    /** A request header, or {@code null}. */
-    public String header(String name) {
-      return headers.get(name);
-    }
-
-    /** The body as a JSON object (empty for no body). */
-    public JsonObject json() {
-      return body.isBlank() ? new JsonObject() : new JsonObject(body);
-    }
-  }
-
-  /** A scripted answer for the next request with this method and path. */
-  private record Fault(
-      String method, String path, int status, String body, Duration delay, boolean execute) {}
-
-  /** An answer ready to send. */
-  private record Answer(int status, String body, Duration delay) {
-    Answer(int status, JsonObject body) {
-      this(status, body.encode(), Duration.ZERO);
-    }
-
-    Answer delayed(Duration by) {
-      return new Answer(status, body, by);
-    }
-  }
 
   /** What Razorpay keeps under a refund idempotency key: the request body and the first answer. */
   private record Stored(String path, JsonObject body, Answer answer) {}
@@ -111,11 +66,6 @@ public final class RazorpayApiFake {
   private final Map<String, JsonObject> payments = new LinkedHashMap<>();
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
-  private final List<Call> calls = new ArrayList<>();
-  private final List<Fault> faults = new ArrayList<>();
-
-  private Vertx vertx;
-  private HttpServer server;
 
   /**
    * @param keyId the only key id the fake accepts
@@ -137,34 +87,10 @@ public final class RazorpayApiFake {
   }
 
   /** Starts serving on 127.0.0.1 at a random port. */
-  public Future<RazorpayApiFake> start(Vertx vertx) {
-    this.vertx = vertx;
-    return vertx
-        .createHttpServer()
-        .requestHandler(this::handle)
-        .listen(0, "127.0.0.1")
-        .map(
-            s -> {
-              server = s;
-              return this;
-            });
-  }
-
-  /** The base URL to configure as the plugin's {@value RazorpayPlugin#API_BASE_SETTING}. */
-  public String baseUrl() {
-    if (server == null) {
-      throw new IllegalStateException("the fake has not been started");
-    }
-    return "http://127.0.0.1:" + server.actualPort();
-  }
-
   /** Plugin settings that point {@link RazorpayPlugin} at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(RazorpayPlugin.API_BASE_SETTING, baseUrl());
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 
   // ---- state
@@ -172,37 +98,13 @@ public final class RazorpayApiFake {
   /** Adds a monthly card subscription whose current cycle ends at {@code currentEnd}. */
   public synchronized JsonObject addSubscription(
       String subscriptionId, String status, Instant currentEnd) {
-    long end = currentEnd.getEpochSecond();
-    long start = currentEnd.atZone(ZoneOffset.UTC).minusMonths(1).toEpochSecond();
-    long created = currentEnd.atZone(ZoneOffset.UTC).minusMonths(3).toEpochSecond();
     JsonObject subscription =
-        new JsonObject()
-            .put("id", subscriptionId)
-            .put("entity", "subscription")
-            .put("plan_id", RazorpaySimulator.newId("plan_"))
-            .put("customer_id", RazorpaySimulator.newId("cust_"))
-            .put("status", status)
-            .put("current_start", start)
-            .put("current_end", end)
-            .put("ended_at", ENDED.contains(status) ? start : null)
-            .put("quantity", 1)
-            .put("notes", new JsonArray())
-            .put("charge_at", ENDED.contains(status) ? null : end)
-            .put("start_at", created)
-            .put("end_at", currentEnd.atZone(ZoneOffset.UTC).plusMonths(9).toEpochSecond())
-            .put("auth_attempts", 0)
-            .put("total_count", 12)
-            .put("paid_count", 3)
-            .put("customer_notify", true)
-            .put("created_at", created)
-            .put("expire_by", null)
-            .put("short_url", null)
-            .put("has_scheduled_changes", false)
-            .put("change_scheduled_at", null)
-            .put("source", "api")
-            .put("payment_method", "card")
-            .put("offer_id", null)
-            .put("remaining_count", 9);
+        RazorpaySimulator.subscription(
+            subscriptionId, RazorpaySimulator.newId("cust_"), status, new JsonArray(), currentEnd);
+    subscription.remove("type");
+    if (ENDED.contains(status)) {
+      subscription.put("ended_at", subscription.getLong("current_start")).put("charge_at", null);
+    }
     subscriptions.put(subscriptionId, subscription);
     return subscription.copy();
   }
@@ -266,97 +168,61 @@ public final class RazorpayApiFake {
     return refunds.stream().map(JsonObject::copy).toList();
   }
 
-  // ---- calls and scripted trouble
-
-  /** Every request received, oldest first. */
-  public synchronized List<Call> calls() {
-    return List.copyOf(calls);
-  }
-
-  /** The requests received with this method and path. */
-  public synchronized List<Call> calls(String method, String path) {
-    return calls.stream().filter(c -> c.method().equals(method) && c.path().equals(path)).toList();
-  }
-
-  /**
-   * Answers the next request with this method and path with {@code status} and a Razorpay error
-   * body fitting it, without executing it.
-   */
-  public synchronized RazorpayApiFake failNext(String method, String path, int status) {
-    faults.add(new Fault(method, path, status, errorFor(status), Duration.ZERO, false));
-    return this;
-  }
-
-  /** Answers the next request with this method and path with exactly this status and body. */
-  public synchronized RazorpayApiFake answerNext(
-      String method, String path, int status, String body) {
-    faults.add(new Fault(method, path, status, body, Duration.ZERO, false));
-    return this;
-  }
-
-  /** Executes the next request with this method and path, then holds its answer back this long. */
-  public synchronized RazorpayApiFake delayNext(String method, String path, Duration delay) {
-    faults.add(new Fault(method, path, 0, null, delay, true));
-    return this;
-  }
-
   // ---- serving
 
-  private void handle(HttpServerRequest req) {
-    req.body()
-        .map(body -> receive(req, body))
-        .compose(
-            answer ->
-                answer.delay().isZero()
-                    ? Future.succeededFuture(answer)
-                    : vertx.timer(answer.delay().toMillis()).map(answer))
-        .onSuccess(
-            answer ->
-                req.response()
-                    .setStatusCode(answer.status())
-                    .putHeader("Content-Type", "application/json; charset=UTF-8")
-                    .end(answer.body()))
-        .onFailure(
-            err -> {
-              if (!req.response().ended()) {
-                req.response().setStatusCode(500).end();
-              }
-            });
+  @Override
+  protected void routes(Router router) {
+    router.route().handler(this::authenticate);
+    router.get("/v1/subscriptions/:id").handler(ctx -> answer(ctx, subscriptionAnswer(ctx)));
+    router
+        .post("/v1/subscriptions/:id/cancel")
+        .handler(ctx -> answer(ctx, cancel(ctx.pathParam("id"), call(ctx).json())));
+    router.get("/v1/payments/:id").handler(ctx -> answer(ctx, paymentAnswer(ctx)));
+    router
+        .get("/v1/payments/:id/refunds")
+        .handler(ctx -> answer(ctx, listRefunds(ctx.pathParam("id"))));
+    router
+        .post("/v1/payments/:id/refund")
+        .handler(ctx -> answer(ctx, idempotent(call(ctx), ctx.pathParam("id"))));
+    router
+        .route()
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    error(
+                        404,
+                        "BAD_REQUEST_ERROR",
+                        "The requested URL was not found on the server.")))
+        .failureHandler(this::unreadableBody);
   }
 
-  private synchronized Answer receive(HttpServerRequest req, Buffer body) {
-    Call call =
-        new Call(
-            req.method().name(),
-            req.path(),
-            MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-            body.toString(StandardCharsets.UTF_8));
-    calls.add(call);
-    if (!authenticated(call.header("Authorization"))) {
-      return error(401, "BAD_REQUEST_ERROR", "Authentication failed");
-    }
-    Fault fault = takeFault(call);
-    if (fault != null && !fault.execute()) {
-      return new Answer(fault.status(), fault.body(), Duration.ZERO);
-    }
-    Answer answer;
-    try {
-      answer = route(call);
-    } catch (DecodeException | ClassCastException e) {
-      answer = error(400, "BAD_REQUEST_ERROR", "The request body is not valid JSON");
-    }
-    return fault == null ? answer : answer.delayed(fault.delay());
+  /** Razorpay's error body for an injected status. */
+  @Override
+  protected Answer errorAnswer(int status, ApiCall call) {
+    return errorFor(status);
   }
 
-  private Fault takeFault(Call call) {
-    for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
-      Fault f = it.next();
-      if (f.method().equalsIgnoreCase(call.method()) && f.path().equals(call.path())) {
-        it.remove();
-        return f;
-      }
+  @Override
+  protected Answer withGatewayHeaders(Answer answer) {
+    return answer.withDefaultHeader("Content-Type", "application/json; charset=UTF-8");
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    if (authenticated(call(ctx).header("Authorization"))) {
+      ctx.next();
+    } else {
+      answer(ctx, error(401, "BAD_REQUEST_ERROR", "Authentication failed"));
     }
-    return null;
+  }
+
+  /** A request body that is not the JSON the endpoint takes. */
+  private void unreadableBody(RoutingContext ctx) {
+    if (ctx.failure() instanceof DecodeException || ctx.failure() instanceof ClassCastException) {
+      answer(ctx, error(400, "BAD_REQUEST_ERROR", "The request body is not valid JSON"));
+    } else {
+      ctx.next();
+    }
   }
 
   private boolean authenticated(String authorization) {
@@ -374,30 +240,17 @@ public final class RazorpayApiFake {
     }
   }
 
-  private Answer route(Call call) {
-    String method = call.method();
-    Matcher m;
-    if (method.equals("GET") && (m = SUBSCRIPTION.matcher(call.path())).matches()) {
-      JsonObject s = subscriptions.get(m.group(1));
-      return s == null ? noSuchId() : new Answer(200, s);
-    }
-    if (method.equals("POST") && (m = CANCEL.matcher(call.path())).matches()) {
-      return cancel(m.group(1), call.json());
-    }
-    if (method.equals("GET") && (m = PAYMENT.matcher(call.path())).matches()) {
-      JsonObject p = payments.get(m.group(1));
-      return p == null ? noSuchId() : new Answer(200, p);
-    }
-    if (method.equals("GET") && (m = REFUNDS.matcher(call.path())).matches()) {
-      return listRefunds(m.group(1));
-    }
-    if (method.equals("POST") && (m = REFUND.matcher(call.path())).matches()) {
-      return idempotent(call, m.group(1));
-    }
-    return error(404, "BAD_REQUEST_ERROR", "The requested URL was not found on the server.");
+  private synchronized Answer subscriptionAnswer(RoutingContext ctx) {
+    JsonObject s = subscriptions.get(ctx.pathParam("id"));
+    return s == null ? noSuchId() : json(200, s);
   }
 
-  private Answer cancel(String id, JsonObject body) {
+  private synchronized Answer paymentAnswer(RoutingContext ctx) {
+    JsonObject p = payments.get(ctx.pathParam("id"));
+    return p == null ? noSuchId() : json(200, p);
+  }
+
+  private synchronized Answer cancel(String id, JsonObject body) {
     JsonObject s = subscriptions.get(id);
     if (s == null) {
       return noSuchId();
@@ -410,17 +263,17 @@ public final class RazorpayApiFake {
     Object atCycleEnd = body.getValue("cancel_at_cycle_end");
     if (Boolean.TRUE.equals(atCycleEnd) || (atCycleEnd instanceof Number n && n.intValue() == 1)) {
       s.put("has_scheduled_changes", true).put("change_scheduled_at", s.getLong("current_end"));
-      return new Answer(200, s);
+      return json(200, s);
     }
     s.put("status", "cancelled")
         .put("ended_at", Instant.now().getEpochSecond())
         .put("charge_at", null)
         .put("has_scheduled_changes", false)
         .put("change_scheduled_at", null);
-    return new Answer(200, s);
+    return json(200, s);
   }
 
-  private Answer listRefunds(String paymentId) {
+  private synchronized Answer listRefunds(String paymentId) {
     if (!payments.containsKey(paymentId)) {
       return noSuchId();
     }
@@ -428,7 +281,7 @@ public final class RazorpayApiFake {
     refunds.stream()
         .filter(r -> paymentId.equals(r.getString("payment_id")))
         .forEach(r -> items.add(r.copy()));
-    return new Answer(
+    return json(
         200,
         new JsonObject()
             .put("entity", "collection")
@@ -437,7 +290,7 @@ public final class RazorpayApiFake {
   }
 
   /** Runs a refund under Razorpay's refund idempotency rules. */
-  private Answer idempotent(Call call, String paymentId) {
+  private synchronized Answer idempotent(ApiCall call, String paymentId) {
     String key = call.header("X-Refund-Idempotency");
     JsonObject body = call.json();
     if (key == null) {
@@ -485,7 +338,7 @@ public final class RazorpayApiFake {
           400, "BAD_REQUEST_ERROR", "The refund amount provided is greater than amount captured");
     }
     Object notes = body.getValue("notes");
-    return new Answer(
+    return json(
         200,
         createRefund(
             payment,
@@ -526,8 +379,13 @@ public final class RazorpayApiFake {
     return error(400, "BAD_REQUEST_ERROR", "The id provided does not exist");
   }
 
+  /** A JSON answer, printed compactly as Razorpay prints it. */
+  private static Answer json(int status, JsonObject body) {
+    return Answer.of(status, "application/json; charset=UTF-8", body.encode());
+  }
+
   private static Answer error(int status, String code, String description) {
-    return new Answer(
+    return json(
         status,
         new JsonObject()
             .put(
@@ -541,17 +399,16 @@ public final class RazorpayApiFake {
                     .put("metadata", new JsonObject())));
   }
 
-  private static String errorFor(int status) {
+  private static Answer errorFor(int status) {
     if (status == 429) {
-      return error(429, "BAD_REQUEST_ERROR", "Too many requests").body();
+      return error(429, "BAD_REQUEST_ERROR", "Too many requests");
     }
     if (status >= 500) {
       return error(
-              status,
-              "SERVER_ERROR",
-              "The server encountered an error. The incident has been reported to admins.")
-          .body();
+          status,
+          "SERVER_ERROR",
+          "The server encountered an error. The incident has been reported to admins.");
     }
-    return error(status, "BAD_REQUEST_ERROR", "Scripted failure").body();
+    return error(status, "BAD_REQUEST_ERROR", "Scripted failure");
   }
 }

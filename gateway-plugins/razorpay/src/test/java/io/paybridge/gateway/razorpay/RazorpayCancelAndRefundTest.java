@@ -10,35 +10,22 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.PluginContext;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RazorpayPlugin} as {@link io.paybridge.spi.CancelAndRefund}, against {@link
  * RazorpayApiFake}: the subscription ends, the payment is refunded exactly once, whatever failed in
  * between.
  */
-@ExtendWith(VertxExtension.class)
 class RazorpayCancelAndRefundTest {
-
-  /** The total call time of {@link #impatient}, the plugin the timeout tests use. */
-  private static final long SHORT_TIMEOUT_MS = 300;
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
   private static final Duration SLOW = Duration.ofSeconds(3);
@@ -49,42 +36,15 @@ class RazorpayCancelAndRefundTest {
   private final String keyId = RazorpayApiFake.newKeyId();
   private final String keySecret = RazorpayApiFake.newKeySecret();
   private final RazorpayApiFake razorpay = new RazorpayApiFake(keyId, keySecret);
-  private final RazorpayPlugin plugin = new RazorpayPlugin();
 
-  /** The same plugin with a short timeout; {@link #plugin} keeps the default timeout. */
-  private final RazorpayPlugin impatient = new RazorpayPlugin();
+  @RegisterExtension
+  final ApiPluginHarness<RazorpayPlugin> harness =
+      new ApiPluginHarness<>(razorpay, RazorpayPlugin::new, RazorpayPlugin.API_TIMEOUT_SETTING);
+
+  private final RazorpayPlugin plugin = harness.plugin();
 
   private final RazorpaySimulator webhooks = new RazorpaySimulator("cancel-refund-test-secret");
-  private Credentials credentials;
-  private Vertx vertx;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    razorpay.start(vertx).await();
-    plugin.init(new PluginContext(vertx, Clock.systemUTC(), razorpay.pluginSettings())).await();
-    Map<String, String> settings = new HashMap<>(razorpay.pluginSettings());
-    settings.put(RazorpayPlugin.API_TIMEOUT_SETTING, Long.toString(SHORT_TIMEOUT_MS));
-    impatient.init(new PluginContext(vertx, Clock.systemUTC(), settings)).await();
-    credentials = credentials(keySecret);
-  }
-
-  @AfterEach
-  void stop() {
-    razorpay.close().await();
-  }
-
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does, and waits for its outcome.
-   * {@code GatewayHttp} must be called on a Vert.x context: from another thread its response
-   * handling races the answer's body (eclipse-vertx/vert.x#4705) and a call can hang until its
-   * timeout.
-   */
-  private <T> T onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future().await();
-  }
+  private Credentials credentials = credentials(keySecret);
 
   private Credentials credentials(String secret) {
     return plugin
@@ -111,7 +71,7 @@ class RazorpayCancelAndRefundTest {
   }
 
   private void cancelAndRefund(PaymentEvent charge) {
-    onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
+    harness.onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
   }
 
   private GatewayApiException failureOf(PaymentEvent charge) {
@@ -119,12 +79,8 @@ class RazorpayCancelAndRefundTest {
   }
 
   private GatewayApiException failureOf(CancelAndRefund cancelAndRefund, PaymentEvent charge) {
-    try {
-      onEventLoop(() -> cancelAndRefund.cancelAndRefund(charge, credentials));
-    } catch (GatewayApiException e) {
-      return e;
-    }
-    throw new AssertionError("cancel-and-refund should have failed");
+    return harness.failure(
+        GatewayApiException.class, () -> cancelAndRefund.cancelAndRefund(charge, credentials));
   }
 
   private static String cancelPath(String subscription) {
@@ -159,14 +115,14 @@ class RazorpayCancelAndRefundTest {
         .isEqualTo("sub_Renew00000001");
     assertThat(razorpay.payment("pay_Renew00000001").getString("refund_status")).isEqualTo("full");
     assertThat(razorpay.calls())
-        .extracting(RazorpayApiFake.Call::method, RazorpayApiFake.Call::path)
+        .extracting(ApiCall::method, ApiCall::path)
         .containsExactly(
             tuple("POST", cancelPath("sub_Renew00000001")),
             tuple("GET", "/v1/payments/pay_Renew00000001"),
             tuple("POST", refundPath("pay_Renew00000001")));
     assertThat(razorpay.calls().get(0).json())
         .isEqualTo(new JsonObject().put("cancel_at_cycle_end", 0));
-    RazorpayApiFake.Call refund = razorpay.calls().get(2);
+    ApiCall refund = razorpay.calls().get(2);
     assertThat(refund.header("X-Refund-Idempotency"))
         .isEqualTo("paybridge-refund-pay_Renew00000001");
     assertThat(refund.header("Content-Type")).isEqualTo("application/json");
@@ -208,7 +164,7 @@ class RazorpayCancelAndRefundTest {
     razorpay.delayNext("POST", refundPath("pay_Lost00000001"), SLOW);
 
     GatewayApiException first =
-        failureOf(impatient, charge("sub_Lost00000001", "pay_Lost00000001"));
+        failureOf(harness.impatient(), charge("sub_Lost00000001", "pay_Lost00000001"));
     assertThat(first.status()).isZero();
     assertThat(first.retryable()).isTrue();
     assertThat(razorpay.refunds()).hasSize(1);
@@ -225,7 +181,7 @@ class RazorpayCancelAndRefundTest {
     // answer was lost and the retry read the payment just before it was made)
     runningSubscriptionPaidBy("sub_Race00000001", "pay_Race00000001");
     razorpay.delayNext("POST", refundPath("pay_Race00000001"), SLOW);
-    failureOf(impatient, charge("sub_Race00000001", "pay_Race00000001"));
+    failureOf(harness.impatient(), charge("sub_Race00000001", "pay_Race00000001"));
     JsonObject unrefunded = razorpay.payment("pay_Race00000001");
     unrefunded.put("amount_refunded", 0).put("refund_status", (String) null);
     razorpay.answerNext("GET", "/v1/payments/pay_Race00000001", 200, unrefunded.encode());
@@ -234,7 +190,7 @@ class RazorpayCancelAndRefundTest {
     cancelAndRefund(charge("sub_Race00000001", "pay_Race00000001"));
 
     // THEN it sent the same request under the same key, and Razorpay returned the first refund
-    List<RazorpayApiFake.Call> posts = razorpay.calls("POST", refundPath("pay_Race00000001"));
+    List<ApiCall> posts = razorpay.calls("POST", refundPath("pay_Race00000001"));
     assertThat(posts).hasSize(2);
     assertThat(posts.get(1).json()).isEqualTo(posts.get(0).json());
     assertThat(posts.get(1).header("X-Refund-Idempotency"))
@@ -349,7 +305,8 @@ class RazorpayCancelAndRefundTest {
     runningSubscriptionPaidBy("sub_Slow00000001", "pay_Slow00000001");
     razorpay.delayNext("POST", cancelPath("sub_Slow00000001"), SLOW);
 
-    GatewayApiException e = failureOf(impatient, charge("sub_Slow00000001", "pay_Slow00000001"));
+    GatewayApiException e =
+        failureOf(harness.impatient(), charge("sub_Slow00000001", "pay_Slow00000001"));
 
     assertThat(e.status()).isZero();
     assertThat(e.retryable()).isTrue();

@@ -22,11 +22,7 @@ class RazorpayEventMappingTest {
   private final Credentials credentials = credentials(null);
 
   private Credentials credentials(String customerRefKey) {
-    JsonObject submitted =
-        new JsonObject()
-            .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
-            .put("keySecret", "key-secret")
-            .put("webhookSecret", "mapping-test-secret");
+    JsonObject submitted = razorpay.credentialsJson();
     if (customerRefKey != null) {
       submitted.put("customerRefKey", customerRefKey);
     }

@@ -35,14 +35,7 @@ class RazorpayEventTableTest {
   private static final String SECRET = "event-table-secret";
   private static final RazorpayPlugin PLUGIN = new RazorpayPlugin();
   private static final RazorpaySimulator RAZORPAY = new RazorpaySimulator(SECRET);
-  private static final Credentials ACCOUNT =
-      PLUGIN
-          .credentialSchema()
-          .validate(
-              new JsonObject()
-                  .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
-                  .put("keySecret", "key-secret")
-                  .put("webhookSecret", SECRET));
+  private static final Credentials ACCOUNT = RAZORPAY.credentials();
 
   /** One delivery of a row's event type and what must come of it. */
   private record Fixture(String shape, String body, Consumer<ParsedWebhook> expect) {}

@@ -10,7 +10,7 @@ import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.GatewayPluginTestKit;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.HexFormat;

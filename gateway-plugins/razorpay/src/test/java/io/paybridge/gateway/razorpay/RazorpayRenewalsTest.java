@@ -8,8 +8,8 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals.SubscriptionState;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -17,22 +17,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link RazorpayPlugin} as {@link io.paybridge.spi.Renewals}, against {@link RazorpayApiFake}. */
 @ExtendWith(VertxExtension.class)
 class RazorpayRenewalsTest {
-
-  /** The total call time of {@link #impatient}, the plugin the timeout tests use. */
-  private static final long SHORT_TIMEOUT_MS = 300;
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
   private static final Duration SLOW = Duration.ofSeconds(3);
@@ -43,41 +37,14 @@ class RazorpayRenewalsTest {
   private final String keyId = RazorpayApiFake.newKeyId();
   private final String keySecret = RazorpayApiFake.newKeySecret();
   private final RazorpayApiFake razorpay = new RazorpayApiFake(keyId, keySecret);
-  private final RazorpayPlugin plugin = new RazorpayPlugin();
 
-  /** The same plugin with a short timeout; {@link #plugin} keeps the default timeout. */
-  private final RazorpayPlugin impatient = new RazorpayPlugin();
+  @RegisterExtension
+  final ApiPluginHarness<RazorpayPlugin> harness =
+      new ApiPluginHarness<>(razorpay, RazorpayPlugin::new, RazorpayPlugin.API_TIMEOUT_SETTING);
 
-  private Credentials credentials;
-  private Vertx vertx;
+  private final RazorpayPlugin plugin = harness.plugin();
 
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    razorpay.start(vertx).await();
-    plugin.init(new PluginContext(vertx, Clock.systemUTC(), razorpay.pluginSettings())).await();
-    Map<String, String> settings = new HashMap<>(razorpay.pluginSettings());
-    settings.put(RazorpayPlugin.API_TIMEOUT_SETTING, Long.toString(SHORT_TIMEOUT_MS));
-    impatient.init(new PluginContext(vertx, Clock.systemUTC(), settings)).await();
-    credentials = credentials(keyId, keySecret);
-  }
-
-  @AfterEach
-  void stop() {
-    razorpay.close().await();
-  }
-
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does, and waits for its outcome.
-   * {@code GatewayHttp} must be called on a Vert.x context: from another thread its response
-   * handling races the answer's body (eclipse-vertx/vert.x#4705) and a call can hang until its
-   * timeout.
-   */
-  private <T> T onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future().await();
-  }
+  private final Credentials credentials = credentials(keyId, keySecret);
 
   private Credentials credentials(String id, String secret) {
     return plugin
@@ -90,7 +57,7 @@ class RazorpayRenewalsTest {
   }
 
   private SubscriptionState subscription(String id) {
-    return onEventLoop(() -> plugin.subscription(id, credentials));
+    return harness.onEventLoop(() -> plugin.subscription(id, credentials));
   }
 
   @Test
@@ -103,7 +70,7 @@ class RazorpayRenewalsTest {
 
     // THEN it runs until the end of the current cycle
     assertThat(state).isEqualTo(new SubscriptionState("sub_Active000001", true, CURRENT_END));
-    RazorpayApiFake.Call call = razorpay.calls().get(0);
+    ApiCall call = razorpay.calls().get(0);
     assertThat(call.method()).isEqualTo("GET");
     assertThat(call.path()).isEqualTo("/v1/subscriptions/sub_Active000001");
     assertThat(call.header("Authorization")).isEqualTo(GatewayHttp.basic(keyId, keySecret));
@@ -198,7 +165,7 @@ class RazorpayRenewalsTest {
 
     assertThatThrownBy(
             () ->
-                onEventLoop(
+                harness.onEventLoop(
                     () -> plugin.subscription("sub_Key00000001", credentials(keyId, wrongSecret))))
         .isInstanceOfSatisfying(
             GatewayApiException.class,
@@ -213,7 +180,7 @@ class RazorpayRenewalsTest {
   void credentialsWithoutTheKeySecretFailNamingTheFieldWithoutCallingRazorpay() {
     assertThatThrownBy(
             () ->
-                onEventLoop(
+                harness.onEventLoop(
                     () -> plugin.subscription("sub_Any00000001", Credentials.of("keyId", keyId))))
         .isInstanceOfSatisfying(GatewayApiException.class, e -> assertThat(e.retryable()).isFalse())
         .hasMessageContaining("'keySecret'");
@@ -243,7 +210,9 @@ class RazorpayRenewalsTest {
 
     long started = System.nanoTime();
     assertThatThrownBy(
-            () -> onEventLoop(() -> impatient.subscription("sub_Slow00000001", credentials)))
+            () ->
+                harness.onEventLoop(
+                    () -> harness.impatient().subscription("sub_Slow00000001", credentials)))
         .isInstanceOfSatisfying(
             GatewayApiException.class,
             e -> {
@@ -267,7 +236,7 @@ class RazorpayRenewalsTest {
   @Test
   void settingsAreCheckedAtInitAndCallsNeedInit(Vertx vertx) {
     RazorpayPlugin fresh = new RazorpayPlugin();
-    assertThatThrownBy(() -> onEventLoop(() -> fresh.subscription("sub_1", credentials)))
+    assertThatThrownBy(() -> harness.onEventLoop(() -> fresh.subscription("sub_1", credentials)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("init");
     assertThatThrownBy(

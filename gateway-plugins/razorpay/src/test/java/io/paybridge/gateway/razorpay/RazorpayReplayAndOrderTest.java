@@ -26,14 +26,7 @@ class RazorpayReplayAndOrderTest {
 
   private final RazorpayPlugin plugin = new RazorpayPlugin();
   private final RazorpaySimulator razorpay = new RazorpaySimulator(SECRET);
-  private final Credentials account =
-      plugin
-          .credentialSchema()
-          .validate(
-              new JsonObject()
-                  .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
-                  .put("keySecret", "key-secret")
-                  .put("webhookSecret", SECRET));
+  private final Credentials account = razorpay.credentials();
 
   private ParsedWebhook authentic(WebhookRequest request) {
     try {

@@ -1,23 +1,25 @@
 package io.paybridge.gateway.razorpay;
 
+import io.paybridge.spi.Credentials;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Plays Razorpay's part in tests: builds webhook bodies shaped like Razorpay's (compact JSON, the
@@ -43,13 +45,30 @@ public final class RazorpaySimulator {
   private static final String USER_AGENT = "Razorpay-Webhook/v1";
   private static final String RAZORPAY_ADDRESS = "52.66.75.174";
   private static final String ACCOUNT_ID = "acc_BFQ7uQEaa7j2z7";
-  private static final String ID_ALPHABET =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+  /** The key id of the account the simulator's {@link #credentials()} describe. */
+  public static final String TEST_KEY_ID = "rzp_test_1DP5mmOlF5G5ag";
 
   private final String webhookSecret;
 
   public RazorpaySimulator(String webhookSecret) {
     this.webhookSecret = Objects.requireNonNull(webhookSecret, "webhookSecret");
+  }
+
+  /**
+   * The credentials of an account whose webhooks this simulator signs, as a tenant submits them,
+   * with a test-mode API key.
+   */
+  public JsonObject credentialsJson() {
+    return new JsonObject()
+        .put("keyId", TEST_KEY_ID)
+        .put("keySecret", "key-secret")
+        .put("webhookSecret", webhookSecret);
+  }
+
+  /** The same credentials, normalized by the plugin's schema. */
+  public Credentials credentials() {
+    return new RazorpayPlugin().credentialSchema().validate(credentialsJson());
   }
 
   /** A {@code payment.captured} event for a UPI payment. */
@@ -150,7 +169,7 @@ public final class RazorpaySimulator {
             .put("payment_id", paymentId)
             .put("notes", new JsonArray())
             .put("receipt", null)
-            .put("acquirer_data", new JsonObject().put("rrn", randomDigits(12)))
+            .put("acquirer_data", new JsonObject().put("rrn", RandomIds.digits(12)))
             .put("created_at", nowSeconds())
             .put("batch_id", null)
             .put("status", status)
@@ -264,42 +283,29 @@ public final class RazorpaySimulator {
   }
 
   /**
-   * The delivery as the platform would receive it now; {@code eventId} goes into {@code
+   * The webhook of {@code body} as Razorpay sends it; {@code eventId} goes into {@code
    * x-razorpay-event-id} unless it is {@code null}.
    */
-  public WebhookRequest request(String body, String eventId) {
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("Content-Type", CONTENT_TYPE)
-            .add("User-Agent", USER_AGENT)
-            .add(RazorpayPlugin.SIGNATURE_HEADER, signature(body));
+  public Webhook webhook(String body, String eventId) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", CONTENT_TYPE);
+    headers.put("User-Agent", USER_AGENT);
+    headers.put(RazorpayPlugin.SIGNATURE_HEADER, signature(body));
     if (eventId != null) {
-      headers.add(RazorpayPlugin.EVENT_ID_HEADER, eventId);
+      headers.put(RazorpayPlugin.EVENT_ID_HEADER, eventId);
     }
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        RAZORPAY_ADDRESS,
-        Instant.now());
+    return Webhook.of(body, headers);
+  }
+
+  /** The delivery as the platform would receive it now. */
+  public WebhookRequest request(String body, String eventId) {
+    return webhook(body, eventId).received(PATH, RAZORPAY_ADDRESS, Instant.now());
   }
 
   /** Delivers {@code body} to {@code url} as Razorpay would. */
   public Future<HttpResponse<Buffer>> post(
       WebClient client, String url, String body, String eventId) {
-    HttpRequest<Buffer> request =
-        client
-            .postAbs(url)
-            .timeout(10_000)
-            .putHeader("Content-Type", CONTENT_TYPE)
-            .putHeader("User-Agent", USER_AGENT)
-            .putHeader(RazorpayPlugin.SIGNATURE_HEADER, signature(body));
-    if (eventId != null) {
-      request.putHeader(RazorpayPlugin.EVENT_ID_HEADER, eventId);
-    }
-    return request.sendBuffer(Buffer.buffer(body));
+    return webhook(body, eventId).post(client, url);
   }
 
   private static JsonObject payment(
@@ -336,13 +342,17 @@ public final class RazorpaySimulator {
         .put(
             "acquirer_data",
             new JsonObject()
-                .put("rrn", randomDigits(12))
-                .put("upi_transaction_id", randomChars(32)))
+                .put("rrn", RandomIds.digits(12))
+                .put("upi_transaction_id", RandomIds.alphanumeric(32)))
         .put("created_at", nowSeconds() - 5)
         .put("upi", new JsonObject().put("vpa", "gaurav.kumar@exampleupi"));
   }
 
-  private static JsonObject subscription(
+  /**
+   * A monthly card subscription as Razorpay renders it, its current cycle ending at {@code
+   * currentEnd}.
+   */
+  static JsonObject subscription(
       String id, String customerId, String status, Object notes, Instant currentEnd) {
     long end = currentEnd.getEpochSecond();
     long start = currentEnd.atZone(ZoneOffset.UTC).minusMonths(1).toEpochSecond();
@@ -393,24 +403,6 @@ public final class RazorpaySimulator {
 
   /** An entity id in Razorpay's style: a type prefix and 14 random letters and digits. */
   static String newId(String prefix) {
-    return prefix + randomChars(14);
-  }
-
-  private static String randomChars(int n) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-    }
-    return sb.toString();
-  }
-
-  private static String randomDigits(int n) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append((char) ('0' + random.nextInt(10)));
-    }
-    return sb.toString();
+    return prefix + RandomIds.alphanumeric(14);
   }
 }

@@ -5,58 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's {@code post} against a small HTTP receiver that does what the platform's ingest
  * does with a plugin: whatever bytes and headers arrive over the wire must verify.
  */
-@ExtendWith(VertxExtension.class)
 class RazorpayWebhookHttpTest {
 
   private static final String SECRET = "http-test-webhook-secret";
 
   private final RazorpayPlugin plugin = new RazorpayPlugin();
   private final RazorpaySimulator razorpay = new RazorpaySimulator(SECRET);
-  private final Credentials credentials =
-      plugin
-          .credentialSchema()
-          .validate(
-              new JsonObject()
-                  .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
-                  .put("keySecret", "key-secret")
-                  .put("webhookSecret", SECRET));
-  private Queue<WebhookRequest> received;
+  private final Credentials credentials = razorpay.credentials();
 
-  private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
-
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    receiver = PluginReceiver.start(vertx, plugin, () -> credentials).await();
-    received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    client.close();
-    receiver.close().await();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(plugin, () -> credentials);
 
   @Test
   void postedWebhookArrivesAsSignedAndVerifies() {
@@ -64,13 +34,14 @@ class RazorpayWebhookHttpTest {
     String body = razorpay.paymentCaptured("pay_Http000000001", 49_900, "INR", "पाठक-42 ☕");
 
     // WHEN the simulator posts it
-    HttpResponse<Buffer> response = razorpay.post(client, url, body, "EvtHttp0000001").await();
+    HttpResponse<Buffer> response =
+        http.receiver().post(razorpay.webhook(body, "EvtHttp0000001")).await();
 
     // THEN the receiver got exactly the signed bytes and headers, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("received", true));
-    assertThat(received).hasSize(1);
-    WebhookRequest delivery = received.peek();
+    assertThat(http.receiver().received()).hasSize(1);
+    WebhookRequest delivery = http.receiver().received().peek();
     assertThat(delivery.method()).isEqualTo("POST");
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     assertThat(delivery.header("Content-Type")).isEqualTo("application/json");
@@ -90,9 +61,10 @@ class RazorpayWebhookHttpTest {
     RazorpaySimulator stranger = new RazorpaySimulator("someone-elses-secret");
     String body = stranger.paymentCaptured("pay_Stranger00001", 49_900, "INR", null);
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body, "EvtHttp0000002").await();
+    HttpResponse<Buffer> response =
+        http.receiver().post(stranger.webhook(body, "EvtHttp0000002")).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(received).hasSize(1);
+    assertThat(http.receiver().received()).hasSize(1);
   }
 }

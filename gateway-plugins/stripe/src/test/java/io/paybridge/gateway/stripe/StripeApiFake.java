@@ -1,31 +1,26 @@
 package io.paybridge.gateway.stripe;
 
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
+import io.paybridge.testkit.Answer;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.GatewaySimulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLDecoder;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * Plays Stripe's REST API in tests: the endpoints {@link StripePlugin} calls, served by a real HTTP
@@ -61,67 +56,21 @@ import java.util.regex.Pattern;
  *       idempotency_error}.
  * </ul>
  *
- * <p>Tests script trouble: {@link #failNext} answers the next matching request with an error before
- * it executes (as Stripe's rate limiter or an overloaded edge would, so nothing is stored under an
- * idempotency key; {@code 401} and {@code 403} with the bodies Stripe gives a revoked key and a
- * restricted key without the permission); {@link #delayNext} executes the next matching request and
- * holds its answer back, which models an answer lost to a client timeout; {@link #answerNext} sends
- * any raw answer. Every request is recorded ({@link #calls()}).
+ * <p>Tests script trouble with the {@link GatewaySimulator}'s faults: {@link #failNext} answers the
+ * next matching request with an error before it is authenticated or executed (as Stripe's rate
+ * limiter or an overloaded edge would, so nothing is stored under an idempotency key; {@code 401}
+ * and {@code 403} with the bodies Stripe gives a revoked key and a restricted key without the
+ * permission); {@link #delayNext} executes the next matching request and holds its answer back,
+ * which models an answer lost to a client timeout; {@link #answerNext} sends any raw answer. Every
+ * request is recorded ({@link #calls()}).
  */
-public final class StripeApiFake {
+public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
 
   /** The only API version the fake speaks. */
   public static final String API_VERSION = StripeSimulator.API_VERSION;
 
-  private static final Pattern SUBSCRIPTION_PATH = Pattern.compile("/v1/subscriptions/([^/]+)");
   private static final Set<String> ENDED = Set.of("canceled", "incomplete_expired");
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  /**
-   * One request as the fake received it.
-   *
-   * @param method HTTP method, upper case
-   * @param path the path without the query
-   * @param query the raw query string, or {@code null}
-   * @param headers the request headers
-   * @param body the request body as text (empty for none)
-   */
-  public record Call(String method, String path, String query, MultiMap headers, String body) {
-
-    /** A request header, or {@code null}. */
-    public String header(String name) {
-      return headers.get(name);
-    }
-
-    /** The form-encoded body as name/value pairs, in order. */
-    public Map<String, String> form() {
-      return decodeForm(body);
-    }
-
-    /** The query string as name/value pairs, in order. */
-    public Map<String, String> queryParams() {
-      return decodeForm(query == null ? "" : query);
-    }
-  }
-
-  /** A scripted answer for the next request with this method and path. */
-  private record Fault(
-      String method, String path, int status, String body, Duration delay, boolean execute) {}
-
-  /** An answer ready to send. */
-  private record Answer(int status, String body, Map<String, String> headers, Duration delay) {
-    Answer(int status, JsonObject body) {
-      this(status, body.encodePrettily(), Map.of(), Duration.ZERO);
-    }
-
-    Answer delayed(Duration by) {
-      return new Answer(status, body, headers, by);
-    }
-
-    Answer replayed() {
-      return new Answer(status, body, Map.of("Idempotent-Replayed", "true"), delay);
-    }
-  }
 
   /** What Stripe keeps under an idempotency key: the parameters and the first answer. */
   private record Stored(String path, Map<String, String> parameters, Answer answer) {}
@@ -134,11 +83,6 @@ public final class StripeApiFake {
   private final Map<String, JsonObject> invoices = new LinkedHashMap<>();
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
-  private final List<Call> calls = new ArrayList<>();
-  private final List<Fault> faults = new ArrayList<>();
-
-  private Vertx vertx;
-  private HttpServer server;
   private int pageCap = 100;
 
   /**
@@ -155,35 +99,10 @@ public final class StripeApiFake {
     return "sk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Starts serving on 127.0.0.1 at a random port. */
-  public Future<StripeApiFake> start(Vertx vertx) {
-    this.vertx = vertx;
-    return vertx
-        .createHttpServer()
-        .requestHandler(this::handle)
-        .listen(0, "127.0.0.1")
-        .map(
-            s -> {
-              server = s;
-              return this;
-            });
-  }
-
-  /** The base URL to configure as the plugin's {@value StripePlugin#API_BASE_SETTING}. */
-  public String baseUrl() {
-    if (server == null) {
-      throw new IllegalStateException("the fake has not been started");
-    }
-    return "http://127.0.0.1:" + server.actualPort();
-  }
-
   /** Plugin settings that point {@link StripePlugin} at this fake. */
+  @Override
   public Map<String, String> pluginSettings() {
     return Map.of(StripePlugin.API_BASE_SETTING, baseUrl());
-  }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 
   // ---- state
@@ -392,102 +311,49 @@ public final class StripeApiFake {
     return invoice.copy();
   }
 
-  // ---- calls and scripted trouble
-
-  /** Every request received, oldest first. */
-  public synchronized List<Call> calls() {
-    return List.copyOf(calls);
-  }
-
-  /** The requests received with this method and path. */
-  public synchronized List<Call> calls(String method, String path) {
-    return calls.stream().filter(c -> c.method().equals(method) && c.path().equals(path)).toList();
-  }
-
-  /**
-   * Answers the next request with this method and path with {@code status} and a Stripe error body
-   * fitting it ({@code 429} rate limiting, {@code 5xx} Stripe's own failure), without executing it.
-   */
-  public synchronized StripeApiFake failNext(String method, String path, int status) {
-    faults.add(new Fault(method, path, status, errorFor(status), Duration.ZERO, false));
-    return this;
-  }
-
-  /** Answers the next request with this method and path with exactly this status and body. */
-  public synchronized StripeApiFake answerNext(
-      String method, String path, int status, String body) {
-    faults.add(new Fault(method, path, status, body, Duration.ZERO, false));
-    return this;
-  }
-
-  /** Executes the next request with this method and path, then holds its answer back this long. */
-  public synchronized StripeApiFake delayNext(String method, String path, Duration delay) {
-    faults.add(new Fault(method, path, 0, null, delay, true));
-    return this;
-  }
-
   // ---- serving
 
-  private void handle(HttpServerRequest req) {
-    req.body()
-        .map(body -> receive(req, body))
-        .compose(
-            answer ->
-                answer.delay().isZero()
-                    ? Future.succeededFuture(answer)
-                    : vertx.timer(answer.delay().toMillis()).map(answer))
-        .onSuccess(
-            answer -> {
-              var response =
-                  req.response()
-                      .setStatusCode(answer.status())
-                      .putHeader("Content-Type", "application/json")
-                      .putHeader("Request-Id", StripeSimulator.newId("req_"))
-                      .putHeader("Stripe-Version", API_VERSION);
-              answer.headers().forEach(response::putHeader);
-              response.end(answer.body());
-            })
-        .onFailure(
-            err -> {
-              if (!req.response().ended()) {
-                req.response().setStatusCode(500).end();
-              }
-            });
+  @Override
+  protected void routes(Router router) {
+    router.route().handler(this::authenticate);
+    router.get("/v1/subscriptions/:id").handler(ctx -> answer(ctx, retrieve(ctx.pathParam("id"))));
+    router.delete("/v1/subscriptions/:id").handler(ctx -> answer(ctx, cancel(ctx.pathParam("id"))));
+    router
+        .get("/v1/invoice_payments")
+        .handler(ctx -> answer(ctx, listInvoicePayments(call(ctx).queryParams())));
+    router.get("/v1/refunds").handler(ctx -> answer(ctx, listRefunds(call(ctx).queryParams())));
+    router
+        .post("/v1/refunds")
+        .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createRefund)));
+    router.route().handler(ctx -> answer(ctx, unrecognized(call(ctx))));
   }
 
-  private synchronized Answer receive(HttpServerRequest req, Buffer body) {
-    Call call =
-        new Call(
-            req.method().name(),
-            req.path(),
-            req.query(),
-            MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-            body.toString(StandardCharsets.UTF_8));
-    calls.add(call);
-    Answer refusal = authenticate(call);
-    if (refusal != null) {
-      return refusal;
-    }
-    Fault fault = takeFault(call);
-    if (fault != null && !fault.execute()) {
-      return new Answer(fault.status(), fault.body(), Map.of(), Duration.ZERO);
-    }
-    Answer answer = route(call);
-    return fault == null ? answer : answer.delayed(fault.delay());
+  /** Stripe's error body for an injected status. */
+  @Override
+  protected Answer errorAnswer(int status, ApiCall call) {
+    return errorFor(status);
   }
 
-  private Fault takeFault(Call call) {
-    for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
-      Fault f = it.next();
-      if (f.method().equalsIgnoreCase(call.method()) && f.path().equals(call.path())) {
-        it.remove();
-        return f;
-      }
-    }
-    return null;
+  /** Stripe answers JSON, naming the request and the API version. */
+  @Override
+  protected Answer withGatewayHeaders(Answer answer) {
+    return answer
+        .withDefaultHeader("Content-Type", "application/json")
+        .withHeader("Request-Id", StripeSimulator.newId("req_"))
+        .withHeader("Stripe-Version", API_VERSION);
   }
 
-  private Answer authenticate(Call call) {
+  private void authenticate(RoutingContext ctx) {
+    Answer refusal = refusal(call(ctx));
+    if (refusal == null) {
+      ctx.next();
+    } else {
+      answer(ctx, refusal);
+    }
+  }
+
+  /** Why Stripe refuses the request's key or version, or {@code null} when it accepts them. */
+  private Answer refusal(ApiCall call) {
     String authorization = call.header("Authorization");
     String key = null;
     if (authorization != null && authorization.startsWith("Bearer ")) {
@@ -529,37 +395,12 @@ public final class StripeApiFake {
     return null;
   }
 
-  private Answer route(Call call) {
-    Matcher subscription = SUBSCRIPTION_PATH.matcher(call.path());
-    if (subscription.matches() && call.method().equals("GET")) {
-      return retrieveSubscription(subscription.group(1));
-    }
-    if (subscription.matches() && call.method().equals("DELETE")) {
-      return cancelSubscription(subscription.group(1));
-    }
-    if (call.path().equals("/v1/invoice_payments") && call.method().equals("GET")) {
-      return listInvoicePayments(call.queryParams());
-    }
-    if (call.path().equals("/v1/refunds") && call.method().equals("GET")) {
-      return listRefunds(call.queryParams());
-    }
-    if (call.path().equals("/v1/refunds") && call.method().equals("POST")) {
-      return idempotent(call, this::createRefund);
-    }
-    return error(
-        404,
-        "invalid_request_error",
-        null,
-        "Unrecognized request URL (" + call.method() + ": " + call.path() + ")",
-        null);
-  }
-
-  private Answer retrieveSubscription(String id) {
+  private synchronized Answer retrieve(String id) {
     JsonObject s = subscriptions.get(id);
-    return s == null ? noSuch("subscription", id, "id") : new Answer(200, s);
+    return s == null ? noSuch("subscription", id, "id") : json(200, s);
   }
 
-  private Answer cancelSubscription(String id) {
+  private synchronized Answer cancel(String id) {
     JsonObject s = subscriptions.get(id);
     if (s == null || ENDED.contains(s.getString("status"))) {
       return noSuch("subscription", id, "id");
@@ -570,10 +411,10 @@ public final class StripeApiFake {
     if (details != null) {
       details.put("reason", "cancellation_requested");
     }
-    return new Answer(200, s);
+    return json(200, s);
   }
 
-  private Answer listInvoicePayments(Map<String, String> query) {
+  private synchronized Answer listInvoicePayments(Map<String, String> query) {
     String invoice = query.get("invoice");
     String status = query.get("status");
     String type = query.get("payment[type]");
@@ -605,7 +446,7 @@ public final class StripeApiFake {
     return page("/v1/invoice_payments", matching, query);
   }
 
-  private Answer listRefunds(Map<String, String> query) {
+  private synchronized Answer listRefunds(Map<String, String> query) {
     String charge = query.get("charge");
     String intent = query.get("payment_intent");
     if (charge != null && !charges.containsKey(charge)) {
@@ -665,7 +506,7 @@ public final class StripeApiFake {
     int to = Math.min(newestFirst.size(), from + Math.min(limit, pageCap));
     JsonArray data = new JsonArray();
     newestFirst.subList(from, to).forEach(data::add);
-    return new Answer(
+    return json(
         200,
         new JsonObject()
             .put("object", "list")
@@ -675,7 +516,7 @@ public final class StripeApiFake {
   }
 
   /** Runs a POST under Stripe's idempotency rules. */
-  private Answer idempotent(Call call, java.util.function.Function<Call, Answer> execute) {
+  private synchronized Answer idempotent(ApiCall call, Function<ApiCall, Answer> execute) {
     String key = call.header("Idempotency-Key");
     if (key == null) {
       return execute.apply(call);
@@ -694,14 +535,14 @@ public final class StripeApiFake {
                 + " request.",
             null);
       }
-      return stored.answer().replayed();
+      return stored.answer().withHeader("Idempotent-Replayed", "true");
     }
     Answer answer = execute.apply(call);
     idempotency.put(key, new Stored(call.path(), parameters, answer));
     return answer;
   }
 
-  private Answer createRefund(Call call) {
+  private Answer createRefund(ApiCall call) {
     Map<String, String> form = call.form();
     String intentId = form.get("payment_intent");
     String chargeId = form.get("charge");
@@ -759,7 +600,7 @@ public final class StripeApiFake {
             metadata.put(k.substring("metadata[".length(), k.length() - 1), v);
           }
         });
-    return new Answer(200, createRefund(charge, amount, metadata));
+    return json(200, createRefund(charge, amount, metadata));
   }
 
   private JsonObject createRefund(JsonObject charge, long amount, JsonObject metadata) {
@@ -782,6 +623,20 @@ public final class StripeApiFake {
   }
 
   // ---- Stripe's error answers
+
+  /** A JSON answer, printed as Stripe prints it. */
+  private static Answer json(int status, JsonObject body) {
+    return Answer.of(status, "application/json", body.encodePrettily());
+  }
+
+  private static Answer unrecognized(ApiCall call) {
+    return error(
+        404,
+        "invalid_request_error",
+        null,
+        "Unrecognized request URL (" + call.method() + ": " + call.path() + ")",
+        null);
+  }
 
   private static Answer noSuch(String type, String id, String param) {
     return error(
@@ -807,57 +662,38 @@ public final class StripeApiFake {
         "request_log_url",
         "https://dashboard.stripe.com/test/logs/" + StripeSimulator.newId("req_"));
     error.put("type", type);
-    return new Answer(status, new JsonObject().put("error", error));
+    return json(status, new JsonObject().put("error", error));
   }
 
-  private static String errorFor(int status) {
+  private static Answer errorFor(int status) {
     if (status == 429) {
       return error(
-              429,
-              "invalid_request_error",
-              "rate_limit",
-              "Too many requests in too short a time; slow down and retry.",
-              null)
-          .body();
+          429,
+          "invalid_request_error",
+          "rate_limit",
+          "Too many requests in too short a time; slow down and retry.",
+          null);
     }
     if (status >= 500) {
-      return error(status, "api_error", null, "Stripe failed to handle the request.", null).body();
+      return error(status, "api_error", null, "Stripe failed to handle the request.", null);
     }
     if (status == 401) {
       return error(
-              401,
-              "invalid_request_error",
-              "api_key_expired",
-              "Expired API Key provided: sk_test_****2bcd",
-              null)
-          .body();
+          401,
+          "invalid_request_error",
+          "api_key_expired",
+          "Expired API Key provided: sk_test_****2bcd",
+          null);
     }
     if (status == 403) {
       return error(
-              403,
-              "invalid_request_error",
-              null,
-              "The provided key 'rk_test_****2bcd' does not have the required permissions for this"
-                  + " endpoint on account 'acct_1Paybridge'.",
-              null)
-          .body();
+          403,
+          "invalid_request_error",
+          null,
+          "The provided key 'rk_test_****2bcd' does not have the required permissions for this"
+              + " endpoint on account 'acct_1Paybridge'.",
+          null);
     }
-    return error(status, "invalid_request_error", null, "Scripted failure.", null).body();
-  }
-
-  private static Map<String, String> decodeForm(String text) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (text == null || text.isEmpty()) {
-      return out;
-    }
-    for (String pair : text.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(
-          URLDecoder.decode(name, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return out;
+    return error(status, "invalid_request_error", null, "Scripted failure.", null);
   }
 }

@@ -9,33 +9,20 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.PluginContext;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StripePlugin} as {@link io.paybridge.spi.CancelAndRefund}, against {@link StripeApiFake}:
  * the subscription ends, the charge is refunded exactly once, whatever failed in between.
  */
-@ExtendWith(VertxExtension.class)
 class StripeCancelAndRefundTest {
-
-  /** The total call time of {@link #impatient}, the plugin the timeout tests use. */
-  private static final long SHORT_TIMEOUT_MS = 300;
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
   private static final Duration SLOW = Duration.ofSeconds(3);
@@ -44,42 +31,15 @@ class StripeCancelAndRefundTest {
 
   private final String apiKey = StripeApiFake.newSecretKey();
   private final StripeApiFake stripe = new StripeApiFake(apiKey);
-  private final StripePlugin plugin = new StripePlugin();
 
-  /** The same plugin with a short timeout; {@link #plugin} keeps the default timeout. */
-  private final StripePlugin impatient = new StripePlugin();
+  @RegisterExtension
+  final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(stripe, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
+
+  private final StripePlugin plugin = harness.plugin();
 
   private final StripeSimulator webhooks = new StripeSimulator(StripeSimulator.newWebhookSecret());
-  private Credentials credentials;
-  private Vertx vertx;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    stripe.start(vertx).await();
-    plugin.init(new PluginContext(vertx, Clock.systemUTC(), stripe.pluginSettings())).await();
-    Map<String, String> settings = new HashMap<>(stripe.pluginSettings());
-    settings.put(StripePlugin.API_TIMEOUT_SETTING, Long.toString(SHORT_TIMEOUT_MS));
-    impatient.init(new PluginContext(vertx, Clock.systemUTC(), settings)).await();
-    credentials = credentials(apiKey);
-  }
-
-  @AfterEach
-  void stop() {
-    stripe.close().await();
-  }
-
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does, and waits for its outcome.
-   * {@code GatewayHttp} must be called on a Vert.x context: from another thread its response
-   * handling races the answer's body (eclipse-vertx/vert.x#4705) and a call can hang until its
-   * timeout.
-   */
-  private <T> T onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future().await();
-  }
+  private Credentials credentials = credentials(apiKey);
 
   private Credentials credentials(String key) {
     JsonObject submitted =
@@ -105,7 +65,7 @@ class StripeCancelAndRefundTest {
   }
 
   private void cancelAndRefund(PaymentEvent charge) {
-    onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
+    harness.onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
   }
 
   private GatewayApiException failureOf(PaymentEvent charge) {
@@ -113,12 +73,8 @@ class StripeCancelAndRefundTest {
   }
 
   private GatewayApiException failureOf(CancelAndRefund cancelAndRefund, PaymentEvent charge) {
-    try {
-      onEventLoop(() -> cancelAndRefund.cancelAndRefund(charge, credentials));
-    } catch (GatewayApiException e) {
-      return e;
-    }
-    throw new AssertionError("cancel-and-refund should have failed");
+    return harness.failure(
+        GatewayApiException.class, () -> cancelAndRefund.cancelAndRefund(charge, credentials));
   }
 
   @Test
@@ -152,12 +108,12 @@ class StripeCancelAndRefundTest {
     assertThat(refunds.get(0).getJsonObject("metadata").getString("paybridge_subscription"))
         .isEqualTo("sub_Renew01");
     assertThat(stripe.calls())
-        .extracting(StripeApiFake.Call::method, StripeApiFake.Call::path)
+        .extracting(ApiCall::method, ApiCall::path)
         .containsExactly(
             tuple("DELETE", "/v1/subscriptions/sub_Renew01"),
             tuple("GET", "/v1/invoice_payments"),
             tuple("POST", REFUNDS));
-    StripeApiFake.Call refund = stripe.calls("POST", REFUNDS).get(0);
+    ApiCall refund = stripe.calls("POST", REFUNDS).get(0);
     assertThat(refund.header("Idempotency-Key")).isEqualTo("paybridge-refund-in_Renew01");
     assertThat(refund.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
     assertThat(refund.form()).containsEntry("payment_intent", "pi_Renew01");
@@ -224,14 +180,14 @@ class StripeCancelAndRefundTest {
     runningSubscriptionPaidBy("sub_Lost01", "pi_Lost01");
     stripe.delayNext("POST", REFUNDS, SLOW);
 
-    GatewayApiException first = failureOf(impatient, charge("sub_Lost01", "pi_Lost01"));
+    GatewayApiException first = failureOf(harness.impatient(), charge("sub_Lost01", "pi_Lost01"));
     assertThat(first.status()).isZero();
     assertThat(first.retryable()).isTrue();
     assertThat(stripe.refunds()).hasSize(1);
 
     // WHEN the platform retries, THEN Stripe replays the first refund under the same key
     cancelAndRefund(charge("sub_Lost01", "pi_Lost01"));
-    List<StripeApiFake.Call> posts = stripe.calls("POST", REFUNDS);
+    List<ApiCall> posts = stripe.calls("POST", REFUNDS);
     assertThat(posts)
         .hasSize(2)
         .extracting(c -> c.header("Idempotency-Key"))
@@ -287,7 +243,7 @@ class StripeCancelAndRefundTest {
   void anAccountWithoutApiKeyFailsNamingTheField() {
     assertThatThrownBy(
             () ->
-                onEventLoop(
+                harness.onEventLoop(
                     () -> plugin.cancelAndRefund(charge("sub_1", "pi_1"), credentials(null))))
         .isInstanceOfSatisfying(GatewayApiException.class, e -> assertThat(e.retryable()).isFalse())
         .hasMessageContaining("'apiKey'");
@@ -319,7 +275,7 @@ class StripeCancelAndRefundTest {
     runningSubscriptionPaidBy("sub_Slow01", "pi_Slow01");
     stripe.delayNext("DELETE", "/v1/subscriptions/sub_Slow01", SLOW);
 
-    GatewayApiException e = failureOf(impatient, charge("sub_Slow01", "pi_Slow01"));
+    GatewayApiException e = failureOf(harness.impatient(), charge("sub_Slow01", "pi_Slow01"));
 
     assertThat(e.status()).isZero();
     assertThat(e.retryable()).isTrue();

@@ -7,19 +7,15 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exactly the row's reason. A row without a fixture here fails, so the table cannot grow without
  * proof.
  */
-@ExtendWith(VertxExtension.class)
 class StripeEventTableTest {
 
   private static final Instant PERIOD_END =
@@ -91,17 +86,7 @@ class StripeEventTableTest {
               "charge.dispute.updated", (bed, v) -> disputeNews(bed, v, "updated", "under_review")),
           Map.entry("charge.dispute.closed", (bed, v) -> disputeNews(bed, v, "closed", "lost")));
 
-  private StripeTestBed bed;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    bed = StripeTestBed.start(vertx);
-  }
-
-  @AfterEach
-  void stop() {
-    bed.close();
-  }
+  @RegisterExtension final StripeTestBed bed = new StripeTestBed();
 
   static Stream<Arguments> rowsOnEveryVersion() {
     return new StripePlugin()

@@ -11,18 +11,15 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.ApiCall;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,27 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * listed page by page, the invoice a payment pays from API version 2025-03-31, and what happens
  * when the account has no key, Stripe refuses it, or Stripe cannot answer now.
  */
-@ExtendWith(VertxExtension.class)
 class StripeLookupTest {
 
   private static final Instant PERIOD_END =
       Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
 
-  private StripeTestBed bed;
-  private StripeSimulator stripe;
-  private StripeApiFake api;
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    bed = StripeTestBed.start(vertx);
-    stripe = bed.stripe;
-    api = bed.api;
-  }
-
-  @AfterEach
-  void stop() {
-    bed.close();
-  }
+  @RegisterExtension final StripeTestBed bed = new StripeTestBed();
+  private final StripeSimulator stripe = bed.stripe;
+  private final StripeApiFake api = bed.api;
 
   /** A captured charge the fake knows, and its {@code charge.refunded} event. */
   private String chargeRefunded(String eventId, JsonObject fakeCharge, String version) {
@@ -116,7 +100,7 @@ class StripeLookupTest {
     assertThat(ledger.book(bed.deliver(created, bed.withKey()))).isEmpty();
 
     // AND each delivery read every page, starting each after the last refund of the one before
-    List<StripeApiFake.Call> calls = api.calls("GET", "/v1/refunds");
+    List<ApiCall> calls = api.calls("GET", "/v1/refunds");
     assertThat(calls).hasSize(4);
     assertThat(calls.get(0).queryParams())
         .containsEntry("charge", charge.getString("id"))
@@ -264,33 +248,25 @@ class StripeLookupTest {
   }
 
   @Test
-  void aListAnswerLostToTheTimeoutFailsTheDeliveryAndTheRetryBooksEverything(Vertx vertx) {
+  void aListAnswerLostToTheTimeoutFailsTheDeliveryAndTheRetryBooksEverything() {
     // GIVEN two refunds on two pages, and an impatient plugin that will not wait for the first
-    StripeTestBed impatient =
-        StripeTestBed.start(vertx, Map.of(StripePlugin.API_TIMEOUT_SETTING, "300"));
-    try {
-      StripeApiFake slow = impatient.api;
-      slow.addPaymentIntent("pi_Slow", 5000, "usd");
-      String chargeId = slow.chargeOf("pi_Slow").getString("id");
-      slow.addRefund(chargeId, 1000, "succeeded");
-      slow.addRefund(chargeId, 1000, "succeeded");
-      slow.servePagesOf(1);
-      JsonObject charge =
-          impatient.stripe.charge(API_VERSION, chargeId, "pi_Slow", 5000, 2000, "usd", null, null);
-      String body = impatient.stripe.event("evt_Slow", "charge.refunded", charge, API_VERSION);
-      slow.delayNext("GET", "/v1/refunds", Duration.ofSeconds(3));
+    api.addPaymentIntent("pi_Slow", 5000, "usd");
+    String chargeId = api.chargeOf("pi_Slow").getString("id");
+    api.addRefund(chargeId, 1000, "succeeded");
+    api.addRefund(chargeId, 1000, "succeeded");
+    api.servePagesOf(1);
+    JsonObject charge =
+        stripe.charge(API_VERSION, chargeId, "pi_Slow", 5000, 2000, "usd", null, null);
+    String body = stripe.event("evt_Slow", "charge.refunded", charge, API_VERSION);
+    api.delayNext("GET", "/v1/refunds", Duration.ofSeconds(3));
 
-      // WHEN it is delivered and the first page's answer comes too late
-      Throwable failure = impatient.failure(body, impatient.withKey());
+    // WHEN it is delivered and the first page's answer comes too late
+    Throwable failure = bed.impatientFailure(body, bed.withKey());
 
-      // THEN nothing of it books, the failure is retryable, and Stripe's retry books both
-      assertThat(failure)
-          .isInstanceOfSatisfying(
-              GatewayApiException.class, e -> assertThat(e.retryable()).isTrue());
-      assertThat(impatient.deliver(body, impatient.withKey()).events()).hasSize(2);
-    } finally {
-      impatient.close();
-    }
+    // THEN nothing of it books, the failure is retryable, and Stripe's retry books both
+    assertThat(failure)
+        .isInstanceOfSatisfying(GatewayApiException.class, e -> assertThat(e.retryable()).isTrue());
+    assertThat(bed.deliver(body, bed.withKey()).events()).hasSize(2);
   }
 
   // ---- payments and invoices from API version 2025-03-31
@@ -374,7 +350,7 @@ class StripeLookupTest {
     assertThat(ledger.entries()).hasSize(1);
 
     // AND the payment events asked Stripe which invoice the payment intent pays
-    List<StripeApiFake.Call> calls = api.calls("GET", "/v1/invoice_payments");
+    List<ApiCall> calls = api.calls("GET", "/v1/invoice_payments");
     assertThat(calls).hasSize(2);
     assertThat(calls.get(0).queryParams())
         .containsEntry("payment[type]", "payment_intent")

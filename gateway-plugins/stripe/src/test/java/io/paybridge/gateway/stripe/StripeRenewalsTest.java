@@ -9,8 +9,8 @@ import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals.SubscriptionState;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,22 +20,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link StripePlugin} as {@link io.paybridge.spi.Renewals}, against {@link StripeApiFake}. */
 @ExtendWith(VertxExtension.class)
 class StripeRenewalsTest {
-
-  /** The total call time of {@link #impatient}, the plugin the timeout tests use. */
-  private static final long SHORT_TIMEOUT_MS = 300;
 
   /** How long the fake holds back an answer in the timeout tests: far beyond the short timeout. */
   private static final Duration SLOW = Duration.ofSeconds(3);
@@ -45,41 +39,14 @@ class StripeRenewalsTest {
 
   private final String apiKey = StripeApiFake.newSecretKey();
   private final StripeApiFake stripe = new StripeApiFake(apiKey);
-  private final StripePlugin plugin = new StripePlugin();
 
-  /** The same plugin with a short timeout; {@link #plugin} keeps the default timeout. */
-  private final StripePlugin impatient = new StripePlugin();
+  @RegisterExtension
+  final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(stripe, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
 
-  private Credentials credentials;
-  private Vertx vertx;
+  private final StripePlugin plugin = harness.plugin();
 
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    stripe.start(vertx).await();
-    plugin.init(new PluginContext(vertx, Clock.systemUTC(), stripe.pluginSettings())).await();
-    Map<String, String> settings = new HashMap<>(stripe.pluginSettings());
-    settings.put(StripePlugin.API_TIMEOUT_SETTING, Long.toString(SHORT_TIMEOUT_MS));
-    impatient.init(new PluginContext(vertx, Clock.systemUTC(), settings)).await();
-    credentials = credentials(apiKey);
-  }
-
-  @AfterEach
-  void stop() {
-    stripe.close().await();
-  }
-
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does, and waits for its outcome.
-   * {@code GatewayHttp} must be called on a Vert.x context: from another thread its response
-   * handling races the answer's body (eclipse-vertx/vert.x#4705) and a call can hang until its
-   * timeout.
-   */
-  private <T> T onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future().await();
-  }
+  private final Credentials credentials = credentials(apiKey);
 
   private Credentials credentials(String key) {
     JsonObject submitted =
@@ -91,7 +58,7 @@ class StripeRenewalsTest {
   }
 
   private SubscriptionState subscription(String id) {
-    return onEventLoop(() -> plugin.subscription(id, credentials));
+    return harness.onEventLoop(() -> plugin.subscription(id, credentials));
   }
 
   @Test
@@ -104,7 +71,7 @@ class StripeRenewalsTest {
 
     // THEN it runs until its item's period end
     assertThat(state).isEqualTo(new SubscriptionState("sub_Active01", true, PERIOD_END));
-    StripeApiFake.Call call = stripe.calls().get(0);
+    ApiCall call = stripe.calls().get(0);
     assertThat(call.method()).isEqualTo("GET");
     assertThat(call.path()).isEqualTo("/v1/subscriptions/sub_Active01");
     assertThat(call.header("Authorization")).isEqualTo("Bearer " + apiKey);
@@ -144,7 +111,7 @@ class StripeRenewalsTest {
             .externalPaymentId("pi_Cancel01")
             .externalSubscriptionId("sub_Cancel01")
             .build();
-    onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
+    harness.onEventLoop(() -> plugin.cancelAndRefund(charge, credentials));
 
     SubscriptionState state = subscription("sub_Cancel01");
     assertThat(state.active()).isFalse();
@@ -247,7 +214,8 @@ class StripeRenewalsTest {
     String wrongKey = StripeApiFake.newSecretKey();
 
     assertThatThrownBy(
-            () -> onEventLoop(() -> plugin.subscription("sub_Key01", credentials(wrongKey))))
+            () ->
+                harness.onEventLoop(() -> plugin.subscription("sub_Key01", credentials(wrongKey))))
         .isInstanceOfSatisfying(
             GatewayApiException.class,
             e -> {
@@ -259,7 +227,8 @@ class StripeRenewalsTest {
 
   @Test
   void anAccountWithoutApiKeyFailsNamingTheFieldWithoutCallingStripe() {
-    assertThatThrownBy(() -> onEventLoop(() -> plugin.subscription("sub_Any01", credentials(null))))
+    assertThatThrownBy(
+            () -> harness.onEventLoop(() -> plugin.subscription("sub_Any01", credentials(null))))
         .isInstanceOfSatisfying(GatewayApiException.class, e -> assertThat(e.retryable()).isFalse())
         .hasMessageContaining("'apiKey'");
     assertThat(stripe.calls()).isEmpty();
@@ -287,7 +256,10 @@ class StripeRenewalsTest {
     stripe.delayNext("GET", "/v1/subscriptions/sub_Slow01", SLOW);
 
     long started = System.nanoTime();
-    assertThatThrownBy(() -> onEventLoop(() -> impatient.subscription("sub_Slow01", credentials)))
+    assertThatThrownBy(
+            () ->
+                harness.onEventLoop(
+                    () -> harness.impatient().subscription("sub_Slow01", credentials)))
         .isInstanceOfSatisfying(
             GatewayApiException.class,
             e -> {
@@ -309,7 +281,7 @@ class StripeRenewalsTest {
   @Test
   void settingsAreCheckedAtInitAndCallsNeedInit(Vertx vertx) {
     StripePlugin fresh = new StripePlugin();
-    assertThatThrownBy(() -> onEventLoop(() -> fresh.subscription("sub_1", credentials)))
+    assertThatThrownBy(() -> harness.onEventLoop(() -> fresh.subscription("sub_1", credentials)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("init");
     assertThatThrownBy(

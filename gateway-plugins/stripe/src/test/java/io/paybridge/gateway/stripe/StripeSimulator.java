@@ -2,8 +2,9 @@ package io.paybridge.gateway.stripe;
 
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.RandomIds;
+import io.paybridge.testkit.Webhook;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,9 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Plays Stripe's part in tests: builds event bodies shaped like the snapshot events Stripe sends,
@@ -63,8 +64,6 @@ public final class StripeSimulator {
   /** One of the addresses Stripe documents for webhook deliveries. */
   private static final String STRIPE_ADDRESS = "3.18.12.63";
 
-  private static final String ID_ALPHABET =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final SecureRandom SECRETS = new SecureRandom();
 
   /** Stripe's dispute fee in the US: 15.00 USD. */
@@ -239,7 +238,7 @@ public final class StripeSimulator {
             new JsonObject().put("allow_redirects", "always").put("enabled", true))
         .put("canceled_at", null)
         .put("cancellation_reason", null)
-        .put("client_secret", paymentIntentId + "_secret_" + randomChars(25))
+        .put("client_secret", paymentIntentId + "_secret_" + RandomIds.alphanumeric(25))
         .put("confirmation_method", "automatic")
         .put("created", nowSeconds() - 2)
         .put("currency", lower(currency))
@@ -359,7 +358,9 @@ public final class StripeSimulator {
                     .put("type", "card"))
             .put("receipt_email", null)
             .put("receipt_number", null)
-            .put("receipt_url", "https://pay.stripe.com/receipts/payment/" + randomChars(40))
+            .put(
+                "receipt_url",
+                "https://pay.stripe.com/receipts/payment/" + RandomIds.alphanumeric(40))
             .put("refunded", amountRefunded >= amountMinor)
             .put("review", null)
             .put("shipping", null)
@@ -479,10 +480,12 @@ public final class StripeSimulator {
             .put("from_invoice", null)
             .put(
                 "hosted_invoice_url",
-                "https://invoice.stripe.com/i/acct_test/test_" + randomChars(40))
+                "https://invoice.stripe.com/i/acct_test/test_" + RandomIds.alphanumeric(40))
             .put(
                 "invoice_pdf",
-                "https://pay.stripe.com/invoice/acct_test/test_" + randomChars(40) + "/pdf")
+                "https://pay.stripe.com/invoice/acct_test/test_"
+                    + RandomIds.alphanumeric(40)
+                    + "/pdf")
             .put("issuer", new JsonObject().put("type", "self"))
             .put("last_finalization_error", null)
             .put("latest_revision", null)
@@ -508,7 +511,7 @@ public final class StripeSimulator {
             .put("livemode", false)
             .put("metadata", new JsonObject())
             .put("next_payment_attempt", null)
-            .put("number", randomChars(8).toUpperCase(Locale.ROOT) + "-0002")
+            .put("number", RandomIds.alphanumeric(8).toUpperCase(Locale.ROOT) + "-0002")
             .put("on_behalf_of", null)
             .put(
                 "payment_settings",
@@ -949,6 +952,26 @@ public final class StripeSimulator {
     return "t=" + t + ",v1=" + Signatures.hex(mac);
   }
 
+  /** The webhook of {@code body} as Stripe sends it, signed now. */
+  public Webhook webhook(String body) {
+    return webhook(body, signatureHeader(body, Instant.now()));
+  }
+
+  /** The webhook as Stripe sends it, carrying the given signature header. */
+  public static Webhook webhook(String body, String signatureHeader) {
+    return Webhook.of(
+        body,
+        Map.of(
+            "Content-Type",
+            CONTENT_TYPE,
+            "User-Agent",
+            USER_AGENT,
+            "Cache-Control",
+            "no-cache",
+            StripePlugin.SIGNATURE_HEADER,
+            signatureHeader));
+  }
+
   /** The delivery as the platform would receive it at the moment it was signed. */
   public WebhookRequest request(String body, Instant signedAt) {
     return request(body, signedAt, signatureHeader(body, signedAt));
@@ -956,37 +979,12 @@ public final class StripeSimulator {
 
   /** The delivery as received at {@code receivedAt}, carrying the given signature header. */
   public static WebhookRequest request(String body, Instant receivedAt, String signatureHeader) {
-    MultiMap headers =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("Content-Type", CONTENT_TYPE)
-            .add("User-Agent", USER_AGENT)
-            .add("Cache-Control", "no-cache")
-            .add(StripePlugin.SIGNATURE_HEADER, signatureHeader);
-    return new WebhookRequest(
-        "POST",
-        PATH,
-        headers,
-        MultiMap.caseInsensitiveMultiMap(),
-        Buffer.buffer(body),
-        STRIPE_ADDRESS,
-        receivedAt);
+    return webhook(body, signatureHeader).received(PATH, STRIPE_ADDRESS, receivedAt);
   }
 
   /** Delivers {@code body}, signed now, to {@code url} as Stripe would. */
   public Future<HttpResponse<Buffer>> post(WebClient client, String url, String body) {
-    return post(client, url, body, signatureHeader(body, Instant.now()));
-  }
-
-  /** Delivers {@code body} to {@code url} as Stripe would, with the given signature header. */
-  public static Future<HttpResponse<Buffer>> post(
-      WebClient client, String url, String body, String signatureHeader) {
-    return client
-        .postAbs(url)
-        .timeout(10_000)
-        .putHeader("Content-Type", CONTENT_TYPE)
-        .putHeader("User-Agent", USER_AGENT)
-        .putHeader(StripePlugin.SIGNATURE_HEADER, signatureHeader)
-        .sendBuffer(Buffer.buffer(body));
+    return webhook(body).post(client, url);
   }
 
   private static JsonObject metadata(String customerRef) {
@@ -1007,15 +1005,6 @@ public final class StripeSimulator {
 
   /** An object id in Stripe's style: a type prefix and 24 random letters and digits. */
   static String newId(String prefix) {
-    return prefix + randomChars(24);
-  }
-
-  private static String randomChars(int n) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder sb = new StringBuilder(n);
-    for (int i = 0; i < n; i++) {
-      sb.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-    }
-    return sb.toString();
+    return prefix + RandomIds.alphanumeric(24);
   }
 }

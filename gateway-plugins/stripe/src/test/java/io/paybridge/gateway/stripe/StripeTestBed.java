@@ -4,53 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.ParsedWebhook;
-import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.ApiPluginHarness;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Stripe account for plugin-level tests: the webhook simulator, the API fake with the account's
  * secret key, and the plugin pointed at the fake, receiving deliveries as the platform's ingest
- * does (verify, parse, resolve on an event loop).
+ * does (verify, parse, resolve on an event loop). Tests register it with
+ * {@code @RegisterExtension}; the fake runs for each test.
  */
-final class StripeTestBed {
+final class StripeTestBed implements BeforeEachCallback, AfterEachCallback {
 
   final String webhookSecret = StripeSimulator.newWebhookSecret();
   final StripeSimulator stripe = new StripeSimulator(webhookSecret);
   final String apiKey = StripeApiFake.newSecretKey();
   final StripeApiFake api = new StripeApiFake(apiKey);
-  final StripePlugin plugin = new StripePlugin();
 
-  private final Vertx vertx;
+  private final ApiPluginHarness<StripePlugin> harness =
+      new ApiPluginHarness<>(api, StripePlugin::new, StripePlugin.API_TIMEOUT_SETTING);
 
-  private StripeTestBed(Vertx vertx) {
-    this.vertx = vertx;
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    harness.beforeEach(context);
   }
 
-  /** Starts the fake and initialises the plugin against it, with extra plugin settings. */
-  static StripeTestBed start(Vertx vertx, Map<String, String> settings) {
-    StripeTestBed bed = new StripeTestBed(vertx);
-    bed.api.start(vertx).await();
-    Map<String, String> all = new HashMap<>(bed.api.pluginSettings());
-    all.putAll(settings);
-    bed.plugin.init(new PluginContext(vertx, Clock.systemUTC(), all)).await();
-    return bed;
+  @Override
+  public void afterEach(ExtensionContext context) {
+    harness.afterEach(context);
   }
 
-  static StripeTestBed start(Vertx vertx) {
-    return start(vertx, Map.of());
-  }
-
-  void close() {
-    api.close().await();
+  /** The plugin under test, with Stripe's default timeout. */
+  StripePlugin plugin() {
+    return harness.plugin();
   }
 
   /** The account's credentials: its signing secret and, unless {@code null}, this API key. */
@@ -59,7 +50,7 @@ final class StripeTestBed {
     if (key != null) {
       submitted.put("apiKey", key);
     }
-    return plugin.validateCredentials(submitted);
+    return plugin().validateCredentials(submitted);
   }
 
   /** The account with the key the fake accepts. */
@@ -82,41 +73,29 @@ final class StripeTestBed {
   }
 
   ParsedWebhook deliver(WebhookRequest request, Credentials credentials) {
-    return receive(request, credentials).await();
+    return harness.onEventLoop(() -> receive(plugin(), request, credentials));
   }
 
   /** The failure a delivery ends in, when it cannot be received now. */
   Throwable failure(String body, Credentials credentials) {
-    Future<ParsedWebhook> outcome = receive(request(body), credentials);
-    try {
-      outcome.await();
-    } catch (RuntimeException e) {
-      // the outcome below says why
-    }
-    assertThat(outcome.failed()).as("the delivery was expected to fail").isTrue();
-    return outcome.cause();
+    return harness.failure(Throwable.class, () -> receive(plugin(), request(body), credentials));
   }
 
-  private Future<ParsedWebhook> receive(WebhookRequest request, Credentials credentials) {
-    return onEventLoop(
-        () ->
-            plugin
-                .verify(request, credentials)
-                .compose(
-                    verdict -> {
-                      assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
-                      return plugin.resolve(
-                          request, plugin.parse(request, credentials), credentials);
-                    }));
+  /** The failure a delivery ends in for a plugin that gives up on Stripe's API after 300 ms. */
+  Throwable impatientFailure(String body, Credentials credentials) {
+    return harness.failure(
+        Throwable.class, () -> receive(harness.impatient(), request(body), credentials));
   }
 
-  /**
-   * Runs a plugin call on a Vert.x event loop, as the platform does: {@code GatewayHttp} must be
-   * called on a Vert.x context.
-   */
-  <T> Future<T> onEventLoop(Supplier<Future<T>> call) {
-    Promise<T> outcome = Promise.promise();
-    vertx.runOnContext(v -> call.get().onComplete(outcome));
-    return outcome.future();
+  /** Verifies, parses and resolves a delivery, as the platform's ingest does. */
+  private static Future<ParsedWebhook> receive(
+      StripePlugin plugin, WebhookRequest request, Credentials credentials) {
+    return plugin
+        .verify(request, credentials)
+        .compose(
+            verdict -> {
+              assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
+              return plugin.resolve(request, plugin.parse(request, credentials), credentials);
+            });
   }
 }

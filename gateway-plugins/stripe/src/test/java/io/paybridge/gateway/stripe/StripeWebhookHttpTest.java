@@ -2,30 +2,18 @@ package io.paybridge.gateway.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
-import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
-import io.paybridge.spi.Verdict;
-import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
-import io.paybridge.spi.testkit.PluginReceiver;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.paybridge.testkit.PluginReceiverExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deliveries over real HTTP to a small receiver that does what the platform's ingest does with a
@@ -33,41 +21,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * calling {@link StripeApiFake}. Deliveries are signed by Stripe's own SDK, and the simulator's
  * signatures are checked by the SDK's verifier, so both sides agree with Stripe's code.
  */
-@ExtendWith(VertxExtension.class)
 class StripeWebhookHttpTest {
 
-  private StripeTestBed bed;
-  private StripeSimulator stripe;
-  private Credentials credentials;
-  private final Queue<ParsedWebhook> resolved = new ConcurrentLinkedQueue<>();
-  private Queue<WebhookRequest> received;
+  @RegisterExtension final StripeTestBed bed = new StripeTestBed();
+  private final StripeSimulator stripe = bed.stripe;
+  private Credentials credentials = bed.withKey();
 
-  private PluginReceiver receiver;
-  private WebClient client;
-  private String url;
-
-  @BeforeEach
-  void startReceiver(Vertx vertx) {
-    bed = StripeTestBed.start(vertx);
-    stripe = bed.stripe;
-    credentials = bed.withKey();
-    receiver = PluginReceiver.start(vertx, new Recording(bed.plugin), () -> credentials).await();
-    received = receiver.received();
-    client = WebClient.create(vertx);
-    url = receiver.url();
-  }
-
-  @AfterEach
-  void stopReceiver() {
-    client.close();
-    receiver.close().await();
-    bed.close();
-  }
+  @RegisterExtension
+  final PluginReceiverExtension http = new PluginReceiverExtension(bed.plugin(), () -> credentials);
 
   /** Posts {@code body} signed now by Stripe's SDK. */
   private HttpResponse<Buffer> postSignedBySdk(String body) {
     String header = StripeSdkSignatures.header(bed.webhookSecret, body, Instant.now());
-    return StripeSimulator.post(client, url, body, header).await();
+    return http.receiver().post(StripeSimulator.webhook(body, header)).await();
   }
 
   @Test
@@ -80,13 +46,13 @@ class StripeWebhookHttpTest {
     String body = stripe.event("evt_http", "payment_intent.succeeded", intent);
 
     // WHEN the simulator posts it
-    HttpResponse<Buffer> response = stripe.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(stripe.webhook(body)).await();
 
     // THEN the receiver got exactly the signed bytes and headers, and the plugin accepted them
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("received", true));
-    assertThat(received).hasSize(1);
-    WebhookRequest delivery = received.peek();
+    assertThat(http.receiver().received()).hasSize(1);
+    WebhookRequest delivery = http.receiver().received().peek();
     assertThat(delivery.method()).isEqualTo("POST");
     assertThat(delivery.path()).isEqualTo("/hooks/test/stripe");
     assertThat(delivery.body().getBytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
@@ -103,7 +69,8 @@ class StripeWebhookHttpTest {
                 StripeSimulator.newWebhookSecret(), body, header, Instant.now()))
         .isFalse();
 
-    assertThat(resolved.peek().events().get(0).customerRef()).isEqualTo("Zoë ☕ 42");
+    assertThat(http.receiver().resolved().peek().events().get(0).customerRef())
+        .isEqualTo("Zoë ☕ 42");
   }
 
   @Test
@@ -111,11 +78,11 @@ class StripeWebhookHttpTest {
     StripeSimulator stranger = new StripeSimulator(StripeSimulator.newWebhookSecret());
     String body = stranger.paymentIntentSucceeded("evt_x", "pi_x", 2000, "usd", "user-1");
 
-    HttpResponse<Buffer> response = stranger.post(client, url, body).await();
+    HttpResponse<Buffer> response = http.receiver().post(stranger.webhook(body)).await();
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(received).hasSize(1);
-    assertThat(resolved).isEmpty();
+    assertThat(http.receiver().received()).hasSize(1);
+    assertThat(http.receiver().resolved()).isEmpty();
   }
 
   @Test
@@ -140,8 +107,8 @@ class StripeWebhookHttpTest {
 
     // THEN both deliveries carry the same two refund entries, which the ledger books once each
     LedgerModel ledger = new LedgerModel();
-    assertThat(resolved).hasSize(2);
-    for (ParsedWebhook delivery : resolved) {
+    assertThat(http.receiver().resolved()).hasSize(2);
+    for (ParsedWebhook delivery : http.receiver().resolved()) {
       assertThat(delivery.events())
           .extracting(PaymentEvent::entryKey)
           .containsExactlyInAnyOrder("refund:" + first, "refund:" + second);
@@ -167,11 +134,11 @@ class StripeWebhookHttpTest {
     bed.api.failNext("GET", "/v1/refunds", 500);
 
     assertThat(postSignedBySdk(body).statusCode()).as("Stripe retries on 503").isEqualTo(503);
-    assertThat(resolved).isEmpty();
+    assertThat(http.receiver().resolved()).isEmpty();
 
     assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
-    assertThat(resolved).hasSize(1);
-    assertThat(resolved.peek().events()).hasSize(1);
+    assertThat(http.receiver().resolved()).hasSize(1);
+    assertThat(http.receiver().resolved().peek().events()).hasSize(1);
   }
 
   @Test
@@ -192,65 +159,9 @@ class StripeWebhookHttpTest {
     credentials = bed.credentials(StripeApiFake.newSecretKey());
     assertThat(postSignedBySdk(body).statusCode()).isEqualTo(200);
 
-    assertThat(resolved)
+    assertThat(http.receiver().resolved())
         .extracting(ParsedWebhook::hold)
         .containsExactly(
             ParsedWebhook.NEEDS_API_CREDENTIALS, ParsedWebhook.API_CREDENTIALS_REJECTED);
-  }
-
-  /** The plugin as the receiver uses it, keeping what each resolved delivery came to. */
-  private final class Recording implements GatewayPlugin {
-    private final StripePlugin plugin;
-
-    Recording(StripePlugin plugin) {
-      this.plugin = plugin;
-    }
-
-    @Override
-    public String id() {
-      return plugin.id();
-    }
-
-    @Override
-    public String displayName() {
-      return plugin.displayName();
-    }
-
-    @Override
-    public CredentialSchema credentialSchema() {
-      return plugin.credentialSchema();
-    }
-
-    @Override
-    public java.util.List<io.paybridge.spi.EventRule> eventTable() {
-      return plugin.eventTable();
-    }
-
-    @Override
-    public Future<Verdict> verify(WebhookRequest request, Credentials account) {
-      return plugin.verify(request, account);
-    }
-
-    @Override
-    public ParsedWebhook parse(WebhookRequest request, Credentials account) {
-      return plugin.parse(request, account);
-    }
-
-    @Override
-    public Future<ParsedWebhook> resolve(
-        WebhookRequest request, ParsedWebhook parsed, Credentials account) {
-      return plugin.resolve(request, parsed, account).onSuccess(resolved::add);
-    }
-
-    @Override
-    public WebhookAnswer reject(WebhookRequest request) {
-      return plugin.reject(request);
-    }
-
-    @Override
-    public WebhookAnswer acknowledge(
-        WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
-      return plugin.acknowledge(request, parsed, outcome);
-    }
   }
 }

@@ -1,16 +1,17 @@
-package io.paybridge.spi.testkit;
+package io.paybridge.testkit;
 
+import static io.paybridge.testkit.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,14 +86,6 @@ public abstract class GatewayPluginTestKit {
   void stopVertx() {
     if (vertx != null) {
       await(vertx.close());
-    }
-  }
-
-  protected static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
     }
   }
 
@@ -188,9 +180,9 @@ public abstract class GatewayPluginTestKit {
 
   @Test
   void theEventsTableNamesEachTypeOnceWithWhatHappensToIt() {
-    java.util.List<io.paybridge.spi.EventRule> table = plugin().eventTable();
+    List<EventRule> table = plugin().eventTable();
     assertThat(table).isNotEmpty();
-    assertThat(table.stream().map(io.paybridge.spi.EventRule::eventType))
+    assertThat(table.stream().map(EventRule::eventType))
         .as("each type once")
         .doesNotHaveDuplicates();
     assertThat(table).allSatisfy(rule -> assertThat(rule.what()).isNotBlank());
@@ -198,8 +190,8 @@ public abstract class GatewayPluginTestKit {
         .as("tenants subscribe to exactly the types that book")
         .containsExactlyElementsOf(
             table.stream()
-                .filter(rule -> rule.action() == io.paybridge.spi.EventRule.Action.BOOKS)
-                .map(io.paybridge.spi.EventRule::eventType)
+                .filter(rule -> rule.action() == EventRule.Action.BOOKS)
+                .map(EventRule::eventType)
                 .toList());
   }
 

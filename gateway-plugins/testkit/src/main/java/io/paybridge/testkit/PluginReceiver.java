@@ -1,17 +1,23 @@
-package io.paybridge.spi.testkit;
+package io.paybridge.testkit;
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -19,21 +25,25 @@ import java.util.function.Supplier;
 /**
  * A small HTTP receiver on loopback that does with a plugin what the platform's ingest does, on the
  * event loop: every request becomes a {@link WebhookRequest} exactly as it arrived over the wire,
- * which must verify; an authentic one is parsed, resolved and acknowledged as recorded (or
- * ignored), a forged one gets the plugin's rejection, a malformed one a 400, and one that cannot be
- * resolved now (the gateway's API is down) a 503. For the simulators' tests of their {@code post}:
- * what the gateway sends over HTTP is what the plugin verifies.
+ * which must verify; an authentic one is parsed, resolved and acknowledged as recorded, ignored or
+ * held, a forged one gets the plugin's rejection, a malformed one a 400, and one that cannot be
+ * resolved now (the gateway's API is down) a 503. Tests {@link #post} their simulator's webhooks to
+ * it and assert on what it received, what the plugin made of it and what it answered.
  */
 public final class PluginReceiver {
 
   private final GatewayPlugin plugin;
   private final Supplier<Credentials> credentials;
   private final Queue<WebhookRequest> received = new ConcurrentLinkedQueue<>();
+  private final Queue<ParsedWebhook> resolved = new ConcurrentLinkedQueue<>();
+  private final Queue<String> rejections = new ConcurrentLinkedQueue<>();
+  private final WebClient client;
   private HttpServer server;
 
-  private PluginReceiver(GatewayPlugin plugin, Supplier<Credentials> credentials) {
+  private PluginReceiver(Vertx vertx, GatewayPlugin plugin, Supplier<Credentials> credentials) {
     this.plugin = plugin;
     this.credentials = credentials;
+    this.client = WebClient.create(vertx);
   }
 
   /**
@@ -43,7 +53,7 @@ public final class PluginReceiver {
    */
   public static Future<PluginReceiver> start(
       Vertx vertx, GatewayPlugin plugin, Supplier<Credentials> credentials) {
-    PluginReceiver receiver = new PluginReceiver(plugin, credentials);
+    PluginReceiver receiver = new PluginReceiver(vertx, plugin, credentials);
     return vertx
         .createHttpServer()
         .requestHandler(receiver::receive)
@@ -60,12 +70,34 @@ public final class PluginReceiver {
     return "http://127.0.0.1:" + server.actualPort() + "/hooks/test/" + plugin.id();
   }
 
+  /** Posts the webhook to this receiver as the gateway would. */
+  public Future<HttpResponse<Buffer>> post(Webhook webhook) {
+    return webhook.post(client, url());
+  }
+
   /** Every request received, as the plugin saw it, oldest first. */
   public Queue<WebhookRequest> received() {
     return received;
   }
 
+  /** What the plugin resolved each authentic, well-formed delivery to, oldest first. */
+  public Queue<ParsedWebhook> resolved() {
+    return resolved;
+  }
+
+  /** The payment events of every resolved delivery, oldest first. */
+  public List<PaymentEvent> events() {
+    return resolved.stream().flatMap(parsed -> parsed.events().stream()).toList();
+  }
+
+  /** Why each delivery that did not verify was refused, oldest first. */
+  public Queue<String> rejections() {
+    return rejections;
+  }
+
+  /** Stops the receiver and its client. */
   public Future<Void> close() {
+    client.close();
     return server.close();
   }
 
@@ -101,28 +133,34 @@ public final class PluginReceiver {
     return plugin
         .verify(delivery, account)
         .compose(
-            verdict -> {
-              if (!verdict.authentic()) {
-                return Future.succeededFuture(plugin.reject(delivery, verdict));
-              }
-              ParsedWebhook parsed;
-              try {
-                parsed = plugin.parse(delivery, account);
-              } catch (MalformedWebhookException e) {
-                return Future.succeededFuture(WebhookAnswer.text(400, e.getMessage()));
-              }
-              return plugin
-                  .resolve(delivery, parsed, account)
-                  .map(
-                      resolved ->
-                          plugin.acknowledge(
-                              delivery,
-                              resolved,
-                              resolved.isHeld()
-                                  ? GatewayPlugin.Outcome.HELD
-                                  : resolved.isIgnored()
-                                      ? GatewayPlugin.Outcome.IGNORED
-                                      : GatewayPlugin.Outcome.RECORDED));
-            });
+            verdict ->
+                verdict.authentic()
+                    ? resolve(delivery, account)
+                    : Future.succeededFuture(refuse(delivery, verdict)));
+  }
+
+  private WebhookAnswer refuse(WebhookRequest delivery, Verdict verdict) {
+    rejections.add(verdict.reason());
+    return plugin.reject(delivery, verdict);
+  }
+
+  private Future<WebhookAnswer> resolve(WebhookRequest delivery, Credentials account) {
+    ParsedWebhook parsed;
+    try {
+      parsed = plugin.parse(delivery, account);
+    } catch (MalformedWebhookException e) {
+      return Future.succeededFuture(WebhookAnswer.text(400, e.getMessage()));
+    }
+    return plugin
+        .resolve(delivery, parsed, account)
+        .onSuccess(resolved::add)
+        .map(done -> plugin.acknowledge(delivery, done, outcome(done)));
+  }
+
+  private static GatewayPlugin.Outcome outcome(ParsedWebhook resolved) {
+    if (resolved.isHeld()) {
+      return GatewayPlugin.Outcome.HELD;
+    }
+    return resolved.isIgnored() ? GatewayPlugin.Outcome.IGNORED : GatewayPlugin.Outcome.RECORDED;
   }
 }

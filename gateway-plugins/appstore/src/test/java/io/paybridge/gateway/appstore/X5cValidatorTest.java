@@ -1,9 +1,13 @@
-package io.paybridge.spi;
+package io.paybridge.gateway.appstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paybridge.spi.testkit.SharedVectors;
+import io.paybridge.spi.CompactJws;
+import io.paybridge.spi.JwsAlgorithm;
+import io.paybridge.spi.JwsException;
+import io.paybridge.spi.X5cValidator;
+import io.paybridge.testkit.SharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -12,9 +16,10 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Certificate chains of JWS headers, on Apple's real samples in {@code shared/vectors/apple}: a
- * real leaf and WWDR intermediate under Apple Root CA - G3, and the test notification of Apple's
- * library tests with its test root. Skipped when the samples are not beside the repository.
+ * The SPI's certificate-chain rules for JWS headers, on Apple's real samples in {@code
+ * shared/vectors/apple} (which is why they are tested here, beside the App Store's other tests on
+ * them): a real leaf and WWDR intermediate under Apple Root CA - G3, and the test notification of
+ * Apple's library tests with its test root. Skipped when the samples are not beside the repository.
  */
 class X5cValidatorTest {
 

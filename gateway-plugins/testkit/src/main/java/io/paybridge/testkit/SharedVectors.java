@@ -1,4 +1,4 @@
-package io.paybridge.spi.testkit;
+package io.paybridge.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
