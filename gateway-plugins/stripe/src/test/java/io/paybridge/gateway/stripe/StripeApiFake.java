@@ -83,6 +83,8 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   private final Map<String, JsonObject> invoices = new LinkedHashMap<>();
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
+  private final Map<String, JsonObject> paymentMethods = new LinkedHashMap<>();
+  private final Map<String, JsonObject> declines = new LinkedHashMap<>();
   private int pageCap = 100;
 
   /**
@@ -311,6 +313,46 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     return invoice.copy();
   }
 
+  /**
+   * Adds a card payment method attached to {@code customer}, as a customer's saved card is after a
+   * SetupIntent, and returns its id.
+   */
+  public synchronized String addPaymentMethod(
+      String id, String customer, String brand, String last4) {
+    paymentMethods.put(
+        id,
+        new JsonObject()
+            .put("id", id)
+            .put("object", "payment_method")
+            .put("card", new JsonObject().put("brand", brand).put("last4", last4))
+            .put("customer", customer)
+            .put("type", "card"));
+    return id;
+  }
+
+  /**
+   * Makes every off-session charge of this payment method fail as the issuer declines it: {@code
+   * 402} with a {@code card_error} of this code, decline code and message.
+   */
+  public synchronized void declinePaymentMethod(
+      String id, String code, String declineCode, String message) {
+    declines.put(
+        id,
+        new JsonObject()
+            .put("code", code)
+            .put("decline_code", declineCode)
+            .put("message", message)
+            .put("type", "card_error"));
+  }
+
+  /** The ids of the payment intents created for {@code customer}, oldest first. */
+  public synchronized List<String> paymentIntentsFor(String customer) {
+    return paymentIntents.values().stream()
+        .filter(pi -> customer.equals(pi.getString("customer")))
+        .map(pi -> pi.getString("id"))
+        .toList();
+  }
+
   // ---- serving
 
   @Override
@@ -325,6 +367,15 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     router
         .post("/v1/refunds")
         .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createRefund)));
+    router
+        .get("/v1/payment_methods/:id")
+        .handler(ctx -> answer(ctx, retrievePaymentMethod(ctx.pathParam("id"))));
+    router
+        .post("/v1/payment_intents")
+        .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createPaymentIntent)));
+    router
+        .get("/v1/payment_intents/:id")
+        .handler(ctx -> answer(ctx, retrievePaymentIntent(ctx.pathParam("id"))));
     router.route().handler(ctx -> answer(ctx, unrecognized(call(ctx))));
   }
 
@@ -540,6 +591,105 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     Answer answer = execute.apply(call);
     idempotency.put(key, new Stored(call.path(), parameters, answer));
     return answer;
+  }
+
+  private synchronized Answer retrievePaymentMethod(String id) {
+    JsonObject method = paymentMethods.get(id);
+    return method == null
+        ? noSuch("PaymentMethod", id, "payment_method")
+        : json(200, method.copy());
+  }
+
+  private synchronized Answer retrievePaymentIntent(String id) {
+    JsonObject intent = paymentIntents.get(id);
+    return intent == null ? noSuch("payment_intent", id, "intent") : json(200, intent.copy());
+  }
+
+  /**
+   * {@code POST /v1/payment_intents} confirmed at once, as a merchant charges a saved method while
+   * the customer is away: succeeded (with its captured charge), or, for a declined method, kept in
+   * {@code requires_payment_method} and answered {@code 402} with the decline.
+   */
+  private Answer createPaymentIntent(ApiCall call) {
+    Map<String, String> form = call.form();
+    long amount;
+    try {
+      amount = Long.parseLong(form.getOrDefault("amount", ""));
+    } catch (NumberFormatException e) {
+      amount = 0;
+    }
+    if (amount < 1) {
+      return error(
+          400,
+          "invalid_request_error",
+          "parameter_invalid_integer",
+          "Invalid integer: " + form.get("amount"),
+          "amount");
+    }
+    if (!"true".equals(form.get("confirm")) || !"true".equals(form.get("off_session"))) {
+      return error(
+          400,
+          "invalid_request_error",
+          "parameter_missing",
+          "This fake confirms off-session payment intents only: send confirm=true and"
+              + " off_session=true.",
+          "confirm");
+    }
+    String methodId = form.get("payment_method");
+    JsonObject method = methodId == null ? null : paymentMethods.get(methodId);
+    if (method == null) {
+      return error(
+          400,
+          "invalid_request_error",
+          "resource_missing",
+          "No such PaymentMethod: '" + methodId + "'",
+          "payment_method");
+    }
+    String customer = form.get("customer");
+    if (customer == null || !customer.equals(method.getString("customer"))) {
+      return error(
+          400,
+          "invalid_request_error",
+          null,
+          "The provided PaymentMethod does not belong to the Customer " + customer + ".",
+          "payment_method");
+    }
+    String currency = form.getOrDefault("currency", "");
+    String id = StripeSimulator.newId("pi_");
+    JsonObject metadata = new JsonObject();
+    form.forEach(
+        (k, v) -> {
+          if (k.startsWith("metadata[") && k.endsWith("]")) {
+            metadata.put(k.substring("metadata[".length(), k.length() - 1), v);
+          }
+        });
+    JsonObject intent =
+        new JsonObject()
+            .put("id", id)
+            .put("object", "payment_intent")
+            .put("amount", amount)
+            .put("created", java.time.Instant.now().getEpochSecond())
+            .put("currency", currency)
+            .put("customer", customer)
+            .put("description", form.get("description"))
+            .put("metadata", metadata)
+            .put("payment_method", methodId);
+    paymentIntents.put(id, intent);
+    JsonObject decline = declines.get(methodId);
+    if (decline != null) {
+      intent
+          .put("amount_received", 0)
+          .put("last_payment_error", decline.copy())
+          .put("status", "requires_payment_method");
+      JsonObject error = decline.copy().put("payment_intent", intent.copy());
+      return json(402, new JsonObject().put("error", error));
+    }
+    JsonObject charge = newCharge(StripeSimulator.newId("ch_"), amount, currency, id);
+    intent
+        .put("amount_received", amount)
+        .put("latest_charge", charge.getString("id"))
+        .put("status", "succeeded");
+    return json(200, intent.copy());
   }
 
   private Answer createRefund(ApiCall call) {
