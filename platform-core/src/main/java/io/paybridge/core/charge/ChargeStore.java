@@ -224,22 +224,22 @@ public final class ChargeStore {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
-                    "UPDATE charges SET status = $2,"
-                        + " gateway_payment_id = coalesce($3, gateway_payment_id),"
-                        + " failure_code = $4, failure_message = $5, last_error = NULL,"
+                    JobQueue.WITH_CLAIM
+                        + "UPDATE charges SET status = $4,"
+                        + " gateway_payment_id = coalesce($5, gateway_payment_id),"
+                        + " failure_code = $6, failure_message = $7, last_error = NULL,"
                         + " attempts = attempts + 1, updated_at = now()"
-                        + " WHERE id = $1 AND status = 'pending'"
-                        + " AND EXISTS (SELECT 1 FROM jobs WHERE id = $6 AND claim_token = $7)"
+                        + " WHERE id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM claim)"
                         + " RETURNING tenant_id, gateway")
                 .execute(
                     Tuple.of(
+                        job.id(),
+                        job.claimToken(),
                         id,
                         outcome.status().name().toLowerCase(Locale.ROOT),
                         outcome.gatewayPaymentId(),
                         clip(outcome.failureCode(), 100),
-                        clip(outcome.failureMessage(), 1000),
-                        job.id(),
-                        job.claimToken()))
+                        clip(outcome.failureMessage(), 1000)))
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
@@ -288,11 +288,11 @@ public final class ChargeStore {
    */
   public Future<Boolean> note(Job job, UUID id, String gatewayPaymentId, String error) {
     return pool.preparedQuery(
-            "UPDATE charges SET gateway_payment_id = coalesce($2, gateway_payment_id),"
-                + " last_error = $3, attempts = attempts + 1, updated_at = now()"
-                + " WHERE id = $1 AND status = 'pending'"
-                + " AND EXISTS (SELECT 1 FROM jobs WHERE id = $4 AND claim_token = $5)")
-        .execute(Tuple.of(id, gatewayPaymentId, clip(error, 2000), job.id(), job.claimToken()))
+            JobQueue.WITH_CLAIM
+                + "UPDATE charges SET gateway_payment_id = coalesce($4, gateway_payment_id),"
+                + " last_error = $5, attempts = attempts + 1, updated_at = now()"
+                + " WHERE id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM claim)")
+        .execute(Tuple.of(job.id(), job.claimToken(), id, gatewayPaymentId, clip(error, 2000)))
         .map(rows -> rows.rowCount() == 1);
   }
 

@@ -1,12 +1,15 @@
 package io.paybridge.core.db;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** Builds the node's connection pool. */
+/** Builds the node's connection pool, and asks the database whether it answers. */
 public final class Database {
 
   private Database() {}
@@ -33,6 +36,14 @@ public final class Database {
         .connectingTo(options)
         .using(vertx)
         .build();
+  }
+
+  /** Whether the database answers within {@code timeout}: a trivial query, for readiness. */
+  public static Future<Void> ping(Pool pool, Duration timeout) {
+    return pool.query("SELECT 1")
+        .execute()
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .mapEmpty();
   }
 
   /** Connect options from a {@code postgresql://} URL. */

@@ -1,8 +1,10 @@
 package io.paybridge.core.http;
 
+import io.paybridge.core.db.Database;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 
 /**
  * {@code /health} (the node is alive and its database answers), {@code /health/live} (the process
@@ -19,9 +21,7 @@ public final class HealthHandlers {
   }
 
   private static void readiness(io.vertx.ext.web.RoutingContext ctx, Pool pool) {
-    pool.query("SELECT 1")
-        .execute()
-        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+    Database.ping(pool, Duration.ofSeconds(2))
         .onComplete(
             ar -> {
               JsonObject checks = new JsonObject().put("database", ar.succeeded() ? "UP" : "DOWN");

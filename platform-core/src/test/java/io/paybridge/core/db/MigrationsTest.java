@@ -30,6 +30,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +47,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrationsTest {
 
-  /** The released migrations, in order. */
-  private static final List<String> RELEASED =
+  /** The migrations the runner before Flyway knew, in order. */
+  private static final List<String> BEFORE_FLYWAY =
       List.of(
           "V1__backbone.sql",
           "V2__job_leases.sql",
@@ -59,6 +60,10 @@ class MigrationsTest {
           "V8__renewal_entries.sql",
           "V9__wake_running_jobs.sql",
           "V10__receipts_for_every_delivery.sql");
+
+  /** The released migrations, in order. */
+  private static final List<String> RELEASED =
+      Stream.concat(BEFORE_FLYWAY.stream(), Stream.of("V11__charges.sql")).toList();
 
   private Vertx vertx;
   private final List<Pool> pools = new ArrayList<>();
@@ -169,7 +174,7 @@ class MigrationsTest {
     // entry and a logged delivery in it
     PgConnectOptions db = PgFixture.newDatabase("migrations_legacy");
     Pool pool = pool(db);
-    migrateAsBeforeFlyway(pool, RELEASED.subList(0, 9));
+    migrateAsBeforeFlyway(pool, BEFORE_FLYWAY.subList(0, 9));
     UUID tenant = UUID.randomUUID();
     await(
         pool.preparedQuery(
@@ -205,7 +210,8 @@ class MigrationsTest {
     assertThat(history(pool))
         .containsExactly(
             "9 BASELINE applied before Flyway, recorded in schema_migrations",
-            "10 SQL V10__receipts_for_every_delivery.sql");
+            "10 SQL V10__receipts_for_every_delivery.sql",
+            "11 SQL V11__charges.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -231,12 +237,14 @@ class MigrationsTest {
     // GIVEN a database the runner before Flyway took to the last released version
     PgConnectOptions db = PgFixture.newDatabase("migrations_legacy_done");
     Pool pool = pool(db);
-    migrateAsBeforeFlyway(pool, RELEASED);
+    migrateAsBeforeFlyway(pool, BEFORE_FLYWAY);
     // WHEN the node with Flyway starts
     await(Migrations.migrate(vertx, db));
-    // THEN it only records where the old runner left off
+    // THEN it records where the old runner left off, and applies only what came after it
     assertThat(history(pool))
-        .containsExactly("10 BASELINE applied before Flyway, recorded in schema_migrations");
+        .containsExactly(
+            "10 BASELINE applied before Flyway, recorded in schema_migrations",
+            "11 SQL V11__charges.sql");
   }
 
   @Test
