@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 class SignupAndTokenApiTest {
 
   private static final String ALL_SCOPES =
-      "payments:read gateways:read gateways:write sync:read sync:write receipts:read";
+      "payments:read payments:write gateways:read gateways:write sync:read sync:write"
+          + " receipts:read";
 
   private ApiTestServer api;
 

@@ -61,6 +61,7 @@ class ApiClientsPageTest {
         .containsSubsequence(
             "pbc_",
             "payments:read",
+            "payments:write",
             "gateways:read",
             "gateways:write",
             "sync:read",

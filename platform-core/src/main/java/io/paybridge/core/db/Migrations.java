@@ -106,6 +106,9 @@ public final class Migrations {
                     + result.targetSchemaVersion
                     + ", applying "
                     + result.getSuccessfulMigrations().stream()
+                        .sorted(
+                            java.util.Comparator.comparing(
+                                m -> org.flywaydb.core.api.MigrationVersion.fromVersion(m.version)))
                         .map(m -> m.version + " (" + m.description + ")")
                         .collect(Collectors.joining(", ")));
     return result;
