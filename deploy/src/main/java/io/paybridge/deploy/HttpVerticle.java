@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.api.ApiRoutes;
+import io.paybridge.console.CobotPages;
 import io.paybridge.console.ConsoleRoutes;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
@@ -15,9 +16,9 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP server instance on one event loop: webhooks, health and metrics, the partner API and the
- * console on a single port. A node deploys one instance per core; Vert.x spreads connections across
- * them.
+ * One HTTP server instance on one event loop: webhooks, health and metrics, the partner API, the
+ * console and Cobot's callbacks and members' pages on a single port. A node deploys one instance
+ * per core; Vert.x spreads connections across them.
  */
 final class HttpVerticle extends VerticleBase {
 
@@ -64,6 +65,7 @@ final class HttpVerticle extends VerticleBase {
         .compose(
             mounted -> {
               ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey, clock);
+              CobotPages.mount(vertx, router, useCases.cobot());
               router
                   .route()
                   .last()

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.Stores;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
@@ -217,7 +218,8 @@ public final class Node {
                 CancelUnknownSubscriptions.KIND,
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
-            Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()));
+            Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()),
+            Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     byte[] tokenKey = storage.keys().derive(TOKEN_KEY_PURPOSE);

@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -388,16 +387,7 @@ class ChargesIT {
   }
 
   private static void waitFor(BooleanSupplier condition, Duration within) {
-    Instant deadline = Instant.now().plus(within);
-    while (!condition.getAsBoolean()) {
-      assertThat(Instant.now()).as("waited " + within).isBefore(deadline);
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    TestNode.eventually(within, condition, () -> "the condition still fails");
   }
 
   private static String suffix() {

@@ -15,6 +15,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,28 @@ final class TestNode implements AutoCloseable {
       throw new AssertionError("failed: " + e.getCause(), e.getCause());
     } catch (Exception e) {
       throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Waits until {@code condition} holds, checking every 200 ms; fails after {@code within} with
+   * what {@code state} says then.
+   */
+  static void eventually(
+      Duration within,
+      java.util.function.BooleanSupplier condition,
+      java.util.function.Supplier<String> state) {
+    java.time.Instant deadline = java.time.Instant.now().plus(within);
+    while (!condition.getAsBoolean()) {
+      if (java.time.Instant.now().isAfter(deadline)) {
+        throw new AssertionError("waited " + within + ": " + state.get());
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 

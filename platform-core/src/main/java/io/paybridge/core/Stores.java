@@ -1,6 +1,7 @@
 package io.paybridge.core;
 
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.ingest.ReceiptStore;
@@ -27,6 +28,7 @@ public record Stores(
     ReceiptStore receipts,
     ReprocessStore reprocessing,
     ChargeStore charges,
+    CobotStore cobot,
     JobQueue jobs) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
@@ -40,6 +42,7 @@ public record Stores(
         new ReceiptStore(pool),
         new ReprocessStore(pool),
         new ChargeStore(pool, vault),
+        new CobotStore(pool, vault),
         new JobQueue(pool));
   }
 }

@@ -3,6 +3,7 @@ package io.paybridge.core;
 import io.paybridge.core.charge.ChargeAttempts;
 import io.paybridge.core.charge.Charges;
 import io.paybridge.core.charge.PaymentMethods;
+import io.paybridge.core.cobot.Cobot;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.gateway.HookCache;
@@ -33,7 +34,8 @@ public record UseCases(
     SyncTargets syncTargets,
     Subscriptions subscriptions,
     PaymentMethods paymentMethods,
-    Charges charges) {
+    Charges charges,
+    Cobot cobot) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -52,6 +54,14 @@ public record UseCases(
     Runnable wakeJobs = () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
     Runnable wakeSync = () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
     SecretHasher hasher = new SecretHasher(config.passwordHashIterations());
+    PaymentMethods paymentMethods =
+        new PaymentMethods(stores.charges(), stores.accounts(), plugins);
+    Charges charges =
+        new Charges(
+            stores.charges(),
+            stores.jobs(),
+            new ChargeAttempts(stores.charges(), stores.accounts(), plugins, wakeSync),
+            config.nodeName());
     return new UseCases(
         new Tenants(vertx, stores.tenants(), hasher),
         new ApiClients(vertx, stores.tenants(), hasher),
@@ -62,11 +72,19 @@ public record UseCases(
         new Subscriptions(
             stores.subscriptions(),
             new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)),
-        new PaymentMethods(stores.charges(), stores.accounts(), plugins),
-        new Charges(
+        paymentMethods,
+        charges,
+        Cobot.over(
+            vertx,
+            stores.cobot(),
+            config.cobot(),
+            config.publicUrl(),
+            stores.accounts(),
+            plugins,
             stores.charges(),
-            stores.jobs(),
-            new ChargeAttempts(stores.charges(), stores.accounts(), plugins, wakeSync),
-            config.nodeName()));
+            paymentMethods,
+            charges,
+            wakeJobs,
+            clock));
   }
 }

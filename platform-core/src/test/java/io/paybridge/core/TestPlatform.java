@@ -4,6 +4,8 @@ import static io.paybridge.core.Await.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.http.HttpErrors;
@@ -106,7 +108,11 @@ public final class TestPlatform implements AutoCloseable {
                 SyncStore.DELIVER,
                 delivery,
                 Receipts.REPROCESS_HELD,
-                base.useCases().receipts().reprocessHeld()),
+                base.useCases().receipts().reprocessHeld(),
+                ChargeStore.JOB_KIND,
+                base.useCases().charges().attempts(),
+                CobotStore.JOB_KIND,
+                base.useCases().cobot().job()),
             new JobWorker.Settings(
                 8,
                 attempt.multipliedBy(2),

@@ -120,6 +120,12 @@ public final class ApiRoutes {
     bind(builder, "deletePaymentMethod", ApiScopes.PAYMENTS_WRITE, charges::deleteMethod);
     bind(builder, "createCharge", ApiScopes.PAYMENTS_WRITE, charges::create);
     bind(builder, "getCharge", ApiScopes.PAYMENTS_READ, charges::get);
+    CobotApi cobot = new CobotApi(useCases.cobot());
+    bind(builder, "connectCobot", ApiScopes.GATEWAYS_WRITE, cobot::connect);
+    bind(builder, "getCobot", ApiScopes.GATEWAYS_READ, cobot::get);
+    bind(builder, "disconnectCobot", ApiScopes.GATEWAYS_WRITE, cobot::disconnect);
+    bind(builder, "listCobotInvoices", ApiScopes.PAYMENTS_READ, cobot::invoices);
+    bind(builder, "rerunCobotInvoice", ApiScopes.PAYMENTS_WRITE, cobot::rerun);
 
     List<String> unbound =
         builder.getRoutes().stream()

@@ -58,7 +58,7 @@ class GatewaysApiTest {
     assertThat(stripe.getString("displayName")).isEqualTo("Stripe");
     JsonArray fields = stripe.getJsonArray("credentialFields");
     assertThat(fields.stream().map(f -> ((JsonObject) f).getString("name")))
-        .containsExactly("webhookSecret", "apiKey", "customerRefKey");
+        .containsExactly("webhookSecret", "apiKey", "customerRefKey", "publishableKey");
     JsonObject secret = byId(fields, "name", "webhookSecret");
     assertThat(secret.getBoolean("secret")).isTrue();
     assertThat(secret.getBoolean("required")).isTrue();

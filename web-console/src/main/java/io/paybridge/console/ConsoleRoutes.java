@@ -110,16 +110,18 @@ public final class ConsoleRoutes {
     ReceiptPages receipts =
         new ReceiptPages(useCases.receipts(), useCases.gatewayAccounts(), views);
 
+    CobotConsolePages cobot =
+        new CobotConsolePages(useCases.cobot(), useCases.gatewayAccounts(), views);
+
     Router console = Router.router(vertx);
+    console.route().handler(contentSecurityPolicy("self"));
+    // Cobot's connect form is answered with a redirect to Cobot's authorization page, which a
+    // browser follows only if the form's page allows it as a form action.
     console
-        .route()
+        .route("/cobot")
         .handler(
-            CSPHandler.create()
-                .setDirective("default-src", "self")
-                .setDirective("img-src", "'self' data:")
-                .setDirective("frame-ancestors", "none")
-                .setDirective("form-action", "self")
-                .setDirective("base-uri", "none"));
+            contentSecurityPolicy(
+                "'self' " + CobotConsolePages.authorizeOrigin(useCases.cobot().settings())));
     console.route().handler(XFrameHandler.create(XFrameHandler.DENY));
     if (https) {
       // The node serves plain http behind the load balancer that ends TLS, so vertx-web's
@@ -161,6 +163,10 @@ public final class ConsoleRoutes {
     console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
     console.get("/sync").handler(sync::sync);
     console.post("/sync/deliveries/:id/replay").handler(sync::replay);
+    console.get("/cobot").handler(cobot::page);
+    console.post("/cobot").handler(cobot::connect);
+    console.post("/cobot/disconnect").handler(cobot::disconnect);
+    console.post("/cobot/invoices/:id/rerun").handler(cobot::rerun);
     console.get("/api-clients").handler(clients::apiClients);
     console.post("/api-clients").handler(clients::createApiClient);
     console.post("/api-clients/:id/revoke").handler(clients::revokeApiClient);
@@ -196,6 +202,16 @@ public final class ConsoleRoutes {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is unavailable", e);
     }
+  }
+
+  /** Only the console's own origin, no framing; forms may be sent to {@code formAction}. */
+  private static CSPHandler contentSecurityPolicy(String formAction) {
+    return CSPHandler.create()
+        .setDirective("default-src", "self")
+        .setDirective("img-src", "'self' data:")
+        .setDirective("frame-ancestors", "none")
+        .setDirective("form-action", formAction)
+        .setDirective("base-uri", "none");
   }
 
   /** Headers vertx-web has no handler for. */

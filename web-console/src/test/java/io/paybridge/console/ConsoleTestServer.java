@@ -79,8 +79,30 @@ final class ConsoleTestServer implements AutoCloseable {
             env,
             (vertx, router, useCases, config, tokenKey) -> {
               ConsoleRoutes.mount(vertx, router, useCases, config, tokenKey, Clock.systemUTC());
+              CobotPages.mount(vertx, router, useCases.cobot());
               return Future.succeededFuture();
             }));
+  }
+
+  /** The use cases the node's pages call, for what a test sets up or checks beside the pages. */
+  UseCases useCases() {
+    return node.useCases();
+  }
+
+  /** The id of the tenant signed in in {@code tenant}. */
+  UUID tenantId(Browser tenant) {
+    return await(node.useCases().tenants().signIn(tenant.email(), PASSWORD)).id();
+  }
+
+  /** A client without cookies or redirects, as Cobot and other servers call the node. */
+  WebClient http() {
+    return http;
+  }
+
+  /** The path and query of a URL, which this server answers whatever its host. */
+  static String local(String publicUrl) {
+    URI u = URI.create(publicUrl);
+    return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
   }
 
   /** A browser that has not signed in. */
@@ -100,11 +122,18 @@ final class ConsoleTestServer implements AutoCloseable {
     return browser;
   }
 
-  /** Connects Stripe through the gateway form, with a fresh signing secret. */
-  StripeAccount connectStripe(Browser tenant) {
+  /**
+   * Connects Stripe through the gateway form, with a fresh signing secret and the other fields
+   * given ({@code apiKey}, {@code publishableKey}, …).
+   */
+  StripeAccount connectStripe(Browser tenant, String... fields) {
     String secret = StripeSimulator.newWebhookSecret();
     tenant.get("/console/gateways/stripe");
-    HttpResponse<Buffer> saved = tenant.submit("/console/gateways/stripe", "webhookSecret", secret);
+    String[] form = new String[fields.length + 2];
+    form[0] = "webhookSecret";
+    form[1] = secret;
+    System.arraycopy(fields, 0, form, 2, fields.length);
+    HttpResponse<Buffer> saved = tenant.submit("/console/gateways/stripe", form);
     assertThat(saved.statusCode()).as(saved.bodyAsString()).isEqualTo(303);
     return new StripeAccount(new StripeSimulator(secret), stripeWebhookUrl(tenant));
   }

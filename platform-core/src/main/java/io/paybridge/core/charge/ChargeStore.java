@@ -1,5 +1,6 @@
 package io.paybridge.core.charge;
 
+import io.paybridge.core.db.Rows;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.vault.CredentialVault;
@@ -98,6 +99,31 @@ public final class ChargeStore {
                 + " FROM payment_methods WHERE tenant_id = $1 AND customer_ref = $2")
         .execute(Tuple.of(tenantId, customerRef))
         .map(rows -> rows.size() == 0 ? null : method(rows.iterator().next()));
+  }
+
+  /**
+   * The gateway's customer id behind the customer's stored method at {@code gateway}, opened; null
+   * when the customer has none there. A new method for the customer is saved under it.
+   */
+  public Future<String> gatewayCustomer(UUID tenantId, String customerRef, String gateway) {
+    return pool.preparedQuery(
+            "SELECT sealed, key_id FROM payment_methods"
+                + " WHERE tenant_id = $1 AND customer_ref = $2 AND gateway = $3")
+        .execute(Tuple.of(tenantId, customerRef, gateway))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row row = rows.iterator().next();
+              return vault
+                  .open(
+                      tenantId,
+                      purpose(gateway),
+                      row.getBuffer("sealed").getBytes(),
+                      row.getString("key_id"))
+                  .getString("customer");
+            });
   }
 
   /** Removes the customer's stored method; whether there was one. */
@@ -238,8 +264,8 @@ public final class ChargeStore {
                         id,
                         outcome.status().name().toLowerCase(Locale.ROOT),
                         outcome.gatewayPaymentId(),
-                        clip(outcome.failureCode(), 100),
-                        clip(outcome.failureMessage(), 1000)))
+                        Rows.clip(outcome.failureCode(), 100),
+                        Rows.clip(outcome.failureMessage(), 1000)))
                 .compose(
                     rows -> {
                       if (rows.size() == 0) {
@@ -292,7 +318,7 @@ public final class ChargeStore {
                 + "UPDATE charges SET gateway_payment_id = coalesce($4, gateway_payment_id),"
                 + " last_error = $5, attempts = attempts + 1, updated_at = now()"
                 + " WHERE id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM claim)")
-        .execute(Tuple.of(job.id(), job.claimToken(), id, gatewayPaymentId, clip(error, 2000)))
+        .execute(Tuple.of(job.id(), job.claimToken(), id, gatewayPaymentId, Rows.clip(error, 2000)))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -325,9 +351,5 @@ public final class ChargeStore {
         row.getString("failure_message"),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"));
-  }
-
-  private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 }

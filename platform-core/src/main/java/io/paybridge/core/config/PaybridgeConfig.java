@@ -1,5 +1,6 @@
 package io.paybridge.core.config;
 
+import io.paybridge.core.cobot.CobotSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +51,9 @@ import java.util.function.Function;
  * @param receiptRetention how long the raw body and headers of a webhook delivery are kept, and how
  *     long receipts of rejected and duplicate deliveries are kept at all ({@code
  *     PAYBRIDGE_RECEIPT_RETENTION_DAYS}, default 30)
+ * @param cobot where Cobot and the members' card script are reached ({@code PAYBRIDGE_COBOT_URL},
+ *     {@code PAYBRIDGE_COBOT_SPACE_URL}, {@code PAYBRIDGE_STRIPE_JS_URL}; see {@link
+ *     CobotSettings})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -72,7 +76,8 @@ public record PaybridgeConfig(
     Duration syncTimeout,
     Duration retryBase,
     Duration renewalScanInterval,
-    Duration receiptRetention) {
+    Duration receiptRetention,
+    CobotSettings cobot) {
 
   public PaybridgeConfig {
     if (receiptRetention.isNegative() || receiptRetention.isZero()) {
@@ -141,7 +146,11 @@ public record PaybridgeConfig(
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
         Duration.ofSeconds(intSetting(get, "PAYBRIDGE_RENEWAL_SCAN_SECONDS", 300)),
-        Duration.ofDays(intSetting(get, "PAYBRIDGE_RECEIPT_RETENTION_DAYS", 30)));
+        Duration.ofDays(intSetting(get, "PAYBRIDGE_RECEIPT_RETENTION_DAYS", 30)),
+        new CobotSettings(
+            orDefault(get.apply("PAYBRIDGE_COBOT_URL"), CobotSettings.DEFAULTS.cobotUrl()),
+            orDefault(get.apply("PAYBRIDGE_COBOT_SPACE_URL"), CobotSettings.DEFAULTS.spaceUrl()),
+            orDefault(get.apply("PAYBRIDGE_STRIPE_JS_URL"), CobotSettings.DEFAULTS.stripeJsUrl())));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -169,7 +178,8 @@ public record PaybridgeConfig(
         syncTimeout,
         retryBase,
         renewalScanInterval,
-        receiptRetention);
+        receiptRetention,
+        cobot);
   }
 
   private static String defaultNodeName() {

@@ -95,6 +95,17 @@ public final class HttpErrors {
               .put("retryable", gateway.retryable()));
       return;
     }
+    if (failure instanceof io.paybridge.core.cobot.CobotException cobot) {
+      // Cobot refused or could not answer a call the request needed.
+      respond(
+          ctx,
+          cobot.retryable() ? 503 : 502,
+          new JsonObject()
+              .put("error", cobot.retryable() ? "cobot_unavailable" : "cobot_refused")
+              .put("message", cobot.getMessage())
+              .put("retryable", cobot.retryable()));
+      return;
+    }
     if (failure instanceof HttpException he) {
       status = he.getStatusCode();
       if (status < 500) {

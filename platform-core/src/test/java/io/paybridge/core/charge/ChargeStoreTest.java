@@ -3,19 +3,13 @@ package io.paybridge.core.charge;
 import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.core.db.Database;
-import io.paybridge.core.db.Migrations;
+import io.paybridge.core.TestDatabase;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.job.JobResult;
-import io.paybridge.core.vault.CredentialVault;
-import io.paybridge.core.vault.MasterKeys;
-import io.paybridge.devdb.PgFixture;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.StoredPaymentMethods.ChargeOutcome;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -35,26 +29,22 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChargeStoreTest {
 
-  private Vertx vertx;
+  private TestDatabase db;
   private Pool pool;
   private ChargeStore store;
   private JobQueue jobs;
 
   @BeforeAll
   void start() {
-    vertx = Vertx.vertx();
-    PgConnectOptions db = PgFixture.newDatabase("charges");
-    await(Migrations.migrate(vertx, db));
-    pool = Database.pool(vertx, db, 4);
-    store =
-        new ChargeStore(pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k"))));
+    db = TestDatabase.open("charges");
+    pool = db.pool();
+    store = new ChargeStore(db.pool(), db.vault());
     jobs = new JobQueue(pool);
   }
 
   @AfterAll
   void stop() {
-    await(pool.close());
-    await(vertx.close());
+    db.close();
   }
 
   @Test
@@ -154,15 +144,10 @@ class ChargeStoreTest {
   }
 
   private UUID tenant() {
-    UUID id = UUID.randomUUID();
-    await(
-        pool.preparedQuery(
-                "INSERT INTO tenants (id, name, email, password_hash) VALUES ($1, 'T', $2, 'x')")
-            .execute(Tuple.of(id, id + "@example.com")));
-    return id;
+    return db.tenant();
   }
 
   private long count(String sql, Object... params) {
-    return await(pool.preparedQuery(sql).execute(Tuple.from(params))).iterator().next().getLong(0);
+    return db.count(sql, params);
   }
 }

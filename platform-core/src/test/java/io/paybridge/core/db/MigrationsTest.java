@@ -63,7 +63,8 @@ class MigrationsTest {
 
   /** The released migrations, in order. */
   private static final List<String> RELEASED =
-      Stream.concat(BEFORE_FLYWAY.stream(), Stream.of("V11__charges.sql")).toList();
+      Stream.concat(BEFORE_FLYWAY.stream(), Stream.of("V11__charges.sql", "V12__cobot.sql"))
+          .toList();
 
   private Vertx vertx;
   private final List<Pool> pools = new ArrayList<>();
@@ -211,7 +212,8 @@ class MigrationsTest {
         .containsExactly(
             "9 BASELINE applied before Flyway, recorded in schema_migrations",
             "10 SQL V10__receipts_for_every_delivery.sql",
-            "11 SQL V11__charges.sql");
+            "11 SQL V11__charges.sql",
+            "12 SQL V12__cobot.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -244,7 +246,8 @@ class MigrationsTest {
     assertThat(history(pool))
         .containsExactly(
             "10 BASELINE applied before Flyway, recorded in schema_migrations",
-            "11 SQL V11__charges.sql");
+            "11 SQL V11__charges.sql",
+            "12 SQL V12__cobot.sql");
   }
 
   @Test

@@ -23,5 +23,6 @@ public record Frame(String tenantName, String email, String csrf) {
           new Option("subscriptions", "Subscriptions", false),
           new Option("webhooks", "Webhooks", false),
           new Option("sync", "Sync", false),
+          new Option("cobot", "Cobot", false),
           new Option("api-clients", "API clients", false));
 }

@@ -61,16 +61,23 @@ final class StripeApi implements Renewals, CancelAndRefund {
   private final GatewayApi api;
   private final StripeList lists;
   private final StripeCharges charges;
+  private final StripeSetups setups;
 
   StripeApi(GatewayApi api) {
     this.api = api;
     this.lists = new StripeList(api);
     this.charges = new StripeCharges(api);
+    this.setups = new StripeSetups(api);
   }
 
   /** Stored payment methods and off-session charges, over the same connection. */
   StripeCharges charges() {
     return charges;
+  }
+
+  /** Saving a customer's card with a setup intent, over the same connection. */
+  StripeSetups setups() {
+    return setups;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PaymentMethodSetup;
 import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
@@ -91,10 +92,13 @@ import java.time.Duration;
  * {@value #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
  * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}). Calls
  * authenticate with the account's optional {@code apiKey} and pin {@code Stripe-Version} to {@value
- * #API_VERSION}. The details are in {@code StripeApi}.
+ * #API_VERSION}. The details are in {@code StripeApi}. As {@link StoredPaymentMethods} it charges
+ * saved cards off-session ({@code StripeCharges}); as {@link PaymentMethodSetup} it saves them with
+ * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
+ * {@code publishableKey} ({@code StripeSetups}).
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
-    implements StoredPaymentMethods {
+    implements StoredPaymentMethods, PaymentMethodSetup {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -106,6 +110,7 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   public static final String API_KEY = "apiKey";
   public static final String CUSTOMER_REF_KEY = "customerRefKey";
   public static final String DEFAULT_CUSTOMER_REF_KEY = "customer_ref";
+  public static final String PUBLISHABLE_KEY = "publishableKey";
 
   /** The API version whose object shapes the plugin reads; sent with every API call. */
   public static final String API_VERSION = "2025-03-31.basil";
@@ -119,6 +124,7 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   public static final String API_TIMEOUT_SETTING = "stripe.api.timeout.ms";
 
   private static final String SECRET_PREFIX = "whsec_";
+  private static final String PUBLISHABLE_PREFIX = "pk_";
   private static final byte[] DOT = {'.'};
 
   private static final CredentialSchema SCHEMA =
@@ -141,7 +147,14 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                   CUSTOMER_REF_KEY,
                   "Customer reference metadata key",
                   "The metadata key under which your integration stores your own customer reference")
-              .optional(DEFAULT_CUSTOMER_REF_KEY));
+              .optional(DEFAULT_CUSTOMER_REF_KEY),
+          CredentialField.text(
+                  PUBLISHABLE_KEY,
+                  "Publishable key",
+                  "Dashboard > Developers > API keys: the publishable key (pk_) of the same account"
+                      + " and mode as the secret key. Used by the card form shown to customers who"
+                      + " save a card")
+              .optional(null));
 
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public StripePlugin() {
@@ -154,7 +167,10 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
         StripeApi::new);
   }
 
-  /** A signing secret that looks like one: Stripe's all start with {@code whsec_}. */
+  /**
+   * A signing secret and a publishable key that look like theirs: Stripe's start with {@code
+   * whsec_} and {@code pk_}.
+   */
   @Override
   protected Credentials checkCredentials(Credentials credentials) {
     String secret = credentials.get("webhookSecret");
@@ -164,6 +180,15 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
           "webhookSecret",
           "'webhookSecret' must be the endpoint's signing secret, which starts with "
               + SECRET_PREFIX);
+    }
+    String publishable = credentials.get(PUBLISHABLE_KEY);
+    if (publishable != null
+        && (!publishable.startsWith(PUBLISHABLE_PREFIX)
+            || publishable.length() <= PUBLISHABLE_PREFIX.length())) {
+      throw new InvalidCredentialsException(
+          PUBLISHABLE_KEY,
+          "'publishableKey' must be the account's publishable key, which starts with "
+              + PUBLISHABLE_PREFIX);
     }
     return credentials;
   }
@@ -334,5 +359,18 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                     charge,
                     credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
                     credentials));
+  }
+
+  /** Starts saving a card with a setup intent for Stripe.js to confirm ({@link StripeSetups}). */
+  @Override
+  public Future<SetupStart> startSetup(
+      String customerRef, String customer, Credentials credentials) {
+    return withApi(client -> client.setups().startSetup(customerRef, customer, credentials));
+  }
+
+  /** How a setup intent ended, read from Stripe ({@link StripeSetups}). */
+  @Override
+  public Future<SetupResult> setupResult(String setupId, Credentials credentials) {
+    return withApi(client -> client.setups().setupResult(setupId, credentials));
   }
 }

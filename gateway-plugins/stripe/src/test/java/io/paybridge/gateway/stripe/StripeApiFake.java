@@ -54,6 +54,9 @@ import java.util.function.Function;
  *       whatever it was and replayed (with {@code Idempotent-Replayed: true}) to a request with the
  *       same key and parameters; other parameters under a used key get {@code 400
  *       idempotency_error}.
+ *   <li>Saving a card: customers, SetupIntents confirmed from the browser with the publishable key
+ *       ({@link #publishableKey()}) by the stand-in for Stripe.js at {@link #stripeJsUrl()}, and
+ *       Stripe's test cards; see {@link StripeSetupFake}.
  * </ul>
  *
  * <p>Tests script trouble with the {@link GatewaySimulator}'s faults: {@link #failNext} answers the
@@ -76,6 +79,8 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   private record Stored(String path, Map<String, String> parameters, Answer answer) {}
 
   private final String secretKey;
+  private final StripeSetupFake setups = new StripeSetupFake(this);
+  private String publishableKey = newPublishableKey();
   private final Map<String, JsonObject> subscriptions = new LinkedHashMap<>();
   private final Map<String, JsonObject> paymentIntents = new LinkedHashMap<>();
   private final Map<String, JsonObject> charges = new LinkedHashMap<>();
@@ -99,6 +104,32 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     byte[] bytes = new byte[24];
     RANDOM.nextBytes(bytes);
     return "sk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** A fresh publishable key in Stripe's test-mode format. */
+  public static String newPublishableKey() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return "pk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * Makes {@code key} the only publishable key the fake accepts from the browser (by default a
+   * fresh one, see {@link #publishableKey()}).
+   */
+  public synchronized StripeApiFake withPublishableKey(String key) {
+    this.publishableKey = Objects.requireNonNull(key, "publishableKey");
+    return this;
+  }
+
+  /** The publishable key the fake accepts, to save as the account's {@code publishableKey}. */
+  public synchronized String publishableKey() {
+    return publishableKey;
+  }
+
+  /** The URL of the fake's stand-in for Stripe.js, for the card form's script tag. */
+  public String stripeJsUrl() {
+    return baseUrl() + "/v3/";
   }
 
   /** Plugin settings that point {@link StripePlugin} at this fake. */
@@ -353,10 +384,30 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
         .toList();
   }
 
+  /** The setup intent as the fake holds it now (with its customer and metadata), or null. */
+  public JsonObject setupIntent(String setupIntentId) {
+    return setups.setupIntent(setupIntentId);
+  }
+
+  /** Every customer created through the API, oldest first. */
+  public List<JsonObject> customers() {
+    return setups.customers();
+  }
+
+  /**
+   * Confirms a setup intent with a card as Stripe.js would from the customer's browser (expiring in
+   * two years, CVC 123), for tests without a browser; returns the confirm's answer: the intent as
+   * the publishable key sees it, or Stripe's {@code {"error":{…}}}.
+   */
+  public JsonObject confirmSetup(String setupIntentId, String cardNumber) {
+    return setups.confirm(setupIntentId, cardNumber);
+  }
+
   // ---- serving
 
   @Override
   protected void routes(Router router) {
+    setups.browserRoutes(router);
     router.route().handler(this::authenticate);
     router.get("/v1/subscriptions/:id").handler(ctx -> answer(ctx, retrieve(ctx.pathParam("id"))));
     router.delete("/v1/subscriptions/:id").handler(ctx -> answer(ctx, cancel(ctx.pathParam("id"))));
@@ -376,7 +427,18 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     router
         .get("/v1/payment_intents/:id")
         .handler(ctx -> answer(ctx, retrievePaymentIntent(ctx.pathParam("id"))));
+    setups.routes(router);
     router.route().handler(ctx -> answer(ctx, unrecognized(call(ctx))));
+  }
+
+  /** Answers from {@link StripeSetupFake}'s routes. */
+  void send(RoutingContext ctx, Answer answer) {
+    answer(ctx, answer);
+  }
+
+  /** The request as the log holds it, for {@link StripeSetupFake}'s routes. */
+  static ApiCall request(RoutingContext ctx) {
+    return call(ctx);
   }
 
   /** Stripe's error body for an injected status. */
@@ -567,7 +629,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   }
 
   /** Runs a POST under Stripe's idempotency rules. */
-  private synchronized Answer idempotent(ApiCall call, Function<ApiCall, Answer> execute) {
+  synchronized Answer idempotent(ApiCall call, Function<ApiCall, Answer> execute) {
     String key = call.header("Idempotency-Key");
     if (key == null) {
       return execute.apply(call);
@@ -775,7 +837,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   // ---- Stripe's error answers
 
   /** A JSON answer, printed as Stripe prints it. */
-  private static Answer json(int status, JsonObject body) {
+  static Answer json(int status, JsonObject body) {
     return Answer.of(status, "application/json", body.encodePrettily());
   }
 
@@ -788,7 +850,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
         null);
   }
 
-  private static Answer noSuch(String type, String id, String param) {
+  static Answer noSuch(String type, String id, String param) {
     return error(
         404,
         "invalid_request_error",
@@ -798,7 +860,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   }
 
   /** Stripe's error envelope, keys in Stripe's (alphabetical) order. */
-  private static Answer error(int status, String type, String code, String message, String param) {
+  static Answer error(int status, String type, String code, String message, String param) {
     JsonObject error = new JsonObject();
     if (code != null) {
       error.put("code", code);

@@ -131,7 +131,7 @@ class StripePluginTest extends GatewayPluginTestKit {
     List<CredentialField> fields = plugin.credentialSchema().fields();
     assertThat(fields)
         .extracting(CredentialField::name)
-        .containsExactly("webhookSecret", "apiKey", "customerRefKey");
+        .containsExactly("webhookSecret", "apiKey", "customerRefKey", "publishableKey");
     CredentialField webhookSecret = plugin.credentialSchema().field("webhookSecret").orElseThrow();
     assertThat(webhookSecret.secret()).isTrue();
     assertThat(webhookSecret.required()).isTrue();
