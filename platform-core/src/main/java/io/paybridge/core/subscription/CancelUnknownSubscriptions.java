@@ -69,9 +69,14 @@ public final class CancelUnknownSubscriptions implements JobHandler {
                   .compose(
                       v ->
                           subscriptions.markCancelled(
-                              job.tenantId(), plugin.id(), charge.externalSubscriptionId()))
+                              job, job.tenantId(), plugin.id(), charge.externalSubscriptionId()))
                   .map(
-                      v -> {
+                      written -> {
+                        if (!written) {
+                          // The cancel and refund were asked under the gateway's idempotency
+                          // keys; the worker that holds the job now records them.
+                          return JobResult.retry("job " + job.id() + " lost its claim");
+                        }
                         LOG.info(
                             () ->
                                 "cancelled unknown subscription "

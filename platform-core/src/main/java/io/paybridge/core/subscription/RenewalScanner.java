@@ -108,9 +108,18 @@ public final class RenewalScanner extends VerticleBase {
     }
     String subscription = payload.getString("subscription");
     return subscriptions
-        .refresh(job.tenantId(), plugin, subscription)
-        .compose(s -> store.markRenewalChecked(job.tenantId(), plugin.id(), subscription))
-        .map(JobResult.done())
+        .refresh(job, plugin, subscription)
+        .compose(
+            s ->
+                s == null
+                    ? Future.succeededFuture(false)
+                    : store.markRenewalChecked(job, job.tenantId(), plugin.id(), subscription))
+        .map(
+            written ->
+                written
+                    ? JobResult.done()
+                    // Another worker holds the job now; what this attempt saw is not written.
+                    : JobResult.retry("renewal job " + job.id() + " lost its claim"))
         .recover(
             err -> {
               if (err instanceof ApiError api

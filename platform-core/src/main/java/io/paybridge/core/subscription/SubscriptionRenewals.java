@@ -2,6 +2,7 @@ package io.paybridge.core.subscription;
 
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.job.Job;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -46,6 +47,17 @@ public final class SubscriptionRenewals {
    *     failed (502, saying whether a retry may help)
    */
   public Future<Subscription> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
+    return refresh(tenantId, plugin, subscriptionId, null);
+  }
+
+  /**
+   * {@link #refresh} for the renewal job: what it records is fenced by the job's claim.
+   *
+   * @return the subscription as recorded, or null when the job lost its claim and nothing was
+   *     written
+   */
+  public Future<Subscription> refresh(
+      UUID tenantId, GatewayPlugin plugin, String subscriptionId, Job fence) {
     return accounts
         .find(tenantId, plugin.id())
         .compose(
@@ -85,9 +97,13 @@ public final class SubscriptionRenewals {
                     subscriptionId,
                     state.active(),
                     state.currentPeriodEnd(),
-                    clock.instant()))
+                    clock.instant(),
+                    fence))
         .map(
             recorded -> {
+              if (recorded == null) {
+                return null;
+              }
               if (recorded.renewed()) {
                 wakeWorkers.run();
               }

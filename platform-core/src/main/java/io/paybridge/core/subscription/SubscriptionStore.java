@@ -2,6 +2,8 @@ package io.paybridge.core.subscription;
 
 import static io.paybridge.core.db.Rows.instant;
 
+import io.paybridge.core.job.Job;
+import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.usecase.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -115,6 +117,9 @@ public final class SubscriptionStore {
    * statement a {@code RECURRING_RENEWED} ledger entry (no amount, the new period end) and its sync
    * job are written, so the tenant's targets get a {@code subscription.renewed} event. The entry is
    * keyed by subscription and period end, so two checks that see the same renewal record it once.
+   *
+   * @param fence the renewal job whose claim fences the write, or null for a tenant's own refresh
+   * @return the state recorded; null when {@code fence} lost its claim and nothing was written
    */
   public Future<GatewayState> recordGatewayState(
       UUID tenantId,
@@ -122,16 +127,22 @@ public final class SubscriptionStore {
       String externalSubscriptionId,
       boolean active,
       Instant currentPeriodEnd,
-      Instant checkedAt) {
+      Instant checkedAt,
+      Job fence) {
     OffsetDateTime end =
         currentPeriodEnd == null ? null : currentPeriodEnd.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(
-            "WITH prev AS ("
+            // The renewal job's claim ($7, $8), when a job records it: a job that lost its claim
+            // writes nothing. A tenant's own refresh passes no job.
+            "WITH claim AS (SELECT 1 FROM jobs WHERE id = $7 AND claim_token = $8"
+                + " AND status = 'running' FOR SHARE), prev AS ("
                 + " SELECT current_period_end FROM subscriptions"
                 + " WHERE tenant_id = $1 AND gateway = $2 AND external_subscription_id = $3"
                 + "), up AS ("
                 + " INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, status,"
-                + " current_period_end, last_event_at) VALUES ($1, $2, $3, $4, $5, $6)"
+                + " current_period_end, last_event_at) SELECT $1::uuid, $2::text, $3::text, $4::text,"
+                + " $5::timestamptz, $6::timestamptz"
+                + " WHERE $7::bigint IS NULL OR EXISTS (SELECT 1 FROM claim)"
                 + " ON CONFLICT (tenant_id, gateway, external_subscription_id) DO UPDATE SET"
                 + " status = EXCLUDED.status,"
                 + " current_period_end = COALESCE(EXCLUDED.current_period_end,"
@@ -150,27 +161,38 @@ public final class SubscriptionStore {
                 + " INSERT INTO jobs (kind, tenant_id, ref_id) SELECT 'sync', $1, id FROM renewed"
                 + ") SELECT up.*, EXISTS (SELECT 1 FROM renewed) AS renewed FROM up")
         .execute(
-            Tuple.of(
-                tenantId,
-                gateway,
-                externalSubscriptionId,
-                active ? "active" : "cancelled",
-                end,
-                checkedAt.atOffset(ZoneOffset.UTC)))
+            Tuple.tuple()
+                .addUUID(tenantId)
+                .addString(gateway)
+                .addString(externalSubscriptionId)
+                .addString(active ? "active" : "cancelled")
+                .addOffsetDateTime(end)
+                .addOffsetDateTime(checkedAt.atOffset(ZoneOffset.UTC))
+                .addLong(fence == null ? null : fence.id())
+                .addUUID(fence == null ? null : fence.claimToken()))
         .map(
             rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
               Row r = rows.iterator().next();
               return new GatewayState(subscription(r), r.getBoolean("renewed"));
             });
   }
 
-  /** Marks a subscription cancelled (after the platform cancelled it at the gateway). */
-  public Future<Void> markCancelled(UUID tenantId, String gateway, String externalSubscriptionId) {
+  /**
+   * Marks a subscription cancelled after the platform cancelled it at the gateway, fenced by the
+   * claim of the job that did; whether it was written (false: the claim was lost).
+   */
+  public Future<Boolean> markCancelled(
+      Job job, UUID tenantId, String gateway, String externalSubscriptionId) {
     return pool.preparedQuery(
-            "UPDATE subscriptions SET status = 'cancelled', updated_at = now()"
-                + " WHERE tenant_id = $1 AND gateway = $2 AND external_subscription_id = $3")
-        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
-        .mapEmpty();
+            JobQueue.WITH_CLAIM
+                + "UPDATE subscriptions SET status = 'cancelled', updated_at = now()"
+                + " WHERE tenant_id = $3 AND gateway = $4 AND external_subscription_id = $5"
+                + " AND EXISTS (SELECT 1 FROM claim)")
+        .execute(Tuple.of(job.id(), job.claimToken(), tenantId, gateway, externalSubscriptionId))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /**
@@ -206,14 +228,19 @@ public final class SubscriptionStore {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  /** Notes that a subscription's renewal was checked now, so the scan leaves it alone a while. */
-  public Future<Void> markRenewalChecked(
-      UUID tenantId, String gateway, String externalSubscriptionId) {
+  /**
+   * Notes that a subscription's renewal was checked now, so the scan leaves it alone a while;
+   * fenced by the renewal job's claim.
+   */
+  public Future<Boolean> markRenewalChecked(
+      Job job, UUID tenantId, String gateway, String externalSubscriptionId) {
     return pool.preparedQuery(
-            "UPDATE subscriptions SET renewal_checked_at = now() WHERE tenant_id = $1"
-                + " AND gateway = $2 AND external_subscription_id = $3")
-        .execute(Tuple.of(tenantId, gateway, externalSubscriptionId))
-        .mapEmpty();
+            JobQueue.WITH_CLAIM
+                + "UPDATE subscriptions SET renewal_checked_at = now() WHERE tenant_id = $3"
+                + " AND gateway = $4 AND external_subscription_id = $5"
+                + " AND EXISTS (SELECT 1 FROM claim)")
+        .execute(Tuple.of(job.id(), job.claimToken(), tenantId, gateway, externalSubscriptionId))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   private static Subscription subscription(Row r) {

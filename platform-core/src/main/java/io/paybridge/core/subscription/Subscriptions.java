@@ -1,5 +1,6 @@
 package io.paybridge.core.subscription;
 
+import io.paybridge.core.job.Job;
 import io.paybridge.core.usecase.Page;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.Future;
@@ -40,5 +41,13 @@ public final class Subscriptions {
   /** Asks the gateway for the subscription's period now and records a renewal it reports. */
   public Future<Subscription> refresh(UUID tenantId, GatewayPlugin plugin, String subscriptionId) {
     return renewals.refresh(tenantId, plugin, subscriptionId);
+  }
+
+  /**
+   * The renewal job's refresh, every write fenced by the job's claim; null when the claim was lost
+   * and nothing was written.
+   */
+  public Future<Subscription> refresh(Job job, GatewayPlugin plugin, String subscriptionId) {
+    return renewals.refresh(job.tenantId(), plugin, subscriptionId, job);
   }
 }
