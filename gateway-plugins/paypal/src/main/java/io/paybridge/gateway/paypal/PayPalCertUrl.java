@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  * The policy for the {@code PAYPAL-CERT-URL} header. The header arrives with the delivery, before
  * anything about the delivery is known to be genuine, so its URL is attacker-controlled input: it
  * is only ever fetched when it is {@code https} on PayPal's own domain ({@code paypal.com} or a
- * subdomain of it) on the default port, with no user information and no fragment. Everything else
- * is refused without a network call, so a forged delivery can neither make the platform fetch from
- * an address of the forger's choosing (an internal service, a cloud metadata endpoint) nor offer a
- * certificate of the forger's own.
+ * subdomain of it) on the default port, with no user information, query or fragment, at PayPal's
+ * certificate path ({@code /v1/notifications/certs/<id>}), so a forger cannot multiply the URLs the
+ * platform fetches by varying a query string. Everything else is refused without a network call, so
+ * a forged delivery can neither make the platform fetch from an address of the forger's choosing
+ * (an internal service, a cloud metadata endpoint) nor offer a certificate of the forger's own.
  */
 final class PayPalCertUrl {
 
@@ -20,6 +21,8 @@ final class PayPalCertUrl {
   static final int MAX_LENGTH = 500;
 
   private static final String DOMAIN = "paypal.com";
+  private static final Pattern CERT_PATH =
+      Pattern.compile("/v1/notifications/certs/[A-Za-z0-9-]{1,128}");
   private static final Pattern HOST_NAME =
       Pattern.compile("([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?");
 
@@ -68,6 +71,13 @@ final class PayPalCertUrl {
     }
     if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException("PAYPAL-CERT-URL carries a fragment");
+    }
+    if (uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("PAYPAL-CERT-URL carries a query");
+    }
+    if (uri.getRawPath() == null || !CERT_PATH.matcher(uri.getRawPath()).matches()) {
+      throw new IllegalArgumentException(
+          "PAYPAL-CERT-URL is not at PayPal's certificate path /v1/notifications/certs/<id>");
     }
     return uri;
   }

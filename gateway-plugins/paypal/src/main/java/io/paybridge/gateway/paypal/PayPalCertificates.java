@@ -41,7 +41,9 @@ import javax.naming.ldap.Rdn;
  *
  * <p>The cache holds at most {@code maxEntries} URLs, least recently used out first, each for
  * {@code timeToLive}; concurrent deliveries naming the same URL share one fetch, and a failed fetch
- * is forgotten at once so the next delivery tries again.
+ * is remembered for {@link #FAILURE_TIME_TO_LIVE}, so a flood of forged deliveries naming a URL
+ * that fails costs one fetch, not one each; PayPal's own retries of a delivery come minutes later,
+ * after the failure is forgotten.
  *
  * <p>A bundle is judged against the delivery's transmission time, not the current time, because
  * PayPal retries a delivery for days with the signature (and time) of its first transmission: the
@@ -57,6 +59,9 @@ final class PayPalCertificates {
 
   /** How long a fetched bundle is trusted to be what the URL serves. */
   static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofHours(12);
+
+  /** How long a failed fetch answers for its URL before the URL is fetched again. */
+  static final Duration FAILURE_TIME_TO_LIVE = Duration.ofSeconds(30);
 
   /** Bundles larger than this are not certificate bundles. */
   static final int MAX_BUNDLE_BYTES = 64 * 1024;
@@ -119,7 +124,10 @@ final class PayPalCertificates {
         .onFailure(
             err -> {
               synchronized (cache) {
-                cache.remove(key, fetching);
+                cache.replace(
+                    key,
+                    fetching,
+                    new Entry(fetching.bundle(), clock.instant().plus(FAILURE_TIME_TO_LIVE)));
               }
             });
   }

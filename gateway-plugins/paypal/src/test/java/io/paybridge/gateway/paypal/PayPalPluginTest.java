@@ -427,13 +427,14 @@ class PayPalPluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void aStalledCertificateFetchIsRejectedWithinTheConfiguredTimeout() {
+  void aStalledCertificateFetchIsRejectedWithinTheConfiguredTimeoutAndRememberedBriefly() {
     Vertx vertx = Vertx.vertx();
     try {
       PayPalPlugin impatient = new PayPalPlugin(List.of(paypal.trustAnchor()));
       Map<String, String> settings = new HashMap<>(paypal.pluginSettings());
       settings.put(PayPalPlugin.TIMEOUT_SETTING, "1000");
-      await(impatient.init(new PluginContext(vertx, Clock.systemUTC(), settings)));
+      ManualClock clock = new ManualClock();
+      await(impatient.init(new PluginContext(vertx, clock, settings)));
       paypal.stallNext(HttpMethod.GET, paypal.certPath());
       long started = System.nanoTime();
       Verdict verdict = await(impatient.verify(valid, credentials()));
@@ -441,8 +442,14 @@ class PayPalPluginTest extends GatewayPluginTestKit {
       assertThat(verdict.reason()).contains("could not be obtained");
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
+      // the failure answers for its URL a short while, so a flood of deliveries costs one fetch
+      paypal.clearCalls();
+      assertThat(await(impatient.verify(valid, credentials())).authentic()).isFalse();
+      assertThat(paypal.calls(HttpMethod.GET, paypal.certPath())).isEmpty();
+      // then the URL is fetched again
+      clock.advance(PayPalCertificates.FAILURE_TIME_TO_LIVE.plusSeconds(1));
       assertThat(await(impatient.verify(valid, credentials())).authentic())
-          .as("a failed fetch is not cached")
+          .as("a failed fetch is kept only briefly")
           .isTrue();
     } finally {
       vertx.close().await();
