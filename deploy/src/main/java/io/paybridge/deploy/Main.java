@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.logging.SafeLogFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,11 +17,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.setProperty(
-        "java.util.logging.SimpleFormatter.format",
-        System.getProperty(
-            "java.util.logging.SimpleFormatter.format",
-            "%1$tFT%1$tT.%1$tL %4$s %3$s - %5$s%6$s%n"));
+    // One record, one line: input from outside cannot forge log records.
+    SafeLogFormatter.install();
     PaybridgeConfig config;
     ClusterSettings cluster;
     try {
