@@ -4,6 +4,7 @@ import io.paybridge.core.charge.ChargeStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.idempotency.IdempotencyStore;
 import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.ReprocessStore;
 import io.paybridge.core.job.JobQueue;
@@ -29,6 +30,7 @@ public record Stores(
     ReprocessStore reprocessing,
     ChargeStore charges,
     CobotStore cobot,
+    IdempotencyStore idempotency,
     JobQueue jobs) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
@@ -43,6 +45,7 @@ public record Stores(
         new ReprocessStore(pool),
         new ChargeStore(pool, vault),
         new CobotStore(pool, vault),
+        new IdempotencyStore(pool, vault),
         new JobQueue(pool));
   }
 }

@@ -8,6 +8,7 @@ import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.idempotency.ApiIdempotency;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.security.SecretHasher;
@@ -35,7 +36,8 @@ public record UseCases(
     Subscriptions subscriptions,
     PaymentMethods paymentMethods,
     Charges charges,
-    Cobot cobot) {
+    Cobot cobot,
+    ApiIdempotency idempotency) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -85,6 +87,7 @@ public record UseCases(
             paymentMethods,
             charges,
             wakeJobs,
-            clock));
+            clock),
+        new ApiIdempotency(stores.idempotency()));
   }
 }

@@ -41,12 +41,14 @@ public final class ApiRoutes {
   private final UseCases useCases;
   private final TokenService tokens;
   private final Buffer openApi;
+  private final Idempotency idempotency;
 
   private ApiRoutes(Vertx vertx, UseCases useCases, TokenService tokens) {
     this.vertx = vertx;
     this.useCases = useCases;
     this.tokens = tokens;
     this.openApi = OpenApiDocument.load();
+    this.idempotency = new Idempotency(useCases.idempotency());
   }
 
   /**
@@ -157,12 +159,19 @@ public final class ApiRoutes {
     return RequestExtractor.withBodyHandler().extractValidatableRequest(ctx, operation);
   }
 
-  /** Binds an operation of the document to a handler behind a scope check. */
-  private static void bind(
+  /**
+   * Binds an operation of the document to a handler behind a scope check; a write (POST, PUT) also
+   * behind {@code Idempotency-Key} handling, except a charge, whose key is part of the charge.
+   */
+  private void bind(
       RouterBuilder builder, String operationId, String scope, Handler<RoutingContext> handler) {
-    operation(builder, operationId)
-        .addHandler(TokenService.requireScope(scope))
-        .addHandler(handler);
+    OpenAPIRoute route =
+        operation(builder, operationId).addHandler(TokenService.requireScope(scope));
+    String method = route.getOperation().getHttpMethod().name();
+    if ((method.equals("POST") || method.equals("PUT")) && !operationId.equals("createCharge")) {
+      route.addHandler(idempotency.handler());
+    }
+    route.addHandler(handler);
   }
 
   private static OpenAPIRoute operation(RouterBuilder builder, String operationId) {

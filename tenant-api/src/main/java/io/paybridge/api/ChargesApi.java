@@ -41,7 +41,7 @@ final class ChargesApi {
             Requests.string(in, "gateway", 1, 64),
             Requests.string(in, "customer", 1, 255),
             Requests.string(in, "paymentMethod", 1, 255))
-        .onSuccess(m -> ctx.json(view(m)))
+        .onSuccess(m -> Answers.ok(ctx, view(m)))
         .onFailure(ctx::fail);
   }
 

@@ -35,7 +35,7 @@ final class CobotApi {
             Requests.string(in, "clientId", 1, 200),
             optional(in, "clientSecret"),
             Requests.string(in, "gateway", 1, 64))
-        .onSuccess(c -> ctx.json(view(c)))
+        .onSuccess(c -> Answers.ok(ctx, view(c)))
         .onFailure(ctx::fail);
   }
 
@@ -79,12 +79,7 @@ final class CobotApi {
     cobot
         .invoices()
         .rerun(TokenService.tenantOf(ctx), id)
-        .onSuccess(
-            i ->
-                ctx.response()
-                    .setStatusCode(202)
-                    .putHeader("Content-Type", "application/json")
-                    .end(view(i).encode()))
+        .onSuccess(i -> Answers.json(ctx, 202, view(i), null))
         .onFailure(ctx::fail);
   }
 

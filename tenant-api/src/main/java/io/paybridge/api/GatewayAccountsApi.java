@@ -111,7 +111,7 @@ final class GatewayAccountsApi {
               return Future.failedFuture(err);
             })
         .compose(account -> withHeld(tenantId, account))
-        .onSuccess(ctx::json)
+        .onSuccess(view -> Answers.ok(ctx, view))
         .onFailure(ctx::fail);
   }
 
@@ -131,7 +131,7 @@ final class GatewayAccountsApi {
     accounts
         .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
         .compose(ApiJson.found(notConnected(plugin)))
-        .onSuccess(a -> ctx.json(view(a, 0L)))
+        .onSuccess(a -> Answers.ok(ctx, view(a, 0L)))
         .onFailure(ctx::fail);
   }
 

@@ -111,7 +111,8 @@ final class ReceiptsApi {
         .compose(ApiJson.found("no receipt " + id))
         .onSuccess(
             outcome ->
-                ctx.json(
+                Answers.ok(
+                    ctx,
                     new JsonObject()
                         .put("id", String.valueOf(id))
                         .put("verdict", outcome.verdict())

@@ -86,7 +86,7 @@ final class SubscriptionsApi {
     }
     subscriptions
         .register(TokenService.tenantOf(ctx), plugin.id(), id, customerRef)
-        .onSuccess(s -> ctx.json(json(s)))
+        .onSuccess(s -> Answers.ok(ctx, json(s)))
         .onFailure(ctx::fail);
   }
 
@@ -98,7 +98,7 @@ final class SubscriptionsApi {
     GatewayPlugin plugin = GatewayAccountsApi.plugin(gateways, ctx);
     subscriptions
         .refresh(TokenService.tenantOf(ctx), plugin, subscriptionId(ctx))
-        .onSuccess(s -> ctx.json(json(s)))
+        .onSuccess(s -> Answers.ok(ctx, json(s)))
         .onFailure(ctx::fail);
   }
 

@@ -48,11 +48,8 @@ final class SyncApi {
               if (added.secret() != null) {
                 out.put("secret", added.secret());
               }
-              ctx.response()
-                  .setStatusCode(201)
-                  .putHeader("Cache-Control", "no-store")
-                  .putHeader("Content-Type", "application/json")
-                  .end(out.encode());
+              ctx.response().putHeader("Cache-Control", "no-store");
+              Answers.json(ctx, 201, out, null);
             })
         .onFailure(ctx::fail);
   }
@@ -82,7 +79,14 @@ final class SyncApi {
   void enable(RoutingContext ctx) {
     targets
         .enable(TokenService.tenantOf(ctx), targetId(ctx))
-        .onSuccess(found -> noContentOr404(ctx, found))
+        .onSuccess(
+            found -> {
+              if (found) {
+                Answers.noContent(ctx);
+              } else {
+                ctx.fail(ApiError.notFound("no such sync target"));
+              }
+            })
         .onFailure(ctx::fail);
   }
 
@@ -111,12 +115,7 @@ final class SyncApi {
     targets
         .replay(TokenService.tenantOf(ctx), id)
         .compose(ApiJson.found("no such delivery"))
-        .onSuccess(
-            d ->
-                ctx.response()
-                    .setStatusCode(202)
-                    .putHeader("Content-Type", "application/json")
-                    .end(json(d).encode()))
+        .onSuccess(d -> Answers.json(ctx, 202, json(d), null))
         .onFailure(ctx::fail);
   }
 
