@@ -98,7 +98,15 @@ public final class ApiClients {
                                 .compose(
                                     ok ->
                                         ok && !client.revoked()
-                                            ? reservation.release().map(client)
+                                            ? giveBack(reservation).map(client)
                                             : Future.succeededFuture(null))));
+  }
+
+  /**
+   * Gives a good attempt's reservation back; if the database cannot take it now, the attempt stays
+   * counted as if it had failed, which only tightens the limit, and the caller still gets in.
+   */
+  private static Future<Void> giveBack(Throttles.Reservation reservation) {
+    return reservation.release().otherwiseEmpty();
   }
 }

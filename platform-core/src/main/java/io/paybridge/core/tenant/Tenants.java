@@ -105,12 +105,20 @@ public final class Tenants {
                                 .compose(
                                     ok ->
                                         ok
-                                            ? reservation.release().map(tenant)
+                                            ? giveBack(reservation).map(tenant)
                                             : Future.succeededFuture(null))));
   }
 
   /** A tenant by id, or {@code null}. */
   public Future<TenantStore.Tenant> find(UUID tenantId) {
     return store.find(tenantId);
+  }
+
+  /**
+   * Gives a good attempt's reservation back; if the database cannot take it now, the attempt stays
+   * counted as if it had failed, which only tightens the limit, and the caller still gets in.
+   */
+  private static Future<Void> giveBack(Throttles.Reservation reservation) {
+    return reservation.release().otherwiseEmpty();
   }
 }
