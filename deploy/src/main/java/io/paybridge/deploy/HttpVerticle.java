@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +25,6 @@ final class HttpVerticle extends VerticleBase {
   private final NodeRoutes node;
   private final UseCases useCases;
   private final byte[] tokenSigningKey;
-  private final Clock clock;
   private HttpServer server;
 
   /**
@@ -35,17 +33,11 @@ final class HttpVerticle extends VerticleBase {
    * @param useCases what the API and the console call
    * @param tokenSigningKey the key of API access tokens and console CSRF tokens
    */
-  HttpVerticle(
-      PaybridgeConfig config,
-      NodeRoutes node,
-      UseCases useCases,
-      byte[] tokenSigningKey,
-      Clock clock) {
+  HttpVerticle(PaybridgeConfig config, NodeRoutes node, UseCases useCases, byte[] tokenSigningKey) {
     this.config = config;
     this.node = node;
     this.useCases = useCases;
     this.tokenSigningKey = tokenSigningKey;
-    this.clock = clock;
   }
 
   @Override
@@ -64,7 +56,7 @@ final class HttpVerticle extends VerticleBase {
     return ApiRoutes.mount(vertx, router, useCases, tokenSigningKey, config.tokenTtl())
         .compose(
             mounted -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey, clock);
+              ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey);
               CobotPages.mount(vertx, router, useCases.cobot());
               router
                   .route()

@@ -18,11 +18,13 @@ import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.CancelUnknownSubscriptions;
 import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.throttle.AttemptPurge;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PluginContext;
@@ -68,6 +70,7 @@ public final class Node {
   private final Storage storage;
   private final Pool pool;
   private final HookCache hooks;
+  private final HashPool hashes;
   private final SyncDelivery delivery;
   private final UseCases useCases;
   private final int port;
@@ -79,6 +82,7 @@ public final class Node {
       Storage storage,
       Pool pool,
       HookCache hooks,
+      HashPool hashes,
       SyncDelivery delivery,
       UseCases useCases,
       int port,
@@ -88,6 +92,7 @@ public final class Node {
     this.storage = storage;
     this.pool = pool;
     this.hooks = hooks;
+    this.hashes = hashes;
     this.delivery = delivery;
     this.useCases = useCases;
     this.port = port;
@@ -185,8 +190,8 @@ public final class Node {
 
   /**
    * Builds the node on its database, then deploys its verticles: the renewal scanner, the sync
-   * fan-out, receipt retention, the job worker and the HTTP servers, the latter last, so the node
-   * takes requests only once everything behind them runs.
+   * fan-out, receipt retention, the purge of expired attempt counters, the job worker and the HTTP
+   * servers, the latter last, so the node takes requests only once everything behind them runs.
    */
   private static Future<Node> wire(
       Vertx vertx,
@@ -198,7 +203,8 @@ public final class Node {
     Pool pool = Database.pool(vertx, storage.db(), config.dbPoolSize());
     Stores stores = Stores.on(pool, new CredentialVault(storage.keys()), plugins);
     HookCache hooks = new HookCache(vertx, stores.accounts());
-    UseCases useCases = UseCases.over(vertx, stores, hooks, plugins, config, clock);
+    HashPool hashes = HashPool.forNode(vertx, config);
+    UseCases useCases = UseCases.over(vertx, stores, hooks, plugins, hashes, config, clock);
     PlatformMetrics metrics = new PlatformMetrics(registry);
     SyncDelivery delivery =
         new SyncDelivery(vertx, stores.sync(), stores.ledger(), config, metrics, clock);
@@ -239,6 +245,8 @@ public final class Node {
                     new ReceiptRetention(
                         stores.receipts(), config.receiptRetention(), Duration.ofHours(1))))
         .compose(
+            v -> vertx.deployVerticle(new AttemptPurge(stores.attempts(), Duration.ofMinutes(5))))
+        .compose(
             v ->
                 vertx.deployVerticle(
                     new JobWorker(
@@ -247,7 +255,7 @@ public final class Node {
             worker ->
                 vertx
                     .deployVerticle(
-                        () -> new HttpVerticle(config, routes, useCases, tokenKey, clock),
+                        () -> new HttpVerticle(config, routes, useCases, tokenKey),
                         new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
                     .map(
                         http ->
@@ -256,6 +264,7 @@ public final class Node {
                                 storage,
                                 pool,
                                 hooks,
+                                hashes,
                                 delivery,
                                 useCases,
                                 config.httpPort(),
@@ -291,6 +300,7 @@ public final class Node {
               delivery.close();
               return hooks.stop();
             })
+        .eventually(hashes::close)
         .eventually(pool::close)
         .onComplete(
             ar ->

@@ -100,6 +100,8 @@ class ClusterIT {
       env.put("PAYBRIDGE_MASTER_KEY", masterKey);
       env.put("PAYBRIDGE_DATA_DIR", Files.createTempDirectory("paybridge-node").toString());
       env.put("PAYBRIDGE_PASSWORD_HASH_ITERATIONS", "10000");
+      env.put("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", "10000/3600");
+      env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
       env.put("PAYBRIDGE_SYNC_TIMEOUT_MS", "2000");
       env.put("PAYBRIDGE_RETRY_BASE_MS", "200");
       env.put("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true");

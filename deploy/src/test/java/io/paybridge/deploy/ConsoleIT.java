@@ -187,13 +187,13 @@ class ConsoleIT {
   }
 
   @Test
-  void repeatedFailuresAreThrottledPerEmail() {
-    // GIVEN five failed attempts on one account
+  void repeatedFailuresAreThrottledPerEmailAndAddress() {
+    // GIVEN ten failed attempts on one account from one address, the production limit
     String email = email();
     signUp(email);
     Browser b = new Browser();
     b.get("/console/login");
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       assertThat(b.submit("/console/login", "email", email, "password", "guess number " + i))
           .extracting(HttpResponse::statusCode)
           .isEqualTo(401);
@@ -201,7 +201,7 @@ class ConsoleIT {
     // WHEN even the right password comes next THEN it waits
     HttpResponse<Buffer> r = b.submit("/console/login", "email", email, "password", PASSWORD);
     assertThat(r.statusCode()).isEqualTo(429);
-    assertThat(r.getHeader("Retry-After")).isEqualTo("60");
+    assertThat(Integer.parseInt(r.getHeader("Retry-After"))).isBetween(1, 60);
     assertThat(r.bodyAsString()).contains("Too many failed attempts");
     // AND another account from the same address still logs in
     String other = email();

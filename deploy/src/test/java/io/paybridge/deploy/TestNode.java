@@ -55,6 +55,11 @@ final class TestNode implements AutoCloseable {
       env.put("PAYBRIDGE_MASTER_KEY", MasterKeys.generateSpec("test"));
       env.put("PAYBRIDGE_PASSWORD_HASH_ITERATIONS", "10000");
       env.put("PAYBRIDGE_DB_POOL_SIZE", "8");
+      // A test class signs up many tenants from 127.0.0.1; the limits per email stay as in
+      // production.
+      env.put("PAYBRIDGE_THROTTLE_LOGIN_ADDRESS", "10000/900");
+      env.put("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", "10000/3600");
+      env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
       env.putAll(extraEnv);
       PgConnectOptions db = PgFixture.newDatabase(name);
       Node node = await(Node.start(PaybridgeConfig.from(env), db));

@@ -12,6 +12,7 @@ import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.tenant.TenantStore;
+import io.paybridge.core.throttle.AttemptStore;
 import io.paybridge.core.vault.CredentialVault;
 import io.vertx.sqlclient.Pool;
 
@@ -31,7 +32,8 @@ public record Stores(
     ChargeStore charges,
     CobotStore cobot,
     IdempotencyStore idempotency,
-    JobQueue jobs) {
+    JobQueue jobs,
+    AttemptStore attempts) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -46,6 +48,7 @@ public record Stores(
         new ChargeStore(pool, vault),
         new CobotStore(pool, vault),
         new IdempotencyStore(pool, vault),
-        new JobQueue(pool));
+        new JobQueue(pool),
+        new AttemptStore(pool));
   }
 }

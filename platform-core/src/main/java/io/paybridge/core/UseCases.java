@@ -11,13 +11,14 @@ import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.idempotency.ApiIdempotency;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
-import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.Subscriptions;
 import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.Tenants;
+import io.paybridge.core.throttle.Throttles;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
@@ -45,17 +46,19 @@ public record UseCases(
    * ({@link EventBusAddresses#SYNC_WAKE}).
    *
    * @param hooks the node's hook cache, which saved credentials invalidate
+   * @param hashes the node's pool for slow hashes, shared by sign-in, sign-up and API clients
    */
   public static UseCases over(
       Vertx vertx,
       Stores stores,
       HookCache hooks,
       PluginRegistry plugins,
+      HashPool hashes,
       PaybridgeConfig config,
       Clock clock) {
     Runnable wakeJobs = () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
     Runnable wakeSync = () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
-    SecretHasher hasher = new SecretHasher(config.passwordHashIterations());
+    Throttles throttles = new Throttles(stores.attempts(), config.throttles());
     PaymentMethods paymentMethods =
         new PaymentMethods(stores.charges(), stores.accounts(), plugins);
     Charges charges =
@@ -65,8 +68,8 @@ public record UseCases(
             new ChargeAttempts(stores.charges(), stores.accounts(), plugins, wakeSync),
             config.nodeName());
     return new UseCases(
-        new Tenants(vertx, stores.tenants(), hasher),
-        new ApiClients(vertx, stores.tenants(), hasher),
+        new Tenants(stores.tenants(), hashes, throttles),
+        new ApiClients(stores.tenants(), hashes, throttles),
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),

@@ -14,6 +14,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
@@ -24,6 +25,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,8 +40,10 @@ import java.util.Map;
  * one HTTP server on 127.0.0.1 serving what a node serves — the webhook route, health and metrics,
  * the front room the caller mounts, a 404 for anything else and the node's failure handler.
  *
- * <p>Test settings: fast password hashing, private sync targets allowed, a two-second sync timeout
- * and failed deliveries left failed for ten minutes; the caller's settings go on top.
+ * <p>Test settings: fast password hashing, private sync targets allowed, a two-second sync timeout,
+ * failed deliveries left failed for ten minutes, and throttles per address generous enough for a
+ * test class that signs up many tenants from 127.0.0.1 (the limits per email stay as in
+ * production); the caller's settings go on top.
  */
 public final class TestPlatform implements AutoCloseable {
 
@@ -57,12 +61,15 @@ public final class TestPlatform implements AutoCloseable {
   private final Vertx vertx;
   private final TestUseCases base;
   private final SyncDelivery delivery;
+  private final PgConnectOptions database;
   private final int port;
 
-  private TestPlatform(Vertx vertx, TestUseCases base, SyncDelivery delivery, int port) {
+  private TestPlatform(
+      Vertx vertx, TestUseCases base, SyncDelivery delivery, PgConnectOptions database, int port) {
     this.vertx = vertx;
     this.base = base;
     this.delivery = delivery;
+    this.database = database;
     this.port = port;
   }
 
@@ -71,6 +78,15 @@ public final class TestPlatform implements AutoCloseable {
    * variables) over the test settings, serving {@code frontRoom}.
    */
   public static TestPlatform start(String name, Map<String, String> settings, FrontRoom frontRoom) {
+    return start(name, PgFixture.newDatabase(name), settings, frontRoom);
+  }
+
+  /**
+   * Starts a node on {@code database}, which another test node may share: two nodes of one cluster,
+   * as far as what they keep in PostgreSQL goes.
+   */
+  public static TestPlatform start(
+      String name, PgConnectOptions database, Map<String, String> settings, FrontRoom frontRoom) {
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
     env.put("PAYBRIDGE_HTTP_PORT", "0");
@@ -79,6 +95,9 @@ public final class TestPlatform implements AutoCloseable {
     env.put("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true");
     env.put("PAYBRIDGE_SYNC_TIMEOUT_MS", "2000");
     env.put("PAYBRIDGE_RETRY_BASE_MS", "600000");
+    env.put("PAYBRIDGE_THROTTLE_LOGIN_ADDRESS", "10000/900");
+    env.put("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", "10000/3600");
+    env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
     env.putAll(settings);
     Vertx vertx = Vertx.vertx();
     PaybridgeConfig config = PaybridgeConfig.from(env);
@@ -88,7 +107,7 @@ public final class TestPlatform implements AutoCloseable {
             TestUseCases.start(
                 vertx,
                 config,
-                PgFixture.newDatabase(name),
+                database,
                 MasterKeys.parse(MasterKeys.generateSpec("test")),
                 PluginRegistry.discover()));
     Stores stores = base.stores();
@@ -125,7 +144,7 @@ public final class TestPlatform implements AutoCloseable {
             .deployVerticle(new SyncFanOut(stores.sync(), 500, Duration.ofSeconds(1)))
             .compose(fanOut -> vertx.deployVerticle(worker))
             .compose(deployed -> vertx.deployVerticle(http)));
-    return new TestPlatform(vertx, base, delivery, http.port());
+    return new TestPlatform(vertx, base, delivery, database, http.port());
   }
 
   public Vertx vertx() {
@@ -135,6 +154,16 @@ public final class TestPlatform implements AutoCloseable {
   /** What the node's front rooms call. */
   public UseCases useCases() {
     return base.useCases();
+  }
+
+  /** The database the node keeps its state in, for a second node beside it. */
+  public PgConnectOptions database() {
+    return database;
+  }
+
+  /** The node's pool of slow hashes, which counts the hashes it ran. */
+  public HashPool hashes() {
+    return base.hashes();
   }
 
   /** The port the HTTP server listens on, at 127.0.0.1. */

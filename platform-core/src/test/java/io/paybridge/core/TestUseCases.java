@@ -5,6 +5,7 @@ import io.paybridge.core.db.Database;
 import io.paybridge.core.db.Migrations;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.spi.PluginContext;
@@ -24,14 +25,21 @@ public final class TestUseCases {
   private final Pool pool;
   private final Stores stores;
   private final HookCache hooks;
+  private final HashPool hashes;
   private final UseCases useCases;
   private final byte[] tokenSigningKey;
 
   private TestUseCases(
-      Pool pool, Stores stores, HookCache hooks, UseCases useCases, byte[] tokenSigningKey) {
+      Pool pool,
+      Stores stores,
+      HookCache hooks,
+      HashPool hashes,
+      UseCases useCases,
+      byte[] tokenSigningKey) {
     this.pool = pool;
     this.stores = stores;
     this.hooks = hooks;
+    this.hashes = hashes;
     this.useCases = useCases;
     this.tokenSigningKey = tokenSigningKey;
   }
@@ -47,6 +55,7 @@ public final class TestUseCases {
     Pool pool = Database.pool(vertx, db, 4);
     Stores stores = Stores.on(pool, new CredentialVault(keys), plugins);
     HookCache hooks = new HookCache(vertx, stores.accounts());
+    HashPool hashes = HashPool.forNode(vertx, config);
     return Migrations.migrate(vertx, db)
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
         .compose(v -> hooks.start())
@@ -56,7 +65,8 @@ public final class TestUseCases {
                     pool,
                     stores,
                     hooks,
-                    UseCases.over(vertx, stores, hooks, plugins, config, clock),
+                    hashes,
+                    UseCases.over(vertx, stores, hooks, plugins, hashes, config, clock),
                     keys.derive("api-token-signing-v1")));
   }
 
@@ -77,12 +87,17 @@ public final class TestUseCases {
     return hooks;
   }
 
+  /** The node's pool of slow hashes, which counts the hashes it ran. */
+  public HashPool hashes() {
+    return hashes;
+  }
+
   /** A key to sign API and CSRF tokens with. */
   public byte[] tokenSigningKey() {
     return tokenSigningKey.clone();
   }
 
   public Future<Void> close() {
-    return hooks.stop().eventually(pool::close);
+    return hooks.stop().eventually(hashes::close).eventually(pool::close);
   }
 }

@@ -2,6 +2,7 @@ package io.paybridge.api;
 
 import io.paybridge.core.UseCases;
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
@@ -198,12 +199,13 @@ public final class ApiRoutes {
 
   /**
    * {@code POST /api/v1/signup}: a new tenant and its first API client; the secret is shown once.
+   * Too many sign-ups from the client's address are answered 429 by the failure handler.
    */
   private void signup(RoutingContext ctx) {
     JsonObject in = Requests.jsonObject(ctx);
     useCases
         .tenants()
-        .signUp(text(in, "name"), text(in, "email"), text(in, "password"))
+        .signUp(text(in, "name"), text(in, "email"), text(in, "password"), ClientAddress.of(ctx))
         .onSuccess(
             signedUp ->
                 ctx.response()

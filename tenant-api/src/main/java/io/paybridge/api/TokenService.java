@@ -1,5 +1,6 @@
 package io.paybridge.api;
 
+import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.TenantStore.ApiClient;
@@ -65,7 +66,11 @@ public final class TokenService {
     return JWTAuthHandler.create(jwt, "paybridge");
   }
 
-  /** {@code POST /oauth/token} (form body), per RFC 6749 section 4.4. */
+  /**
+   * {@code POST /oauth/token} (form body), per RFC 6749 section 4.4. Too many wrong credentials
+   * from the client's address fail with {@link io.paybridge.core.usecase.Throttled}, which the
+   * failure handler answers 429 with {@code Retry-After}, before any secret is hashed.
+   */
   public void token(RoutingContext ctx) {
     String grant = ctx.request().getFormAttribute("grant_type");
     String[] basic = basicCredentials(ctx);
@@ -89,7 +94,7 @@ public final class TokenService {
     }
     String requested = ctx.request().getFormAttribute("scope");
     clients
-        .authenticate(clientId, clientSecret)
+        .authenticate(clientId, clientSecret, ClientAddress.of(ctx))
         .onSuccess(
             client -> {
               if (client == null) {

@@ -4,6 +4,7 @@ import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.TestPlatform;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,11 +62,25 @@ final class ApiTestServer implements AutoCloseable {
 
   /** A server on a new database named after {@code name}, with settings (environment variables). */
   static ApiTestServer start(String name, Map<String, String> settings) {
+    return start(name, PgFixture.newDatabase(name), settings);
+  }
+
+  /**
+   * A second server over this one's database, with settings: another node of the same cluster as
+   * far as what the API keeps in PostgreSQL goes.
+   */
+  ApiTestServer beside(String name, Map<String, String> settings) {
+    return start(name, node.database(), settings);
+  }
+
+  private static ApiTestServer start(
+      String name, PgConnectOptions database, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL));
     env.putAll(settings);
     return new ApiTestServer(
         TestPlatform.start(
             name,
+            database,
             env,
             (vertx, router, useCases, config, tokenKey) ->
                 ApiRoutes.mount(vertx, router, useCases, tokenKey, config.tokenTtl())));
@@ -73,6 +89,24 @@ final class ApiTestServer implements AutoCloseable {
   /** The client, for requests the helpers below do not make. */
   WebClient http() {
     return http;
+  }
+
+  /**
+   * A client on a machine with another address: its connections come from {@code address}, a
+   * loopback address such as {@code 127.0.0.2}.
+   */
+  WebClient clientAt(String address) {
+    return WebClient.create(
+        node.vertx(),
+        new WebClientOptions()
+            .setDefaultHost("127.0.0.1")
+            .setDefaultPort(node.port())
+            .setLocalAddress(address));
+  }
+
+  /** Passwords and secrets this server has hashed or checked since it started. */
+  long hashes() {
+    return node.hashes().computed();
   }
 
   /** A request with the bearer token, or none when {@code token} is null. */

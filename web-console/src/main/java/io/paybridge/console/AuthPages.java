@@ -5,29 +5,30 @@ import static io.paybridge.console.ConsoleRoutes.redirect;
 import io.paybridge.console.view.Alert;
 import io.paybridge.console.view.LoginPage;
 import io.paybridge.console.view.SignupPage;
+import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.Throttled;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
-import java.util.Locale;
 
-/** Sign up, log in, log out. */
+/**
+ * Sign up, log in, log out. Sign-ins and sign-ups are throttled by the use case, for the whole
+ * cluster, per client address ({@link ClientAddress}) and per email: too many are answered 429 with
+ * {@code Retry-After} and a page that says when to try again.
+ */
 final class AuthPages {
 
   static final int MIN_PASSWORD = Tenants.MIN_PASSWORD;
 
   private final Tenants tenants;
   private final Views views;
-  private final LoginThrottle byEmail;
-  private final LoginThrottle byAddress;
 
-  AuthPages(Tenants tenants, Views views, LoginThrottle byEmail, LoginThrottle byAddress) {
+  AuthPages(Tenants tenants, Views views) {
     this.tenants = tenants;
     this.views = views;
-    this.byEmail = byEmail;
-    this.byAddress = byAddress;
   }
 
   void loginForm(RoutingContext ctx) {
@@ -41,37 +42,35 @@ final class AuthPages {
   void login(RoutingContext ctx) {
     String email = field(ctx, "email").strip();
     String password = field(ctx, "password");
-    String ipKey = "ip:" + ctx.request().remoteAddress().hostAddress();
-    String emailKey = "email:" + email.toLowerCase(Locale.ROOT);
-    if (byEmail.blocked(emailKey) || byAddress.blocked(ipKey)) {
-      ctx.response().putHeader("Retry-After", "60");
-      loginPage(
-          ctx,
-          429,
-          "Too many failed attempts. Wait a minute before trying again.",
-          email,
-          "warning");
-      return;
-    }
     if (email.isEmpty() || password.isEmpty() || email.length() > 254 || password.length() > 256) {
       loginPage(ctx, 400, "Enter your email and password.", email, null);
       return;
     }
     tenants
-        .signIn(email, password)
+        .signIn(email, password, ClientAddress.of(ctx))
         .onSuccess(
             tenant -> {
               if (tenant == null) {
-                byEmail.failure(emailKey);
-                byAddress.failure(ipKey);
                 loginPage(ctx, 401, "Email or password is incorrect.", email, null);
                 return;
               }
-              byEmail.success(emailKey);
               signIn(ctx, tenant);
               redirect(ctx, "/dashboard");
             })
-        .onFailure(ctx::fail);
+        .onFailure(
+            err -> {
+              if (err instanceof Throttled throttled) {
+                retryAfter(ctx, throttled);
+                loginPage(
+                    ctx,
+                    429,
+                    "Too many failed attempts to log in. " + throttled.whenToRetry(),
+                    email,
+                    "warning");
+              } else {
+                ctx.fail(err);
+              }
+            });
   }
 
   void signupForm(RoutingContext ctx) {
@@ -89,7 +88,7 @@ final class AuthPages {
     // The tenant's first API client is made with it; its secret is never shown, and the tenant
     // creates clients of its own on the API clients page.
     tenants
-        .signUp(name, email, password)
+        .signUp(name, email, password, ClientAddress.of(ctx))
         .compose(signedUp -> tenants.find(signedUp.tenantId()))
         .onSuccess(
             tenant -> {
@@ -100,6 +99,15 @@ final class AuthPages {
             err -> {
               if (err instanceof InvalidInput invalid) {
                 signupPage(ctx, 400, invalid.getMessage(), invalid.field(), name, email);
+              } else if (err instanceof Throttled throttled) {
+                retryAfter(ctx, throttled);
+                signupPage(
+                    ctx,
+                    429,
+                    "Too many sign-ups from your network. " + throttled.whenToRetry(),
+                    null,
+                    name,
+                    email);
               } else if (err instanceof EmailTakenException) {
                 signupPage(
                     ctx,
@@ -131,6 +139,10 @@ final class AuthPages {
     session.put(ConsoleRoutes.TENANT, tenant.id().toString());
     session.put(ConsoleRoutes.TENANT_NAME, tenant.name());
     session.put(ConsoleRoutes.EMAIL, tenant.email());
+  }
+
+  private static void retryAfter(RoutingContext ctx, Throttled throttled) {
+    ctx.response().putHeader("Retry-After", String.valueOf(throttled.retryAfterSeconds()));
   }
 
   private static String field(RoutingContext ctx, String name) {

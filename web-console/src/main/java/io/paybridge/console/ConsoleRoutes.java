@@ -23,7 +23,6 @@ import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Function;
@@ -47,7 +46,6 @@ public final class ConsoleRoutes {
   static final String TENANT = "tenant";
   static final String TENANT_NAME = "tenantName";
   static final String EMAIL = "email";
-  private static final String SHARED_MAP = "paybridge.console";
   private static final long SESSION_TIMEOUT_MS = 8 * 60 * 60 * 1000L;
   private static final int ASSET_MAX_AGE_SECONDS = 300;
 
@@ -59,15 +57,13 @@ public final class ConsoleRoutes {
    * @param config where the console is reached ({@code publicUrl}: cookies are secure over https)
    * @param tokenSigningKey the node's token key, from which the CSRF key is derived, so every node
    *     of a cluster accepts the tokens of the others
-   * @param clock the clock of login throttling
    */
   public static void mount(
       Vertx vertx,
       Router router,
       UseCases useCases,
       PaybridgeConfig config,
-      byte[] tokenSigningKey,
-      Clock clock) {
+      byte[] tokenSigningKey) {
     boolean https = config.publicUrl().startsWith("https:");
     SessionStore store =
         vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
@@ -90,12 +86,7 @@ public final class ConsoleRoutes {
             .setHeaderName(Frame.CSRF_FIELD)
             .setTimeout(SESSION_TIMEOUT_MS);
     Views views = Views.precompiled();
-    AuthPages auth =
-        new AuthPages(
-            useCases.tenants(),
-            views,
-            throttle(vertx, clock, "email", 5),
-            throttle(vertx, clock, "ip", 20));
+    AuthPages auth = new AuthPages(useCases.tenants(), views);
     PaymentPages money =
         new PaymentPages(
             useCases.payments(),
@@ -175,18 +166,6 @@ public final class ConsoleRoutes {
 
     router.get("/").handler(ctx -> redirect(ctx, ""));
     router.route(BASE + "/*").subRouter(console);
-  }
-
-  /**
-   * One throttle per node and kind, shared by the node's HTTP verticle instances: at most {@code
-   * perMinute} failed sign-ins a minute per email, or per client address (higher: an office shares
-   * one address).
-   */
-  private static LoginThrottle throttle(Vertx vertx, Clock clock, String kind, int perMinute) {
-    var map = vertx.sharedData().<String, LoginThrottle>getLocalMap(SHARED_MAP);
-    LoginThrottle fresh = new LoginThrottle(clock, perMinute, 60_000);
-    LoginThrottle existing = map.putIfAbsent("throttle." + kind, fresh);
-    return existing == null ? fresh : existing;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.paybridge.console.view.Frame;
 import io.paybridge.core.TestPlatform;
 import io.paybridge.core.UseCases;
+import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -15,8 +16,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +35,9 @@ final class ConsoleTestServer implements AutoCloseable {
 
   /** The password every tenant signs up with. */
   static final String PASSWORD = "a long console passphrase";
+
+  /** The client address of what tests do through the use cases rather than the pages. */
+  private static final String SET_UP = "test-set-up";
 
   /** The hidden input the console puts its CSRF token in. */
   private static final Pattern CSRF =
@@ -70,15 +74,29 @@ final class ConsoleTestServer implements AutoCloseable {
    * public URL is plain http unless they say otherwise.
    */
   static ConsoleTestServer start(String name, Map<String, String> settings) {
+    return start(name, PgFixture.newDatabase(name), settings);
+  }
+
+  /**
+   * A second server over this one's database, with settings: another node of the same cluster as
+   * far as what the console keeps in PostgreSQL goes (sessions stay with each node).
+   */
+  ConsoleTestServer beside(String name, Map<String, String> settings) {
+    return start(name, node.database(), settings);
+  }
+
+  private static ConsoleTestServer start(
+      String name, PgConnectOptions database, Map<String, String> settings) {
     Map<String, String> env =
         new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", "http://console.paybridge.test"));
     env.putAll(settings);
     return new ConsoleTestServer(
         TestPlatform.start(
             name,
+            database,
             env,
             (vertx, router, useCases, config, tokenKey) -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenKey, Clock.systemUTC());
+              ConsoleRoutes.mount(vertx, router, useCases, config, tokenKey);
               CobotPages.mount(vertx, router, useCases.cobot());
               return Future.succeededFuture();
             }));
@@ -91,7 +109,12 @@ final class ConsoleTestServer implements AutoCloseable {
 
   /** The id of the tenant signed in in {@code tenant}. */
   UUID tenantId(Browser tenant) {
-    return await(node.useCases().tenants().signIn(tenant.email(), PASSWORD)).id();
+    return await(node.useCases().tenants().signIn(tenant.email(), PASSWORD, SET_UP)).id();
+  }
+
+  /** Passwords and secrets this server has hashed or checked since it started. */
+  long hashes() {
+    return node.hashes().computed();
   }
 
   /** A client without cookies or redirects, as Cobot and other servers call the node. */
@@ -108,6 +131,29 @@ final class ConsoleTestServer implements AutoCloseable {
   /** A browser that has not signed in. */
   Browser browser() {
     return new Browser(WebClientSession.create(http), null);
+  }
+
+  /**
+   * A browser that has not signed in, on a machine with another address: its connections come from
+   * {@code address}, a loopback address such as {@code 127.0.0.2}.
+   */
+  Browser browserAt(String address) {
+    return browserAt(address, null);
+  }
+
+  /**
+   * A browser at {@code address} (as {@link #browserAt(String)}) that signs in as {@code email}.
+   */
+  Browser browserAt(String address, String email) {
+    WebClient client =
+        WebClient.create(
+            node.vertx(),
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(node.port())
+                .setFollowRedirects(false)
+                .setLocalAddress(address));
+    return new Browser(WebClientSession.create(client), email);
   }
 
   /** A browser signed in as a new tenant, through the sign-up form. */
@@ -178,7 +224,7 @@ final class ConsoleTestServer implements AutoCloseable {
     await(
         useCases
             .tenants()
-            .signIn(tenant.email(), PASSWORD)
+            .signIn(tenant.email(), PASSWORD, SET_UP)
             .compose(t -> useCases.syncTargets().add(t.id(), "webhook", url, null)));
   }
 
@@ -270,8 +316,13 @@ final class ConsoleTestServer implements AutoCloseable {
 
     /** A form post carrying the CSRF token of the last page, as the page's form would. */
     HttpResponse<Buffer> submit(String path, String... fields) {
+      return await(post(path, fields));
+    }
+
+    /** {@link #submit}, answered later: for posts sent at once from many browsers. */
+    Future<HttpResponse<Buffer>> post(String path, String... fields) {
       assertThat(csrf).as("a page with a form was shown before posting to " + path).isNotNull();
-      return send(path, form(fields).add(Frame.CSRF_FIELD, csrf));
+      return session.post(path).sendForm(form(fields).add(Frame.CSRF_FIELD, csrf)).map(this::shown);
     }
 
     /** A form post without any CSRF token, as a forged cross-site form would send. */

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code /console/login} and {@code /console/logout}: signing in under a new session id, signing
- * out, refusals that say what to do, throttling, and forms that only the console's own pages can
- * post.
+ * out, refusals that say what to do, and forms that only the console's own pages can post.
+ * Throttling has its own test ({@link SignInThrottleTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoginPageTest {
@@ -123,24 +123,6 @@ class LoginPageTest {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsString()).contains("Enter your email and password.");
     assertSecurityHeaders(r);
-  }
-
-  @Test
-  void repeatedFailuresOnAnAccountAreThrottled() {
-    Browser owner = signedOut();
-    owner.get("/console/login");
-    for (int i = 0; i < 5; i++) {
-      HttpResponse<Buffer> r =
-          owner.submit("/console/login", "email", owner.email(), "password", "guess " + i);
-      assertThat(r.statusCode()).isEqualTo(401);
-    }
-
-    HttpResponse<Buffer> r =
-        owner.submit("/console/login", "email", owner.email(), "password", PASSWORD);
-
-    assertThat(r.statusCode()).isEqualTo(429);
-    assertThat(r.getHeader("Retry-After")).isEqualTo("60");
-    assertThat(r.bodyAsString()).contains("Too many failed attempts");
   }
 
   @Test

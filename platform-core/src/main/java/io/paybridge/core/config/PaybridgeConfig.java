@@ -1,6 +1,7 @@
 package io.paybridge.core.config;
 
 import io.paybridge.core.cobot.CobotSettings;
+import io.paybridge.core.throttle.ThrottleSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +27,10 @@ import java.util.function.Function;
  * @param tokenTtl lifetime of API access tokens ({@code PAYBRIDGE_TOKEN_TTL_SECONDS})
  * @param passwordHashIterations PBKDF2 iterations for passwords and client secrets ({@code
  *     PAYBRIDGE_PASSWORD_HASH_ITERATIONS})
+ * @param hashThreads threads of the node's own pool for those hashes ({@code
+ *     PAYBRIDGE_HASH_THREADS}; default the number of cores)
+ * @param throttles how many sign-ins, sign-ups and token requests a client may try, counted for the
+ *     whole cluster ({@code PAYBRIDGE_THROTTLE_*}; see {@link ThrottleSettings})
  * @param maxWebhookBytes largest webhook body accepted ({@code PAYBRIDGE_MAX_WEBHOOK_BYTES})
  * @param maxBatch most webhooks recorded in one group commit ({@code PAYBRIDGE_INGEST_MAX_BATCH})
  * @param maxInFlightBatches most group commits under way at once per event loop ({@code
@@ -65,6 +70,8 @@ public record PaybridgeConfig(
     String masterKey,
     Duration tokenTtl,
     int passwordHashIterations,
+    int hashThreads,
+    ThrottleSettings throttles,
     int maxWebhookBytes,
     int maxBatch,
     int maxInFlightBatches,
@@ -89,6 +96,10 @@ public record PaybridgeConfig(
               + " PAYBRIDGE_INGEST_PARALLEL_AT must be at least 1");
     }
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(throttles, "throttles");
+    if (hashThreads < 1) {
+      throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
+    }
     gatewaySettings = Map.copyOf(gatewaySettings);
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("PAYBRIDGE_HTTP_PORT must be 0-65535, was " + httpPort);
@@ -133,6 +144,8 @@ public record PaybridgeConfig(
         get.apply("PAYBRIDGE_MASTER_KEY"),
         Duration.ofSeconds(intSetting(get, "PAYBRIDGE_TOKEN_TTL_SECONDS", 3600)),
         intSetting(get, "PAYBRIDGE_PASSWORD_HASH_ITERATIONS", 210_000),
+        intSetting(get, "PAYBRIDGE_HASH_THREADS", Runtime.getRuntime().availableProcessors()),
+        throttles(get),
         intSetting(get, "PAYBRIDGE_MAX_WEBHOOK_BYTES", 256 * 1024),
         intSetting(get, "PAYBRIDGE_INGEST_MAX_BATCH", 256),
         intSetting(get, "PAYBRIDGE_INGEST_MAX_IN_FLIGHT", 1),
@@ -167,6 +180,8 @@ public record PaybridgeConfig(
         masterKey,
         tokenTtl,
         passwordHashIterations,
+        hashThreads,
+        throttles,
         maxWebhookBytes,
         maxBatch,
         maxInFlightBatches,
@@ -180,6 +195,22 @@ public record PaybridgeConfig(
         renewalScanInterval,
         receiptRetention,
         cobot);
+  }
+
+  private static ThrottleSettings throttles(Function<String, String> get) {
+    ThrottleSettings d = ThrottleSettings.DEFAULTS;
+    return new ThrottleSettings(
+        limit(get, "PAYBRIDGE_THROTTLE_LOGIN_PAIR", d.loginPair()),
+        limit(get, "PAYBRIDGE_THROTTLE_LOGIN_EMAIL", d.loginEmail()),
+        limit(get, "PAYBRIDGE_THROTTLE_LOGIN_ADDRESS", d.loginAddress()),
+        limit(get, "PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", d.signUpAddress()),
+        limit(get, "PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", d.tokenAddress()));
+  }
+
+  private static ThrottleSettings.Limit limit(
+      Function<String, String> get, String name, ThrottleSettings.Limit defaultValue) {
+    String v = get.apply(name);
+    return v == null ? defaultValue : ThrottleSettings.Limit.parse(name, v);
   }
 
   private static String defaultNodeName() {
@@ -232,6 +263,10 @@ public record PaybridgeConfig(
         + parallelBatchAt
         + ", httpInstances="
         + httpInstances
+        + ", hashThreads="
+        + hashThreads
+        + ", throttles="
+        + throttles
         + "]";
   }
 }

@@ -46,6 +46,26 @@ public final class HttpErrors {
         .end(problem.encode());
   }
 
+  /**
+   * Answers 429 with {@code Retry-After} (whole seconds) and a problem document {@code
+   * too_many_attempts} saying when to try again.
+   */
+  public static void tooManyAttempts(
+      RoutingContext ctx, io.paybridge.core.usecase.Throttled throttled) {
+    if (ctx.response().headWritten()) {
+      return;
+    }
+    long seconds = throttled.retryAfterSeconds();
+    ctx.response().putHeader("Retry-After", String.valueOf(seconds));
+    respond(
+        ctx,
+        429,
+        new JsonObject()
+            .put("error", "too_many_attempts")
+            .put("message", throttled.getMessage() + " " + throttled.whenToRetry())
+            .put("retryAfter", seconds));
+  }
+
   private static String title(int status) {
     io.netty.handler.codec.http.HttpResponseStatus known =
         io.netty.handler.codec.http.HttpResponseStatus.valueOf(status);
@@ -78,6 +98,10 @@ public final class HttpErrors {
               .put("message", invalid.getMessage())
               .put("field", invalid.field())
               .put("problems", problems));
+      return;
+    }
+    if (failure instanceof io.paybridge.core.usecase.Throttled throttled) {
+      tooManyAttempts(ctx, throttled);
       return;
     }
     if (failure instanceof io.paybridge.core.usecase.Refused refused) {

@@ -1,11 +1,11 @@
 package io.paybridge.core.tenant;
 
 import io.paybridge.core.security.ApiScopes;
-import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.Tokens;
+import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.usecase.Checks;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,23 +13,22 @@ import java.util.UUID;
 /**
  * A tenant's API clients, whether managed in the console or checked at {@code /oauth/token}: create
  * one (its secret shown once, stored as a slow hash), list, revoke, and check a client's
- * credentials at the same cost whether or not the client exists.
+ * credentials at the same cost whether or not the client exists, each check reserved with the
+ * cluster's throttles before it may cost a hash.
  */
 public final class ApiClients {
 
   /** A new client; the secret exists only here. */
   public record Created(UUID id, String clientId, String clientSecret, List<String> scopes) {}
 
-  private final Vertx vertx;
   private final TenantStore store;
-  private final SecretHasher hasher;
-  private final String decoyHash;
+  private final HashPool hashes;
+  private final Throttles throttles;
 
-  public ApiClients(Vertx vertx, TenantStore store, SecretHasher hasher) {
-    this.vertx = vertx;
+  public ApiClients(TenantStore store, HashPool hashes, Throttles throttles) {
     this.store = store;
-    this.hasher = hasher;
-    this.decoyHash = hasher.decoy();
+    this.hashes = hashes;
+    this.throttles = throttles;
   }
 
   /**
@@ -61,8 +60,8 @@ public final class ApiClients {
   private Future<Created> issue(UUID tenantId, String n, List<String> chosen) {
     String clientId = Tokens.random("pbc_", 12);
     String secret = Tokens.random("pbs_", 32);
-    return vertx
-        .executeBlocking(() -> hasher.hash(secret), false)
+    return hashes
+        .hash(secret)
         .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen))
         .map(id -> new Created(id, clientId, secret, List.copyOf(chosen)));
   }
@@ -76,19 +75,38 @@ public final class ApiClients {
     return store.revokeClient(tenantId, id);
   }
 
-  /** The active client with these credentials, or {@code null}. */
-  public Future<TenantStore.ApiClient> authenticate(String clientId, String clientSecret) {
+  /**
+   * The active client with these credentials, or {@code null}, for a request from a client address.
+   * Fails with {@link io.paybridge.core.usecase.Throttled}, before any hash, when the address has
+   * sent too many wrong credentials.
+   */
+  public Future<TenantStore.ApiClient> authenticate(
+      String clientId, String clientSecret, String address) {
     if (clientId == null || clientSecret == null) {
       return Future.succeededFuture(null);
     }
-    return store
-        .findClient(clientId)
+    return throttles
+        .token(address)
         .compose(
-            client -> {
-              String hash = client == null ? decoyHash : client.secretHash();
-              return vertx
-                  .executeBlocking(() -> hasher.matches(clientSecret, hash), false)
-                  .map(ok -> ok && client != null && !client.revoked() ? client : null);
-            });
+            reservation ->
+                store
+                    .findClient(clientId)
+                    .compose(
+                        client ->
+                            hashes
+                                .matches(clientSecret, client == null ? null : client.secretHash())
+                                .compose(
+                                    ok ->
+                                        ok && !client.revoked()
+                                            ? giveBack(reservation).map(client)
+                                            : Future.succeededFuture(null))));
+  }
+
+  /**
+   * Gives a good attempt's reservation back; if the database cannot take it now, the attempt stays
+   * counted as if it had failed, which only tightens the limit, and the caller still gets in.
+   */
+  private static Future<Void> giveBack(Throttles.Reservation reservation) {
+    return reservation.release().otherwiseEmpty();
   }
 }

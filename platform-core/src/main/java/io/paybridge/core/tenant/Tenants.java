@@ -1,19 +1,20 @@
 package io.paybridge.core.tenant;
 
 import io.paybridge.core.security.ApiScopes;
-import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.Tokens;
+import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.usecase.Checks;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * What a tenant does to exist and prove who it is, whether through the API or the console: sign up
  * (with its first API client), and sign in with its email and password. Owns the rules both share:
- * what a valid name, email and password are, and that passwords and secrets are stored only as slow
- * hashes computed off the event loop, at the same cost whether or not the email is known.
+ * what a valid name, email and password are; that passwords and secrets are stored only as slow
+ * hashes, computed on the node's hash pool at the same cost whether or not the email is known; and
+ * that every attempt is reserved with the cluster's throttles before it may cost a hash.
  */
 public final class Tenants {
 
@@ -26,22 +27,23 @@ public final class Tenants {
   public record SignedUp(
       UUID tenantId, String name, String email, String clientId, String clientSecret) {}
 
-  private final Vertx vertx;
   private final TenantStore store;
-  private final SecretHasher hasher;
-  private volatile String decoy;
+  private final HashPool hashes;
+  private final Throttles throttles;
 
-  public Tenants(Vertx vertx, TenantStore store, SecretHasher hasher) {
-    this.vertx = vertx;
+  public Tenants(TenantStore store, HashPool hashes, Throttles throttles) {
     this.store = store;
-    this.hasher = hasher;
+    this.hashes = hashes;
+    this.throttles = throttles;
   }
 
   /**
-   * Signs a tenant up. Fails with {@link io.paybridge.core.usecase.InvalidInput} naming every field
-   * at fault, or {@link TenantStore.EmailTakenException}.
+   * Signs a tenant up from a client address. Fails with {@link
+   * io.paybridge.core.usecase.InvalidInput} naming every field at fault, {@link
+   * io.paybridge.core.usecase.Throttled} when the address has signed up too often, or {@link
+   * TenantStore.EmailTakenException}.
    */
-  public Future<SignedUp> signUp(String name, String email, String password) {
+  public Future<SignedUp> signUp(String name, String email, String password, String address) {
     String n = name == null ? "" : name.strip();
     String e = email == null ? "" : email.strip();
     String p = password == null ? "" : password;
@@ -59,37 +61,52 @@ public final class Tenants {
             "password",
             "Choose a password of at least " + MIN_PASSWORD + " characters (at most 256).")
         .verdict()
-        .compose(v -> create(n, e, p));
+        .compose(v -> throttles.signUp(address))
+        .compose(reserved -> create(n, e, p));
   }
 
   private Future<SignedUp> create(String n, String e, String p) {
     String clientId = Tokens.random("pbc_", 12);
     String clientSecret = Tokens.random("pbs_", 32);
-    return vertx
-        .executeBlocking(() -> new String[] {hasher.hash(p), hasher.hash(clientSecret)}, false)
-        .compose(h -> store.createWithClient(n, e, h[0], clientId, h[1], ApiScopes.ALL))
+    Future<String> passwordHash = hashes.hash(p);
+    Future<String> secretHash = hashes.hash(clientSecret);
+    return Future.all(passwordHash, secretHash)
+        .compose(
+            h ->
+                store.createWithClient(
+                    n, e, passwordHash.result(), clientId, secretHash.result(), ApiScopes.ALL))
         .map(id -> new SignedUp(id, n, e, clientId, clientSecret));
   }
 
   /**
-   * The tenant with this email and password, or {@code null}. Unknown emails cost the same hash as
-   * known ones, so the answer's timing does not tell which emails have accounts.
+   * The tenant with this email and password, or {@code null}, for a sign-in from a client address.
+   * Unknown emails cost the same hash as known ones, so the answer's timing does not tell which
+   * emails have accounts. Fails with {@link io.paybridge.core.usecase.Throttled}, before any hash,
+   * when the email, the address or the two together have had too many wrong passwords.
    */
-  public Future<TenantStore.Tenant> signIn(String email, String password) {
-    if (email == null || password == null || email.length() > 254 || password.length() > 256) {
+  public Future<TenantStore.Tenant> signIn(String email, String password, String address) {
+    if (email == null
+        || password == null
+        || email.isBlank()
+        || email.length() > 254
+        || password.length() > 256) {
       return Future.succeededFuture(null);
     }
-    return store
-        .findByEmail(email.strip())
+    return throttles
+        .signIn(email, address)
         .compose(
-            tenant ->
-                vertx.executeBlocking(
-                    () -> {
-                      String stored = tenant == null ? decoyHash() : tenant.passwordHash();
-                      boolean ok = hasher.matches(password, stored);
-                      return ok && tenant != null ? tenant : null;
-                    },
-                    false));
+            reservation ->
+                store
+                    .findByEmail(email.strip())
+                    .compose(
+                        tenant ->
+                            hashes
+                                .matches(password, tenant == null ? null : tenant.passwordHash())
+                                .compose(
+                                    ok ->
+                                        ok
+                                            ? giveBack(reservation).map(tenant)
+                                            : Future.succeededFuture(null))));
   }
 
   /** A tenant by id, or {@code null}. */
@@ -97,12 +114,11 @@ public final class Tenants {
     return store.find(tenantId);
   }
 
-  private String decoyHash() {
-    String d = decoy;
-    if (d == null) {
-      d = hasher.decoy();
-      decoy = d;
-    }
-    return d;
+  /**
+   * Gives a good attempt's reservation back; if the database cannot take it now, the attempt stays
+   * counted as if it had failed, which only tightens the limit, and the caller still gets in.
+   */
+  private static Future<Void> giveBack(Throttles.Reservation reservation) {
+    return reservation.release().otherwiseEmpty();
   }
 }

@@ -3,6 +3,8 @@ package io.paybridge.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paybridge.core.throttle.ThrottleSettings;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +44,36 @@ class PaybridgeConfigTest {
         .hasMessageContaining("PAYBRIDGE_HTTP_PORT");
     assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_HTTP_PORT", "70000")))
         .hasMessageContaining("PAYBRIDGE_HTTP_PORT");
+  }
+
+  @Test
+  void throttlesAndTheHashPoolHaveDefaultsAndReadAttemptsPerSeconds() {
+    PaybridgeConfig d = PaybridgeConfig.from(Map.of());
+    assertThat(d.throttles()).isEqualTo(ThrottleSettings.DEFAULTS);
+    assertThat(d.throttles().loginPair())
+        .isEqualTo(new ThrottleSettings.Limit(10, Duration.ofMinutes(1)));
+    assertThat(d.hashThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+
+    PaybridgeConfig c =
+        PaybridgeConfig.from(
+            Map.of(
+                "PAYBRIDGE_THROTTLE_LOGIN_PAIR", "3/2",
+                "PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", " 500 / 60 ",
+                "PAYBRIDGE_HASH_THREADS", "1"));
+    assertThat(c.throttles().loginPair()).hasToString("3/2");
+    assertThat(c.throttles().loginPair().window()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.throttles().tokenAddress().attempts()).isEqualTo(500);
+    assertThat(c.throttles().loginEmail()).isEqualTo(ThrottleSettings.DEFAULTS.loginEmail());
+    assertThat(c.hashThreads()).isEqualTo(1);
+
+    for (String bad : new String[] {"10", "ten/60", "0/60", "10/0", "10/60/1"}) {
+      assertThatThrownBy(
+              () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", bad)))
+          .as(bad)
+          .hasMessageContaining("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS")
+          .hasMessageContaining("<attempts>/<seconds>");
+    }
+    assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_HASH_THREADS", "0")))
+        .hasMessageContaining("PAYBRIDGE_HASH_THREADS");
   }
 }

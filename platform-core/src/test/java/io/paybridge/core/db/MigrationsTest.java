@@ -65,7 +65,11 @@ class MigrationsTest {
   private static final List<String> RELEASED =
       Stream.concat(
               BEFORE_FLYWAY.stream(),
-              Stream.of("V11__charges.sql", "V12__cobot.sql", "V15__api_idempotency.sql"))
+              Stream.of(
+                  "V11__charges.sql",
+                  "V12__cobot.sql",
+                  "V13__login_attempts.sql",
+                  "V15__api_idempotency.sql"))
           .toList();
 
   private Vertx vertx;
@@ -216,6 +220,7 @@ class MigrationsTest {
             "10 SQL V10__receipts_for_every_delivery.sql",
             "11 SQL V11__charges.sql",
             "12 SQL V12__cobot.sql",
+            "13 SQL V13__login_attempts.sql",
             "15 SQL V15__api_idempotency.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
@@ -251,6 +256,7 @@ class MigrationsTest {
             "10 BASELINE applied before Flyway, recorded in schema_migrations",
             "11 SQL V11__charges.sql",
             "12 SQL V12__cobot.sql",
+            "13 SQL V13__login_attempts.sql",
             "15 SQL V15__api_idempotency.sql");
   }
 

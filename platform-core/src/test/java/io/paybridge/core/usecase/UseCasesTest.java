@@ -9,6 +9,7 @@ import io.paybridge.core.db.Migrations;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.security.ApiScopes;
+import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SecretHasher;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.SyncTargets;
@@ -16,6 +17,9 @@ import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.Tenants;
+import io.paybridge.core.throttle.AttemptStore;
+import io.paybridge.core.throttle.ThrottleSettings;
+import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.devdb.PgFixture;
@@ -39,8 +43,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UseCasesTest {
 
+  /** The client address every call here comes from (TEST-NET-1). */
+  private static final String ADDRESS = "192.0.2.1";
+
   private Vertx vertx;
   private Pool pool;
+  private HashPool hashes;
   private Tenants tenants;
   private ApiClients clients;
   private SyncTargets targets;
@@ -54,9 +62,10 @@ class UseCasesTest {
     await(Migrations.migrate(vertx, db));
     pool = Database.pool(vertx, db, 4);
     TenantStore store = new TenantStore(pool);
-    SecretHasher hasher = new SecretHasher(1_000);
-    tenants = new Tenants(vertx, store, hasher);
-    clients = new ApiClients(vertx, store, hasher);
+    hashes = new HashPool(vertx, new SecretHasher(1_000), 2);
+    Throttles throttles = new Throttles(new AttemptStore(pool), ThrottleSettings.DEFAULTS);
+    tenants = new Tenants(store, hashes, throttles);
+    clients = new ApiClients(store, hashes, throttles);
     targets =
         new SyncTargets(
             new SyncStore(
@@ -68,6 +77,7 @@ class UseCasesTest {
 
   @AfterAll
   void stop() {
+    await(hashes.close());
     await(pool.close());
     await(vertx.close());
   }
@@ -78,7 +88,7 @@ class UseCasesTest {
 
   @Test
   void signUpNamesEveryFieldAtFaultAtOnce() {
-    assertThatThrownBy(() -> await(tenants.signUp(" ", "not-an-email", "short")))
+    assertThatThrownBy(() -> await(tenants.signUp(" ", "not-an-email", "short", ADDRESS)))
         .rootCause()
         .isInstanceOfSatisfying(
             InvalidInput.class,
@@ -91,26 +101,28 @@ class UseCasesTest {
   @Test
   void signUpStoresHashesAndSignInChecksThem() {
     String email = email();
-    Tenants.SignedUp signedUp = await(tenants.signUp("Acme", email, "a long passphrase"));
+    Tenants.SignedUp signedUp = await(tenants.signUp("Acme", email, "a long passphrase", ADDRESS));
     assertThat(signedUp.clientSecret()).startsWith("pbs_");
 
-    assertThat(await(tenants.signIn(email, "a long passphrase")).id())
+    assertThat(await(tenants.signIn(email, "a long passphrase", ADDRESS)).id())
         .isEqualTo(signedUp.tenantId());
-    assertThat(await(tenants.signIn(email.toUpperCase(), "a long passphrase"))).isNotNull();
-    assertThat(await(tenants.signIn(email, "not the passphrase"))).isNull();
-    assertThat(await(tenants.signIn(email(), "a long passphrase"))).isNull();
-    // the first client's secret works, and only it
-    assertThat(await(clients.authenticate(signedUp.clientId(), signedUp.clientSecret())))
+    assertThat(await(tenants.signIn(email.toUpperCase(), "a long passphrase", ADDRESS)))
         .isNotNull();
-    assertThat(await(clients.authenticate(signedUp.clientId(), "pbs_wrong"))).isNull();
-    assertThatThrownBy(() -> await(tenants.signUp("Again", email, "a long passphrase")))
+    assertThat(await(tenants.signIn(email, "not the passphrase", ADDRESS))).isNull();
+    assertThat(await(tenants.signIn(email(), "a long passphrase", ADDRESS))).isNull();
+    // the first client's secret works, and only it
+    assertThat(await(clients.authenticate(signedUp.clientId(), signedUp.clientSecret(), ADDRESS)))
+        .isNotNull();
+    assertThat(await(clients.authenticate(signedUp.clientId(), "pbs_wrong", ADDRESS))).isNull();
+    assertThatThrownBy(() -> await(tenants.signUp("Again", email, "a long passphrase", ADDRESS)))
         .rootCause()
         .isInstanceOf(TenantStore.EmailTakenException.class);
   }
 
   @Test
   void apiClientsAreCreatedWithKnownScopesAndStopWorkingWhenRevoked() {
-    UUID tenant = await(tenants.signUp("Clients", email(), "a long passphrase")).tenantId();
+    UUID tenant =
+        await(tenants.signUp("Clients", email(), "a long passphrase", ADDRESS)).tenantId();
     assertThatThrownBy(() -> await(clients.create(tenant, "", List.of("payments:fly"))))
         .rootCause()
         .isInstanceOfSatisfying(
@@ -132,18 +144,22 @@ class UseCasesTest {
     assertThat(created.scopes()).containsExactly(ApiScopes.PAYMENTS_READ, ApiScopes.SYNC_READ);
     assertThat(await(clients.list(tenant)))
         .anySatisfy(c -> assertThat(c.name()).isEqualTo("billing"));
-    assertThat(await(clients.authenticate(created.clientId(), created.clientSecret())).scopes())
+    assertThat(
+            await(clients.authenticate(created.clientId(), created.clientSecret(), ADDRESS))
+                .scopes())
         .containsExactly(ApiScopes.PAYMENTS_READ, ApiScopes.SYNC_READ);
 
-    UUID otherTenant = await(tenants.signUp("Other", email(), "a long passphrase")).tenantId();
+    UUID otherTenant =
+        await(tenants.signUp("Other", email(), "a long passphrase", ADDRESS)).tenantId();
     assertThat(await(clients.revoke(otherTenant, created.id()))).isFalse();
     assertThat(await(clients.revoke(tenant, created.id()))).isTrue();
-    assertThat(await(clients.authenticate(created.clientId(), created.clientSecret()))).isNull();
+    assertThat(await(clients.authenticate(created.clientId(), created.clientSecret(), ADDRESS)))
+        .isNull();
   }
 
   @Test
   void syncTargetsRefuseBadInputAndShowAWebhookSecretOnce() {
-    UUID tenant = await(tenants.signUp("Sync", email(), "a long passphrase")).tenantId();
+    UUID tenant = await(tenants.signUp("Sync", email(), "a long passphrase", ADDRESS)).tenantId();
     assertThatThrownBy(() -> await(targets.add(tenant, "ftp", null, null)))
         .rootCause()
         .isInstanceOfSatisfying(
