@@ -7,6 +7,7 @@ import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.http.NodeRoutes;
+import io.paybridge.core.security.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -25,7 +26,7 @@ final class HttpVerticle extends VerticleBase {
   private final PaybridgeConfig config;
   private final NodeRoutes node;
   private final UseCases useCases;
-  private final byte[] tokenSigningKey;
+  private final SigningKeys signingKeys;
   private final Clock clock;
   private HttpServer server;
 
@@ -33,18 +34,18 @@ final class HttpVerticle extends VerticleBase {
    * @param config the node's settings, its HTTP port resolved
    * @param node the webhook, health and metrics routes
    * @param useCases what the API and the console call
-   * @param tokenSigningKey the key of API access tokens and console CSRF tokens
+   * @param signingKeys the keys of API access tokens and console CSRF tokens
    */
   HttpVerticle(
       PaybridgeConfig config,
       NodeRoutes node,
       UseCases useCases,
-      byte[] tokenSigningKey,
+      SigningKeys signingKeys,
       Clock clock) {
     this.config = config;
     this.node = node;
     this.useCases = useCases;
-    this.tokenSigningKey = tokenSigningKey;
+    this.signingKeys = signingKeys;
     this.clock = clock;
   }
 
@@ -61,10 +62,11 @@ final class HttpVerticle extends VerticleBase {
     node.mount(vertx, router);
     // The API's routes come from its OpenAPI document, read asynchronously; they are mounted
     // before the console's and the catch-all handlers, as the order of routes matters.
-    return ApiRoutes.mount(vertx, router, useCases, tokenSigningKey, config.tokenTtl())
+    return ApiRoutes.mount(vertx, router, useCases, signingKeys.apiTokens(), config.tokenTtl())
         .compose(
             mounted -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey, clock);
+              ConsoleRoutes.mount(
+                  vertx, router, useCases, config, signingKeys.consoleCsrf(), clock);
               CobotPages.mount(vertx, router, useCases.cobot());
               router
                   .route()

@@ -152,9 +152,10 @@ class OpenApiContractIT {
   void everyServedOperationIsDocumented() {
     // GIVEN the API's routes as the node mounts them
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(node.client);
+    var keys = node.node.signingKeys().apiTokens();
     await(
         io.paybridge.api.ApiRoutes.mount(
-            node.client, router, node.node.useCases(), new byte[32], Duration.ofMinutes(1)));
+            node.client, router, node.node.useCases(), keys, Duration.ofMinutes(1)));
     java.util.Set<String> served = new java.util.TreeSet<>();
     collect(router, "", served);
 

@@ -8,6 +8,7 @@ import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.ReprocessStore;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.tenant.TenantStore;
@@ -29,7 +30,8 @@ public record Stores(
     ReprocessStore reprocessing,
     ChargeStore charges,
     CobotStore cobot,
-    JobQueue jobs) {
+    JobQueue jobs,
+    TokenKeyStore tokenKeys) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -43,6 +45,7 @@ public record Stores(
         new ReprocessStore(pool),
         new ChargeStore(pool, vault),
         new CobotStore(pool, vault),
-        new JobQueue(pool));
+        new JobQueue(pool),
+        new TokenKeyStore(pool, vault));
   }
 }

@@ -14,6 +14,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
@@ -24,6 +25,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,8 +53,11 @@ public final class TestPlatform implements AutoCloseable {
         Router router,
         UseCases useCases,
         PaybridgeConfig config,
-        byte[] tokenSigningKey);
+        SigningKeys signingKeys);
   }
+
+  /** The master key of every test node, so that nodes on one database open each other's secrets. */
+  private static final String TEST_MASTER_KEY = MasterKeys.generateSpec("test");
 
   private final Vertx vertx;
   private final TestUseCases base;
@@ -71,6 +76,20 @@ public final class TestPlatform implements AutoCloseable {
    * variables) over the test settings, serving {@code frontRoom}.
    */
   public static TestPlatform start(String name, Map<String, String> settings, FrontRoom frontRoom) {
+    return start(name, PgFixture.newDatabase(name), Clock.systemUTC(), settings, frontRoom);
+  }
+
+  /**
+   * Starts a node as {@link #start(String, Map, FrontRoom)} does, on a database of the caller's
+   * (two nodes on one database are a cluster as far as the database makes one), with its token keys
+   * rotating by {@code keyClock}.
+   */
+  public static TestPlatform start(
+      String name,
+      PgConnectOptions database,
+      Clock keyClock,
+      Map<String, String> settings,
+      FrontRoom frontRoom) {
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
     env.put("PAYBRIDGE_HTTP_PORT", "0");
@@ -88,9 +107,10 @@ public final class TestPlatform implements AutoCloseable {
             TestUseCases.start(
                 vertx,
                 config,
-                PgFixture.newDatabase(name),
-                MasterKeys.parse(MasterKeys.generateSpec("test")),
-                PluginRegistry.discover()));
+                database,
+                MasterKeys.parse(TEST_MASTER_KEY),
+                PluginRegistry.discover(),
+                keyClock));
     Stores stores = base.stores();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PlatformMetrics metrics = new PlatformMetrics(registry);
@@ -135,6 +155,11 @@ public final class TestPlatform implements AutoCloseable {
   /** What the node's front rooms call. */
   public UseCases useCases() {
     return base.useCases();
+  }
+
+  /** The keys the node signs API and CSRF tokens with. */
+  public SigningKeys signingKeys() {
+    return base.signingKeys();
   }
 
   /** The port the HTTP server listens on, at 127.0.0.1. */
@@ -189,7 +214,7 @@ public final class TestPlatform implements AutoCloseable {
       Router router = Router.router(vertx);
       routes.mount(vertx, router);
       return frontRoom
-          .mount(vertx, router, base.useCases(), config, base.tokenSigningKey())
+          .mount(vertx, router, base.useCases(), config, base.signingKeys())
           .compose(
               mounted -> {
                 router

@@ -66,8 +66,8 @@ final class ApiTestServer implements AutoCloseable {
         TestPlatform.start(
             name,
             env,
-            (vertx, router, useCases, config, tokenKey) ->
-                ApiRoutes.mount(vertx, router, useCases, tokenKey, config.tokenTtl())));
+            (vertx, router, useCases, config, keys) ->
+                ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
   }
 
   /** The client, for requests the helpers below do not make. */

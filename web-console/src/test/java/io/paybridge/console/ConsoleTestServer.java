@@ -77,8 +77,9 @@ final class ConsoleTestServer implements AutoCloseable {
         TestPlatform.start(
             name,
             env,
-            (vertx, router, useCases, config, tokenKey) -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenKey, Clock.systemUTC());
+            (vertx, router, useCases, config, keys) -> {
+              ConsoleRoutes.mount(
+                  vertx, router, useCases, config, keys.consoleCsrf(), Clock.systemUTC());
               CobotPages.mount(vertx, router, useCases.cobot());
               return Future.succeededFuture();
             }));

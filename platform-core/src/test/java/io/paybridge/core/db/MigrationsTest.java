@@ -63,7 +63,9 @@ class MigrationsTest {
 
   /** The released migrations, in order. */
   private static final List<String> RELEASED =
-      Stream.concat(BEFORE_FLYWAY.stream(), Stream.of("V11__charges.sql", "V12__cobot.sql"))
+      Stream.concat(
+              BEFORE_FLYWAY.stream(),
+              Stream.of("V11__charges.sql", "V12__cobot.sql", "V14__token_keys.sql"))
           .toList();
 
   private Vertx vertx;
@@ -213,7 +215,8 @@ class MigrationsTest {
             "9 BASELINE applied before Flyway, recorded in schema_migrations",
             "10 SQL V10__receipts_for_every_delivery.sql",
             "11 SQL V11__charges.sql",
-            "12 SQL V12__cobot.sql");
+            "12 SQL V12__cobot.sql",
+            "14 SQL V14__token_keys.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -247,7 +250,8 @@ class MigrationsTest {
         .containsExactly(
             "10 BASELINE applied before Flyway, recorded in schema_migrations",
             "11 SQL V11__charges.sql",
-            "12 SQL V12__cobot.sql");
+            "12 SQL V12__cobot.sql",
+            "14 SQL V14__token_keys.sql");
   }
 
   @Test
