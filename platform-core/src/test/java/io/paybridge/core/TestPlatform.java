@@ -57,7 +57,7 @@ public final class TestPlatform implements AutoCloseable {
   }
 
   /** The master key of every test node, so that nodes on one database open each other's secrets. */
-  private static final String TEST_MASTER_KEY = MasterKeys.generateSpec("test");
+  public static final String TEST_MASTER_KEY = MasterKeys.generateSpec("test");
 
   private final Vertx vertx;
   private final TestUseCases base;
