@@ -39,8 +39,10 @@ final class ModeRules {
    * The one line dev mode logs at start, saying what it relaxed; {@code null} in production.
    *
    * @param keys the master keys the node runs with, generated into the data folder or not
+   * @param embedded whether the node starts the embedded database
    */
-  static String relaxations(PaybridgeConfig config, ClusterSettings cluster, MasterKeys keys) {
+  static String relaxations(
+      PaybridgeConfig config, ClusterSettings cluster, MasterKeys keys, boolean embedded) {
     if (config.mode() != Mode.DEV) {
       return null;
     }
@@ -48,7 +50,7 @@ final class ModeRules {
     if (keys.devKeyFile() != null) {
       relaxed.add("master key generated beside the data in " + keys.devKeyFile());
     }
-    if (config.dbUrl() == null) {
+    if (embedded) {
       relaxed.add("embedded PostgreSQL under " + config.dataDir());
     }
     if (!config.publicUrl().startsWith("https://")) {

@@ -127,7 +127,9 @@ public final class Node {
     } catch (IllegalArgumentException | UncheckedIOException refused) {
       return Future.failedFuture(refused);
     }
-    String relaxed = ModeRules.relaxations(requested, cluster, keys);
+    String relaxed =
+        ModeRules.relaxations(
+            requested, cluster, keys, database == null && requested.dbUrl() == null);
     if (relaxed != null) {
       LOG.warning(relaxed);
     }
