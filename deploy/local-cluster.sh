@@ -24,8 +24,10 @@ db_url="$(grep '^PAYBRIDGE_DB_URL=' data/cluster-logs/database.log | head -1 | c
 
 members=""
 for i in $(seq 0 $((nodes - 1))); do members="${members:+$members,}127.0.0.1:$((5701 + i))"; done
-# Every node shares the data folder, and so the one dev master key created there.
+# Every node shares the data folder, and so the one dev master key created there. With a database
+# URL the default would be production mode, which refuses this loopback, plain-http set-up.
 for i in $(seq 0 $((nodes - 1))); do
+  PAYBRIDGE_MODE=dev \
   PAYBRIDGE_DB_URL="$db_url" \
   PAYBRIDGE_DATA_DIR="$PWD/data" \
   PAYBRIDGE_HTTP_PORT=$((8080 + i)) \

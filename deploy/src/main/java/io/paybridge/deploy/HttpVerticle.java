@@ -7,11 +7,13 @@ import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.http.NodeRoutes;
+import io.paybridge.core.security.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,20 +26,27 @@ final class HttpVerticle extends VerticleBase {
   private final PaybridgeConfig config;
   private final NodeRoutes node;
   private final UseCases useCases;
-  private final byte[] tokenSigningKey;
+  private final SigningKeys signingKeys;
+  private final Clock clock;
   private HttpServer server;
 
   /**
    * @param config the node's settings, its HTTP port resolved
    * @param node the webhook, health and metrics routes
    * @param useCases what the API and the console call
-   * @param tokenSigningKey the key of API access tokens and console CSRF tokens
+   * @param signingKeys the keys of API access tokens and console CSRF tokens
    */
-  HttpVerticle(PaybridgeConfig config, NodeRoutes node, UseCases useCases, byte[] tokenSigningKey) {
+  HttpVerticle(
+      PaybridgeConfig config,
+      NodeRoutes node,
+      UseCases useCases,
+      SigningKeys signingKeys,
+      Clock clock) {
     this.config = config;
     this.node = node;
     this.useCases = useCases;
-    this.tokenSigningKey = tokenSigningKey;
+    this.signingKeys = signingKeys;
+    this.clock = clock;
   }
 
   @Override
@@ -53,10 +62,11 @@ final class HttpVerticle extends VerticleBase {
     node.mount(vertx, router);
     // The API's routes come from its OpenAPI document, read asynchronously; they are mounted
     // before the console's and the catch-all handlers, as the order of routes matters.
-    return ApiRoutes.mount(vertx, router, useCases, tokenSigningKey, config.tokenTtl())
+    return ApiRoutes.mount(vertx, router, useCases, signingKeys.apiTokens(), config.tokenTtl())
         .compose(
             mounted -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenSigningKey);
+              ConsoleRoutes.mount(
+                  vertx, router, useCases, config, signingKeys.consoleCsrf(), clock);
               CobotPages.mount(vertx, router, useCases.cobot());
               router
                   .route()

@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * Starts a Paybridge node from environment variables. With none set it runs in dev mode: one node,
- * an embedded PostgreSQL under {@code ./data}, HTTP on port 8080.
+ * an embedded PostgreSQL under {@code ./data}, HTTP on 127.0.0.1:8080. A setting production mode
+ * refuses stops it with exit code 2 and the reason, naming the setting.
  */
 public final class Main {
 
@@ -36,6 +37,15 @@ public final class Main {
               .toCompletionStage()
               .toCompletableFuture()
               .get(5, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IllegalArgumentException refused) {
+        System.err.println("paybridge: " + refused.getMessage());
+        System.exit(2);
+        return;
+      }
+      LOG.log(Level.SEVERE, "Paybridge failed to start", e.getCause());
+      System.exit(1);
+      return;
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "Paybridge failed to start", e);
       System.exit(1);

@@ -19,6 +19,8 @@ import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.HashPool;
+import io.paybridge.core.security.SigningKeys;
+import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.subscription.CancelUnknownSubscriptions;
 import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.sync.SyncDelivery;
@@ -26,6 +28,7 @@ import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.throttle.AttemptPurge;
 import io.paybridge.core.vault.CredentialVault;
+import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PluginContext;
 import io.vertx.core.DeploymentOptions;
@@ -63,9 +66,6 @@ public final class Node {
   /** Least time between two fan-out runs of a node while commits keep coming (ADR 8). */
   private static final Duration FAN_OUT_INTERVAL = Duration.ofMillis(25);
 
-  /** What the key that signs API tokens (and, derived from it, console CSRF tokens) is for. */
-  private static final String TOKEN_KEY_PURPOSE = "api-token-signing-v1";
-
   private final Vertx vertx;
   private final Storage storage;
   private final Pool pool;
@@ -73,6 +73,7 @@ public final class Node {
   private final HashPool hashes;
   private final SyncDelivery delivery;
   private final UseCases useCases;
+  private final SigningKeys signingKeys;
   private final int port;
   private final String httpDeployment;
   private final String workerDeployment;
@@ -85,6 +86,7 @@ public final class Node {
       HashPool hashes,
       SyncDelivery delivery,
       UseCases useCases,
+      SigningKeys signingKeys,
       int port,
       String httpDeployment,
       String workerDeployment) {
@@ -95,6 +97,7 @@ public final class Node {
     this.hashes = hashes;
     this.delivery = delivery;
     this.useCases = useCases;
+    this.signingKeys = signingKeys;
     this.port = port;
     this.httpDeployment = httpDeployment;
     this.workerDeployment = workerDeployment;
@@ -115,10 +118,26 @@ public final class Node {
 
   /**
    * Starts a node that joins the cluster described by {@code cluster} (or runs alone when it names
-   * no members), on the given database or the configured one.
+   * no members), on the given database or the configured one. In production the future fails at
+   * once, with an {@link IllegalArgumentException} naming each setting at fault, while a
+   * development default is in place; in dev mode one line says what is relaxed. Reads (in dev mode,
+   * creates) the master key file on the caller's thread.
    */
   public static Future<Node> start(
       PaybridgeConfig requested, ClusterSettings cluster, PgConnectOptions database) {
+    MasterKeys keys;
+    try {
+      ModeRules.refuseUnsafe(requested, cluster);
+      keys = MasterKeys.forNode(requested);
+    } catch (IllegalArgumentException | UncheckedIOException refused) {
+      return Future.failedFuture(refused);
+    }
+    String relaxed =
+        ModeRules.relaxations(
+            requested, cluster, keys, database == null && requested.dbUrl() == null);
+    if (relaxed != null) {
+      LOG.warning(relaxed);
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Route templates, never paths: a webhook path holds the account's hook key. Event-bus
     // addresses are the platform's own constants.
@@ -143,14 +162,15 @@ public final class Node {
       builder.withClusterManager(new HazelcastClusterManager(cluster.hazelcast()));
       return builder
           .buildClustered()
-          .compose(vertx -> startOn(vertx, requested, database, registry));
+          .compose(vertx -> startOn(vertx, requested, keys, database, registry));
     }
-    return startOn(builder.build(), requested, database, registry);
+    return startOn(builder.build(), requested, keys, database, registry);
   }
 
   private static Future<Node> startOn(
       Vertx vertx,
       PaybridgeConfig requested,
+      MasterKeys keys,
       PgConnectOptions database,
       PrometheusMeterRegistry registry) {
     int port = requested.httpPort() == 0 ? freePort() : requested.httpPort();
@@ -158,7 +178,7 @@ public final class Node {
     LOG.info(() -> "starting Paybridge node: " + config);
     PluginRegistry plugins = PluginRegistry.discover();
     Clock clock = Clock.systemUTC();
-    Future<Storage> opened = vertx.executeBlocking(() -> Storage.open(config, database));
+    Future<Storage> opened = vertx.executeBlocking(() -> Storage.open(config, keys, database));
     return opened
         .compose(storage -> Migrations.migrate(vertx, storage.db()))
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
@@ -228,9 +248,14 @@ public final class Node {
             Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
-    byte[] tokenKey = storage.keys().derive(TOKEN_KEY_PURPOSE);
-    return hooks
-        .start()
+    Future<SigningKeys> signing =
+        hooks
+            .start()
+            .compose(
+                v ->
+                    SigningKeys.start(
+                        vertx, stores.tokenKeys(), TokenKeys.Settings.of(config), clock));
+    return signing
         .compose(v -> vertx.deployVerticle(scanner))
         .compose(
             v ->
@@ -255,7 +280,7 @@ public final class Node {
             worker ->
                 vertx
                     .deployVerticle(
-                        () -> new HttpVerticle(config, routes, useCases, tokenKey),
+                        () -> new HttpVerticle(config, routes, useCases, signing.result(), clock),
                         new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
                     .map(
                         http ->
@@ -267,6 +292,7 @@ public final class Node {
                                 hashes,
                                 delivery,
                                 useCases,
+                                signing.result(),
                                 config.httpPort(),
                                 http,
                                 worker)));
@@ -298,6 +324,7 @@ public final class Node {
         .eventually(
             () -> {
               delivery.close();
+              signingKeys.stop();
               return hooks.stop();
             })
         .eventually(hashes::close)
@@ -321,6 +348,11 @@ public final class Node {
   /** What this node's HTTP layers call (for tests and tools that drive the node from inside). */
   public UseCases useCases() {
     return useCases;
+  }
+
+  /** The keys this node signs API and CSRF tokens with. */
+  public SigningKeys signingKeys() {
+    return signingKeys;
   }
 
   private static int freePort() {

@@ -11,11 +11,10 @@ import java.util.logging.Logger;
 record Storage(MasterKeys keys, PgConnectOptions db, EmbeddedPostgres embedded) {
 
   /**
-   * Reads the master keys and finds the database: the given one, else {@code PAYBRIDGE_DB_URL},
-   * else an embedded PostgreSQL under the data folder, started here. Blocking.
+   * Finds the database: the given one, else {@code PAYBRIDGE_DB_URL}, else an embedded PostgreSQL
+   * under the data folder, started here. Blocking.
    */
-  static Storage open(PaybridgeConfig config, PgConnectOptions given) {
-    MasterKeys keys = MasterKeys.configuredOrDevKey(config.masterKey(), config.dataDir());
+  static Storage open(PaybridgeConfig config, MasterKeys keys, PgConnectOptions given) {
     if (given != null) {
       return new Storage(keys, given, null);
     }

@@ -96,6 +96,8 @@ class ClusterIT {
       env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
       env.put("PAYBRIDGE_HTTP_INSTANCES", "1");
       env.put("PAYBRIDGE_DB_URL", dbUrl);
+      // Loopback, plain http and a sink on loopback: development settings, said out loud.
+      env.put("PAYBRIDGE_MODE", "dev");
       env.put("PAYBRIDGE_DB_POOL_SIZE", "6");
       env.put("PAYBRIDGE_MASTER_KEY", masterKey);
       env.put("PAYBRIDGE_DATA_DIR", Files.createTempDirectory("paybridge-node").toString());

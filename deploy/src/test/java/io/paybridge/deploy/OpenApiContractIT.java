@@ -3,6 +3,7 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.api.ApiRoutes;
 import io.paybridge.api.OpenApiDocument;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.MultiMap;
@@ -152,9 +153,8 @@ class OpenApiContractIT {
   void everyServedOperationIsDocumented() {
     // GIVEN the API's routes as the node mounts them
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(node.client);
-    await(
-        io.paybridge.api.ApiRoutes.mount(
-            node.client, router, node.node.useCases(), new byte[32], Duration.ofMinutes(1)));
+    var keys = node.node.signingKeys().apiTokens();
+    await(ApiRoutes.mount(node.client, router, node.node.useCases(), keys, Duration.ofMinutes(1)));
     java.util.Set<String> served = new java.util.TreeSet<>();
     collect(router, "", served);
 

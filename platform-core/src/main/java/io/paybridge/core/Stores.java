@@ -9,6 +9,7 @@ import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.ReprocessStore;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.tenant.TenantStore;
@@ -33,7 +34,8 @@ public record Stores(
     CobotStore cobot,
     IdempotencyStore idempotency,
     JobQueue jobs,
-    AttemptStore attempts) {
+    AttemptStore attempts,
+    TokenKeyStore tokenKeys) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -49,6 +51,7 @@ public record Stores(
         new CobotStore(pool, vault),
         new IdempotencyStore(pool, vault),
         new JobQueue(pool),
-        new AttemptStore(pool));
+        new AttemptStore(pool),
+        new TokenKeyStore(pool, vault));
   }
 }

@@ -41,6 +41,10 @@ public final class TestDatabase implements AutoCloseable {
     return pool;
   }
 
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public CredentialVault vault() {
     return vault;
   }

@@ -15,6 +15,7 @@ import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.HashPool;
+import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
@@ -55,8 +56,11 @@ public final class TestPlatform implements AutoCloseable {
         Router router,
         UseCases useCases,
         PaybridgeConfig config,
-        byte[] tokenSigningKey);
+        SigningKeys signingKeys);
   }
+
+  /** The master key of every test node, so that nodes on one database open each other's secrets. */
+  public static final String TEST_MASTER_KEY = MasterKeys.generateSpec("test");
 
   private final Vertx vertx;
   private final TestUseCases base;
@@ -78,15 +82,20 @@ public final class TestPlatform implements AutoCloseable {
    * variables) over the test settings, serving {@code frontRoom}.
    */
   public static TestPlatform start(String name, Map<String, String> settings, FrontRoom frontRoom) {
-    return start(name, PgFixture.newDatabase(name), settings, frontRoom);
+    return start(name, PgFixture.newDatabase(name), Clock.systemUTC(), settings, frontRoom);
   }
 
   /**
-   * Starts a node on {@code database}, which another test node may share: two nodes of one cluster,
-   * as far as what they keep in PostgreSQL goes.
+   * Starts a node as {@link #start(String, Map, FrontRoom)} does, on a database of the caller's
+   * (two nodes on one database are a cluster as far as the database makes one), with its token keys
+   * rotating by {@code keyClock}.
    */
   public static TestPlatform start(
-      String name, PgConnectOptions database, Map<String, String> settings, FrontRoom frontRoom) {
+      String name,
+      PgConnectOptions database,
+      Clock keyClock,
+      Map<String, String> settings,
+      FrontRoom frontRoom) {
     Map<String, String> env = new HashMap<>();
     env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
     env.put("PAYBRIDGE_HTTP_PORT", "0");
@@ -108,8 +117,9 @@ public final class TestPlatform implements AutoCloseable {
                 vertx,
                 config,
                 database,
-                MasterKeys.parse(MasterKeys.generateSpec("test")),
-                PluginRegistry.discover()));
+                MasterKeys.parse(TEST_MASTER_KEY),
+                PluginRegistry.discover(),
+                keyClock));
     Stores stores = base.stores();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PlatformMetrics metrics = new PlatformMetrics(registry);
@@ -166,6 +176,11 @@ public final class TestPlatform implements AutoCloseable {
     return base.hashes();
   }
 
+  /** The keys the node signs API and CSRF tokens with. */
+  public SigningKeys signingKeys() {
+    return base.signingKeys();
+  }
+
   /** The port the HTTP server listens on, at 127.0.0.1. */
   public int port() {
     return port;
@@ -218,7 +233,7 @@ public final class TestPlatform implements AutoCloseable {
       Router router = Router.router(vertx);
       routes.mount(vertx, router);
       return frontRoom
-          .mount(vertx, router, base.useCases(), config, base.tokenSigningKey())
+          .mount(vertx, router, base.useCases(), config, base.signingKeys())
           .compose(
               mounted -> {
                 router

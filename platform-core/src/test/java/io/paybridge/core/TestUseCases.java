@@ -6,6 +6,8 @@ import io.paybridge.core.db.Migrations;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.security.HashPool;
+import io.paybridge.core.security.SigningKeys;
+import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.spi.PluginContext;
@@ -27,7 +29,7 @@ public final class TestUseCases {
   private final HookCache hooks;
   private final HashPool hashes;
   private final UseCases useCases;
-  private final byte[] tokenSigningKey;
+  private final SigningKeys signingKeys;
 
   private TestUseCases(
       Pool pool,
@@ -35,13 +37,13 @@ public final class TestUseCases {
       HookCache hooks,
       HashPool hashes,
       UseCases useCases,
-      byte[] tokenSigningKey) {
+      SigningKeys signingKeys) {
     this.pool = pool;
     this.stores = stores;
     this.hooks = hooks;
     this.hashes = hashes;
     this.useCases = useCases;
-    this.tokenSigningKey = tokenSigningKey;
+    this.signingKeys = signingKeys;
   }
 
   /** Migrates {@code db}, starts the plugins and builds the use cases over it. */
@@ -51,6 +53,20 @@ public final class TestUseCases {
       PgConnectOptions db,
       MasterKeys keys,
       PluginRegistry plugins) {
+    return start(vertx, config, db, keys, plugins, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Vertx, PaybridgeConfig, PgConnectOptions, MasterKeys, PluginRegistry)}, with
+   * the token keys rotating by a clock of the test's.
+   */
+  public static Future<TestUseCases> start(
+      Vertx vertx,
+      PaybridgeConfig config,
+      PgConnectOptions db,
+      MasterKeys keys,
+      PluginRegistry plugins,
+      Clock keyClock) {
     Clock clock = Clock.systemUTC();
     Pool pool = Database.pool(vertx, db, 4);
     Stores stores = Stores.on(pool, new CredentialVault(keys), plugins);
@@ -59,15 +75,19 @@ public final class TestUseCases {
     return Migrations.migrate(vertx, db)
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
         .compose(v -> hooks.start())
-        .map(
+        .compose(
             v ->
+                SigningKeys.start(
+                    vertx, stores.tokenKeys(), TokenKeys.Settings.of(config), keyClock))
+        .map(
+            signingKeys ->
                 new TestUseCases(
                     pool,
                     stores,
                     hooks,
                     hashes,
                     UseCases.over(vertx, stores, hooks, plugins, hashes, config, clock),
-                    keys.derive("api-token-signing-v1")));
+                    signingKeys));
   }
 
   public UseCases useCases() {
@@ -92,12 +112,13 @@ public final class TestUseCases {
     return hashes;
   }
 
-  /** A key to sign API and CSRF tokens with. */
-  public byte[] tokenSigningKey() {
-    return tokenSigningKey.clone();
+  /** The keys of API and CSRF tokens, as a node loads them. */
+  public SigningKeys signingKeys() {
+    return signingKeys;
   }
 
   public Future<Void> close() {
+    signingKeys.stop();
     return hooks.stop().eventually(hashes::close).eventually(pool::close);
   }
 }

@@ -5,6 +5,7 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
+import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,16 +57,14 @@ public final class ApiRoutes {
    * Mounts the API on the node's router once the document is read and checked; the future fails
    * when the document is not a valid contract or an operation in it has no handler.
    *
-   * @param tokenSigningKey the key that signs and checks access tokens, the same on every node
+   * @param tokenKeys the keys that sign and check access tokens, the same on every node
    * @param tokenTtl how long an access token is valid
    */
   public static Future<Void> mount(
-      Vertx vertx, Router root, UseCases useCases, byte[] tokenSigningKey, Duration tokenTtl) {
+      Vertx vertx, Router root, UseCases useCases, TokenKeys tokenKeys, Duration tokenTtl) {
     ApiRoutes routes =
         new ApiRoutes(
-            vertx,
-            useCases,
-            new TokenService(vertx, useCases.apiClients(), tokenSigningKey, tokenTtl));
+            vertx, useCases, new TokenService(vertx, useCases.apiClients(), tokenKeys, tokenTtl));
     return OpenApiDocument.contract(vertx, routes.openApi)
         .map(
             contract -> {

@@ -2,15 +2,14 @@ package io.paybridge.api;
 
 import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.TenantStore.ApiClient;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +24,10 @@ import java.util.logging.Logger;
 
 /**
  * OAuth2 client-credentials tokens for partners: {@code POST /oauth/token} exchanges a client id
- * and secret for a short-lived signed JWT (HS256, key derived from the master key, so every node
- * checks every node's tokens). The tenant id and scopes travel in the token; no database read is
- * needed to check it.
+ * and secret for a short-lived signed JWT (HS256 under the platform's current token key, named by
+ * the token's {@code kid}; the keys live in the database, so every node checks every node's tokens,
+ * and rotate, see {@link TokenKeys}). The tenant id and scopes travel in the token; no database
+ * read is needed to check it.
  */
 public final class TokenService {
 
@@ -42,23 +42,13 @@ public final class TokenService {
 
   /**
    * @param clients whose credentials {@code /oauth/token} checks
-   * @param signingKey the key that signs and checks tokens, the same on every node
+   * @param keys the keys that sign and check tokens, the same on every node
    * @param ttl how long a token is valid
    */
-  public TokenService(Vertx vertx, ApiClients clients, byte[] signingKey, Duration ttl) {
+  public TokenService(Vertx vertx, ApiClients clients, TokenKeys keys, Duration ttl) {
     this.clients = clients;
     this.ttl = ttl;
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(signingKey);
-    this.jwt =
-        JWTAuth.create(
-            vertx,
-            new JWTAuthOptions()
-                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
-                .setJWTOptions(
-                    new JWTOptions()
-                        .setIssuer(ISSUER)
-                        .setAudience(List.of(AUDIENCE))
-                        .setLeeway(5)));
+    this.jwt = new KeyedJwt(vertx, keys, KeyedJwt.checks(ISSUER, AUDIENCE));
   }
 
   /** The handler that checks bearer tokens on {@code /api/v1}. */

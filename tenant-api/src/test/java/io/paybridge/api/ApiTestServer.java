@@ -4,6 +4,7 @@ import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.core.TestPlatform;
+import io.paybridge.core.security.TokenKeys;
 import io.paybridge.devdb.PgFixture;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.MultiMap;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -62,7 +64,7 @@ final class ApiTestServer implements AutoCloseable {
 
   /** A server on a new database named after {@code name}, with settings (environment variables). */
   static ApiTestServer start(String name, Map<String, String> settings) {
-    return start(name, PgFixture.newDatabase(name), settings);
+    return start(name, PgFixture.newDatabase(name), Clock.systemUTC(), settings);
   }
 
   /**
@@ -70,20 +72,30 @@ final class ApiTestServer implements AutoCloseable {
    * far as what the API keeps in PostgreSQL goes.
    */
   ApiTestServer beside(String name, Map<String, String> settings) {
-    return start(name, node.database(), settings);
+    return start(name, node.database(), Clock.systemUTC(), settings);
   }
 
-  private static ApiTestServer start(
-      String name, PgConnectOptions database, Map<String, String> settings) {
+  /**
+   * A server on a database of the caller's (another server's: two nodes of one cluster), with its
+   * token keys rotating by {@code keyClock}.
+   */
+  static ApiTestServer start(
+      String name, PgConnectOptions database, Clock keyClock, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL));
     env.putAll(settings);
     return new ApiTestServer(
         TestPlatform.start(
             name,
             database,
+            keyClock,
             env,
-            (vertx, router, useCases, config, tokenKey) ->
-                ApiRoutes.mount(vertx, router, useCases, tokenKey, config.tokenTtl())));
+            (vertx, router, useCases, config, keys) ->
+                ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
+  }
+
+  /** The keys the node signs tokens with. */
+  TokenKeys tokenKeys() {
+    return node.signingKeys().apiTokens();
   }
 
   /** The client, for requests the helpers below do not make. */

@@ -25,10 +25,12 @@ final class AuthPages {
 
   private final Tenants tenants;
   private final Views views;
+  private final SessionLifetime lifetime;
 
-  AuthPages(Tenants tenants, Views views) {
+  AuthPages(Tenants tenants, Views views, SessionLifetime lifetime) {
     this.tenants = tenants;
     this.views = views;
+    this.lifetime = lifetime;
   }
 
   void loginForm(RoutingContext ctx) {
@@ -131,11 +133,12 @@ final class AuthPages {
   }
 
   /**
-   * A new session id for the signed-in tenant; the CSRF token, bound to the old id, is replaced on
-   * the next page.
+   * A new session id for the signed-in tenant, which lasts the session lifetime from now at most;
+   * the CSRF token, bound to the old id, is replaced on the next page.
    */
-  private static void signIn(RoutingContext ctx, TenantStore.Tenant tenant) {
+  private void signIn(RoutingContext ctx, TenantStore.Tenant tenant) {
     Session session = ctx.session().regenerateId();
+    lifetime.signedIn(session);
     session.put(ConsoleRoutes.TENANT, tenant.id().toString());
     session.put(ConsoleRoutes.TENANT_NAME, tenant.name());
     session.put(ConsoleRoutes.EMAIL, tenant.email());

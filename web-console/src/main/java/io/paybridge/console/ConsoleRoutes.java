@@ -3,6 +3,7 @@ package io.paybridge.console;
 import io.paybridge.console.view.ErrorPage;
 import io.paybridge.console.view.Frame;
 import io.paybridge.core.UseCases;
+import io.paybridge.core.config.Mode;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,15 +22,12 @@ import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The tenant console under {@code /console}: server-rendered pages on the API's port. Every page
@@ -54,17 +52,21 @@ public final class ConsoleRoutes {
   /**
    * Mounts the console on a verticle's router; call before the router's final 404 route.
    *
-   * @param config where the console is reached ({@code publicUrl}: cookies are secure over https)
-   * @param tokenSigningKey the node's token key, from which the CSRF key is derived, so every node
-   *     of a cluster accepts the tokens of the others
+   * @param config the mode and where the console is reached (cookies are secure and HSTS is sent in
+   *     production, and over an https public URL in dev mode) and the session lifetime
+   * @param csrfKey the key of CSRF tokens, the platform's own (never the master key's), the same on
+   *     every node of a cluster, so each accepts the tokens of the others
+   * @param clock the clock of login throttling and of the session lifetime
    */
   public static void mount(
       Vertx vertx,
       Router router,
       UseCases useCases,
       PaybridgeConfig config,
-      byte[] tokenSigningKey) {
-    boolean https = config.publicUrl().startsWith("https:");
+      byte[] csrfKey,
+      Clock clock) {
+    boolean httpsOnly = config.mode() == Mode.PRODUCTION || config.publicUrl().startsWith("https:");
+    SessionLifetime lifetime = new SessionLifetime(config.consoleSessionLifetime(), clock);
     SessionStore store =
         vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
     SessionHandler sessions =
@@ -73,20 +75,20 @@ public final class ConsoleRoutes {
             .setSessionCookiePath(BASE)
             .setCookieHttpOnlyFlag(true)
             .setCookieSameSite(CookieSameSite.STRICT)
-            .setCookieSecureFlag(https)
+            .setCookieSecureFlag(httpsOnly)
             .setSessionTimeout(SESSION_TIMEOUT_MS);
     // Tokens are bound to the session (a new session id after sign-in voids them) and renewed
     // after every accepted POST; the signing secret is the same on every node of a cluster.
     CSRFHandler csrf =
-        CSRFHandler.create(vertx, csrfSecret(tokenSigningKey))
+        CSRFHandler.create(vertx, Base64.getEncoder().encodeToString(csrfKey))
             .setCookieName("pb_console_csrf")
             .setCookiePath(BASE)
             .setCookieHttpOnly(true)
-            .setCookieSecure(https)
+            .setCookieSecure(httpsOnly)
             .setHeaderName(Frame.CSRF_FIELD)
             .setTimeout(SESSION_TIMEOUT_MS);
     Views views = Views.precompiled();
-    AuthPages auth = new AuthPages(useCases.tenants(), views);
+    AuthPages auth = new AuthPages(useCases.tenants(), views, lifetime);
     PaymentPages money =
         new PaymentPages(
             useCases.payments(),
@@ -114,10 +116,11 @@ public final class ConsoleRoutes {
             contentSecurityPolicy(
                 "'self' " + CobotConsolePages.authorizeOrigin(useCases.cobot().settings())));
     console.route().handler(XFrameHandler.create(XFrameHandler.DENY));
-    if (https) {
+    if (httpsOnly) {
       // The node serves plain http behind the load balancer that ends TLS, so vertx-web's
-      // HSTSHandler, which writes only on a TLS connection, would never send it: the public URL
-      // says the console is reached over https, and that is what the header is about.
+      // HSTSHandler, which writes only on a TLS connection, would never send it: production (or
+      // the public URL) says the console is reached over https, and that is what the header is
+      // about.
       console.route().handler(ConsoleRoutes::strictTransportSecurity);
     }
     console.route().handler(ConsoleRoutes::otherHeaders);
@@ -130,6 +133,7 @@ public final class ConsoleRoutes {
                 .setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS));
     console.route().handler(ConsoleRoutes::noStore);
     console.route().handler(sessions);
+    console.route().handler(lifetime);
     console.post().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     console.route().handler(csrf);
 
@@ -166,21 +170,6 @@ public final class ConsoleRoutes {
 
     router.get("/").handler(ctx -> redirect(ctx, ""));
     router.route(BASE + "/*").subRouter(console);
-  }
-
-  /**
-   * The key that signs CSRF tokens: derived from the node's token key (itself derived from the
-   * master key), so every node of a cluster accepts the tokens of the others.
-   */
-  private static String csrfSecret(byte[] tokenSigningKey) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(tokenSigningKey, "HmacSHA256"));
-      byte[] key = mac.doFinal("paybridge-console-csrf-v1".getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(key);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is unavailable", e);
-    }
   }
 
   /** Only the console's own origin, no framing; forms may be sent to {@code formAction}. */

@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -94,9 +95,11 @@ final class ConsoleTestServer implements AutoCloseable {
         TestPlatform.start(
             name,
             database,
+            Clock.systemUTC(),
             env,
-            (vertx, router, useCases, config, tokenKey) -> {
-              ConsoleRoutes.mount(vertx, router, useCases, config, tokenKey);
+            (vertx, router, useCases, config, keys) -> {
+              ConsoleRoutes.mount(
+                  vertx, router, useCases, config, keys.consoleCsrf(), Clock.systemUTC());
               CobotPages.mount(vertx, router, useCases.cobot());
               return Future.succeededFuture();
             }));

@@ -60,8 +60,11 @@ class SyncPageTest {
         .containsSubsequence("webhook", REFUSING, "Enabled")
         .containsSubsequence(delivery, "failed");
     assertSecurityHeaders(r);
-    assertThat(shop.get("/console/dashboard").bodyAsString())
-        .contains("<span class=\"stat-value\">1</span><span class=\"stat-label\">Failed");
+    // (waiting: after the replay test the delivery fails again, but may still be pending)
+    console.pageOnceItShows(
+        shop,
+        "/console/dashboard",
+        "<span class=\"stat-value\">1</span><span class=\"stat-label\">Failed");
   }
 
   @Test

@@ -12,18 +12,19 @@ import java.util.function.Function;
  * Every setting of a Paybridge node, read once at start-up from environment variables (each
  * documented in the README with its default) and handed to the parts that need it.
  *
- * @param httpHost interface the HTTP server binds ({@code PAYBRIDGE_HTTP_HOST})
+ * @param httpHost interface the HTTP server binds ({@code PAYBRIDGE_HTTP_HOST}; default 127.0.0.1
+ *     in dev mode, every interface in production)
  * @param httpPort HTTP port for console, API and webhooks ({@code PAYBRIDGE_HTTP_PORT})
  * @param publicUrl base URL gateways and browsers use to reach this platform, used to build webhook
  *     URLs ({@code PAYBRIDGE_PUBLIC_URL}; default {@code http://localhost:<port>})
  * @param dataDir folder for dev-mode state: the embedded database and the generated master key
- *     ({@code PAYBRIDGE_DATA_DIR})
+ *     ({@code PAYBRIDGE_DATA_DIR}); a master key file is never accepted inside it
  * @param dbUrl {@code postgresql://user:pass@host:port/db}; absent means an embedded PostgreSQL
  *     under the data folder ({@code PAYBRIDGE_DB_URL})
  * @param dbPoolSize connections per node ({@code PAYBRIDGE_DB_POOL_SIZE})
  * @param masterKey base64 of a 32-byte key, or {@code id:base64,id:base64} with the current key
- *     first ({@code PAYBRIDGE_MASTER_KEY}); absent in dev mode means a key generated in the data
- *     folder
+ *     first ({@code PAYBRIDGE_MASTER_KEY}); absent (and no key file) in dev mode means a key
+ *     generated in the data folder, in production a refusal to start
  * @param tokenTtl lifetime of API access tokens ({@code PAYBRIDGE_TOKEN_TTL_SECONDS})
  * @param passwordHashIterations PBKDF2 iterations for passwords and client secrets ({@code
  *     PAYBRIDGE_PASSWORD_HASH_ITERATIONS})
@@ -44,7 +45,8 @@ import java.util.function.Function;
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
  *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
  * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
- *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default true in dev mode, false otherwise)
+ *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default true in dev mode with the embedded
+ *     database, false otherwise; production refuses true)
  * @param nodeName this node's name in job leases and logs ({@code PAYBRIDGE_NODE_NAME}; default
  *     host name and process id)
  * @param syncTimeout time one delivery attempt to a sync target may take ({@code
@@ -59,6 +61,16 @@ import java.util.function.Function;
  * @param cobot where Cobot and the members' card script are reached ({@code PAYBRIDGE_COBOT_URL},
  *     {@code PAYBRIDGE_COBOT_SPACE_URL}, {@code PAYBRIDGE_STRIPE_JS_URL}; see {@link
  *     CobotSettings})
+ * @param mode {@code PAYBRIDGE_MODE}: dev by default with the embedded database, production with an
+ *     external one
+ * @param masterKeyFile a file holding the master key specification, outside the data folder and
+ *     readable by its owner only ({@code PAYBRIDGE_MASTER_KEY_FILE}); the alternative to {@code
+ *     masterKey}
+ * @param tokenKeyRotation how long a token-signing key is the current one before the platform
+ *     generates the next ({@code PAYBRIDGE_TOKEN_KEY_ROTATION_DAYS}, default 30)
+ * @param consoleSessionLifetime how long a console session lasts after sign-in, however active it
+ *     is ({@code PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS}, default 12 hours); the idle timeout
+ *     ends it sooner
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -84,7 +96,11 @@ public record PaybridgeConfig(
     Duration retryBase,
     Duration renewalScanInterval,
     Duration receiptRetention,
-    CobotSettings cobot) {
+    CobotSettings cobot,
+    Mode mode,
+    Path masterKeyFile,
+    Duration tokenKeyRotation,
+    Duration consoleSessionLifetime) {
 
   public PaybridgeConfig {
     if (receiptRetention.isNegative() || receiptRetention.isZero()) {
@@ -99,6 +115,18 @@ public record PaybridgeConfig(
     Objects.requireNonNull(throttles, "throttles");
     if (hashThreads < 1) {
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
+    }
+    Objects.requireNonNull(mode, "mode");
+    if (masterKey != null && masterKeyFile != null) {
+      throw new IllegalArgumentException(
+          "set PAYBRIDGE_MASTER_KEY or PAYBRIDGE_MASTER_KEY_FILE, not both");
+    }
+    if (tokenKeyRotation.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException("PAYBRIDGE_TOKEN_KEY_ROTATION_DAYS must be at least 1");
+    }
+    if (consoleSessionLifetime.isNegative() || consoleSessionLifetime.isZero()) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS must be at least 1");
     }
     gatewaySettings = Map.copyOf(gatewaySettings);
     if (httpPort < 0 || httpPort > 65535) {
@@ -122,6 +150,9 @@ public record PaybridgeConfig(
           return v == null || v.isBlank() ? null : v.strip();
         };
     int port = intSetting(get, "PAYBRIDGE_HTTP_PORT", 8080);
+    String dbUrl = get.apply("PAYBRIDGE_DB_URL");
+    Mode mode = Mode.from(get.apply("PAYBRIDGE_MODE"), dbUrl == null);
+    String keyFile = get.apply("PAYBRIDGE_MASTER_KEY_FILE");
     String publicUrl = get.apply("PAYBRIDGE_PUBLIC_URL");
     Map<String, String> gateway = new java.util.TreeMap<>();
     env.forEach(
@@ -135,11 +166,11 @@ public record PaybridgeConfig(
           }
         });
     return new PaybridgeConfig(
-        orDefault(get.apply("PAYBRIDGE_HTTP_HOST"), "0.0.0.0"),
+        orDefault(get.apply("PAYBRIDGE_HTTP_HOST"), mode == Mode.DEV ? "127.0.0.1" : "0.0.0.0"),
         port,
         publicUrl != null ? publicUrl : "http://localhost:" + port,
         Path.of(orDefault(get.apply("PAYBRIDGE_DATA_DIR"), "data")).toAbsolutePath().normalize(),
-        get.apply("PAYBRIDGE_DB_URL"),
+        dbUrl,
         intSetting(get, "PAYBRIDGE_DB_POOL_SIZE", 16),
         get.apply("PAYBRIDGE_MASTER_KEY"),
         Duration.ofSeconds(intSetting(get, "PAYBRIDGE_TOKEN_TTL_SECONDS", 3600)),
@@ -154,7 +185,7 @@ public record PaybridgeConfig(
         gateway,
         get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS") != null
             ? Boolean.parseBoolean(get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS"))
-            : get.apply("PAYBRIDGE_DB_URL") == null,
+            : mode == Mode.DEV && dbUrl == null,
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
@@ -163,7 +194,12 @@ public record PaybridgeConfig(
         new CobotSettings(
             orDefault(get.apply("PAYBRIDGE_COBOT_URL"), CobotSettings.DEFAULTS.cobotUrl()),
             orDefault(get.apply("PAYBRIDGE_COBOT_SPACE_URL"), CobotSettings.DEFAULTS.spaceUrl()),
-            orDefault(get.apply("PAYBRIDGE_STRIPE_JS_URL"), CobotSettings.DEFAULTS.stripeJsUrl())));
+            orDefault(get.apply("PAYBRIDGE_STRIPE_JS_URL"), CobotSettings.DEFAULTS.stripeJsUrl())),
+        mode,
+        keyFile == null ? null : Path.of(keyFile).toAbsolutePath().normalize(),
+        Duration.ofDays(intSetting(get, "PAYBRIDGE_TOKEN_KEY_ROTATION_DAYS", 30)),
+        Duration.ofSeconds(
+            intSetting(get, "PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS", 12 * 60 * 60)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -194,7 +230,11 @@ public record PaybridgeConfig(
         retryBase,
         renewalScanInterval,
         receiptRetention,
-        cobot);
+        cobot,
+        mode,
+        masterKeyFile,
+        tokenKeyRotation,
+        consoleSessionLifetime);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -241,7 +281,9 @@ public record PaybridgeConfig(
 
   @Override
   public String toString() {
-    return "PaybridgeConfig[httpHost="
+    return "PaybridgeConfig[mode="
+        + mode.setting()
+        + ", httpHost="
         + httpHost
         + ", httpPort="
         + httpPort
@@ -254,7 +296,7 @@ public record PaybridgeConfig(
         + ", dbPoolSize="
         + dbPoolSize
         + ", masterKey="
-        + (masterKey == null ? "generated" : "configured")
+        + (masterKey != null ? "configured" : masterKeyFile != null ? "file" : "generated")
         + ", maxBatch="
         + maxBatch
         + ", maxInFlightBatches="

@@ -13,6 +13,11 @@ class PaybridgeConfigTest {
   @Test
   void defaultsDescribeDevMode() {
     PaybridgeConfig c = PaybridgeConfig.from(Map.of());
+    assertThat(c.mode()).isEqualTo(Mode.DEV);
+    assertThat(c.httpHost()).as("dev mode listens on loopback only").isEqualTo("127.0.0.1");
+    assertThat(c.allowPrivateTargets()).isTrue();
+    assertThat(c.consoleSessionLifetime()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(c.tokenKeyRotation()).isEqualTo(java.time.Duration.ofDays(30));
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.publicUrl()).isEqualTo("http://localhost:8080");
     assertThat(c.dbUrl()).isNull();
@@ -36,6 +41,44 @@ class PaybridgeConfigTest {
     assertThat(c.dbUrl()).isEqualTo("postgresql://u:p@db:5432/pb");
     assertThat(c.gatewaySettings()).containsEntry("stripe.api.base", "http://127.0.0.1:1234");
     assertThat(c.toString()).doesNotContain("u:p@");
+  }
+
+  @Test
+  void anExternalDatabaseMeansProductionUnlessDevIsSaid() {
+    Map<String, String> external = Map.of("PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pb");
+    PaybridgeConfig production = PaybridgeConfig.from(external);
+    assertThat(production.mode()).isEqualTo(Mode.PRODUCTION);
+    assertThat(production.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(production.allowPrivateTargets()).isFalse();
+
+    Map<String, String> dev = new java.util.HashMap<>(external);
+    dev.put("PAYBRIDGE_MODE", "dev");
+    assertThat(PaybridgeConfig.from(dev).mode()).isEqualTo(Mode.DEV);
+    assertThat(PaybridgeConfig.from(dev).httpHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void devModeListensWhereTheHostSettingSays() {
+    PaybridgeConfig c = PaybridgeConfig.from(Map.of("PAYBRIDGE_HTTP_HOST", "0.0.0.0"));
+
+    assertThat(c.mode()).isEqualTo(Mode.DEV);
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void modeAndKeySettingsAreChecked() {
+    assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_MODE", "prod")))
+        .hasMessageContaining("PAYBRIDGE_MODE");
+    assertThatThrownBy(
+            () ->
+                PaybridgeConfig.from(
+                    Map.of(
+                        "PAYBRIDGE_MASTER_KEY", "k1:x",
+                        "PAYBRIDGE_MASTER_KEY_FILE", "/run/secrets/key")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS", "0")))
+        .hasMessageContaining("PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS");
   }
 
   @Test

@@ -69,6 +69,7 @@ class MigrationsTest {
                   "V11__charges.sql",
                   "V12__cobot.sql",
                   "V13__login_attempts.sql",
+                  "V14__token_keys.sql",
                   "V15__api_idempotency.sql"))
           .toList();
 
@@ -221,6 +222,7 @@ class MigrationsTest {
             "11 SQL V11__charges.sql",
             "12 SQL V12__cobot.sql",
             "13 SQL V13__login_attempts.sql",
+            "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
@@ -257,6 +259,7 @@ class MigrationsTest {
             "11 SQL V11__charges.sql",
             "12 SQL V12__cobot.sql",
             "13 SQL V13__login_attempts.sql",
+            "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql");
   }
 

@@ -79,7 +79,7 @@ class CredentialVaultTest {
     try {
       java.util.List<java.util.concurrent.Future<MasterKeys>> starts = new java.util.ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        starts.add(pool.submit(() -> MasterKeys.configuredOrDevKey(null, dir)));
+        starts.add(pool.submit(() -> MasterKeys.devKey(dir)));
       }
       byte[] first = starts.get(0).get().current();
       for (java.util.concurrent.Future<MasterKeys> f : starts) {
@@ -95,9 +95,9 @@ class CredentialVaultTest {
 
   @Test
   void devKeyIsGeneratedOnceAndKeptPrivate(@TempDir Path dir) throws Exception {
-    MasterKeys first = MasterKeys.configuredOrDevKey(null, dir);
+    MasterKeys first = MasterKeys.devKey(dir);
     String stored = Files.readString(dir.resolve("master.key"));
-    MasterKeys second = MasterKeys.configuredOrDevKey(null, dir);
+    MasterKeys second = MasterKeys.devKey(dir);
     assertThat(Files.readString(dir.resolve("master.key"))).isEqualTo(stored);
     assertThat(second.current()).isEqualTo(first.current());
     assertThat(Files.getPosixFilePermissions(dir.resolve("master.key")))

@@ -1,0 +1,55 @@
+package io.paybridge.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The console in production mode, whatever scheme its public URL names (production refuses http at
+ * start; the console does not rely on that): its cookies are never sent over plain http, and
+ * browsers are told to use https only.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleInProductionTest {
+
+  private ConsoleTestServer console;
+
+  @BeforeAll
+  void start() {
+    console =
+        ConsoleTestServer.start(
+            "console_production",
+            Map.of(
+                "PAYBRIDGE_MODE", "production",
+                "PAYBRIDGE_PUBLIC_URL", "http://console.paybridge.test"));
+  }
+
+  @AfterAll
+  void stop() {
+    console.close();
+  }
+
+  @Test
+  void theConsolesCookiesAreSecure() {
+    HttpResponse<Buffer> page = console.browser().get("/console/login");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.cookies())
+        .filteredOn(c -> c.startsWith("pb_console"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure"));
+  }
+
+  @Test
+  void pagesAskBrowsersForHttpsOnly() {
+    HttpResponse<Buffer> page = console.browser().get("/console/login");
+
+    assertThat(page.getHeader("Strict-Transport-Security")).startsWith("max-age=");
+  }
+}
