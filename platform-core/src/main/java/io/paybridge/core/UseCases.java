@@ -68,7 +68,8 @@ public record UseCases(
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
-        new SyncTargets(stores.sync(), new TargetUrls(config.allowPrivateTargets()), wakeJobs),
+        new SyncTargets(
+            stores.sync(), new TargetUrls(vertx, config.allowPrivateTargets()), wakeJobs),
         new Subscriptions(
             stores.subscriptions(),
             new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)),

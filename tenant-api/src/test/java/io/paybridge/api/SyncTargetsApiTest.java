@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,9 @@ class SyncTargetsApiTest {
 
   @BeforeAll
   void start() {
-    api = ApiTestServer.start("api_sync_targets");
+    // as in production: private targets not allowed
+    api =
+        ApiTestServer.start("api_sync_targets", Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "false"));
   }
 
   @AfterAll
@@ -119,6 +122,15 @@ class SyncTargetsApiTest {
           {"type": "webhook"}                                                  | url
           {"type": "webhook", "url": "https://example.com/a", "colour": "red"} | colour
           {"type": "webhook", "url": "https://169.254.169.254/latest"}         | url
+          {"type": "webhook", "url": "http://[::ffff:127.0.0.1]/"}             | url
+          {"type": "webhook", "url": "http://[::ffff:169.254.169.254]/"}       | url
+          {"type": "webhook", "url": "http://[64:ff9b::a9fe:a9fe]/"}           | url
+          {"type": "webhook", "url": "http://100.100.100.200/"}                | url
+          {"type": "webhook", "url": "http://100.64.0.1/"}                     | url
+          {"type": "webhook", "url": "http://2130706433/"}                     | url
+          {"type": "webhook", "url": "http://0x7f.1/"}                         | url
+          {"type": "webhook", "url": "http://127.0.0.1:8080/hook"}             | url
+          {"type": "webhook", "url": "http://localhost:8080/hook"}             | url
           {"type": "webhook", "url": "ftp://example.com/a"}                    | url
           {"type": "webhook", "url": "https://example.com/a", "headers": {}}   | headers
           """)

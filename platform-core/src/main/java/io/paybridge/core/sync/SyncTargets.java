@@ -5,6 +5,7 @@ import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -54,7 +55,8 @@ public final class SyncTargets {
 
   /**
    * Adds a target. {@code headers} (customer-transaction targets only) maps header names to
-   * one-line values. Fails with {@link InvalidInput} naming the fields at fault.
+   * one-line values. Fails with {@link InvalidInput} naming the fields at fault, among them a
+   * {@code url} whose host is, or resolves to, an address {@link TargetUrls} refuses.
    */
   public Future<Added> add(UUID tenantId, String type, String url, Object headers) {
     return new Checks()
@@ -68,7 +70,7 @@ public final class SyncTargets {
   }
 
   private Future<Added> create(UUID tenantId, String type, String url, Object headers) {
-    urls.check(url);
+    URI uri = urls.check(url);
     JsonObject config = new JsonObject();
     String secret = null;
     if (type.equals("webhook")) {
@@ -81,7 +83,9 @@ public final class SyncTargets {
       config.put("headers", headers(headers));
     }
     String shown = secret;
-    return store.createTarget(tenantId, type, url, config).map(t -> new Added(t, shown));
+    return urls.checkName(uri)
+        .compose(checked -> store.createTarget(tenantId, type, url, config))
+        .map(t -> new Added(t, shown));
   }
 
   public Future<List<SyncStore.Target>> list(UUID tenantId) {

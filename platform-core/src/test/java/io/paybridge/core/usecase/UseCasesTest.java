@@ -61,7 +61,7 @@ class UseCasesTest {
         new SyncTargets(
             new SyncStore(
                 pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k")))),
-            new TargetUrls(false),
+            new TargetUrls(vertx, false),
             wakes::incrementAndGet);
     payments = new Payments(new LedgerStore(pool));
   }
