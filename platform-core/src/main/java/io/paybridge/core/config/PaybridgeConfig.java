@@ -39,7 +39,8 @@ import java.util.function.Function;
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
  *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
  * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
- *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default true in dev mode, false otherwise)
+ *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default false, dev mode included: an explicit
+ *     opt-in, for a receiver on the developer's own machine or network)
  * @param nodeName this node's name in job leases and logs ({@code PAYBRIDGE_NODE_NAME}; default
  *     host name and process id)
  * @param syncTimeout time one delivery attempt to a sync target may take ({@code
@@ -139,9 +140,7 @@ public record PaybridgeConfig(
         intSetting(get, "PAYBRIDGE_INGEST_PARALLEL_AT", 32),
         intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
         gateway,
-        get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS") != null
-            ? Boolean.parseBoolean(get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS"))
-            : get.apply("PAYBRIDGE_DB_URL") == null,
+        boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false),
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
@@ -196,6 +195,20 @@ public record PaybridgeConfig(
     return v != null ? v : d;
   }
 
+  private static boolean boolSetting(
+      Function<String, String> get, String name, boolean defaultValue) {
+    String v = get.apply(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
+    };
+  }
+
   private static int intSetting(Function<String, String> get, String name, int defaultValue) {
     String v = get.apply(name);
     if (v == null) {
@@ -232,6 +245,8 @@ public record PaybridgeConfig(
         + parallelBatchAt
         + ", httpInstances="
         + httpInstances
+        + ", allowPrivateTargets="
+        + allowPrivateTargets
         + "]";
   }
 }

@@ -21,6 +21,22 @@ class PaybridgeConfigTest {
   }
 
   @Test
+  void privateSyncTargetsAreAnExplicitOptInEvenInDevMode() {
+    assertThat(PaybridgeConfig.from(Map.of()).allowPrivateTargets()).isFalse();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pb"))
+                .allowPrivateTargets())
+        .isFalse();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true"))
+                .allowPrivateTargets())
+        .isTrue();
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "yes please")))
+        .hasMessageContaining("PAYBRIDGE_ALLOW_PRIVATE_TARGETS");
+  }
+
+  @Test
   void environmentOverridesAndGatewaySettingsAreCollected() {
     PaybridgeConfig c =
         PaybridgeConfig.from(
