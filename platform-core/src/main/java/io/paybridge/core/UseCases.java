@@ -64,12 +64,15 @@ public record UseCases(
             config.nodeName());
     return new UseCases(
         new Tenants(vertx, stores.tenants(), hasher),
-        new ApiClients(vertx, stores.tenants(), hasher),
+        new ApiClients(vertx, stores.tenants(), hasher, config.maxApiClients()),
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
         new SyncTargets(
-            stores.sync(), new TargetUrls(vertx, config.allowPrivateTargets()), wakeJobs),
+            stores.sync(),
+            new TargetUrls(vertx, config.allowPrivateTargets()),
+            config.maxSyncTargets(),
+            wakeJobs),
         new Subscriptions(
             stores.subscriptions(),
             new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)),

@@ -41,6 +41,10 @@ import java.util.function.Function;
  * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
  *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default false, dev mode included: an explicit
  *     opt-in, for a receiver on the developer's own machine or network)
+ * @param maxSyncTargets most sync targets a tenant may have ({@code PAYBRIDGE_MAX_SYNC_TARGETS},
+ *     default 10)
+ * @param maxApiClients most active API clients a tenant may have ({@code
+ *     PAYBRIDGE_MAX_API_CLIENTS}, default 20)
  * @param nodeName this node's name in job leases and logs ({@code PAYBRIDGE_NODE_NAME}; default
  *     host name and process id)
  * @param syncTimeout time one delivery attempt to a sync target may take ({@code
@@ -73,6 +77,8 @@ public record PaybridgeConfig(
     int httpInstances,
     Map<String, String> gatewaySettings,
     boolean allowPrivateTargets,
+    int maxSyncTargets,
+    int maxApiClients,
     String nodeName,
     Duration syncTimeout,
     Duration retryBase,
@@ -83,6 +89,10 @@ public record PaybridgeConfig(
   public PaybridgeConfig {
     if (receiptRetention.isNegative() || receiptRetention.isZero()) {
       throw new IllegalArgumentException("PAYBRIDGE_RECEIPT_RETENTION_DAYS must be at least 1");
+    }
+    if (maxSyncTargets < 1 || maxApiClients < 1) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_MAX_SYNC_TARGETS and PAYBRIDGE_MAX_API_CLIENTS must be at least 1");
     }
     if (maxInFlightBatches < 1 || parallelBatchAt < 1 || maxBatch < 1) {
       throw new IllegalArgumentException(
@@ -141,6 +151,8 @@ public record PaybridgeConfig(
         intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
         gateway,
         boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false),
+        intSetting(get, "PAYBRIDGE_MAX_SYNC_TARGETS", 10),
+        intSetting(get, "PAYBRIDGE_MAX_API_CLIENTS", 20),
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
@@ -173,6 +185,8 @@ public record PaybridgeConfig(
         httpInstances,
         gatewaySettings,
         allowPrivateTargets,
+        maxSyncTargets,
+        maxApiClients,
         nodeName,
         syncTimeout,
         retryBase,
@@ -247,6 +261,10 @@ public record PaybridgeConfig(
         + httpInstances
         + ", allowPrivateTargets="
         + allowPrivateTargets
+        + ", maxSyncTargets="
+        + maxSyncTargets
+        + ", maxApiClients="
+        + maxApiClients
         + "]";
   }
 }

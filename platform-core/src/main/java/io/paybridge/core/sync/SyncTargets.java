@@ -3,6 +3,7 @@ package io.paybridge.core.sync;
 import io.paybridge.core.usecase.Checks;
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -45,18 +46,25 @@ public final class SyncTargets {
 
   private final SyncStore store;
   private final TargetUrls urls;
+  private final int maxTargets;
   private final Runnable wakeJobs;
 
-  public SyncTargets(SyncStore store, TargetUrls urls, Runnable wakeJobs) {
+  /**
+   * @param maxTargets most targets a tenant may have at once ({@code PAYBRIDGE_MAX_SYNC_TARGETS}):
+   *     every recorded payment is delivered to each of them
+   */
+  public SyncTargets(SyncStore store, TargetUrls urls, int maxTargets, Runnable wakeJobs) {
     this.store = store;
     this.urls = urls;
+    this.maxTargets = maxTargets;
     this.wakeJobs = wakeJobs;
   }
 
   /**
    * Adds a target. {@code headers} (customer-transaction targets only) maps header names to
    * one-line values. Fails with {@link InvalidInput} naming the fields at fault, among them a
-   * {@code url} whose host is, or resolves to, an address {@link TargetUrls} refuses.
+   * {@code url} whose host is, or resolves to, an address {@link TargetUrls} refuses; and with
+   * {@link Refused} ({@code too_many_sync_targets}) when the tenant has its most targets already.
    */
   public Future<Added> add(UUID tenantId, String type, String url, Object headers) {
     return new Checks()
@@ -84,8 +92,18 @@ public final class SyncTargets {
     }
     String shown = secret;
     return urls.checkName(uri)
-        .compose(checked -> store.createTarget(tenantId, type, url, config))
-        .map(t -> new Added(t, shown));
+        .compose(checked -> store.createTarget(tenantId, type, url, config, maxTargets))
+        .map(
+            t -> {
+              if (t == null) {
+                throw Refused.conflict(
+                    "too_many_sync_targets",
+                    "A tenant may have at most "
+                        + maxTargets
+                        + " sync targets; remove one before adding another.");
+              }
+              return new Added(t, shown);
+            });
   }
 
   public Future<List<SyncStore.Target>> list(UUID tenantId) {

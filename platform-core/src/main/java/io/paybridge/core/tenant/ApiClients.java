@@ -4,6 +4,7 @@ import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.security.SecretHasher;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -23,18 +24,25 @@ public final class ApiClients {
   private final Vertx vertx;
   private final TenantStore store;
   private final SecretHasher hasher;
+  private final int maxClients;
   private final String decoyHash;
 
-  public ApiClients(Vertx vertx, TenantStore store, SecretHasher hasher) {
+  /**
+   * @param maxClients most active (not revoked) clients a tenant may have ({@code
+   *     PAYBRIDGE_MAX_API_CLIENTS})
+   */
+  public ApiClients(Vertx vertx, TenantStore store, SecretHasher hasher, int maxClients) {
     this.vertx = vertx;
     this.store = store;
     this.hasher = hasher;
+    this.maxClients = maxClients;
     this.decoyHash = hasher.decoy();
   }
 
   /**
    * Creates a client with the given scopes (each one of {@link ApiScopes#ALL}, duplicates folded).
-   * Fails with {@link io.paybridge.core.usecase.InvalidInput} naming the fields at fault.
+   * Fails with {@link io.paybridge.core.usecase.InvalidInput} naming the fields at fault, and with
+   * {@link Refused} ({@code too_many_api_clients}) when the tenant has its most clients already.
    */
   public Future<Created> create(UUID tenantId, String name, List<String> scopes) {
     String n = name == null ? "" : name.strip();
@@ -63,8 +71,18 @@ public final class ApiClients {
     String secret = Tokens.random("pbs_", 32);
     return vertx
         .executeBlocking(() -> hasher.hash(secret), false)
-        .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen))
-        .map(id -> new Created(id, clientId, secret, List.copyOf(chosen)));
+        .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen, maxClients))
+        .map(
+            id -> {
+              if (id == null) {
+                throw Refused.conflict(
+                    "too_many_api_clients",
+                    "A tenant may have at most "
+                        + maxClients
+                        + " active API clients; revoke one before creating another.");
+              }
+              return new Created(id, clientId, secret, List.copyOf(chosen));
+            });
   }
 
   public Future<List<TenantStore.ClientSummary>> list(UUID tenantId) {

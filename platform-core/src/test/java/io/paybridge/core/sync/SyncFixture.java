@@ -74,7 +74,11 @@ final class SyncFixture {
   SyncStore.Target webhook(UUID tenant, String url) {
     return await(
         store.createTarget(
-            tenant, "webhook", url, new JsonObject().put("secret", StandardWebhooks.newSecret())));
+            tenant,
+            "webhook",
+            url,
+            new JsonObject().put("secret", StandardWebhooks.newSecret()),
+            Integer.MAX_VALUE));
   }
 
   /** Records {@code n} entries for a tenant, each with its sync job, as the ingest path does. */

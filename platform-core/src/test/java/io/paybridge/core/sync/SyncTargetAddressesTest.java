@@ -264,7 +264,7 @@ class SyncTargetAddressesTest {
   }
 
   private SyncTargets targets(boolean allowPrivate) {
-    return new SyncTargets(sync.store, new TargetUrls(sync.vertx, allowPrivate), () -> {});
+    return new SyncTargets(sync.store, new TargetUrls(sync.vertx, allowPrivate), 10, () -> {});
   }
 
   private SyncDelivery delivery(boolean allowPrivate, TrustOptions trust) {
