@@ -195,14 +195,18 @@ class SyncTargetAddressesTest {
 
   @Test
   void anErrorAnswerIsRecordedAsItsStatusAndAShortPrintableExcerpt() {
-    // GIVEN a receiver that answers errors: JSON with control characters, then an HTML page
+    // GIVEN a receiver that answers errors: JSON with control characters, an HTML page, and a
+    // redirect to another receiver
+    List<Seen> elsewhere = new CopyOnWriteArrayList<>();
+    HttpServer other = receiver("127.0.0.1", 0, new HttpServerOptions(), elsewhere);
     String json =
         "{\"error\":\"\u001b[31mbad\r\nX-Forged: 1\"," + "\"detail\":\"" + "x".repeat(500);
     List<String[]> answers =
         new CopyOnWriteArrayList<>(
             List.of(
                 new String[] {"500", "application/json", json},
-                new String[] {"502", "text/html", "<h1>Internal admin page</h1>"}));
+                new String[] {"502", "text/html", "<h1>Internal admin page</h1>"},
+                new String[] {"302", "text/plain", "moved"}));
     HttpServer receiver =
         await(
             sync.vertx
@@ -213,6 +217,7 @@ class SyncTargetAddressesTest {
                       req.response()
                           .setStatusCode(Integer.parseInt(answer[0]))
                           .putHeader("Content-Type", answer[1])
+                          .putHeader("Location", "http://127.0.0.1:" + other.actualPort() + "/")
                           .end(answer[2]);
                     })
                 .listen(0, "127.0.0.1"));
@@ -221,9 +226,10 @@ class SyncTargetAddressesTest {
         sync.webhook(shop, "http://127.0.0.1:" + receiver.actualPort() + "/hook");
     SyncDelivery delivery = delivery(true, null);
     try {
-      // WHEN two payments are delivered
+      // WHEN three payments are delivered
       Delivered jsonError = deliverOnce(shop, target, delivery);
       Delivered htmlError = deliverOnce(shop, target, delivery);
+      Delivered redirected = deliverOnce(shop, target, delivery);
 
       // THEN the JSON one keeps at most 100 printable characters, the HTML one its status only
       String excerpt = jsonError.lastError().substring("HTTP 500: ".length());
@@ -232,9 +238,14 @@ class SyncTargetAddressesTest {
       assertThat(excerpt).hasSizeLessThanOrEqualTo(ErrorExcerpt.MAX_CHARS + 1).endsWith("…");
       assertThat(jsonError.lastError()).doesNotContain("\r", "\n", "\u001b");
       assertThat(htmlError.lastError()).isEqualTo("HTTP 502");
+      // AND a redirect is a failed attempt, not followed
+      assertThat(redirected.status()).isEqualTo("failed");
+      assertThat(redirected.lastError()).isEqualTo("HTTP 302: moved");
+      assertThat(elsewhere).isEmpty();
     } finally {
       delivery.close();
       await(receiver.close());
+      await(other.close());
     }
   }
 
