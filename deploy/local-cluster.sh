@@ -3,6 +3,8 @@
 # loopback, joined over Hazelcast. Node i serves HTTP on 8080+i and Hazelcast on 5701+i.
 # Usage: deploy/local-cluster.sh [N]   (default 3; Ctrl-C stops everything)
 # Build first: mvn -q -DskipTests package
+# Sync targets on this machine or its network need PAYBRIDGE_ALLOW_PRIVATE_TARGETS=true in the
+# environment (it is passed on to every node); without it they are refused, as in production.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes="${1:-3}"
@@ -34,7 +36,6 @@ for i in $(seq 0 $((nodes - 1))); do
   PAYBRIDGE_CLUSTER_MEMBERS="$members" \
   PAYBRIDGE_CLUSTER_PORT=$((5701 + i)) \
   PAYBRIDGE_NODE_NAME="node-$i" \
-  PAYBRIDGE_ALLOW_PRIVATE_TARGETS="${PAYBRIDGE_ALLOW_PRIVATE_TARGETS:-true}" \
     java -jar "$jar" > "data/cluster-logs/node-$i.log" 2>&1 &
   pids+=($!)
   echo "node-$i: http://localhost:$((8080 + i))  (log: data/cluster-logs/node-$i.log)"

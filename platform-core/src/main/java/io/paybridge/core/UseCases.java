@@ -69,11 +69,15 @@ public record UseCases(
             config.nodeName());
     return new UseCases(
         new Tenants(stores.tenants(), hashes, throttles),
-        new ApiClients(stores.tenants(), hashes, throttles),
+        new ApiClients(stores.tenants(), hashes, throttles, config.maxApiClients()),
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
-        new SyncTargets(stores.sync(), new TargetUrls(config.allowPrivateTargets()), wakeJobs),
+        new SyncTargets(
+            stores.sync(),
+            new TargetUrls(vertx, config.allowPrivateTargets()),
+            config.maxSyncTargets(),
+            wakeJobs),
         new Subscriptions(
             stores.subscriptions(),
             new SubscriptionRenewals(stores.accounts(), stores.subscriptions(), clock, wakeSync)),

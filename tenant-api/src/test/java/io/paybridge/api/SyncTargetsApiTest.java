@@ -1,6 +1,7 @@
 package io.paybridge.api;
 
 import static io.paybridge.api.ApiTestServer.assertProblem;
+import static io.paybridge.core.Await.await;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
@@ -8,10 +9,14 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.api.ApiTestServer.Partner;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +36,11 @@ class SyncTargetsApiTest {
 
   @BeforeAll
   void start() {
-    api = ApiTestServer.start("api_sync_targets");
+    // as in production: private targets not allowed; and at most three targets a tenant
+    api =
+        ApiTestServer.start(
+            "api_sync_targets",
+            Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "false", "PAYBRIDGE_MAX_SYNC_TARGETS", "3"));
   }
 
   @AfterAll
@@ -119,6 +128,15 @@ class SyncTargetsApiTest {
           {"type": "webhook"}                                                  | url
           {"type": "webhook", "url": "https://example.com/a", "colour": "red"} | colour
           {"type": "webhook", "url": "https://169.254.169.254/latest"}         | url
+          {"type": "webhook", "url": "http://[::ffff:127.0.0.1]/"}             | url
+          {"type": "webhook", "url": "http://[::ffff:169.254.169.254]/"}       | url
+          {"type": "webhook", "url": "http://[64:ff9b::a9fe:a9fe]/"}           | url
+          {"type": "webhook", "url": "http://100.100.100.200/"}                | url
+          {"type": "webhook", "url": "http://100.64.0.1/"}                     | url
+          {"type": "webhook", "url": "http://2130706433/"}                     | url
+          {"type": "webhook", "url": "http://0x7f.1/"}                         | url
+          {"type": "webhook", "url": "http://127.0.0.1:8080/hook"}             | url
+          {"type": "webhook", "url": "http://localhost:8080/hook"}             | url
           {"type": "webhook", "url": "ftp://example.com/a"}                    | url
           {"type": "webhook", "url": "https://example.com/a", "headers": {}}   | headers
           """)
@@ -129,6 +147,43 @@ class SyncTargetsApiTest {
         api.call(POST, "/api/v1/sync-targets", partner.token(), new JsonObject(body)), 400, field);
 
     assertThat(targets(partner)).isEmpty();
+  }
+
+  @Test
+  void aTenantHasAtMostTheAllowedTargetsEvenWhenItAddsThemAtOnce() {
+    // GIVEN a tenant
+    Partner partner = api.signUp();
+
+    // WHEN it adds six targets at once, three being the most allowed
+    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      all.add(
+          api.http()
+              .post("/api/v1/sync-targets")
+              .bearerTokenAuthentication(partner.token())
+              .sendJsonObject(webhookTarget()));
+    }
+    await(Future.join(all));
+
+    // THEN three are created and three refused with a problem that says why
+    List<HttpResponse<Buffer>> answers = all.stream().map(Future::result).toList();
+    assertThat(answers).filteredOn(r -> r.statusCode() == 201).hasSize(3);
+    List<HttpResponse<Buffer>> refused =
+        answers.stream().filter(r -> r.statusCode() != 201).toList();
+    assertThat(refused).hasSize(3);
+    for (HttpResponse<Buffer> r : refused) {
+      JsonObject problem = assertProblem(r, 409, null);
+      assertThat(problem.getString("error")).isEqualTo("too_many_sync_targets");
+      assertThat(problem.getString("detail")).contains("at most 3 sync targets");
+    }
+    assertThat(targets(partner)).hasSize(3);
+
+    // AND once one is removed, another can be added
+    String removed = targets(partner).getJsonObject(0).getString("id");
+    assertThat(api.call(DELETE, "/api/v1/sync-targets/" + removed, partner.token()).statusCode())
+        .isEqualTo(204);
+    create(partner, webhookTarget());
+    assertThat(targets(partner)).hasSize(3);
   }
 
   @Test

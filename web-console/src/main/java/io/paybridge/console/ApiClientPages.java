@@ -7,6 +7,7 @@ import io.paybridge.console.view.ApiClientsPage;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.Refused;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
@@ -47,6 +48,8 @@ final class ApiClientPages {
             err -> {
               if (err instanceof InvalidInput invalid) {
                 renderClients(ctx, 400, null, invalid.getMessage());
+              } else if (err instanceof Refused refused) {
+                renderClients(ctx, refused.kind().status(), null, refused.getMessage());
               } else {
                 ctx.fail(err);
               }

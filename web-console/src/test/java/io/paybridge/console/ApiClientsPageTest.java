@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paybridge.console.ConsoleTestServer.Browser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +33,8 @@ class ApiClientsPageTest {
 
   @BeforeAll
   void start() {
-    console = ConsoleTestServer.start("console_api_clients");
+    console =
+        ConsoleTestServer.start("console_api_clients", Map.of("PAYBRIDGE_MAX_API_CLIENTS", "3"));
   }
 
   @AfterAll
@@ -121,6 +123,32 @@ class ApiClientsPageTest {
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsString()).contains(message).doesNotContain("new-client-secret");
+  }
+
+  @Test
+  void aTenantHasAtMostTheAllowedActiveClientsAndIsToldSo() {
+    // GIVEN a tenant with its first client and two more: three, the most allowed here
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+    for (String name : new String[] {"second", "third"}) {
+      assertThat(owner.submit(PAGE, "name", name, "scope", "payments:read").statusCode())
+          .isEqualTo(201);
+    }
+
+    // WHEN it creates a fourth THEN it is refused, saying why and what to do
+    HttpResponse<Buffer> refused = owner.submit(PAGE, "name", "fourth", "scope", "payments:read");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.bodyAsString())
+        .contains("A tenant may have at most 3 active API clients; revoke one before creating")
+        .doesNotContain("new-client-secret");
+    assertThat(owner.get(PAGE).bodyAsString()).doesNotContain("fourth");
+
+    // AND once one is revoked, a new one can be created
+    String page = owner.get(PAGE).bodyAsString();
+    owner.submit(PAGE + "/" + revokeId(page.substring(page.indexOf("second"))) + "/revoke");
+    owner.get(PAGE + "?revoked=1");
+    assertThat(owner.submit(PAGE, "name", "fourth", "scope", "payments:read").statusCode())
+        .isEqualTo(201);
   }
 
   @Test

@@ -45,8 +45,12 @@ import java.util.function.Function;
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
  *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
  * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
- *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default true in dev mode with the embedded
- *     database, false otherwise; production refuses true)
+ *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default false, dev mode included: an explicit
+ *     opt-in, for a receiver on the developer's own machine or network; production refuses true)
+ * @param maxSyncTargets most sync targets a tenant may have ({@code PAYBRIDGE_MAX_SYNC_TARGETS},
+ *     default 10)
+ * @param maxApiClients most active API clients a tenant may have ({@code
+ *     PAYBRIDGE_MAX_API_CLIENTS}, default 20)
  * @param nodeName this node's name in job leases and logs ({@code PAYBRIDGE_NODE_NAME}; default
  *     host name and process id)
  * @param syncTimeout time one delivery attempt to a sync target may take ({@code
@@ -91,6 +95,8 @@ public record PaybridgeConfig(
     int httpInstances,
     Map<String, String> gatewaySettings,
     boolean allowPrivateTargets,
+    int maxSyncTargets,
+    int maxApiClients,
     String nodeName,
     Duration syncTimeout,
     Duration retryBase,
@@ -105,6 +111,10 @@ public record PaybridgeConfig(
   public PaybridgeConfig {
     if (receiptRetention.isNegative() || receiptRetention.isZero()) {
       throw new IllegalArgumentException("PAYBRIDGE_RECEIPT_RETENTION_DAYS must be at least 1");
+    }
+    if (maxSyncTargets < 1 || maxApiClients < 1) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_MAX_SYNC_TARGETS and PAYBRIDGE_MAX_API_CLIENTS must be at least 1");
     }
     if (maxInFlightBatches < 1 || parallelBatchAt < 1 || maxBatch < 1) {
       throw new IllegalArgumentException(
@@ -183,9 +193,9 @@ public record PaybridgeConfig(
         intSetting(get, "PAYBRIDGE_INGEST_PARALLEL_AT", 32),
         intSetting(get, "PAYBRIDGE_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
         gateway,
-        get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS") != null
-            ? Boolean.parseBoolean(get.apply("PAYBRIDGE_ALLOW_PRIVATE_TARGETS"))
-            : mode == Mode.DEV && dbUrl == null,
+        boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false),
+        intSetting(get, "PAYBRIDGE_MAX_SYNC_TARGETS", 10),
+        intSetting(get, "PAYBRIDGE_MAX_API_CLIENTS", 20),
         orDefault(get.apply("PAYBRIDGE_NODE_NAME"), defaultNodeName()),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_SYNC_TIMEOUT_MS", 30_000)),
         Duration.ofMillis(intSetting(get, "PAYBRIDGE_RETRY_BASE_MS", 5_000)),
@@ -225,6 +235,8 @@ public record PaybridgeConfig(
         httpInstances,
         gatewaySettings,
         allowPrivateTargets,
+        maxSyncTargets,
+        maxApiClients,
         nodeName,
         syncTimeout,
         retryBase,
@@ -265,6 +277,20 @@ public record PaybridgeConfig(
 
   private static String orDefault(String v, String d) {
     return v != null ? v : d;
+  }
+
+  private static boolean boolSetting(
+      Function<String, String> get, String name, boolean defaultValue) {
+    String v = get.apply(name);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
+    };
   }
 
   private static int intSetting(Function<String, String> get, String name, int defaultValue) {
@@ -309,6 +335,12 @@ public record PaybridgeConfig(
         + hashThreads
         + ", throttles="
         + throttles
+        + ", allowPrivateTargets="
+        + allowPrivateTargets
+        + ", maxSyncTargets="
+        + maxSyncTargets
+        + ", maxApiClients="
+        + maxApiClients
         + "]";
   }
 }

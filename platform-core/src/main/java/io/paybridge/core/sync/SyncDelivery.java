@@ -9,13 +9,15 @@ import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.logging.Logger;
@@ -27,13 +29,18 @@ import java.util.logging.Logger;
  * 2xx is success; 410 disables the target and parks the delivery until the target is enabled again;
  * 429 and 503 honour {@code Retry-After}; anything else is retried with backoff until the
  * delivery's retry window (three days) closes, then it is dead.
+ *
+ * <p>Each attempt resolves the target's name once ({@link TargetUrls#resolve}, Vert.x's
+ * asynchronous resolver), checks every address it resolves to, and connects to the one it checked,
+ * keeping the name for the {@code Host} header, the TLS server name and the certificate check; a
+ * refused address fails the attempt and nothing is sent. Redirects are not followed. An error
+ * answer is recorded as its status and a short printable excerpt ({@link ErrorExcerpt}).
  */
 public final class SyncDelivery implements JobHandler {
 
   private static final Logger LOG = Logger.getLogger(SyncDelivery.class.getName());
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(6);
 
-  private final Vertx vertx;
   private final SyncStore store;
   private final LedgerStore ledger;
   private final TargetUrls urls;
@@ -54,22 +61,35 @@ public final class SyncDelivery implements JobHandler {
       PaybridgeConfig config,
       PlatformMetrics metrics,
       Clock clock) {
-    this.vertx = vertx;
+    this(vertx, store, ledger, config, metrics, clock, null);
+  }
+
+  /** As above; {@code trust}, when given, replaces the JVM's trusted certificates (tests). */
+  SyncDelivery(
+      Vertx vertx,
+      SyncStore store,
+      LedgerStore ledger,
+      PaybridgeConfig config,
+      PlatformMetrics metrics,
+      Clock clock,
+      TrustOptions trust) {
     this.store = store;
     this.ledger = ledger;
-    this.urls = new TargetUrls(config.allowPrivateTargets());
+    this.urls = new TargetUrls(vertx, config.allowPrivateTargets());
     this.metrics = metrics;
     this.clock = clock;
     this.attemptTimeout = config.syncTimeout();
     this.node = config.nodeName();
-    this.client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setUserAgent("Paybridge-Webhooks/1")
-                .setConnectTimeout(5_000)
-                .setFollowRedirects(false)
-                .setKeepAlive(true));
+    WebClientOptions options =
+        new WebClientOptions()
+            .setUserAgent("Paybridge-Webhooks/1")
+            .setConnectTimeout(5_000)
+            .setFollowRedirects(false)
+            .setKeepAlive(true);
+    if (trust != null) {
+      options.setTrustOptions(trust);
+    }
+    this.client = WebClient.create(vertx, options);
   }
 
   /**
@@ -114,46 +134,85 @@ public final class SyncDelivery implements JobHandler {
         .map(given -> given ? new JobResult.Dead(reason) : late(job, d));
   }
 
+  /**
+   * Resolves the target's host once and checks every address it resolves to; a refused one fails
+   * the attempt (retried later: the name may be fixed) and nothing is sent.
+   */
   private Future<JobResult> send(Job job, SyncStore.Delivery d, Payment payment) {
     URI uri = URI.create(d.target().url());
-    return vertx
-        .executeBlocking(() -> InetAddress.getAllByName(uri.getHost()), false)
-        .compose(
-            addresses -> {
-              for (InetAddress a : addresses) {
-                String refusal = urls.refusal(a);
-                if (refusal != null) {
-                  return giveUp(job, d, "target resolves to " + refusal);
-                }
+    String host = TargetUrls.hostOf(uri);
+    return urls.resolve(uri)
+        .transform(
+            resolved -> {
+              if (resolved.succeeded()) {
+                return post(job, d, payment, uri, resolved.result());
               }
-              return post(job, d, payment);
-            },
-            err ->
-                failed(
-                    job, d, null, 0, "cannot resolve " + uri.getHost() + ": " + err.getMessage()));
+              if (resolved.cause() instanceof TargetUrls.Forbidden forbidden) {
+                String reason = "refused: " + host + " " + forbidden.getMessage();
+                LOG.warning(
+                    () -> "delivery " + d.id() + " to target " + d.target().id() + " " + reason);
+                return failed(job, d, null, 0, reason);
+              }
+              return failed(
+                  job,
+                  d,
+                  null,
+                  0,
+                  "cannot resolve "
+                      + host
+                      + ": "
+                      + ErrorExcerpt.printable(resolved.cause().getMessage(), 200));
+            });
   }
 
-  private Future<JobResult> post(Job job, SyncStore.Delivery d, Payment payment) {
+  /**
+   * Posts the message to the checked address, with the URL's host name as the {@code Host} header,
+   * the TLS server name (SNI) and the name the certificate must match; the client never resolves
+   * the name itself.
+   */
+  private Future<JobResult> post(
+      Job job, SyncStore.Delivery d, Payment payment, URI uri, InetAddress address) {
     SyncMessages.Message message =
         SyncMessages.of(d.target(), d.tenantId(), payment, clock.instant());
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    if (uri.getRawQuery() != null) {
+      path += "?" + uri.getRawQuery();
+    }
+    String host = TargetUrls.hostOf(uri);
+    ErrorExcerpt.FirstBytes body = new ErrorExcerpt.FirstBytes();
+    HttpRequest<Void> request =
+        client
+            .request(HttpMethod.POST, port, address.getHostAddress(), path)
+            .ssl(https)
+            .as(BodyCodec.pipe(body))
+            .putHeaders(message.headers())
+            .timeout(attemptTimeout.toMillis());
+    if (!host.equals(address.getHostAddress()) && !host.contains(":")) {
+      // a name: the checked address is connected to; the name is what the server is asked for
+      request.virtualHost(host);
+    }
     long started = System.nanoTime();
-    return client
-        .postAbs(d.target().url())
-        .putHeaders(message.headers())
-        .timeout(attemptTimeout.toMillis())
+    return request
         .sendBuffer(message.body())
         .transform(
             ar -> {
               long latency = (System.nanoTime() - started) / 1_000_000;
               if (ar.failed()) {
-                return failed(job, d, null, latency, String.valueOf(ar.cause().getMessage()));
+                return failed(
+                    job, d, null, latency, ErrorExcerpt.printable(ar.cause().getMessage(), 200));
               }
-              return outcome(job, d, ar.result(), latency);
+              return outcome(job, d, ar.result(), body, latency);
             });
   }
 
   private Future<JobResult> outcome(
-      Job job, SyncStore.Delivery d, HttpResponse<Buffer> r, long latency) {
+      Job job,
+      SyncStore.Delivery d,
+      HttpResponse<Void> r,
+      ErrorExcerpt.FirstBytes body,
+      long latency) {
     int status = r.statusCode();
     if (status >= 200 && status < 300) {
       return record(job, d, SyncStore.Attempt.delivered(status, latency, node), JobResult.done());
@@ -163,10 +222,12 @@ public final class SyncDelivery implements JobHandler {
     }
     Duration retryAfter =
         status == 429 || status == 503 ? retryAfter(r.getHeader("Retry-After")) : null;
+    String excerpt = ErrorExcerpt.of(r.getHeader("Content-Type"), body.kept());
+    String error = excerpt.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + excerpt;
     return record(
         job,
         d,
-        SyncStore.Attempt.failed(status, latency, "HTTP " + status + excerpt(r), node),
+        SyncStore.Attempt.failed(status, latency, error, node),
         new JobResult.Retry(retryAfter, "HTTP " + status));
   }
 
@@ -246,15 +307,6 @@ public final class SyncDelivery implements JobHandler {
       return Duration.ZERO;
     }
     return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
-  }
-
-  private static String excerpt(HttpResponse<Buffer> r) {
-    Buffer b = r.body();
-    if (b == null || b.length() == 0) {
-      return "";
-    }
-    String s = b.getString(0, Math.min(b.length(), 200), StandardCharsets.UTF_8.name());
-    return ": " + s;
   }
 
   public void close() {

@@ -79,16 +79,32 @@ public final class SyncStore {
     this.vault = vault;
   }
 
-  public Future<Target> createTarget(UUID tenantId, String type, String url, JsonObject config) {
+  /**
+   * Adds a target unless the tenant has {@code max} live ones already ({@code null} then).
+   * Creations for one tenant take turns on its row ({@code FOR NO KEY UPDATE}, which inserts that
+   * reference the tenant do not wait for), so two of them cannot both count {@code max - 1}.
+   */
+  public Future<Target> createTarget(
+      UUID tenantId, String type, String url, JsonObject config, int max) {
     UUID id = UUID.randomUUID();
     CredentialVault.Sealed sealed = vault.seal(tenantId, sealContext(id), config);
-    return pool.preparedQuery(
-            "INSERT INTO sync_targets AS t (id, tenant_id, type, url, config, key_id)"
-                + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING "
-                + TARGET_COLUMNS)
-        .execute(
-            Tuple.of(id, tenantId, type, url, Buffer.buffer(sealed.ciphertext()), sealed.keyId()))
-        .map(rows -> target(rows.iterator().next()));
+    Buffer sealedConfig = Buffer.buffer(sealed.ciphertext());
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery("SELECT 1 FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
+                .execute(Tuple.of(tenantId))
+                .compose(
+                    locked ->
+                        conn.preparedQuery(
+                                "INSERT INTO sync_targets AS t (id, tenant_id, type, url, config,"
+                                    + " key_id) SELECT $1, $2, $3, $4, $5, $6 WHERE (SELECT count(*)"
+                                    + " FROM sync_targets WHERE tenant_id = $2 AND deleted_at IS"
+                                    + " NULL) < $7 RETURNING "
+                                    + TARGET_COLUMNS)
+                            .execute(
+                                Tuple.of(id, tenantId, type, url, sealedConfig, sealed.keyId())
+                                    .addInteger(max)))
+                .map(rows -> rows.size() == 0 ? null : target(rows.iterator().next())));
   }
 
   public Future<List<Target>> listTargets(UUID tenantId) {

@@ -3,8 +3,10 @@ package io.paybridge.core.sync;
 import io.paybridge.core.usecase.Checks;
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -44,17 +46,25 @@ public final class SyncTargets {
 
   private final SyncStore store;
   private final TargetUrls urls;
+  private final int maxTargets;
   private final Runnable wakeJobs;
 
-  public SyncTargets(SyncStore store, TargetUrls urls, Runnable wakeJobs) {
+  /**
+   * @param maxTargets most targets a tenant may have at once ({@code PAYBRIDGE_MAX_SYNC_TARGETS}):
+   *     every recorded payment is delivered to each of them
+   */
+  public SyncTargets(SyncStore store, TargetUrls urls, int maxTargets, Runnable wakeJobs) {
     this.store = store;
     this.urls = urls;
+    this.maxTargets = maxTargets;
     this.wakeJobs = wakeJobs;
   }
 
   /**
    * Adds a target. {@code headers} (customer-transaction targets only) maps header names to
-   * one-line values. Fails with {@link InvalidInput} naming the fields at fault.
+   * one-line values. Fails with {@link InvalidInput} naming the fields at fault, among them a
+   * {@code url} whose host is, or resolves to, an address {@link TargetUrls} refuses; and with
+   * {@link Refused} ({@code too_many_sync_targets}) when the tenant has its most targets already.
    */
   public Future<Added> add(UUID tenantId, String type, String url, Object headers) {
     return new Checks()
@@ -68,7 +78,7 @@ public final class SyncTargets {
   }
 
   private Future<Added> create(UUID tenantId, String type, String url, Object headers) {
-    urls.check(url);
+    URI uri = urls.check(url);
     JsonObject config = new JsonObject();
     String secret = null;
     if (type.equals("webhook")) {
@@ -81,7 +91,19 @@ public final class SyncTargets {
       config.put("headers", headers(headers));
     }
     String shown = secret;
-    return store.createTarget(tenantId, type, url, config).map(t -> new Added(t, shown));
+    return urls.checkName(uri)
+        .compose(checked -> store.createTarget(tenantId, type, url, config, maxTargets))
+        .map(
+            t -> {
+              if (t == null) {
+                throw Refused.conflict(
+                    "too_many_sync_targets",
+                    "A tenant may have at most "
+                        + maxTargets
+                        + " sync targets; remove one before adding another.");
+              }
+              return new Added(t, shown);
+            });
   }
 
   public Future<List<SyncStore.Target>> list(UUID tenantId) {

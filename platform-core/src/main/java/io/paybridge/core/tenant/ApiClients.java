@@ -5,6 +5,7 @@ import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +25,23 @@ public final class ApiClients {
   private final TenantStore store;
   private final HashPool hashes;
   private final Throttles throttles;
+  private final int maxClients;
 
-  public ApiClients(TenantStore store, HashPool hashes, Throttles throttles) {
+  /**
+   * @param maxClients most active (not revoked) clients a tenant may have ({@code
+   *     PAYBRIDGE_MAX_API_CLIENTS})
+   */
+  public ApiClients(TenantStore store, HashPool hashes, Throttles throttles, int maxClients) {
     this.store = store;
     this.hashes = hashes;
     this.throttles = throttles;
+    this.maxClients = maxClients;
   }
 
   /**
    * Creates a client with the given scopes (each one of {@link ApiScopes#ALL}, duplicates folded).
-   * Fails with {@link io.paybridge.core.usecase.InvalidInput} naming the fields at fault.
+   * Fails with {@link io.paybridge.core.usecase.InvalidInput} naming the fields at fault, and with
+   * {@link Refused} ({@code too_many_api_clients}) when the tenant has its most clients already.
    */
   public Future<Created> create(UUID tenantId, String name, List<String> scopes) {
     String n = name == null ? "" : name.strip();
@@ -62,8 +70,18 @@ public final class ApiClients {
     String secret = Tokens.random("pbs_", 32);
     return hashes
         .hash(secret)
-        .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen))
-        .map(id -> new Created(id, clientId, secret, List.copyOf(chosen)));
+        .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen, maxClients))
+        .map(
+            id -> {
+              if (id == null) {
+                throw Refused.conflict(
+                    "too_many_api_clients",
+                    "A tenant may have at most "
+                        + maxClients
+                        + " active API clients; revoke one before creating another.");
+              }
+              return new Created(id, clientId, secret, List.copyOf(chosen));
+            });
   }
 
   public Future<List<TenantStore.ClientSummary>> list(UUID tenantId) {

@@ -117,15 +117,40 @@ public final class TenantStore {
       java.time.OffsetDateTime createdAt,
       java.time.OffsetDateTime revokedAt) {}
 
-  /** Adds an API client to a tenant; the secret is hashed by the caller. */
+  /**
+   * Adds an API client to a tenant unless it has {@code max} active ones already ({@code null}
+   * then); the secret is hashed by the caller. Creations for one tenant take turns on its row
+   * ({@code FOR NO KEY UPDATE}), so two of them cannot both count {@code max - 1}.
+   */
   public Future<UUID> createClient(
-      UUID tenantId, String name, String clientId, String secretHash, List<String> scopes) {
+      UUID tenantId,
+      String name,
+      String clientId,
+      String secretHash,
+      List<String> scopes,
+      int max) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery(
-            "INSERT INTO api_clients (id, tenant_id, client_id, secret_hash, name, scopes)"
-                + " VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(id, tenantId, clientId, secretHash, name, scopes.toArray(String[]::new)))
-        .map(id);
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery("SELECT 1 FROM tenants WHERE id = $1 FOR NO KEY UPDATE")
+                .execute(Tuple.of(tenantId))
+                .compose(
+                    locked ->
+                        conn.preparedQuery(
+                                "INSERT INTO api_clients (id, tenant_id, client_id, secret_hash,"
+                                    + " name, scopes) SELECT $1, $2, $3, $4, $5, $6"
+                                    + " WHERE (SELECT count(*) FROM api_clients WHERE tenant_id = $2"
+                                    + " AND revoked_at IS NULL) < $7")
+                            .execute(
+                                Tuple.of(
+                                        id,
+                                        tenantId,
+                                        clientId,
+                                        secretHash,
+                                        name,
+                                        scopes.toArray(String[]::new))
+                                    .addInteger(max)))
+                .map(rows -> rows.rowCount() == 0 ? null : id));
   }
 
   /** The tenant's API clients, newest first. */

@@ -25,6 +25,35 @@ class PaybridgeConfigTest {
     assertThat(c.dataDir().isAbsolute()).isTrue();
     assertThat(c.dataDir().getFileName().toString()).isEqualTo("data");
     assertThat(c.maxWebhookBytes()).isEqualTo(256 * 1024);
+    assertThat(c.maxSyncTargets()).isEqualTo(10);
+    assertThat(c.maxApiClients()).isEqualTo(20);
+  }
+
+  @Test
+  void privateSyncTargetsAreAnExplicitOptInEvenInDevMode() {
+    assertThat(PaybridgeConfig.from(Map.of()).allowPrivateTargets()).isFalse();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pb"))
+                .allowPrivateTargets())
+        .isFalse();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true"))
+                .allowPrivateTargets())
+        .isTrue();
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "yes please")))
+        .hasMessageContaining("PAYBRIDGE_ALLOW_PRIVATE_TARGETS");
+  }
+
+  @Test
+  void perTenantCapsAreSettingsOfAtLeastOne() {
+    PaybridgeConfig c =
+        PaybridgeConfig.from(
+            Map.of("PAYBRIDGE_MAX_SYNC_TARGETS", "3", "PAYBRIDGE_MAX_API_CLIENTS", "4"));
+    assertThat(c.maxSyncTargets()).isEqualTo(3);
+    assertThat(c.maxApiClients()).isEqualTo(4);
+    assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_MAX_SYNC_TARGETS", "0")))
+        .hasMessageContaining("PAYBRIDGE_MAX_SYNC_TARGETS");
   }
 
   @Test

@@ -48,15 +48,24 @@ class SyncFanOutTest {
                 shop,
                 "webhook",
                 "https://shop.example/hooks",
-                new JsonObject().put("secret", "s")));
+                new JsonObject().put("secret", "s"),
+                10));
     SyncStore.Target balance =
         await(
             store.createTarget(
-                shop, "customer-transaction", "https://shop.example/balance", new JsonObject()));
+                shop,
+                "customer-transaction",
+                "https://shop.example/balance",
+                new JsonObject(),
+                10));
     SyncStore.Target removed =
         await(
             store.createTarget(
-                shop, "webhook", "https://old.example/hooks", new JsonObject().put("secret", "s")));
+                shop,
+                "webhook",
+                "https://old.example/hooks",
+                new JsonObject().put("secret", "s"),
+                10));
     assertThat(await(store.deleteTarget(shop, removed.id()))).isTrue();
 
     List<Long> paid = sync.record(shop, 30, true);
@@ -101,7 +110,11 @@ class SyncFanOutTest {
     SyncStore.Target hook =
         await(
             store.createTarget(
-                shop, "webhook", "https://shop.example/x", new JsonObject().put("secret", "s")));
+                shop,
+                "webhook",
+                "https://shop.example/x",
+                new JsonObject().put("secret", "s"),
+                10));
     sync.record(shop, 2_000, true);
 
     List<Future<Integer>> workers = new ArrayList<>();
@@ -123,7 +136,7 @@ class SyncFanOutTest {
     UUID shop = sync.tenant();
     await(
         store.createTarget(
-            shop, "webhook", "https://shop.example/y", new JsonObject().put("secret", "s")));
+            shop, "webhook", "https://shop.example/y", new JsonObject().put("secret", "s"), 10));
     AtomicInteger jobWakeups = new AtomicInteger();
     await(
         sync.vertx
@@ -160,7 +173,7 @@ class SyncFanOutTest {
     UUID shop = sync.tenant();
     await(
         store.createTarget(
-            shop, "webhook", "https://shop.example/z", new JsonObject().put("secret", "s")));
+            shop, "webhook", "https://shop.example/z", new JsonObject().put("secret", "s"), 10));
     String id =
         await(
             sync.vertx.deployVerticle(

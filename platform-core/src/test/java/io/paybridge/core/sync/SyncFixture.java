@@ -10,6 +10,7 @@ import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.devdb.PgFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -39,7 +40,14 @@ final class SyncFixture {
   }
 
   static SyncFixture start(String database) {
-    Vertx vertx = Vertx.vertx();
+    return start(database, new VertxOptions());
+  }
+
+  /**
+   * As {@link #start(String)}, on a Vert.x built with {@code options} (a name resolver of its own).
+   */
+  static SyncFixture start(String database, VertxOptions options) {
+    Vertx vertx = Vertx.vertx(options);
     PgConnectOptions db = PgFixture.newDatabase(database);
     await(Migrations.migrate(vertx, db));
     return new SyncFixture(vertx, Database.pool(vertx, db, 8));
@@ -66,7 +74,11 @@ final class SyncFixture {
   SyncStore.Target webhook(UUID tenant, String url) {
     return await(
         store.createTarget(
-            tenant, "webhook", url, new JsonObject().put("secret", StandardWebhooks.newSecret())));
+            tenant,
+            "webhook",
+            url,
+            new JsonObject().put("secret", StandardWebhooks.newSecret()),
+            Integer.MAX_VALUE));
   }
 
   /** Records {@code n} entries for a tenant, each with its sync job, as the ingest path does. */

@@ -23,10 +23,12 @@ import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.devdb.PgFixture;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,12 +67,13 @@ class UseCasesTest {
     hashes = new HashPool(vertx, new SecretHasher(1_000), 2);
     Throttles throttles = new Throttles(new AttemptStore(pool), ThrottleSettings.DEFAULTS);
     tenants = new Tenants(store, hashes, throttles);
-    clients = new ApiClients(store, hashes, throttles);
+    clients = new ApiClients(store, hashes, throttles, 3);
     targets =
         new SyncTargets(
             new SyncStore(
                 pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("k")))),
-            new TargetUrls(false),
+            new TargetUrls(vertx, false),
+            3,
             wakes::incrementAndGet);
     payments = new Payments(new LedgerStore(pool));
   }
@@ -196,6 +199,65 @@ class UseCasesTest {
     assertThatThrownBy(() -> await(targets.deliveries(tenant, "lost", null, 10)))
         .rootCause()
         .isInstanceOf(InvalidInput.class);
+  }
+
+  @Test
+  void parallelCreationsNeverTakeATenantPastItsCaps() {
+    // GIVEN a tenant with its first API client, caps of three targets and three clients
+    UUID tenant = await(tenants.signUp("Caps", email(), "a long passphrase", ADDRESS)).tenantId();
+
+    // WHEN it adds ten targets and ten clients at once
+    List<Future<SyncTargets.Added>> addedTargets = new ArrayList<>();
+    List<Future<ApiClients.Created>> createdClients = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      addedTargets.add(targets.add(tenant, "webhook", "https://example.com/h" + i, null));
+      createdClients.add(clients.create(tenant, "c" + i, List.of(ApiScopes.PAYMENTS_READ)));
+    }
+    await(Future.join(addedTargets).otherwiseEmpty());
+    await(Future.join(createdClients).otherwiseEmpty());
+
+    // THEN three targets and two more clients are made; every other creation is refused
+    assertThat(addedTargets).filteredOn(Future::succeeded).hasSize(3);
+    assertThat(createdClients).filteredOn(Future::succeeded).hasSize(2);
+    assertThat(addedTargets).filteredOn(Future::failed).hasSize(7);
+    assertThat(addedTargets.stream().filter(Future::failed).map(Future::cause))
+        .allSatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        Refused.class,
+                        r -> {
+                          assertThat(r.kind()).isEqualTo(Refused.Kind.CONFLICT);
+                          assertThat(r.code()).isEqualTo("too_many_sync_targets");
+                        }));
+    assertThat(createdClients.stream().filter(Future::failed).map(Future::cause))
+        .hasSize(8)
+        .allSatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        Refused.class,
+                        r -> assertThat(r.code()).isEqualTo("too_many_api_clients")));
+    assertThat(await(targets.list(tenant))).hasSize(3);
+    assertThat(await(clients.list(tenant))).hasSize(3);
+
+    // AND a removed target or a revoked client makes room for one more
+    UUID removed =
+        addedTargets.stream()
+            .filter(Future::succeeded)
+            .findFirst()
+            .orElseThrow()
+            .result()
+            .target()
+            .id();
+    assertThat(await(targets.remove(tenant, removed))).isTrue();
+    assertThat(await(targets.add(tenant, "webhook", "https://example.com/again", null)))
+        .isNotNull();
+    UUID revoked =
+        createdClients.stream().filter(Future::succeeded).findFirst().orElseThrow().result().id();
+    assertThat(await(clients.revoke(tenant, revoked))).isTrue();
+    assertThat(await(clients.create(tenant, "again", List.of(ApiScopes.PAYMENTS_READ))))
+        .isNotNull();
   }
 
   @Test
