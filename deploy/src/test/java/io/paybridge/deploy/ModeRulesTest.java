@@ -82,7 +82,8 @@ class ModeRulesTest {
 
   @Test
   void devModeSaysInOneLineWhatItRelaxed() {
-    Map<String, String> env = Map.of("PAYBRIDGE_DATA_DIR", data.toString());
+    Map<String, String> env =
+        Map.of("PAYBRIDGE_DATA_DIR", data.toString(), "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true");
     PaybridgeConfig config = PaybridgeConfig.from(env);
 
     String line =
@@ -97,6 +98,13 @@ class ModeRulesTest {
         .contains("private addresses")
         .contains("HTTP on 127.0.0.1 only")
         .contains("PAYBRIDGE_MODE=production");
+    // private targets are an opt-in: without it, the line does not claim them
+    Map<String, String> plain = Map.of("PAYBRIDGE_DATA_DIR", data.toString());
+    PaybridgeConfig defaults = PaybridgeConfig.from(plain);
+    assertThat(
+            ModeRules.relaxations(
+                defaults, ClusterSettings.from(plain), MasterKeys.forNode(defaults), true))
+        .doesNotContain("private addresses");
   }
 
   @Test

@@ -15,7 +15,7 @@ class PaybridgeConfigTest {
     PaybridgeConfig c = PaybridgeConfig.from(Map.of());
     assertThat(c.mode()).isEqualTo(Mode.DEV);
     assertThat(c.httpHost()).as("dev mode listens on loopback only").isEqualTo("127.0.0.1");
-    assertThat(c.allowPrivateTargets()).isTrue();
+    assertThat(c.allowPrivateTargets()).as("private sync targets are an explicit opt-in").isFalse();
     assertThat(c.consoleSessionLifetime()).isEqualTo(java.time.Duration.ofHours(12));
     assertThat(c.tokenKeyRotation()).isEqualTo(java.time.Duration.ofDays(30));
     assertThat(c.httpPort()).isEqualTo(8080);
