@@ -43,7 +43,8 @@ import java.util.function.Function;
  * @param httpInstances HTTP verticle instances, one event loop each ({@code
  *     PAYBRIDGE_HTTP_INSTANCES})
  * @param gatewaySettings settings handed to gateway plugins: every {@code PAYBRIDGE_GATEWAY_*}
- *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}
+ *     variable, keyed by the rest of its name in lower case with {@code _} as {@code .}, and {@code
+ *     platform.mode} ({@code dev} or {@code production})
  * @param allowPrivateTargets whether sync targets may point at loopback and private addresses
  *     ({@code PAYBRIDGE_ALLOW_PRIVATE_TARGETS}; default false, dev mode included: an explicit
  *     opt-in, for a receiver on the developer's own machine or network; production refuses true)
@@ -175,6 +176,8 @@ public record PaybridgeConfig(
                 v);
           }
         });
+    // Plugins may be stricter in production (Google Play requires push authentication there).
+    gateway.putIfAbsent("platform.mode", mode.name().toLowerCase(java.util.Locale.ROOT));
     return new PaybridgeConfig(
         orDefault(get.apply("PAYBRIDGE_HTTP_HOST"), mode == Mode.DEV ? "127.0.0.1" : "0.0.0.0"),
         port,

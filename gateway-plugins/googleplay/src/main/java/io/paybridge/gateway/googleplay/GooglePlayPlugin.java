@@ -127,6 +127,13 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
   public static final String SETTING_JWKS_URL = "googleplay.jwks.url";
   public static final String SETTING_TIMEOUT_MS = "googleplay.http.timeout.ms";
 
+  /**
+   * Whether every account must have push authentication: {@code true} or {@code false}; by default
+   * {@code true} when the platform runs in production ({@code platform.mode}), as a push without it
+   * proves nothing about its sender.
+   */
+  public static final String SETTING_REQUIRE_PUSH_AUTH = "googleplay.require.push.auth";
+
   private static final Pattern PACKAGE_PATTERN =
       Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)+");
 
@@ -169,7 +176,10 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
 
   /** What {@link #init} builds: the plugin's clients and caches, shared by all accounts. */
   private record Runtime(
-      PushTokenVerifier tokens, PlayResolver resolver, PlaySubscriptions subscriptions) {
+      PushTokenVerifier tokens,
+      PlayResolver resolver,
+      PlaySubscriptions subscriptions,
+      boolean requirePushAuth) {
 
     /**
      * @throws IllegalArgumentException naming a setting that is not usable
@@ -192,8 +202,18 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
               tokens,
               context.setting(SETTING_API_BASE, PlayDeveloperApi.DEFAULT_BASE),
               timeoutMs);
+      String required =
+          context.setting(
+              SETTING_REQUIRE_PUSH_AUTH,
+              String.valueOf("production".equals(context.setting("platform.mode", "dev"))));
+      if (!required.equals("true") && !required.equals("false")) {
+        throw new IllegalArgumentException(SETTING_REQUIRE_PUSH_AUTH + " must be true or false");
+      }
       return new Runtime(
-          new PushTokenVerifier(keys), new PlayResolver(api), new PlaySubscriptions(api, clock));
+          new PushTokenVerifier(keys),
+          new PlayResolver(api),
+          new PlaySubscriptions(api, clock),
+          Boolean.parseBoolean(required));
     }
   }
 
@@ -256,7 +276,10 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
   public Future<Verdict> verify(WebhookRequest request, Credentials credentials) {
     try {
       return PlayPushCheck.check(
-          request, credentials, runtime.initialized() ? runtime.get().tokens() : null);
+          request,
+          credentials,
+          runtime.initialized() ? runtime.get().tokens() : null,
+          !runtime.initialized() || runtime.get().requirePushAuth());
     } catch (RuntimeException e) {
       return Future.succeededFuture(
           Verdict.rejected(

@@ -28,9 +28,14 @@ final class PlayPushCheck {
    *
    * @param tokens the verifier of Google's ID tokens; {@code null} before the plugin's init, when a
    *     push that carries a token is refused
+   * @param requirePushAuth whether an account without push authentication is refused (the platform
+   *     in production)
    */
   static Future<Verdict> check(
-      WebhookRequest request, Credentials credentials, PushTokenVerifier tokens) {
+      WebhookRequest request,
+      Credentials credentials,
+      PushTokenVerifier tokens,
+      boolean requirePushAuth) {
     String packageName = credentials.get(PACKAGE_NAME);
     if (packageName == null) {
       return rejected("the account has no packageName");
@@ -38,6 +43,12 @@ final class PlayPushCheck {
     String audience = credentials.get(PUSH_AUDIENCE);
     String email = credentials.get(PUSH_SERVICE_ACCOUNT_EMAIL);
     String token = null;
+    if (requirePushAuth && audience == null && email == null) {
+      return rejected(
+          "the account has no push authentication (pushAudience and pushServiceAccountEmail),"
+              + " which this platform requires: without it anyone who knows the webhook URL can"
+              + " send notifications in the app's name");
+    }
     if (audience != null || email != null) {
       if (audience == null || email == null) {
         return rejected(

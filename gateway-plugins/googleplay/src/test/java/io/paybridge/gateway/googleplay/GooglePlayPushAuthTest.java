@@ -214,6 +214,42 @@ class GooglePlayPushAuthTest {
     assertThat(verdict.reason()).contains("com.paybridge.sample").contains("com.paybridge.other");
   }
 
+  @Test
+  void inProductionAnAccountWithoutPushAuthenticationIsRefused() {
+    Credentials open =
+        Credentials.of("packageName", PACKAGE_NAME, "serviceAccountJson", f.serviceAccountJson);
+    // dev mode (the default): the push is taken, and resolve re-reads everything from Google
+    assertThat(verify(null, open).authentic()).isTrue();
+
+    java.util.Map<String, String> production = new java.util.HashMap<>(f.google.pluginSettings());
+    production.put("platform.mode", "production");
+    GooglePlayPlugin strict = new GooglePlayPlugin();
+    await(strict.init(new PluginContext(f.vertx, clock, production)));
+    WebhookRequest request =
+        f.google.request(GooglePlaySimulator.push(notification), null, clock.instant());
+    Verdict refused = await(strict.verify(request, open));
+    assertThat(refused.authentic()).isFalse();
+    assertThat(refused.reason()).contains("no push authentication");
+    // with it configured, a genuine push is taken in production too
+    assertThat(
+            await(
+                    strict.verify(
+                        f.google.request(
+                            GooglePlaySimulator.push(notification),
+                            f.google.pushToken(clock.instant()),
+                            clock.instant()),
+                        f.credentials))
+                .authentic())
+        .isTrue();
+
+    // the operator may say otherwise, either way
+    java.util.Map<String, String> relaxed = new java.util.HashMap<>(production);
+    relaxed.put(GooglePlayPlugin.SETTING_REQUIRE_PUSH_AUTH, "false");
+    GooglePlayPlugin lenient = new GooglePlayPlugin();
+    await(lenient.init(new PluginContext(f.vertx, clock, relaxed)));
+    assertThat(await(lenient.verify(request, open)).authentic()).isTrue();
+  }
+
   // ---- Google's keys
 
   @Test
