@@ -268,7 +268,11 @@ public final class Node {
             v ->
                 vertx.deployVerticle(
                     new ReceiptRetention(
-                        stores.receipts(), config.receiptRetention(), Duration.ofHours(1))))
+                        stores.receipts(),
+                        stores.ledger(),
+                        config.receiptRetention(),
+                        config.payerContactRetention(),
+                        Duration.ofHours(1))))
         .compose(
             v -> vertx.deployVerticle(new AttemptPurge(stores.attempts(), Duration.ofMinutes(5))))
         .compose(

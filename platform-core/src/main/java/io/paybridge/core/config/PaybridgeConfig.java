@@ -60,6 +60,8 @@ import java.util.function.Function;
  *     PAYBRIDGE_RETRY_BASE_MS})
  * @param renewalScanInterval how often a node looks for subscriptions to renew ({@code
  *     PAYBRIDGE_RENEWAL_SCAN_SECONDS})
+ * @param payerContactRetention how long payers' e-mail addresses and contact details stay on ledger
+ *     entries ({@code PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS}, default 365)
  * @param receiptRetention how long the raw body and headers of a webhook delivery are kept, and how
  *     long receipts of rejected and duplicate deliveries are kept at all ({@code
  *     PAYBRIDGE_RECEIPT_RETENTION_DAYS}, default 30)
@@ -107,9 +109,14 @@ public record PaybridgeConfig(
     Mode mode,
     Path masterKeyFile,
     Duration tokenKeyRotation,
-    Duration consoleSessionLifetime) {
+    Duration consoleSessionLifetime,
+    Duration payerContactRetention) {
 
   public PaybridgeConfig {
+    if (payerContactRetention.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS must be at least 1");
+    }
     if (receiptRetention.isNegative() || receiptRetention.isZero()) {
       throw new IllegalArgumentException("PAYBRIDGE_RECEIPT_RETENTION_DAYS must be at least 1");
     }
@@ -212,7 +219,8 @@ public record PaybridgeConfig(
         keyFile == null ? null : Path.of(keyFile).toAbsolutePath().normalize(),
         Duration.ofDays(intSetting(get, "PAYBRIDGE_TOKEN_KEY_ROTATION_DAYS", 30)),
         Duration.ofSeconds(
-            intSetting(get, "PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS", 12 * 60 * 60)));
+            intSetting(get, "PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS", 12 * 60 * 60)),
+        Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -249,7 +257,8 @@ public record PaybridgeConfig(
         mode,
         masterKeyFile,
         tokenKeyRotation,
-        consoleSessionLifetime);
+        consoleSessionLifetime,
+        payerContactRetention);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {

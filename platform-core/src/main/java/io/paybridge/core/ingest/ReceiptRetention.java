@@ -1,5 +1,6 @@
 package io.paybridge.core.ingest;
 
+import io.paybridge.core.ledger.LedgerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
@@ -7,25 +8,41 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Enforces receipt retention ({@link ReceiptStore#purge}) now and then. Every node runs it: the
- * purge is idempotent, so nodes that run it at once only share the work.
+ * Enforces retention now and then: receipts ({@link ReceiptStore#purge}) and payers' contact
+ * details on ledger entries ({@link LedgerStore#forgetPayerContact}, in batches). Every node runs
+ * it: both are idempotent, so nodes that run them at once only share the work.
  */
 public final class ReceiptRetention extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(ReceiptRetention.class.getName());
 
+  /** Entries cleared per statement, and statements per run at most. */
+  static final int CONTACT_BATCH = 5_000;
+
+  static final int CONTACT_ROUNDS = 20;
+
   private final ReceiptStore store;
+  private final LedgerStore ledger;
   private final Duration retention;
+  private final Duration payerContactRetention;
   private final Duration interval;
   private long timer = -1;
 
   /**
    * @param retention how long bodies, headers and refused receipts are kept
+   * @param payerContactRetention how long payers' e-mail addresses and contact details are kept
    * @param interval how often the purge runs
    */
-  public ReceiptRetention(ReceiptStore store, Duration retention, Duration interval) {
+  public ReceiptRetention(
+      ReceiptStore store,
+      LedgerStore ledger,
+      Duration retention,
+      Duration payerContactRetention,
+      Duration interval) {
     this.store = store;
+    this.ledger = ledger;
     this.retention = retention;
+    this.payerContactRetention = payerContactRetention;
     this.interval = interval;
   }
 
@@ -45,5 +62,18 @@ public final class ReceiptRetention extends VerticleBase {
     store
         .purge(retention)
         .onFailure(err -> LOG.log(Level.WARNING, "receipt retention not enforced: {0}", err));
+    forgetContacts(CONTACT_ROUNDS)
+        .onFailure(err -> LOG.log(Level.WARNING, "payer contact retention not enforced: {0}", err));
+  }
+
+  /** Clears old contact details a batch at a time, until a batch finds fewer than it could. */
+  Future<Integer> forgetContacts(int rounds) {
+    return ledger
+        .forgetPayerContact(payerContactRetention, CONTACT_BATCH)
+        .compose(
+            n ->
+                n < CONTACT_BATCH || rounds <= 1
+                    ? Future.succeededFuture(n)
+                    : forgetContacts(rounds - 1).map(more -> n + more));
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,5 +104,20 @@ public final class LedgerStore {
         instant(r, "recorded_at"),
         instant(r, "period_end"),
         r.getOffsetDateTime("synced_at") != null);
+  }
+
+  /**
+   * Forgets the payer's e-mail address and contact details on entries recorded more than {@code
+   * keep} ago, at most {@code batch} of them; the entries themselves, and the money, stay.
+   *
+   * @return how many entries were cleared
+   */
+  public Future<Integer> forgetPayerContact(Duration keep, int batch) {
+    return pool.preparedQuery(
+            "UPDATE ledger_entries SET email = NULL, contact = NULL WHERE id IN ("
+                + " SELECT id FROM ledger_entries WHERE recorded_at < now() - $1 * interval '1"
+                + " second' AND (email IS NOT NULL OR contact IS NOT NULL) LIMIT $2)")
+        .execute(Tuple.of(keep.toSeconds(), batch))
+        .map(rows -> rows.rowCount());
   }
 }

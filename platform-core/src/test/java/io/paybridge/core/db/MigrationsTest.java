@@ -70,7 +70,8 @@ class MigrationsTest {
                   "V12__cobot.sql",
                   "V13__login_attempts.sql",
                   "V14__token_keys.sql",
-                  "V15__api_idempotency.sql"))
+                  "V15__api_idempotency.sql",
+                  "V16__payer_contact_retention.sql"))
           .toList();
 
   private Vertx vertx;
@@ -223,7 +224,8 @@ class MigrationsTest {
             "12 SQL V12__cobot.sql",
             "13 SQL V13__login_attempts.sql",
             "14 SQL V14__token_keys.sql",
-            "15 SQL V15__api_idempotency.sql");
+            "15 SQL V15__api_idempotency.sql",
+            "16 SQL V16__payer_contact_retention.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -260,7 +262,8 @@ class MigrationsTest {
             "12 SQL V12__cobot.sql",
             "13 SQL V13__login_attempts.sql",
             "14 SQL V14__token_keys.sql",
-            "15 SQL V15__api_idempotency.sql");
+            "15 SQL V15__api_idempotency.sql",
+            "16 SQL V16__payer_contact_retention.sql");
   }
 
   @Test
