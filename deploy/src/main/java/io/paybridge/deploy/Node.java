@@ -37,6 +37,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -77,6 +80,7 @@ public final class Node {
   private final int port;
   private final String httpDeployment;
   private final String workerDeployment;
+  private final HttpServer management;
 
   private Node(
       Vertx vertx,
@@ -89,7 +93,9 @@ public final class Node {
       SigningKeys signingKeys,
       int port,
       String httpDeployment,
-      String workerDeployment) {
+      String workerDeployment,
+      HttpServer management) {
+    this.management = management;
     this.vertx = vertx;
     this.storage = storage;
     this.pool = pool;
@@ -286,20 +292,51 @@ public final class Node {
                     .deployVerticle(
                         () -> new HttpVerticle(config, routes, useCases, signing.result(), clock),
                         new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
-                    .map(
+                    .compose(
                         http ->
-                            new Node(
-                                vertx,
-                                storage,
-                                pool,
-                                hooks,
-                                hashes,
-                                delivery,
-                                useCases,
-                                signing.result(),
-                                config.httpPort(),
-                                http,
-                                worker)));
+                            management(vertx, config, routes)
+                                .map(
+                                    server ->
+                                        new Node(
+                                            vertx,
+                                            storage,
+                                            pool,
+                                            hooks,
+                                            hashes,
+                                            delivery,
+                                            useCases,
+                                            signing.result(),
+                                            config.httpPort(),
+                                            http,
+                                            worker,
+                                            server))));
+  }
+
+  /**
+   * The management server, {@code /metrics} and health on a port of their own, when the
+   * configuration puts them there (production does by default); {@code null} when they are served
+   * on the public port.
+   */
+  private static Future<HttpServer> management(
+      Vertx vertx, PaybridgeConfig config, NodeRoutes routes) {
+    if (config.metricsPort() < 0) {
+      return Future.succeededFuture(null);
+    }
+    Router router = Router.router(vertx);
+    routes.mountManagement(router);
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost(config.httpHost()))
+        .requestHandler(router)
+        .listen(config.metricsPort())
+        .onSuccess(
+            server ->
+                LOG.info(
+                    () ->
+                        "metrics and health on "
+                            + config.httpHost()
+                            + ":"
+                            + server.actualPort()
+                            + ", not on the public port"));
   }
 
   /**
@@ -322,8 +359,8 @@ public final class Node {
     // Completed from Vert.x's closing thread: a promise bound to one of its event loops could not
     // be delivered once they stop.
     Promise<Void> closed = Promise.promise();
-    vertx
-        .undeploy(httpDeployment)
+    (management == null ? Future.<Void>succeededFuture() : management.close())
+        .eventually(() -> vertx.undeploy(httpDeployment))
         .eventually(() -> vertx.undeploy(workerDeployment))
         .eventually(
             () -> {
@@ -347,6 +384,14 @@ public final class Node {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The management server's port ({@code /metrics}, health), or -1 when they are on {@link
+   * #port()}.
+   */
+  public int metricsPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   /** What this node's HTTP layers call (for tests and tools that drive the node from inside). */

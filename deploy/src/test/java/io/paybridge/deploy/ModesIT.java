@@ -93,7 +93,8 @@ class ModesIT {
                 "PAYBRIDGE_HTTP_HOST", "127.0.0.1",
                 "PAYBRIDGE_DB_URL", url(db),
                 "PAYBRIDGE_MASTER_KEY", MasterKeys.generateSpec("p1"),
-                "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com"));
+                "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com",
+                "PAYBRIDGE_METRICS_PORT", "0"));
     // WHEN the node starts
     Node node = await(Node.start(config, db));
     Vertx client = Vertx.vertx();
@@ -108,6 +109,11 @@ class ModesIT {
           .isNotEmpty()
           .allSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure"));
       assertThat(login.getHeader("Strict-Transport-Security")).startsWith("max-age=");
+      // AND /metrics is on the management port, absent from the public one
+      assertThat(await(http.get(node.port(), "127.0.0.1", "/metrics").send()).statusCode())
+          .isEqualTo(404);
+      assertThat(await(http.get(node.metricsPort(), "127.0.0.1", "/metrics").send()).statusCode())
+          .isEqualTo(200);
     } finally {
       await(client.close());
       await(node.close());

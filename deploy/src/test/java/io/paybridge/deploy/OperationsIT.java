@@ -118,4 +118,30 @@ class OperationsIT {
     assertThat(t.balance("outage").getJsonArray("balances"))
         .containsExactly(new JsonObject().put("currency", "USD").put("amountMinor", 300));
   }
+
+  @Test
+  void metricsOnAPortOfTheirOwnAreAbsentFromThePublicPort() {
+    // GIVEN a node that serves /metrics on a management port, as production does by default
+    TestNode separate =
+        TestNode.start("operations_metrics", java.util.Map.of("PAYBRIDGE_METRICS_PORT", "0"));
+    try {
+      int management = separate.node.metricsPort();
+      assertThat(management).isPositive().isNotEqualTo(separate.node.port());
+
+      // THEN the public port has no /metrics, but still answers health checks
+      assertThat(await(separate.http.get("/metrics").send()).statusCode()).isEqualTo(404);
+      assertThat(await(separate.http.get("/health/ready").send()).statusCode()).isEqualTo(200);
+      // AND the management port has both
+      var scrape = await(separate.http.get(management, "127.0.0.1", "/metrics").send());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.bodyAsString()).contains("paybridge_ingest_batch_size");
+      assertThat(
+              await(separate.http.get(management, "127.0.0.1", "/health/live").send()).statusCode())
+          .isEqualTo(200);
+    } finally {
+      separate.close();
+    }
+    // AND dev mode keeps /metrics on its one port
+    assertThat(node.node.metricsPort()).isEqualTo(-1);
+  }
 }

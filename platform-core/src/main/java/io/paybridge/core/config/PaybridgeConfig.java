@@ -60,6 +60,9 @@ import java.util.function.Function;
  *     PAYBRIDGE_RETRY_BASE_MS})
  * @param renewalScanInterval how often a node looks for subscriptions to renew ({@code
  *     PAYBRIDGE_RENEWAL_SCAN_SECONDS})
+ * @param metricsPort where {@code /metrics} (and a copy of the health checks) is served: a port of
+ *     its own ({@code PAYBRIDGE_METRICS_PORT}; production's default {@value #DEFAULT_METRICS_PORT},
+ *     0 for any free one), or {@value #ON_PUBLIC_PORT}, the public port (dev mode's default)
  * @param payerContactRetention how long payers' e-mail addresses and contact details stay on ledger
  *     entries ({@code PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS}, default 365)
  * @param receiptRetention how long the raw body and headers of a webhook delivery are kept, and how
@@ -110,9 +113,22 @@ public record PaybridgeConfig(
     Path masterKeyFile,
     Duration tokenKeyRotation,
     Duration consoleSessionLifetime,
-    Duration payerContactRetention) {
+    Duration payerContactRetention,
+    int metricsPort) {
+
+  /** The management port production serves {@code /metrics} and health on by default. */
+  public static final int DEFAULT_METRICS_PORT = 9464;
+
+  /**
+   * {@code metricsPort} when {@code /metrics} is served on the public port (dev mode's default).
+   */
+  public static final int ON_PUBLIC_PORT = -1;
 
   public PaybridgeConfig {
+    if (metricsPort < ON_PUBLIC_PORT || metricsPort > 65535) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_METRICS_PORT must be 0-65535, or -1 for the public port, was " + metricsPort);
+    }
     if (payerContactRetention.compareTo(Duration.ofDays(1)) < 0) {
       throw new IllegalArgumentException(
           "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS must be at least 1");
@@ -220,7 +236,10 @@ public record PaybridgeConfig(
         Duration.ofDays(intSetting(get, "PAYBRIDGE_TOKEN_KEY_ROTATION_DAYS", 30)),
         Duration.ofSeconds(
             intSetting(get, "PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS", 12 * 60 * 60)),
-        Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)));
+        Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)),
+        get.apply("PAYBRIDGE_METRICS_PORT") == null
+            ? (mode == Mode.PRODUCTION ? DEFAULT_METRICS_PORT : ON_PUBLIC_PORT)
+            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -258,7 +277,8 @@ public record PaybridgeConfig(
         masterKeyFile,
         tokenKeyRotation,
         consoleSessionLifetime,
-        payerContactRetention);
+        payerContactRetention,
+        metricsPort);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {

@@ -17,7 +17,8 @@ import java.time.Clock;
 
 /**
  * The routes every node serves besides the API and the console: webhooks ({@code
- * /hooks/{hookKey}/{gateway}}, the ingest path), health and metrics.
+ * /hooks/{hookKey}/{gateway}}, the ingest path), health and, unless it has a port of its own
+ * ({@code PAYBRIDGE_METRICS_PORT}), {@code /metrics}.
  */
 public final class NodeRoutes {
 
@@ -74,6 +75,17 @@ public final class NodeRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
         .handler(new IngestHandler(hooks, recorder, metrics, clock, receipts))
         .failureHandler(HttpErrors::failureHandler);
+    HealthHandlers.mount(router, pool);
+    if (config.metricsPort() < 0) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    }
+  }
+
+  /**
+   * Mounts what operators scrape and probe, {@code /metrics} and health, on the router of the
+   * management port, when the configuration keeps {@code /metrics} off the public port.
+   */
+  public void mountManagement(Router router) {
     HealthHandlers.mount(router, pool);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }

@@ -27,6 +27,13 @@ class PaybridgeConfigTest {
     assertThat(c.maxWebhookBytes()).isEqualTo(256 * 1024);
     assertThat(c.maxSyncTargets()).isEqualTo(10);
     assertThat(c.maxApiClients()).isEqualTo(20);
+    assertThat(c.metricsPort()).as("dev mode keeps /metrics on its one port").isEqualTo(-1);
+    assertThat(c.payerContactRetention()).isEqualTo(java.time.Duration.ofDays(365));
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pay"))
+                .metricsPort())
+        .as("production serves /metrics on a management port")
+        .isEqualTo(PaybridgeConfig.DEFAULT_METRICS_PORT);
   }
 
   @Test
