@@ -100,6 +100,7 @@ public final class ConsoleRoutes {
         new GatewayPages(useCases.gatewayAccounts(), useCases.receipts(), views);
     SyncPages sync = new SyncPages(useCases.syncTargets(), views);
     ApiClientPages clients = new ApiClientPages(useCases.apiClients(), views);
+    AccountPages account = new AccountPages(useCases.tenants(), views);
     ReceiptPages receipts =
         new ReceiptPages(useCases.receipts(), useCases.gatewayAccounts(), views);
 
@@ -162,6 +163,8 @@ public final class ConsoleRoutes {
     console.post("/cobot").handler(cobot::connect);
     console.post("/cobot/disconnect").handler(cobot::disconnect);
     console.post("/cobot/invoices/:id/rerun").handler(cobot::rerun);
+    console.get("/account").handler(account::page);
+    console.post("/account/password").handler(account::changePassword);
     console.get("/api-clients").handler(clients::apiClients);
     console.post("/api-clients").handler(clients::createApiClient);
     console.post("/api-clients/:id/revoke").handler(clients::revokeApiClient);

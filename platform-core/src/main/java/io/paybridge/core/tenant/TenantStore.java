@@ -100,6 +100,17 @@ public final class TenantStore {
         .map(rows -> rows.size() == 0 ? null : tenant(rows.iterator().next()));
   }
 
+  /**
+   * Replaces the tenant's password hash, but only if it is still {@code expectedHash} (the one the
+   * current password was checked against), so two changes at once cannot both win; whether it did.
+   */
+  public Future<Boolean> changePassword(UUID tenantId, String expectedHash, String newHash) {
+    return pool.preparedQuery(
+            "UPDATE tenants SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+        .execute(Tuple.of(tenantId, expectedHash, newHash))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** A tenant by email (case-insensitive), or {@code null}. */
   public Future<Tenant> findByEmail(String email) {
     return pool.preparedQuery(

@@ -5,6 +5,7 @@ import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.core.Future;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -107,6 +108,51 @@ public final class Tenants {
                                         ok
                                             ? giveBack(reservation).map(tenant)
                                             : Future.succeededFuture(null))));
+  }
+
+  /**
+   * Changes a signed-in tenant's password after checking the current one, which is a sign-in
+   * attempt like any other (throttled per email and address, {@link
+   * io.paybridge.core.usecase.Throttled}). Fails with {@link InvalidInput} naming {@code
+   * currentPassword} when it is wrong, or {@code newPassword} when the new one is too short or too
+   * long.
+   */
+  public Future<Void> changePassword(
+      UUID tenantId, String currentPassword, String newPassword, String address) {
+    String next = newPassword == null ? "" : newPassword;
+    if (next.length() < MIN_PASSWORD || next.length() > 256) {
+      return Future.failedFuture(
+          InvalidInput.of(
+              "newPassword",
+              "Choose a password of at least " + MIN_PASSWORD + " characters (at most 256)."));
+    }
+    return store
+        .find(tenantId)
+        .compose(
+            tenant ->
+                signIn(tenant == null ? null : tenant.email(), currentPassword, address)
+                    .compose(
+                        checked -> {
+                          if (checked == null || !checked.id().equals(tenantId)) {
+                            return Future.failedFuture(
+                                InvalidInput.of(
+                                    "currentPassword", "The current password is not right."));
+                          }
+                          return hashes
+                              .hash(next)
+                              .compose(
+                                  hash ->
+                                      store.changePassword(tenantId, checked.passwordHash(), hash))
+                              .compose(
+                                  changed ->
+                                      changed
+                                          ? Future.<Void>succeededFuture()
+                                          : Future.failedFuture(
+                                              InvalidInput.of(
+                                                  "currentPassword",
+                                                  "The password was changed meanwhile; sign in"
+                                                      + " again with the new one.")));
+                        }));
   }
 
   /** A tenant by id, or {@code null}. */
