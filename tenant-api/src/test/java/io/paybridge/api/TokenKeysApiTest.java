@@ -5,9 +5,9 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.api.ApiTestServer.Partner;
-import io.paybridge.core.ManualClock;
 import io.paybridge.core.TestPlatform;
 import io.paybridge.devdb.PgFixture;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;

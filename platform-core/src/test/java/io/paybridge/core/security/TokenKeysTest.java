@@ -4,10 +4,10 @@ import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paybridge.core.ManualClock;
 import io.paybridge.core.TestDatabase;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import io.paybridge.spi.Credentials;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 class GooglePlayPushAuthTest {
 
   private final GooglePlayFixture f = GooglePlayFixture.start();
-  private TestClock clock;
+  private ManualClock clock;
   private GooglePlayPlugin plugin;
   private String notification;
 
@@ -39,7 +40,7 @@ class GooglePlayPushAuthTest {
   @BeforeEach
   void freshPlugin() {
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    clock = new TestClock(start);
+    clock = new ManualClock(start);
     plugin = new GooglePlayPlugin();
     await(plugin.init(new PluginContext(f.vertx, clock, f.google.pluginSettings())));
     f.google.jwksMaxAge(21_600);

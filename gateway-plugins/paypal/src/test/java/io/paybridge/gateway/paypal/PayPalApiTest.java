@@ -11,6 +11,7 @@ import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Renewals.SubscriptionState;
 import io.paybridge.testkit.ApiCall;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

@@ -9,6 +9,7 @@ import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -12,6 +12,7 @@ import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.paybridge.testkit.GatewayPluginTestKit;
+import io.paybridge.testkit.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
