@@ -1,8 +1,8 @@
 package io.paybridge.core.ingest;
 
+import io.paybridge.core.job.Periodic;
 import io.paybridge.core.ledger.LedgerStore;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * details on ledger entries ({@link LedgerStore#forgetPayerContact}, in batches). Every node runs
  * it: both are idempotent, so nodes that run them at once only share the work.
  */
-public final class ReceiptRetention extends VerticleBase {
+public final class ReceiptRetention extends Periodic {
 
   private static final Logger LOG = Logger.getLogger(ReceiptRetention.class.getName());
 
@@ -25,8 +25,6 @@ public final class ReceiptRetention extends VerticleBase {
   private final LedgerStore ledger;
   private final Duration retention;
   private final Duration payerContactRetention;
-  private final Duration interval;
-  private long timer = -1;
 
   /**
    * @param retention how long bodies, headers and refused receipts are kept
@@ -39,26 +37,15 @@ public final class ReceiptRetention extends VerticleBase {
       Duration retention,
       Duration payerContactRetention,
       Duration interval) {
+    super(interval);
     this.store = store;
     this.ledger = ledger;
     this.retention = retention;
     this.payerContactRetention = payerContactRetention;
-    this.interval = interval;
   }
 
   @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(interval.toMillis(), id -> purge());
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
-  }
-
-  private void purge() {
+  protected void runOnce() {
     store
         .purge(retention)
         .onFailure(err -> LOG.log(Level.WARNING, "receipt retention not enforced: {0}", err));
