@@ -163,6 +163,34 @@ final class PayPalApi {
         });
   }
 
+  /**
+   * A call with the account's token to {@code path} under the account's API base, answered with its
+   * headers (PayPal names each answer with a {@code Paypal-Debug-Id}). A call with a body sends it
+   * as JSON, under {@code PayPal-Request-Id} {@code requestId} when one is given, so that PayPal
+   * answers a repeated call with the first one's result.
+   */
+  Future<GatewayHttp.Response> exchange(
+      String operation,
+      HttpMethod method,
+      String path,
+      Buffer body,
+      String requestId,
+      Credentials credentials) {
+    return guarded(
+        () -> {
+          String url = base(credentials) + path;
+          return authorized(
+              credentials,
+              token ->
+                  send(
+                      operation,
+                      method,
+                      url,
+                      body == null ? bearer(token) : jsonHeaders(token, requestId),
+                      body));
+        });
+  }
+
   /** The idempotency key of the full refund of a payment: the same for every attempt. */
   static String refundRequestId(boolean capture, String paymentId) {
     return "paybridge-refund-" + (capture ? "capture-" : "sale-") + paymentId;

@@ -3,6 +3,8 @@ package io.paybridge.gateway.paypal;
 import io.paybridge.spi.AbstractGatewayPlugin;
 import io.paybridge.spi.ApiSubscriptions;
 import io.paybridge.spi.CancelAndRefund;
+import io.paybridge.spi.Captures;
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -84,6 +86,15 @@ import java.util.regex.Pattern;
  * the same way, which is what the delivery claims, not what is booked. {@link #eventTable()} says
  * what each event type books ({@link PayPalEventTable}); see {@link PayPalEvents}.
  *
+ * <h2>Checkouts</h2>
+ *
+ * As {@link Checkouts} the plugin opens an Orders v2 order with {@code intent: CAPTURE} for the
+ * checkout ({@link PayPalOrders}); as {@link Captures} it captures the order once the customer
+ * approved it and books the capture under the key its {@code PAYMENT.CAPTURE.COMPLETED} webhook
+ * uses ({@link PayPalCaptures}), and cancels it by making sure it is never captured. Every call
+ * takes the account's client credentials and sends the request's idempotency key as {@code
+ * PayPal-Request-Id}.
+ *
  * <h2>Settings</h2>
  *
  * <ul>
@@ -107,7 +118,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class PayPalPlugin extends AbstractGatewayPlugin
-    implements ApiSubscriptions<PayPalSubscriptions> {
+    implements ApiSubscriptions<PayPalSubscriptions>, Checkouts, Captures {
 
   public static final String ID = "paypal";
 
@@ -289,6 +300,24 @@ public final class PayPalPlugin extends AbstractGatewayPlugin
   @Override
   public <R> Future<R> withApi(Function<? super PayPalSubscriptions, Future<R>> call) {
     return withRuntime(rt -> call.apply(rt.subscriptions()));
+  }
+
+  /** Opens a PayPal order for the checkout; see {@link PayPalOrders}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    return withRuntime(rt -> rt.orders().start(request, credentials));
+  }
+
+  /** Captures the approved order; see {@link PayPalCaptures}. */
+  @Override
+  public Future<CaptureOutcome> capture(CaptureRequest request, Credentials credentials) {
+    return withRuntime(rt -> rt.captures().capture(request, credentials));
+  }
+
+  /** Makes sure the order is never captured; see {@link PayPalOrders#cancel}. */
+  @Override
+  public Future<Void> cancel(CaptureRequest request, Credentials credentials) {
+    return withRuntime(rt -> rt.orders().cancel(request, credentials));
   }
 
   /** What {@code call} makes of what {@link #init} set up; a failed future before then. */

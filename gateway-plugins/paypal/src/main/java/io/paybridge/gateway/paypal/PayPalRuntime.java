@@ -39,9 +39,15 @@ import javax.net.ssl.X509TrustManager;
  * @param resolver books what PayPal's API confirms
  * @param subscriptions the subscription calls of {@link io.paybridge.spi.Renewals} and {@link
  *     io.paybridge.spi.CancelAndRefund}
+ * @param orders the checkouts ({@link io.paybridge.spi.Checkouts}) and their cancellation
+ * @param captures the captures of approved checkouts ({@link io.paybridge.spi.Captures})
  */
 record PayPalRuntime(
-    PayPalVerifier verifier, PayPalResolver resolver, PayPalSubscriptions subscriptions) {
+    PayPalVerifier verifier,
+    PayPalResolver resolver,
+    PayPalSubscriptions subscriptions,
+    PayPalOrders orders,
+    PayPalCaptures captures) {
 
   /**
    * Reads the settings and the certificate files they name, without blocking the event loop; fails,
@@ -92,11 +98,14 @@ record PayPalRuntime(
                       context.clock(),
                       PayPalCertificates.DEFAULT_MAX_ENTRIES,
                       PayPalCertificates.DEFAULT_TIME_TO_LIVE);
+              PayPalOrders orders = new PayPalOrders(api);
               return new PayPalRuntime(
                   new PayPalVerifier(
                       anchors.result(), intermediates.result(), certificates, maxAge, maxSkew),
                   new PayPalResolver(api),
-                  new PayPalSubscriptions(api));
+                  new PayPalSubscriptions(api),
+                  orders,
+                  new PayPalCaptures(api, orders, context.clock()));
             });
   }
 

@@ -61,7 +61,8 @@ import java.util.zip.CRC32;
  *       /v1/billing/subscriptions/{id}}; {@code POST /v1/billing/subscriptions/{id}/cancel}, {@code
  *       POST /v1/payments/sale/{id}/refund} and {@code POST /v2/payments/captures/{id}/refund},
  *       with PayPal's error answers, idempotent refunds by {@code PayPal-Request-Id}, scripted
- *       failures and stalls, and a record of every call.
+ *       failures and stalls, and a record of every call; and the Orders v2 calls of checkouts
+ *       ({@link PayPalOrderBook}).
  * </ul>
  *
  * Like PayPal, the simulator knows every resource it sends an event about: each event builder also
@@ -123,6 +124,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
   private final Map<String, Refund> refundsByPayment = new ConcurrentHashMap<>();
   private final List<Refund> refunds = new CopyOnWriteArrayList<>();
   private volatile long tokenLifetimeSeconds = 32_400;
+  private final PayPalOrderBook orders;
 
   /**
    * A simulator for one REST app and webhook in {@code environment} ({@value #SANDBOX} or {@value
@@ -153,6 +155,13 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
             now.minus(Duration.ofDays(30)),
             now.plus(Duration.ofDays(365)));
     this.certPath = "/v1/notifications/certs/CERT-360caa42-fca2a594-" + RandomIds.hex(8);
+    this.orders =
+        new PayPalOrderBook(
+            apiHost(),
+            SANDBOX.equals(environment)
+                ? "https://www.sandbox.paypal.com"
+                : "https://www.paypal.com",
+            resources::put);
     certificates.put(certPath, PayPalTestPki.pem(leaf.certificate(), intermediate.certificate()));
   }
 
@@ -800,6 +809,11 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     refundsByRequestId.clear();
   }
 
+  /** The Orders v2 API's orders and captures (checkouts). */
+  PayPalOrderBook orders() {
+    return orders;
+  }
+
   /** The refunds made, in order; a repeated request id does not make another. */
   public List<Refund> refunds() {
     return List.copyOf(refunds);
@@ -830,6 +844,13 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     router
         .post(CAPTURES + ":id/refund")
         .handler(ctx -> answer(ctx, refund(call(ctx), ctx.pathParam("id"), true)));
+    router.post(PayPalOrderBook.ORDERS).handler(ctx -> answer(ctx, orders.create(call(ctx))));
+    router
+        .get(PayPalOrderBook.ORDERS + "/:id")
+        .handler(ctx -> answer(ctx, orders.show(ctx.pathParam("id"))));
+    router
+        .post(PayPalOrderBook.ORDERS + "/:id/capture")
+        .handler(ctx -> answer(ctx, orders.capture(call(ctx), ctx.pathParam("id"))));
     router.route().handler(ctx -> answer(ctx, notFound()));
   }
 
