@@ -216,8 +216,18 @@ final class CryptomusEvents {
     return PaymentEvent.builder(kind, keyPrefix + uuid, receivedAt)
         .amount(signed, amount.currency())
         .externalPaymentId(uuid)
-        .customerRef(root.text(customerRefKey))
+        .customerRef(customerRef(root, customerRefKey))
         .build();
+  }
+
+  /**
+   * The customer of a Paybridge checkout's invoice, which its signed {@code additional_data} names
+   * ({@link CheckoutData}); for any other invoice, the member the account names.
+   */
+  private static String customerRef(ObjectNode root, String customerRefKey) {
+    String checkoutCustomer =
+        CheckoutData.customerRef(root.text("additional_data"), root.text("order_id"));
+    return checkoutCustomer != null ? checkoutCustomer : root.text(customerRefKey);
   }
 
   /** An amount in minor units of a currency Paybridge books. */

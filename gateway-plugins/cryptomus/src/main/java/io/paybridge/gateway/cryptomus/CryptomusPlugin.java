@@ -2,18 +2,24 @@ package io.paybridge.gateway.cryptomus;
 
 import io.paybridge.gateway.cryptomus.PhpJson.ObjectNode;
 import io.paybridge.gateway.cryptomus.PhpJson.StringNode;
+import io.paybridge.spi.AfterInit;
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
+import io.paybridge.spi.GatewayApi;
+import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,9 +73,20 @@ import java.util.List;
  * books the same amount negative: Cryptomus refunds whole payments. The customer reference is the
  * body's {@code order_id} (the tenant's own order id) or, with {@value #CUSTOMER_REF_KEY} set to
  * {@code additional_data}, the free-text {@code additional_data} the tenant attached to the
- * invoice. Cryptomus sends no event time, so events carry the time Paybridge received them.
+ * invoice. Cryptomus sends no event time, so events carry the time Paybridge received them. An
+ * invoice a Paybridge checkout opened names its customer in its signed {@code additional_data}
+ * ({@link CheckoutData}), which then gives the customer reference whatever the account's setting.
+ *
+ * <h2>Checkouts</h2>
+ *
+ * As {@link Checkouts} the plugin opens a Cryptomus invoice for the checkout ({@link
+ * CryptomusInvoices}) through the API at {@value #DEFAULT_API_BASE} (setting {@value
+ * #API_BASE_SETTING}; total time per call from {@value #API_TIMEOUT_SETTING}, in milliseconds,
+ * default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}), signed with the account's merchant UUID and
+ * payment API key. The invoice's {@code uuid} is the checkout's reference and the external payment
+ * id its webhooks book.
  */
-public final class CryptomusPlugin extends PureCheckGatewayPlugin {
+public final class CryptomusPlugin extends PureCheckGatewayPlugin implements Checkouts {
 
   public static final String ID = "cryptomus";
 
@@ -94,6 +111,14 @@ public final class CryptomusPlugin extends PureCheckGatewayPlugin {
   public static final String STATUS_PAID_OVER = "paid_over";
   public static final String STATUS_REFUND_PAID = "refund_paid";
   public static final String STATUS_WRONG_AMOUNT = "wrong_amount";
+
+  /** Setting naming the base URL of Cryptomus's API; tests point it at a simulator. */
+  public static final String API_BASE_SETTING = "cryptomus.api.base";
+
+  public static final String DEFAULT_API_BASE = "https://api.cryptomus.com";
+
+  /** Setting for the total time one API call may take, in milliseconds. */
+  public static final String API_TIMEOUT_SETTING = "cryptomus.api.timeout.ms";
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
@@ -120,10 +145,33 @@ public final class CryptomusPlugin extends PureCheckGatewayPlugin {
                   + PUBLISHED_WEBHOOK_IP
                   + ". Empty: any address."));
 
+  private final AfterInit<CryptomusInvoices> invoices = new AfterInit<>("Cryptomus");
+
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public CryptomusPlugin() {
     super(
         new GatewayIdentity(ID, "Cryptomus", SCHEMA, CryptomusEvents.TABLE), "Cryptomus signature");
+  }
+
+  /** Builds the client of Cryptomus's API; fails, naming the setting, when one is not usable. */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    return invoices.build(
+        () ->
+            new CryptomusInvoices(
+                GatewayApi.fromSettings(
+                    context,
+                    ID,
+                    "Cryptomus",
+                    API_BASE_SETTING,
+                    DEFAULT_API_BASE,
+                    API_TIMEOUT_SETTING)));
+  }
+
+  /** Opens a Cryptomus invoice for the checkout; see {@link CryptomusInvoices}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    return invoices.call(api -> api.start(request, credentials));
   }
 
   /** Checks that {@value #ALLOWED_IPS}, when given, parses. */
