@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The part of Razorpay's REST API the plugin calls: fetching a subscription, cancelling it, and
- * refunding the payment that charged it.
+ * refunding the payment that charged it; and, through {@link RazorpayOrders}, creating the orders
+ * of checkouts.
  *
  * <p>Every call authenticates with HTTP Basic, the account's key id and key secret. Calls go
  * through {@link GatewayApi}, so each has a total timeout and every non-2xx answer becomes a {@link
@@ -59,9 +60,16 @@ final class RazorpayApi implements Renewals, CancelAndRefund {
   private static final int MAX_RECEIPT = 40;
 
   private final GatewayApi api;
+  private final RazorpayOrders orders;
 
   RazorpayApi(GatewayApi api) {
     this.api = api;
+    this.orders = new RazorpayOrders(api, this::authorization);
+  }
+
+  /** The orders checkouts open, on the same API client. */
+  RazorpayOrders orders() {
+    return orders;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.paybridge.gateway.razorpay;
 
 import io.paybridge.spi.CancelAndRefund;
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -13,6 +14,7 @@ import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 
 /**
  * Razorpay webhooks, implemented on the JDK without Razorpay's SDK.
@@ -78,9 +80,10 @@ import io.paybridge.spi.WebhookRequest;
  * #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
  * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}),
  * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
- * are in {@code RazorpayApi}.
+ * are in {@code RazorpayApi}. As {@link Checkouts} it creates a Razorpay order for the checkout
+ * ({@code RazorpayOrders}), whose id is the checkout's reference.
  */
-public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> {
+public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> implements Checkouts {
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
@@ -129,6 +132,13 @@ public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> {
         DEFAULT_API_BASE,
         API_TIMEOUT_SETTING,
         RazorpayApi::new);
+  }
+
+  /** Creates a Razorpay order for the checkout; see {@code RazorpayOrders}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    String refKey = credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY);
+    return withApi(api -> api.orders().start(request, refKey, credentials));
   }
 
   @Override

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  *       too. With an {@code X-Refund-Idempotency} key (10 or more letters, digits, {@code -} or
  *       {@code _}) the first answer is replayed to a request with the same key and body; another
  *       body under a used key gets {@code 400}.
+ *   <li>{@code POST /v1/orders} ({@link RazorpayOrderBook}).
  * </ul>
  *
  * <p>Tests script trouble with the {@link GatewaySimulator}'s faults: {@link #failNext} answers the
@@ -66,6 +67,7 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
   private final Map<String, JsonObject> payments = new LinkedHashMap<>();
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
+  private final RazorpayOrderBook orders = new RazorpayOrderBook();
 
   /**
    * @param keyId the only key id the fake accepts
@@ -163,6 +165,11 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     return createRefund(payment, left, null, new JsonArray()).copy();
   }
 
+  /** The orders checkouts created ({@code POST /v1/orders}). */
+  RazorpayOrderBook orders() {
+    return orders;
+  }
+
   /** Every refund made, oldest first. */
   public synchronized List<JsonObject> refunds() {
     return refunds.stream().map(JsonObject::copy).toList();
@@ -184,6 +191,7 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     router
         .post("/v1/payments/:id/refund")
         .handler(ctx -> answer(ctx, idempotent(call(ctx), ctx.pathParam("id"))));
+    router.post("/v1/orders").handler(ctx -> answer(ctx, orders.create(call(ctx).json())));
     router
         .route()
         .handler(
@@ -384,7 +392,7 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     return Answer.of(status, "application/json; charset=UTF-8", body.encode());
   }
 
-  private static Answer error(int status, String code, String description) {
+  static Answer error(int status, String code, String description) {
     return json(
         status,
         new JsonObject()
