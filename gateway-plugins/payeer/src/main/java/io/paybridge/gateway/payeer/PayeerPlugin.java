@@ -1,5 +1,6 @@
 package io.paybridge.gateway.payeer;
 
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -14,16 +15,18 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PermanentGatewayException;
+import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Payeer merchant payment notifications ("status URL" callbacks), implemented on the JDK.
@@ -50,10 +53,11 @@ import java.util.regex.Pattern;
  *
  * The receipt's dedupe key is {@code m_operation_id}, Payeer's operation number. {@code
  * m_status=success} becomes a {@link EventKind#PAYMENT} keyed {@code payment:<m_operation_id>} of
- * {@code m_amount} {@code m_curr} (a decimal string in major units), with the customer reference
- * {@code m_orderid}, the tenant's own order id. Its time is {@code m_operation_pay_date} (else
- * {@code m_operation_date}) in Payeer's {@code dd.MM.yyyy HH:mm:ss} form, Moscow time, else the
- * time Paybridge received it. {@code m_status=fail} (the payment failed or was abandoned) is
+ * {@code m_amount} {@code m_curr} (a decimal string in major units), with the external payment id
+ * and the customer reference {@code m_orderid}, the order id (a checkout's id, or the tenant's own
+ * order id), which Payeer signs. Its time is {@code m_operation_pay_date} (else {@code
+ * m_operation_date}) in Payeer's {@code dd.MM.yyyy HH:mm:ss} form, Moscow time, else the time
+ * Paybridge received it. {@code m_status=fail} (the payment failed or was abandoned) is
  * acknowledged and kept with that reason; so is any status Payeer does not document, with a reason
  * naming it. {@link #eventTable()} lists the statuses and {@code docs/gateways/payeer.md} explains
  * them. Nothing Payeer sends needs its API, so nothing is ever held.
@@ -65,8 +69,14 @@ import java.util.regex.Pattern;
  * delivery is answered {@code |error} with HTTP 200, as Payeer's own handler examples answer it;
  * the order id is echoed only when it is a plain identifier, since an unverified delivery's text is
  * not trusted.
+ *
+ * <h2>Checkouts</h2>
+ *
+ * As {@link Checkouts} the plugin computes the checkout's signed payment page URL ({@link
+ * PayeerPaymentPage}) under Payeer's merchant page, {@value PayeerPaymentPage#DEFAULT_URL} (setting
+ * {@value #PAGE_URL_SETTING}); the checkout id is the order id and the reference.
  */
-public final class PayeerPlugin extends PureCheckGatewayPlugin {
+public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checkouts {
 
   public static final String ID = "payeer";
 
@@ -99,6 +109,9 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin {
   public static final String STATUS_SUCCESS = "success";
   public static final String STATUS_FAIL = "fail";
 
+  /** Setting naming Payeer's merchant payment page; tests point it at a simulator. */
+  public static final String PAGE_URL_SETTING = "payeer.merchant.url";
+
   /**
    * Payeer has no event subscription: the merchant's status URL receives every notification, and
    * {@code m_status} says what it is about. Payeer documents two values.
@@ -113,8 +126,6 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin {
               STATUS_FAIL,
               "the payment failed or the customer abandoned it: no money reached the merchant's"
                   + " Payeer account, so there is nothing to book"));
-
-  private static final Pattern PLAIN_ORDER_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   /** Upper-case hex SHA-256 of the signed values and the secret key, joined by {@code :}. */
   private static final FormSignature SIGNATURE = new FormSignature("SHA-256", true, M_SIGN);
@@ -137,9 +148,32 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin {
                   + String.join(", ", PUBLISHED_IPS)
                   + ". Empty: any address."));
 
+  private volatile String pageUrl = PayeerPaymentPage.DEFAULT_URL;
+
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public PayeerPlugin() {
     super(new GatewayIdentity(ID, "Payeer", SCHEMA, EVENT_TABLE), "Payeer signature");
+  }
+
+  /** Reads the payment page's URL; fails, naming the setting, when it is not an http(s) URL. */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    try {
+      pageUrl = context.urlSetting(PAGE_URL_SETTING, PayeerPaymentPage.DEFAULT_URL) + "/";
+      return Future.succeededFuture();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The checkout's signed payment page; see {@link PayeerPaymentPage}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    try {
+      return Future.succeededFuture(PayeerPaymentPage.start(pageUrl, request, credentials));
+    } catch (PermanentGatewayException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
@@ -226,7 +260,7 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin {
           PaymentEvent.builder(
                   EventKind.PAYMENT, "payment:" + operationId, occurredAt(form, request))
               .amount(amount, currency)
-              .externalPaymentId(operationId)
+              .externalPaymentId(form.text("m_orderid"))
               .customerRef(form.text("m_orderid"))
               .build();
       return new ParsedWebhook(operationId, status, List.of(payment));
@@ -263,7 +297,7 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin {
   public WebhookAnswer reject(WebhookRequest request) {
     String orderId = orderId(request);
     return WebhookAnswer.text(
-        200, (PLAIN_ORDER_ID.matcher(orderId).matches() ? orderId : "") + "|error");
+        200, (PayeerPaymentPage.ORDER_ID.matcher(orderId).matches() ? orderId : "") + "|error");
   }
 
   private static String orderId(WebhookRequest request) {

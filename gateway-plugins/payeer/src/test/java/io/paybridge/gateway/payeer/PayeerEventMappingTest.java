@@ -48,7 +48,7 @@ class PayeerEventMappingTest {
     assertThat(e.entryKey()).isEqualTo("payment:1893551843");
     assertThat(e.amountMinor()).isEqualTo(14_990L);
     assertThat(e.currency()).isEqualTo("RUB");
-    assertThat(e.externalPaymentId()).isEqualTo("1893551843");
+    assertThat(e.externalPaymentId()).isEqualTo("order-42");
     assertThat(e.customerRef()).isEqualTo("order-42");
     assertThat(e.email()).isNull();
     assertThat(e.feeMinor()).isNull();
