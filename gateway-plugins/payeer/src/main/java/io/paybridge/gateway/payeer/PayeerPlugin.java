@@ -120,8 +120,8 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checko
       List.of(
           EventRule.books(
               STATUS_SUCCESS,
-              "PAYMENT of m_amount in m_curr, ledger key payment:<m_operation_id>; the customer"
-                  + " reference is m_orderid"),
+              "PAYMENT of m_amount in m_curr, ledger key payment:<m_operation_id>; the external"
+                  + " payment id and the customer reference are m_orderid"),
           EventRule.ignores(
               STATUS_FAIL,
               "the payment failed or the customer abandoned it: no money reached the merchant's"
