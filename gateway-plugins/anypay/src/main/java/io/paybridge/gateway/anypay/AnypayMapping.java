@@ -158,7 +158,7 @@ final class AnypayMapping {
     }
     return PaymentEvent.builder(kind, entryKey, occurredAt(params, receivedAt))
         .amount(kind == EventKind.REFUND ? -amount : amount, currency)
-        .externalPaymentId(information(params, "transaction_id"))
+        .externalPaymentId(payId)
         .customerRef(payId)
         .email(information(params, "email"))
         .build();

@@ -1,5 +1,6 @@
 package io.paybridge.gateway.anypay;
 
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -13,10 +14,13 @@ import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.PermanentGatewayException;
+import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -78,7 +82,7 @@ import java.util.Map;
  * <pay_id>:refund:<transaction_id>}, so two refunds of one order are two entries. Other statuses
  * ({@code partially-paid}, {@code waiting}, {@code canceled}, {@code expired}, {@code error}) are
  * acknowledged and kept with the reason; {@link #eventTable()} lists them. The customer reference
- * is {@code pay_id}; {@code transaction_id} (as external payment id), {@code email} and {@code
+ * and the external payment id are {@code pay_id} (signed by both schemes); {@code email} and {@code
  * completed_date} (Moscow time, {@code dd.MM.yyyy HH:mm:ss}; else the receiving time) are carried
  * for information.
  *
@@ -86,8 +90,14 @@ import java.util.Map;
  *
  * Anypay repeats a notification until the handler answers {@code OK}, so every authentic outcome is
  * answered {@code OK} as {@code text/plain}.
+ *
+ * <h2>Checkouts</h2>
+ *
+ * As {@link Checkouts} the plugin computes the checkout's signed payment form URL ({@link
+ * AnypayPaymentPage}) under {@value AnypayPaymentPage#DEFAULT_URL} (setting {@value
+ * #FORM_URL_SETTING}); its order number {@code pay_id} is the checkout's reference.
  */
-public final class AnypayPlugin extends PureCheckGatewayPlugin {
+public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checkouts {
 
   public static final String ID = "anypay";
 
@@ -119,6 +129,9 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin {
   public static final String STATUS_CANCELED = "canceled";
   public static final String STATUS_EXPIRED = "expired";
   public static final String STATUS_ERROR = "error";
+
+  /** Setting naming Anypay's payment form; tests point it at a simulator. */
+  public static final String FORM_URL_SETTING = "anypay.merchant.url";
 
   /**
    * Anypay has no event subscription: the rows are the statuses its notifications carry, and the
@@ -181,9 +194,32 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin {
                       + " booked.")
               .optional(null));
 
+  private volatile String formUrl = AnypayPaymentPage.DEFAULT_URL;
+
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public AnypayPlugin() {
     super(new GatewayIdentity(ID, "Anypay", SCHEMA, EVENT_TABLE), "Anypay signature");
+  }
+
+  /** Reads the payment form's URL; fails, naming the setting, when it is not an http(s) URL. */
+  @Override
+  public Future<Void> init(PluginContext context) {
+    try {
+      formUrl = context.urlSetting(FORM_URL_SETTING, AnypayPaymentPage.DEFAULT_URL);
+      return Future.succeededFuture();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The checkout's signed payment form; see {@link AnypayPaymentPage}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    try {
+      return Future.succeededFuture(AnypayPaymentPage.start(formUrl, request, credentials));
+    } catch (PermanentGatewayException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**

@@ -54,7 +54,7 @@ class AnypayEventMappingTest {
     assertThat(e.amountMinor()).isEqualTo(125_000L);
     assertThat(e.currency()).isEqualTo("RUB");
     assertThat(e.customerRef()).isEqualTo("1335");
-    assertThat(e.externalPaymentId()).isEqualTo("4950030");
+    assertThat(e.externalPaymentId()).isEqualTo("1335");
     assertThat(e.email()).isEqualTo("buyer@example.com");
     assertThat(e.occurredAt()).as("Moscow time").isEqualTo(Instant.parse("2019-11-26T14:12:12Z"));
   }
@@ -68,7 +68,7 @@ class AnypayEventMappingTest {
     PaymentEvent e = refund.events().get(0);
     assertThat(e.kind()).isEqualTo(EventKind.REFUND);
     assertThat(e.entryKey()).isEqualTo("refund:4950041");
-    assertThat(e.externalPaymentId()).isEqualTo("4950041");
+    assertThat(e.externalPaymentId()).isEqualTo("1336");
     assertThat(e.amountMinor()).isEqualTo(-50_000L);
     assertThat(e.currency()).isEqualTo("UAH");
     assertThat(e.customerRef()).isEqualTo("1336");
@@ -130,7 +130,7 @@ class AnypayEventMappingTest {
     WebhookRequest request = anypay.request(AnypaySimulator.form(anypay.signed(fields)));
     PaymentEvent e = plugin.parse(request, credentials).events().get(0);
     assertThat(e.email()).isNull();
-    assertThat(e.externalPaymentId()).isNull();
+    assertThat(e.externalPaymentId()).as("the signed order number").isEqualTo("1340");
     assertThat(e.occurredAt()).isEqualTo(request.receivedAt());
     assertThat(e.amountMinor()).isEqualTo(1000L);
   }

@@ -191,7 +191,7 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     assertThat(parsed.eventId()).isEqualTo("1443429:paid");
     PaymentEvent e = parsed.events().get(0);
     assertThat(e.amountMinor()).isEqualTo(10_000L);
-    assertThat(e.externalPaymentId()).isEqualTo("4950030");
+    assertThat(e.externalPaymentId()).isEqualTo("1443429");
     assertThat(e.email()).isEqualTo("buyer+test@example.com");
 
     Credentials md5 =
