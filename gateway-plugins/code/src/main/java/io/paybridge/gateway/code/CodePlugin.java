@@ -2,6 +2,7 @@ package io.paybridge.gateway.code;
 
 import static io.paybridge.spi.JwsAlgorithm.EDDSA;
 
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CompactJws;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
@@ -16,10 +17,12 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
+import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -79,8 +82,13 @@ import java.util.List;
  *
  * <p><b>Answer.</b> Code retries until it receives exactly HTTP 200, so every authentic outcome is
  * answered with an empty 200, and so is a refusal for another deposit address.
+ *
+ * <p><b>Checkouts.</b> As {@link Checkouts} the plugin gives the merchant's app what the payment
+ * intent it creates with Code's SDK must name ({@link CodeCheckouts}): the webhook URL, the deposit
+ * address, the amount and currency. No call is made; the intent's webhook books the intent id as
+ * the external payment id.
  */
-public final class CodePlugin extends PureCheckGatewayPlugin {
+public final class CodePlugin extends PureCheckGatewayPlugin implements Checkouts {
 
   /** The gateway id used in URLs and storage. */
   public static final String ID = "code";
@@ -146,6 +154,16 @@ public final class CodePlugin extends PureCheckGatewayPlugin {
   CodePlugin(Ed25519Keys keys) {
     super(new GatewayIdentity(ID, "Code wallet", SCHEMA, EVENT_TABLE), "Code webhook");
     this.keys = keys;
+  }
+
+  /** What the app's payment intent must name; see {@link CodeCheckouts}. */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    try {
+      return Future.succeededFuture(CodeCheckouts.start(request, credentials));
+    } catch (PermanentGatewayException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
