@@ -43,7 +43,10 @@ public final class PurchaseStore {
       WHERE app_purchases.customer_ref = EXCLUDED.customer_ref
       RETURNING customer_ref""";
 
-  /** The entry and its sync job, once per entry key. */
+  /**
+   * The entry and its sync job, once per entry key; a subscription's charge also records the
+   * subscription, as the notification's would.
+   */
   private static final String BOOK =
       """
       WITH led AS (
@@ -55,6 +58,19 @@ public final class PurchaseStore {
         RETURNING id, tenant_id
       ), job AS (
         INSERT INTO jobs (kind, tenant_id, ref_id) SELECT 'sync', tenant_id, id FROM led
+      ), sub AS (
+        INSERT INTO subscriptions (tenant_id, gateway, external_subscription_id, customer_ref, status,
+                                   current_period_end, last_event_at)
+        SELECT $1, $2, $8, $9, 'active', $11, $10 FROM led WHERE $8::text IS NOT NULL
+        ON CONFLICT (tenant_id, gateway, external_subscription_id) DO UPDATE SET
+          customer_ref = COALESCE(subscriptions.customer_ref, EXCLUDED.customer_ref),
+          status = CASE WHEN EXCLUDED.last_event_at >= subscriptions.last_event_at
+                        THEN EXCLUDED.status ELSE subscriptions.status END,
+          current_period_end = CASE WHEN EXCLUDED.last_event_at >= subscriptions.last_event_at
+                        THEN COALESCE(EXCLUDED.current_period_end, subscriptions.current_period_end)
+                        ELSE subscriptions.current_period_end END,
+          last_event_at = GREATEST(subscriptions.last_event_at, EXCLUDED.last_event_at),
+          updated_at = now()
       )
       SELECT id, true AS fresh, $9::text AS customer_ref FROM led
       UNION ALL

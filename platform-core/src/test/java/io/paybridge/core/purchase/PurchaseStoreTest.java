@@ -239,6 +239,29 @@ class PurchaseStoreTest {
   }
 
   @Test
+  void aSubscriptionsChargeRecordsTheSubscriptionForTheCustomer() {
+    UUID tenant = db.tenant();
+    PaymentEvent charge =
+        PaymentEvent.builder(EventKind.PAYMENT, "txn:2000000008", T0)
+            .amount(1099, "USD")
+            .externalPaymentId("2000000008")
+            .externalSubscriptionId("2000000001")
+            .customerRef("m-8")
+            .periodEnd(T0.plus(Duration.ofDays(30)))
+            .purchaseRef("2000000008")
+            .build();
+    await(store.book(tenant, "appstore", charge, null));
+    assertThat(
+            count(
+                "SELECT count(*) FROM subscriptions WHERE tenant_id = $1 AND gateway = 'appstore'"
+                    + " AND external_subscription_id = '2000000001' AND customer_ref = 'm-8'"
+                    + " AND status = 'active' AND current_period_end = $2",
+                tenant,
+                T0.plus(Duration.ofDays(30)).atOffset(java.time.ZoneOffset.UTC)))
+        .isEqualTo(1);
+  }
+
+  @Test
   void concurrentHandOversOfOnePurchaseBookItOnce() {
     UUID tenant = db.tenant();
     List<Future<Booking>> all =
