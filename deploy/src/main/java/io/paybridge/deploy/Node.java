@@ -18,6 +18,8 @@ import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.purchase.PurchaseAcknowledgements;
+import io.paybridge.core.purchase.PurchaseStore;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.security.TokenKeys;
@@ -251,7 +253,10 @@ public final class Node {
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
             Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()),
-            Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
+            Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()),
+            Map.entry(
+                PurchaseStore.ACKNOWLEDGE,
+                new PurchaseAcknowledgements(stores.purchases(), stores.accounts(), plugins)));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     Future<SigningKeys> signing =

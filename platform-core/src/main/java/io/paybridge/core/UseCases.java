@@ -11,6 +11,7 @@ import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.idempotency.ApiIdempotency;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.purchase.Purchases;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.Subscriptions;
@@ -38,7 +39,8 @@ public record UseCases(
     PaymentMethods paymentMethods,
     Charges charges,
     Cobot cobot,
-    ApiIdempotency idempotency) {
+    ApiIdempotency idempotency,
+    Purchases purchases) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -95,6 +97,8 @@ public record UseCases(
             charges,
             wakeJobs,
             clock),
-        new ApiIdempotency(stores.idempotency()));
+        new ApiIdempotency(stores.idempotency()),
+        new Purchases(
+            stores.purchases(), stores.ledger(), stores.accounts(), plugins, wakeSync, wakeJobs));
   }
 }

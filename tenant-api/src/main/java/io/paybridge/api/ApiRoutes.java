@@ -122,6 +122,9 @@ public final class ApiRoutes {
     bind(builder, "deletePaymentMethod", ApiScopes.PAYMENTS_WRITE, charges::deleteMethod);
     bind(builder, "createCharge", ApiScopes.PAYMENTS_WRITE, charges::create);
     bind(builder, "getCharge", ApiScopes.PAYMENTS_READ, charges::get);
+    PurchasesApi purchases = new PurchasesApi(useCases.purchases());
+    bind(builder, "handOverAppStorePurchase", ApiScopes.PAYMENTS_WRITE, purchases::appStore);
+    bind(builder, "handOverGooglePlayPurchase", ApiScopes.PAYMENTS_WRITE, purchases::googlePlay);
     CobotApi cobot = new CobotApi(useCases.cobot());
     bind(builder, "connectCobot", ApiScopes.GATEWAYS_WRITE, cobot::connect);
     bind(builder, "getCobot", ApiScopes.GATEWAYS_READ, cobot::get);

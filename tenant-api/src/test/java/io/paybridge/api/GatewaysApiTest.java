@@ -52,7 +52,7 @@ class GatewaysApiTest {
 
     // THEN every plugin on the class path is there
     assertThat(gateways.stream().map(g -> ((JsonObject) g).getString("id")))
-        .containsExactlyInAnyOrder("stripe", "razorpay", "code");
+        .containsExactlyInAnyOrder("stripe", "razorpay", "code", "appstore");
     // AND Stripe's form says which fields are secret, required and defaulted
     JsonObject stripe = byId(gateways, "id", "stripe");
     assertThat(stripe.getString("displayName")).isEqualTo("Stripe");

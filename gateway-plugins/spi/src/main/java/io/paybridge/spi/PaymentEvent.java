@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param feeMinor the gateway's fee in minor units of {@code currency}, if sent
  * @param occurredAt when the gateway says it happened
  * @param periodEnd for subscription events, the end of the current period, if sent
+ * @param purchaseRef the store's identity of the in-app purchase the entry is about, as an app's
+ *     backend hands that purchase over ({@link PurchaseVerification}): the App Store's transaction
+ *     id, a digest of Google Play's purchase token; {@code null} for other gateways. The platform
+ *     books an entry that carries one for the customer the purchase was handed over for.
  */
 public record PaymentEvent(
     EventKind kind,
@@ -35,7 +39,8 @@ public record PaymentEvent(
     String contact,
     Long feeMinor,
     Instant occurredAt,
-    Instant periodEnd) {
+    Instant periodEnd,
+    String purchaseRef) {
 
   public PaymentEvent {
     Objects.requireNonNull(kind, "kind");
@@ -57,7 +62,13 @@ public record PaymentEvent(
     }
     for (String text :
         new String[] {
-          entryKey, externalPaymentId, externalSubscriptionId, customerRef, email, contact
+          entryKey,
+          externalPaymentId,
+          externalSubscriptionId,
+          customerRef,
+          email,
+          contact,
+          purchaseRef
         }) {
       if (text != null && (text.indexOf('\u0000') >= 0 || text.length() > 1024)) {
         throw new MalformedWebhookException(
@@ -80,6 +91,24 @@ public record PaymentEvent(
     }
   }
 
+  /** This event booked for another customer: the one an app's backend handed it over for. */
+  public PaymentEvent withCustomerRef(String ref) {
+    return new PaymentEvent(
+        kind,
+        entryKey,
+        amountMinor,
+        currency,
+        externalPaymentId,
+        externalSubscriptionId,
+        ref,
+        email,
+        contact,
+        feeMinor,
+        occurredAt,
+        periodEnd,
+        purchaseRef);
+  }
+
   /** Starts a builder for an event of the given kind. */
   public static Builder builder(EventKind kind, String entryKey, Instant occurredAt) {
     return new Builder(kind, entryKey, occurredAt);
@@ -99,6 +128,7 @@ public record PaymentEvent(
     private String contact;
     private Long feeMinor;
     private Instant periodEnd;
+    private String purchaseRef;
 
     private Builder(EventKind kind, String entryKey, Instant occurredAt) {
       this.kind = kind;
@@ -147,6 +177,11 @@ public record PaymentEvent(
       return this;
     }
 
+    public Builder purchaseRef(String value) {
+      this.purchaseRef = blankToNull(value);
+      return this;
+    }
+
     public PaymentEvent build() {
       return new PaymentEvent(
           kind,
@@ -160,7 +195,8 @@ public record PaymentEvent(
           contact,
           feeMinor,
           occurredAt,
-          periodEnd);
+          periodEnd,
+          purchaseRef);
     }
 
     private static String blankToNull(String s) {

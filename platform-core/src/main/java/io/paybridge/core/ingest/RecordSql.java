@@ -34,8 +34,8 @@ final class RecordSql {
         RETURNING id, tenant_id, gateway, event_id""";
 
   /**
-   * One existing receipt processed again ({@code $27}), fenced by a job's claim when {@code $28}
-   * (job id) and {@code $29} (claim token) are given. A recorded receipt stays recorded.
+   * One existing receipt processed again ({@code $28}), fenced by a job's claim when {@code $29}
+   * (job id) and {@code $30} (claim token) are given. A recorded receipt stays recorded.
    */
   private static final String UPDATE_RECEIPT =
       """
@@ -45,9 +45,9 @@ final class RecordSql {
                hold = CASE WHEN w.verdict = 'recorded' THEN NULL ELSE r.hold END,
                event_id = r.event_id, event_type = r.event_type, processed_at = now()
           FROM r
-         WHERE w.id = $27 AND w.tenant_id = r.tenant_id AND w.gateway = r.gateway
-           AND ($28::bigint IS NULL OR EXISTS (
-                 SELECT 1 FROM jobs j WHERE j.id = $28 AND j.claim_token = $29::uuid
+         WHERE w.id = $28 AND w.tenant_id = r.tenant_id AND w.gateway = r.gateway
+           AND ($29::bigint IS NULL OR EXISTS (
+                 SELECT 1 FROM jobs j WHERE j.id = $29 AND j.claim_token = $30::uuid
                    AND j.status = 'running'))
         RETURNING w.id, w.tenant_id, w.gateway, w.event_id""";
 
@@ -67,12 +67,17 @@ final class RecordSql {
       ), e AS (
         SELECT * FROM unnest($7::int[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[],
                              $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
-                             $18::timestamptz[], $19::timestamptz[])
+                             $18::timestamptz[], $19::timestamptz[], $27::text[])
           AS u(idx, kind, entry_key, amount_minor, currency, external_payment_id, external_subscription_id,
-               customer_ref, email, contact, fee_minor, occurred_at, period_end)
+               customer_ref, email, contact, fee_minor, occurred_at, period_end, purchase_ref)
       ), ev AS (
+        -- An entry about a purchase an app handed over is the customer's it was handed over for.
         SELECT f.receipt_id, f.tenant_id, f.gateway, e.*,
-               COALESCE(e.customer_ref,
+               COALESCE(
+                 (SELECT a.customer_ref FROM app_purchases a
+                   WHERE a.tenant_id = f.tenant_id AND a.gateway = f.gateway
+                     AND a.purchase_ref = e.purchase_ref),
+                 e.customer_ref,
                  (SELECT l.customer_ref FROM ledger_entries l
                    WHERE l.tenant_id = f.tenant_id AND l.gateway = f.gateway
                      AND l.external_payment_id = e.external_payment_id AND l.customer_ref IS NOT NULL
@@ -84,15 +89,26 @@ final class RecordSql {
       ), led AS (
         INSERT INTO ledger_entries (tenant_id, gateway, receipt_id, entry_key, kind, amount_minor, currency,
                                     external_payment_id, external_subscription_id, customer_ref, email, contact,
-                                    fee_minor, occurred_at, period_end)
+                                    fee_minor, occurred_at, period_end, purchase_ref)
         SELECT tenant_id, gateway, receipt_id, entry_key, kind, amount_minor, currency, external_payment_id,
-               external_subscription_id, resolved_ref, email, contact, fee_minor, occurred_at, period_end
+               external_subscription_id, resolved_ref, email, contact, fee_minor, occurred_at, period_end,
+               purchase_ref
         FROM ev ORDER BY idx
         ON CONFLICT (tenant_id, gateway, entry_key) DO NOTHING
-        RETURNING id, tenant_id
+        RETURNING id, tenant_id, gateway, kind, purchase_ref
       ), job AS (
         INSERT INTO jobs (kind, tenant_id, ref_id)
         SELECT 'sync', tenant_id, id FROM led
+      ), ack AS (
+        -- A purchase an app handed over before it was paid, now paid: acknowledge it to the store.
+        INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)
+        SELECT 'purchase_acknowledge', a.tenant_id,
+               jsonb_build_object('gateway', a.gateway, 'purchaseRef', a.purchase_ref),
+               a.tenant_id || ':' || a.gateway || ':' || a.purchase_ref
+        FROM led JOIN app_purchases a
+          ON a.tenant_id = led.tenant_id AND a.gateway = led.gateway AND a.purchase_ref = led.purchase_ref
+        WHERE led.kind = 'PAYMENT' AND a.sealed_ack IS NOT NULL AND a.acknowledged_at IS NULL
+        ON CONFLICT DO NOTHING
       ), unknown AS (
         -- A recurring charge for a subscription not recorded before this statement, on an account
         -- that cancels such subscriptions: queue the cancellation and refund.
@@ -146,7 +162,7 @@ final class RecordSql {
           .replace(INSERT_RECEIPTS, UPDATE_RECEIPT)
           .replace("SELECT idx FROM fresh", "SELECT idx, (SELECT count(*) FROM led) FROM fresh");
 
-  /** The statement's parameters $1 to $26 for a group of receipts. */
+  /** The statement's parameters $1 to $27 for a group of receipts. */
   static Tuple tuple(List<GroupCommitRecorder.Receipt> receipts) {
     return Tuple.wrap(parameters(receipts));
   }
@@ -201,6 +217,7 @@ final class RecordSql {
     Long[] fees = new Long[m];
     OffsetDateTime[] occurred = new OffsetDateTime[m];
     OffsetDateTime[] periodEnds = new OffsetDateTime[m];
+    String[] purchaseRefs = new String[m];
     for (int j = 0; j < m; j++) {
       PaymentEvent e = events.get(j);
       kinds[j] = e.kind().name();
@@ -215,6 +232,7 @@ final class RecordSql {
       fees[j] = e.feeMinor();
       occurred[j] = e.occurredAt().atOffset(ZoneOffset.UTC);
       periodEnds[j] = e.periodEnd() == null ? null : e.periodEnd().atOffset(ZoneOffset.UTC);
+      purchaseRefs[j] = e.purchaseRef();
     }
     return new ArrayList<>(
         List.of(
@@ -243,6 +261,7 @@ final class RecordSql {
             holds,
             headers,
             remotes,
-            queries));
+            queries,
+            purchaseRefs));
   }
 }

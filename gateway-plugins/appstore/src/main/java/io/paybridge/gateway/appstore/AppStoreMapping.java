@@ -21,7 +21,9 @@ import java.util.List;
 /**
  * What an App Store notification means for the ledger, by its type and subtype: a charge, a refund
  * (and its reversal), a subscription's end, or the reason it books nothing. {@link AppStorePlugin}
- * explains the identifiers and amounts; the events table is {@link AppStoreEvents}.
+ * explains the identifiers and amounts; the events table is {@link AppStoreEvents}. Charges and
+ * refunds carry their transaction id as purchase reference, as a transaction an app hands over does
+ * ({@link AppStorePurchases}), so they are booked for the customer it was handed over for.
  *
  * <ul>
  *   <li>{@code ONE_TIME_CHARGE} (consumables, non-consumables, non-renewing subscriptions): a
@@ -146,6 +148,7 @@ final class AppStoreMapping {
                         : n.subscriptionId())
                 .customerRef(n.customerRef())
                 .periodEnd(optMillis(txn, "expiresDate"))
+                .purchaseRef(id)
                 .build()));
   }
 
@@ -188,6 +191,7 @@ final class AppStoreMapping {
         .externalPaymentId(id)
         .externalSubscriptionId(n.subscriptionId())
         .customerRef(n.customerRef())
+        .purchaseRef(id)
         .build();
   }
 

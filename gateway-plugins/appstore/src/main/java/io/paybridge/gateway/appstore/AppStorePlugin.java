@@ -12,6 +12,7 @@ import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.PurchaseVerification;
 import io.paybridge.spi.PureCheckGatewayPlugin;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
@@ -75,8 +76,16 @@ import java.util.regex.Pattern;
  * developers no API to cancel a subscription or refund a purchase (refunds are the customer's
  * request to Apple), so this plugin does not implement {@link io.paybridge.spi.CancelAndRefund}.
  * The calls are in {@code AppStoreApi}.
+ *
+ * <h2>Purchases handed over</h2>
+ *
+ * An app's backend may hand over a transaction as StoreKit signs it ({@value
+ * AppStorePurchases#SIGNED_TRANSACTION}); {@link #verifyPurchase} verifies it like a notification's
+ * transaction, without calling Apple, and books it under the key its notification books, so the two
+ * book once (see {@code AppStorePurchases}).
  */
-public final class AppStorePlugin extends PureCheckGatewayPlugin implements Renewals {
+public final class AppStorePlugin extends PureCheckGatewayPlugin
+    implements Renewals, PurchaseVerification {
 
   /** The gateway id used in URLs and storage. */
   public static final String ID = "appstore";
@@ -297,6 +306,17 @@ public final class AppStorePlugin extends PureCheckGatewayPlugin implements Rene
   public Future<SubscriptionState> subscription(
       String externalSubscriptionId, Credentials credentials) {
     return api.call(client -> client.subscription(externalSubscriptionId, credentials));
+  }
+
+  @Override
+  public List<String> purchaseFields() {
+    return List.of(AppStorePurchases.SIGNED_TRANSACTION);
+  }
+
+  /** The transaction handed over, verified as {@code AppStorePurchases} says; pure CPU. */
+  @Override
+  public Future<PurchaseOutcome> verifyPurchase(JsonObject purchase, Credentials credentials) {
+    return Future.succeededFuture(AppStorePurchases.verify(signedData, purchase, credentials));
   }
 
   /** The API base for an account: the override setting, else by environment. */

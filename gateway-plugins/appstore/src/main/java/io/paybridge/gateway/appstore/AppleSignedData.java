@@ -59,14 +59,18 @@ final class AppleSignedData {
       try {
         leafKey = chain.validate(x5c, signedDate);
       } catch (SignedDataException e) {
-        throw new SignedDataException(what + ": " + e.getMessage());
+        throw new SignedDataException(
+            SignedDataException.Failure.UNTRUSTED_CHAIN, what + ": " + e.getMessage());
       }
       if (!jws.signedBy(leafKey, ES256)) {
-        throw new SignedDataException(what + " signature does not verify with the x5c leaf key");
+        throw new SignedDataException(
+            SignedDataException.Failure.BAD_SIGNATURE,
+            what + " signature does not verify with the x5c leaf key");
       }
       return new Verified(payload, signedDate);
     } catch (JwsException e) {
-      throw new SignedDataException(what + ": " + e.getMessage());
+      throw new SignedDataException(
+          SignedDataException.Failure.MALFORMED, what + ": " + e.getMessage());
     }
   }
 
@@ -109,6 +113,7 @@ final class AppleSignedData {
     Object value = payload.getValue("signedDate");
     if (!(value instanceof Long || value instanceof Integer)) {
       throw new SignedDataException(
+          SignedDataException.Failure.MALFORMED,
           what
               + " payload has no signedDate in milliseconds ("
               + (value == null ? "missing" : value.getClass().getSimpleName())
@@ -117,7 +122,8 @@ final class AppleSignedData {
     try {
       return Instant.ofEpochMilli(((Number) value).longValue());
     } catch (DateTimeException e) {
-      throw new SignedDataException(what + " payload signedDate is out of range");
+      throw new SignedDataException(
+          SignedDataException.Failure.MALFORMED, what + " payload signedDate is out of range");
     }
   }
 }

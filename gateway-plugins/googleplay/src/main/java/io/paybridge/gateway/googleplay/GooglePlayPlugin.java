@@ -15,10 +15,12 @@ import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.PurchaseVerification;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
@@ -109,10 +111,11 @@ import java.util.regex.Pattern;
  * #SETTING_TOKEN_URI} (default: the key file's {@code token_uri}, which must be Google's), {@value
  * #SETTING_JWKS_URL} (default {@value GoogleSigningKeys#DEFAULT_URL}) and {@value
  * #SETTING_TIMEOUT_MS} (default {@value GatewayHttp#DEFAULT_TIMEOUT_MS}). Tests point the first
- * three at {@code GooglePlaySimulator}.
+ * three at {@code GooglePlaySimulator}. One-time purchases an app's backend hands over are
+ * confirmed, booked and acknowledged as {@code PlayPurchaseHandOver} says.
  */
 public final class GooglePlayPlugin extends AbstractGatewayPlugin
-    implements ApiSubscriptions<PlaySubscriptions> {
+    implements ApiSubscriptions<PlaySubscriptions>, PurchaseVerification {
 
   public static final String ID = "googleplay";
   public static final String AUTHORIZATION_HEADER = "Authorization";
@@ -179,6 +182,7 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
       PushTokenVerifier tokens,
       PlayResolver resolver,
       PlaySubscriptions subscriptions,
+      PlayPurchaseHandOver purchases,
       boolean requirePushAuth) {
 
     /**
@@ -213,6 +217,7 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
           new PushTokenVerifier(keys),
           new PlayResolver(api),
           new PlaySubscriptions(api, clock),
+          new PlayPurchaseHandOver(api, clock),
           Boolean.parseBoolean(required));
     }
   }
@@ -359,6 +364,21 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
   @Override
   public <R> Future<R> withApi(Function<? super PlaySubscriptions, Future<R>> call) {
     return runtime.call(r -> call.apply(r.subscriptions()));
+  }
+
+  @Override
+  public List<String> purchaseFields() {
+    return PlayPurchaseHandOver.FIELDS;
+  }
+
+  @Override
+  public Future<PurchaseOutcome> verifyPurchase(JsonObject purchase, Credentials credentials) {
+    return runtime.call(r -> r.purchases().verify(purchase, credentials));
+  }
+
+  @Override
+  public Future<Void> acknowledgePurchase(JsonObject acknowledgement, Credentials credentials) {
+    return runtime.call(r -> r.purchases().acknowledge(acknowledgement, credentials));
   }
 
   private static PlayNotification notificationFor(WebhookRequest request, Credentials credentials) {

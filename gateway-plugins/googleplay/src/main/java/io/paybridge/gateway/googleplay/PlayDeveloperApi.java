@@ -19,6 +19,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code purchases.subscriptionsv2.get}: a subscription purchase by purchase token.
  *   <li>{@code purchases.products.get}: a one-time product purchase by product id and token.
+ *   <li>{@code purchases.products.acknowledge}: tells Google a one-time purchase was delivered.
  *   <li>{@code orders.get}: an order with what the buyer paid ({@code total}) and its refunds.
  *   <li>{@code orders.refund}: refunds an order, optionally revoking what it bought.
  *   <li>{@code purchases.subscriptions.cancel}: stops a subscription's renewals.
@@ -56,6 +57,17 @@ final class PlayDeveloperApi {
         HttpMethod.GET,
         purchase(packageName, "products", productId, token),
         account);
+  }
+
+  /** Acknowledges a one-time purchase; an empty answer on success. */
+  Future<Void> acknowledgeProduct(
+      ServiceAccount account, String packageName, String productId, String token) {
+    return call(
+            PlayPurchaseHandOver.ACKNOWLEDGE,
+            HttpMethod.POST,
+            purchase(packageName, "products", productId, token) + ":acknowledge",
+            account)
+        .mapEmpty();
   }
 
   Future<JsonObject> order(ServiceAccount account, String packageName, String orderId) {

@@ -120,8 +120,16 @@ final class PlayPurchases {
    * @param purchaseState 0 purchased, 1 canceled, 2 pending
    * @param orderId the purchase's order, absent for promo-code purchases
    * @param customerRef {@code obfuscatedExternalAccountId}
+   * @param acknowledged whether {@code acknowledgementState} is 1 (acknowledged) or {@code
+   *     consumptionState} is 1 (a consumed purchase needs no acknowledgement)
+   * @param purchasedAt {@code purchaseTimeMillis}, or {@code null} when not sent or not a time
    */
-  record Product(int purchaseState, String orderId, String customerRef) {
+  record Product(
+      int purchaseState,
+      String orderId,
+      String customerRef,
+      boolean acknowledged,
+      Instant purchasedAt) {
 
     static final int PURCHASED = 0;
     static final int CANCELED = 1;
@@ -132,7 +140,30 @@ final class PlayPurchases {
       return new Product(
           state == null ? -1 : state.intValue(),
           blankToNull(Json.optString(purchase, "orderId")),
-          blankToNull(Json.optString(purchase, "obfuscatedExternalAccountId")));
+          blankToNull(Json.optString(purchase, "obfuscatedExternalAccountId")),
+          isOne(purchase.getValue("acknowledgementState"))
+              || isOne(purchase.getValue("consumptionState")),
+          millis(purchase, "purchaseTimeMillis"));
+    }
+
+    private static boolean isOne(Object value) {
+      return value instanceof Number n && n.doubleValue() == 1;
+    }
+
+    /**
+     * An int64 of milliseconds, which JSON carries as a string, as an instant; {@code null} when
+     * absent or not a time (it only dates the entry, so an odd value must not stop the booking).
+     */
+    private static Instant millis(JsonObject purchase, String field) {
+      String text = String.valueOf(purchase.getValue(field));
+      if (!text.matches("\\d{1,18}")) {
+        return null;
+      }
+      try {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+      } catch (DateTimeException e) {
+        return null;
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -116,7 +117,7 @@ final class PlayResolver {
   }
 
   /** What one order means: the event it books, or why it books nothing. */
-  private record Charge(PaymentEvent event, String why) {
+  record Charge(PaymentEvent event, String why) {
     static Charge none(String why) {
       return new Charge(null, why);
     }
@@ -206,7 +207,7 @@ final class PlayResolver {
         .map(
             order ->
                 charge(
-                    c,
+                    c.n().eventTime(),
                     order,
                     kind,
                     builder ->
@@ -217,11 +218,13 @@ final class PlayResolver {
   }
 
   /**
-   * The money an order took, as one event keyed {@code order:<order id>}; nothing, with the reason,
-   * for an order that took no money (pending, cancelled, or a free trial's $0).
+   * The money an order took, as one event keyed {@code order:<order id>} at {@code at}; nothing,
+   * with the reason, for an order that took no money (pending, cancelled, or a free trial's $0).
+   * The notifications and a purchase an app hands over ({@link PlayPurchaseHandOver}) key an order
+   * alike, so it books once.
    */
-  private static Charge charge(
-      PlayCall c,
+  static Charge charge(
+      Instant at,
       PlayPurchases.Order order,
       EventKind kind,
       Function<PaymentEvent.Builder, PaymentEvent.Builder> details) {
@@ -243,7 +246,7 @@ final class PlayResolver {
                     + " (a free trial or a fully discounted offer): nothing to book");
           }
           PaymentEvent.Builder builder =
-              PaymentEvent.builder(kind, "order:" + o.orderId(), c.n().eventTime())
+              PaymentEvent.builder(kind, "order:" + o.orderId(), at)
                   .amount(total.minor(), total.currency())
                   .externalPaymentId(o.orderId());
           return new Charge(details.apply(builder).build(), null);
@@ -286,10 +289,13 @@ final class PlayResolver {
                       order -> {
                         Charge charge =
                             charge(
-                                c,
+                                c.n().eventTime(),
                                 order,
                                 PAYMENT,
-                                builder -> builder.customerRef(product.customerRef()));
+                                builder ->
+                                    builder
+                                        .customerRef(product.customerRef())
+                                        .purchaseRef(digest(c.n().purchaseToken())));
                         return charge.event() == null
                             ? c.nothing(charge.why())
                             : c.with(List.of(charge.event()));

@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * What a voided-purchase notification books, as the Play Developer API confirms it: the order's
  * processed refunds, negative, keyed {@code refund:<order id>} (per partial refund, {@code
- * refund:<order id>:<created>}), for the customer of the purchase it voided.
+ * refund:<order id>:<created>}), for the customer of the purchase it voided. A one-time purchase's
+ * refunds carry its purchase reference, so they are booked for the customer an app's backend handed
+ * the purchase over for ({@link PlayPurchaseHandOver}).
  */
 final class PlayVoidedPurchases {
 
@@ -76,6 +78,11 @@ final class PlayVoidedPurchases {
                                           ? n.purchaseToken()
                                           : null)
                                   .customerRef(customer)
+                                  .purchaseRef(
+                                      n.productType()
+                                              == PlayNotification.VOIDED_PRODUCT_TYPE_ONE_TIME
+                                          ? PlayResolver.digest(n.purchaseToken())
+                                          : null)
                                   .build());
                         }
                         return c.with(events);

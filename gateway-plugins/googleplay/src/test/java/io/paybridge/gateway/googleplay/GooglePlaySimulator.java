@@ -53,9 +53,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       RS256 signature against the keys of service accounts it issued, its issuer, audience, scope
  *       and times, and hands out access tokens valid for an hour.
  *   <li><b>Android Publisher v3</b>: {@code purchases.subscriptionsv2.get}, {@code
- *       purchases.products.get}, {@code orders.get}, {@code orders.refund} and {@code
- *       purchases.subscriptions.cancel} over purchases and orders the test puts in, answering
- *       Google's error shape; refunds and cancellations change the stored state as Google does.
+ *       purchases.products.get}, {@code purchases.products.acknowledge}, {@code orders.get}, {@code
+ *       orders.refund} and {@code purchases.subscriptions.cancel} over purchases and orders the
+ *       test puts in, answering Google's error shape; refunds and cancellations change the stored
+ *       state as Google does.
  * </ul>
  *
  * Every request is logged ({@link #calls(String)} by operation); {@link #failNext} and {@link
@@ -81,6 +82,7 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
   public static final String OP_TOKEN = "token";
   public static final String OP_SUBSCRIPTION_GET = "purchases.subscriptionsv2.get";
   public static final String OP_PRODUCT_GET = "purchases.products.get";
+  public static final String OP_PRODUCT_ACKNOWLEDGE = "purchases.products.acknowledge";
   public static final String OP_ORDER_GET = "orders.get";
   public static final String OP_ORDER_REFUND = "orders.refund";
   public static final String OP_SUBSCRIPTION_CANCEL = "purchases.subscriptions.cancel";
@@ -570,6 +572,11 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
     return subscriptions.get(packageName + "/" + token);
   }
 
+  /** The stored one-time purchase, as changed by acknowledgements. */
+  public JsonObject storedProductPurchase(String packageName, String productId, String token) {
+    return products.get(packageName + "/" + productId + "/" + token);
+  }
+
   /** The stored order, as changed by refunds. */
   public JsonObject storedOrder(String packageName, String orderId) {
     return orders.get(packageName + "/" + orderId);
@@ -654,6 +661,9 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
       return get ? OP_SUBSCRIPTION_GET : "unknown";
     }
     if (s.length == 10 && s[5].equals("purchases") && s[6].equals("products")) {
+      if (post && s[9].endsWith(":acknowledge")) {
+        return OP_PRODUCT_ACKNOWLEDGE;
+      }
       return get ? OP_PRODUCT_GET : "unknown";
     }
     if (s.length == 10 && s[5].equals("purchases") && s[6].equals("subscriptions")) {
@@ -718,6 +728,8 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
       case OP_SUBSCRIPTION_GET -> found(subscriptions.get(packageName + "/" + decode(s[8])));
       case OP_PRODUCT_GET ->
           found(products.get(packageName + "/" + decode(s[7]) + "/" + decode(s[9])));
+      case OP_PRODUCT_ACKNOWLEDGE ->
+          acknowledge(packageName + "/" + decode(s[7]) + "/" + decode(strip(s[9], ":acknowledge")));
       case OP_ORDER_GET -> found(orders.get(packageName + "/" + decode(s[6])));
       case OP_ORDER_REFUND ->
           refundOrder(
@@ -734,6 +746,23 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
     return resource == null
         ? error(404, "The purchase or order was not found.")
         : Answer.of(200, "application/json; charset=UTF-8", resource.encodePrettily());
+  }
+
+  /**
+   * {@code purchases.products.acknowledge}: an empty answer, and the purchase acknowledged. Google
+   * refuses a purchase that is not purchased, or is acknowledged already, with 400.
+   */
+  private Answer acknowledge(String key) {
+    JsonObject purchase = products.get(key);
+    if (purchase == null) {
+      return error(404, "The purchase was not found.");
+    }
+    if (purchase.getInteger("purchaseState", -1) != 0
+        || purchase.getInteger("acknowledgementState", 0) == 1) {
+      return error(400, "The purchase is not in a valid state to perform the desired operation.");
+    }
+    purchase.put("acknowledgementState", 1);
+    return Answer.empty(200);
   }
 
   private Answer refundOrder(String packageName, String orderId, boolean revoke) {
@@ -899,6 +928,7 @@ public final class GooglePlaySimulator extends GatewaySimulator<GooglePlaySimula
           case 401 -> "UNAUTHENTICATED";
           case 403 -> "PERMISSION_DENIED";
           case 404 -> "NOT_FOUND";
+          case 409 -> "ABORTED";
           case 410 -> "NOT_FOUND";
           case 429 -> "RESOURCE_EXHAUSTED";
           case 503 -> "UNAVAILABLE";
