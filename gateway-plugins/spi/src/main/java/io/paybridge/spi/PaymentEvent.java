@@ -91,6 +91,36 @@ public record PaymentEvent(
     }
   }
 
+  /** An event that names no in-app purchase, as most gateways' events. */
+  public PaymentEvent(
+      EventKind kind,
+      String entryKey,
+      Long amountMinor,
+      String currency,
+      String externalPaymentId,
+      String externalSubscriptionId,
+      String customerRef,
+      String email,
+      String contact,
+      Long feeMinor,
+      Instant occurredAt,
+      Instant periodEnd) {
+    this(
+        kind,
+        entryKey,
+        amountMinor,
+        currency,
+        externalPaymentId,
+        externalSubscriptionId,
+        customerRef,
+        email,
+        contact,
+        feeMinor,
+        occurredAt,
+        periodEnd,
+        null);
+  }
+
   /** This event booked for another customer: the one an app's backend handed it over for. */
   public PaymentEvent withCustomerRef(String ref) {
     return new PaymentEvent(
