@@ -1,6 +1,7 @@
 package io.paybridge.core.config;
 
 import io.paybridge.core.cobot.CobotSettings;
+import io.paybridge.core.http.TrustedProxies;
 import io.paybridge.core.throttle.ThrottleSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,8 @@ import java.util.function.Function;
  * @param consoleSessionLifetime how long a console session lasts after sign-in, however active it
  *     is ({@code PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS}, default 12 hours); the idle timeout
  *     ends it sooner
+ * @param trustedProxies the load balancers whose forwarding header names the client ({@code
+ *     PAYBRIDGE_TRUSTED_PROXIES}, {@code PAYBRIDGE_FORWARDED_HEADER}; default none: the peer)
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -114,7 +117,8 @@ public record PaybridgeConfig(
     Duration tokenKeyRotation,
     Duration consoleSessionLifetime,
     Duration payerContactRetention,
-    int metricsPort) {
+    int metricsPort,
+    TrustedProxies trustedProxies) {
 
   /** The management port production serves {@code /metrics} and health on by default. */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -151,6 +155,7 @@ public record PaybridgeConfig(
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
     }
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
     if (masterKey != null && masterKeyFile != null) {
       throw new IllegalArgumentException(
           "set PAYBRIDGE_MASTER_KEY or PAYBRIDGE_MASTER_KEY_FILE, not both");
@@ -239,7 +244,9 @@ public record PaybridgeConfig(
         Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)),
         get.apply("PAYBRIDGE_METRICS_PORT") == null
             ? (mode == Mode.PRODUCTION ? DEFAULT_METRICS_PORT : ON_PUBLIC_PORT)
-            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT));
+            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT),
+        TrustedProxies.parse(
+            get.apply("PAYBRIDGE_TRUSTED_PROXIES"), get.apply("PAYBRIDGE_FORWARDED_HEADER")));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -278,7 +285,8 @@ public record PaybridgeConfig(
         tokenKeyRotation,
         consoleSessionLifetime,
         payerContactRetention,
-        metricsPort);
+        metricsPort,
+        trustedProxies);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -373,6 +381,8 @@ public record PaybridgeConfig(
         + maxSyncTargets
         + ", maxApiClients="
         + maxApiClients
+        + ", trustedProxies="
+        + trustedProxies
         + "]";
   }
 }
