@@ -163,7 +163,7 @@ public final class Node {
     VertxBuilder builder =
         Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (cluster.clustered()) {
-      options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+      cluster.eventBus(options.getEventBusOptions());
       builder.withClusterManager(new HazelcastClusterManager(cluster.hazelcast()));
       return builder
           .buildClustered()

@@ -89,6 +89,7 @@ class ClusterIT {
     String members = String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList());
     String masterKey = MasterKeys.generateSpec("cluster");
     String clusterName = "it-" + UUID.randomUUID();
+    String clusterSecret = "secret-" + UUID.randomUUID() + UUID.randomUUID();
     Path logs = Files.createDirectories(Path.of("target", "cluster-logs"));
     File jar = new File("target/paybridge.jar");
     assertThat(jar).as("the node jar is built in the package phase").exists();
@@ -115,6 +116,8 @@ class ClusterIT {
       env.put("PAYBRIDGE_CLUSTER_MEMBERS", members);
       env.put("PAYBRIDGE_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("PAYBRIDGE_CLUSTER_NAME", clusterName);
+      // A closed cluster: the name Hazelcast checks and the event bus's TLS key come from it.
+      env.put("PAYBRIDGE_CLUSTER_SECRET", clusterSecret);
       ProcessBuilder pb =
           new ProcessBuilder(
                   ProcessHandle.current().info().command().orElse("java"),
