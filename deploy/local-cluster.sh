@@ -22,6 +22,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 db_url="$(grep '^PAYBRIDGE_DB_URL=' data/cluster-logs/database.log | head -1 | cut -d= -f2-)"
+# Migrations run as the database's owner, the nodes' queries as a role that can only read and write.
+migration_user="$(grep '^PAYBRIDGE_DB_MIGRATION_USER=' data/cluster-logs/database.log | head -1 | cut -d= -f2-)"
+migration_password="$(grep '^PAYBRIDGE_DB_MIGRATION_PASSWORD=' data/cluster-logs/database.log | head -1 | cut -d= -f2-)"
 [ -n "$db_url" ] || { echo "PostgreSQL did not start; see data/cluster-logs/database.log" >&2; exit 1; }
 
 members=""
@@ -31,6 +34,8 @@ for i in $(seq 0 $((nodes - 1))); do members="${members:+$members,}127.0.0.1:$((
 for i in $(seq 0 $((nodes - 1))); do
   PAYBRIDGE_MODE=dev \
   PAYBRIDGE_DB_URL="$db_url" \
+  PAYBRIDGE_DB_MIGRATION_USER="$migration_user" \
+  PAYBRIDGE_DB_MIGRATION_PASSWORD="$migration_password" \
   PAYBRIDGE_DATA_DIR="$PWD/data" \
   PAYBRIDGE_HTTP_PORT=$((8080 + i)) \
   PAYBRIDGE_CLUSTER_MEMBERS="$members" \

@@ -3,6 +3,7 @@ package io.paybridge.deploy;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +19,10 @@ import java.util.Map;
  * @param host {@code PAYBRIDGE_CLUSTER_HOST}: the interface Hazelcast and the event bus bind
  * @param port {@code PAYBRIDGE_CLUSTER_PORT}: this node's Hazelcast port
  * @param name {@code PAYBRIDGE_CLUSTER_NAME}: nodes join only a cluster of the same name
- * @param secret {@code PAYBRIDGE_CLUSTER_SECRET}: the secret the members of a closed cluster will
- *     prove to each other; production refuses a cluster without one. It is not yet checked when a
- *     member joins: the closed cluster (authenticated joins, the event bus over TLS) is a piece of
- *     work of its own, so until then the cluster port must be reachable from the nodes only
+ * @param secret {@code PAYBRIDGE_CLUSTER_SECRET}: the secret only the members know, from which they
+ *     derive the Hazelcast cluster name and the event bus's TLS key ({@link ClusterSecret});
+ *     production refuses a cluster without one. Hazelcast's own traffic is not encrypted, so the
+ *     cluster port must still be reachable from the nodes only
  */
 public record ClusterSettings(
     List<String> members, String host, int port, String name, String secret) {
@@ -94,11 +95,22 @@ public record ClusterSettings(
         + "]";
   }
 
+  /**
+   * The event bus's settings: bound to the cluster interface and, with a secret, on TLS both ways
+   * with the cluster's own key.
+   */
+  void eventBus(EventBusOptions options) {
+    options.setHost(host).setClusterPublicHost(host);
+    if (secret != null) {
+      new ClusterSecret(secret).secure(options);
+    }
+  }
+
   /** Vert.x's Hazelcast defaults (its maps and locks), with the network pinned as configured. */
   Config hazelcast() {
     System.setProperty("hazelcast.logging.type", "jdk");
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName(name);
+    config.setClusterName(secret == null ? name : new ClusterSecret(secret).clusterName(name));
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");

@@ -9,8 +9,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the embedded PostgreSQL alone, so several nodes can share it (the local cluster script).
- * Prints {@code PAYBRIDGE_DB_URL=…} once the server is ready and keeps it running until the process
- * is stopped.
+ * Prints the nodes' database settings once the server is ready, {@code PAYBRIDGE_DB_URL=…} as the
+ * runtime role and {@code PAYBRIDGE_DB_MIGRATION_USER=…} and {@code _PASSWORD=…} as the owner, and
+ * keeps it running until the process is stopped.
  */
 public final class DevDatabase {
 
@@ -22,7 +23,8 @@ public final class DevDatabase {
     EmbeddedPostgres pg =
         EmbeddedPostgres.start(
             EmbeddedPostgres.Options.persistent(dataDir.resolve("postgres"))
-                .setDatabase("paybridge"));
+                .setDatabase("paybridge")
+                .setRuntimeUser(Storage.EMBEDDED_RUNTIME_ROLE));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -32,7 +34,10 @@ public final class DevDatabase {
                   stopped.countDown();
                 },
                 "paybridge-dev-database"));
-    PgConnectOptions o = pg.connectOptions();
+    PgConnectOptions owner = pg.connectOptions();
+    System.out.println("PAYBRIDGE_DB_MIGRATION_USER=" + owner.getUser());
+    System.out.println("PAYBRIDGE_DB_MIGRATION_PASSWORD=" + owner.getPassword());
+    PgConnectOptions o = pg.runtimeConnectOptions();
     System.out.println(
         "PAYBRIDGE_DB_URL=postgresql://"
             + URLEncoder.encode(o.getUser(), StandardCharsets.UTF_8)

@@ -8,7 +8,6 @@ import io.paybridge.core.charge.ChargeStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
-import io.paybridge.core.db.Migrations;
 import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.http.NodeRoutes;
@@ -166,7 +165,7 @@ public final class Node {
     VertxBuilder builder =
         Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (cluster.clustered()) {
-      options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+      cluster.eventBus(options.getEventBusOptions());
       builder.withClusterManager(new HazelcastClusterManager(cluster.hazelcast()));
       return builder
           .buildClustered()
@@ -188,7 +187,7 @@ public final class Node {
     Clock clock = Clock.systemUTC();
     Future<Storage> opened = vertx.executeBlocking(() -> Storage.open(config, keys, database));
     return opened
-        .compose(storage -> Migrations.migrate(vertx, storage.db()))
+        .compose(storage -> storage.prepare(vertx, config))
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
         .compose(v -> wire(vertx, config, opened.result(), plugins, registry, clock))
         .onSuccess(

@@ -55,7 +55,7 @@ class ApiIT {
     String secret = body.getString("clientSecret");
     assertThat(
             node.count(
-                "SELECT count(*) FROM api_clients WHERE secret_hash LIKE 'pbkdf2-sha256$%'"
+                "SELECT count(*) FROM api_clients WHERE secret_hash LIKE 'hmac-sha256$%'"
                     + " AND position('"
                     + secret
                     + "' in secret_hash) = 0 AND client_id = '"

@@ -66,8 +66,10 @@ class ClusterIT {
             new WebClientOptions().setConnectTimeout(2000).setIdleTimeout(10),
             new PoolOptions().setHttp1MaxSize(32));
     sink = new Sink(vertx).start();
-    PgConnectOptions db = PgFixture.newDatabase("cluster");
-    sql = PgBuilder.pool().connectingTo(db).using(vertx).build();
+    // The owner migrates, the nodes run as a role that can only read and write.
+    PgFixture.Roles roles = PgFixture.newDatabaseWithRoles("cluster");
+    PgConnectOptions db = roles.runtime();
+    sql = PgBuilder.pool().connectingTo(roles.owner()).using(vertx).build();
     String dbUrl =
         "postgresql://"
             + URLEncoder.encode(db.getUser(), StandardCharsets.UTF_8)
@@ -87,6 +89,7 @@ class ClusterIT {
     String members = String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList());
     String masterKey = MasterKeys.generateSpec("cluster");
     String clusterName = "it-" + UUID.randomUUID();
+    String clusterSecret = "secret-" + UUID.randomUUID() + UUID.randomUUID();
     Path logs = Files.createDirectories(Path.of("target", "cluster-logs"));
     File jar = new File("target/paybridge.jar");
     assertThat(jar).as("the node jar is built in the package phase").exists();
@@ -96,6 +99,8 @@ class ClusterIT {
       env.put("PAYBRIDGE_HTTP_HOST", "127.0.0.1");
       env.put("PAYBRIDGE_HTTP_INSTANCES", "1");
       env.put("PAYBRIDGE_DB_URL", dbUrl);
+      env.put("PAYBRIDGE_DB_MIGRATION_USER", roles.owner().getUser());
+      env.put("PAYBRIDGE_DB_MIGRATION_PASSWORD", roles.owner().getPassword());
       // Loopback, plain http and a sink on loopback: development settings, said out loud.
       env.put("PAYBRIDGE_MODE", "dev");
       env.put("PAYBRIDGE_DB_POOL_SIZE", "6");
@@ -111,6 +116,8 @@ class ClusterIT {
       env.put("PAYBRIDGE_CLUSTER_MEMBERS", members);
       env.put("PAYBRIDGE_CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("PAYBRIDGE_CLUSTER_NAME", clusterName);
+      // A closed cluster: the name Hazelcast checks and the event bus's TLS key come from it.
+      env.put("PAYBRIDGE_CLUSTER_SECRET", clusterSecret);
       ProcessBuilder pb =
           new ProcessBuilder(
                   ProcessHandle.current().info().command().orElse("java"),

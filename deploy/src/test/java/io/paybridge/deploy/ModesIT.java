@@ -84,17 +84,29 @@ class ModesIT {
 
   @Test
   void productionWithItsSettingsInPlaceRunsWithSecureCookies() {
-    // GIVEN production settings: an external database, a master key, an https public URL
-    PgConnectOptions db = PgFixture.newDatabase("modes_production");
+    // GIVEN production settings: an external database reached as a role that can only read and
+    // write (its owner migrates), a master key, an https public URL
+    PgFixture.Roles roles = PgFixture.newDatabaseWithRoles("modes_production");
+    PgConnectOptions db = roles.runtime();
     PaybridgeConfig config =
         PaybridgeConfig.from(
             env(
-                "PAYBRIDGE_MODE", "production",
-                "PAYBRIDGE_HTTP_HOST", "127.0.0.1",
-                "PAYBRIDGE_DB_URL", url(db),
-                "PAYBRIDGE_MASTER_KEY", MasterKeys.generateSpec("p1"),
-                "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com",
-                "PAYBRIDGE_METRICS_PORT", "0"));
+                "PAYBRIDGE_MODE",
+                "production",
+                "PAYBRIDGE_HTTP_HOST",
+                "127.0.0.1",
+                "PAYBRIDGE_DB_URL",
+                url(db),
+                "PAYBRIDGE_DB_MIGRATION_USER",
+                roles.owner().getUser(),
+                "PAYBRIDGE_DB_MIGRATION_PASSWORD",
+                roles.owner().getPassword(),
+                "PAYBRIDGE_MASTER_KEY",
+                MasterKeys.generateSpec("p1"),
+                "PAYBRIDGE_PUBLIC_URL",
+                "https://pay.example.com",
+                "PAYBRIDGE_METRICS_PORT",
+                "0"));
     // WHEN the node starts
     Node node = await(Node.start(config, db));
     Vertx client = Vertx.vertx();
@@ -118,6 +130,40 @@ class ModesIT {
       await(client.close());
       await(node.close());
     }
+  }
+
+  @Test
+  void productionRefusesADatabaseRoleThatCouldChangeTheSchemaUnlessTheOperatorAllowsIt() {
+    // GIVEN production settings whose database role is the one that owns everything
+    PgFixture.Roles roles = PgFixture.newDatabaseWithRoles("modes_owner");
+    String[] production = {
+      "PAYBRIDGE_MODE", "production",
+      "PAYBRIDGE_HTTP_HOST", "127.0.0.1",
+      "PAYBRIDGE_DB_URL", url(roles.owner()),
+      "PAYBRIDGE_MASTER_KEY", MasterKeys.generateSpec("p1"),
+      "PAYBRIDGE_PUBLIC_URL", "https://pay.example.com",
+      "PAYBRIDGE_METRICS_PORT", "0"
+    };
+    // WHEN the node starts
+    // THEN it refuses, saying what the role can do and which settings change that
+    assertThatThrownBy(
+            () ->
+                Node.start(PaybridgeConfig.from(env(production)), roles.owner())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get())
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("owns, or may act as the owner of, database")
+        .hasMessageContaining("PAYBRIDGE_DB_MIGRATION_USER")
+        .hasMessageContaining("PAYBRIDGE_DB_ALLOW_DDL=true");
+    // WHEN the operator accepts it
+    Map<String, String> allowed = env(production);
+    allowed.put("PAYBRIDGE_DB_ALLOW_DDL", "true");
+    // THEN it runs
+    Node node = await(Node.start(PaybridgeConfig.from(allowed), roles.owner()));
+    await(node.close());
   }
 
   @Test

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Paybridge node for end-to-end tests: the production {@link Node} on a free port, on a
- * database of its own in the test PostgreSQL, with an HTTP client and a direct SQL pool for
- * checking what was recorded.
+ * database of its own in the test PostgreSQL with the two roles production uses (the owner
+ * migrates, the node runs as a role that can only read and write), with an HTTP client and a direct
+ * SQL pool, as the owner, for checking what was recorded.
  */
 final class TestNode implements AutoCloseable {
 
@@ -60,9 +61,14 @@ final class TestNode implements AutoCloseable {
       env.put("PAYBRIDGE_THROTTLE_LOGIN_ADDRESS", "10000/900");
       env.put("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", "10000/3600");
       env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
+      // As in production: the owner migrates, the node's queries run as a role that can only
+      // read and write; the test's own checks connect as the owner.
+      PgFixture.Roles roles = PgFixture.newDatabaseWithRoles(name);
+      env.put("PAYBRIDGE_DB_MIGRATION_USER", roles.owner().getUser());
+      env.put("PAYBRIDGE_DB_MIGRATION_PASSWORD", roles.owner().getPassword());
       env.putAll(extraEnv);
-      PgConnectOptions db = PgFixture.newDatabase(name);
-      Node node = await(Node.start(PaybridgeConfig.from(env), db));
+      PgConnectOptions db = roles.owner();
+      Node node = await(Node.start(PaybridgeConfig.from(env), roles.runtime()));
       Vertx client = Vertx.vertx();
       WebClient http =
           WebClient.create(

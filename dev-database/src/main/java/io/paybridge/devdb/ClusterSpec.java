@@ -14,6 +14,9 @@ import java.util.Map;
  * @param baseDirectory the folder for binaries and derived clusters; {@code null} for the default
  * @param osUser the account that runs PostgreSQL under root; {@code null} for the default
  * @param settings server settings on top of the embedded server's own, in the order they were set
+ * @param runtimeUser a role that may only read and write the tables it is granted, created or reset
+ *     at every start; {@code null} for none
+ * @param runtimePassword its password for this start
  */
 record ClusterSpec(
     Path dataDirectory,
@@ -24,7 +27,9 @@ record ClusterSpec(
     boolean throwaway,
     Path baseDirectory,
     String osUser,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    String runtimeUser,
+    String runtimePassword) {
 
   ClusterSpec {
     if (!throwaway && dataDirectory == null) {

@@ -189,12 +189,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         .setPassword(spec.password());
   }
 
-  /**
-   * A {@code postgresql://user@127.0.0.1:port/database} URI, without the password, as accepted by
-   * {@link PgConnectOptions#fromUri(String)}.
-   */
-  public String uri() {
-    return "postgresql://" + spec.user() + "@" + HOST + ":" + port() + "/" + spec.database();
+  /** As {@link #connectOptions()}, as the role of {@link Options#setRuntimeUser} (if asked for). */
+  public PgConnectOptions runtimeConnectOptions() {
+    Objects.requireNonNull(spec.runtimeUser(), "no runtime role was asked for");
+    return connectOptions().setUser(spec.runtimeUser()).setPassword(spec.runtimePassword());
   }
 
   /**
@@ -270,6 +268,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private boolean throwaway;
     private Path baseDirectory;
     private String osUser;
+    private String runtimeUser;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     /**
@@ -277,9 +276,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * EmbeddedPostgres#close()}, with a random password and durability switched off.
      */
     public static Options throwaway() {
-      byte[] secret = new byte[12];
-      RANDOM.nextBytes(secret);
-      return new Options().setThrowaway(true).setPassword(HexFormat.of().formatHex(secret));
+      return new Options().setThrowaway(true).setPassword(randomPassword());
     }
 
     /** A durable cluster in {@code dataDirectory}, for dev mode. */
@@ -360,6 +357,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A role with a login, a password new at every start, and no other right of its own (set again
+     * at every start): whoever migrates the database grants it what it may do there.
+     */
+    public Options setRuntimeUser(String runtimeUser) {
+      this.runtimeUser = checkedName(Objects.requireNonNull(runtimeUser, "runtimeUser"));
+      return this;
+    }
+
     /** The options as they stand, for one start; a durable cluster must have a data folder. */
     ClusterSpec spec() {
       return new ClusterSpec(
@@ -371,7 +377,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
           throwaway,
           baseDirectory,
           osUser,
-          settings);
+          settings,
+          runtimeUser,
+          runtimeUser == null ? null : randomPassword());
+    }
+
+    private static String randomPassword() {
+      byte[] secret = new byte[12];
+      RANDOM.nextBytes(secret);
+      return HexFormat.of().formatHex(secret);
     }
 
     private static String checkedName(String name) {

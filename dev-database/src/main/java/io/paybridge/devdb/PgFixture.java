@@ -61,26 +61,78 @@ public final class PgFixture {
    * @param prefix lower-case letters, digits and underscores, naming the test area
    */
   public static PgConnectOptions newDatabase(String prefix) {
+    String name = uniqueName(prefix);
+    PgConnectOptions server = adminOptions();
+    run(server, "CREATE DATABASE " + name);
+    return new PgConnectOptions(server).setDatabase(name);
+  }
+
+  /**
+   * The two logins of a database as production sets it up: its owner, which migrations run as, and
+   * a runtime role that has no right of its own there (no superuser, no role or database creation,
+   * no inherited rights, no CREATE in {@code public}) until the owner grants it some.
+   */
+  public record Roles(PgConnectOptions owner, PgConnectOptions runtime) {}
+
+  /**
+   * Creates an empty database named {@code <prefix>_<random>}, owned by a new role {@code
+   * <name>_owner} that also owns its {@code public} schema, and a new role {@code <name>_app}; the
+   * external server's user needs {@code CREATEROLE} as well.
+   */
+  public static Roles newDatabaseWithRoles(String prefix) {
+    String name = uniqueName(prefix);
+    String owner = name + "_owner";
+    String runtime = name + "_app";
+    String ownerPassword = hex(12);
+    String runtimePassword = hex(12);
+    PgConnectOptions server = adminOptions();
+    run(
+        server,
+        "CREATE ROLE "
+            + owner
+            + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+            + ownerPassword
+            + "'");
+    run(
+        server,
+        "CREATE ROLE "
+            + runtime
+            + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '"
+            + runtimePassword
+            + "'");
+    run(server, "CREATE DATABASE " + name + " OWNER " + owner);
+    PgConnectOptions database = new PgConnectOptions(server).setDatabase(name);
+    // Before PostgreSQL 15 everyone may create in public, which a superuser owns.
+    run(database, "ALTER SCHEMA public OWNER TO " + owner);
+    run(database, "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    return new Roles(
+        new PgConnectOptions(database).setUser(owner).setPassword(ownerPassword),
+        new PgConnectOptions(database).setUser(runtime).setPassword(runtimePassword));
+  }
+
+  private static String uniqueName(String prefix) {
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException("The prefix must match " + PREFIX + ": " + prefix);
     }
-    byte[] suffix = new byte[6];
-    RANDOM.nextBytes(suffix);
-    String name = prefix + "_" + HexFormat.of().formatHex(suffix);
-    PgConnectOptions server = adminOptions();
+    return prefix + "_" + hex(6);
+  }
+
+  private static String hex(int bytes) {
+    byte[] random = new byte[bytes];
+    RANDOM.nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
+
+  /** Runs one statement as {@code options} says, on a connection of its own. */
+  private static void run(PgConnectOptions options, String statement) {
     try {
-      PgConnection.connect(client(), server)
+      PgConnection.connect(client(), options)
           .compose(
-              connection ->
-                  connection
-                      .query("CREATE DATABASE " + name)
-                      .execute()
-                      .eventually(connection::close))
+              connection -> connection.query(statement).execute().eventually(connection::close))
           .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("CREATE DATABASE " + name + " timed out", e);
+      throw new IllegalStateException("timed out: " + statement.replaceAll("'.*'", "'…'"), e);
     }
-    return new PgConnectOptions(server).setDatabase(name);
   }
 
   /**

@@ -130,6 +130,22 @@ record PostgresPrograms(ServerAccount account, Path bin, Path workDir, DataDirec
     if (!BUILT_IN_DATABASES.contains(spec.database())) {
       statements.add("CREATE DATABASE \"" + spec.database() + "\" OWNER \"" + user + "\";");
     }
+    String runtime = spec.runtimeUser();
+    if (runtime != null) {
+      // Nothing but a login: the platform grants it what it needs on its own tables.
+      statements.add(
+          "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+              + runtime
+              + "') THEN CREATE ROLE \""
+              + runtime
+              + "\"; END IF; END$$;");
+      statements.add(
+          "ALTER ROLE \""
+              + runtime
+              + "\" WITH NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION LOGIN PASSWORD '"
+              + spec.runtimePassword().replace("'", "''")
+              + "';");
+    }
     return statements;
   }
 

@@ -147,6 +147,57 @@ class EmbeddedPostgresTest {
   }
 
   @Test
+  void aRuntimeRoleIsCreatedWithNoRightsOfItsOwnAndANewPasswordAtEveryStart(Vertx vertx)
+      throws Exception {
+    Path parent = reachableTempFolder("pb-pg-runtime-");
+    EmbeddedPostgres.Options options =
+        EmbeddedPostgres.Options.persistent(parent.resolve("data"))
+            .setDatabase("ledger")
+            .setRuntimeUser("ledger_app");
+    try {
+      PgConnectOptions first;
+      // GIVEN a cluster started with a runtime role
+      try (EmbeddedPostgres pg = EmbeddedPostgres.start(options)) {
+        first = pg.runtimeConnectOptions();
+        Pool pool = pool(vertx, first);
+        try {
+          // THEN the role logs in to the database, and may do nothing of its own there
+          assertThat(single(pool, "select current_user || '@' || current_database()"))
+              .isEqualTo("ledger_app@ledger");
+          assertThat(
+                  single(
+                      pool,
+                      "select concat_ws(',', rolsuper, rolcreaterole, rolcreatedb, rolinherit,"
+                          + " rolreplication) from pg_roles where rolname = current_user"))
+              .isEqualTo("f,f,f,f,f");
+          assertThatThrownBy(() -> single(pool, "create table intruder (id int)"))
+              .hasMessageContaining("permission denied");
+        } finally {
+          await(pool.close());
+        }
+      }
+      // WHEN it starts again
+      try (EmbeddedPostgres pg = EmbeddedPostgres.start(options)) {
+        // THEN the role has a new password, and the old one no longer works
+        assertThat(pg.runtimeConnectOptions().getPassword()).isNotEqualTo(first.getPassword());
+        Pool pool = pool(vertx, pg.runtimeConnectOptions());
+        Pool stale =
+            pool(vertx, pg.connectOptions().setUser("ledger_app").setPassword(first.getPassword()));
+        try {
+          assertThat(single(pool, "select current_user")).isEqualTo("ledger_app");
+          assertThatThrownBy(() -> single(stale, "select 1"))
+              .hasMessageContaining("password authentication failed");
+        } finally {
+          await(pool.close());
+          await(stale.close());
+        }
+      }
+    } finally {
+      FileTrees.deleteRecursively(parent);
+    }
+  }
+
+  @Test
   void unreachableDataFolderIsRelocatedForTheServerAccount(Vertx vertx) throws Exception {
     assumeTrue(ROOT, "only a root JVM drops privileges");
     // GIVEN a data folder under a folder that only root may enter

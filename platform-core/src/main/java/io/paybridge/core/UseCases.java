@@ -12,6 +12,7 @@ import io.paybridge.core.idempotency.ApiIdempotency;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.purchase.Purchases;
+import io.paybridge.core.security.ClientSecrets;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.Subscriptions;
@@ -61,6 +62,7 @@ public record UseCases(
     Runnable wakeJobs = () -> vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
     Runnable wakeSync = () -> vertx.eventBus().publish(EventBusAddresses.SYNC_WAKE, null);
     Throttles throttles = new Throttles(stores.attempts(), config.throttles());
+    ClientSecrets secrets = new ClientSecrets(stores.tokenKeys(), hashes, clock);
     PaymentMethods paymentMethods =
         new PaymentMethods(stores.charges(), stores.accounts(), plugins);
     Charges charges =
@@ -70,8 +72,8 @@ public record UseCases(
             new ChargeAttempts(stores.charges(), stores.accounts(), plugins, wakeSync),
             config.nodeName());
     return new UseCases(
-        new Tenants(stores.tenants(), hashes, throttles),
-        new ApiClients(stores.tenants(), hashes, throttles, config.maxApiClients()),
+        new Tenants(stores.tenants(), hashes, secrets, throttles),
+        new ApiClients(stores.tenants(), secrets, throttles, config.maxApiClients()),
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),

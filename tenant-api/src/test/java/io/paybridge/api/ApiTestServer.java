@@ -116,9 +116,9 @@ final class ApiTestServer implements AutoCloseable {
             .setLocalAddress(address));
   }
 
-  /** Passwords and secrets this server has hashed or checked since it started. */
-  long hashes() {
-    return node.hashes().computed();
+  /** Client secrets this server has checked at {@code /oauth/token} since it started. */
+  long secretChecks() {
+    return node.useCases().apiClients().checked();
   }
 
   /** A request with the bearer token, or none when {@code token} is null. */

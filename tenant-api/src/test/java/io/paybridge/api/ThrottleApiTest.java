@@ -23,8 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Throttles that hold (issue 19) on {@code /oauth/token} and {@code POST /api/v1/signup}: attempts
  * are reserved per client address, for every node over the same database, before a secret is
- * hashed; past the limit the answer is a 429 problem document with {@code Retry-After}. Each client
- * comes from its own loopback address, as partners on other machines would.
+ * checked or a password hashed; past the limit the answer is a 429 problem document with {@code
+ * Retry-After}. Each client comes from its own loopback address, as partners on other machines
+ * would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThrottleApiTest {
@@ -83,10 +84,10 @@ class ThrottleApiTest {
   }
 
   @Test
-  void thirtyParallelWrongSecretsAtTwoNodesAreHashedAtMostTenTimes() {
+  void thirtyParallelWrongSecretsAtTwoNodesAreCheckedAtMostTenTimes() {
     // GIVEN a partner's client, and a second node over the same database
     Partner partner = api.signUp();
-    long hashedBefore = api.hashes() + beside.hashes();
+    long checkedBefore = api.secretChecks() + beside.secretChecks();
     WebClient here = api.clientAt("127.0.0.2");
     WebClient there = beside.clientAt("127.0.0.2");
     // WHEN thirty wrong secrets for it arrive at once from one address, half at each node
@@ -96,10 +97,10 @@ class ThrottleApiTest {
             .toList();
     await(Future.all(tries));
     List<HttpResponse<Buffer>> answers = tries.stream().map(Future::result).toList();
-    // THEN the nodes together checked ten, the limit; the rest were refused before any hash
-    long hashed = api.hashes() + beside.hashes() - hashedBefore;
-    assertThat(hashed).isEqualTo(10);
-    assertThat(withStatus(answers, 401)).isEqualTo(hashed);
+    // THEN the nodes together checked ten, the limit; the rest were refused before any check
+    long checked = api.secretChecks() + beside.secretChecks() - checkedBefore;
+    assertThat(checked).isEqualTo(10);
+    assertThat(withStatus(answers, 401)).isEqualTo(checked);
     assertThat(withStatus(answers, 429)).isEqualTo(20);
     answers.stream().filter(r -> r.statusCode() == 429).forEach(r -> assertTooManyAttempts(r));
     // AND that address is refused for now even with the right secret, while another is not

@@ -1,6 +1,8 @@
 package io.paybridge.core.config;
 
 import io.paybridge.core.cobot.CobotSettings;
+import io.paybridge.core.db.DatabaseRoles;
+import io.paybridge.core.http.TrustedProxies;
 import io.paybridge.core.throttle.ThrottleSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +83,9 @@ import java.util.function.Function;
  * @param consoleSessionLifetime how long a console session lasts after sign-in, however active it
  *     is ({@code PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS}, default 12 hours); the idle timeout
  *     ends it sooner
+ * @param trustedProxies the load balancers whose forwarding header names the client (none: the
+ *     peer)
+ * @param dbRoles who migrates the database; whether production may run on a role able to change it
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -114,7 +119,9 @@ public record PaybridgeConfig(
     Duration tokenKeyRotation,
     Duration consoleSessionLifetime,
     Duration payerContactRetention,
-    int metricsPort) {
+    int metricsPort,
+    TrustedProxies trustedProxies,
+    DatabaseRoles.Settings dbRoles) {
 
   /** The management port production serves {@code /metrics} and health on by default. */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -151,6 +158,8 @@ public record PaybridgeConfig(
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
     }
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(dbRoles, "dbRoles");
     if (masterKey != null && masterKeyFile != null) {
       throw new IllegalArgumentException(
           "set PAYBRIDGE_MASTER_KEY or PAYBRIDGE_MASTER_KEY_FILE, not both");
@@ -239,7 +248,13 @@ public record PaybridgeConfig(
         Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)),
         get.apply("PAYBRIDGE_METRICS_PORT") == null
             ? (mode == Mode.PRODUCTION ? DEFAULT_METRICS_PORT : ON_PUBLIC_PORT)
-            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT));
+            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT),
+        TrustedProxies.parse(
+            get.apply("PAYBRIDGE_TRUSTED_PROXIES"), get.apply("PAYBRIDGE_FORWARDED_HEADER")),
+        new DatabaseRoles.Settings(
+            get.apply("PAYBRIDGE_DB_MIGRATION_USER"),
+            env.get("PAYBRIDGE_DB_MIGRATION_PASSWORD"),
+            boolSetting(get, "PAYBRIDGE_DB_ALLOW_DDL", false)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -278,7 +293,9 @@ public record PaybridgeConfig(
         tokenKeyRotation,
         consoleSessionLifetime,
         payerContactRetention,
-        metricsPort);
+        metricsPort,
+        trustedProxies,
+        dbRoles);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -373,6 +390,10 @@ public record PaybridgeConfig(
         + maxSyncTargets
         + ", maxApiClients="
         + maxApiClients
+        + ", trustedProxies="
+        + trustedProxies
+        + ", dbRoles="
+        + dbRoles
         + "]";
   }
 }

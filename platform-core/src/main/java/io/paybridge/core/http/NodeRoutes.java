@@ -52,10 +52,12 @@ public final class NodeRoutes {
   }
 
   /**
-   * Mounts the routes on a verticle's router. Call from the verticle's own context: the webhook
-   * recorder it creates belongs to that event loop.
+   * Mounts the routes on a verticle's router, first of all the handler that decides each request's
+   * client address ({@link ClientAddress}), so every route mounted after them sees it. Call from
+   * the verticle's own context: the webhook recorder it creates belongs to that event loop.
    */
   public void mount(Vertx vertx, Router router) {
+    router.route().handler(ClientAddress.resolver(config.trustedProxies()));
     GroupCommitRecorder recorder =
         new GroupCommitRecorder(
             vertx.getOrCreateContext(),

@@ -2,6 +2,7 @@ package io.paybridge.core.ingest;
 
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.ingest.DeliveryCheck.Malformed;
 import io.paybridge.core.ingest.DeliveryCheck.Parsed;
@@ -80,9 +81,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
             ctx.request().headers(),
             ctx.queryParams(),
             body == null ? Buffer.buffer() : body,
-            ctx.request().remoteAddress() == null
-                ? null
-                : ctx.request().remoteAddress().hostAddress(),
+            ClientAddress.of(ctx),
             clock.instant());
     accounts
         .get(hookKey)

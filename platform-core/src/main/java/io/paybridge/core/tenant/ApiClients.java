@@ -1,7 +1,7 @@
 package io.paybridge.core.tenant;
 
 import io.paybridge.core.security.ApiScopes;
-import io.paybridge.core.security.HashPool;
+import io.paybridge.core.security.ClientSecrets;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.throttle.Throttles;
 import io.paybridge.core.usecase.Checks;
@@ -10,20 +10,25 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A tenant's API clients, whether managed in the console or checked at {@code /oauth/token}: create
- * one (its secret shown once, stored as a slow hash), list, revoke, and check a client's
- * credentials at the same cost whether or not the client exists, each check reserved with the
- * cluster's throttles before it may cost a hash.
+ * one (its secret shown once, stored as a keyed digest, {@link ClientSecrets}), list, revoke, and
+ * check a client's credentials at the same cost whether or not the client exists, each check
+ * reserved with the cluster's throttles first. A client still kept as a slow hash is moved to the
+ * digest the first time its secret is shown.
  */
 public final class ApiClients {
+
+  private static final Logger LOG = Logger.getLogger(ApiClients.class.getName());
 
   /** A new client; the secret exists only here. */
   public record Created(UUID id, String clientId, String clientSecret, List<String> scopes) {}
 
   private final TenantStore store;
-  private final HashPool hashes;
+  private final ClientSecrets secrets;
   private final Throttles throttles;
   private final int maxClients;
 
@@ -31,9 +36,9 @@ public final class ApiClients {
    * @param maxClients most active (not revoked) clients a tenant may have ({@code
    *     PAYBRIDGE_MAX_API_CLIENTS})
    */
-  public ApiClients(TenantStore store, HashPool hashes, Throttles throttles, int maxClients) {
+  public ApiClients(TenantStore store, ClientSecrets secrets, Throttles throttles, int maxClients) {
     this.store = store;
-    this.hashes = hashes;
+    this.secrets = secrets;
     this.throttles = throttles;
     this.maxClients = maxClients;
   }
@@ -68,9 +73,9 @@ public final class ApiClients {
   private Future<Created> issue(UUID tenantId, String n, List<String> chosen) {
     String clientId = Tokens.random("pbc_", 12);
     String secret = Tokens.random("pbs_", 32);
-    return hashes
-        .hash(secret)
-        .compose(hash -> store.createClient(tenantId, n, clientId, hash, chosen, maxClients))
+    return secrets
+        .digest(clientId, secret)
+        .compose(digest -> store.createClient(tenantId, n, clientId, digest, chosen, maxClients))
         .map(
             id -> {
               if (id == null) {
@@ -95,8 +100,8 @@ public final class ApiClients {
 
   /**
    * The active client with these credentials, or {@code null}, for a request from a client address.
-   * Fails with {@link io.paybridge.core.usecase.Throttled}, before any hash, when the address has
-   * sent too many wrong credentials.
+   * Fails with {@link io.paybridge.core.usecase.Throttled}, before the secret is checked, when the
+   * address has sent too many wrong credentials.
    */
   public Future<TenantStore.ApiClient> authenticate(
       String clientId, String clientSecret, String address) {
@@ -111,13 +116,44 @@ public final class ApiClients {
                     .findClient(clientId)
                     .compose(
                         client ->
-                            hashes
-                                .matches(clientSecret, client == null ? null : client.secretHash())
+                            secrets
+                                .check(
+                                    clientId,
+                                    clientSecret,
+                                    client == null ? null : client.secretHash())
                                 .compose(
-                                    ok ->
-                                        ok && !client.revoked()
-                                            ? giveBack(reservation).map(client)
+                                    check ->
+                                        check.matches() && !client.revoked()
+                                            ? upgrade(client, check)
+                                                .compose(v -> giveBack(reservation))
+                                                .map(client)
                                             : Future.succeededFuture(null))));
+  }
+
+  /** Secrets checked since the node started, for tests and metrics. */
+  public long checked() {
+    return secrets.checked();
+  }
+
+  /**
+   * Stores the digest in place of a slow hash the secret just matched. The client gets in even if
+   * the database cannot take it now; the next good request tries again.
+   */
+  private Future<Void> upgrade(TenantStore.ApiClient client, ClientSecrets.Check check) {
+    if (check.upgraded() == null) {
+      return Future.succeededFuture();
+    }
+    return store
+        .replaceClientSecret(client.id(), client.secretHash(), check.upgraded())
+        .<Void>mapEmpty()
+        .recover(
+            err -> {
+              LOG.log(
+                  Level.WARNING,
+                  "client {0} keeps its slow hash for now: {1}",
+                  new Object[] {client.clientId(), err.toString()});
+              return Future.succeededFuture();
+            });
   }
 
   /**

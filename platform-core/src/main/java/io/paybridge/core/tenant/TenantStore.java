@@ -93,6 +93,16 @@ public final class TenantStore {
             });
   }
 
+  /**
+   * Replaces a client's stored secret, but only if it is still {@code expected}; whether it was.
+   */
+  public Future<Boolean> replaceClientSecret(UUID id, String expected, String replacement) {
+    return pool.preparedQuery(
+            "UPDATE api_clients SET secret_hash = $3 WHERE id = $1 AND secret_hash = $2")
+        .execute(Tuple.of(id, expected, replacement))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** A tenant by id, or {@code null}. */
   public Future<Tenant> find(UUID tenantId) {
     return pool.preparedQuery("SELECT id, name, email, password_hash FROM tenants WHERE id = $1")

@@ -1,6 +1,7 @@
 package io.paybridge.core.tenant;
 
 import io.paybridge.core.security.ApiScopes;
+import io.paybridge.core.security.ClientSecrets;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.Tokens;
 import io.paybridge.core.throttle.Throttles;
@@ -13,9 +14,10 @@ import java.util.regex.Pattern;
 /**
  * What a tenant does to exist and prove who it is, whether through the API or the console: sign up
  * (with its first API client), and sign in with its email and password. Owns the rules both share:
- * what a valid name, email and password are; that passwords and secrets are stored only as slow
- * hashes, computed on the node's hash pool at the same cost whether or not the email is known; and
- * that every attempt is reserved with the cluster's throttles before it may cost a hash.
+ * what a valid name, email and password are; that passwords are stored only as slow hashes,
+ * computed on the node's hash pool at the same cost whether or not the email is known, and client
+ * secrets only as keyed digests ({@link ClientSecrets}); and that every attempt is reserved with
+ * the cluster's throttles before it may cost a hash.
  */
 public final class Tenants {
 
@@ -30,11 +32,13 @@ public final class Tenants {
 
   private final TenantStore store;
   private final HashPool hashes;
+  private final ClientSecrets secrets;
   private final Throttles throttles;
 
-  public Tenants(TenantStore store, HashPool hashes, Throttles throttles) {
+  public Tenants(TenantStore store, HashPool hashes, ClientSecrets secrets, Throttles throttles) {
     this.store = store;
     this.hashes = hashes;
+    this.secrets = secrets;
     this.throttles = throttles;
   }
 
@@ -70,7 +74,7 @@ public final class Tenants {
     String clientId = Tokens.random("pbc_", 12);
     String clientSecret = Tokens.random("pbs_", 32);
     Future<String> passwordHash = hashes.hash(p);
-    Future<String> secretHash = hashes.hash(clientSecret);
+    Future<String> secretHash = secrets.digest(clientId, clientSecret);
     return Future.all(passwordHash, secretHash)
         .compose(
             h ->

@@ -29,6 +29,9 @@ class PaybridgeConfigTest {
     assertThat(c.maxApiClients()).isEqualTo(20);
     assertThat(c.metricsPort()).as("dev mode keeps /metrics on its one port").isEqualTo(-1);
     assertThat(c.payerContactRetention()).isEqualTo(java.time.Duration.ofDays(365));
+    assertThat(c.trustedProxies().any())
+        .as("no proxy is trusted: the client is the connection's peer")
+        .isFalse();
     assertThat(
             PaybridgeConfig.from(Map.of("PAYBRIDGE_DB_URL", "postgresql://u:p@db:5432/pay"))
                 .metricsPort())

@@ -9,8 +9,10 @@ import io.paybridge.core.db.Migrations;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.security.ApiScopes;
+import io.paybridge.core.security.ClientSecrets;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SecretHasher;
+import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
@@ -51,6 +53,7 @@ class UseCasesTest {
   private Vertx vertx;
   private Pool pool;
   private HashPool hashes;
+  private TenantStore store;
   private Tenants tenants;
   private ApiClients clients;
   private SyncTargets targets;
@@ -63,11 +66,17 @@ class UseCasesTest {
     PgConnectOptions db = PgFixture.newDatabase("usecases");
     await(Migrations.migrate(vertx, db));
     pool = Database.pool(vertx, db, 4);
-    TenantStore store = new TenantStore(pool);
+    store = new TenantStore(pool);
     hashes = new HashPool(vertx, new SecretHasher(1_000), 2);
     Throttles throttles = new Throttles(new AttemptStore(pool), ThrottleSettings.DEFAULTS);
-    tenants = new Tenants(store, hashes, throttles);
-    clients = new ApiClients(store, hashes, throttles, 3);
+    ClientSecrets secrets =
+        new ClientSecrets(
+            new TokenKeyStore(
+                pool, new CredentialVault(MasterKeys.parse(MasterKeys.generateSpec("s")))),
+            hashes,
+            java.time.Clock.systemUTC());
+    tenants = new Tenants(store, hashes, secrets, throttles);
+    clients = new ApiClients(store, secrets, throttles, 3);
     targets =
         new SyncTargets(
             new SyncStore(
@@ -99,6 +108,29 @@ class UseCasesTest {
                 assertThat(e.problems())
                     .extracting(InvalidInput.Problem::field)
                     .containsExactly("name", "email", "password"));
+  }
+
+  @Test
+  void aClientKeptAsASlowHashGetsInAndIsMovedToADigestOnItsFirstGoodRequest() {
+    // GIVEN a client stored, as before, with a slow hash of its secret
+    String secret = "pbs_" + UUID.randomUUID();
+    String clientId = "pbc_" + UUID.randomUUID();
+    String legacy = new SecretHasher(1_000).hash(secret);
+    await(
+        store.createWithClient(
+            "Legacy", email(), legacy, clientId, legacy, List.of(ApiScopes.PAYMENTS_READ)));
+    // WHEN a wrong secret is shown
+    assertThat(await(clients.authenticate(clientId, "pbs_wrong", ADDRESS))).isNull();
+    // THEN the slow hash stays
+    assertThat(await(store.findClient(clientId)).secretHash()).isEqualTo(legacy);
+    // WHEN the right secret is shown
+    assertThat(await(clients.authenticate(clientId, secret, ADDRESS))).isNotNull();
+    // THEN the client is kept as a digest from now on, and its next request costs no slow hash
+    assertThat(await(store.findClient(clientId)).secretHash()).startsWith("hmac-sha256$");
+    long hashed = hashes.computed();
+    assertThat(await(clients.authenticate(clientId, secret, ADDRESS))).isNotNull();
+    assertThat(await(clients.authenticate(clientId, "pbs_wrong", ADDRESS))).isNull();
+    assertThat(hashes.computed()).isEqualTo(hashed);
   }
 
   @Test
