@@ -18,6 +18,7 @@ import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.security.TokenKeys;
@@ -251,7 +252,8 @@ public final class Node {
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
             Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()),
-            Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
+            Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()),
+            Map.entry(RefundStore.JOB_KIND, useCases.refunds().attempts()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     Future<SigningKeys> signing =

@@ -9,6 +9,7 @@ import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.ReprocessStore;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.ledger.LedgerStore;
+import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
@@ -35,7 +36,8 @@ public record Stores(
     IdempotencyStore idempotency,
     JobQueue jobs,
     AttemptStore attempts,
-    TokenKeyStore tokenKeys) {
+    TokenKeyStore tokenKeys,
+    RefundStore refunds) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -52,6 +54,7 @@ public record Stores(
         new IdempotencyStore(pool, vault),
         new JobQueue(pool),
         new AttemptStore(pool),
-        new TokenKeyStore(pool, vault));
+        new TokenKeyStore(pool, vault),
+        new RefundStore(pool));
   }
 }

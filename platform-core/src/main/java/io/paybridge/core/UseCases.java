@@ -11,6 +11,8 @@ import io.paybridge.core.gateway.PluginRegistry;
 import io.paybridge.core.idempotency.ApiIdempotency;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.refund.RefundAttempts;
+import io.paybridge.core.refund.Refunds;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.Subscriptions;
@@ -38,7 +40,8 @@ public record UseCases(
     PaymentMethods paymentMethods,
     Charges charges,
     Cobot cobot,
-    ApiIdempotency idempotency) {
+    ApiIdempotency idempotency,
+    Refunds refunds) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -95,6 +98,13 @@ public record UseCases(
             charges,
             wakeJobs,
             clock),
-        new ApiIdempotency(stores.idempotency()));
+        new ApiIdempotency(stores.idempotency()),
+        new Refunds(
+            stores.refunds(),
+            stores.accounts(),
+            plugins,
+            stores.jobs(),
+            new RefundAttempts(stores.refunds(), stores.accounts(), plugins, wakeSync),
+            config.nodeName()));
   }
 }

@@ -11,6 +11,7 @@ import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Refunds;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -107,7 +108,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class PayPalPlugin extends AbstractGatewayPlugin
-    implements ApiSubscriptions<PayPalSubscriptions> {
+    implements ApiSubscriptions<PayPalSubscriptions>, Refunds {
 
   public static final String ID = "paypal";
 
@@ -289,6 +290,12 @@ public final class PayPalPlugin extends AbstractGatewayPlugin
   @Override
   public <R> Future<R> withApi(Function<? super PayPalSubscriptions, Future<R>> call) {
     return withRuntime(rt -> call.apply(rt.subscriptions()));
+  }
+
+  /** Refunds a capture or a sale, or part of it ({@link PayPalRefundCalls}). */
+  @Override
+  public Future<RefundOutcome> refund(RefundRequest request, Credentials credentials) {
+    return withRuntime(rt -> rt.refunds().refund(request, credentials));
   }
 
   /** What {@code call} makes of what {@link #init} set up; a failed future before then. */

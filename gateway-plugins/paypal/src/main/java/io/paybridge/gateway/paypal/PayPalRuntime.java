@@ -39,9 +39,13 @@ import javax.net.ssl.X509TrustManager;
  * @param resolver books what PayPal's API confirms
  * @param subscriptions the subscription calls of {@link io.paybridge.spi.Renewals} and {@link
  *     io.paybridge.spi.CancelAndRefund}
+ * @param refunds the refund calls of {@link io.paybridge.spi.Refunds}
  */
 record PayPalRuntime(
-    PayPalVerifier verifier, PayPalResolver resolver, PayPalSubscriptions subscriptions) {
+    PayPalVerifier verifier,
+    PayPalResolver resolver,
+    PayPalSubscriptions subscriptions,
+    PayPalRefundCalls refunds) {
 
   /**
    * Reads the settings and the certificate files they name, without blocking the event loop; fails,
@@ -96,7 +100,8 @@ record PayPalRuntime(
                   new PayPalVerifier(
                       anchors.result(), intermediates.result(), certificates, maxAge, maxSkew),
                   new PayPalResolver(api),
-                  new PayPalSubscriptions(api));
+                  new PayPalSubscriptions(api),
+                  new PayPalRefundCalls(api));
             });
   }
 

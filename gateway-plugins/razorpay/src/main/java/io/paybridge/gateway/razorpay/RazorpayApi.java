@@ -59,9 +59,16 @@ final class RazorpayApi implements Renewals, CancelAndRefund {
   private static final int MAX_RECEIPT = 40;
 
   private final GatewayApi api;
+  private final RazorpayRefundCalls refunds;
 
   RazorpayApi(GatewayApi api) {
     this.api = api;
+    this.refunds = new RazorpayRefundCalls(api);
+  }
+
+  /** Partners' refunds, over the same connection. */
+  RazorpayRefundCalls refunds() {
+    return refunds;
   }
 
   /**

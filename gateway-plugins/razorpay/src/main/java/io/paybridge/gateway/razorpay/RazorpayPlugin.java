@@ -8,11 +8,13 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.Refunds;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
+import io.vertx.core.Future;
 
 /**
  * Razorpay webhooks, implemented on the JDK without Razorpay's SDK.
@@ -80,7 +82,7 @@ import io.paybridge.spi.WebhookRequest;
  * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
  * are in {@code RazorpayApi}.
  */
-public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> {
+public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> implements Refunds {
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
@@ -153,5 +155,18 @@ public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> {
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     return RazorpayMapping.parse(
         request.body(), credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
+  }
+
+  /** Refunds a payment, or part of it ({@code RazorpayRefundCalls}). */
+  @Override
+  public Future<RefundOutcome> refund(RefundRequest request, Credentials credentials) {
+    return withApi(
+        client ->
+            client
+                .refunds()
+                .refund(
+                    request,
+                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
+                    credentials));
   }
 }
