@@ -188,6 +188,10 @@ final class StripeRefundCalls {
     if (!(err instanceof GatewayApiException g) || g instanceof PermanentGatewayException) {
       return Future.failedFuture(err);
     }
+    if (g.status() == 409) {
+      // Stripe is still working on the first request with this key: ask again later.
+      return Future.failedFuture(new GatewayApiException(StripePlugin.ID, CREATE_REFUND, g));
+    }
     JsonObject error = errorObject(g);
     if (error != null
         && (g.status() == 400 || g.status() == 402 || g.status() == 404)
