@@ -173,7 +173,7 @@ public final class Refunds {
           Refused.unprocessable(
               "amount_exceeds_refundable",
               exceeds.left() == 0
-                  ? "nothing is left to refund of payment " + paymentId
+                  ? "'amount' cannot be refunded: nothing is left of payment " + paymentId
                   : "'amount' is more than the "
                       + exceeds.left()
                       + " "
