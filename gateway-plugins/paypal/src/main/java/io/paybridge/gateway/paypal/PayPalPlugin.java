@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * PayPal REST webhooks, verified offline on the JDK without PayPal's SDK and booked as PayPal's
  * REST API confirms them, plus the subscription calls the platform needs ({@link Renewals}, {@link
- * CancelAndRefund}). The tenant-facing page is {@code docs/gateways/paypal.md}.
+ * CancelAndRefund}) and refunds by amount ({@link Refunds}, {@link PayPalRefundCalls}). The
+ * tenant-facing page is {@code docs/gateways/paypal.md}.
  *
  * <h2>Authenticity</h2>
  *

@@ -80,7 +80,8 @@ import io.vertx.core.Future;
  * #DEFAULT_API_BASE} (setting {@value #API_BASE_SETTING}; total time per call from {@value
  * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}),
  * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
- * are in {@code RazorpayApi}.
+ * are in {@code RazorpayApi}. As {@link Refunds} it refunds payments by amount under each refund
+ * request's key ({@code RazorpayRefundCalls}).
  */
 public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> implements Refunds {
 

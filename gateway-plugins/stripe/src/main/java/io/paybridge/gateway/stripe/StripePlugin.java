@@ -96,7 +96,8 @@ import java.time.Duration;
  * #API_VERSION}. The details are in {@code StripeApi}. As {@link StoredPaymentMethods} it charges
  * saved cards off-session ({@code StripeCharges}); as {@link PaymentMethodSetup} it saves them with
  * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
- * {@code publishableKey} ({@code StripeSetups}).
+ * {@code publishableKey} ({@code StripeSetups}). As {@link Refunds} it refunds payments by amount
+ * under each refund request's key ({@code StripeRefundCalls}).
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
     implements StoredPaymentMethods, PaymentMethodSetup, Refunds {
