@@ -72,7 +72,7 @@ public final class RefundAttempts implements JobHandler {
                     : run(job, attempt));
   }
 
-  private Future<JobResult> run(Job job, RefundStore.Attempt attempt) {
+  private Future<JobResult> run(Job job, OpenRefund attempt) {
     Refund refund = attempt.refund();
     GatewayPlugin plugin = plugins.get(refund.gateway());
     if (!(plugin instanceof io.paybridge.spi.Refunds capability)) {

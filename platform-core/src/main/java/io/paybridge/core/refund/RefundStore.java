@@ -58,53 +58,6 @@ public final class RefundStore {
           + " AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.tenant_id = r.tenant_id"
           + " AND l.gateway = r.gateway AND l.entry_key = r.entry_key)), 0)";
 
-  /** A ledger entry as a refund sees it. */
-  public record RefundedPayment(
-      long id,
-      String gateway,
-      String kind,
-      Long amountMinor,
-      String currency,
-      String externalPaymentId,
-      String entryKey,
-      String customerRef) {
-
-    /** Whether a refund may be asked for it: money received, with an amount and a payment id. */
-    public boolean refundable() {
-      return REFUNDABLE_KINDS.contains(kind)
-          && amountMinor != null
-          && amountMinor > 0
-          && externalPaymentId != null;
-    }
-  }
-
-  /** How opening a refund ended. */
-  public sealed interface Opened {}
-
-  /** A new refund, with its first attempt's job claimed by the caller. */
-  public record Made(Refund refund, Job firstAttempt) implements Opened {}
-
-  /** The refund an earlier request with the same key opened, and what that request said. */
-  public record Earlier(Refund refund, String fingerprint) implements Opened {}
-
-  /** The tenant has no such payment. */
-  public record NoPayment() implements Opened {}
-
-  /** The entry is not money received (a refund, a dispute, an authorization, no amount). */
-  public record NotRefundable(String kind) implements Opened {}
-
-  /** The amount asked for is more than is left ({@code left} may be zero). */
-  public record Exceeds(long left, String currency) implements Opened {}
-
-  /** An open refund with what its attempt sends the gateway. */
-  public record Attempt(
-      UUID tenantId,
-      Refund refund,
-      String idempotencyKey,
-      String paymentEntryKey,
-      String externalPaymentId,
-      String customerRef) {}
-
   private final Pool pool;
 
   public RefundStore(Pool pool) {
@@ -157,58 +110,46 @@ public final class RefundStore {
       String reason,
       String owner,
       Duration lease) {
-    UUID id = UUID.randomUUID();
+    Ask ask = new Ask(tenantId, requestKey, fingerprint, amount, reason, owner, lease);
     return pool.withTransaction(
         conn ->
             payment(conn, tenantId, paymentId, " FOR NO KEY UPDATE")
                 .compose(
                     p ->
                         earlier(conn, tenantId, requestKey)
-                            .compose(
-                                earlier -> {
-                                  if (earlier != null) {
-                                    return Future.succeededFuture(earlier);
-                                  }
-                                  if (p == null) {
-                                    return Future.succeededFuture(new NoPayment());
-                                  }
-                                  if (!p.refundable()) {
-                                    return Future.succeededFuture(new NotRefundable(p.kind()));
-                                  }
-                                  return left(conn, tenantId, p)
-                                      .compose(
-                                          left ->
-                                              decide(
-                                                  conn,
-                                                  id,
-                                                  tenantId,
-                                                  p,
-                                                  left,
-                                                  requestKey,
-                                                  fingerprint,
-                                                  amount,
-                                                  reason,
-                                                  owner,
-                                                  lease));
-                                })));
+                            .compose(earlier -> opened(conn, ask, p, earlier))));
   }
 
-  private Future<Opened> decide(
-      SqlClient conn,
-      UUID id,
+  /** What a request asks, as {@link #open} was given it. */
+  private record Ask(
       UUID tenantId,
-      RefundedPayment p,
-      long left,
       String requestKey,
       String fingerprint,
       Long amount,
       String reason,
       String owner,
-      Duration lease) {
-    long asked = amount == null ? left : amount;
-    if (left <= 0 || asked > left) {
-      return Future.succeededFuture(new Exceeds(Math.max(left, 0), p.currency()));
+      Duration lease) {}
+
+  private Future<Opened> opened(SqlClient conn, Ask ask, RefundedPayment p, Opened earlier) {
+    if (earlier != null) {
+      return Future.succeededFuture(earlier);
     }
+    if (p == null) {
+      return Future.succeededFuture(new Opened.NoPayment());
+    }
+    if (!p.refundable()) {
+      return Future.succeededFuture(new Opened.NotRefundable(p.kind()));
+    }
+    return left(conn, ask.tenantId(), p).compose(left -> decide(conn, ask, p, left));
+  }
+
+  private Future<Opened> decide(SqlClient conn, Ask ask, RefundedPayment p, long left) {
+    long asked = ask.amount() == null ? left : ask.amount();
+    if (left <= 0 || asked > left) {
+      return Future.succeededFuture(new Opened.Exceeds(Math.max(left, 0), p.currency()));
+    }
+    UUID id = UUID.randomUUID();
+    UUID tenantId = ask.tenantId();
     return conn.preparedQuery(
             "INSERT INTO refunds (id, tenant_id, payment_id, gateway, amount_minor, currency,"
                 + " reason, idempotency_key, request_key, fingerprint)"
@@ -223,25 +164,26 @@ public final class RefundStore {
                   p.gateway(),
                   asked,
                   p.currency(),
-                  reason,
+                  ask.reason(),
                   RefundAttempts.idempotencyKey(id),
-                  requestKey,
-                  fingerprint
+                  ask.requestKey(),
+                  ask.fingerprint()
                 }))
         .compose(
             rows -> {
               if (rows.size() == 0) {
                 // the same key, committed meanwhile by a request for another payment
-                return earlier(conn, tenantId, requestKey);
+                return earlier(conn, tenantId, ask.requestKey());
               }
               return JobQueue.enqueueClaimed(
                       conn,
                       JOB_KIND,
                       tenantId,
                       new JsonObject().put("refund", id.toString()),
-                      owner,
-                      lease)
-                  .compose(job -> find(conn, tenantId, id).map(r -> (Opened) new Made(r, job)));
+                      ask.owner(),
+                      ask.lease())
+                  .compose(
+                      job -> find(conn, tenantId, id).map(r -> (Opened) new Opened.Made(r, job)));
             });
   }
 
@@ -273,7 +215,7 @@ public final class RefundStore {
                 return null;
               }
               Row row = rows.iterator().next();
-              return new Earlier(refund(row), row.getString("fingerprint"));
+              return new Opened.Earlier(refund(row), row.getString("fingerprint"));
             });
   }
 
@@ -318,7 +260,7 @@ public final class RefundStore {
   }
 
   /** The refund with what its attempt sends the gateway; null when there is no such refund. */
-  public Future<Attempt> attempt(UUID id) {
+  public Future<OpenRefund> attempt(UUID id) {
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
@@ -332,7 +274,7 @@ public final class RefundStore {
                 return null;
               }
               Row row = rows.iterator().next();
-              return new Attempt(
+              return new OpenRefund(
                   row.getUUID("tenant_id"),
                   refund(row),
                   row.getString("idempotency_key"),

@@ -144,9 +144,8 @@ public final class Refunds {
         .compose(opened -> answer(tenantId, opened, fingerprint, paymentId));
   }
 
-  private Future<Refund> answer(
-      UUID tenantId, RefundStore.Opened opened, String fingerprint, long paymentId) {
-    if (opened instanceof RefundStore.Earlier earlier) {
+  private Future<Refund> answer(UUID tenantId, Opened opened, String fingerprint, long paymentId) {
+    if (opened instanceof Opened.Earlier earlier) {
       return earlier.fingerprint().equals(fingerprint)
           ? Future.succeededFuture(earlier.refund())
           : Future.failedFuture(
@@ -155,10 +154,10 @@ public final class Refunds {
                   "this Idempotency-Key was used for a different refund request; use a new key"
                       + " for a new refund"));
     }
-    if (opened instanceof RefundStore.NoPayment) {
+    if (opened instanceof Opened.NoPayment) {
       return Future.failedFuture(noPayment(paymentId));
     }
-    if (opened instanceof RefundStore.NotRefundable nr) {
+    if (opened instanceof Opened.NotRefundable nr) {
       return Future.failedFuture(
           Refused.unprocessable(
               "not_refundable",
@@ -168,7 +167,7 @@ public final class Refunds {
                   + nr.kind()
                   + " entry: only money received (PAYMENT, RECURRING_CHARGED) can be refunded"));
     }
-    if (opened instanceof RefundStore.Exceeds exceeds) {
+    if (opened instanceof Opened.Exceeds exceeds) {
       return Future.failedFuture(
           Refused.unprocessable(
               "amount_exceeds_refundable",
@@ -182,7 +181,7 @@ public final class Refunds {
                       + paymentId,
               "amount"));
     }
-    RefundStore.Made made = (RefundStore.Made) opened;
+    Opened.Made made = (Opened.Made) opened;
     UUID id = made.refund().id();
     // The first attempt, now; what it cannot settle the job queue tries again after a backoff.
     return attempts

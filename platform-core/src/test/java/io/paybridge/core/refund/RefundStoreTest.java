@@ -59,19 +59,19 @@ class RefundStoreTest {
     long payment = entry(tenant, "PAYMENT", "payment:pi_race", 1_000, "pi_race");
 
     // WHEN twelve requests for 3.00 each race for it, on every connection of the pool at once
-    List<Future<RefundStore.Opened>> racing = new ArrayList<>();
+    List<Future<Opened>> racing = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       racing.add(open(tenant, payment, "race-" + i, 300L));
     }
     await(Future.join(racing));
 
     // THEN three were opened and nine refused, naming the 1.00 left
-    List<RefundStore.Opened> outcomes = racing.stream().map(Future::result).toList();
-    assertThat(outcomes).filteredOn(RefundStore.Made.class::isInstance).hasSize(3);
+    List<Opened> outcomes = racing.stream().map(Future::result).toList();
+    assertThat(outcomes).filteredOn(Opened.Made.class::isInstance).hasSize(3);
     assertThat(outcomes)
-        .filteredOn(RefundStore.Exceeds.class::isInstance)
+        .filteredOn(Opened.Exceeds.class::isInstance)
         .hasSize(9)
-        .allSatisfy(o -> assertThat(((RefundStore.Exceeds) o).left()).isLessThanOrEqualTo(100));
+        .allSatisfy(o -> assertThat(((Opened.Exceeds) o).left()).isLessThanOrEqualTo(100));
     assertThat(
             db.count(
                 "SELECT coalesce(sum(amount_minor), 0) FROM refunds WHERE payment_id = $1",
@@ -80,10 +80,10 @@ class RefundStoreTest {
     assertThat(await(store.left(tenant, payment))).isEqualTo(100);
 
     // AND all that is left is one more refund, after which nothing is
-    RefundStore.Opened rest = await(open(tenant, payment, "race-rest", null));
-    assertThat(((RefundStore.Made) rest).refund().amountMinor()).isEqualTo(100);
+    Opened rest = await(open(tenant, payment, "race-rest", null));
+    assertThat(((Opened.Made) rest).refund().amountMinor()).isEqualTo(100);
     assertThat(await(open(tenant, payment, "race-none", null)))
-        .isEqualTo(new RefundStore.Exceeds(0, "EUR"));
+        .isEqualTo(new Opened.Exceeds(0, "EUR"));
   }
 
   @Test
@@ -95,7 +95,7 @@ class RefundStoreTest {
     assertThat(await(store.left(tenant, payment))).isEqualTo(4_500);
 
     // a request that the gateway left pending: open, so it counts while no entry books it
-    RefundStore.Made pending = (RefundStore.Made) await(open(tenant, payment, "k-pending", 1_000L));
+    Opened.Made pending = (Opened.Made) await(open(tenant, payment, "k-pending", 1_000L));
     assertThat(
             await(
                 store.settle(
@@ -110,7 +110,7 @@ class RefundStoreTest {
     assertThat(await(store.find(tenant, pending.refund().id())).entryId()).isNotNull();
 
     // a request the gateway refused gives its amount back
-    RefundStore.Made refused = (RefundStore.Made) await(open(tenant, payment, "k-refused", 2_000L));
+    Opened.Made refused = (Opened.Made) await(open(tenant, payment, "k-refused", 2_000L));
     assertThat(await(store.left(tenant, payment))).isEqualTo(1_500);
     await(
         store.settle(
@@ -124,7 +124,7 @@ class RefundStoreTest {
     assertThat(await(store.left(tenant, payment))).isEqualTo(4_000);
 
     // a refund the gateway booked under another payment id, linked by its request's entry key
-    RefundStore.Made linked = (RefundStore.Made) await(open(tenant, payment, "k-linked", 1_000L));
+    Opened.Made linked = (Opened.Made) await(open(tenant, payment, "k-linked", 1_000L));
     settleSucceeded(linked, "re_linked", 1_000, "ch_other");
     assertThat(await(store.left(tenant, payment))).isEqualTo(3_000);
   }
@@ -137,14 +137,12 @@ class RefundStoreTest {
     long payment = entry(tenant, "RECURRING_CHARGED", "payment:pi_y", 700, "pi_y");
 
     assertThat(await(open(tenant, refund, "k1", null)))
-        .isEqualTo(new RefundStore.NotRefundable("REFUND"));
+        .isEqualTo(new Opened.NotRefundable("REFUND"));
     assertThat(await(open(tenant, dispute, "k2", null)))
-        .isEqualTo(new RefundStore.NotRefundable("DISPUTE"));
-    assertThat(await(open(db.tenant(), payment, "k3", null)))
-        .isEqualTo(new RefundStore.NoPayment());
-    assertThat(await(open(tenant, Long.MAX_VALUE, "k4", null)))
-        .isEqualTo(new RefundStore.NoPayment());
-    assertThat(await(open(tenant, payment, "k5", null))).isInstanceOf(RefundStore.Made.class);
+        .isEqualTo(new Opened.NotRefundable("DISPUTE"));
+    assertThat(await(open(db.tenant(), payment, "k3", null))).isEqualTo(new Opened.NoPayment());
+    assertThat(await(open(tenant, Long.MAX_VALUE, "k4", null))).isEqualTo(new Opened.NoPayment());
+    assertThat(await(open(tenant, payment, "k5", null))).isInstanceOf(Opened.Made.class);
     assertThat(db.count("SELECT count(*) FROM refunds WHERE tenant_id = $1", tenant)).isEqualTo(1);
   }
 
@@ -153,18 +151,18 @@ class RefundStoreTest {
     UUID tenant = db.tenant();
     long payment = entry(tenant, "PAYMENT", "payment:pi_keys", 900, "pi_keys");
 
-    RefundStore.Made first = (RefundStore.Made) await(open(tenant, payment, "same", 200L));
-    RefundStore.Opened again = await(open(tenant, payment, "same", 200L));
-    RefundStore.Made second = (RefundStore.Made) await(open(tenant, payment, "other", 200L));
+    Opened.Made first = (Opened.Made) await(open(tenant, payment, "same", 200L));
+    Opened again = await(open(tenant, payment, "same", 200L));
+    Opened.Made second = (Opened.Made) await(open(tenant, payment, "other", 200L));
 
-    assertThat(again).isInstanceOf(RefundStore.Earlier.class);
-    assertThat(((RefundStore.Earlier) again).refund().id()).isEqualTo(first.refund().id());
-    assertThat(((RefundStore.Earlier) again).fingerprint()).isEqualTo("fp-200");
+    assertThat(again).isInstanceOf(Opened.Earlier.class);
+    assertThat(((Opened.Earlier) again).refund().id()).isEqualTo(first.refund().id());
+    assertThat(((Opened.Earlier) again).fingerprint()).isEqualTo("fp-200");
     assertThat(db.count("SELECT count(*) FROM refunds WHERE payment_id = $1", payment))
         .isEqualTo(2);
     // two partial refunds of one payment: two gateway keys, each fixed by its request
-    RefundStore.Attempt a = await(store.attempt(first.refund().id()));
-    RefundStore.Attempt b = await(store.attempt(second.refund().id()));
+    OpenRefund a = await(store.attempt(first.refund().id()));
+    OpenRefund b = await(store.attempt(second.refund().id()));
     assertThat(a.idempotencyKey()).isEqualTo("paybridge-refund-" + first.refund().id());
     assertThat(b.idempotencyKey()).isEqualTo("paybridge-refund-" + second.refund().id());
     assertThat(a.paymentEntryKey()).isEqualTo("payment:pi_keys");
@@ -173,14 +171,14 @@ class RefundStoreTest {
     // the same key for another tenant is another refund
     UUID other = db.tenant();
     long theirs = entry(other, "PAYMENT", "payment:pi_keys", 900, "pi_keys");
-    assertThat(await(open(other, theirs, "same", 200L))).isInstanceOf(RefundStore.Made.class);
+    assertThat(await(open(other, theirs, "same", 200L))).isInstanceOf(Opened.Made.class);
   }
 
   @Test
   void aStaleClaimChangesNothingAndASettledRefundStaysSettled() {
     UUID tenant = db.tenant();
     long payment = entry(tenant, "PAYMENT", "payment:pi_fence", 800, "pi_fence");
-    RefundStore.Made made = (RefundStore.Made) await(open(tenant, payment, "fence", 300L));
+    Opened.Made made = (Opened.Made) await(open(tenant, payment, "fence", 300L));
     Job first = made.firstAttempt();
     UUID id = made.refund().id();
 
@@ -238,7 +236,7 @@ class RefundStoreTest {
     long payment = entry(tenant, "PAYMENT", "payment:pi_pages", 10_000, "pi_pages");
     List<UUID> made = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      made.add(((RefundStore.Made) await(open(tenant, payment, "p" + i, 100L))).refund().id());
+      made.add(((Opened.Made) await(open(tenant, payment, "p" + i, 100L))).refund().id());
     }
     List<UUID> newestFirst = new ArrayList<>(made);
     java.util.Collections.reverse(newestFirst);
@@ -266,12 +264,12 @@ class RefundStoreTest {
     return page.items().stream().map(Refund::id).toList();
   }
 
-  private Future<RefundStore.Opened> open(UUID tenant, long payment, String key, Long amount) {
+  private Future<Opened> open(UUID tenant, long payment, String key, Long amount) {
     return store.open(
         tenant, payment, key, "fp-" + amount, amount, null, "test", Duration.ofMinutes(2));
   }
 
-  private void settleSucceeded(RefundStore.Made made, String refund, long amount, String paidBy) {
+  private void settleSucceeded(Opened.Made made, String refund, long amount, String paidBy) {
     assertThat(
             await(
                 store.settle(
