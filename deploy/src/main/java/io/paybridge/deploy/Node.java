@@ -19,6 +19,7 @@ import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.purchase.PurchaseAcknowledgements;
 import io.paybridge.core.purchase.PurchaseStore;
+import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.security.TokenKeys;
@@ -255,7 +256,8 @@ public final class Node {
             Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()),
             Map.entry(
                 PurchaseStore.ACKNOWLEDGE,
-                new PurchaseAcknowledgements(stores.purchases(), stores.accounts(), plugins)));
+                new PurchaseAcknowledgements(stores.purchases(), stores.accounts(), plugins)),
+            Map.entry(RefundStore.JOB_KIND, useCases.refunds().attempts()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     Future<SigningKeys> signing =

@@ -439,12 +439,16 @@ class ApiIT {
     List<Long> amounts = new ArrayList<>();
     String cursor = null;
     int pages = 0;
+    boolean more;
     do {
-      JsonObject page = t.payments("?limit=3" + (cursor == null ? "" : "&cursor=" + cursor));
-      page.getJsonArray("data").forEach(o -> amounts.add(((JsonObject) o).getLong("amountMinor")));
-      cursor = page.getString("nextCursor");
+      JsonObject page =
+          t.payments("?limit=3" + (cursor == null ? "" : "&starting_after=" + cursor));
+      JsonArray data = page.getJsonArray("data");
+      data.forEach(o -> amounts.add(((JsonObject) o).getLong("amountMinor")));
+      cursor = data.getJsonObject(data.size() - 1).getString("id");
+      more = page.getBoolean("has_more");
       pages++;
-    } while (cursor != null);
+    } while (more);
     assertThat(pages).isEqualTo(3);
     assertThat(amounts).containsExactly(106L, 105L, 104L, 103L, 102L, 101L, 100L);
     assertThat(t.payments("?customerRef=c1").getJsonArray("data")).hasSize(3);
@@ -457,13 +461,14 @@ class ApiIT {
     assertThat(
             await(t.get("/api/v1/payments?limit=0").send()).bodyAsJsonObject().getString("field"))
         .isEqualTo("limit");
-    assertThat(await(t.get("/api/v1/payments?limit=abc").send()).statusCode()).isEqualTo(400);
-    assertThat(await(t.get("/api/v1/payments?cursor=%%%").send()).statusCode()).isEqualTo(400);
+    assertThat(await(t.get("/api/v1/payments?limit=abc").send()).statusCode()).isEqualTo(422);
+    assertThat(await(t.get("/api/v1/payments?starting_after=%%%").send()).statusCode())
+        .isEqualTo(400);
     assertThat(
-            await(t.get("/api/v1/payments?cursor=Zm9v").send())
+            await(t.get("/api/v1/payments?starting_after=Zm9v").send())
                 .bodyAsJsonObject()
                 .getString("field"))
-        .isEqualTo("cursor");
+        .isEqualTo("starting_after");
     assertThat(
             await(t.get("/api/v1/payments?kind=BONUS").send())
                 .bodyAsJsonObject()

@@ -11,17 +11,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
 import io.vertx.openapi.validation.ResponseValidator;
-import io.vertx.openapi.validation.ValidatableResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +31,7 @@ class OpenApiContractIT {
 
   private TestNode node;
   private JsonObject doc;
-  private ResponseValidator responses;
+  private DocumentedResponses checks;
   private String token;
 
   @BeforeAll
@@ -49,64 +41,24 @@ class OpenApiContractIT {
     assertThat(r.statusCode()).isEqualTo(200);
     doc = r.bodyAsJsonObject();
     assertThat(r.body()).isEqualTo(OpenApiDocument.load());
-    responses = ResponseValidator.create(node.client, await(OpenApiDocument.contract(node.client)));
+    checks =
+        new DocumentedResponses(
+            doc,
+            ResponseValidator.create(node.client, await(OpenApiDocument.contract(node.client))));
     token = Tenant.signUp(node).token;
   }
 
-  /**
-   * The response is one the document lists for the operation: its status, and for JSON its body; a
-   * problem document is checked against the Error schema.
-   */
   private void assertDocumented(String operationId, HttpResponse<Buffer> response) {
-    String contentType = response.getHeader("Content-Type");
-    Map<String, String> headers = new HashMap<>();
-    response.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
-    ValidatableResponse actual =
-        response.body() == null || response.body().length() == 0
-            ? ValidatableResponse.create(response.statusCode(), headers)
-            : ValidatableResponse.create(
-                response.statusCode(), headers, response.body(), contentType);
-    try {
-      await(responses.validate(actual, operationId));
-    } catch (AssertionError e) {
-      throw new AssertionError(
-          operationId
-              + " answered "
-              + response.statusCode()
-              + " "
-              + response.bodyAsString()
-              + ", which the document does not describe: "
-              + e.getCause(),
-          e);
-    }
-    if ("application/problem+json".equals(contentType)) {
-      assertMatches("Error", response);
-    }
+    checks.assertDocumented(operationId, response);
   }
 
-  /** Both checks: the operation's documented response, and the named schema. */
   private void assertMatches(String operationId, String schemaName, HttpResponse<Buffer> response) {
-    assertDocumented(operationId, response);
-    assertMatches(schemaName, response);
+    checks.assertMatches(operationId, schemaName, response);
   }
 
   @AfterAll
   void stop() {
     node.close();
-  }
-
-  private void assertMatches(String schemaName, HttpResponse<Buffer> response) {
-    JsonObject schema = doc.copy().put("$ref", "#/components/schemas/" + schemaName);
-    Validator validator =
-        Validator.create(
-            JsonSchema.of(schema),
-            new JsonSchemaOptions()
-                .setDraft(Draft.DRAFT202012)
-                .setBaseUri("https://paybridge.invalid/openapi.json"));
-    OutputUnit result = validator.validate(response.bodyAsJsonObject());
-    assertThat(result.getValid())
-        .as("%s against %s: %s", response.bodyAsString(), schemaName, result)
-        .isTrue();
   }
 
   @Test
@@ -156,7 +108,7 @@ class OpenApiContractIT {
     var keys = node.node.signingKeys().apiTokens();
     await(ApiRoutes.mount(node.client, router, node.node.useCases(), keys, Duration.ofMinutes(1)));
     java.util.Set<String> served = new java.util.TreeSet<>();
-    collect(router, "", served);
+    DocumentedResponses.collect(router, "", served);
 
     // THEN each is in the document, with its method
     java.util.Set<String> documented = new java.util.TreeSet<>();
@@ -170,22 +122,6 @@ class OpenApiContractIT {
                             m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey())));
     assertThat(served).isNotEmpty();
     assertThat(documented).containsAll(served);
-  }
-
-  private static void collect(
-      io.vertx.ext.web.Router router, String prefix, java.util.Set<String> out) {
-    for (io.vertx.ext.web.Route route : router.getRoutes()) {
-      String path = route.getPath() == null ? "" : route.getPath();
-      if (route.getSubRouter() != null) {
-        collect(
-            route.getSubRouter(),
-            prefix + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path),
-            out);
-      } else if (route.methods() != null && !route.methods().isEmpty() && route.getPath() != null) {
-        String openApiPath = (prefix + path).replaceAll(":([A-Za-z]+)", "{$1}");
-        route.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
-      }
-    }
   }
 
   @Test
@@ -396,5 +332,67 @@ class OpenApiContractIT {
         "SubscriptionPage",
         await(node.http.get("/api/v1/subscriptions").bearerTokenAuthentication(bearer).send()));
     assertDocumented("listGateways", await(node.http.get("/api/v1/gateways").send()));
+  }
+
+  @Test
+  void refundsAndPagedListsMatchTheDocument() {
+    Tenant t = Tenant.signUp(node);
+    String secret = StripeSimulator.newWebhookSecret();
+    JsonObject account = t.connect("stripe", new JsonObject().put("webhookSecret", secret));
+    String url = node.baseUrl() + Tenant.hookPath(account);
+    StripeSimulator stripe = new StripeSimulator(secret);
+    await(
+        stripe.post(
+            node.http, url, stripe.paymentIntentSucceeded("evt_r", "pi_r", 900, "usd", "c9")));
+    await(stripe.post(node.http, url, stripe.refundCreated("evt_r2", "re_r", "pi_r", 100, "usd")));
+    String refundEntry =
+        t.payments("?limit=1").getJsonArray("data").getJsonObject(0).getString("id");
+    String payment =
+        t.payments("?kind=PAYMENT").getJsonArray("data").getJsonObject(0).getString("id");
+    String refunds = "/api/v1/payments/" + payment + "/refunds";
+    // without an API key Stripe cannot be asked: a failed refund, with why
+    HttpResponse<Buffer> failed = t.postJson(refunds, "c-1", "{}");
+    assertThat(failed.bodyAsJsonObject().getString("status")).isEqualTo("failed");
+    assertMatches("createRefund", "Refund", failed);
+    String id = failed.bodyAsJsonObject().getString("id");
+    assertMatches("getRefund", "Refund", await(t.get("/api/v1/refunds/" + id).send()));
+    assertMatches("listRefunds", "RefundPage", await(t.get(refunds + "?limit=1").send()));
+    for (String[] refused :
+        new String[][] {
+          {refunds, "{\"amount\": 901}"},
+          {"/api/v1/payments/" + refundEntry + "/refunds", "{}"},
+          {"/api/v1/payments/99999999/refunds", "{}"},
+          {refunds, "{\"amount\": -1}"}
+        }) {
+      assertDocumented("createRefund", t.postJson(refused[0], refused[0] + refused[1], refused[1]));
+    }
+    assertDocumented("listRefunds", await(t.get(refunds + "?ending_before=" + id + "x").send()));
+    assertDocumented("getRefund", await(t.get("/api/v1/refunds/" + refundEntry).send()));
+    // every list, paged, and refusing a parameter it cannot use
+    String[][] lists = {
+      {
+        "listPayments", "PaymentPage", "/api/v1/payments?currency=USD&starting_after=" + refundEntry
+      },
+      {"listPayments", "PaymentPage", "/api/v1/payments?ending_before=" + payment},
+      {"listReceipts", "ReceiptPage", "/api/v1/receipts?limit=1&ending_before=999999999"},
+      {"listDeliveries", "DeliveryPage", "/api/v1/deliveries?targetId=" + UUID.randomUUID()},
+      {"listSubscriptions", "SubscriptionPage", "/api/v1/subscriptions?status=active&limit=5"},
+      {"listGateways", "GatewayList", "/api/v1/gateways?limit=1"},
+      {"listGatewayAccounts", "GatewayAccountList", "/api/v1/gateway-accounts?starting_after=a"},
+      {"listSyncTargets", "SyncTargetList", "/api/v1/sync-targets?limit=100"},
+      {"listCobotInvoices", "CobotInvoicePage", "/api/v1/integrations/cobot/invoices?limit=3"}
+    };
+    for (String[] list : lists) {
+      HttpResponse<Buffer> r = await(t.get(list[2]).send());
+      if (r.statusCode() == 200) {
+        assertMatches(list[0], list[1], r);
+      } else {
+        assertDocumented(list[0], r);
+      }
+      HttpResponse<Buffer> bad =
+          await(t.get(list[2].replaceFirst("\\?.*", "") + "?limit=101").send());
+      assertThat(bad.statusCode()).as(list[2]).isEqualTo(422);
+      assertDocumented(list[0], bad);
+    }
   }
 }

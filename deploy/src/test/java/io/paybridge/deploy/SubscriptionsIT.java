@@ -65,19 +65,22 @@ class SubscriptionsIT {
   void subscriptionsArePagedAndFiltered() {
     List<String> ids = new ArrayList<>();
     String cursor = null;
+    boolean more;
     do {
       HttpResponse<Buffer> r =
           await(
               publisher
                   .get(
-                      "/api/v1/subscriptions?limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+                      "/api/v1/subscriptions?limit=2"
+                          + (cursor == null ? "" : "&starting_after=" + cursor))
                   .send());
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
       JsonObject page = r.bodyAsJsonObject();
-      page.getJsonArray("data")
-          .forEach(o -> ids.add(((JsonObject) o).getString("externalSubscriptionId")));
-      cursor = page.getString("nextCursor");
-    } while (cursor != null);
+      JsonArray data = page.getJsonArray("data");
+      data.forEach(o -> ids.add(((JsonObject) o).getString("externalSubscriptionId")));
+      cursor = data.getJsonObject(data.size() - 1).getString("id");
+      more = page.getBoolean("has_more");
+    } while (more);
     assertThat(ids).containsExactly("sub_1", "sub_2", "sub_3");
 
     JsonArray cancelled =
@@ -93,9 +96,10 @@ class SubscriptionsIT {
     assertThat(one.getString("currentPeriodEnd")).isEqualTo("2027-03-01T00:00:00Z");
 
     assertThat(await(publisher.get("/api/v1/subscriptions?status=paused").send()).statusCode())
-        .isEqualTo(400);
-    assertThat(await(publisher.get("/api/v1/subscriptions?cursor=bad!").send()).statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
+    assertThat(
+            await(publisher.get("/api/v1/subscriptions?starting_after=bad!").send()).statusCode())
+        .isEqualTo(422);
     assertThat(await(publisher.get("/api/v1/subscriptions/razorpay/sub_404").send()).statusCode())
         .isEqualTo(404);
     assertThat(await(publisher.get("/api/v1/subscriptions/nogateway/sub_1").send()).statusCode())

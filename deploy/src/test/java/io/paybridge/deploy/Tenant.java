@@ -109,6 +109,15 @@ final class Tenant {
     return http.post(path).bearerTokenAuthentication(token);
   }
 
+  /** A POST of {@code json} as it is, under an {@code Idempotency-Key}. */
+  HttpResponse<Buffer> postJson(String path, String idempotencyKey, String json) {
+    return await(
+        post(path)
+            .putHeader("Idempotency-Key", idempotencyKey)
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer(json)));
+  }
+
   JsonObject balance(String customerRef) {
     HttpResponse<Buffer> r = await(get("/api/v1/customers/" + customerRef + "/balance").send());
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

@@ -58,9 +58,11 @@ class TenantIsolationIT {
     assertThat(bob.payments("?customerRef=alice-customer").getJsonArray("data")).isEmpty();
     assertThat(bob.payments("?gateway=stripe").getJsonArray("data")).isEmpty();
     // a cursor taken from Alice's listing pages through Bob's data only
-    String aliceCursor = alice.payments("?limit=1").getString("nextCursor");
-    assertThat(aliceCursor).isNotNull();
-    assertThat(bob.payments("?cursor=" + aliceCursor).getJsonArray("data")).isEmpty();
+    JsonObject alicePage = alice.payments("?limit=1");
+    assertThat(alicePage.getBoolean("has_more")).isTrue();
+    String aliceCursor = alicePage.getJsonArray("data").getJsonObject(0).getString("id");
+    assertThat(bob.payments("?starting_after=" + aliceCursor).getJsonArray("data")).isEmpty();
+    assertThat(bob.payments("?ending_before=" + aliceCursor).getJsonArray("data")).isEmpty();
     assertThat(bob.balance("alice-customer").getJsonArray("balances")).isEmpty();
     assertThat(alice.balance("alice-customer").getJsonArray("balances")).hasSize(1);
   }

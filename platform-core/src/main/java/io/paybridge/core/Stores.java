@@ -10,6 +10,7 @@ import io.paybridge.core.ingest.ReprocessStore;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.purchase.PurchaseStore;
+import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
@@ -37,7 +38,8 @@ public record Stores(
     JobQueue jobs,
     AttemptStore attempts,
     TokenKeyStore tokenKeys,
-    PurchaseStore purchases) {
+    PurchaseStore purchases,
+    RefundStore refunds) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -55,6 +57,7 @@ public record Stores(
         new JobQueue(pool),
         new AttemptStore(pool),
         new TokenKeyStore(pool, vault),
-        new PurchaseStore(pool, vault));
+        new PurchaseStore(pool, vault),
+        new RefundStore(pool));
   }
 }

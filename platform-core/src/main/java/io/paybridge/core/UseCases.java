@@ -13,6 +13,8 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.ledger.Payments;
 import io.paybridge.core.purchase.Purchases;
 import io.paybridge.core.security.ClientSecrets;
+import io.paybridge.core.refund.RefundAttempts;
+import io.paybridge.core.refund.Refunds;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.subscription.SubscriptionRenewals;
 import io.paybridge.core.subscription.Subscriptions;
@@ -41,7 +43,8 @@ public record UseCases(
     Charges charges,
     Cobot cobot,
     ApiIdempotency idempotency,
-    Purchases purchases) {
+    Purchases purchases,
+    Refunds refunds) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -101,6 +104,13 @@ public record UseCases(
             clock),
         new ApiIdempotency(stores.idempotency()),
         new Purchases(
-            stores.purchases(), stores.ledger(), stores.accounts(), plugins, wakeSync, wakeJobs));
+            stores.purchases(), stores.ledger(), stores.accounts(), plugins, wakeSync, wakeJobs),
+        new Refunds(
+            stores.refunds(),
+            stores.accounts(),
+            plugins,
+            stores.jobs(),
+            new RefundAttempts(stores.refunds(), stores.accounts(), plugins, wakeSync),
+            config.nodeName()));
   }
 }

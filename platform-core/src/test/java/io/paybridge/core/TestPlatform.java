@@ -14,6 +14,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobWorker;
 import io.paybridge.core.metrics.PlatformMetrics;
+import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.sync.SyncDelivery;
@@ -141,7 +142,9 @@ public final class TestPlatform implements AutoCloseable {
                 ChargeStore.JOB_KIND,
                 base.useCases().charges().attempts(),
                 CobotStore.JOB_KIND,
-                base.useCases().cobot().job()),
+                base.useCases().cobot().job(),
+                RefundStore.JOB_KIND,
+                base.useCases().refunds().attempts()),
             new JobWorker.Settings(
                 8,
                 attempt.multipliedBy(2),

@@ -131,6 +131,10 @@ public final class ApiRoutes {
     bind(builder, "disconnectCobot", ApiScopes.GATEWAYS_WRITE, cobot::disconnect);
     bind(builder, "listCobotInvoices", ApiScopes.PAYMENTS_READ, cobot::invoices);
     bind(builder, "rerunCobotInvoice", ApiScopes.PAYMENTS_WRITE, cobot::rerun);
+    RefundsApi refunds = new RefundsApi(useCases.refunds());
+    bind(builder, "createRefund", ApiScopes.PAYMENTS_WRITE, refunds::create);
+    bind(builder, "listRefunds", ApiScopes.PAYMENTS_READ, refunds::list);
+    bind(builder, "getRefund", ApiScopes.PAYMENTS_READ, refunds::get);
 
     List<String> unbound =
         builder.getRoutes().stream()

@@ -5,7 +5,9 @@ import io.paybridge.core.cobot.CobotConnections;
 import io.paybridge.core.cobot.CobotIntegration;
 import io.paybridge.core.cobot.CobotInvoice;
 import io.paybridge.core.http.ApiError;
-import io.vertx.core.json.JsonArray;
+import io.paybridge.core.usecase.PageRequest;
+import io.paybridge.core.usecase.Refused;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
@@ -57,19 +59,30 @@ final class CobotApi {
         .onFailure(ctx::fail);
   }
 
-  /** {@code GET /api/v1/integrations/cobot/invoices}. */
+  /**
+   * {@code GET /api/v1/integrations/cobot/invoices?limit=&starting_after=&ending_before=}, newest
+   * first.
+   */
   void invoices(RoutingContext ctx) {
-    int limit = Requests.limit(ctx);
-    UUID after = uuid(ctx.queryParams().get("starting_after"), "starting_after");
-    cobot
-        .invoices()
-        .list(TokenService.tenantOf(ctx), limit, after)
-        .onSuccess(
-            page -> {
-              JsonArray data = new JsonArray();
-              page.items().forEach(i -> data.add(view(i)));
-              ctx.json(new JsonObject().put("data", data).put("has_more", page.hasMore()));
-            })
+    PageRequest<UUID> page = Lists.request(ctx, "Cobot invoice", Lists::uuid);
+    UUID tenant = TokenService.tenantOf(ctx);
+    Future<?> cursor =
+        page.from() == null
+            ? Future.succeededFuture()
+            : cobot
+                .invoices()
+                .get(tenant, page.from())
+                .recover(
+                    err ->
+                        Future.failedFuture(
+                            err instanceof Refused
+                                ? ApiError.badParameter(
+                                    page.backwards() ? "ending_before" : "starting_after",
+                                    "must be the id of a Cobot invoice of this list")
+                                : err));
+    cursor
+        .compose(known -> cobot.invoices().list(tenant, page))
+        .onSuccess(p -> ctx.json(Lists.page(p, CobotApi::view)))
         .onFailure(ctx::fail);
   }
 

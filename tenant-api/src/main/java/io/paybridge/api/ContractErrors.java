@@ -11,14 +11,15 @@ import java.util.regex.Pattern;
 
 /**
  * Requests the OpenAPI document refuses, as the API's own errors: the parameter or body field at
- * fault in {@code field}, {@code invalid_json} for a body that is not a JSON object, 415 for a body
- * of another media type.
+ * fault in {@code field} (a query parameter, which only lists take, as a 422 {@code
+ * invalid_parameter}; the rest as 400), {@code invalid_json} for a body that is not a JSON object,
+ * 415 for a body of another media type.
  */
 final class ContractErrors {
 
   /** vertx-openapi names the parameter in its messages: "... query parameter limit ...". */
   private static final Pattern PARAMETER =
-      Pattern.compile("(?:query|path|header|cookie) parameter ([^\\s.]+)");
+      Pattern.compile("(query|path|header|cookie) parameter ([^\\s.]+)");
 
   /** The property a keyword such as {@code required} is about: {@code "unknownSubscriptions"}. */
   private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']+)[\"']");
@@ -29,8 +30,12 @@ final class ContractErrors {
     String message = e.getMessage() == null ? "" : e.getMessage();
     Matcher parameter = PARAMETER.matcher(message);
     if (parameter.find()) {
-      String name = parameter.group(1);
-      return ApiError.forField(name, "'" + name + "' " + problem(e));
+      String name = parameter.group(2);
+      String refusal = "'" + name + "' " + problem(e);
+      // a list's query parameters (limit, cursors, filters) are refused as unusable, 422
+      return parameter.group(1).equals("query")
+          ? ApiError.forParameter(name, refusal)
+          : ApiError.forField(name, refusal);
     }
     if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
       return new ApiError(415, "unsupported_media_type", "send the body as application/json");

@@ -4,6 +4,8 @@ import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.refund.Refunds;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.InvalidCredentialsException;
@@ -11,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,23 +36,32 @@ final class GatewayAccountsApi {
     this.receipts = receipts;
   }
 
-  /** {@code GET /api/v1/gateways}: installed plugins and their credential schemas. */
+  /**
+   * {@code GET /api/v1/gateways}: installed plugins by id, their credential schemas, their events
+   * and whether Paybridge refunds their payments through their API.
+   */
   void listGateways(RoutingContext ctx) {
-    JsonArray out = new JsonArray();
-    for (GatewayPlugin p : accounts.gateways()) {
-      out.add(
-          new JsonObject()
-              .put("id", p.id())
-              .put("displayName", p.displayName())
-              .put("credentialFields", p.credentialSchema().toJson())
-              .put("subscribedEvents", new JsonArray(p.subscribedEvents()))
-              .put("events", events(p)));
-    }
-    ctx.json(new JsonObject().put("data", out));
+    PageRequest<String> page = Lists.request(ctx, "gateway", Lists::text);
+    List<GatewayPlugin> all =
+        accounts.gateways().stream().sorted(Comparator.comparing(GatewayPlugin::id)).toList();
+    ctx.json(
+        Lists.page(
+            all,
+            GatewayPlugin::id,
+            page,
+            p ->
+                new JsonObject()
+                    .put("id", p.id())
+                    .put("displayName", p.displayName())
+                    .put("credentialFields", p.credentialSchema().toJson())
+                    .put("subscribedEvents", new JsonArray(p.subscribedEvents()))
+                    .put("events", events(p))
+                    .put("refundsByApi", Refunds.refundsByApi(p))));
   }
 
-  /** {@code GET /api/v1/gateway-accounts}. */
+  /** {@code GET /api/v1/gateway-accounts}: by gateway id, the usual list paging. */
   void list(RoutingContext ctx) {
+    PageRequest<String> page = Lists.request(ctx, "gateway account", Lists::text);
     UUID tenantId = TokenService.tenantOf(ctx);
     accounts
         .list(tenantId)
@@ -57,12 +70,12 @@ final class GatewayAccountsApi {
                 receipts
                     .heldCounts(tenantId)
                     .map(
-                        held -> {
-                          JsonArray out = new JsonArray();
-                          accounts.forEach(
-                              a -> out.add(view(a, held.getOrDefault(a.gateway(), 0L))));
-                          return new JsonObject().put("data", out);
-                        }))
+                        held ->
+                            Lists.page(
+                                accounts,
+                                GatewayAccount::gateway,
+                                page,
+                                a -> view(a, held.getOrDefault(a.gateway(), 0L)))))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }

@@ -1,9 +1,12 @@
 package io.paybridge.api;
 
+import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ledger.Balance;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.ledger.Payments;
+import io.paybridge.core.usecase.InvalidInput;
+import io.paybridge.core.usecase.PageRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,31 +14,35 @@ import io.vertx.ext.web.RoutingContext;
 /** Payments (ledger entries) and customer balances, read-only, scoped to the token's tenant. */
 final class PaymentsApi {
 
-  /** The listing letter of payment cursors. */
-  private static final char CURSOR = 'b';
-
   private final Payments payments;
 
   PaymentsApi(Payments payments) {
     this.payments = payments;
   }
 
-  /** {@code GET /api/v1/payments?limit=&cursor=&gateway=&kind=&customerRef=}, newest first. */
+  /**
+   * {@code GET /api/v1/payments?limit=&starting_after=&ending_before=&gateway=&kind=&customerRef=
+   * &currency=&createdFrom=&createdTo=}, newest first; the created range compares {@code
+   * recordedAt}.
+   */
   void list(RoutingContext ctx) {
-    int limit = Requests.limit(ctx);
-    Long before = Cursors.decodeId(CURSOR, ctx.queryParams().get("cursor"));
-    LedgerStore.Filter filter =
-        Payments.filter(
-            Requests.boundedQuery(ctx, "gateway"),
-            ctx.queryParams().get("kind"),
-            Requests.boundedQuery(ctx, "customerRef"));
+    PageRequest<Long> page = Lists.request(ctx, "payment", Lists::number);
+    LedgerStore.Filter filter;
+    try {
+      filter =
+          Payments.filter(
+              Lists.filter(ctx, "gateway"),
+              Lists.filter(ctx, "kind"),
+              Lists.filter(ctx, "customerRef"),
+              Lists.filter(ctx, "currency"),
+              Lists.time(ctx, "createdFrom"),
+              Lists.time(ctx, "createdTo"));
+    } catch (InvalidInput e) {
+      throw ApiError.forParameter(e.field(), e.getMessage());
+    }
     payments
-        .list(TokenService.tenantOf(ctx), filter, before, limit)
-        .onSuccess(
-            page ->
-                ctx.json(
-                    ApiJson.page(
-                        page, Payment::toJson, id -> Cursors.encode(CURSOR, id.toString()))))
+        .list(TokenService.tenantOf(ctx), filter, page)
+        .onSuccess(p -> ctx.json(Lists.page(p, Payment::toJson)))
         .onFailure(ctx::fail);
   }
 

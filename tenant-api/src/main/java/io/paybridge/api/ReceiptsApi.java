@@ -4,6 +4,7 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ingest.ReceiptHeaders;
 import io.paybridge.core.ingest.ReceiptStore;
 import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.GatewayApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -13,11 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Webhook receipts: every delivery that reached one of the tenant's webhook URLs, with its verdict
@@ -26,8 +25,8 @@ import java.util.Set;
  */
 final class ReceiptsApi {
 
-  private static final Set<String> VERDICTS =
-      Set.of("recorded", "duplicate", "held", "ignored", "rejected");
+  private static final List<String> VERDICTS =
+      List.of("recorded", "duplicate", "held", "ignored", "rejected");
 
   private final Receipts receipts;
 
@@ -36,33 +35,21 @@ final class ReceiptsApi {
   }
 
   /**
-   * {@code GET
-   * /api/v1/receipts?limit=&starting_after=&verdict=&gateway=&eventType=&createdFrom=&createdTo=},
-   * newest first.
+   * {@code GET /api/v1/receipts?limit=&starting_after=&ending_before=&verdict=&gateway=&eventType=
+   * &createdFrom=&createdTo=}, newest first.
    */
   void list(RoutingContext ctx) {
-    int limit = Requests.limit(ctx);
-    Long startingAfter = id(ctx.queryParams().get("starting_after"), "starting_after");
-    String verdict = ctx.queryParams().get("verdict");
-    if (verdict != null && !VERDICTS.contains(verdict)) {
-      throw ApiError.badField(
-          "verdict", "must be one of recorded, duplicate, held, ignored, rejected");
-    }
+    PageRequest<Long> page = Lists.request(ctx, "receipt", Lists::number);
     ReceiptStore.Filter filter =
         new ReceiptStore.Filter(
-            verdict,
-            Requests.boundedQuery(ctx, "gateway"),
-            Requests.boundedQuery(ctx, "eventType"),
-            instant(ctx, "createdFrom"),
-            instant(ctx, "createdTo"));
+            Lists.oneOf(ctx, "verdict", VERDICTS),
+            Lists.filter(ctx, "gateway"),
+            Lists.filter(ctx, "eventType"),
+            Lists.time(ctx, "createdFrom"),
+            Lists.time(ctx, "createdTo"));
     receipts
-        .list(TokenService.tenantOf(ctx), filter, startingAfter, limit)
-        .onSuccess(
-            page -> {
-              JsonArray data = new JsonArray();
-              page.items().forEach(r -> data.add(view(r)));
-              ctx.json(new JsonObject().put("data", data).put("has_more", page.hasMore()));
-            })
+        .list(TokenService.tenantOf(ctx), filter, page)
+        .onSuccess(p -> ctx.json(Lists.page(p, ReceiptsApi::view)))
         .onFailure(ctx::fail);
   }
 
@@ -191,21 +178,6 @@ final class ReceiptsApi {
     } catch (NumberFormatException ignored) {
       // answered below
     }
-    if (field.equals("id")) {
-      throw ApiError.notFound("no receipt " + raw.substring(0, Math.min(raw.length(), 40)));
-    }
-    throw ApiError.badField(field, "must be the id of a receipt");
-  }
-
-  private static Instant instant(RoutingContext ctx, String name) {
-    String raw = Requests.boundedQuery(ctx, name);
-    if (raw == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw ApiError.badField(name, "must be a time such as 2026-01-31T00:00:00Z");
-    }
+    throw ApiError.notFound("no receipt " + raw.substring(0, Math.min(raw.length(), 40)));
   }
 }

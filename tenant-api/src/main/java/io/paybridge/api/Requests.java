@@ -8,7 +8,10 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 
-/** Reading request input with errors that name the field at fault (answered as 400). */
+/**
+ * Reading request input with errors that name the field at fault (answered as 400); lists' query
+ * parameters: {@link Lists}.
+ */
 final class Requests {
 
   private Requests() {}
@@ -72,42 +75,5 @@ final class Requests {
       throw ApiError.badField(field, "must be at most " + max + " characters");
     }
     return s;
-  }
-
-  /** {@code limit} from the query: 1 to 200, default 50. */
-  static int limit(RoutingContext ctx) {
-    ValidatedRequest checked = validated(ctx);
-    if (checked != null) {
-      RequestParameter limit = checked.getQuery().get("limit");
-      if (limit == null || limit.isNull()) {
-        return 50;
-      }
-      if (limit.get() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 200) {
-        return n.intValue();
-      }
-      throw ApiError.badField("limit", "must be a whole number from 1 to 200");
-    }
-    String raw = ctx.queryParams().get("limit");
-    if (raw == null) {
-      return 50;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v >= 1 && v <= 200) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw ApiError.badField("limit", "must be a whole number from 1 to 200");
-  }
-
-  /** An optional query parameter of 1 to 255 characters. */
-  static String boundedQuery(RoutingContext ctx, String name) {
-    String v = ctx.queryParams().get(name);
-    if (v != null && (v.isEmpty() || v.length() > 255)) {
-      throw ApiError.badField(name, "must be 1 to 255 characters");
-    }
-    return v;
   }
 }

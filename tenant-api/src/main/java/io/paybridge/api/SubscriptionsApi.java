@@ -5,10 +5,11 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.subscription.Subscription;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.subscription.Subscriptions;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Subscriptions as recorded from webhooks, and their renewal: asking the gateway for the current
@@ -16,10 +17,7 @@ import java.util.Set;
  */
 final class SubscriptionsApi {
 
-  private static final Set<String> STATUSES = Set.of("active", "cancelled");
-
-  /** The listing letter of subscription cursors. */
-  private static final char CURSOR = 's';
+  private static final List<String> STATUSES = List.of("active", "cancelled");
 
   private final Subscriptions subscriptions;
   private final GatewayAccounts gateways;
@@ -32,25 +30,22 @@ final class SubscriptionsApi {
     this.gateways = gateways;
   }
 
-  /** {@code GET /api/v1/subscriptions?limit=&cursor=&gateway=&status=&customerRef=}. */
+  /**
+   * {@code GET /api/v1/subscriptions?limit=&starting_after=&ending_before=&gateway=&status=
+   * &customerRef=}, in the order of gateway and subscription id; a subscription's {@code id} is
+   * {@code <gateway>:<externalSubscriptionId>}.
+   */
   void list(RoutingContext ctx) {
-    int limit = Requests.limit(ctx);
-    Subscription.Key after = decodeCursor(ctx.queryParams().get("cursor"));
-    String status = ctx.queryParams().get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw ApiError.badField("status", "must be one of " + STATUSES);
-    }
+    PageRequest<Subscription.Key> page = Lists.request(ctx, "subscription", SubscriptionsApi::key);
     subscriptions
         .list(
             TokenService.tenantOf(ctx),
             new SubscriptionStore.Filter(
-                Requests.boundedQuery(ctx, "gateway"),
-                status,
-                Requests.boundedQuery(ctx, "customerRef")),
-            after,
-            limit)
-        .onSuccess(
-            page -> ctx.json(ApiJson.page(page, SubscriptionsApi::json, SubscriptionsApi::cursor)))
+                Lists.filter(ctx, "gateway"),
+                Lists.oneOf(ctx, "status", STATUSES),
+                Lists.filter(ctx, "customerRef")),
+            page)
+        .onSuccess(p -> ctx.json(Lists.page(p, SubscriptionsApi::json)))
         .onFailure(ctx::fail);
   }
 
@@ -113,6 +108,7 @@ final class SubscriptionsApi {
   /** The API's subscription object. */
   private static JsonObject json(Subscription s) {
     return new JsonObject()
+        .put("id", id(s))
         .put("gateway", s.gateway())
         .put("externalSubscriptionId", s.externalSubscriptionId())
         .put("customerRef", s.customerRef())
@@ -123,19 +119,17 @@ final class SubscriptionsApi {
         .put("updatedAt", ApiJson.time(s.updatedAt()));
   }
 
-  private static String cursor(Subscription.Key after) {
-    return Cursors.encode(CURSOR, after.gateway() + "\n" + after.externalSubscriptionId());
+  /** A subscription's id in lists: its gateway and its id there. */
+  static String id(Subscription s) {
+    return s.gateway() + ":" + s.externalSubscriptionId();
   }
 
-  private static Subscription.Key decodeCursor(String cursor) {
-    String key = Cursors.decode(CURSOR, cursor);
-    if (key == null) {
-      return null;
+  /** The key a list cursor names; {@link IllegalArgumentException} for anything else. */
+  private static Subscription.Key key(String id) {
+    int colon = id.indexOf(':');
+    if (colon < 1 || colon == id.length() - 1) {
+      throw new IllegalArgumentException("not a subscription id");
     }
-    int nl = key.indexOf('\n');
-    if (nl < 1) {
-      throw Cursors.notACursor();
-    }
-    return new Subscription.Key(key.substring(0, nl), key.substring(nl + 1));
+    return new Subscription.Key(id.substring(0, colon), id.substring(colon + 1));
   }
 }

@@ -4,9 +4,11 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.sync.DeliveryView;
 import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.SyncTargets;
+import io.paybridge.core.usecase.PageRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,8 +19,7 @@ import java.util.UUID;
  */
 final class SyncApi {
 
-  /** The listing letter of delivery cursors. */
-  private static final char CURSOR = 'd';
+  private static final List<String> STATUSES = List.of("pending", "delivered", "failed", "dead");
 
   private final SyncTargets targets;
 
@@ -54,16 +55,12 @@ final class SyncApi {
         .onFailure(ctx::fail);
   }
 
-  /** {@code GET /api/v1/sync-targets}. */
+  /** {@code GET /api/v1/sync-targets}: in the order they were added, the usual list paging. */
   void list(RoutingContext ctx) {
+    PageRequest<String> page = Lists.request(ctx, "sync target", Lists::text);
     targets
         .list(TokenService.tenantOf(ctx))
-        .onSuccess(
-            targets -> {
-              JsonArray out = new JsonArray();
-              targets.forEach(t -> out.add(view(t)));
-              ctx.json(new JsonObject().put("data", out));
-            })
+        .onSuccess(all -> ctx.json(Lists.page(all, t -> t.id().toString(), page, SyncApi::view)))
         .onFailure(ctx::fail);
   }
 
@@ -90,17 +87,23 @@ final class SyncApi {
         .onFailure(ctx::fail);
   }
 
-  /** {@code GET /api/v1/deliveries?status=&limit=&cursor=}, newest first. */
+  /**
+   * {@code GET /api/v1/deliveries?status=&targetId=&limit=&starting_after=&ending_before=}, newest
+   * first.
+   */
   void deliveries(RoutingContext ctx) {
-    String status = ctx.queryParams().get("status");
-    int limit = Requests.limit(ctx);
-    Long before = Cursors.decodeId(CURSOR, ctx.queryParams().get("cursor"));
+    PageRequest<Long> page = Lists.request(ctx, "delivery", Lists::number);
+    String status = Lists.oneOf(ctx, "status", STATUSES);
+    String target = Lists.filter(ctx, "targetId");
+    UUID targetId;
+    try {
+      targetId = target == null ? null : UUID.fromString(target);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badParameter("targetId", "must be the id of a sync target");
+    }
     targets
-        .deliveries(TokenService.tenantOf(ctx), status, before, limit)
-        .onSuccess(
-            page ->
-                ctx.json(
-                    ApiJson.page(page, SyncApi::json, id -> Cursors.encode(CURSOR, id.toString()))))
+        .deliveries(TokenService.tenantOf(ctx), status, targetId, page)
+        .onSuccess(p -> ctx.json(Lists.page(p, SyncApi::json)))
         .onFailure(ctx::fail);
   }
 

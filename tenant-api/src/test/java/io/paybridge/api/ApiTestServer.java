@@ -93,6 +93,11 @@ final class ApiTestServer implements AutoCloseable {
                 ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
   }
 
+  /** The database the node keeps its state in, for a fixture that writes what no API call can. */
+  PgConnectOptions database() {
+    return node.database();
+  }
+
   /** The keys the node signs tokens with. */
   TokenKeys tokenKeys() {
     return node.signingKeys().apiTokens();

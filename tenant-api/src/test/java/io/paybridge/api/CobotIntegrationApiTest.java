@@ -122,10 +122,15 @@ class CobotIntegrationApiTest {
         null);
     assertProblem(
         api.call(GET, "/api/v1/integrations/cobot/invoices?starting_after=nope", token),
-        400,
+        422,
         "starting_after");
     assertProblem(
-        api.call(GET, "/api/v1/integrations/cobot/invoices?limit=500", token), 400, "limit");
+        api.call(
+            GET, "/api/v1/integrations/cobot/invoices?ending_before=" + UUID.randomUUID(), token),
+        422,
+        "ending_before");
+    assertProblem(
+        api.call(GET, "/api/v1/integrations/cobot/invoices?limit=500", token), 422, "limit");
     assertProblem(
         api.call(POST, "/api/v1/integrations/cobot/invoices/not-a-uuid/charge", token), 400, "id");
     assertProblem(

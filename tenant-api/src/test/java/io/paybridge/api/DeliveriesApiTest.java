@@ -106,13 +106,15 @@ class DeliveriesApiTest {
       delimiter = '|',
       textBlock =
           """
-          status=lost | status
-          limit=0     | limit
-          limit=many  | limit
-          cursor=nope | cursor
+          status=lost             | status
+          limit=0                 | limit
+          limit=many              | limit
+          starting_after=nope     | starting_after
+          ending_before=0         | ending_before
+          targetId=not-a-target   | targetId
           """)
-  void aQueryTheDocumentRefusesIsAProblemNamingTheParameter(String query, String parameter) {
-    assertProblem(api.call(GET, "/api/v1/deliveries?" + query, merchant.token()), 400, parameter);
+  void aQueryTheListCannotUseIsAProblemNamingTheParameter(String query, String parameter) {
+    assertProblem(api.call(GET, "/api/v1/deliveries?" + query, merchant.token()), 422, parameter);
   }
 
   @Test

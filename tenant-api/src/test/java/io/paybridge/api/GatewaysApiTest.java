@@ -53,8 +53,21 @@ class GatewaysApiTest {
     // THEN every plugin on the class path is there
     assertThat(gateways.stream().map(g -> ((JsonObject) g).getString("id")))
         .containsExactlyInAnyOrder("stripe", "razorpay", "code", "appstore");
-    // AND Stripe's form says which fields are secret, required and defaulted
+    // AND which of them refund through their API
     JsonObject stripe = byId(gateways, "id", "stripe");
+    assertThat(stripe.getBoolean("refundsByApi")).isTrue();
+    assertThat(byId(gateways, "id", "razorpay").getBoolean("refundsByApi")).isTrue();
+    assertThat(byId(gateways, "id", "code").getBoolean("refundsByApi")).isFalse();
+    // AND they are one page, by id, paged like every list
+    assertThat(api.ok(GET, "/api/v1/gateways", token).getBoolean("has_more")).isFalse();
+    JsonObject first = api.ok(GET, "/api/v1/gateways?limit=1", token);
+    assertThat(first.getJsonArray("data").getJsonObject(0).getString("id")).isEqualTo("appstore");
+    assertThat(first.getBoolean("has_more")).isTrue();
+    JsonObject rest = api.ok(GET, "/api/v1/gateways?starting_after=code", token);
+    assertThat(rest.getJsonArray("data").stream().map(g -> ((JsonObject) g).getString("id")))
+        .containsExactly("razorpay", "stripe");
+    assertThat(rest.getBoolean("has_more")).isFalse();
+    // AND Stripe's form says which fields are secret, required and defaulted
     assertThat(stripe.getString("displayName")).isEqualTo("Stripe");
     JsonArray fields = stripe.getJsonArray("credentialFields");
     assertThat(fields.stream().map(f -> ((JsonObject) f).getString("name")))

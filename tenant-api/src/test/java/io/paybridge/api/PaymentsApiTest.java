@@ -67,16 +67,24 @@ class PaymentsApiTest {
   }
 
   @Test
-  void pagesFollowTheCursorAndFiltersNarrowTheList() {
+  void pagesFollowTheCursorsAndFiltersNarrowTheList() {
     JsonObject page = api.ok(GET, "/api/v1/payments?limit=2", merchant.token());
     assertThat(ids(page.getJsonArray("data"))).containsExactly(paid.get(2), paid.get(1));
+    assertThat(page.getBoolean("has_more")).isTrue();
+    String last = page.getJsonArray("data").getJsonObject(1).getString("id");
     JsonObject next =
-        api.ok(
-            GET,
-            "/api/v1/payments?limit=2&cursor=" + page.getString("nextCursor"),
-            merchant.token());
+        api.ok(GET, "/api/v1/payments?limit=2&starting_after=" + last, merchant.token());
     assertThat(ids(next.getJsonArray("data"))).containsExactly(paid.get(0));
-    assertThat(next.getString("nextCursor")).isNull();
+    assertThat(next.getBoolean("has_more")).isFalse();
+    String oldest = next.getJsonArray("data").getJsonObject(0).getString("id");
+    JsonObject back =
+        api.ok(GET, "/api/v1/payments?limit=1&ending_before=" + oldest, merchant.token());
+    assertThat(ids(back.getJsonArray("data"))).containsExactly(paid.get(1));
+    assertThat(back.getBoolean("has_more")).isTrue();
+    assertThat(payments(merchant, "?currency=usd")).hasSize(3);
+    assertThat(payments(merchant, "?currency=EUR")).isEmpty();
+    assertThat(payments(merchant, "?createdFrom=2000-01-01T00:00:00Z")).hasSize(3);
+    assertThat(payments(merchant, "?createdTo=2000-01-01T00:00:00Z")).isEmpty();
 
     assertThat(ids(payments(merchant, "?customerRef=member-1")))
         .containsExactly(paid.get(2), paid.get(0));
@@ -109,14 +117,23 @@ class PaymentsApiTest {
       delimiter = '|',
       textBlock =
           """
-          limit=0             | limit
-          limit=201           | limit
-          kind=GIFT           | kind
-          gateway=            | gateway
-          cursor=not-a-cursor | cursor
+          limit=0                                  | limit
+          limit=101                                | limit
+          limit=ten                                | limit
+          kind=GIFT                                | kind
+          gateway=                                 | gateway
+          currency=EURO                            | currency
+          currency=XYZ                             | currency
+          createdFrom=yesterday                    | createdFrom
+          createdFrom=2027-01-02T00:00:00Z&createdTo=2027-01-01T00:00:00Z | createdTo
+          starting_after=not-an-id                 | starting_after
+          ending_before=-4                         | ending_before
+          starting_after=1&ending_before=2         | ending_before
           """)
-  void aQueryTheDocumentRefusesIsAProblemNamingTheParameter(String query, String parameter) {
-    assertProblem(api.call(GET, "/api/v1/payments?" + query, merchant.token()), 400, parameter);
+  void aQueryTheListCannotUseIsAProblemNamingTheParameter(String query, String parameter) {
+    JsonObject problem =
+        assertProblem(api.call(GET, "/api/v1/payments?" + query, merchant.token()), 422, parameter);
+    assertThat(problem.getString("error")).isEqualTo("invalid_parameter");
   }
 
   @Test
@@ -136,9 +153,11 @@ class PaymentsApiTest {
     JsonObject balance = api.ok(GET, "/api/v1/customers/member-1/balance", other.token());
     assertThat(balance.getJsonArray("balances")).isEmpty();
     // a cursor of the merchant's pages reads nothing of the merchant's
-    String cursor =
-        api.ok(GET, "/api/v1/payments?limit=1", merchant.token()).getString("nextCursor");
-    assertThat(payments(other, "?cursor=" + cursor)).isEmpty();
+    JsonArray theirs = payments(merchant, "");
+    long newest = Long.parseLong(theirs.getJsonObject(0).getString("id"));
+    assertThat(payments(other, "?starting_after=" + (newest + 1))).isEmpty();
+    assertThat(payments(other, "?ending_before=" + theirs.getJsonObject(2).getString("id")))
+        .isEmpty();
   }
 
   @Test

@@ -161,9 +161,11 @@ class ReceiptsApiTest {
           createdFrom=yesterday          | createdFrom
           createdTo=2026-13-01T00:00:00Z | createdTo
           starting_after=first           | starting_after
+          ending_before=0                | ending_before
+          limit=101                      | limit
           """)
-  void aQueryTheDocumentRefusesIsAProblemNamingTheParameter(String query, String parameter) {
-    assertProblem(api.call(GET, "/api/v1/receipts?" + query, merchant.token()), 400, parameter);
+  void aQueryTheListCannotUseIsAProblemNamingTheParameter(String query, String parameter) {
+    assertProblem(api.call(GET, "/api/v1/receipts?" + query, merchant.token()), 422, parameter);
   }
 
   @Test

@@ -100,9 +100,15 @@ class SubscriptionsApiTest {
     JsonObject page = api.ok(GET, "/api/v1/subscriptions?limit=1", publisher.token());
     assertThat(page.getJsonArray("data").getJsonObject(0).getString("externalSubscriptionId"))
         .isEqualTo("sub_1");
-    JsonArray next = subscriptions(publisher, "?limit=1&cursor=" + page.getString("nextCursor"));
+    assertThat(page.getBoolean("has_more")).isTrue();
+    String first = page.getJsonArray("data").getJsonObject(0).getString("id");
+    assertThat(first).isEqualTo("stripe:sub_1");
+    JsonArray next = subscriptions(publisher, "?limit=1&starting_after=" + first);
     assertThat(next.getJsonObject(0).getString("externalSubscriptionId")).isEqualTo("sub_2");
+    JsonArray back = subscriptions(publisher, "?ending_before=stripe:sub_2");
+    assertThat(back.getJsonObject(0).getString("id")).isEqualTo("stripe:sub_1");
     assertThat(subscriptions(publisher, "?status=cancelled")).isEmpty();
+    assertThat(subscriptions(publisher, "?status=active")).hasSize(2);
   }
 
   @Test
@@ -130,13 +136,14 @@ class SubscriptionsApiTest {
       delimiter = '|',
       textBlock =
           """
-          status=paused | status
-          limit=0       | limit
-          cursor=xyz    | cursor
+          status=paused        | status
+          limit=0              | limit
+          starting_after=xyz   | starting_after
+          ending_before=stripe: | ending_before
           """)
-  void aQueryTheDocumentRefusesIsAProblemNamingTheParameter(String query, String parameter) {
+  void aQueryTheListCannotUseIsAProblemNamingTheParameter(String query, String parameter) {
     assertProblem(
-        api.call(GET, "/api/v1/subscriptions?" + query, publisher.token()), 400, parameter);
+        api.call(GET, "/api/v1/subscriptions?" + query, publisher.token()), 422, parameter);
   }
 
   @ParameterizedTest

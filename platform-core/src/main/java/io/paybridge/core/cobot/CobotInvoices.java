@@ -2,6 +2,7 @@ package io.paybridge.core.cobot;
 
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -153,6 +154,13 @@ public final class CobotInvoices {
     return store
         .list(tenantId, limit + 1, after)
         .map(rows -> Page.of(rows, limit, CobotInvoice::id));
+  }
+
+  /** A page of the tenant's invoices, newest first, after or before the one the request names. */
+  public Future<Page<CobotInvoice, UUID>> list(UUID tenantId, PageRequest<UUID> request) {
+    return store
+        .list(tenantId, request.limit() + 1, request.from(), request.backwards())
+        .map(rows -> Page.of(rows, request, CobotInvoice::id));
   }
 
   /** The tenant's invoice; fails with {@link Refused} (not found) when there is none. */

@@ -294,18 +294,32 @@ public final class CobotStore {
 
   /** The tenant's invoices, newest first, after the one named by {@code before}. */
   public Future<List<CobotInvoice>> list(UUID tenantId, int limit, UUID before) {
+    return list(tenantId, limit, before, false);
+  }
+
+  /**
+   * The tenant's invoices, newest first after the one {@code from} names; with {@code backwards},
+   * those before it, oldest first.
+   */
+  public Future<List<CobotInvoice>> list(UUID tenantId, int limit, UUID from, boolean backwards) {
     String after =
-        before == null
+        from == null
             ? ""
-            : " AND (created_at, id) < (SELECT created_at, id FROM cobot_invoices"
-                + " WHERE tenant_id = $1 AND id = $3)";
+            : " AND (created_at, id) "
+                + (backwards ? ">" : "<")
+                + " (SELECT created_at, id FROM cobot_invoices WHERE tenant_id = $1 AND id = $3)";
+    String order = backwards ? "ASC" : "DESC";
     return pool.preparedQuery(
             "SELECT "
                 + INVOICE_COLUMNS
                 + " FROM cobot_invoices WHERE tenant_id = $1"
                 + after
-                + " ORDER BY created_at DESC, id DESC LIMIT $2")
-        .execute(before == null ? Tuple.of(tenantId, limit) : Tuple.of(tenantId, limit, before))
+                + " ORDER BY created_at "
+                + order
+                + ", id "
+                + order
+                + " LIMIT $2")
+        .execute(from == null ? Tuple.of(tenantId, limit) : Tuple.of(tenantId, limit, from))
         .map(
             rows -> {
               List<CobotInvoice> out = new ArrayList<>();

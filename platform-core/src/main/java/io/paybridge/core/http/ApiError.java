@@ -34,6 +34,19 @@ public final class ApiError extends RuntimeException {
     return new ApiError(400, "invalid_field", message, field);
   }
 
+  /**
+   * A 422 naming a query parameter of a list that the API cannot use (a filter of the wrong shape,
+   * a cursor that names nothing of the list): {@code 'created[gte]' must be a time}.
+   */
+  public static ApiError badParameter(String parameter, String problem) {
+    return new ApiError(422, "invalid_parameter", "'" + parameter + "' " + problem, parameter);
+  }
+
+  /** A 422 about one query parameter, with the message as given. */
+  public static ApiError forParameter(String parameter, String message) {
+    return new ApiError(422, "invalid_parameter", message, parameter);
+  }
+
   public static ApiError notFound(String message) {
     return new ApiError(404, "not_found", message);
   }

@@ -105,7 +105,12 @@ public final class HttpErrors {
       return;
     }
     if (failure instanceof io.paybridge.core.usecase.Refused refused) {
-      respond(ctx, refused.kind().status(), refused.code(), refused.getMessage());
+      JsonObject body =
+          new JsonObject().put("error", refused.code()).put("message", refused.getMessage());
+      if (refused.field() != null) {
+        body.put("field", refused.field());
+      }
+      respond(ctx, refused.kind().status(), body);
       return;
     }
     if (failure instanceof io.paybridge.spi.GatewayApiException gateway) {

@@ -1,6 +1,7 @@
 package io.paybridge.core.ingest;
 
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.ParsedWebhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -161,33 +162,45 @@ public final class ReceiptStore {
    */
   public Future<Page<Receipt, Long>> list(
       UUID tenantId, Filter filter, Long startingAfter, int limit) {
+    return list(tenantId, filter, new PageRequest<>(startingAfter, null, limit));
+  }
+
+  /**
+   * A page of the tenant's receipts, newest first, after or before the receipt the request names.
+   */
+  public Future<Page<Receipt, Long>> list(UUID tenantId, Filter filter, PageRequest<Long> request) {
+    boolean back = request.backwards();
     return pool.preparedQuery(
             "SELECT "
                 + COLUMNS
                 + FROM
-                + " WHERE r.tenant_id = $1 AND ($2::bigint IS NULL OR r.id < $2)"
+                + " WHERE r.tenant_id = $1 AND ($2::bigint IS NULL OR r.id "
+                + (back ? ">" : "<")
+                + " $2)"
                 + " AND ($3::text IS NULL OR r.verdict = $3) AND ($4::text IS NULL OR r.gateway = $4)"
                 + " AND ($5::text IS NULL OR r.event_type = $5)"
                 + " AND ($6::timestamptz IS NULL OR r.received_at >= $6)"
                 + " AND ($7::timestamptz IS NULL OR r.received_at < $7)"
-                + " ORDER BY r.id DESC LIMIT $8")
+                + " ORDER BY r.id "
+                + (back ? "ASC" : "DESC")
+                + " LIMIT $8")
         .execute(
             Tuple.from(
                 new Object[] {
                   tenantId,
-                  startingAfter,
+                  request.from(),
                   filter.verdict(),
                   filter.gateway(),
                   filter.eventType(),
                   utc(filter.createdFrom()),
                   utc(filter.createdTo()),
-                  limit + 1
+                  request.limit() + 1
                 }))
         .map(
             rows -> {
               List<Receipt> fetched = new ArrayList<>();
               rows.forEach(r -> fetched.add(receipt(r)));
-              return Page.of(fetched, limit, Receipt::id);
+              return Page.of(fetched, request, Receipt::id);
             });
   }
 

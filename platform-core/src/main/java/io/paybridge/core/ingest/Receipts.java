@@ -8,6 +8,7 @@ import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.WebhookRequest;
@@ -70,6 +71,12 @@ public final class Receipts {
   public Future<Page<ReceiptStore.Receipt, Long>> list(
       UUID tenantId, ReceiptStore.Filter filter, Long startingAfter, int limit) {
     return store.list(tenantId, filter, startingAfter, limit);
+  }
+
+  /** A page of the tenant's receipts, newest first, after or before the one the request names. */
+  public Future<Page<ReceiptStore.Receipt, Long>> list(
+      UUID tenantId, ReceiptStore.Filter filter, PageRequest<Long> request) {
+    return store.list(tenantId, filter, request);
   }
 
   /** A receipt of the tenant, or {@code null}. */

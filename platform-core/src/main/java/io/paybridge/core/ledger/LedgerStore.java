@@ -3,12 +3,14 @@ package io.paybridge.core.ledger;
 import static io.paybridge.core.db.Rows.instant;
 
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.EventKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +30,24 @@ public final class LedgerStore {
           .map(Enum::name)
           .toArray(String[]::new);
 
-  /** Optional filters of a listing. */
-  public record Filter(String gateway, String kind, String customerRef) {
+  /**
+   * Optional filters of a listing.
+   *
+   * @param createdFrom recorded at or after, or null
+   * @param createdTo recorded before, or null
+   */
+  public record Filter(
+      String gateway,
+      String kind,
+      String customerRef,
+      String currency,
+      Instant createdFrom,
+      Instant createdTo) {
     public static final Filter NONE = new Filter(null, null, null);
+
+    public Filter(String gateway, String kind, String customerRef) {
+      this(gateway, kind, customerRef, null, null, null);
+    }
   }
 
   private final Pool pool;
@@ -44,24 +61,55 @@ public final class LedgerStore {
    * is the id to continue below. Keyset pagination: pages stay stable while new entries arrive.
    */
   public Future<Page<Payment, Long>> list(UUID tenantId, Long before, int limit, Filter filter) {
+    return list(tenantId, new PageRequest<>(before, null, limit), filter);
+  }
+
+  /**
+   * A page of entries, newest first: after or before the entry the request names (by id). The
+   * created range compares {@code recorded_at}; the planner serves it from the tenant's id index or
+   * the block-range index on {@code recorded_at}, whichever reads less.
+   */
+  public Future<Page<Payment, Long>> list(UUID tenantId, PageRequest<Long> request, Filter filter) {
+    boolean back = request.backwards();
     String sql =
         "SELECT "
             + ENTRY_COLUMNS
             + " FROM ledger_entries"
-            + " WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)"
+            + " WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id "
+            + (back ? ">" : "<")
+            + " $2)"
             + " AND ($3::text IS NULL OR gateway = $3) AND ($4::text IS NULL OR kind = $4)"
             + " AND ($5::text IS NULL OR customer_ref = $5)"
-            + " ORDER BY id DESC LIMIT $6";
+            + " AND ($6::text IS NULL OR currency = $6)"
+            + " AND ($7::timestamptz IS NULL OR recorded_at >= $7)"
+            + " AND ($8::timestamptz IS NULL OR recorded_at < $8)"
+            + " ORDER BY id "
+            + (back ? "ASC" : "DESC")
+            + " LIMIT $9";
     return pool.preparedQuery(sql)
         .execute(
-            Tuple.of(
-                tenantId, before, filter.gateway(), filter.kind(), filter.customerRef(), limit + 1))
+            Tuple.from(
+                new Object[] {
+                  tenantId,
+                  request.from(),
+                  filter.gateway(),
+                  filter.kind(),
+                  filter.customerRef(),
+                  filter.currency(),
+                  utc(filter.createdFrom()),
+                  utc(filter.createdTo()),
+                  request.limit() + 1
+                }))
         .map(
             rows -> {
               List<Payment> fetched = new ArrayList<>();
               rows.forEach(r -> fetched.add(payment(r)));
-              return Page.of(fetched, limit, Payment::id);
+              return Page.of(fetched, request, Payment::id);
             });
+  }
+
+  private static java.time.OffsetDateTime utc(Instant t) {
+    return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
   }
 
   /** One entry of the tenant, or {@code null}. */

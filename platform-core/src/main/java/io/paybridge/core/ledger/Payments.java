@@ -3,6 +3,7 @@ package io.paybridge.core.ledger;
 import io.paybridge.core.usecase.Checks;
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.EventKind;
 import io.vertx.core.Future;
 import java.util.Arrays;
@@ -29,9 +30,25 @@ public final class Payments {
    * characters; blank means no filter. Fails with {@link InvalidInput}.
    */
   public static LedgerStore.Filter filter(String gateway, String kind, String customerRef) {
+    return filter(gateway, kind, customerRef, null, null, null);
+  }
+
+  /**
+   * The filters of a listing, checked as {@link #filter(String, String, String)} does, and {@code
+   * currency} an ISO 4217 code, the created range (recorded at or after {@code createdFrom}, before
+   * {@code createdTo}) not empty. Fails with {@link InvalidInput}.
+   */
+  public static LedgerStore.Filter filter(
+      String gateway,
+      String kind,
+      String customerRef,
+      String currency,
+      java.time.Instant createdFrom,
+      java.time.Instant createdTo) {
     String g = blankToNull(gateway);
     String k = blankToNull(kind);
     String c = blankToNull(customerRef);
+    String cur = blankToNull(currency);
     new Checks()
         .require(g == null || g.length() <= 255, "gateway", "'gateway' must be 1 to 255 characters")
         .require(
@@ -42,8 +59,30 @@ public final class Payments {
             c == null || c.length() <= 255,
             "customerRef",
             "'customerRef' must be 1 to 255 characters")
+        .require(
+            cur == null || isCurrency(cur),
+            "currency",
+            "'currency' must be an ISO 4217 code such as EUR")
+        .require(
+            createdFrom == null || createdTo == null || createdFrom.isBefore(createdTo),
+            "createdTo",
+            "'createdTo' must be later than 'createdFrom'")
         .throwIfAny();
-    return new LedgerStore.Filter(g, k, c);
+    return new LedgerStore.Filter(
+        g,
+        k,
+        c,
+        cur == null ? null : cur.toUpperCase(java.util.Locale.ROOT),
+        createdFrom,
+        createdTo);
+  }
+
+  private static boolean isCurrency(String code) {
+    try {
+      return code.length() == 3 && io.paybridge.spi.Money.currency(code).equalsIgnoreCase(code);
+    } catch (io.paybridge.spi.MalformedWebhookException e) {
+      return false;
+    }
   }
 
   /** Entries below {@code before} (all when {@code null}), newest first. */
@@ -53,7 +92,17 @@ public final class Payments {
       return Future.failedFuture(
           InvalidInput.of("limit", "'limit' must be a whole number from 1 to " + MAX_LIMIT));
     }
-    return store.list(tenantId, before, limit, filter);
+    return list(tenantId, filter, new PageRequest<>(before, null, limit));
+  }
+
+  /** A page of entries, newest first, after or before the entry the request names. */
+  public Future<Page<Payment, Long>> list(
+      UUID tenantId, LedgerStore.Filter filter, PageRequest<Long> request) {
+    if (request.limit() > MAX_LIMIT) {
+      return Future.failedFuture(
+          InvalidInput.of("limit", "'limit' must be a whole number from 1 to " + MAX_LIMIT));
+    }
+    return store.list(tenantId, request, filter);
   }
 
   /** A customer's balance per currency. */

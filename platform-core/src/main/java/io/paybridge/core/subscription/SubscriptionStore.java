@@ -5,6 +5,7 @@ import static io.paybridge.core.db.Rows.instant;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -69,29 +70,45 @@ public final class SubscriptionStore {
   /** Subscriptions after the given key (from the start when {@code null}), optionally filtered. */
   public Future<Page<Subscription, Subscription.Key>> list(
       UUID tenantId, Filter filter, Subscription.Key after, int limit) {
+    return list(tenantId, filter, new PageRequest<>(after, null, limit));
+  }
+
+  /**
+   * A page of subscriptions in the order of their gateway and id, after or before the one the
+   * request names, optionally filtered.
+   */
+  public Future<Page<Subscription, Subscription.Key>> list(
+      UUID tenantId, Filter filter, PageRequest<Subscription.Key> request) {
+    boolean back = request.backwards();
+    Subscription.Key from = request.from();
     String sql =
         "SELECT "
             + COLUMNS
             + " FROM subscriptions WHERE tenant_id = $1"
-            + " AND ($2::text IS NULL OR (gateway, external_subscription_id) > ($2, $3))"
+            + " AND ($2::text IS NULL OR (gateway, external_subscription_id) "
+            + (back ? "<" : ">")
+            + " ($2, $3))"
             + " AND ($4::text IS NULL OR gateway = $4) AND ($5::text IS NULL OR status = $5)"
             + " AND ($6::text IS NULL OR customer_ref = $6)"
-            + " ORDER BY gateway, external_subscription_id LIMIT $7";
+            + (back
+                ? " ORDER BY gateway DESC, external_subscription_id DESC"
+                : " ORDER BY gateway, external_subscription_id")
+            + " LIMIT $7";
     return pool.preparedQuery(sql)
         .execute(
             Tuple.of(
                 tenantId,
-                after == null ? null : after.gateway(),
-                after == null ? null : after.externalSubscriptionId(),
+                from == null ? null : from.gateway(),
+                from == null ? null : from.externalSubscriptionId(),
                 filter.gateway(),
                 filter.status(),
                 filter.customerRef(),
-                limit + 1))
+                request.limit() + 1))
         .map(
             rows -> {
               List<Subscription> fetched = new ArrayList<>();
               rows.forEach(r -> fetched.add(subscription(r)));
-              return Page.of(fetched, limit, Subscription::key);
+              return Page.of(fetched, request, Subscription::key);
             });
   }
 

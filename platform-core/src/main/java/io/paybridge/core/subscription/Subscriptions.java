@@ -2,6 +2,7 @@ package io.paybridge.core.subscription;
 
 import io.paybridge.core.job.Job;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.core.Future;
 import java.util.UUID;
@@ -25,6 +26,12 @@ public final class Subscriptions {
   public Future<Page<Subscription, Subscription.Key>> list(
       UUID tenantId, SubscriptionStore.Filter filter, Subscription.Key after, int limit) {
     return store.list(tenantId, filter, after, limit);
+  }
+
+  /** A page of subscriptions, after or before the one the request names. */
+  public Future<Page<Subscription, Subscription.Key>> list(
+      UUID tenantId, SubscriptionStore.Filter filter, PageRequest<Subscription.Key> request) {
+    return store.list(tenantId, filter, request);
   }
 
   /** One subscription, or {@code null}. */

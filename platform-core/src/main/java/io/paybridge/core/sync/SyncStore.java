@@ -5,6 +5,7 @@ import static io.paybridge.core.db.Rows.instant;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.core.vault.CredentialVault;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -385,17 +386,32 @@ public final class SyncStore {
    */
   public Future<Page<DeliveryView, Long>> deliveries(
       UUID tenantId, String status, Long before, int limit) {
+    return deliveries(tenantId, status, null, new PageRequest<>(before, null, limit));
+  }
+
+  /**
+   * A page of a tenant's deliveries, newest first, after or before the one the request names,
+   * optionally of one status and to one target.
+   */
+  public Future<Page<DeliveryView, Long>> deliveries(
+      UUID tenantId, String status, UUID targetId, PageRequest<Long> request) {
+    boolean back = request.backwards();
     return pool.preparedQuery(
             "SELECT "
                 + DELIVERY_COLUMNS
                 + " FROM deliveries d WHERE d.tenant_id = $1 AND ($2::text IS NULL OR d.status = $2)"
-                + " AND ($3::bigint IS NULL OR d.id < $3) ORDER BY d.id DESC LIMIT $4")
-        .execute(Tuple.of(tenantId, status, before, limit + 1))
+                + " AND ($3::uuid IS NULL OR d.target_id = $3)"
+                + " AND ($4::bigint IS NULL OR d.id "
+                + (back ? ">" : "<")
+                + " $4) ORDER BY d.id "
+                + (back ? "ASC" : "DESC")
+                + " LIMIT $5")
+        .execute(Tuple.of(tenantId, status, targetId, request.from(), request.limit() + 1))
         .map(
             rows -> {
               List<DeliveryView> fetched = new ArrayList<>();
               rows.forEach(r -> fetched.add(deliveryView(r)));
-              return Page.of(fetched, limit, DeliveryView::id);
+              return Page.of(fetched, request, DeliveryView::id);
             });
   }
 

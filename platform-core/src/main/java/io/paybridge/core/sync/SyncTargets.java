@@ -3,6 +3,7 @@ package io.paybridge.core.sync;
 import io.paybridge.core.usecase.Checks;
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
+import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.core.usecase.Refused;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -134,6 +135,18 @@ public final class SyncTargets {
       return Future.failedFuture(InvalidInput.of("status", "'status' must be one of " + STATUSES));
     }
     return store.deliveries(tenantId, status, before, limit);
+  }
+
+  /**
+   * A page of deliveries, newest first, after or before the one the request names, optionally of
+   * one status (one of {@link #STATUSES}) and to one target.
+   */
+  public Future<Page<DeliveryView, Long>> deliveries(
+      UUID tenantId, String status, UUID targetId, PageRequest<Long> request) {
+    if (status != null && !STATUSES.contains(status)) {
+      return Future.failedFuture(InvalidInput.of("status", "'status' must be one of " + STATUSES));
+    }
+    return store.deliveries(tenantId, status, targetId, request);
   }
 
   /** Sends a delivery again with a new retry window; {@code null} when there is no such one. */

@@ -28,7 +28,23 @@ public record Page<T, K>(List<T> items, K next) {
     return new Page<>(shown, key.apply(shown.get(limit - 1)));
   }
 
-  /** Whether more items follow this page. */
+  /**
+   * The page of a query that read {@code request}'s page in its direction, fetching up to {@code
+   * limit + 1} rows: forwards as {@link #of}; backwards (towards the listing's start, so fetched in
+   * the reverse of the listing's order) turned round into the listing's order, the row past the
+   * limit saying that more precede it.
+   */
+  public static <T, K> Page<T, K> of(List<T> fetched, PageRequest<K> request, Function<T, K> key) {
+    if (!request.backwards()) {
+      return of(fetched, request.limit(), key);
+    }
+    int limit = request.limit();
+    List<T> shown = new java.util.ArrayList<>(fetched.subList(0, Math.min(limit, fetched.size())));
+    java.util.Collections.reverse(shown);
+    return new Page<>(shown, fetched.size() > limit ? key.apply(shown.get(0)) : null);
+  }
+
+  /** Whether more items follow this page (precede it, for a page read backwards). */
   public boolean hasMore() {
     return next != null;
   }

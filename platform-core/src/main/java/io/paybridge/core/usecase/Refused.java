@@ -33,15 +33,24 @@ public final class Refused extends RuntimeException {
 
   private final Kind kind;
   private final String code;
+  private final String field;
 
   /**
    * @param code a stable, machine-readable name of the refusal ({@code no_payment_method})
    * @param message what is wrong and what to do, for a person
    */
   public Refused(Kind kind, String code, String message) {
+    this(kind, code, message, null);
+  }
+
+  /**
+   * @param field the input the refusal is about (an amount more than is left), or null
+   */
+  public Refused(Kind kind, String code, String message, String field) {
     super(message, null, false, false);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.code = Objects.requireNonNull(code, "code");
+    this.field = field;
   }
 
   public static Refused notFound(String code, String message) {
@@ -56,11 +65,21 @@ public final class Refused extends RuntimeException {
     return new Refused(Kind.UNPROCESSABLE, code, message);
   }
 
+  /** A well-formed value of {@code field} that cannot be done as things stand (422). */
+  public static Refused unprocessable(String code, String message, String field) {
+    return new Refused(Kind.UNPROCESSABLE, code, message, field);
+  }
+
   public Kind kind() {
     return kind;
   }
 
   public String code() {
     return code;
+  }
+
+  /** The input the refusal is about, or null. */
+  public String field() {
+    return field;
   }
 }

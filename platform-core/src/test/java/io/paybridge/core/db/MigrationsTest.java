@@ -72,7 +72,8 @@ class MigrationsTest {
                   "V14__token_keys.sql",
                   "V15__api_idempotency.sql",
                   "V16__payer_contact_retention.sql",
-                  "V18__app_purchases.sql"))
+                  "V18__app_purchases.sql",
+                  "V22__refunds.sql"))
           .toList();
 
   private Vertx vertx;
@@ -227,7 +228,8 @@ class MigrationsTest {
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
             "16 SQL V16__payer_contact_retention.sql",
-            "18 SQL V18__app_purchases.sql");
+            "18 SQL V18__app_purchases.sql",
+            "22 SQL V22__refunds.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -266,7 +268,8 @@ class MigrationsTest {
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
             "16 SQL V16__payer_contact_retention.sql",
-            "18 SQL V18__app_purchases.sql");
+            "18 SQL V18__app_purchases.sql",
+            "22 SQL V22__refunds.sql");
   }
 
   @Test

@@ -191,6 +191,27 @@ final class PayPalApi {
         });
   }
 
+  /**
+   * A POST of {@code body} to {@code path} with the account's token and {@code requestId} as {@code
+   * PayPal-Request-Id}, asking for the whole resource back ({@code Prefer: return=representation});
+   * the answer as a JSON object.
+   */
+  Future<JsonObject> post(
+      String operation, String path, String requestId, JsonObject body, Credentials credentials) {
+    return guarded(
+        () -> {
+          String url = base(credentials) + path;
+          return authorized(
+                  credentials,
+                  token -> {
+                    Map<String, String> headers = jsonHeaders(token, requestId);
+                    headers.put("Prefer", "return=representation");
+                    return send(operation, HttpMethod.POST, url, headers, body.toBuffer());
+                  })
+              .map(r -> json(r, operation));
+        });
+  }
+
   /** The idempotency key of the full refund of a payment: the same for every attempt. */
   static String refundRequestId(boolean capture, String paymentId) {
     return "paybridge-refund-" + (capture ? "capture-" : "sale-") + paymentId;

@@ -13,6 +13,7 @@ import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
+import io.paybridge.spi.Refunds;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
 /**
  * PayPal REST webhooks, verified offline on the JDK without PayPal's SDK and booked as PayPal's
  * REST API confirms them, plus the subscription calls the platform needs ({@link Renewals}, {@link
- * CancelAndRefund}). The tenant-facing page is {@code docs/gateways/paypal.md}.
+ * CancelAndRefund}) and refunds by amount ({@link Refunds}, {@link PayPalRefundCalls}). The
+ * tenant-facing page is {@code docs/gateways/paypal.md}.
  *
  * <h2>Authenticity</h2>
  *
@@ -118,7 +120,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class PayPalPlugin extends AbstractGatewayPlugin
-    implements ApiSubscriptions<PayPalSubscriptions>, Checkouts, Captures {
+    implements ApiSubscriptions<PayPalSubscriptions>, Checkouts, Captures, Refunds {
 
   public static final String ID = "paypal";
 
@@ -318,6 +320,12 @@ public final class PayPalPlugin extends AbstractGatewayPlugin
   @Override
   public Future<Void> cancel(CaptureRequest request, Credentials credentials) {
     return withRuntime(rt -> rt.orders().cancel(request, credentials));
+  }
+
+  /** Refunds a capture or a sale, or part of it ({@link PayPalRefundCalls}). */
+  @Override
+  public Future<RefundOutcome> refund(RefundRequest request, Credentials credentials) {
+    return withRuntime(rt -> rt.refunds().refund(request, credentials));
   }
 
   /** What {@code call} makes of what {@link #init} set up; a failed future before then. */

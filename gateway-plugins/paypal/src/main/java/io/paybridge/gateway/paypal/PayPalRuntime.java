@@ -41,13 +41,15 @@ import javax.net.ssl.X509TrustManager;
  *     io.paybridge.spi.CancelAndRefund}
  * @param orders the checkouts ({@link io.paybridge.spi.Checkouts}) and their cancellation
  * @param captures the captures of approved checkouts ({@link io.paybridge.spi.Captures})
+ * @param refunds the refund calls of {@link io.paybridge.spi.Refunds}
  */
 record PayPalRuntime(
     PayPalVerifier verifier,
     PayPalResolver resolver,
     PayPalSubscriptions subscriptions,
     PayPalOrders orders,
-    PayPalCaptures captures) {
+    PayPalCaptures captures,
+    PayPalRefundCalls refunds) {
 
   /**
    * Reads the settings and the certificate files they name, without blocking the event loop; fails,
@@ -105,7 +107,8 @@ record PayPalRuntime(
                   new PayPalResolver(api),
                   new PayPalSubscriptions(api),
                   orders,
-                  new PayPalCaptures(api, orders, context.clock()));
+                  new PayPalCaptures(api, orders, context.clock()),
+                  new PayPalRefundCalls(api));
             });
   }
 

@@ -60,8 +60,9 @@ import java.util.zip.CRC32;
  *       /v1/payments/refund/{id}}, {@code GET /v1/customer/disputes/{id}} and {@code GET
  *       /v1/billing/subscriptions/{id}}; {@code POST /v1/billing/subscriptions/{id}/cancel}, {@code
  *       POST /v1/payments/sale/{id}/refund} and {@code POST /v2/payments/captures/{id}/refund},
- *       with PayPal's error answers, idempotent refunds by {@code PayPal-Request-Id}, scripted
- *       failures and stalls, and a record of every call; and the Orders v2 calls of checkouts
+ *       with PayPal's error answers, idempotent refunds by {@code PayPal-Request-Id}, partial
+ *       refunds of the captures it knows ({@link PayPalCaptureRefunds}), scripted failures and
+ *       stalls, and a record of every call; and the Orders v2 calls of checkouts
  *       ({@link PayPalOrderBook}).
  * </ul>
  *
@@ -123,6 +124,8 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
   private final Map<String, Refund> refundsByRequestId = new ConcurrentHashMap<>();
   private final Map<String, Refund> refundsByPayment = new ConcurrentHashMap<>();
   private final List<Refund> refunds = new CopyOnWriteArrayList<>();
+  private final PayPalCaptureRefunds captureRefunds =
+      new PayPalCaptureRefunds(resources, this::apiHost);
   private volatile long tokenLifetimeSeconds = 32_400;
   private final PayPalOrderBook orders;
 
@@ -782,6 +785,19 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     refundsByPayment.put(paymentId, new Refund(randomId(17), paymentId, capture, null));
   }
 
+  /**
+   * Makes refunds of a capture the fake API knows stay {@code PENDING} from now on, until {@link
+   * #settleRefund} ends them.
+   */
+  public void keepRefundsPending(String captureId) {
+    captureRefunds.keepPending(captureId);
+  }
+
+  /** Ends a pending capture refund: {@code COMPLETED}, or {@code FAILED} giving its amount back. */
+  public JsonObject settleRefund(String refundId, String status) {
+    return captureRefunds.settle(refundId, status);
+  }
+
   /** Forgets every access token issued, as when PayPal expires them early. */
   public void revokeTokens() {
     tokens.clear();
@@ -807,6 +823,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     refunds.clear();
     refundsByPayment.clear();
     refundsByRequestId.clear();
+    captureRefunds.reset();
   }
 
   /** The Orders v2 API's orders and captures (checkouts). */
@@ -959,6 +976,13 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
 
   private synchronized Answer refund(ApiCall call, String paymentId, boolean capture) {
     String requestId = call.header("PayPal-Request-Id");
+    if (capture && captureRefunds.knows(paymentId)) {
+      return captureRefunds.refund(
+          call,
+          paymentId,
+          refundsByPayment.containsKey(paymentId),
+          id -> refunds.add(new Refund(id, paymentId, true, requestId)));
+    }
     Refund earlier = requestId == null ? null : refundsByRequestId.get(requestId);
     if (earlier != null) {
       return json(201, refundAnswer(earlier));
@@ -1011,7 +1035,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     return answer;
   }
 
-  private static Answer json(int status, JsonObject body) {
+  static Answer json(int status, JsonObject body) {
     return Answer.of(status, "application/json", body.encode());
   }
 
@@ -1031,7 +1055,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
                             .put("description", "Requested resource ID was not found."))));
   }
 
-  private static Answer malformedRequest() {
+  static Answer malformedRequest() {
     return json(
         400,
         new JsonObject()
@@ -1042,7 +1066,7 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
             .put("debug_id", RandomIds.hex(13)));
   }
 
-  private static Answer unprocessable(String issue, String description) {
+  static Answer unprocessable(String issue, String description) {
     return json(
         422,
         new JsonObject()
@@ -1135,15 +1159,15 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     return digits <= 0 ? "0" : "0." + "0".repeat(digits);
   }
 
-  private static JsonObject money(String value, String currency) {
+  static JsonObject money(String value, String currency) {
     return new JsonObject().put("currency_code", currency).put("value", value);
   }
 
-  private static JsonObject link(String href, String rel, String method) {
+  static JsonObject link(String href, String rel, String method) {
     return new JsonObject().put("href", href).put("rel", rel).put("method", method);
   }
 
-  private static String secondsNow() {
+  static String secondsNow() {
     return transmissionTime(Instant.now());
   }
 

@@ -61,15 +61,22 @@ final class RazorpayApi implements Renewals, CancelAndRefund {
 
   private final GatewayApi api;
   private final RazorpayOrders orders;
+  private final RazorpayRefundCalls refunds;
 
   RazorpayApi(GatewayApi api) {
     this.api = api;
     this.orders = new RazorpayOrders(api, this::authorization);
+    this.refunds = new RazorpayRefundCalls(api);
   }
 
   /** The orders checkouts open, on the same API client. */
   RazorpayOrders orders() {
     return orders;
+  }
+
+  /** Partners' refunds, over the same connection. */
+  RazorpayRefundCalls refunds() {
+    return refunds;
   }
 
   /**

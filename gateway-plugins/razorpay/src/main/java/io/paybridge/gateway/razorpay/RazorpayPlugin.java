@@ -9,6 +9,7 @@ import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.Refunds;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
@@ -81,9 +82,11 @@ import io.vertx.core.Future;
  * #API_TIMEOUT_SETTING}, in milliseconds, default {@link GatewayHttp#DEFAULT_TIMEOUT_MS}),
  * authenticated with HTTP Basic from the account's {@code keyId} and {@code keySecret}. The details
  * are in {@code RazorpayApi}. As {@link Checkouts} it creates a Razorpay order for the checkout
- * ({@code RazorpayOrders}), whose id is the checkout's reference.
+ * ({@code RazorpayOrders}), whose id is the checkout's reference. As {@link Refunds} it refunds
+ * payments by amount under each refund request's key ({@code RazorpayRefundCalls}).
  */
-public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> implements Checkouts {
+public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi>
+    implements Checkouts, Refunds {
 
   public static final String ID = "razorpay";
   public static final String SIGNATURE_HEADER = "X-Razorpay-Signature";
@@ -163,5 +166,18 @@ public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi> impl
   public ParsedWebhook parse(WebhookRequest request, Credentials credentials) {
     return RazorpayMapping.parse(
         request.body(), credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
+  }
+
+  /** Refunds a payment, or part of it ({@code RazorpayRefundCalls}). */
+  @Override
+  public Future<RefundOutcome> refund(RefundRequest request, Credentials credentials) {
+    return withApi(
+        client ->
+            client
+                .refunds()
+                .refund(
+                    request,
+                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
+                    credentials));
   }
 }

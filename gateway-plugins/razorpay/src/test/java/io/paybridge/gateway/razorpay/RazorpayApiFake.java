@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  *       cancelled, completed or expired gets {@code 400} "Subscription is not cancellable in …
  *       status.".
  *   <li>{@code GET /v1/payments/{id}} (with {@code amount_refunded} and {@code refund_status});
- *       {@code GET /v1/payments/{id}/refunds}.
+ *       {@code GET /v1/payments/{id}/refunds} (newest first, {@code count} and {@code skip});
+ *       {@code GET /v1/refunds/{id}}; refunds of a payment may be kept {@code pending} ({@link
+ *       #keepRefundsPending}) until {@link #settleRefund}.
  *   <li>{@code POST /v1/payments/{id}/refund} with an optional {@code amount} (default: what is
  *       left), {@code receipt} and {@code notes}; a payment with nothing left gets {@code 400} "The
  *       payment has been fully refunded already", an amount beyond what is left gets {@code 400}
@@ -68,6 +70,7 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
   private final List<JsonObject> refunds = new ArrayList<>();
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
   private final RazorpayOrderBook orders = new RazorpayOrderBook();
+  private final Set<String> pendingPayments = new java.util.HashSet<>();
 
   /**
    * @param keyId the only key id the fake accepts
@@ -170,6 +173,30 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     return orders;
   }
 
+  /** Refunds of the payment made from now on stay {@code pending} until {@link #settleRefund}. */
+  public synchronized void keepRefundsPending(String paymentId) {
+    pendingPayments.add(paymentId);
+  }
+
+  /** Ends a pending refund: {@code processed}, or {@code failed} giving its amount back. */
+  public synchronized JsonObject settleRefund(String refundId, String status) {
+    JsonObject refund =
+        refunds.stream()
+            .filter(r -> refundId.equals(r.getString("id")))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no refund " + refundId));
+    refund.put("status", status);
+    if ("failed".equals(status)) {
+      JsonObject payment = payments.get(refund.getString("payment_id"));
+      long refunded = payment.getLong("amount_refunded") - refund.getLong("amount");
+      payment
+          .put("amount_refunded", refunded)
+          .put("refund_status", refunded == 0 ? null : "partial")
+          .put("status", "captured");
+    }
+    return refund.copy();
+  }
+
   /** Every refund made, oldest first. */
   public synchronized List<JsonObject> refunds() {
     return refunds.stream().map(JsonObject::copy).toList();
@@ -187,7 +214,8 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     router.get("/v1/payments/:id").handler(ctx -> answer(ctx, paymentAnswer(ctx)));
     router
         .get("/v1/payments/:id/refunds")
-        .handler(ctx -> answer(ctx, listRefunds(ctx.pathParam("id"))));
+        .handler(ctx -> answer(ctx, listRefunds(ctx.pathParam("id"), call(ctx).queryParams())));
+    router.get("/v1/refunds/:id").handler(ctx -> answer(ctx, refundAnswer(ctx.pathParam("id"))));
     router
         .post("/v1/payments/:id/refund")
         .handler(ctx -> answer(ctx, idempotent(call(ctx), ctx.pathParam("id"))));
@@ -281,20 +309,45 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
     return json(200, s);
   }
 
-  private synchronized Answer listRefunds(String paymentId) {
+  /**
+   * A payment's refunds, newest first as Razorpay lists them, {@code count} (max 100) after {@code
+   * skip}.
+   */
+  private synchronized Answer listRefunds(String paymentId, Map<String, String> query) {
     if (!payments.containsKey(paymentId)) {
       return noSuchId();
     }
+    int count;
+    int skip;
+    try {
+      count = Integer.parseInt(query.getOrDefault("count", "10"));
+      skip = Integer.parseInt(query.getOrDefault("skip", "0"));
+    } catch (NumberFormatException e) {
+      return error(400, "BAD_REQUEST_ERROR", "The count must be an integer.");
+    }
+    if (count < 1 || count > 100 || skip < 0) {
+      return error(400, "BAD_REQUEST_ERROR", "The count may not be greater than 100.");
+    }
+    List<JsonObject> newestFirst =
+        new ArrayList<>(
+            refunds.stream().filter(r -> paymentId.equals(r.getString("payment_id"))).toList());
+    java.util.Collections.reverse(newestFirst);
     JsonArray items = new JsonArray();
-    refunds.stream()
-        .filter(r -> paymentId.equals(r.getString("payment_id")))
-        .forEach(r -> items.add(r.copy()));
+    newestFirst.stream().skip(skip).limit(count).forEach(r -> items.add(r.copy()));
     return json(
         200,
         new JsonObject()
             .put("entity", "collection")
             .put("count", items.size())
             .put("items", items));
+  }
+
+  private synchronized Answer refundAnswer(String refundId) {
+    return refunds.stream()
+        .filter(r -> refundId.equals(r.getString("id")))
+        .findFirst()
+        .map(r -> json(200, r.copy()))
+        .orElseGet(RazorpayApiFake::noSuchId);
   }
 
   /** Runs a refund under Razorpay's refund idempotency rules. */
@@ -368,7 +421,9 @@ public final class RazorpayApiFake extends GatewaySimulator<RazorpayApiFake> {
             .put("acquirer_data", new JsonObject().put("arn", null))
             .put("created_at", Instant.now().getEpochSecond())
             .put("batch_id", null)
-            .put("status", "processed")
+            .put(
+                "status",
+                pendingPayments.contains(payment.getString("id")) ? "pending" : "processed")
             .put("speed_processed", "normal")
             .put("speed_requested", "normal");
     refunds.add(refund);

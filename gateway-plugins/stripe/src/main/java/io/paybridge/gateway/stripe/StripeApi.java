@@ -62,12 +62,14 @@ final class StripeApi implements Renewals, CancelAndRefund {
   private final StripeList lists;
   private final StripeCharges charges;
   private final StripeSetups setups;
+  private final StripeRefundCalls refunds;
 
   StripeApi(GatewayApi api) {
     this.api = api;
     this.lists = new StripeList(api);
     this.charges = new StripeCharges(api);
     this.setups = new StripeSetups(api);
+    this.refunds = new StripeRefundCalls(api);
   }
 
   /** Stored payment methods and off-session charges, over the same connection. */
@@ -78,6 +80,11 @@ final class StripeApi implements Renewals, CancelAndRefund {
   /** Saving a customer's card with a setup intent, over the same connection. */
   StripeSetups setups() {
     return setups;
+  }
+
+  /** Partners' refunds, over the same connection. */
+  StripeRefundCalls refunds() {
+    return refunds;
   }
 
   /**

@@ -11,6 +11,7 @@ import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentMethodSetup;
 import io.paybridge.spi.PermanentGatewayException;
+import io.paybridge.spi.Refunds;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
@@ -95,10 +96,11 @@ import java.time.Duration;
  * #API_VERSION}. The details are in {@code StripeApi}. As {@link StoredPaymentMethods} it charges
  * saved cards off-session ({@code StripeCharges}); as {@link PaymentMethodSetup} it saves them with
  * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
- * {@code publishableKey} ({@code StripeSetups}).
+ * {@code publishableKey} ({@code StripeSetups}). As {@link Refunds} it refunds payments by amount
+ * under each refund request's key ({@code StripeRefundCalls}).
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
-    implements StoredPaymentMethods, PaymentMethodSetup {
+    implements StoredPaymentMethods, PaymentMethodSetup, Refunds {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -372,5 +374,21 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   @Override
   public Future<SetupResult> setupResult(String setupId, Credentials credentials) {
     return withApi(client -> client.setups().setupResult(setupId, credentials));
+  }
+
+  /**
+   * Refunds a payment, or part of it, under the refund request's idempotency key, the customerRef
+   * in the metadata key the account books customer references from ({@link StripeRefundCalls}).
+   */
+  @Override
+  public Future<RefundOutcome> refund(RefundRequest request, Credentials credentials) {
+    return withApi(
+        client ->
+            client
+                .refunds()
+                .refund(
+                    request,
+                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
+                    credentials));
   }
 }

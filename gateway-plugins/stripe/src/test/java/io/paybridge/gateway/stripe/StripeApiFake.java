@@ -49,11 +49,13 @@ import java.util.function.Function;
  *       resource_missing}; {@code payment[payment_intent]} without {@code payment[type]} gets
  *       {@code 400 parameter_missing}.
  *   <li>{@code POST /v1/refunds} with {@code payment_intent} or {@code charge} and optionally
- *       {@code amount}: refunds what remains of the charge, or answers {@code 400
- *       charge_already_refunded}. With an {@code Idempotency-Key}, the first answer is stored
- *       whatever it was and replayed (with {@code Idempotent-Replayed: true}) to a request with the
- *       same key and parameters; other parameters under a used key get {@code 400
- *       idempotency_error}.
+ *       {@code amount} and {@code reason}: refunds that much or what remains of the charge, or
+ *       answers {@code 400 charge_already_refunded}, {@code amount_too_large} for more than
+ *       remains, and a bad {@code reason} as Stripe does; {@code GET /v1/refunds/{id}}; refunds of
+ *       a charge may be kept pending ({@link #keepRefundsPending}) until {@link #settleRefund}.
+ *       With an {@code Idempotency-Key}, the first answer is stored whatever it was and replayed
+ *       (with {@code Idempotent-Replayed: true}) to a request with the same key and parameters;
+ *       other parameters under a used key get {@code 400 idempotency_error}.
  *   <li>Saving a card: customers, SetupIntents confirmed from the browser with the publishable key
  *       ({@link #publishableKey()}) by the stand-in for Stripe.js at {@link #stripeJsUrl()}, and
  *       Stripe's test cards; see {@link StripeSetupFake}.
@@ -90,6 +92,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   private final Map<String, Stored> idempotency = new LinkedHashMap<>();
   private final Map<String, JsonObject> paymentMethods = new LinkedHashMap<>();
   private final Map<String, JsonObject> declines = new LinkedHashMap<>();
+  private final Set<String> pendingRefundCharges = new java.util.HashSet<>();
   private int pageCap = 100;
 
   /**
@@ -322,6 +325,34 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
   }
 
   /**
+   * Makes every refund of this charge made from now on stay {@code pending}, as refunds to some
+   * payment methods do, until {@link #settleRefund} decides it.
+   */
+  public synchronized void keepRefundsPending(String chargeId) {
+    pendingRefundCharges.add(chargeId);
+  }
+
+  /**
+   * Ends a pending refund as Stripe would: {@code succeeded}, or {@code failed} (with a {@code
+   * failure_reason}) giving its amount back to the charge's refundable amount.
+   */
+  public synchronized JsonObject settleRefund(String refundId, String status) {
+    JsonObject refund =
+        refunds.stream()
+            .filter(r -> refundId.equals(r.getString("id")))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no refund " + refundId));
+    refund.put("status", status);
+    if ("failed".equals(status)) {
+      refund.put("failure_reason", "lost_or_stolen_card");
+      JsonObject charge = charges.get(refund.getString("charge"));
+      charge.put("amount_refunded", charge.getLong("amount_refunded") - refund.getLong("amount"));
+      charge.put("refunded", false);
+    }
+    return refund.copy();
+  }
+
+  /**
    * Serves at most {@code n} items per list page, whatever {@code limit} asks. Stripe fills a page
    * up to {@code limit}; this makes paging visible with a few objects, and a client that follows
    * {@code has_more} pages the same either way.
@@ -415,6 +446,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
         .get("/v1/invoice_payments")
         .handler(ctx -> answer(ctx, listInvoicePayments(call(ctx).queryParams())));
     router.get("/v1/refunds").handler(ctx -> answer(ctx, listRefunds(call(ctx).queryParams())));
+    router.get("/v1/refunds/:id").handler(ctx -> answer(ctx, retrieveRefund(ctx.pathParam("id"))));
     router
         .post("/v1/refunds")
         .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createRefund)));
@@ -573,6 +605,14 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
       }
     }
     return page("/v1/refunds", matching, query);
+  }
+
+  private synchronized Answer retrieveRefund(String id) {
+    return refunds.stream()
+        .filter(r -> id.equals(r.getString("id")))
+        .findFirst()
+        .map(r -> json(200, r.copy()))
+        .orElseGet(() -> noSuch("refund", id, "id"));
   }
 
   /**
@@ -805,6 +845,16 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
             "amount");
       }
     }
+    String reason = form.get("reason");
+    if (reason != null
+        && !Set.of("duplicate", "fraudulent", "requested_by_customer").contains(reason)) {
+      return error(
+          400,
+          "invalid_request_error",
+          null,
+          "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
+          "reason");
+    }
     JsonObject metadata = new JsonObject();
     form.forEach(
         (k, v) -> {
@@ -812,7 +862,11 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
             metadata.put(k.substring("metadata[".length(), k.length() - 1), v);
           }
         });
-    return json(200, createRefund(charge, amount, metadata));
+    JsonObject refund = createRefund(charge, amount, metadata).put("reason", reason);
+    if (pendingRefundCharges.contains(charge.getString("id"))) {
+      refund.put("status", "pending");
+    }
+    return json(200, refund.copy());
   }
 
   private JsonObject createRefund(JsonObject charge, long amount, JsonObject metadata) {
