@@ -17,6 +17,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
+import io.paybridge.core.metrics.BacklogGauges;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.security.HashPool;
 import io.paybridge.core.security.SigningKeys;
@@ -252,6 +253,8 @@ public final class Node {
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
             Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()),
             Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
+    metrics.jobKinds(handlers.keySet(), JobWorker.OUTCOMES);
+    metrics.gateways(plugins.all().stream().map(GatewayPlugin::id).toList());
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     Future<SigningKeys> signing =
@@ -284,8 +287,23 @@ public final class Node {
         .compose(
             v ->
                 vertx.deployVerticle(
+                    new BacklogGauges(
+                        pool,
+                        registry,
+                        java.util.stream.Stream.concat(
+                                handlers.keySet().stream(),
+                                java.util.stream.Stream.of(SyncStore.FAN_OUT))
+                            .toList(),
+                        Duration.ofSeconds(15))))
+        .compose(
+            v ->
+                vertx.deployVerticle(
                     new JobWorker(
-                        stores.jobs(), handlers, workerSettings(config), config.nodeName())))
+                        stores.jobs(),
+                        handlers,
+                        workerSettings(config),
+                        config.nodeName(),
+                        metrics::jobAttempt)))
         .compose(
             worker ->
                 vertx
