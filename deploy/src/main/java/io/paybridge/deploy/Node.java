@@ -16,6 +16,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
+import io.paybridge.core.metrics.BacklogGauges;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.purchase.PurchaseAcknowledgements;
 import io.paybridge.core.purchase.PurchaseStore;
@@ -258,6 +259,8 @@ public final class Node {
                 PurchaseStore.ACKNOWLEDGE,
                 new PurchaseAcknowledgements(stores.purchases(), stores.accounts(), plugins)),
             Map.entry(RefundStore.JOB_KIND, useCases.refunds().attempts()));
+    metrics.jobKinds(handlers.keySet(), JobWorker.OUTCOMES);
+    metrics.gateways(plugins.all().stream().map(GatewayPlugin::id).toList());
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
     Future<SigningKeys> signing =
@@ -290,8 +293,23 @@ public final class Node {
         .compose(
             v ->
                 vertx.deployVerticle(
+                    new BacklogGauges(
+                        pool,
+                        registry,
+                        java.util.stream.Stream.concat(
+                                handlers.keySet().stream(),
+                                java.util.stream.Stream.of(SyncStore.FAN_OUT))
+                            .toList(),
+                        Duration.ofSeconds(15))))
+        .compose(
+            v ->
+                vertx.deployVerticle(
                     new JobWorker(
-                        stores.jobs(), handlers, workerSettings(config), config.nodeName())))
+                        stores.jobs(),
+                        handlers,
+                        workerSettings(config),
+                        config.nodeName(),
+                        metrics::jobAttempt)))
         .compose(
             worker ->
                 vertx

@@ -204,7 +204,7 @@ class ClosedClusterIT {
   }
 
   private ClusterSettings clusterSettings(int index, String secret) {
-    return new ClusterSettings(members(), "127.0.0.1", ports.get(index), name, secret);
+    return new ClusterSettings(members(), "127.0.0.1", ports.get(index), name, secret, null);
   }
 
   private static Throwable failure(Future<?> future) {

@@ -55,13 +55,14 @@ class ClusterSecretTest {
   @Test
   void withoutASecretTheEventBusIsPlainAndTheNameAsConfigured() {
     ClusterSettings open =
-        new ClusterSettings(List.of("127.0.0.1:5701"), "127.0.0.1", 5701, "paybridge", null);
+        new ClusterSettings(List.of("127.0.0.1:5701"), "127.0.0.1", 5701, "paybridge", null, null);
     EventBusOptions options = new EventBusOptions();
     open.eventBus(options);
     assertThat(options.isSsl()).isFalse();
     assertThat(open.hazelcast().getClusterName()).isEqualTo("paybridge");
     ClusterSettings closed =
-        new ClusterSettings(List.of("127.0.0.1:5701"), "127.0.0.1", 5701, "paybridge", SECRET);
+        new ClusterSettings(
+            List.of("127.0.0.1:5701"), "127.0.0.1", 5701, "paybridge", SECRET, null);
     assertThat(closed.hazelcast().getClusterName())
         .isEqualTo(new ClusterSecret(SECRET).clusterName("paybridge"));
   }

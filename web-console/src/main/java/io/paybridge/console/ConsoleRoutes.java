@@ -5,6 +5,7 @@ import io.paybridge.console.view.Frame;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.config.Mode;
 import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.http.UnstorableText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
@@ -242,6 +243,9 @@ public final class ConsoleRoutes {
 
   /** What a page said was wrong with the request, or a general sentence when it said nothing. */
   private static String badRequestText(Throwable err) {
+    if (UnstorableText.is(err)) {
+      return "A field held a character the console cannot keep (NUL). Remove it and try again.";
+    }
     return err instanceof HttpException h && h.getPayload() != null && !h.getPayload().isBlank()
         ? h.getPayload()
         : "The request could not be understood.";
@@ -250,6 +254,9 @@ public final class ConsoleRoutes {
   private static void failure(RoutingContext ctx, Views views) {
     Throwable err = ctx.failure();
     int status = err instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
+    if (UnstorableText.is(err)) {
+      status = 400;
+    }
     if (status < 400) {
       status = 500;
     }

@@ -328,6 +328,23 @@ final class ConsoleTestServer implements AutoCloseable {
       return session.post(path).sendForm(form(fields).add(Frame.CSRF_FIELD, csrf)).map(this::shown);
     }
 
+    /** The CSRF token of the last page that had a form; {@code null} before one. */
+    String csrf() {
+      return csrf;
+    }
+
+    /**
+     * A post of exactly these bytes with this content type ({@code ""} for none) in this browser's
+     * session, as a hostile or broken client might send it.
+     */
+    HttpResponse<Buffer> postRaw(String path, byte[] body, String contentType) {
+      var request = session.post(path);
+      if (!contentType.isEmpty()) {
+        request.putHeader("Content-Type", contentType);
+      }
+      return await(request.sendBuffer(Buffer.buffer(body)));
+    }
+
     /** A form post without any CSRF token, as a forged cross-site form would send. */
     HttpResponse<Buffer> submitWithoutToken(String path, String... fields) {
       return send(path, form(fields));

@@ -150,6 +150,10 @@ public final class HttpErrors {
       respond(ctx, 413, "body_too_large", "the request body is larger than allowed");
       return;
     }
+    if (UnstorableText.is(failure)) {
+      respond(ctx, 400, UnstorableText.CODE, UnstorableText.MESSAGE);
+      return;
+    }
     if (status >= 400 && status < 500) {
       respond(
           ctx, status, codeFor(status), failure == null ? "request refused" : messageOf(failure));

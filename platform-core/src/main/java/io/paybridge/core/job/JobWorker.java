@@ -41,11 +41,29 @@ public final class JobWorker extends WakeableVerticle {
     }
   }
 
+  /**
+   * Told how each attempt ended, by job kind, so the platform's metrics count retries and dead
+   * jobs: {@code done}, {@code retry} (the handler asked for one), {@code failed} (it threw or
+   * timed out, and is retried), {@code parked}, {@code dead}, or {@code dropped} (its outcome could
+   * not be recorded, or came after its lease passed to another worker).
+   */
+  @FunctionalInterface
+  public interface Outcomes {
+    Outcomes NONE = (kind, outcome) -> {};
+
+    void attempt(String kind, String outcome);
+  }
+
+  /** Every outcome {@link Outcomes} is told, for meters registered before the first attempt. */
+  public static final List<String> OUTCOMES =
+      List.of("done", "retry", "failed", "parked", "dead", "dropped");
+
   private final JobQueue queue;
   private final Map<String, JobHandler> handlers;
   private final List<String> kinds;
   private final Settings settings;
   private final String owner;
+  private final Outcomes outcomes;
   private boolean claiming;
   private boolean wakeWhileClaiming;
   private int running;
@@ -55,7 +73,20 @@ public final class JobWorker extends WakeableVerticle {
    */
   public JobWorker(
       JobQueue queue, Map<String, JobHandler> handlers, Settings settings, String owner) {
+    this(queue, handlers, settings, owner, Outcomes.NONE);
+  }
+
+  /**
+   * @param outcomes told how each attempt ended
+   */
+  public JobWorker(
+      JobQueue queue,
+      Map<String, JobHandler> handlers,
+      Settings settings,
+      String owner,
+      Outcomes outcomes) {
     super(EventBusAddresses.JOBS_WAKE, settings.pollInterval());
+    this.outcomes = outcomes;
     this.queue = queue;
     this.handlers = Map.copyOf(handlers);
     this.kinds = List.copyOf(handlers.keySet());
@@ -110,32 +141,37 @@ public final class JobWorker extends WakeableVerticle {
     }
     attempt
         .timeout(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .map(result -> new Ended(result, label(result)))
         .recover(
             err -> {
               LOG.log(
                   Level.WARNING,
                   "job " + job.id() + " (" + job.kind() + ") attempt " + job.attempts() + " failed",
                   err);
-              return Future.succeededFuture(JobResult.retry(String.valueOf(err)));
+              return Future.succeededFuture(
+                  new Ended(JobResult.retry(String.valueOf(err)), "failed"));
             })
         .compose(
-            result -> {
+            ended -> {
+              JobResult result = ended.result();
               Duration delay =
                   result instanceof JobResult.Retry r && r.after() != null
                       ? r.after()
                       : settings.backoff().after(job.attempts());
-              return queue.finish(job, result, delay);
+              return queue.finish(job, result, delay).map(kept -> kept ? ended.outcome() : null);
             })
         .onComplete(
             ar -> {
               running--;
+              outcomes.attempt(
+                  job.kind(), ar.succeeded() && ar.result() != null ? ar.result() : "dropped");
               if (ar.failed()) {
                 // The job keeps its lease and runs again when it expires.
                 LOG.log(
                     Level.WARNING,
                     "could not record the outcome of job {0}: {1}",
                     new Object[] {job.id(), String.valueOf(ar.cause())});
-              } else if (!ar.result()) {
+              } else if (ar.result() == null) {
                 LOG.log(
                     Level.WARNING,
                     "job {0} had been taken over after its lease expired; its outcome was dropped",
@@ -143,5 +179,21 @@ public final class JobWorker extends WakeableVerticle {
               }
               wake();
             });
+  }
+
+  /** What an attempt came to, and its outcome's name for {@link Outcomes}. */
+  private record Ended(JobResult result, String outcome) {}
+
+  private static String label(JobResult outcome) {
+    if (outcome instanceof JobResult.Done) {
+      return "done";
+    }
+    if (outcome instanceof JobResult.Retry) {
+      return "retry";
+    }
+    if (outcome instanceof JobResult.Parked) {
+      return "parked";
+    }
+    return "dead";
   }
 }

@@ -44,6 +44,7 @@ public final class PlatformMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
   private final Map<String, Counter> lateAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> jobAttempts = new ConcurrentHashMap<>();
   private final DistributionSummary batchSize;
   private final Timer recordLatency;
   private final Timer statementTime;
@@ -72,16 +73,33 @@ public final class PlatformMetrics {
   }
 
   public void webhook(String gateway, WebhookOutcome outcome) {
-    webhookCounters
-        .computeIfAbsent(
-            gateway + "/" + outcome.label(),
-            k ->
-                Counter.builder("paybridge.webhooks")
-                    .description("Webhook deliveries by gateway and outcome")
-                    .tag(TAG_GATEWAY, gateway)
-                    .tag(TAG_OUTCOME, outcome.label())
-                    .register(registry))
-        .increment();
+    webhookCounter(gateway, outcome).increment();
+  }
+
+  /**
+   * Registers the webhook counters of the installed gateways at zero for every outcome (and those
+   * of requests that named no account), so an alert on an outcome that never happened yet, a 503
+   * say, has a series to watch.
+   */
+  public void gateways(Iterable<String> ids) {
+    for (String id : ids) {
+      for (WebhookOutcome outcome : WebhookOutcome.values()) {
+        webhookCounter(id, outcome);
+      }
+    }
+    webhookCounter(UNKNOWN_GATEWAY, WebhookOutcome.NOT_FOUND);
+    webhookCounter(UNKNOWN_GATEWAY, WebhookOutcome.UNAVAILABLE);
+  }
+
+  private Counter webhookCounter(String gateway, WebhookOutcome outcome) {
+    return webhookCounters.computeIfAbsent(
+        gateway + "/" + outcome.label(),
+        k ->
+            Counter.builder("paybridge.webhooks")
+                .description("Webhook deliveries by gateway and outcome")
+                .tag(TAG_GATEWAY, gateway)
+                .tag(TAG_OUTCOME, outcome.label())
+                .register(registry));
   }
 
   /** One group-commit statement: the webhooks it recorded and how long it took. */
@@ -96,15 +114,49 @@ public final class PlatformMetrics {
    * writes were fenced off.
    */
   public void lateAttempt(String jobKind) {
-    lateAttempts
-        .computeIfAbsent(
-            jobKind,
-            k ->
-                Counter.builder("paybridge.jobs.late.attempts")
-                    .description("Job attempts whose writes came too late and changed nothing")
-                    .tag(TAG_KIND, k)
-                    .register(registry))
-        .increment();
+    lateAttemptCounter(jobKind).increment();
+  }
+
+  private Counter lateAttemptCounter(String jobKind) {
+    return lateAttempts.computeIfAbsent(
+        jobKind,
+        k ->
+            Counter.builder("paybridge.jobs.late.attempts")
+                .description("Job attempts whose writes came too late and changed nothing")
+                .tag(TAG_KIND, k)
+                .register(registry));
+  }
+
+  /**
+   * Registers the job attempt counters of these kinds at zero for every outcome, and their late
+   * attempts, so a rate over them means something from the first retry on.
+   */
+  public void jobKinds(Iterable<String> kinds, Iterable<String> outcomes) {
+    for (String kind : kinds) {
+      lateAttemptCounter(kind);
+      for (String outcome : outcomes) {
+        jobAttemptCounter(kind, outcome);
+      }
+    }
+  }
+
+  /**
+   * One job attempt ended with this outcome ({@link io.paybridge.core.job.JobWorker.Outcomes}): its
+   * retries and dead jobs are what an operator watches.
+   */
+  public void jobAttempt(String kind, String outcome) {
+    jobAttemptCounter(kind, outcome).increment();
+  }
+
+  private Counter jobAttemptCounter(String kind, String outcome) {
+    return jobAttempts.computeIfAbsent(
+        kind + "/" + outcome,
+        k ->
+            Counter.builder("paybridge.jobs.attempts")
+                .description("Job attempts by job kind and how they ended")
+                .tag(TAG_KIND, kind)
+                .tag(TAG_OUTCOME, outcome)
+                .register(registry));
   }
 
   public void recorded(long nanos) {

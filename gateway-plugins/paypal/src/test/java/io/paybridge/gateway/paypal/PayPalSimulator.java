@@ -62,8 +62,8 @@ import java.util.zip.CRC32;
  *       POST /v1/payments/sale/{id}/refund} and {@code POST /v2/payments/captures/{id}/refund},
  *       with PayPal's error answers, idempotent refunds by {@code PayPal-Request-Id}, partial
  *       refunds of the captures it knows ({@link PayPalCaptureRefunds}), scripted failures and
- *       stalls, and a record of every call; and the Orders v2 calls of checkouts
- *       ({@link PayPalOrderBook}).
+ *       stalls, and a record of every call; and the Orders v2 calls of checkouts ({@link
+ *       PayPalOrderBook}).
  * </ul>
  *
  * Like PayPal, the simulator knows every resource it sends an event about: each event builder also
