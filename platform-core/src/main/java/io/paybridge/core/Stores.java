@@ -1,6 +1,8 @@
 package io.paybridge.core;
 
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.checkout.CheckoutAttemptStore;
+import io.paybridge.core.checkout.CheckoutStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
@@ -35,7 +37,9 @@ public record Stores(
     IdempotencyStore idempotency,
     JobQueue jobs,
     AttemptStore attempts,
-    TokenKeyStore tokenKeys) {
+    TokenKeyStore tokenKeys,
+    CheckoutStore checkouts,
+    CheckoutAttemptStore checkoutAttempts) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -52,6 +56,8 @@ public record Stores(
         new IdempotencyStore(pool, vault),
         new JobQueue(pool),
         new AttemptStore(pool),
-        new TokenKeyStore(pool, vault));
+        new TokenKeyStore(pool, vault),
+        new CheckoutStore(pool, vault),
+        new CheckoutAttemptStore(pool));
   }
 }
