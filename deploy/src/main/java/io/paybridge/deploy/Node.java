@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.Stores;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.checkout.CheckoutAttemptStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
@@ -251,6 +252,8 @@ public final class Node {
                 new CancelUnknownSubscriptions(stores.subscriptions(), plugins, stores.accounts())),
             Map.entry(Receipts.REPROCESS_HELD, useCases.receipts().reprocessHeld()),
             Map.entry(ChargeStore.JOB_KIND, useCases.charges().attempts()),
+            Map.entry(CheckoutAttemptStore.CAPTURE, useCases.checkouts().captures()),
+            Map.entry(CheckoutAttemptStore.CANCEL, useCases.checkouts().captures()),
             Map.entry(CobotStore.JOB_KIND, useCases.cobot().job()));
     NodeRoutes routes =
         new NodeRoutes(pool, hooks, stores.receipts(), config, metrics, registry, clock);
