@@ -62,12 +62,19 @@ final class StripeApi implements Renewals, CancelAndRefund {
   private final StripeList lists;
   private final StripeCharges charges;
   private final StripeSetups setups;
+  private final StripeCheckouts checkouts;
 
   StripeApi(GatewayApi api) {
     this.api = api;
     this.lists = new StripeList(api);
     this.charges = new StripeCharges(api);
     this.setups = new StripeSetups(api);
+    this.checkouts = new StripeCheckouts(api);
+  }
+
+  /** Checkouts with manual capture, their captures and cancellations, and Radar reviews. */
+  StripeCheckouts checkouts() {
+    return checkouts;
   }
 
   /** Stored payment methods and off-session charges, over the same connection. */

@@ -1,6 +1,8 @@
 package io.paybridge.gateway.stripe;
 
 import io.paybridge.spi.CancelAndRefund;
+import io.paybridge.spi.Captures;
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -45,12 +47,12 @@ import java.time.Duration;
  * {@link #eventTable()} ({@code StripeEventTable}):
  *
  * <ul>
- *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment ({@code
- *       payment:<payment intent>}). A payment of an invoice books as that invoice does ({@code
- *       invoice:<invoice>}, recurring for a subscription's). Before API 2025-03-31 the payment
- *       intent or charge names its invoice and is left to the invoice's events; from 2025-03-31 it
- *       names none, and Stripe is asked ({@code GET /v1/invoice_payments}). A charge that is only
- *       authorized ({@code captured: false}) is not yet money received.
+ *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}, {@code charge.captured}: a
+ *       payment ({@code payment:<payment intent>}). A payment of an invoice books as that invoice
+ *       does ({@code invoice:<invoice>}, recurring for a subscription's). Before API 2025-03-31 the
+ *       payment intent or charge names its invoice and is left to the invoice's events; from
+ *       2025-03-31 it names none, and Stripe is asked ({@code GET /v1/invoice_payments}). A charge
+ *       that is only authorized ({@code captured: false}) is not yet money received.
  *   <li>{@code checkout.session.completed}: a payment once {@code payment_status} is {@code paid};
  *       a subscription-mode session is keyed by its first invoice ({@code invoice:<id>}) and
  *       carries the subscription id.
@@ -96,9 +98,18 @@ import java.time.Duration;
  * saved cards off-session ({@code StripeCharges}); as {@link PaymentMethodSetup} it saves them with
  * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
  * {@code publishableKey} ({@code StripeSetups}).
+ *
+ * <h2>Checkouts</h2>
+ *
+ * As {@link Checkouts} it opens a PaymentIntent with {@code capture_method=manual} whose client
+ * secret the customer's client confirms; as {@link Captures} it captures or cancels it ({@code
+ * StripeCheckouts}). {@code payment_intent.amount_capturable_updated} asks the platform to capture
+ * a checkout's authorization unless a Radar review is open on it, {@code review.closed} to capture
+ * (approved) or cancel (any other reason) it ({@code StripeCheckoutEvents}); an authorization books
+ * nothing, the capture books once.
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
-    implements StoredPaymentMethods, PaymentMethodSetup {
+    implements StoredPaymentMethods, PaymentMethodSetup, Checkouts, Captures {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -359,6 +370,33 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                     charge,
                     credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
                     credentials));
+  }
+
+  /**
+   * Opens a checkout's PaymentIntent for manual capture, the customerRef in the metadata key the
+   * account books customer references from ({@link StripeCheckouts}).
+   */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    return withApi(
+        client -> client.checkouts().start(request, customerRefKey(credentials), credentials));
+  }
+
+  /** Captures a checkout's authorized PaymentIntent ({@link StripeCheckouts}). */
+  @Override
+  public Future<CaptureOutcome> capture(CaptureRequest request, Credentials credentials) {
+    return withApi(
+        client -> client.checkouts().capture(request, customerRefKey(credentials), credentials));
+  }
+
+  /** Cancels a checkout's PaymentIntent that is not captured ({@link StripeCheckouts}). */
+  @Override
+  public Future<Void> cancel(CaptureRequest request, Credentials credentials) {
+    return withApi(client -> client.checkouts().cancel(request, credentials));
+  }
+
+  private static String customerRefKey(Credentials credentials) {
+    return credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY);
   }
 
   /** Starts saving a card with a setup intent for Stripe.js to confirm ({@link StripeSetups}). */

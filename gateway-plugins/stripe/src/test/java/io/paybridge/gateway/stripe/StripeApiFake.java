@@ -54,6 +54,9 @@ import java.util.function.Function;
  *       whatever it was and replayed (with {@code Idempotent-Replayed: true}) to a request with the
  *       same key and parameters; other parameters under a used key get {@code 400
  *       idempotency_error}.
+ *   <li>Checkouts: PaymentIntents with {@code capture_method=manual}, confirmed by the customer
+ *       ({@link #confirmCheckout}, optionally under a Radar review), captured and cancelled, and
+ *       reviews; see {@link StripeCheckoutFake}.
  *   <li>Saving a card: customers, SetupIntents confirmed from the browser with the publishable key
  *       ({@link #publishableKey()}) by the stand-in for Stripe.js at {@link #stripeJsUrl()}, and
  *       Stripe's test cards; see {@link StripeSetupFake}.
@@ -80,6 +83,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
 
   private final String secretKey;
   private final StripeSetupFake setups = new StripeSetupFake(this);
+  private final StripeCheckoutFake checkouts = new StripeCheckoutFake(this);
   private String publishableKey = newPublishableKey();
   private final Map<String, JsonObject> subscriptions = new LinkedHashMap<>();
   private final Map<String, JsonObject> paymentIntents = new LinkedHashMap<>();
@@ -224,7 +228,8 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     return newCharge(chargeId, amount, currency, null).copy();
   }
 
-  private JsonObject newCharge(String id, long amount, String currency, String paymentIntent) {
+  /** Adds a charge to the fake's charges, for {@link StripeCheckoutFake}; the live object. */
+  JsonObject newCharge(String id, long amount, String currency, String paymentIntent) {
     JsonObject charge =
         new JsonObject()
             .put("id", id)
@@ -403,6 +408,72 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     return setups.confirm(setupIntentId, cardNumber);
   }
 
+  // ---- checkouts: payment intents with manual capture, and Radar reviews
+
+  /**
+   * The customer confirms a checkout's payment intent with a card that authorizes: {@code
+   * requires_capture}, with an uncaptured charge; returns the intent.
+   */
+  public JsonObject confirmCheckout(String paymentIntentId) {
+    return checkouts.confirm(paymentIntentId, false);
+  }
+
+  /**
+   * As {@link #confirmCheckout}, and Radar opens a review of the payment (its id is the intent's
+   * {@code review}); returns the intent.
+   */
+  public JsonObject confirmCheckoutUnderReview(String paymentIntentId) {
+    return checkouts.confirm(paymentIntentId, true);
+  }
+
+  /** The customer's card is declined: the intent keeps asking for a payment method. */
+  public JsonObject declineCheckout(String paymentIntentId, String code, String message) {
+    return checkouts.decline(paymentIntentId, code, message);
+  }
+
+  /** A reviewer closes a Radar review for the reason given ({@code approved}, …); returns it. */
+  public JsonObject closeReview(String reviewId, String closedReason) {
+    return checkouts.closeReview(reviewId, closedReason);
+  }
+
+  /** The review as the fake holds it now, or {@code null}. */
+  public JsonObject review(String reviewId) {
+    return checkouts.reviewCopy(reviewId);
+  }
+
+  /** The ids of the payment intents whose metadata names this Paybridge checkout, oldest first. */
+  public synchronized List<String> paymentIntentsOfCheckout(String checkoutId) {
+    return paymentIntents.values().stream()
+        .filter(
+            pi ->
+                pi.getJsonObject("metadata") != null
+                    && checkoutId.equals(
+                        pi.getJsonObject("metadata").getString(StripeCheckouts.CHECKOUT_METADATA)))
+        .map(pi -> pi.getString("id"))
+        .toList();
+  }
+
+  /** The payment intent as the fake holds it now, or {@code null}. */
+  public synchronized JsonObject paymentIntent(String paymentIntentId) {
+    JsonObject intent = paymentIntents.get(paymentIntentId);
+    return intent == null ? null : intent.copy();
+  }
+
+  /** Keeps a payment intent, for {@link StripeCheckoutFake}. */
+  void keepPaymentIntent(JsonObject intent) {
+    paymentIntents.put(intent.getString("id"), intent);
+  }
+
+  /** The live payment intent, for {@link StripeCheckoutFake}; null when unknown. */
+  JsonObject storedPaymentIntent(String id) {
+    return paymentIntents.get(id);
+  }
+
+  /** The live charge, for {@link StripeCheckoutFake}; null when unknown. */
+  JsonObject storedCharge(String id) {
+    return charges.get(id);
+  }
+
   // ---- serving
 
   @Override
@@ -423,7 +494,17 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
         .handler(ctx -> answer(ctx, retrievePaymentMethod(ctx.pathParam("id"))));
     router
         .post("/v1/payment_intents")
-        .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createPaymentIntent)));
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    idempotent(
+                        call(ctx),
+                        c ->
+                            StripeCheckoutFake.isCheckout(c)
+                                ? checkouts.create(c)
+                                : createPaymentIntent(c))));
+    checkouts.routes(router);
     router
         .get("/v1/payment_intents/:id")
         .handler(ctx -> answer(ctx, retrievePaymentIntent(ctx.pathParam("id"))));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.ParsedWebhook.FollowUp;
 import io.paybridge.spi.PaymentEvent;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,17 +42,23 @@ class StripeEventTableTest {
    * @param asksStripe whether booking it takes Stripe's API, so that it is held without a key
    * @param books the entries it books, in order; empty when ignored
    */
-  private record Fixture(String body, boolean asksStripe, List<Entry> books) {
+  private record Fixture(
+      String body, boolean asksStripe, List<Entry> books, List<FollowUp> followUps) {
     static Fixture books(String body, Entry... entries) {
-      return new Fixture(body, false, List.of(entries));
+      return new Fixture(body, false, List.of(entries), List.of());
     }
 
     static Fixture ignored(String body) {
-      return new Fixture(body, false, List.of());
+      return new Fixture(body, false, List.of(), List.of());
+    }
+
+    /** A delivery that books nothing and asks for these follow-ups (none: it waits). */
+    static Fixture following(String body, FollowUp... followUps) {
+      return new Fixture(body, false, List.of(), List.of(followUps));
     }
 
     Fixture askingStripe() {
-      return new Fixture(body, true, books);
+      return new Fixture(body, true, books, followUps);
     }
   }
 
@@ -64,6 +71,7 @@ class StripeEventTableTest {
       Map.ofEntries(
           Map.entry("payment_intent.succeeded", StripeEventTableTest::paymentIntentSucceeded),
           Map.entry("charge.succeeded", StripeEventTableTest::chargeSucceeded),
+          Map.entry("charge.captured", StripeEventTableTest::chargeCaptured),
           Map.entry("checkout.session.completed", StripeEventTableTest::checkoutCompleted),
           Map.entry("charge.refunded", StripeEventTableTest::chargeRefunded),
           Map.entry("refund.created", StripeEventTableTest::refundCreated),
@@ -139,6 +147,18 @@ class StripeEventTableTest {
         assertThat(withKey.isIgnored()).isTrue();
         assertThat(withKey.reason()).isEqualTo(row.what());
         assertThat(withoutKey).isEqualTo(withKey);
+      }
+      case FOLLOWS_UP -> {
+        assertThat(withKey.events()).as("%s books nothing itself", type).isEmpty();
+        assertThat(withKey.hold()).isNull();
+        assertThat(withKey.followUps()).isEqualTo(fixture.followUps());
+        assertThat(row.what()).as("the row says why").contains(withKey.reason());
+        if (fixture.asksStripe()) {
+          assertThat(withoutKey.hold()).isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
+          assertThat(row.what()).as("the row says it needs the key").contains("apiKey");
+        } else {
+          assertThat(withoutKey).isEqualTo(withKey);
+        }
       }
       case HOLDS -> fail("no Stripe event type only holds: %s", type);
     }
@@ -347,16 +367,79 @@ class StripeEventTableTest {
         new Entry(EventKind.DISPUTE_REVERSED, "dispute_reversal:dp_2", 2000L));
   }
 
+  /**
+   * A checkout's authorization: on one version without a review (captured), on the other under a
+   * Radar review that is still open (it waits, and reading the review takes the key).
+   */
   private static Fixture amountCapturableUpdated(StripeTestBed bed, String version) {
     JsonObject intent =
         bed.stripe.paymentIntentRequiringCapture(version, "pi_Auth", 3000, "usd", "user-1");
-    return Fixture.ignored(
-        bed.stripe.event("evt_Auth", "payment_intent.amount_capturable_updated", intent, version));
+    intent.getJsonObject("metadata").put("paybridge_checkout", "co-1");
+    if (!basil(version)) {
+      return Fixture.following(
+          bed.stripe.event("evt_Auth", "payment_intent.amount_capturable_updated", intent, version),
+          FollowUp.capture("pi_Auth", "authorized without a Radar review"));
+    }
+    String review =
+        bed.api.confirmCheckoutUnderReview(checkoutIntent(bed, 3000)).getString("review");
+    intent.put("review", review);
+    return Fixture.following(
+            bed.stripe.event(
+                "evt_Auth", "payment_intent.amount_capturable_updated", intent, version))
+        .askingStripe();
   }
 
   private static Fixture reviewClosed(StripeTestBed bed, String version) {
-    JsonObject review = bed.stripe.closedReview("prv_1", "ch_R", "pi_R", "approved");
-    return Fixture.ignored(bed.stripe.event("evt_Rev", "review.closed", review, version));
+    String reason = basil(version) ? "refunded_as_fraud" : "approved";
+    JsonObject review = bed.stripe.closedReview("prv_1", "ch_R", "pi_R", reason);
+    String body = bed.stripe.event("evt_Rev", "review.closed", review, version);
+    return basil(version)
+        ? Fixture.following(
+            body, FollowUp.cancel("pi_R", "its Radar review was closed as refunded_as_fraud"))
+        : Fixture.following(body, FollowUp.capture("pi_R", "its Radar review was approved"));
+  }
+
+  /** A manually captured charge, captured: the same entry as its payment intent's success. */
+  private static Fixture chargeCaptured(StripeTestBed bed, String version) {
+    if (!basil(version)) {
+      String body =
+          bed.stripe.event(
+              "evt_Cap",
+              "charge.captured",
+              bed.stripe.charge(version, "ch_Cap", "pi_Cap", 2500, 0, "usd", "user-1", null),
+              version);
+      return Fixture.books(body, new Entry(EventKind.PAYMENT, "payment:pi_Cap", 2500L));
+    }
+    String intent = checkoutIntent(bed, 2500);
+    bed.api.confirmCheckout(intent);
+    String chargeId = bed.api.paymentIntent(intent).getString("latest_charge");
+    String body =
+        bed.stripe.event(
+            "evt_Cap",
+            "charge.captured",
+            bed.stripe.charge(version, chargeId, intent, 2500, 0, "usd", "user-1", null),
+            version);
+    return Fixture.books(body, new Entry(EventKind.PAYMENT, "payment:" + intent, 2500L))
+        .askingStripe();
+  }
+
+  /** A checkout's payment intent opened at the fake, as the plugin opens one. */
+  private static String checkoutIntent(StripeTestBed bed, long amount) {
+    return bed.onEventLoop(
+            () ->
+                bed.plugin()
+                    .start(
+                        new io.paybridge.spi.Checkouts.CheckoutRequest(
+                            "co-" + amount,
+                            "paybridge-checkout-co-" + amount,
+                            "user-1",
+                            amount,
+                            "USD",
+                            null,
+                            "https://pay.example.com/hooks/x/stripe",
+                            null),
+                        bed.withKey()))
+        .reference();
   }
 
   private static Fixture disputeNews(
