@@ -2,6 +2,8 @@ package io.paybridge.core.checkout;
 
 import io.paybridge.core.checkout.Checkouts.CaptureResult;
 import io.paybridge.core.job.JobResult;
+import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Refused;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.MalformedWebhookException;
@@ -12,7 +14,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,7 +26,71 @@ import java.util.Locale;
  */
 final class CheckoutRules {
 
+  /** Largest amount a checkout takes, in minor units: far above any real payment. */
+  static final long MAX_AMOUNT = 1_000_000_000_000L;
+
+  private static final int MAX_KEY = 255;
+  private static final int MAX_REF = 255;
+  private static final int MAX_DESCRIPTION = 500;
+  private static final int MAX_URL = 2048;
+
   private CheckoutRules() {}
+
+  /**
+   * What is wrong with a checkout request for the plugin it names (null: none), every field at
+   * fault in the order of the request's fields.
+   */
+  static List<InvalidInput.Problem> check(
+      String idempotencyKey, NewCheckout request, GatewayPlugin plugin) {
+    NewCheckout normalized = normalized(request);
+    List<InvalidInput.Problem> problems = new ArrayList<>();
+    require(
+        problems,
+        Checks.lengthWithin(idempotencyKey, 1, MAX_KEY),
+        "Idempotency-Key",
+        "the 'Idempotency-Key' header must be 1 to " + MAX_KEY + " characters");
+    require(
+        problems,
+        plugin instanceof io.paybridge.spi.Checkouts,
+        "gateway",
+        gatewayProblem(request.gateway(), plugin));
+    require(
+        problems,
+        Checks.lengthWithin(request.customerRef(), 1, MAX_REF),
+        "customerRef",
+        "'customerRef' must be 1 to " + MAX_REF + " characters");
+    require(
+        problems,
+        request.amountMinor() != null
+            && request.amountMinor() > 0
+            && request.amountMinor() <= MAX_AMOUNT,
+        "amount",
+        "'amount' must be a positive whole number of the currency's minor units, at most "
+            + MAX_AMOUNT);
+    require(
+        problems,
+        isCurrency(normalized.currency()),
+        "currency",
+        "'currency' must be an ISO 4217 code");
+    require(
+        problems,
+        request.description() == null || request.description().length() <= MAX_DESCRIPTION,
+        "description",
+        "'description' may be at most " + MAX_DESCRIPTION + " characters");
+    require(
+        problems,
+        request.returnUrl() == null || isWebUrl(request.returnUrl(), MAX_URL),
+        "returnUrl",
+        "'returnUrl' must be an http(s) URL of at most " + MAX_URL + " characters");
+    return problems;
+  }
+
+  private static void require(
+      List<InvalidInput.Problem> problems, boolean ok, String field, String message) {
+    if (!ok) {
+      problems.add(new InvalidInput.Problem(field, message));
+    }
+  }
 
   /** The request with its currency in upper case, as stored and sent. */
   static NewCheckout normalized(NewCheckout r) {

@@ -9,16 +9,17 @@ import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.job.JobResult;
 import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.usecase.Checks;
+import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.core.usecase.Page;
 import io.paybridge.core.usecase.Refused;
 import io.paybridge.spi.Captures;
 import io.paybridge.spi.Checkouts.CheckoutRequest;
 import io.paybridge.spi.GatewayApiException;
-import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.PermanentGatewayException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -41,13 +42,6 @@ public final class Checkouts {
    */
   public static final Duration LEASE = Duration.ofMinutes(2);
 
-  /** Largest amount a checkout takes, in minor units: far above any real payment. */
-  public static final long MAX_AMOUNT = 1_000_000_000_000L;
-
-  private static final int MAX_KEY = 255;
-  private static final int MAX_REF = 255;
-  private static final int MAX_DESCRIPTION = 500;
-  private static final int MAX_URL = 2048;
   private static final int RECEIPTS_SHOWN = 100;
 
   /** A start the gateway could not answer now; sending the request again tries again. */
@@ -129,6 +123,15 @@ public final class Checkouts {
   }
 
   /**
+   * What is wrong with a checkout request, every field at fault in the order of the request's
+   * fields; empty when it may be started. Reads nothing but the plugins.
+   */
+  public List<InvalidInput.Problem> check(String idempotencyKey, NewCheckout request) {
+    return CheckoutRules.check(
+        idempotencyKey, request, request.gateway() == null ? null : plugins.get(request.gateway()));
+  }
+
+  /**
    * Starts a checkout, or returns the one an earlier request with the same {@code idempotencyKey}
    * started (trying its start again when the gateway could not be reached then). Fails with {@link
    * io.paybridge.core.usecase.InvalidInput} naming every field at fault, {@link Refused} when the
@@ -138,40 +141,10 @@ public final class Checkouts {
    */
   public Future<Checkout> create(UUID tenantId, String idempotencyKey, NewCheckout request) {
     NewCheckout normalized = CheckoutRules.normalized(request);
-    GatewayPlugin plugin = request.gateway() == null ? null : plugins.get(request.gateway());
-    return new Checks()
-        .require(
-            Checks.lengthWithin(idempotencyKey, 1, MAX_KEY),
-            "Idempotency-Key",
-            "the 'Idempotency-Key' header must be 1 to " + MAX_KEY + " characters")
-        .require(
-            plugin instanceof io.paybridge.spi.Checkouts,
-            "gateway",
-            CheckoutRules.gatewayProblem(request.gateway(), plugin))
-        .require(
-            Checks.lengthWithin(request.customerRef(), 1, MAX_REF),
-            "customerRef",
-            "'customerRef' must be 1 to " + MAX_REF + " characters")
-        .require(
-            request.amountMinor() != null
-                && request.amountMinor() > 0
-                && request.amountMinor() <= MAX_AMOUNT,
-            "amount",
-            "'amount' must be a positive whole number of the currency's minor units, at most "
-                + MAX_AMOUNT)
-        .require(
-            CheckoutRules.isCurrency(normalized.currency()),
-            "currency",
-            "'currency' must be an ISO 4217 code")
-        .require(
-            request.description() == null || request.description().length() <= MAX_DESCRIPTION,
-            "description",
-            "'description' may be at most " + MAX_DESCRIPTION + " characters")
-        .require(
-            request.returnUrl() == null || CheckoutRules.isWebUrl(request.returnUrl(), MAX_URL),
-            "returnUrl",
-            "'returnUrl' must be an http(s) URL of at most " + MAX_URL + " characters")
-        .verdict()
+    List<InvalidInput.Problem> problems = check(idempotencyKey, request);
+    return (problems.isEmpty()
+            ? Future.<Void>succeededFuture()
+            : Future.<Void>failedFuture(new InvalidInput(problems)))
         .compose(v -> accounts.find(tenantId, normalized.gateway()))
         .compose(
             account -> {

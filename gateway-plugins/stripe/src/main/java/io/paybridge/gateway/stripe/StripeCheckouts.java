@@ -104,7 +104,13 @@ final class StripeCheckouts {
     }
   }
 
-  /** Captures the whole authorized amount, under the request's idempotency key. */
+  /**
+   * Captures the whole authorized amount, under the request's idempotency key. Stripe keeps the
+   * answer to a keyed request that started executing, refusals included, for 24 hours: a capture
+   * sent before the customer authorized would poison the checkout's key. So the payment intent is
+   * read first, and the capture is sent only while it is {@code requires_capture}; in any other
+   * status the status is the answer.
+   */
   Future<CaptureOutcome> capture(
       CaptureRequest request, String customerRefKey, Credentials credentials) {
     if (!isId(request.reference())) {
@@ -113,19 +119,30 @@ final class StripeCheckouts {
     return StripeApi.apiKey(api, credentials, CAPTURE)
         .compose(
             key ->
-                post(
-                        CAPTURE,
-                        "/v1/payment_intents/" + request.reference() + "/capture",
-                        Map.of(),
-                        request.idempotencyKey(),
-                        key)
-                    .map(intent -> outcome(intent, request, customerRefKey))
-                    .recover(
-                        err ->
-                            StripeApi.isError(err, 400, UNEXPECTED_STATE)
-                                ? retrieve(request.reference(), key)
-                                    .map(intent -> outcome(intent, request, customerRefKey))
-                                : refusal(err)));
+                retrieve(request.reference(), key)
+                    .compose(
+                        intent ->
+                            "requires_capture".equals(Json.optString(intent, "status"))
+                                ? sendCapture(request, customerRefKey, key)
+                                : Future.succeededFuture(
+                                    outcome(intent, request, customerRefKey))));
+  }
+
+  private Future<CaptureOutcome> sendCapture(
+      CaptureRequest request, String customerRefKey, String key) {
+    return post(
+            CAPTURE,
+            "/v1/payment_intents/" + request.reference() + "/capture",
+            Map.of(),
+            request.idempotencyKey(),
+            key)
+        .map(intent -> outcome(intent, request, customerRefKey))
+        .recover(
+            err ->
+                StripeApi.isError(err, 400, UNEXPECTED_STATE)
+                    ? retrieve(request.reference(), key)
+                        .map(intent -> outcome(intent, request, customerRefKey))
+                    : refusal(err));
   }
 
   /** Releases the authorization; a payment Stripe already cancelled counts as cancelled. */

@@ -111,13 +111,14 @@ class StripeCheckoutsTest {
     String intent = start(bed.plugin(), request("co-c", 4_000, "EUR"), bed.withKey()).reference();
     CaptureRequest capture = capture("co-c", intent, "paybridge-capture-co-c");
 
-    // before the customer authorized: it waits
+    // before the customer authorized: it waits, and the capture's key is not spent on a refusal
     CaptureOutcome early = capture(capture);
     assertThat(early.status()).isEqualTo(Status.WAITING);
     assertThat(early.code()).isEqualTo("requires_payment_method");
+    assertThat(captureCalls(intent)).isEmpty();
 
     bed.api.confirmCheckout(intent);
-    CaptureOutcome captured = capture(capture(("co-c"), intent, "paybridge-capture-co-c-2"));
+    CaptureOutcome captured = capture(capture);
     assertThat(captured.status()).isEqualTo(Status.CAPTURED);
     assertThat(captured.booking().kind()).isEqualTo(EventKind.PAYMENT);
     assertThat(captured.booking().entryKey()).isEqualTo("payment:" + intent);
@@ -125,21 +126,23 @@ class StripeCheckoutsTest {
     assertThat(captured.booking().currency()).isEqualTo("EUR");
     assertThat(captured.booking().customerRef()).isEqualTo("member-1");
     assertThat(captured.booking().externalPaymentId()).isEqualTo(intent);
+    assertThat(captureCalls(intent))
+        .singleElement()
+        .satisfies(
+            c -> assertThat(c.header("Idempotency-Key")).isEqualTo("paybridge-capture-co-c"));
 
-    // asked again under the same key: Stripe replays; under another: already captured
-    assertThat(capture(capture("co-c", intent, "paybridge-capture-co-c-2")).booking())
-        .isEqualTo(captured.booking());
-    CaptureOutcome later = capture(capture("co-c", intent, "paybridge-capture-co-c-3"));
-    assertThat(later.status()).isEqualTo(Status.CAPTURED);
-    assertThat(later.booking().entryKey()).isEqualTo(captured.booking().entryKey());
+    // asked again: the payment intent says it is captured, and nothing more is sent
+    assertThat(capture(capture).booking()).isEqualTo(captured.booking());
+    assertThat(captureCalls(intent)).hasSize(1);
+    // captured by someone else between the read and the capture: Stripe's refusal is answered
+    // from the payment intent as it then stands
+    JsonObject stale = bed.api.paymentIntent(intent).put("status", "requires_capture");
+    bed.api.answerNext("GET", "/v1/payment_intents/" + intent, 200, stale.encode());
+    CaptureOutcome raced = capture(capture("co-c", intent, "paybridge-capture-co-c-2"));
+    assertThat(raced.status()).isEqualTo(Status.CAPTURED);
+    assertThat(raced.booking().entryKey()).isEqualTo(captured.booking().entryKey());
+    assertThat(captureCalls(intent)).hasSize(2);
     assertThat(bed.api.chargeOf(intent).getLong("amount_captured")).isEqualTo(4_000);
-    assertThat(bed.api.calls("POST", "/v1/payment_intents/" + intent + "/capture"))
-        .extracting(c -> c.header("Idempotency-Key"))
-        .containsExactly(
-            "paybridge-capture-co-c",
-            "paybridge-capture-co-c-2",
-            "paybridge-capture-co-c-2",
-            "paybridge-capture-co-c-3");
   }
 
   @Test
@@ -147,6 +150,7 @@ class StripeCheckoutsTest {
     String intent = start(bed.plugin(), request("co-t", 1_200, "EUR"), bed.withKey()).reference();
     bed.api.confirmCheckout(intent);
     CaptureRequest capture = capture("co-t", intent, "paybridge-capture-co-t");
+    // Stripe captures, but answers after the plugin gave up; then reading fails with a 503
     bed.api.delayNext("POST", "/v1/payment_intents/" + intent + "/capture", Duration.ofSeconds(1));
     assertThat(
             bed.failureOf(
@@ -154,7 +158,7 @@ class StripeCheckoutsTest {
                     () -> bed.impatientPlugin().capture(capture, bed.withKey()))
                 .retryable())
         .isTrue();
-    bed.api.failNext("POST", "/v1/payment_intents/" + intent + "/capture", 503);
+    bed.api.failNext("GET", "/v1/payment_intents/" + intent, 503);
     assertThat(
             bed.failureOf(
                     GatewayApiException.class, () -> bed.plugin().capture(capture, bed.withKey()))
@@ -164,8 +168,26 @@ class StripeCheckoutsTest {
     CaptureOutcome captured = capture(capture);
     assertThat(captured.status()).isEqualTo(Status.CAPTURED);
     assertThat(captured.booking().amountMinor()).isEqualTo(1_200);
+    assertThat(captureCalls(intent)).hasSize(1);
     assertThat(bed.api.chargeOf(intent).getLong("amount_captured")).isEqualTo(1_200);
     assertThat(bed.api.paymentIntent(intent).getLong("amount_received")).isEqualTo(1_200);
+
+    // a 5xx before Stripe acted, on a capturable intent: retryable, and the retry captures once
+    String second = start(bed.plugin(), request("co-u", 600, "EUR"), bed.withKey()).reference();
+    bed.api.confirmCheckout(second);
+    bed.api.failNext("POST", "/v1/payment_intents/" + second + "/capture", 500);
+    CaptureRequest again = capture("co-u", second, "paybridge-capture-co-u");
+    assertThat(
+            bed.failureOf(
+                    GatewayApiException.class, () -> bed.plugin().capture(again, bed.withKey()))
+                .retryable())
+        .isTrue();
+    assertThat(capture(again).status()).isEqualTo(Status.CAPTURED);
+    assertThat(captureCalls(second))
+        .hasSize(2)
+        .allSatisfy(
+            c -> assertThat(c.header("Idempotency-Key")).isEqualTo("paybridge-capture-co-u"));
+    assertThat(bed.api.chargeOf(second).getLong("amount_captured")).isEqualTo(600);
   }
 
   @Test
@@ -223,6 +245,10 @@ class StripeCheckoutsTest {
 
   private CaptureOutcome capture(CaptureRequest request) {
     return bed.onEventLoop(() -> bed.plugin().capture(request, bed.withKey()));
+  }
+
+  private List<ApiCall> captureCalls(String intent) {
+    return bed.api.calls("POST", "/v1/payment_intents/" + intent + "/capture");
   }
 
   /** The payment intents the fake holds for a checkout. */
