@@ -152,7 +152,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                       + " (read refunds) and, from API version 2025-03-31, payment_intent.succeeded"
                       + " and charge.succeeded (read invoices); such deliveries are held until it"
                       + " is added. Subscription checks and cancel-and-refund also need write"
-                      + " access to subscriptions and refunds")
+                      + " access to subscriptions and refunds; checkouts need write access to"
+                      + " payment intents and read access to reviews")
               .optional(null),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
