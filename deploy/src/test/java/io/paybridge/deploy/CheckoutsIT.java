@@ -77,7 +77,7 @@ class CheckoutsIT {
     assertThat(api.paymentIntentsOfCheckout(id)).containsExactly(intent);
 
     // WHEN the customer authorizes in the app: the uncaptured charge books nothing
-    JsonObject authorized = api.confirmCheckout(intent);
+    JsonObject authorized = api.checkouts().confirm(intent);
     shop.deliverTwice("charge.succeeded", api.chargeOf(intent));
     assertThat(shop.balance(ref)).isZero();
     // AND Stripe says the amount is capturable: the node captures it
@@ -128,7 +128,7 @@ class CheckoutsIT {
     String intent = checkout.getString("reference");
 
     // GIVEN the authorization is under a Radar review
-    JsonObject authorized = api.confirmCheckoutUnderReview(intent);
+    JsonObject authorized = api.checkouts().confirmUnderReview(intent);
     shop.deliverTwice("payment_intent.amount_capturable_updated", authorized);
     // THEN nothing is captured or booked, and no capture waits to run
     assertThat(
@@ -141,7 +141,8 @@ class CheckoutsIT {
     assertThat(shop.read(id).getString("status")).isEqualTo("open");
 
     // WHEN the reviewer approves it, and Stripe says so twice
-    shop.deliverTwice("review.closed", api.closeReview(authorized.getString("review"), "approved"));
+    shop.deliverTwice(
+        "review.closed", api.checkouts().closeReview(authorized.getString("review"), "approved"));
     waitFor(() -> "paid".equals(shop.read(id).getString("status")));
     shop.deliverTwice("payment_intent.succeeded", api.paymentIntent(intent));
 
@@ -158,11 +159,12 @@ class CheckoutsIT {
     JsonObject checkout = shop.checkout(ref, 9_900);
     String id = checkout.getString("id");
     String intent = checkout.getString("reference");
-    JsonObject authorized = api.confirmCheckoutUnderReview(intent);
+    JsonObject authorized = api.checkouts().confirmUnderReview(intent);
     shop.deliverTwice("payment_intent.amount_capturable_updated", authorized);
 
     shop.deliverTwice(
-        "review.closed", api.closeReview(authorized.getString("review"), "refunded_as_fraud"));
+        "review.closed",
+        api.checkouts().closeReview(authorized.getString("review"), "refunded_as_fraud"));
     waitFor(() -> "cancelled".equals(shop.read(id).getString("status")));
 
     assertThat(api.paymentIntent(intent).getString("status")).isEqualTo("canceled");
@@ -185,7 +187,7 @@ class CheckoutsIT {
     JsonObject checkout = shop.checkout(ref, 1_200);
     String id = checkout.getString("id");
     String intent = checkout.getString("reference");
-    JsonObject authorized = api.confirmCheckout(intent);
+    JsonObject authorized = api.checkouts().confirm(intent);
     // Stripe captures, but answers after the node gave up on the call
     api.delayNext("POST", "/v1/payment_intents/" + intent + "/capture", Duration.ofSeconds(4));
 

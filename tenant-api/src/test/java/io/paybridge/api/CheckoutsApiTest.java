@@ -210,7 +210,7 @@ class CheckoutsApiTest {
                     null)
                 .getString("error"))
         .isEqualTo("capture_waiting");
-    stripeApi.confirmCheckout(intent);
+    stripeApi.checkouts().confirm(intent);
     HttpResponse<Buffer> captured =
         api.call(POST, "/api/v1/checkouts/" + id + "/capture", partner.token());
     assertThat(captured.statusCode()).as(captured.bodyAsString()).isEqualTo(200);

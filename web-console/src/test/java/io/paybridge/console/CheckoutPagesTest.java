@@ -50,7 +50,7 @@ class CheckoutPagesTest {
     paid = checkout(tenant, "member-1", 4_200);
     open = checkout(tenant, "member-2", 1_999);
     // member-1 authorizes; the capture and Stripe's success, delivered twice
-    stripeApi.confirmCheckout(paid.reference());
+    stripeApi.checkouts().confirm(paid.reference());
     await(console.useCases().checkouts().capture(tenant, paid.id()));
     String succeeded =
         stripe

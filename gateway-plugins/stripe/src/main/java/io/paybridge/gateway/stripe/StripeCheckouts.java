@@ -66,8 +66,7 @@ final class StripeCheckouts {
    * {@code capture_method=manual}, the checkout and the customer reference in metadata (the latter
    * under the account's {@code customerRefKey}, where webhooks read it), the description.
    */
-  Future<StartedCheckout> start(
-      CheckoutRequest request, String customerRefKey, Credentials credentials) {
+  Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
     String currency = request.currency().toUpperCase(Locale.ROOT);
     Map<String, String> form = new LinkedHashMap<>();
     form.put("amount", Long.toString(StripeAmounts.fromIsoMinor(request.amountMinor(), currency)));
@@ -77,7 +76,7 @@ final class StripeCheckouts {
       form.put("description", request.description());
     }
     form.put("metadata[" + CHECKOUT_METADATA + "]", request.checkoutId());
-    form.put("metadata[" + customerRefKey + "]", request.customerRef());
+    form.put("metadata[" + StripePlugin.customerRefKey(credentials) + "]", request.customerRef());
     return StripeApi.apiKey(api, credentials, CREATE_CHECKOUT)
         .compose(
             key ->
@@ -111,8 +110,8 @@ final class StripeCheckouts {
    * read first, and the capture is sent only while it is {@code requires_capture}; in any other
    * status the status is the answer.
    */
-  Future<CaptureOutcome> capture(
-      CaptureRequest request, String customerRefKey, Credentials credentials) {
+  Future<CaptureOutcome> capture(CaptureRequest request, Credentials credentials) {
+    String customerRefKey = StripePlugin.customerRefKey(credentials);
     if (!isId(request.reference())) {
       return Future.failedFuture(notAnIntent(CAPTURE, request.reference()));
     }

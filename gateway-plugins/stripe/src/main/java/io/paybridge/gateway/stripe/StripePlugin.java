@@ -99,14 +99,9 @@ import java.time.Duration;
  * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
  * {@code publishableKey} ({@code StripeSetups}).
  *
- * <h2>Checkouts</h2>
- *
- * As {@link Checkouts} it opens a PaymentIntent with {@code capture_method=manual} whose client
- * secret the customer's client confirms; as {@link Captures} it captures or cancels it ({@code
- * StripeCheckouts}). {@code payment_intent.amount_capturable_updated} asks the platform to capture
- * a checkout's authorization unless a Radar review is open on it, {@code review.closed} to capture
- * (approved) or cancel (any other reason) it ({@code StripeCheckoutEvents}); an authorization books
- * nothing, the capture books once.
+ * <p>As {@link Checkouts} and {@link Captures} it opens PaymentIntents for manual capture and
+ * captures or cancels them ({@code StripeCheckouts}) when their events ask ({@code
+ * StripeCheckoutEvents}): an authorization books nothing, the capture books once.
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
     implements StoredPaymentMethods, PaymentMethodSetup, Checkouts, Captures {
@@ -292,8 +287,7 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   }
 
   private static StripeMapping mapping(StripeEvent event, Credentials credentials) {
-    return new StripeMapping(
-        event, credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
+    return new StripeMapping(event, customerRefKey(credentials));
   }
 
   /**
@@ -364,30 +358,19 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   @Override
   public Future<ChargeOutcome> charge(OffSessionCharge charge, Credentials credentials) {
     return withApi(
-        client ->
-            client
-                .charges()
-                .charge(
-                    charge,
-                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
-                    credentials));
+        client -> client.charges().charge(charge, customerRefKey(credentials), credentials));
   }
 
-  /**
-   * Opens a checkout's PaymentIntent for manual capture, the customerRef in the metadata key the
-   * account books customer references from ({@link StripeCheckouts}).
-   */
+  /** Opens a checkout's PaymentIntent for manual capture ({@link StripeCheckouts}). */
   @Override
   public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
-    return withApi(
-        client -> client.checkouts().start(request, customerRefKey(credentials), credentials));
+    return withApi(client -> client.checkouts().start(request, credentials));
   }
 
   /** Captures a checkout's authorized PaymentIntent ({@link StripeCheckouts}). */
   @Override
   public Future<CaptureOutcome> capture(CaptureRequest request, Credentials credentials) {
-    return withApi(
-        client -> client.checkouts().capture(request, customerRefKey(credentials), credentials));
+    return withApi(client -> client.checkouts().capture(request, credentials));
   }
 
   /** Cancels a checkout's PaymentIntent that is not captured ({@link StripeCheckouts}). */
@@ -396,7 +379,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
     return withApi(client -> client.checkouts().cancel(request, credentials));
   }
 
-  private static String customerRefKey(Credentials credentials) {
+  /** The metadata key under which the account keeps its customer references. */
+  static String customerRefKey(Credentials credentials) {
     return credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY);
   }
 

@@ -55,7 +55,7 @@ import java.util.function.Function;
  *       same key and parameters; other parameters under a used key get {@code 400
  *       idempotency_error}.
  *   <li>Checkouts: PaymentIntents with {@code capture_method=manual}, confirmed by the customer
- *       ({@link #confirmCheckout}, optionally under a Radar review), captured and cancelled, and
+ *       ({@link #checkouts()}, optionally under a Radar review), captured and cancelled, and
  *       reviews; see {@link StripeCheckoutFake}.
  *   <li>Saving a card: customers, SetupIntents confirmed from the browser with the publishable key
  *       ({@link #publishableKey()}) by the stand-in for Stripe.js at {@link #stripeJsUrl()}, and
@@ -410,35 +410,9 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
 
   // ---- checkouts: payment intents with manual capture, and Radar reviews
 
-  /**
-   * The customer confirms a checkout's payment intent with a card that authorizes: {@code
-   * requires_capture}, with an uncaptured charge; returns the intent.
-   */
-  public JsonObject confirmCheckout(String paymentIntentId) {
-    return checkouts.confirm(paymentIntentId, false);
-  }
-
-  /**
-   * As {@link #confirmCheckout}, and Radar opens a review of the payment (its id is the intent's
-   * {@code review}); returns the intent.
-   */
-  public JsonObject confirmCheckoutUnderReview(String paymentIntentId) {
-    return checkouts.confirm(paymentIntentId, true);
-  }
-
-  /** The customer's card is declined: the intent keeps asking for a payment method. */
-  public JsonObject declineCheckout(String paymentIntentId, String code, String message) {
-    return checkouts.decline(paymentIntentId, code, message);
-  }
-
-  /** A reviewer closes a Radar review for the reason given ({@code approved}, …); returns it. */
-  public JsonObject closeReview(String reviewId, String closedReason) {
-    return checkouts.closeReview(reviewId, closedReason);
-  }
-
-  /** The review as the fake holds it now, or {@code null}. */
-  public JsonObject review(String reviewId) {
-    return checkouts.reviewCopy(reviewId);
+  /** The customer's and the reviewer's side of checkouts ({@link StripeCheckoutFake}). */
+  public StripeCheckoutFake checkouts() {
+    return checkouts;
   }
 
   /** The ids of the payment intents whose metadata names this Paybridge checkout, oldest first. */

@@ -28,7 +28,7 @@ class StripeCheckoutEventsTest {
   void anAuthorizationBooksNothingAndAsksForItsCapture() {
     String intent = checkout("co-a", 3_000);
     // the customer authorized: the uncaptured charge books nothing
-    JsonObject authorized = bed.api.confirmCheckout(intent);
+    JsonObject authorized = bed.api.checkouts().confirm(intent);
     ParsedWebhook charge = twice(event("evt_ch", "charge.succeeded", bed.api.chargeOf(intent)));
     assertThat(charge.events()).isEmpty();
     assertThat(charge.followUps()).isEmpty();
@@ -66,7 +66,7 @@ class StripeCheckoutEventsTest {
   @Test
   void anOpenReviewHoldsTheCaptureUntilItIsApproved() {
     String intent = checkout("co-r", 5_000);
-    JsonObject authorized = bed.api.confirmCheckoutUnderReview(intent);
+    JsonObject authorized = bed.api.checkouts().confirmUnderReview(intent);
     String review = authorized.getString("review");
 
     ParsedWebhook waiting =
@@ -84,7 +84,8 @@ class StripeCheckoutEventsTest {
         .isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
 
     ParsedWebhook approved =
-        twice(event("evt_rev", "review.closed", bed.api.closeReview(review, "approved")));
+        twice(
+            event("evt_rev", "review.closed", bed.api.checkouts().closeReview(review, "approved")));
     assertThat(approved.events()).isEmpty();
     assertThat(approved.reason()).isEqualTo(StripeEventTable.REVIEW_APPROVED);
     assertThat(approved.followUps())
@@ -100,8 +101,8 @@ class StripeCheckoutEventsTest {
   void aReviewClosedOtherwiseAsksForTheCancellationAndBooksNothing() {
     for (String reason : List.of("refunded_as_fraud", "refunded", "disputed", "redacted")) {
       String intent = checkout("co-" + reason, 700);
-      JsonObject authorized = bed.api.confirmCheckoutUnderReview(intent);
-      JsonObject closed = bed.api.closeReview(authorized.getString("review"), reason);
+      JsonObject authorized = bed.api.checkouts().confirmUnderReview(intent);
+      JsonObject closed = bed.api.checkouts().closeReview(authorized.getString("review"), reason);
 
       ParsedWebhook rejected = twice(event("evt_rev_" + reason, "review.closed", closed));
       assertThat(rejected.events()).isEmpty();
@@ -128,7 +129,7 @@ class StripeCheckoutEventsTest {
     // a declined attempt at a checkout books nothing either
     String intent = checkout("co-d", 900);
     JsonObject declined =
-        bed.api.declineCheckout(intent, "card_declined", "Your card was declined.");
+        bed.api.checkouts().decline(intent, "card_declined", "Your card was declined.");
     ParsedWebhook failed = twice(event("evt_fail", "payment_intent.payment_failed", declined));
     assertThat(failed.events()).isEmpty();
     assertThat(failed.followUps()).isEmpty();

@@ -19,9 +19,9 @@ import java.util.Set;
  *   <li>{@code POST /v1/payment_intents} with {@code capture_method=manual} and no {@code confirm}:
  *       a PaymentIntent in {@code requires_payment_method} with its {@code client_secret}, under
  *       the fake's idempotency rules.
- *   <li>The customer's side, for tests: {@link StripeApiFake#confirmCheckout} authorizes it ({@code
- *       requires_capture}, an uncaptured charge), optionally with an open Radar review; {@link
- *       StripeApiFake#closeReview} closes the review as a reviewer in the Dashboard would.
+ *   <li>The customer's side, for tests: {@link #confirm} authorizes it ({@code requires_capture},
+ *       an uncaptured charge), {@link #confirmUnderReview} with an open Radar review; {@link
+ *       #closeReview} closes the review as a reviewer in the Dashboard would.
  *   <li>{@code POST /v1/payment_intents/{id}/capture} captures the whole authorization ({@code
  *       succeeded}, the charge captured); {@code POST /v1/payment_intents/{id}/cancel} releases it
  *       ({@code canceled}). Either in another status answers {@code 400
@@ -29,7 +29,7 @@ import java.util.Set;
  *   <li>{@code GET /v1/reviews/{id}}.
  * </ul>
  */
-final class StripeCheckoutFake {
+public final class StripeCheckoutFake {
 
   private static final Set<String> CANCELABLE =
       Set.of(
@@ -65,7 +65,7 @@ final class StripeCheckoutFake {
                     fake.idempotent(
                         StripeApiFake.request(ctx),
                         call -> cancel(ctx.pathParam("id"), call.form()))));
-    router.get("/v1/reviews/:id").handler(ctx -> fake.send(ctx, review(ctx.pathParam("id"))));
+    router.get("/v1/reviews/:id").handler(ctx -> fake.send(ctx, reviewAnswer(ctx.pathParam("id"))));
   }
 
   /** Whether a create request opens a checkout: manual capture, confirmed later by the client. */
@@ -137,8 +137,23 @@ final class StripeCheckoutFake {
     return StripeApiFake.json(200, intent.copy());
   }
 
-  /** The customer confirms with a card: authorized, and under an open review when asked. */
-  JsonObject confirm(String intentId, boolean openReview) {
+  /**
+   * The customer confirms a checkout's payment intent with a card that authorizes: {@code
+   * requires_capture}, with an uncaptured charge; returns the intent.
+   */
+  public JsonObject confirm(String intentId) {
+    return confirm(intentId, false);
+  }
+
+  /**
+   * As {@link #confirm}, and Radar opens a review of the payment (its id is the intent's {@code
+   * review}); returns the intent.
+   */
+  public JsonObject confirmUnderReview(String intentId) {
+    return confirm(intentId, true);
+  }
+
+  private JsonObject confirm(String intentId, boolean openReview) {
     synchronized (fake) {
       JsonObject intent = intent(intentId);
       if (!"requires_payment_method".equals(intent.getString("status"))) {
@@ -181,8 +196,8 @@ final class StripeCheckoutFake {
     }
   }
 
-  /** The customer's card is declined: the intent asks for another payment method. */
-  JsonObject decline(String intentId, String code, String message) {
+  /** The customer's card is declined: the intent keeps asking for a payment method. */
+  public JsonObject decline(String intentId, String code, String message) {
     synchronized (fake) {
       JsonObject intent = intent(intentId);
       intent.put(
@@ -192,8 +207,8 @@ final class StripeCheckoutFake {
     }
   }
 
-  /** A reviewer closes the review in the Dashboard. */
-  JsonObject closeReview(String reviewId, String reason) {
+  /** A reviewer closes a Radar review for the reason given ({@code approved}, …); returns it. */
+  public JsonObject closeReview(String reviewId, String reason) {
     synchronized (fake) {
       JsonObject review = reviews.get(reviewId);
       if (review == null) {
@@ -204,7 +219,8 @@ final class StripeCheckoutFake {
     }
   }
 
-  JsonObject reviewCopy(String reviewId) {
+  /** The review as the fake holds it now, or {@code null}. */
+  public JsonObject review(String reviewId) {
     synchronized (fake) {
       JsonObject review = reviews.get(reviewId);
       return review == null ? null : review.copy();
@@ -264,8 +280,8 @@ final class StripeCheckoutFake {
     }
   }
 
-  private Answer review(String id) {
-    JsonObject review = reviewCopy(id);
+  private Answer reviewAnswer(String id) {
+    JsonObject review = review(id);
     return review == null
         ? StripeApiFake.noSuch("review", id, "review")
         : StripeApiFake.json(200, review);

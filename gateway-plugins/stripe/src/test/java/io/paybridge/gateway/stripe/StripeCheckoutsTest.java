@@ -117,7 +117,7 @@ class StripeCheckoutsTest {
     assertThat(early.code()).isEqualTo("requires_payment_method");
     assertThat(captureCalls(intent)).isEmpty();
 
-    bed.api.confirmCheckout(intent);
+    bed.api.checkouts().confirm(intent);
     CaptureOutcome captured = capture(capture);
     assertThat(captured.status()).isEqualTo(Status.CAPTURED);
     assertThat(captured.booking().kind()).isEqualTo(EventKind.PAYMENT);
@@ -148,7 +148,7 @@ class StripeCheckoutsTest {
   @Test
   void aCaptureWhoseAnswerWasLostCapturesOnceWhenAskedAgain() {
     String intent = start(bed.plugin(), request("co-t", 1_200, "EUR"), bed.withKey()).reference();
-    bed.api.confirmCheckout(intent);
+    bed.api.checkouts().confirm(intent);
     CaptureRequest capture = capture("co-t", intent, "paybridge-capture-co-t");
     // Stripe captures, but answers after the plugin gave up; then reading fails with a 503
     bed.api.delayNext("POST", "/v1/payment_intents/" + intent + "/capture", Duration.ofSeconds(1));
@@ -174,7 +174,7 @@ class StripeCheckoutsTest {
 
     // a 5xx before Stripe acted, on a capturable intent: retryable, and the retry captures once
     String second = start(bed.plugin(), request("co-u", 600, "EUR"), bed.withKey()).reference();
-    bed.api.confirmCheckout(second);
+    bed.api.checkouts().confirm(second);
     bed.api.failNext("POST", "/v1/payment_intents/" + second + "/capture", 500);
     CaptureRequest again = capture("co-u", second, "paybridge-capture-co-u");
     assertThat(
@@ -193,7 +193,7 @@ class StripeCheckoutsTest {
   @Test
   void aCancellationReleasesTheAuthorizationAndIsDoneWhenItAlreadyWas() {
     String intent = start(bed.plugin(), request("co-x", 800, "EUR"), bed.withKey()).reference();
-    bed.api.confirmCheckout(intent);
+    bed.api.checkouts().confirm(intent);
     CaptureRequest cancel = capture("co-x", intent, "paybridge-cancel-co-x");
 
     bed.onEventLoop(() -> bed.plugin().cancel(cancel, bed.withKey()));
@@ -210,7 +210,7 @@ class StripeCheckoutsTest {
 
     // a captured one cannot be cancelled: refused for good
     String paid = start(bed.plugin(), request("co-y", 900, "EUR"), bed.withKey()).reference();
-    bed.api.confirmCheckout(paid);
+    bed.api.checkouts().confirm(paid);
     capture(capture("co-y", paid, "paybridge-capture-co-y"));
     PermanentGatewayException refused =
         bed.failureOf(

@@ -367,79 +367,24 @@ class StripeEventTableTest {
         new Entry(EventKind.DISPUTE_REVERSED, "dispute_reversal:dp_2", 2000L));
   }
 
-  /**
-   * A checkout's authorization: on one version without a review (captured), on the other under a
-   * Radar review that is still open (it waits, and reading the review takes the key).
-   */
   private static Fixture amountCapturableUpdated(StripeTestBed bed, String version) {
-    JsonObject intent =
-        bed.stripe.paymentIntentRequiringCapture(version, "pi_Auth", 3000, "usd", "user-1");
-    intent.getJsonObject("metadata").put("paybridge_checkout", "co-1");
-    if (!basil(version)) {
-      return Fixture.following(
-          bed.stripe.event("evt_Auth", "payment_intent.amount_capturable_updated", intent, version),
-          FollowUp.capture("pi_Auth", "authorized without a Radar review"));
-    }
-    String review =
-        bed.api.confirmCheckoutUnderReview(checkoutIntent(bed, 3000)).getString("review");
-    intent.put("review", review);
-    return Fixture.following(
-            bed.stripe.event(
-                "evt_Auth", "payment_intent.amount_capturable_updated", intent, version))
-        .askingStripe();
+    return checkoutFixture(StripeCheckoutFixtures.amountCapturableUpdated(bed, version));
   }
 
   private static Fixture reviewClosed(StripeTestBed bed, String version) {
-    String reason = basil(version) ? "refunded_as_fraud" : "approved";
-    JsonObject review = bed.stripe.closedReview("prv_1", "ch_R", "pi_R", reason);
-    String body = bed.stripe.event("evt_Rev", "review.closed", review, version);
-    return basil(version)
-        ? Fixture.following(
-            body, FollowUp.cancel("pi_R", "its Radar review was closed as refunded_as_fraud"))
-        : Fixture.following(body, FollowUp.capture("pi_R", "its Radar review was approved"));
+    return checkoutFixture(StripeCheckoutFixtures.reviewClosed(bed, version));
   }
 
-  /** A manually captured charge, captured: the same entry as its payment intent's success. */
   private static Fixture chargeCaptured(StripeTestBed bed, String version) {
-    if (!basil(version)) {
-      String body =
-          bed.stripe.event(
-              "evt_Cap",
-              "charge.captured",
-              bed.stripe.charge(version, "ch_Cap", "pi_Cap", 2500, 0, "usd", "user-1", null),
-              version);
-      return Fixture.books(body, new Entry(EventKind.PAYMENT, "payment:pi_Cap", 2500L));
-    }
-    String intent = checkoutIntent(bed, 2500);
-    bed.api.confirmCheckout(intent);
-    String chargeId = bed.api.paymentIntent(intent).getString("latest_charge");
-    String body =
-        bed.stripe.event(
-            "evt_Cap",
-            "charge.captured",
-            bed.stripe.charge(version, chargeId, intent, 2500, 0, "usd", "user-1", null),
-            version);
-    return Fixture.books(body, new Entry(EventKind.PAYMENT, "payment:" + intent, 2500L))
-        .askingStripe();
+    StripeCheckoutFixtures.Delivery d = StripeCheckoutFixtures.chargeCaptured(bed, version);
+    Fixture fixture =
+        Fixture.books(d.body(), new Entry(EventKind.PAYMENT, "payment:" + d.intent(), 2500L));
+    return d.asksStripe() ? fixture.askingStripe() : fixture;
   }
 
-  /** A checkout's payment intent opened at the fake, as the plugin opens one. */
-  private static String checkoutIntent(StripeTestBed bed, long amount) {
-    return bed.onEventLoop(
-            () ->
-                bed.plugin()
-                    .start(
-                        new io.paybridge.spi.Checkouts.CheckoutRequest(
-                            "co-" + amount,
-                            "paybridge-checkout-co-" + amount,
-                            "user-1",
-                            amount,
-                            "USD",
-                            null,
-                            "https://pay.example.com/hooks/x/stripe",
-                            null),
-                        bed.withKey()))
-        .reference();
+  private static Fixture checkoutFixture(StripeCheckoutFixtures.Delivery d) {
+    Fixture fixture = Fixture.following(d.body(), d.followUps().toArray(FollowUp[]::new));
+    return d.asksStripe() ? fixture.askingStripe() : fixture;
   }
 
   private static Fixture disputeNews(
