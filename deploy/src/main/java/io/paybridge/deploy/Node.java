@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.Stores;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.checkout.CheckoutAttemptStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.db.Database;
@@ -258,7 +259,9 @@ public final class Node {
             Map.entry(
                 PurchaseStore.ACKNOWLEDGE,
                 new PurchaseAcknowledgements(stores.purchases(), stores.accounts(), plugins)),
-            Map.entry(RefundStore.JOB_KIND, useCases.refunds().attempts()));
+            Map.entry(RefundStore.JOB_KIND, useCases.refunds().attempts()),
+            Map.entry(CheckoutAttemptStore.CAPTURE, useCases.checkouts().captures()),
+            Map.entry(CheckoutAttemptStore.CANCEL, useCases.checkouts().captures()));
     metrics.jobKinds(handlers.keySet(), JobWorker.OUTCOMES);
     metrics.gateways(plugins.all().stream().map(GatewayPlugin::id).toList());
     NodeRoutes routes =

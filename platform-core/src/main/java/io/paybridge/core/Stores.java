@@ -1,6 +1,8 @@
 package io.paybridge.core;
 
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.checkout.CheckoutAttemptStore;
+import io.paybridge.core.checkout.CheckoutStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.gateway.GatewayAccountStore;
 import io.paybridge.core.gateway.PluginRegistry;
@@ -39,7 +41,9 @@ public record Stores(
     AttemptStore attempts,
     TokenKeyStore tokenKeys,
     PurchaseStore purchases,
-    RefundStore refunds) {
+    RefundStore refunds,
+    CheckoutStore checkouts,
+    CheckoutAttemptStore checkoutAttempts) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -58,6 +62,8 @@ public record Stores(
         new AttemptStore(pool),
         new TokenKeyStore(pool, vault),
         new PurchaseStore(pool, vault),
-        new RefundStore(pool));
+        new RefundStore(pool),
+        new CheckoutStore(pool, vault),
+        new CheckoutAttemptStore(pool));
   }
 }

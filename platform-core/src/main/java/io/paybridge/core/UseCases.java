@@ -3,6 +3,8 @@ package io.paybridge.core;
 import io.paybridge.core.charge.ChargeAttempts;
 import io.paybridge.core.charge.Charges;
 import io.paybridge.core.charge.PaymentMethods;
+import io.paybridge.core.checkout.CheckoutCaptures;
+import io.paybridge.core.checkout.Checkouts;
 import io.paybridge.core.cobot.Cobot;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.GatewayAccounts;
@@ -44,7 +46,8 @@ public record UseCases(
     Cobot cobot,
     ApiIdempotency idempotency,
     Purchases purchases,
-    Refunds refunds) {
+    Refunds refunds,
+    Checkouts checkouts) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -111,6 +114,17 @@ public record UseCases(
             plugins,
             stores.jobs(),
             new RefundAttempts(stores.refunds(), stores.accounts(), plugins, wakeSync),
+            config.nodeName()),
+        new Checkouts(
+            stores.checkouts(),
+            stores.checkoutAttempts(),
+            new CheckoutCaptures(stores.checkoutAttempts(), stores.accounts(), plugins, wakeSync),
+            stores.jobs(),
+            stores.accounts(),
+            plugins,
+            stores.ledger(),
+            stores.receipts(),
+            config.publicUrl(),
             config.nodeName()));
   }
 }

@@ -5,6 +5,7 @@ import static io.paybridge.core.Await.await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.charge.ChargeStore;
+import io.paybridge.core.checkout.CheckoutAttemptStore;
 import io.paybridge.core.cobot.CobotStore;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.PluginRegistry;
@@ -144,7 +145,11 @@ public final class TestPlatform implements AutoCloseable {
                 CobotStore.JOB_KIND,
                 base.useCases().cobot().job(),
                 RefundStore.JOB_KIND,
-                base.useCases().refunds().attempts()),
+                base.useCases().refunds().attempts(),
+                CheckoutAttemptStore.CAPTURE,
+                base.useCases().checkouts().captures(),
+                CheckoutAttemptStore.CANCEL,
+                base.useCases().checkouts().captures()),
             new JobWorker.Settings(
                 8,
                 attempt.multipliedBy(2),

@@ -125,6 +125,12 @@ public final class ApiRoutes {
     PurchasesApi purchases = new PurchasesApi(useCases.purchases());
     bind(builder, "handOverAppStorePurchase", ApiScopes.PAYMENTS_WRITE, purchases::appStore);
     bind(builder, "handOverGooglePlayPurchase", ApiScopes.PAYMENTS_WRITE, purchases::googlePlay);
+    CheckoutsApi checkouts = new CheckoutsApi(useCases.checkouts());
+    bind(builder, "createCheckout", ApiScopes.PAYMENTS_WRITE, checkouts::create);
+    bind(builder, "listCheckouts", ApiScopes.PAYMENTS_READ, checkouts::list);
+    bind(builder, "getCheckout", ApiScopes.PAYMENTS_READ, checkouts::get);
+    bind(builder, "captureCheckout", ApiScopes.PAYMENTS_WRITE, checkouts::capture);
+    bind(builder, "registerCheckoutIntent", ApiScopes.PAYMENTS_WRITE, checkouts::intent);
     CobotApi cobot = new CobotApi(useCases.cobot());
     bind(builder, "connectCobot", ApiScopes.GATEWAYS_WRITE, cobot::connect);
     bind(builder, "getCobot", ApiScopes.GATEWAYS_READ, cobot::get);
@@ -168,14 +174,20 @@ public final class ApiRoutes {
 
   /**
    * Binds an operation of the document to a handler behind a scope check; a write (POST, PUT) also
-   * behind {@code Idempotency-Key} handling, except a charge, whose key is part of the charge.
+   * behind {@code Idempotency-Key} handling, except a charge and a checkout, whose key is part of
+   * what they create. A checkout's body is checked by the use case, which names every field at
+   * fault at once.
    */
   private void bind(
       RouterBuilder builder, String operationId, String scope, Handler<RoutingContext> handler) {
     OpenAPIRoute route =
         operation(builder, operationId).addHandler(TokenService.requireScope(scope));
     String method = route.getOperation().getHttpMethod().name();
-    if ((method.equals("POST") || method.equals("PUT")) && !operationId.equals("createCharge")) {
+    boolean keyed = operationId.equals("createCharge") || operationId.equals("createCheckout");
+    if (operationId.equals("createCheckout")) {
+      route.setDoValidation(false);
+    }
+    if ((method.equals("POST") || method.equals("PUT")) && !keyed) {
       route.addHandler(idempotency.handler());
     }
     route.addHandler(handler);

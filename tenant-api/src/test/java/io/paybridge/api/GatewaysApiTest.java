@@ -79,10 +79,12 @@ class GatewaysApiTest {
     assertThat(refKey.getBoolean("secret")).isFalse();
     assertThat(refKey.getBoolean("required")).isFalse();
     assertThat(refKey.getString("default")).isEqualTo("customer_ref");
-    // AND the events to subscribe to are those it books
+    // AND the events to subscribe to are those it books or follows up on
     assertThat(stripe.getJsonArray("subscribedEvents").getList())
-        .contains("payment_intent.succeeded", "charge.refunded")
-        .doesNotContain("review.closed");
+        .contains("payment_intent.succeeded", "charge.refunded", "review.closed")
+        .doesNotContain("charge.dispute.created");
+    JsonObject review = byId(stripe.getJsonArray("events"), "eventType", "review.closed");
+    assertThat(review.getString("action")).isEqualTo("follows_up");
     JsonObject paid = byId(stripe.getJsonArray("events"), "eventType", "payment_intent.succeeded");
     assertThat(paid.getString("action")).isEqualTo("books");
     assertThat(paid.getString("what")).contains("PAYMENT");

@@ -154,6 +154,10 @@ public final class ConsoleRoutes {
     console.post("/gateways/:gateway").handler(gateways::saveGateway);
     console.post("/gateways/:gateway/delete").handler(gateways::removeGateway);
     console.get("/payments").handler(money::payments);
+    CheckoutPages checkouts =
+        new CheckoutPages(useCases.checkouts(), useCases.gatewayAccounts(), views);
+    console.get("/checkouts").handler(checkouts::list);
+    console.get("/checkouts/:id").handler(checkouts::detail);
     console.get("/subscriptions").handler(money::subscriptions);
     console.get("/webhooks").handler(receipts::list);
     console.get("/webhooks/:id").handler(receipts::detail);

@@ -228,6 +228,8 @@ final class GatewayPages {
       case BOOKS -> new GatewayFormPage.Rule(rule.eventType(), "Books", "success", rule.what());
       case HOLDS -> new GatewayFormPage.Rule(rule.eventType(), "Holds", "warning", rule.what());
       case IGNORES -> new GatewayFormPage.Rule(rule.eventType(), "Ignores", "muted", rule.what());
+      case FOLLOWS_UP ->
+          new GatewayFormPage.Rule(rule.eventType(), "Follows up", "info", rule.what());
     };
   }
 }

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param eventType the gateway's event type as it arrives (for gateways without types, the status
  *     or notification name the plugin reports as {@link ParsedWebhook#eventType()})
  * @param action what Paybridge does with it
- * @param what for {@code BOOKS}: which kind and under which ledger key; for {@code HOLDS} and
- *     {@code IGNORES}: why
+ * @param what for {@code BOOKS}: which kind and under which ledger key; for {@code FOLLOWS_UP}:
+ *     what Paybridge asks the gateway; for {@code HOLDS} and {@code IGNORES}: why
  */
 public record EventRule(String eventType, Action action, String what) {
 
@@ -25,7 +25,13 @@ public record EventRule(String eventType, Action action, String what) {
     /** Cannot be booked without something the tenant must add; kept and booked once they do. */
     HOLDS,
     /** Acknowledged and kept as a receipt with this reason; books nothing. */
-    IGNORES
+    IGNORES,
+    /**
+     * Books nothing itself, but asks the gateway for a follow-up on one of the tenant's checkouts
+     * (a capture once a payment is authorized, a cancellation once a fraud review rejects it); the
+     * money it leads to books from the gateway's own events. Subscribed to, like {@code BOOKS}.
+     */
+    FOLLOWS_UP
   }
 
   public EventRule {
@@ -40,6 +46,10 @@ public record EventRule(String eventType, Action action, String what) {
 
   public static EventRule ignores(String eventType, String why) {
     return new EventRule(eventType, Action.IGNORES, why);
+  }
+
+  public static EventRule followsUp(String eventType, String what) {
+    return new EventRule(eventType, Action.FOLLOWS_UP, what);
   }
 
   public static EventRule holds(String eventType, String why) {

@@ -42,11 +42,14 @@ public interface GatewayPlugin {
 
   /**
    * The gateway event types a tenant should subscribe the webhook URL to: exactly those the events
-   * table says book.
+   * table says book or follow up on.
    */
   default List<String> subscribedEvents() {
     return eventTable().stream()
-        .filter(rule -> rule.action() == EventRule.Action.BOOKS)
+        .filter(
+            rule ->
+                rule.action() == EventRule.Action.BOOKS
+                    || rule.action() == EventRule.Action.FOLLOWS_UP)
         .map(EventRule::eventType)
         .toList();
   }

@@ -15,9 +15,18 @@ import java.util.Objects;
  *     there are events
  * @param hold the code of what the tenant must fix before the delivery can be booked ({@link
  *     #NEEDS_API_CREDENTIALS}, {@link #API_CREDENTIALS_REJECTED}); {@code null} unless held
+ * @param followUps what the platform is to ask the gateway next because of this delivery (capture
+ *     an authorized checkout, cancel one a fraud review rejected): queued as jobs in the same
+ *     transaction as the receipt, once per delivery, for checkouts of the tenant only; empty for
+ *     most deliveries
  */
 public record ParsedWebhook(
-    String eventId, String eventType, List<PaymentEvent> events, String reason, String hold) {
+    String eventId,
+    String eventType,
+    List<PaymentEvent> events,
+    String reason,
+    String hold,
+    List<FollowUp> followUps) {
 
   /** The event can only be booked with a call to the gateway's API, and the account has no key. */
   public static final String NEEDS_API_CREDENTIALS = "needs_api_credentials";
@@ -46,12 +55,22 @@ public record ParsedWebhook(
       throw new MalformedWebhookException("event id or type holds a NUL character or is too long");
     }
     events = List.copyOf(events);
+    followUps = followUps == null ? List.of() : List.copyOf(followUps);
     if (hold != null && !events.isEmpty()) {
       throw new IllegalArgumentException("a held delivery books nothing yet");
+    }
+    if (hold != null && !followUps.isEmpty()) {
+      throw new IllegalArgumentException("a held delivery asks nothing of the gateway yet");
     }
     if (events.isEmpty() && (reason == null || reason.isBlank())) {
       reason = "event type " + eventType + " is not one Paybridge books";
     }
+  }
+
+  /** A delivery that books the given events or is held or ignored, asking nothing further. */
+  public ParsedWebhook(
+      String eventId, String eventType, List<PaymentEvent> events, String reason, String hold) {
+    this(eventId, eventType, events, reason, hold, List.of());
   }
 
   /** A delivery that books the given events (none: ignored with a generic reason). */
@@ -87,7 +106,12 @@ public record ParsedWebhook(
   /** This delivery with other events (and no reason when there are some). */
   public ParsedWebhook withEvents(List<PaymentEvent> newEvents, String ignoredReason) {
     return new ParsedWebhook(
-        eventId, eventType, newEvents, newEvents.isEmpty() ? ignoredReason : null, null);
+        eventId, eventType, newEvents, newEvents.isEmpty() ? ignoredReason : null, null, followUps);
+  }
+
+  /** This delivery asking the gateway for these follow-ups as well. */
+  public ParsedWebhook withFollowUps(List<FollowUp> next) {
+    return new ParsedWebhook(eventId, eventType, events, reason, hold, next);
   }
 
   /** Books nothing and is not held. */
@@ -97,5 +121,47 @@ public record ParsedWebhook(
 
   public boolean isHeld() {
     return hold != null;
+  }
+
+  /**
+   * Something the platform asks the gateway because of a delivery, for the checkout whose gateway
+   * reference the delivery names. The platform queues it as a job in the transaction that records
+   * the delivery (so a redelivered event queues nothing new), only when the reference is one of the
+   * tenant's checkouts at this gateway, and carries it out through the plugin's {@link Captures}
+   * with the checkout's fixed idempotency key.
+   *
+   * @param action what to ask
+   * @param reference the gateway's id of the checkout's payment ({@link
+   *     Checkouts.StartedCheckout#reference()})
+   * @param reason why, in the tenant's words, kept with the job
+   */
+  public record FollowUp(Action action, String reference, String reason) {
+
+    /** What a follow-up asks of the gateway. */
+    public enum Action {
+      /** Capture the authorized amount ({@link Captures#capture}). */
+      CAPTURE,
+      /** Release the authorization ({@link Captures#cancel}). */
+      CANCEL
+    }
+
+    public FollowUp {
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(reference, "reference");
+      if (reference.isBlank() || reference.length() > 255 || reference.indexOf('\u0000') >= 0) {
+        throw new MalformedWebhookException("a follow-up's reference must be 1 to 255 characters");
+      }
+      if (reason != null && (reason.length() > 1000 || reason.indexOf('\u0000') >= 0)) {
+        throw new MalformedWebhookException("a follow-up's reason is too long or holds a NUL");
+      }
+    }
+
+    public static FollowUp capture(String reference, String reason) {
+      return new FollowUp(Action.CAPTURE, reference, reason);
+    }
+
+    public static FollowUp cancel(String reference, String reason) {
+      return new FollowUp(Action.CANCEL, reference, reason);
+    }
   }
 }

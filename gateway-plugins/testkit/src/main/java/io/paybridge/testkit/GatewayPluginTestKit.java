@@ -187,10 +187,13 @@ public abstract class GatewayPluginTestKit {
         .doesNotHaveDuplicates();
     assertThat(table).allSatisfy(rule -> assertThat(rule.what()).isNotBlank());
     assertThat(plugin().subscribedEvents())
-        .as("tenants subscribe to exactly the types that book")
+        .as("tenants subscribe to exactly the types that book or follow up")
         .containsExactlyElementsOf(
             table.stream()
-                .filter(rule -> rule.action() == EventRule.Action.BOOKS)
+                .filter(
+                    rule ->
+                        rule.action() == EventRule.Action.BOOKS
+                            || rule.action() == EventRule.Action.FOLLOWS_UP)
                 .map(EventRule::eventType)
                 .toList());
   }

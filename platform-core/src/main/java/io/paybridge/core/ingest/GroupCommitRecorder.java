@@ -80,12 +80,16 @@ public final class GroupCommitRecorder {
 
   private record Pending(Receipt receipt, Promise<Outcome> promise) {}
 
-  /** Told after a commit that recorded something new, and so created sync jobs. */
+  /**
+   * Told after a commit that recorded something new, and so created sync jobs, or queued a
+   * delivery's follow-ups.
+   */
   @FunctionalInterface
   public interface AfterCommit {
     /**
      * @param otherJobs whether the statement may also have queued other jobs (a cancellation of an
-     *     unknown subscription: a new receipt on an account that asks for those)
+     *     unknown subscription: a new receipt on an account that asks for those; a capture or
+     *     cancellation a delivery asked for)
      */
     void recorded(boolean otherJobs);
   }
@@ -203,8 +207,9 @@ public final class GroupCommitRecorder {
                 int i = row.getInteger(0);
                 fresh.add(i);
                 Receipt receipt = unique.get(i).receipt;
-                booked |= !receipt.parsed().events().isEmpty();
-                otherJobs |= receipt.cancelUnknown();
+                boolean followsUp = !receipt.parsed().followUps().isEmpty();
+                booked |= !receipt.parsed().events().isEmpty() || followsUp;
+                otherJobs |= receipt.cancelUnknown() || followsUp;
               }
               if (booked) {
                 afterNewRecords.recorded(otherJobs);

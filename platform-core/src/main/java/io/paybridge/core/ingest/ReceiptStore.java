@@ -253,6 +253,27 @@ public final class ReceiptStore {
             });
   }
 
+  /**
+   * The receipts of the tenant that concern a checkout, with the duplicates that repeat them,
+   * oldest first, at most {@code limit}.
+   */
+  public Future<List<Receipt>> ofCheckout(UUID tenantId, UUID checkoutId, int limit) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + FROM
+                + " WHERE r.tenant_id = $1 AND (r.checkout_id = $2 OR r.duplicate_of IN"
+                + " (SELECT c.id FROM webhook_receipts c WHERE c.tenant_id = $1"
+                + " AND c.checkout_id = $2)) ORDER BY r.id LIMIT $3")
+        .execute(Tuple.of(tenantId, checkoutId, limit))
+        .map(
+            rows -> {
+              List<Receipt> out = new ArrayList<>();
+              rows.forEach(r -> out.add(receipt(r)));
+              return out;
+            });
+  }
+
   /** How many receipts each of the tenant's gateway accounts holds, by gateway. */
   public Future<Map<String, Long>> heldCounts(UUID tenantId) {
     return pool.preparedQuery(

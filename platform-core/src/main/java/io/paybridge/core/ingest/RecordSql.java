@@ -1,5 +1,7 @@
 package io.paybridge.core.ingest;
 
+import io.paybridge.core.checkout.CheckoutMoves;
+import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
@@ -12,9 +14,10 @@ import java.util.UUID;
 /**
  * The one statement that records a group of webhooks. A single statement is a single implicit
  * transaction and a single round trip: receipts (deduplicated by the unique key), the ledger
- * entries of the receipts that are new (deduplicated by entry key), their sync jobs and the
- * subscription state all commit together or not at all. It returns the batch positions of the
- * receipts that were new; every other position was a duplicate.
+ * entries of the receipts that are new (deduplicated by entry key), their sync jobs, the jobs of
+ * their follow-ups, the state of the checkouts they pay and the subscription state all commit
+ * together or not at all. It returns the batch positions of the receipts that were new; every other
+ * position was a duplicate.
  *
  * <p>Inputs are parallel arrays, so the prepared statement is the same whatever the batch size.
  */
@@ -22,32 +25,40 @@ final class RecordSql {
 
   private RecordSql() {}
 
-  /** New receipts: the unique key makes a delivery seen before a duplicate. */
+  /**
+   * New receipts: the unique key makes a delivery seen before a duplicate. A receipt names the
+   * checkout it concerns, and notes a payment that names no customer and matches none of the
+   * checkouts its tenant opens at the gateway.
+   */
   private static final String INSERT_RECEIPTS =
       """
         INSERT INTO webhook_receipts (tenant_id, gateway, event_id, event_type, raw_body, verdict,
-                                      reason, hold, headers, remote, query)
-        SELECT tenant_id, gateway, event_id, event_type, raw_body, verdict, reason, hold,
-               headers::jsonb, remote, query
+                                      reason, hold, headers, remote, query, checkout_id)
+        SELECT tenant_id, gateway, event_id, event_type, raw_body, verdict,
+               COALESCE(reason, (SELECT note FROM unmatched u WHERE u.idx = r.idx)), hold,
+               headers::jsonb, remote, query, (SELECT checkout_id FROM ck WHERE ck.idx = r.idx)
         FROM r ORDER BY idx
         ON CONFLICT (tenant_id, gateway, event_id) DO NOTHING
         RETURNING id, tenant_id, gateway, event_id""";
 
   /**
-   * One existing receipt processed again ({@code $28}), fenced by a job's claim when {@code $29}
-   * (job id) and {@code $30} (claim token) are given. A recorded receipt stays recorded.
+   * One existing receipt processed again ({@code $32}), fenced by a job's claim when {@code $33}
+   * (job id) and {@code $34} (claim token) are given. A recorded receipt stays recorded.
    */
   private static final String UPDATE_RECEIPT =
       """
         UPDATE webhook_receipts w
            SET verdict = CASE WHEN w.verdict = 'recorded' THEN 'recorded' ELSE r.verdict END,
-               reason = CASE WHEN w.verdict = 'recorded' THEN w.reason ELSE r.reason END,
+               reason = CASE WHEN w.verdict = 'recorded' THEN w.reason
+                        ELSE COALESCE(r.reason, (SELECT note FROM unmatched u WHERE u.idx = r.idx))
+                        END,
                hold = CASE WHEN w.verdict = 'recorded' THEN NULL ELSE r.hold END,
+               checkout_id = COALESCE(w.checkout_id, (SELECT checkout_id FROM ck WHERE ck.idx = r.idx)),
                event_id = r.event_id, event_type = r.event_type, processed_at = now()
           FROM r
-         WHERE w.id = $28 AND w.tenant_id = r.tenant_id AND w.gateway = r.gateway
-           AND ($29::bigint IS NULL OR EXISTS (
-                 SELECT 1 FROM jobs j WHERE j.id = $29 AND j.claim_token = $30::uuid
+         WHERE w.id = $32 AND w.tenant_id = r.tenant_id AND w.gateway = r.gateway
+           AND ($33::bigint IS NULL OR EXISTS (
+                 SELECT 1 FROM jobs j WHERE j.id = $33 AND j.claim_token = $34::uuid
                    AND j.status = 'running'))
         RETURNING w.id, w.tenant_id, w.gateway, w.event_id""";
 
@@ -60,24 +71,50 @@ final class RecordSql {
                              $26::text[])
           AS t(idx, tenant_id, gateway, event_id, event_type, raw_body, verdict, reason, hold, headers,
                remote, query)
-      ), rec AS ({RECEIPTS}
-      ), fresh AS (
-        SELECT r.idx, rec.id AS receipt_id, rec.tenant_id, rec.gateway
-        FROM rec JOIN r USING (tenant_id, gateway, event_id)
       ), e AS (
         SELECT * FROM unnest($7::int[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[],
                              $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[],
                              $18::timestamptz[], $19::timestamptz[], $27::text[])
           AS u(idx, kind, entry_key, amount_minor, currency, external_payment_id, external_subscription_id,
                customer_ref, email, contact, fee_minor, occurred_at, period_end, purchase_ref)
+      ), fu AS (
+        SELECT * FROM unnest($28::int[], $29::text[], $30::text[], $31::text[])
+          AS v(idx, action, reference, reason)
+      ), ck AS (
+        -- The checkout each delivery concerns: the first its payments or its follow-ups name.
+        SELECT DISTINCT ON (r.idx) r.idx, c.id AS checkout_id
+        FROM r
+        JOIN (SELECT idx, external_payment_id AS reference FROM e WHERE external_payment_id IS NOT NULL
+              UNION ALL SELECT idx, reference FROM fu) x ON x.idx = r.idx
+        JOIN checkouts c ON c.tenant_id = r.tenant_id AND c.gateway = r.gateway
+                        AND c.reference = x.reference
+        ORDER BY r.idx
+      ), unmatched AS (
+        -- A payment without a customer that matches none of the checkouts the tenant opens here.
+        SELECT DISTINCT ON (e.idx) e.idx,
+               'payment ' || e.external_payment_id
+                 || ' matched no checkout: booked without a customer' AS note
+        FROM e JOIN r ON r.idx = e.idx
+        WHERE e.kind = 'PAYMENT' AND e.customer_ref IS NULL AND e.external_payment_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM checkouts c WHERE c.tenant_id = r.tenant_id AND c.gateway = r.gateway)
+          AND NOT EXISTS (SELECT 1 FROM checkouts c
+                           WHERE c.tenant_id = r.tenant_id AND c.gateway = r.gateway
+                             AND c.reference = e.external_payment_id)
+        ORDER BY e.idx
+      ), rec AS ({RECEIPTS}
+      ), fresh AS (
+        SELECT r.idx, rec.id AS receipt_id, rec.tenant_id, rec.gateway
+        FROM rec JOIN r USING (tenant_id, gateway, event_id)
       ), ev AS (
-        -- An entry about a purchase an app handed over is the customer's it was handed over for.
-        SELECT f.receipt_id, f.tenant_id, f.gateway, e.*,
+        -- An entry about a purchase an app handed over is the customer's it was handed over for; an
+        -- entry about a checkout's payment is the checkout's customer's (Payeer and Anypay sign no
+        -- customer, only the order the checkout opened).
+        SELECT f.receipt_id, f.tenant_id, f.gateway, e.*, c.id AS checkout_id,
                COALESCE(
                  (SELECT a.customer_ref FROM app_purchases a
                    WHERE a.tenant_id = f.tenant_id AND a.gateway = f.gateway
                      AND a.purchase_ref = e.purchase_ref),
-                 e.customer_ref,
+                 c.customer_ref, e.customer_ref,
                  (SELECT l.customer_ref FROM ledger_entries l
                    WHERE l.tenant_id = f.tenant_id AND l.gateway = f.gateway
                      AND l.external_payment_id = e.external_payment_id AND l.customer_ref IS NOT NULL
@@ -86,16 +123,18 @@ final class RecordSql {
                    WHERE s.tenant_id = f.tenant_id AND s.gateway = f.gateway
                      AND s.external_subscription_id = e.external_subscription_id)) AS resolved_ref
         FROM e JOIN fresh f ON f.idx = e.idx
+        LEFT JOIN checkouts c ON c.tenant_id = f.tenant_id AND c.gateway = f.gateway
+                             AND c.reference = e.external_payment_id
       ), led AS (
         INSERT INTO ledger_entries (tenant_id, gateway, receipt_id, entry_key, kind, amount_minor, currency,
                                     external_payment_id, external_subscription_id, customer_ref, email, contact,
-                                    fee_minor, occurred_at, period_end, purchase_ref)
+                                    fee_minor, occurred_at, period_end, checkout_id, purchase_ref)
         SELECT tenant_id, gateway, receipt_id, entry_key, kind, amount_minor, currency, external_payment_id,
                external_subscription_id, resolved_ref, email, contact, fee_minor, occurred_at, period_end,
-               purchase_ref
+               checkout_id, purchase_ref
         FROM ev ORDER BY idx
         ON CONFLICT (tenant_id, gateway, entry_key) DO NOTHING
-        RETURNING id, tenant_id, gateway, kind, purchase_ref
+        RETURNING id, tenant_id, gateway, checkout_id, kind, amount_minor, purchase_ref
       ), job AS (
         INSERT INTO jobs (kind, tenant_id, ref_id)
         SELECT 'sync', tenant_id, id FROM led
@@ -109,6 +148,19 @@ final class RecordSql {
           ON a.tenant_id = led.tenant_id AND a.gateway = led.gateway AND a.purchase_ref = led.purchase_ref
         WHERE led.kind = 'PAYMENT' AND a.sealed_ack IS NOT NULL AND a.acknowledged_at IS NULL
         ON CONFLICT DO NOTHING
+      ), follow AS (
+        -- What the deliveries ask of the gateway for the tenant's checkouts: at most one outstanding
+        -- capture and one cancellation per checkout.
+        INSERT INTO jobs (kind, tenant_id, payload, dedupe_key)
+        SELECT CASE fu.action WHEN 'CAPTURE' THEN 'checkout_capture' ELSE 'checkout_cancel' END,
+               f.tenant_id, jsonb_build_object('checkout', c.id, 'reason', fu.reason), c.id::text
+        FROM fu JOIN fresh f ON f.idx = fu.idx
+        JOIN checkouts c ON c.tenant_id = f.tenant_id AND c.gateway = f.gateway
+                        AND c.reference = fu.reference
+        ON CONFLICT DO NOTHING
+      ), moved AS (
+        -- The money the new entries moved for their checkouts, and the status that follows.
+        {MOVE_CHECKOUTS}
       ), unknown AS (
         -- A recurring charge for a subscription not recorded before this statement, on an account
         -- that cancels such subscriptions: queue the cancellation and refund.
@@ -150,6 +202,7 @@ final class RecordSql {
       {RESULT}
       """
           .replace("{RECEIPTS}", INSERT_RECEIPTS)
+          .replace("{MOVE_CHECKOUTS}", CheckoutMoves.FROM_LED)
           .replace("{RESULT}", "SELECT idx FROM fresh");
 
   /**
@@ -162,7 +215,7 @@ final class RecordSql {
           .replace(INSERT_RECEIPTS, UPDATE_RECEIPT)
           .replace("SELECT idx FROM fresh", "SELECT idx, (SELECT count(*) FROM led) FROM fresh");
 
-  /** The statement's parameters $1 to $27 for a group of receipts. */
+  /** The statement's parameters $1 to $31 for a group of receipts. */
   static Tuple tuple(List<GroupCommitRecorder.Receipt> receipts) {
     return Tuple.wrap(parameters(receipts));
   }
@@ -184,6 +237,8 @@ final class RecordSql {
     String[] queries = new String[n];
     List<Integer> eIdx = new ArrayList<>();
     List<PaymentEvent> events = new ArrayList<>();
+    List<Integer> fIdx = new ArrayList<>();
+    List<ParsedWebhook.FollowUp> followUps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       GroupCommitRecorder.Receipt r = unique.get(i);
       idx[i] = i;
@@ -202,6 +257,10 @@ final class RecordSql {
       for (PaymentEvent e : r.parsed().events()) {
         eIdx.add(i);
         events.add(e);
+      }
+      for (ParsedWebhook.FollowUp f : r.parsed().followUps()) {
+        fIdx.add(i);
+        followUps.add(f);
       }
     }
     int m = events.size();
@@ -262,6 +321,10 @@ final class RecordSql {
             headers,
             remotes,
             queries,
-            purchaseRefs));
+            purchaseRefs,
+            fIdx.toArray(Integer[]::new),
+            followUps.stream().map(f -> f.action().name()).toArray(String[]::new),
+            followUps.stream().map(ParsedWebhook.FollowUp::reference).toArray(String[]::new),
+            followUps.stream().map(ParsedWebhook.FollowUp::reason).toArray(String[]::new)));
   }
 }

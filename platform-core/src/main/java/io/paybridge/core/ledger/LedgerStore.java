@@ -120,6 +120,21 @@ public final class LedgerStore {
         .map(rows -> rows.size() == 0 ? null : payment(rows.iterator().next()));
   }
 
+  /** The entries of one of the tenant's checkouts, oldest first. */
+  public Future<List<Payment>> ofCheckout(UUID tenantId, UUID checkoutId) {
+    return pool.preparedQuery(
+            "SELECT "
+                + ENTRY_COLUMNS
+                + " FROM ledger_entries WHERE tenant_id = $1 AND checkout_id = $2 ORDER BY id")
+        .execute(Tuple.of(tenantId, checkoutId))
+        .map(
+            rows -> {
+              List<Payment> out = new ArrayList<>();
+              rows.forEach(r -> out.add(payment(r)));
+              return out;
+            });
+  }
+
   /** A customer's balance per currency: the sum of payment, charge and refund entries. */
   public Future<List<Balance>> balance(UUID tenantId, String customerRef) {
     return pool.preparedQuery(

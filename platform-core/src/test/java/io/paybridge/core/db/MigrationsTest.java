@@ -72,6 +72,7 @@ class MigrationsTest {
                   "V14__token_keys.sql",
                   "V15__api_idempotency.sql",
                   "V16__payer_contact_retention.sql",
+                  "V17__checkouts.sql",
                   "V18__app_purchases.sql",
                   "V22__refunds.sql"))
           .toList();
@@ -228,6 +229,7 @@ class MigrationsTest {
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
             "16 SQL V16__payer_contact_retention.sql",
+            "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
             "22 SQL V22__refunds.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
@@ -268,6 +270,7 @@ class MigrationsTest {
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
             "16 SQL V16__payer_contact_retention.sql",
+            "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
             "22 SQL V22__refunds.sql");
   }

@@ -20,6 +20,7 @@ public record Frame(String tenantName, String email, String csrf) {
           new Option("dashboard", "Dashboard", false),
           new Option("gateways", "Gateways", false),
           new Option("payments", "Payments", false),
+          new Option("checkouts", "Checkouts", false),
           new Option("subscriptions", "Subscriptions", false),
           new Option("webhooks", "Webhooks", false),
           new Option("sync", "Sync", false),

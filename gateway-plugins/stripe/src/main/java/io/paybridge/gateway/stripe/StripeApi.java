@@ -63,6 +63,7 @@ final class StripeApi implements Renewals, CancelAndRefund {
   private final StripeCharges charges;
   private final StripeSetups setups;
   private final StripeRefundCalls refunds;
+  private final StripeCheckouts checkouts;
 
   StripeApi(GatewayApi api) {
     this.api = api;
@@ -70,6 +71,12 @@ final class StripeApi implements Renewals, CancelAndRefund {
     this.charges = new StripeCharges(api);
     this.setups = new StripeSetups(api);
     this.refunds = new StripeRefundCalls(api);
+    this.checkouts = new StripeCheckouts(api);
+  }
+
+  /** Checkouts with manual capture, their captures and cancellations, and Radar reviews. */
+  StripeCheckouts checkouts() {
+    return checkouts;
   }
 
   /** Stored payment methods and off-session charges, over the same connection. */

@@ -10,13 +10,37 @@ import java.util.List;
  */
 final class StripeEventTable {
 
-  static final String AUTHORIZATION_ONLY =
-      "an authorization only: the payment books when it is captured, with"
+  static final String NOT_A_CHECKOUT =
+      "an authorization of a payment Paybridge did not start (its metadata names no"
+          + " paybridge_checkout): your integration captures it, and it books when captured, with"
           + " payment_intent.succeeded";
 
-  static final String REVIEW_CLOSED =
-      "a review was closed: that moves no money (a refund or dispute that follows books from its"
-          + " own event)";
+  static final String CAPTURE_QUEUED =
+      "a Paybridge checkout's payment is authorized and no Radar review holds it: Paybridge"
+          + " captures it (POST /v1/payment_intents/<id>/capture); the capture books once, from its"
+          + " answer or from payment_intent.succeeded";
+
+  static final String CAPTURE_WAITS_FOR_REVIEW =
+      "a Paybridge checkout's payment is authorized, but a Radar review is open on it: the capture"
+          + " waits for the review (review.closed); nothing is booked yet";
+
+  static final String AUTHORIZATION_REJECTED =
+      "a Paybridge checkout's payment is authorized, but its Radar review was closed without"
+          + " approval: Paybridge cancels it (POST /v1/payment_intents/<id>/cancel); nothing is"
+          + " booked";
+
+  static final String REVIEW_APPROVED =
+      "a Radar review was approved: Paybridge captures its payment intent if that is one of its open"
+          + " checkouts; the capture books once, from its answer or from payment_intent.succeeded";
+
+  static final String REVIEW_REJECTED =
+      "a Radar review was closed without approval (refunded, refunded_as_fraud, disputed,"
+          + " redacted): Paybridge cancels its payment intent if that is one of its open checkouts;"
+          + " nothing is booked";
+
+  static final String REVIEW_WITHOUT_PAYMENT_INTENT =
+      "a Radar review of a charge without a payment intent was closed: that moves no money (a"
+          + " refund or dispute that follows books from its own event)";
 
   static final String DISPUTE_CREATED =
       "a dispute was opened: no money moves until Stripe withdraws the funds"
@@ -88,8 +112,29 @@ final class StripeEventTable {
               "DISPUTE (negative) under dispute:<dispute id> and DISPUTE_REVERSED (positive)"
                   + " under dispute_reversal:<dispute id>: the withdrawal and the reinstatement,"
                   + " right in any order"),
-          EventRule.ignores("payment_intent.amount_capturable_updated", AUTHORIZATION_ONLY),
-          EventRule.ignores("review.closed", REVIEW_CLOSED),
+          EventRule.books(
+              "charge.captured",
+              "PAYMENT under payment:<payment intent id> (payment:<charge id> for a charge without"
+                  + " one), the amount captured: the same entry as payment_intent.succeeded, so a"
+                  + " capture books once; a payment of an invoice as for payment_intent.succeeded"
+                  + " (from API 2025-03-31 found with the apiKey, held without it)"),
+          EventRule.followsUp(
+              "payment_intent.amount_capturable_updated",
+              String.join(
+                  " ",
+                  CAPTURE_QUEUED + ".",
+                  CAPTURE_WAITS_FOR_REVIEW
+                      + " (Paybridge reads the review, GET /v1/reviews/<id>,"
+                      + " which needs the apiKey: held without it).",
+                  AUTHORIZATION_REJECTED + ".",
+                  NOT_A_CHECKOUT + ".")),
+          EventRule.followsUp(
+              "review.closed",
+              String.join(
+                  " ",
+                  REVIEW_APPROVED + ".",
+                  REVIEW_REJECTED + ".",
+                  REVIEW_WITHOUT_PAYMENT_INTENT + ".")),
           EventRule.ignores("charge.dispute.created", DISPUTE_CREATED),
           EventRule.ignores("charge.dispute.updated", DISPUTE_UPDATED),
           EventRule.ignores("charge.dispute.closed", DISPUTE_CLOSED));

@@ -53,9 +53,10 @@ final class StripeMapping {
             Reading.of(StripeDisputes.disputeFundsWithdrawn(d, object));
         case "charge.dispute.funds_reinstated" ->
             Reading.of(StripeDisputes.disputeFundsReinstated(d, object));
+        case "charge.captured" -> StripePayments.chargeSucceeded(d, object);
         case "payment_intent.amount_capturable_updated" ->
-            Reading.of(d.ignored(StripeEventTable.AUTHORIZATION_ONLY));
-        case "review.closed" -> Reading.of(d.ignored(StripeEventTable.REVIEW_CLOSED));
+            StripeCheckoutEvents.amountCapturableUpdated(d, object);
+        case "review.closed" -> Reading.of(StripeCheckoutEvents.reviewClosed(d, object));
         case "charge.dispute.created" -> Reading.of(d.ignored(StripeEventTable.DISPUTE_CREATED));
         case "charge.dispute.updated" -> Reading.of(d.ignored(StripeEventTable.DISPUTE_UPDATED));
         case "charge.dispute.closed" -> Reading.of(d.ignored(StripeEventTable.DISPUTE_CLOSED));

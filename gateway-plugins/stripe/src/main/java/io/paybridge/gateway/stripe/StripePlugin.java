@@ -1,6 +1,8 @@
 package io.paybridge.gateway.stripe;
 
 import io.paybridge.spi.CancelAndRefund;
+import io.paybridge.spi.Captures;
+import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
 import io.paybridge.spi.Credentials;
@@ -46,12 +48,12 @@ import java.time.Duration;
  * {@link #eventTable()} ({@code StripeEventTable}):
  *
  * <ul>
- *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}: a payment ({@code
- *       payment:<payment intent>}). A payment of an invoice books as that invoice does ({@code
- *       invoice:<invoice>}, recurring for a subscription's). Before API 2025-03-31 the payment
- *       intent or charge names its invoice and is left to the invoice's events; from 2025-03-31 it
- *       names none, and Stripe is asked ({@code GET /v1/invoice_payments}). A charge that is only
- *       authorized ({@code captured: false}) is not yet money received.
+ *   <li>{@code payment_intent.succeeded}, {@code charge.succeeded}, {@code charge.captured}: a
+ *       payment ({@code payment:<payment intent>}). A payment of an invoice books as that invoice
+ *       does ({@code invoice:<invoice>}, recurring for a subscription's). Before API 2025-03-31 the
+ *       payment intent or charge names its invoice and is left to the invoice's events; from
+ *       2025-03-31 it names none, and Stripe is asked ({@code GET /v1/invoice_payments}). A charge
+ *       that is only authorized ({@code captured: false}) is not yet money received.
  *   <li>{@code checkout.session.completed}: a payment once {@code payment_status} is {@code paid};
  *       a subscription-mode session is keyed by its first invoice ({@code invoice:<id>}) and
  *       carries the subscription id.
@@ -98,9 +100,13 @@ import java.time.Duration;
  * a SetupIntent that Stripe.js confirms in the customer's browser with the account's optional
  * {@code publishableKey} ({@code StripeSetups}). As {@link Refunds} it refunds payments by amount
  * under each refund request's key ({@code StripeRefundCalls}).
+ *
+ * <p>As {@link Checkouts} and {@link Captures} it opens PaymentIntents for manual capture and
+ * captures or cancels them ({@code StripeCheckouts}) when their events ask ({@code
+ * StripeCheckoutEvents}): an authorization books nothing, the capture books once.
  */
 public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
-    implements StoredPaymentMethods, PaymentMethodSetup, Refunds {
+    implements StoredPaymentMethods, PaymentMethodSetup, Refunds, Checkouts, Captures {
 
   public static final String ID = "stripe";
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
@@ -143,7 +149,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                       + " (read refunds) and, from API version 2025-03-31, payment_intent.succeeded"
                       + " and charge.succeeded (read invoices); such deliveries are held until it"
                       + " is added. Subscription checks and cancel-and-refund also need write"
-                      + " access to subscriptions and refunds")
+                      + " access to subscriptions and refunds; checkouts need write access to"
+                      + " payment intents and read access to reviews")
               .optional(null),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
@@ -282,8 +289,7 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   }
 
   private static StripeMapping mapping(StripeEvent event, Credentials credentials) {
-    return new StripeMapping(
-        event, credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY));
+    return new StripeMapping(event, customerRefKey(credentials));
   }
 
   /**
@@ -354,13 +360,30 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   @Override
   public Future<ChargeOutcome> charge(OffSessionCharge charge, Credentials credentials) {
     return withApi(
-        client ->
-            client
-                .charges()
-                .charge(
-                    charge,
-                    credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY),
-                    credentials));
+        client -> client.charges().charge(charge, customerRefKey(credentials), credentials));
+  }
+
+  /** Opens a checkout's PaymentIntent for manual capture ({@link StripeCheckouts}). */
+  @Override
+  public Future<StartedCheckout> start(CheckoutRequest request, Credentials credentials) {
+    return withApi(client -> client.checkouts().start(request, credentials));
+  }
+
+  /** Captures a checkout's authorized PaymentIntent ({@link StripeCheckouts}). */
+  @Override
+  public Future<CaptureOutcome> capture(CaptureRequest request, Credentials credentials) {
+    return withApi(client -> client.checkouts().capture(request, credentials));
+  }
+
+  /** Cancels a checkout's PaymentIntent that is not captured ({@link StripeCheckouts}). */
+  @Override
+  public Future<Void> cancel(CaptureRequest request, Credentials credentials) {
+    return withApi(client -> client.checkouts().cancel(request, credentials));
+  }
+
+  /** The metadata key under which the account keeps its customer references. */
+  static String customerRefKey(Credentials credentials) {
+    return credentials.getOrDefault(CUSTOMER_REF_KEY, DEFAULT_CUSTOMER_REF_KEY);
   }
 
   /** Starts saving a card with a setup intent for Stripe.js to confirm ({@link StripeSetups}). */

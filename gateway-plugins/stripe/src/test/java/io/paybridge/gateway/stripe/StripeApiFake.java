@@ -56,6 +56,9 @@ import java.util.function.Function;
  *       With an {@code Idempotency-Key}, the first answer is stored whatever it was and replayed
  *       (with {@code Idempotent-Replayed: true}) to a request with the same key and parameters;
  *       other parameters under a used key get {@code 400 idempotency_error}.
+ *   <li>Checkouts: PaymentIntents with {@code capture_method=manual}, confirmed by the customer
+ *       ({@link #checkouts()}, optionally under a Radar review), captured and cancelled, and
+ *       reviews; see {@link StripeCheckoutFake}.
  *   <li>Saving a card: customers, SetupIntents confirmed from the browser with the publishable key
  *       ({@link #publishableKey()}) by the stand-in for Stripe.js at {@link #stripeJsUrl()}, and
  *       Stripe's test cards; see {@link StripeSetupFake}.
@@ -82,6 +85,7 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
 
   private final String secretKey;
   private final StripeSetupFake setups = new StripeSetupFake(this);
+  private final StripeCheckoutFake checkouts = new StripeCheckoutFake(this);
   private String publishableKey = newPublishableKey();
   private final Map<String, JsonObject> subscriptions = new LinkedHashMap<>();
   private final Map<String, JsonObject> paymentIntents = new LinkedHashMap<>();
@@ -227,7 +231,8 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     return newCharge(chargeId, amount, currency, null).copy();
   }
 
-  private JsonObject newCharge(String id, long amount, String currency, String paymentIntent) {
+  /** Adds a charge to the fake's charges, for {@link StripeCheckoutFake}; the live object. */
+  JsonObject newCharge(String id, long amount, String currency, String paymentIntent) {
     JsonObject charge =
         new JsonObject()
             .put("id", id)
@@ -434,6 +439,46 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     return setups.confirm(setupIntentId, cardNumber);
   }
 
+  // ---- checkouts: payment intents with manual capture, and Radar reviews
+
+  /** The customer's and the reviewer's side of checkouts ({@link StripeCheckoutFake}). */
+  public StripeCheckoutFake checkouts() {
+    return checkouts;
+  }
+
+  /** The ids of the payment intents whose metadata names this Paybridge checkout, oldest first. */
+  public synchronized List<String> paymentIntentsOfCheckout(String checkoutId) {
+    return paymentIntents.values().stream()
+        .filter(
+            pi ->
+                pi.getJsonObject("metadata") != null
+                    && checkoutId.equals(
+                        pi.getJsonObject("metadata").getString(StripeCheckouts.CHECKOUT_METADATA)))
+        .map(pi -> pi.getString("id"))
+        .toList();
+  }
+
+  /** The payment intent as the fake holds it now, or {@code null}. */
+  public synchronized JsonObject paymentIntent(String paymentIntentId) {
+    JsonObject intent = paymentIntents.get(paymentIntentId);
+    return intent == null ? null : intent.copy();
+  }
+
+  /** Keeps a payment intent, for {@link StripeCheckoutFake}. */
+  void keepPaymentIntent(JsonObject intent) {
+    paymentIntents.put(intent.getString("id"), intent);
+  }
+
+  /** The live payment intent, for {@link StripeCheckoutFake}; null when unknown. */
+  JsonObject storedPaymentIntent(String id) {
+    return paymentIntents.get(id);
+  }
+
+  /** The live charge, for {@link StripeCheckoutFake}; null when unknown. */
+  JsonObject storedCharge(String id) {
+    return charges.get(id);
+  }
+
   // ---- serving
 
   @Override
@@ -455,7 +500,17 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
         .handler(ctx -> answer(ctx, retrievePaymentMethod(ctx.pathParam("id"))));
     router
         .post("/v1/payment_intents")
-        .handler(ctx -> answer(ctx, idempotent(call(ctx), this::createPaymentIntent)));
+        .handler(
+            ctx ->
+                answer(
+                    ctx,
+                    idempotent(
+                        call(ctx),
+                        c ->
+                            StripeCheckoutFake.isCheckout(c)
+                                ? checkouts.create(c)
+                                : createPaymentIntent(c))));
+    checkouts.routes(router);
     router
         .get("/v1/payment_intents/:id")
         .handler(ctx -> answer(ctx, retrievePaymentIntent(ctx.pathParam("id"))));

@@ -564,16 +564,16 @@ class StripeEventMappingTest {
                         stripe.paymentIntentRequiringCapture(
                             StripeSimulator.API_VERSION_2024, "pi_a", 3000, "usd", null)))
                 .reason())
-        .isEqualTo(StripeEventTable.AUTHORIZATION_ONLY)
+        .isEqualTo(StripeEventTable.NOT_A_CHECKOUT)
         .contains("payment_intent.succeeded");
     assertThat(
             parse(
                     stripe.event(
                         "evt_rv",
                         "review.closed",
-                        stripe.closedReview("prv_1", "ch_1", "pi_1", "refunded_as_fraud")))
+                        stripe.closedReview("prv_1", "ch_1", null, "refunded_as_fraud")))
                 .reason())
-        .isEqualTo(StripeEventTable.REVIEW_CLOSED);
+        .isEqualTo(StripeEventTable.REVIEW_WITHOUT_PAYMENT_INTENT);
     assertThat(
             parse(
                     stripe.event(

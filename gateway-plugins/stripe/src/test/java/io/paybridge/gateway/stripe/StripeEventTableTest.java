@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.ParsedWebhook;
+import io.paybridge.spi.ParsedWebhook.FollowUp;
 import io.paybridge.spi.PaymentEvent;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -41,17 +42,23 @@ class StripeEventTableTest {
    * @param asksStripe whether booking it takes Stripe's API, so that it is held without a key
    * @param books the entries it books, in order; empty when ignored
    */
-  private record Fixture(String body, boolean asksStripe, List<Entry> books) {
+  private record Fixture(
+      String body, boolean asksStripe, List<Entry> books, List<FollowUp> followUps) {
     static Fixture books(String body, Entry... entries) {
-      return new Fixture(body, false, List.of(entries));
+      return new Fixture(body, false, List.of(entries), List.of());
     }
 
     static Fixture ignored(String body) {
-      return new Fixture(body, false, List.of());
+      return new Fixture(body, false, List.of(), List.of());
+    }
+
+    /** A delivery that books nothing and asks for these follow-ups (none: it waits). */
+    static Fixture following(String body, FollowUp... followUps) {
+      return new Fixture(body, false, List.of(), List.of(followUps));
     }
 
     Fixture askingStripe() {
-      return new Fixture(body, true, books);
+      return new Fixture(body, true, books, followUps);
     }
   }
 
@@ -64,6 +71,7 @@ class StripeEventTableTest {
       Map.ofEntries(
           Map.entry("payment_intent.succeeded", StripeEventTableTest::paymentIntentSucceeded),
           Map.entry("charge.succeeded", StripeEventTableTest::chargeSucceeded),
+          Map.entry("charge.captured", StripeEventTableTest::chargeCaptured),
           Map.entry("checkout.session.completed", StripeEventTableTest::checkoutCompleted),
           Map.entry("charge.refunded", StripeEventTableTest::chargeRefunded),
           Map.entry("refund.created", StripeEventTableTest::refundCreated),
@@ -139,6 +147,18 @@ class StripeEventTableTest {
         assertThat(withKey.isIgnored()).isTrue();
         assertThat(withKey.reason()).isEqualTo(row.what());
         assertThat(withoutKey).isEqualTo(withKey);
+      }
+      case FOLLOWS_UP -> {
+        assertThat(withKey.events()).as("%s books nothing itself", type).isEmpty();
+        assertThat(withKey.hold()).isNull();
+        assertThat(withKey.followUps()).isEqualTo(fixture.followUps());
+        assertThat(row.what()).as("the row says why").contains(withKey.reason());
+        if (fixture.asksStripe()) {
+          assertThat(withoutKey.hold()).isEqualTo(ParsedWebhook.NEEDS_API_CREDENTIALS);
+          assertThat(row.what()).as("the row says it needs the key").contains("apiKey");
+        } else {
+          assertThat(withoutKey).isEqualTo(withKey);
+        }
       }
       case HOLDS -> fail("no Stripe event type only holds: %s", type);
     }
@@ -348,15 +368,23 @@ class StripeEventTableTest {
   }
 
   private static Fixture amountCapturableUpdated(StripeTestBed bed, String version) {
-    JsonObject intent =
-        bed.stripe.paymentIntentRequiringCapture(version, "pi_Auth", 3000, "usd", "user-1");
-    return Fixture.ignored(
-        bed.stripe.event("evt_Auth", "payment_intent.amount_capturable_updated", intent, version));
+    return checkoutFixture(StripeCheckoutFixtures.amountCapturableUpdated(bed, version));
   }
 
   private static Fixture reviewClosed(StripeTestBed bed, String version) {
-    JsonObject review = bed.stripe.closedReview("prv_1", "ch_R", "pi_R", "approved");
-    return Fixture.ignored(bed.stripe.event("evt_Rev", "review.closed", review, version));
+    return checkoutFixture(StripeCheckoutFixtures.reviewClosed(bed, version));
+  }
+
+  private static Fixture chargeCaptured(StripeTestBed bed, String version) {
+    StripeCheckoutFixtures.Delivery d = StripeCheckoutFixtures.chargeCaptured(bed, version);
+    Fixture fixture =
+        Fixture.books(d.body(), new Entry(EventKind.PAYMENT, "payment:" + d.intent(), 2500L));
+    return d.asksStripe() ? fixture.askingStripe() : fixture;
+  }
+
+  private static Fixture checkoutFixture(StripeCheckoutFixtures.Delivery d) {
+    Fixture fixture = Fixture.following(d.body(), d.followUps().toArray(FollowUp[]::new));
+    return d.asksStripe() ? fixture.askingStripe() : fixture;
   }
 
   private static Fixture disputeNews(

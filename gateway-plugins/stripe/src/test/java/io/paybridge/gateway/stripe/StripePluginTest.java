@@ -153,7 +153,7 @@ class StripePluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void subscribedEventsAreTheTypesTheEventsTableBooks() {
+  void subscribedEventsAreTheTypesTheEventsTableBooksOrFollowsUp() {
     assertThat(plugin.subscribedEvents())
         .containsExactly(
             "payment_intent.succeeded",
@@ -167,16 +167,19 @@ class StripePluginTest extends GatewayPluginTestKit {
             "invoice.payment_succeeded",
             "customer.subscription.deleted",
             "charge.dispute.funds_withdrawn",
-            "charge.dispute.funds_reinstated");
+            "charge.dispute.funds_reinstated",
+            "charge.captured",
+            "payment_intent.amount_capturable_updated",
+            "review.closed");
     assertThat(plugin.eventTable())
         .filteredOn(rule -> rule.action() == EventRule.Action.IGNORES)
         .extracting(EventRule::eventType)
         .containsExactly(
-            "payment_intent.amount_capturable_updated",
-            "review.closed",
-            "charge.dispute.created",
-            "charge.dispute.updated",
-            "charge.dispute.closed");
+            "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed");
+    assertThat(plugin.eventTable())
+        .filteredOn(rule -> rule.action() == EventRule.Action.FOLLOWS_UP)
+        .extracting(EventRule::eventType)
+        .containsExactly("payment_intent.amount_capturable_updated", "review.closed");
     assertThat(plugin.eventTable()).extracting(EventRule::eventType).doesNotHaveDuplicates();
   }
 

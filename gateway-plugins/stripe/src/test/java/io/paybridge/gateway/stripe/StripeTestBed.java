@@ -44,6 +44,11 @@ final class StripeTestBed implements BeforeEachCallback, AfterEachCallback {
     return harness.plugin();
   }
 
+  /** The plugin as it is configured to give up on Stripe's API after 300 ms. */
+  StripePlugin impatientPlugin() {
+    return harness.impatient();
+  }
+
   /** The account's credentials: its signing secret and, unless {@code null}, this API key. */
   Credentials credentials(String key) {
     JsonObject submitted = new JsonObject().put("webhookSecret", webhookSecret);
@@ -74,6 +79,16 @@ final class StripeTestBed implements BeforeEachCallback, AfterEachCallback {
 
   ParsedWebhook deliver(WebhookRequest request, Credentials credentials) {
     return harness.onEventLoop(() -> receive(plugin(), request, credentials));
+  }
+
+  /** What a call of the plugin's answers, made on an event loop as the platform makes it. */
+  <T> T onEventLoop(java.util.function.Supplier<Future<T>> call) {
+    return harness.onEventLoop(call);
+  }
+
+  /** The failure a call of the plugin's ends in, made on an event loop. */
+  <T, E extends Throwable> E failureOf(Class<E> type, java.util.function.Supplier<Future<T>> call) {
+    return harness.failure(type, call);
   }
 
   /** The failure a delivery ends in, when it cannot be received now. */
