@@ -70,11 +70,11 @@ final class ChaosLedger {
     String[] e = eventIds.toArray(String[]::new);
     Future<Long> receipts =
         pool.preparedQuery(RECEIPTS)
-            .execute(Tuple.of(t, e))
+            .execute(Tuple.of((Object) t, (Object) e))
             .map(rows -> rows.iterator().next().getLong(0));
     Future<List<Long>> entries =
         pool.preparedQuery(ENTRIES)
-            .execute(Tuple.of(t, e))
+            .execute(Tuple.of((Object) t, (Object) e))
             .map(
                 rows -> {
                   List<Long> ids = new ArrayList<>();
@@ -85,7 +85,7 @@ final class ChaosLedger {
         .compose(
             all ->
                 pool.preparedQuery(DELIVERIES)
-                    .execute(Tuple.of(t, entries.result().toArray(Long[]::new)))
+                    .execute(Tuple.of((Object) t, (Object) entries.result().toArray(Long[]::new)))
                     .map(
                         rows -> {
                           Map<String, Long> byStatus = new HashMap<>();
@@ -106,7 +106,7 @@ final class ChaosLedger {
    */
   Future<List<List<String>>> entryKeys(Collection<UUID> tenants) {
     return pool.preparedQuery(ENTRY_KEYS)
-        .execute(Tuple.of(tenants.toArray(UUID[]::new)))
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new)))
         .map(
             rows -> {
               List<String> keys = new ArrayList<>();
@@ -133,7 +133,7 @@ final class ChaosLedger {
     return pool.preparedQuery(
             "SELECT count(*) FROM deliveries WHERE tenant_id = ANY($1) AND entry_id = ANY($2)"
                 + " AND status <> 'delivered'")
-        .execute(Tuple.of(tenants.toArray(UUID[]::new), entries))
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new), (Object) entries))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -141,7 +141,7 @@ final class ChaosLedger {
   Future<Long> disabledTargets(Collection<UUID> tenants) {
     return pool.preparedQuery(
             "SELECT count(*) FROM sync_targets WHERE tenant_id = ANY($1) AND NOT enabled")
-        .execute(Tuple.of(tenants.toArray(UUID[]::new)))
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new)))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
