@@ -51,8 +51,8 @@ record BenchRun(
    * The environment of a node of this run: dev mode (loopback and plain http), the database, the
    * master key, a low password-hashing work factor (only sign-up and token requests hash; it keeps
    * the set-up of many tenants short), sign-up and token limits per address that let the set-up
-   * sign all its tenants up from one address, then {@code extra}, then {@code bench.nodeEnv},
-   * which overrides anything before it.
+   * sign all its tenants up from one address, then {@code extra}, then {@code bench.nodeEnv}, which
+   * overrides anything before it.
    */
   Map<String, String> nodeEnv(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();

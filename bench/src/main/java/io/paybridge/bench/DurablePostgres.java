@@ -173,6 +173,16 @@ final class DurablePostgres implements AutoCloseable {
     return server.dataDirectory();
   }
 
+  /** Stops the server and keeps its cluster, for a restart on the same port; blocking. */
+  void stopServer() {
+    server.stopServer();
+  }
+
+  /** Starts the server again after {@link #stopServer()}, on the same port; blocking. */
+  void startServer() {
+    server.startServer();
+  }
+
   /**
    * Stops the server, keeps its log in the run folder ({@code postgresql.log}: checkpoints,
    * autovacuum) and deletes the cluster (where it was asked for, or where it was relocated).

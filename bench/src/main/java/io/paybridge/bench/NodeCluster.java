@@ -27,6 +27,9 @@ final class NodeCluster implements AutoCloseable {
 
   private final List<NodeProcess> nodes;
   private final List<String> names;
+  private final List<Map<String, String>> envs = new ArrayList<>();
+  private Path runFolder;
+  private String heap;
 
   private NodeCluster(List<NodeProcess> nodes, List<String> names) {
     this.nodes = nodes;
@@ -50,6 +53,8 @@ final class NodeCluster implements AutoCloseable {
     List<NodeProcess> nodes = new ArrayList<>();
     List<String> names = new ArrayList<>();
     NodeCluster cluster = new NodeCluster(nodes, names);
+    cluster.runFolder = runFolder;
+    cluster.heap = heap;
     try {
       for (int i = 0; i < count; i++) {
         String name = prefix + "-" + (i + 1);
@@ -64,6 +69,7 @@ final class NodeCluster implements AutoCloseable {
         }
         nodes.add(NodeProcess.launch(runFolder, name, heap, own));
         names.add(name);
+        cluster.envs.add(Map.copyOf(own));
       }
     } catch (IOException | RuntimeException e) {
       cluster.close();
@@ -132,6 +138,17 @@ final class NodeCluster implements AutoCloseable {
 
   List<Long> pids() {
     return nodes.stream().map(NodeProcess::pid).toList();
+  }
+
+  /**
+   * Starts node {@code index} again with its own settings, after it died or was killed, on a new
+   * HTTP port (the same cluster port); returns once it is launched, see {@link #awaitReady}.
+   */
+  synchronized NodeProcess restart(int index) throws IOException, InterruptedException {
+    nodes.get(index).close();
+    NodeProcess node = NodeProcess.launch(runFolder, names.get(index), heap, envs.get(index));
+    nodes.set(index, node);
+    return node;
   }
 
   /** The first node that is no longer running, if any. */

@@ -35,10 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  * body must name the same message id and the tenant the endpoint belongs to. A request that fails
  * any check is answered 4xx and counted.
  *
- * <p>Checked requests are answered with the sink's current status: 410 (the endpoint is gone, which
- * makes the platform disable the target and park its deliveries) or 200, after an optional fixed
- * delay. For 200 answers the sink counts distinct {@code webhook-id}s, and ids seen before
- * (at-least-once delivery shows up as duplicates), and notes when each id was first seen.
+ * <p>Checked requests get the sink's current answer after an optional delay: 200, 410 (gone: the
+ * platform disables the target), 429 with {@code Retry-After}, or none (down: it hangs up). It
+ * counts distinct ids answered 200, repeats (at-least-once), and when each id was first seen.
  *
  * <p>It listens on several ports (tenant {@code i} on port {@code i mod ports}): the platform's
  * HTTP client pools connections per host and port, so endpoints of different tenants on different
@@ -96,6 +95,8 @@ final class SyncSink extends VerticleBase {
   private final Map<Integer, List<Promise<Long>>> waiters = new HashMap<>();
   private long[] firstSeenNanos = new long[1024];
   private int status = 200;
+  private int retryAfterSeconds = 1;
+  private final Map<String, Integer> repeats = new HashMap<>();
   private long requests;
   private long accepted;
   private long duplicates;
@@ -174,9 +175,19 @@ final class SyncSink extends VerticleBase {
     return onContext(() -> endpoints.put(path, endpoint)).mapEmpty();
   }
 
-  /** Answers checked requests with {@code status} from now on (200 or 410). */
+  /** Answers checked requests with {@code status} from now on (200, 410, 429; 0: hangs up). */
   Future<Void> answerWith(int status) {
     return onContext(() -> this.status = status).mapEmpty();
+  }
+
+  /** As {@link #answerWith(int)}, with {@code Retry-After: seconds} on 429s. */
+  Future<Void> answerWith(int status, int seconds) {
+    return onContext(() -> retryAfterSeconds = seconds).compose(v -> answerWith(status));
+  }
+
+  /** For each id answered 200 more than once, how many times beyond the first. */
+  Future<Map<String, Integer>> repeats() {
+    return onContext(() -> Map.copyOf(repeats));
   }
 
   /** Forgets every count and every id seen; the endpoints and the answer stay. */
@@ -184,6 +195,7 @@ final class SyncSink extends VerticleBase {
     return onContext(
             () -> {
               seen.clear();
+              repeats.clear();
               firstSeenNanos = new long[1024];
               requests = 0;
               accepted = 0;
@@ -288,12 +300,20 @@ final class SyncSink extends VerticleBase {
       return;
     }
     int answer = status;
+    if (answer == 0) {
+      req.connection().close(); // down: no answer at all
+      return;
+    }
+    if (answer == 429) {
+      req.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+    }
     if (answer == 200) {
       accepted++;
       if (seen.add(id)) {
         noteFirstSeen(System.nanoTime());
       } else {
         duplicates++;
+        repeats.merge(id, 1, Integer::sum);
       }
     } else if (answer == 410) {
       gone++;

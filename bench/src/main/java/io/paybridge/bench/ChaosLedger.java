@@ -1,0 +1,160 @@
+package io.paybridge.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the database holds for the chaos suite's webhooks, read straight from the platform's tables
+ * (receipts, ledger entries, deliveries) to check the platform's answers against its records.
+ */
+final class ChaosLedger {
+
+  /**
+   * The records of a set of acknowledged webhooks.
+   *
+   * @param receipts receipts of those events
+   * @param entryIds ids of the ledger entries booked from them
+   * @param deliveries those entries' deliveries by status
+   * @param maxAttempts the most attempts any of those deliveries took
+   */
+  record Records(
+      long receipts, List<Long> entryIds, Map<String, Long> deliveries, long maxAttempts) {
+    long delivered() {
+      return deliveries.getOrDefault("delivered", 0L);
+    }
+
+    long allDeliveries() {
+      return deliveries.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static final String RECEIPTS =
+      "SELECT count(*) FROM webhook_receipts WHERE tenant_id = ANY($1) AND gateway = 'stripe'"
+          + " AND event_id = ANY($2)";
+  private static final String ENTRIES =
+      "SELECT e.id FROM ledger_entries e JOIN webhook_receipts r ON r.id = e.receipt_id"
+          + " WHERE r.tenant_id = ANY($1) AND r.gateway = 'stripe' AND r.event_id = ANY($2)";
+  private static final String DELIVERIES =
+      "SELECT status, count(*), max(attempts) FROM deliveries WHERE tenant_id = ANY($1) AND entry_id = ANY($2)"
+          + " GROUP BY status";
+  private static final String ENTRY_KEYS =
+      "SELECT tenant_id::text || '/' || gateway || '/' || entry_key, external_payment_id"
+          + " FROM ledger_entries WHERE tenant_id = ANY($1)";
+
+  private final Pool pool;
+
+  ChaosLedger(Vertx vertx, PgConnectOptions connect) {
+    this.pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(2))
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
+  }
+
+  /** What the database holds for the events {@code eventIds} of {@code tenants}. */
+  Future<Records> records(Collection<UUID> tenants, Collection<String> eventIds) {
+    UUID[] t = tenants.toArray(UUID[]::new);
+    String[] e = eventIds.toArray(String[]::new);
+    Future<Long> receipts =
+        pool.preparedQuery(RECEIPTS)
+            .execute(Tuple.of((Object) t, (Object) e))
+            .map(rows -> rows.iterator().next().getLong(0));
+    Future<List<Long>> entries =
+        pool.preparedQuery(ENTRIES)
+            .execute(Tuple.of((Object) t, (Object) e))
+            .map(
+                rows -> {
+                  List<Long> ids = new ArrayList<>();
+                  rows.forEach(r -> ids.add(r.getLong(0)));
+                  return ids;
+                });
+    return Future.all(receipts, entries)
+        .compose(
+            all ->
+                pool.preparedQuery(DELIVERIES)
+                    .execute(Tuple.of((Object) t, (Object) entries.result().toArray(Long[]::new)))
+                    .map(
+                        rows -> {
+                          Map<String, Long> byStatus = new HashMap<>();
+                          long maxAttempts = 0;
+                          for (Row r : rows) {
+                            byStatus.put(r.getString(0), r.getLong(1));
+                            maxAttempts = Math.max(maxAttempts, r.getLong(2));
+                          }
+                          return new Records(
+                              receipts.result(), entries.result(), byStatus, maxAttempts);
+                        }));
+  }
+
+  /**
+   * Every ledger entry of {@code tenants} as two keys: its entry key (unique per tenant and
+   * gateway) and its gateway payment id (one payment per webhook in this suite); a key seen twice
+   * is money booked twice.
+   */
+  Future<List<List<String>>> entryKeys(Collection<UUID> tenants) {
+    return pool.preparedQuery(ENTRY_KEYS)
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              List<String> keys = new ArrayList<>();
+              List<String> payments = new ArrayList<>();
+              for (Row r : rows) {
+                keys.add(r.getString(0));
+                payments.add(r.getString(1));
+              }
+              return List.of(keys, payments);
+            });
+  }
+
+  /**
+   * Of the deliveries whose message ids ({@code pb_<entry id>}) the sink accepted, how many the
+   * platform does not mark delivered: a late write that undid a delivery, or a success never
+   * recorded.
+   */
+  Future<Long> receivedNotDelivered(Collection<UUID> tenants, Collection<String> messageIds) {
+    Long[] entries =
+        messageIds.stream()
+            .filter(id -> id.startsWith("pb_"))
+            .map(id -> Long.parseLong(id.substring(3)))
+            .toArray(Long[]::new);
+    return pool.preparedQuery(
+            "SELECT count(*) FROM deliveries WHERE tenant_id = ANY($1) AND entry_id = ANY($2)"
+                + " AND status <> 'delivered'")
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new), (Object) entries))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** How many of {@code tenants}' sync targets are disabled now. */
+  Future<Long> disabledTargets(Collection<UUID> tenants) {
+    return pool.preparedQuery(
+            "SELECT count(*) FROM sync_targets WHERE tenant_id = ANY($1) AND NOT enabled")
+        .execute(Tuple.of((Object) tenants.toArray(UUID[]::new)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** The database's size on disk, and the ledger entries it holds (all tenants). */
+  Future<long[]> sizeAndEntries() {
+    return pool.query(
+            "SELECT pg_database_size(current_database()), (SELECT count(*) FROM ledger_entries)")
+        .execute()
+        .map(rows -> rows.iterator().next())
+        .map(r -> new long[] {r.getLong(0), r.getLong(1)});
+  }
+
+  Future<Void> close() {
+    return pool.close();
+  }
+}
