@@ -23,6 +23,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -42,13 +43,15 @@ public final class ApiRoutes {
   private final Vertx vertx;
   private final UseCases useCases;
   private final TokenService tokens;
+  private final BearerAuth auth;
   private final Buffer openApi;
   private final Idempotency idempotency;
 
-  private ApiRoutes(Vertx vertx, UseCases useCases, TokenService tokens) {
+  private ApiRoutes(Vertx vertx, UseCases useCases, PlatformTokens platform) {
     this.vertx = vertx;
     this.useCases = useCases;
-    this.tokens = tokens;
+    this.tokens = new TokenService(useCases.apiClients(), platform);
+    this.auth = new BearerAuth(platform);
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }
@@ -64,7 +67,7 @@ public final class ApiRoutes {
       Vertx vertx, Router root, UseCases useCases, TokenKeys tokenKeys, Duration tokenTtl) {
     ApiRoutes routes =
         new ApiRoutes(
-            vertx, useCases, new TokenService(vertx, useCases.apiClients(), tokenKeys, tokenTtl));
+            vertx, useCases, new PlatformTokens(vertx, tokenKeys, tokenTtl, Clock.systemUTC()));
     return OpenApiDocument.contract(vertx, routes.openApi)
         .map(
             contract -> {
@@ -75,13 +78,14 @@ public final class ApiRoutes {
 
   private void mountOn(Router root, OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, ApiRoutes::extract);
-    builder.security("bearer").httpHandler(tokens.authHandler());
+    builder.security("bearer").httpHandler(auth);
 
     // Kept as they were before the contract router: RFC 6749 errors, the use case's own checks.
     operation(builder, "token")
         .setDoSecurity(false)
         .setDoValidation(false)
-        .addHandler(tokens::token);
+        .addHandler(tokens::token)
+        .addFailureHandler(TokenService::failureHandler);
     operation(builder, "openapi")
         .setDoValidation(false)
         .addHandler(
@@ -187,6 +191,10 @@ public final class ApiRoutes {
    * naming the input at fault.
    */
   static void failureHandler(RoutingContext ctx) {
+    if (ctx.failure() instanceof TokenRefusal refused) {
+      refused.respond(ctx);
+      return;
+    }
     if (ctx.failure() instanceof HttpException he
         && he.getCause() instanceof ValidatorException invalid) {
       ApiError refused = ContractErrors.toApiError(invalid);
