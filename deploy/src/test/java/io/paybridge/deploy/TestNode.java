@@ -46,6 +46,15 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(String name, Map<String, String> extraEnv) {
+    return start(name, PgFixture.newDatabase(name), ClusterSettings.NONE, extraEnv);
+  }
+
+  /**
+   * A node on a database of the caller's (another node's, for a cluster), joining the cluster
+   * {@code cluster} describes.
+   */
+  static TestNode start(
+      String name, PgConnectOptions db, ClusterSettings cluster, Map<String, String> extraEnv) {
     try {
       Path dataDir = Files.createTempDirectory("paybridge-" + name);
       Map<String, String> env = new HashMap<>();
@@ -61,8 +70,7 @@ final class TestNode implements AutoCloseable {
       env.put("PAYBRIDGE_THROTTLE_SIGNUP_ADDRESS", "10000/3600");
       env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
       env.putAll(extraEnv);
-      PgConnectOptions db = PgFixture.newDatabase(name);
-      Node node = await(Node.start(PaybridgeConfig.from(env), db));
+      Node node = await(Node.start(PaybridgeConfig.from(env), cluster, db));
       Vertx client = Vertx.vertx();
       WebClient http =
           WebClient.create(

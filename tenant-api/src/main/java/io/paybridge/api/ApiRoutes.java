@@ -7,10 +7,12 @@ import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
+import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,6 +42,10 @@ public final class ApiRoutes {
   /** Largest JSON body the API accepts. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** Writes whose answers are not kept for {@code Idempotency-Key} replays. */
+  private static final java.util.Set<String> NOT_REPLAYED =
+      java.util.Set.of("createCharge", "createApiClient", "rotateApiClient");
+
   private final Vertx vertx;
   private final UseCases useCases;
   private final TokenService tokens;
@@ -51,7 +57,7 @@ public final class ApiRoutes {
     this.vertx = vertx;
     this.useCases = useCases;
     this.tokens = new TokenService(useCases.apiClients(), platform);
-    this.auth = new BearerAuth(platform);
+    this.auth = new BearerAuth(platform, useCases.apiClients());
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }
@@ -68,7 +74,11 @@ public final class ApiRoutes {
     ApiRoutes routes =
         new ApiRoutes(
             vertx, useCases, new PlatformTokens(vertx, tokenKeys, tokenTtl, Clock.systemUTC()));
-    return OpenApiDocument.contract(vertx, routes.openApi)
+    // Tokens are checked against clients only once this node hears of every node's revocations.
+    return useCases
+        .apiClients()
+        .listening()
+        .compose(listening -> OpenApiDocument.contract(vertx, routes.openApi))
         .map(
             contract -> {
               routes.mountOn(root, contract);
@@ -127,11 +137,17 @@ public final class ApiRoutes {
     bind(builder, "createCharge", ApiScopes.PAYMENTS_WRITE, charges::create);
     bind(builder, "getCharge", ApiScopes.PAYMENTS_READ, charges::get);
     CobotApi cobot = new CobotApi(useCases.cobot());
-    bind(builder, "connectCobot", ApiScopes.GATEWAYS_WRITE, cobot::connect);
-    bind(builder, "getCobot", ApiScopes.GATEWAYS_READ, cobot::get);
-    bind(builder, "disconnectCobot", ApiScopes.GATEWAYS_WRITE, cobot::disconnect);
+    bind(builder, "connectCobot", ApiScopes.INTEGRATIONS_WRITE, cobot::connect);
+    bind(builder, "getCobot", ApiScopes.INTEGRATIONS_READ, cobot::get);
+    bind(builder, "disconnectCobot", ApiScopes.INTEGRATIONS_WRITE, cobot::disconnect);
     bind(builder, "listCobotInvoices", ApiScopes.PAYMENTS_READ, cobot::invoices);
     bind(builder, "rerunCobotInvoice", ApiScopes.PAYMENTS_WRITE, cobot::rerun);
+    ApiClientsApi apiClients = new ApiClientsApi(useCases.apiClients());
+    bind(builder, "createApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::create);
+    bind(builder, "listApiClients", ApiScopes.API_CLIENTS_READ, apiClients::list);
+    bind(builder, "getApiClient", ApiScopes.API_CLIENTS_READ, apiClients::get);
+    bind(builder, "deleteApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::delete);
+    bind(builder, "rotateApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::rotate);
 
     List<String> unbound =
         builder.getRoutes().stream()
@@ -165,14 +181,15 @@ public final class ApiRoutes {
 
   /**
    * Binds an operation of the document to a handler behind a scope check; a write (POST, PUT) also
-   * behind {@code Idempotency-Key} handling, except a charge, whose key is part of the charge.
+   * behind {@code Idempotency-Key} handling, except a charge, whose key is part of the charge, and
+   * the answers that carry a new API client secret, which is never stored.
    */
   private void bind(
       RouterBuilder builder, String operationId, String scope, Handler<RoutingContext> handler) {
     OpenAPIRoute route =
         operation(builder, operationId).addHandler(TokenService.requireScope(scope));
     String method = route.getOperation().getHttpMethod().name();
-    if ((method.equals("POST") || method.equals("PUT")) && !operationId.equals("createCharge")) {
+    if ((method.equals("POST") || method.equals("PUT")) && !NOT_REPLAYED.contains(operationId)) {
       route.addHandler(idempotency.handler());
     }
     route.addHandler(handler);
@@ -197,6 +214,23 @@ public final class ApiRoutes {
     }
     if (ctx.failure() instanceof HttpException he
         && he.getCause() instanceof ValidatorException invalid) {
+      List<InvalidInput.Problem> fields = ContractErrors.bodyProblems(invalid);
+      if (fields.size() > 1) {
+        // Every field at fault, as the use cases name them.
+        JsonArray problems = new JsonArray();
+        fields.forEach(
+            p ->
+                problems.add(new JsonObject().put("field", p.field()).put("message", p.message())));
+        HttpErrors.respond(
+            ctx,
+            400,
+            new JsonObject()
+                .put("error", "invalid_field")
+                .put("message", fields.get(0).message())
+                .put("field", fields.get(0).field())
+                .put("problems", problems));
+        return;
+      }
       ApiError refused = ContractErrors.toApiError(invalid);
       HttpErrors.respond(ctx, refused.status(), refused.toJson());
       return;

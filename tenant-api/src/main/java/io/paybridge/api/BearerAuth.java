@@ -1,5 +1,6 @@
 package io.paybridge.api;
 
+import io.paybridge.core.tenant.ApiClients;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
@@ -19,9 +20,11 @@ import java.util.List;
 final class BearerAuth implements JWTAuthHandler {
 
   private final PlatformTokens platform;
+  private final ApiClients clients;
 
-  BearerAuth(PlatformTokens platform) {
+  BearerAuth(PlatformTokens platform, ApiClients clients) {
     this.platform = platform;
+    this.clients = clients;
   }
 
   @Override
@@ -45,7 +48,7 @@ final class BearerAuth implements JWTAuthHandler {
     JwtParts parts = JwtParts.parse(token);
     String issuer = parts.issuer();
     if (PlatformTokens.ISSUER.equals(issuer)) {
-      return platform.check(token, parts).map(PlatformTokens.Checked::caller);
+      return platform.check(token, parts).compose(this::stillAccepted);
     }
     if (issuer == null) {
       throw TokenRefusal.invalid("the token names no issuer (iss)");
@@ -55,6 +58,34 @@ final class BearerAuth implements JWTAuthHandler {
         "the token was issued by '"
             + issuer
             + "', which this API does not accept; it accepts tokens of /oauth/token");
+  }
+
+  /**
+   * A platform token is good only while its client is: not deleted, and the secret that bought it
+   * not rotated away (past its overlap). Asked of the node's cache, which every node's deletions
+   * and rotations invalidate.
+   */
+  private Future<Caller> stillAccepted(PlatformTokens.Checked checked) {
+    Caller caller = checked.caller();
+    return clients
+        .accepts(caller.subject(), caller.tenantId(), checked.generation())
+        .map(
+            verdict ->
+                switch (verdict) {
+                  case ACCEPTED -> caller;
+                  case NO_SUCH_CLIENT ->
+                      throw new TokenRefusal(
+                          TokenRefusal.Reason.REVOKED, "the token's API client no longer exists");
+                  case REVOKED ->
+                      throw new TokenRefusal(
+                          TokenRefusal.Reason.REVOKED,
+                          "the token's API client was deleted; its tokens no longer work");
+                  case SECRET_ROTATED ->
+                      throw new TokenRefusal(
+                          TokenRefusal.Reason.REVOKED,
+                          "the secret this token was bought with was rotated and no longer works;"
+                              + " request a new token with the client's current secret");
+                });
   }
 
   /** The bearer token of the request (RFC 6750 section 2.1). */

@@ -58,7 +58,8 @@ final class PlatformTokens {
             .put("iat", now)
             .put("exp", now + seconds)
             .put(TENANT_CLAIM, client.tenantId().toString())
-            .put("scope", String.join(" ", scopes));
+            .put("scope", String.join(" ", scopes))
+            .put(GENERATION_CLAIM, client.generation());
     String token =
         jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
     return new Issued(token, seconds);

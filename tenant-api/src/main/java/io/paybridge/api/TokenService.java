@@ -85,6 +85,7 @@ public final class TokenService {
                 return;
               }
               PlatformTokens.Issued issued = tokens.issue(client, scopes);
+              clients.used(client.clientId());
               ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
               ctx.json(
                   new JsonObject()

@@ -28,7 +28,8 @@ class SignupAndTokenApiTest {
 
   private static final String ALL_SCOPES =
       "payments:read payments:write gateways:read gateways:write sync:read sync:write"
-          + " receipts:read";
+          + " receipts:read integrations:read integrations:write api-clients:read"
+          + " api-clients:write";
 
   private ApiTestServer api;
 

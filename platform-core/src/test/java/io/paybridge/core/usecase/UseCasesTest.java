@@ -15,6 +15,7 @@ import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
+import io.paybridge.core.tenant.ClientStatusCache;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.throttle.AttemptStore;
@@ -28,6 +29,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,7 +69,14 @@ class UseCasesTest {
     hashes = new HashPool(vertx, new SecretHasher(1_000), 2);
     Throttles throttles = new Throttles(new AttemptStore(pool), ThrottleSettings.DEFAULTS);
     tenants = new Tenants(store, hashes, throttles);
-    clients = new ApiClients(store, hashes, throttles, 3);
+    clients =
+        new ApiClients(
+            store,
+            hashes,
+            throttles,
+            3,
+            new ClientStatusCache(vertx, store, Clock.systemUTC()),
+            Clock.systemUTC());
     targets =
         new SyncTargets(
             new SyncStore(
