@@ -5,7 +5,6 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
-import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.core.Future;
@@ -25,8 +24,6 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -53,27 +50,25 @@ public final class ApiRoutes {
   private final Buffer openApi;
   private final Idempotency idempotency;
 
-  private ApiRoutes(Vertx vertx, UseCases useCases, PlatformTokens platform) {
+  private ApiRoutes(Vertx vertx, UseCases useCases, PartnerApi partnerApi) {
     this.vertx = vertx;
     this.useCases = useCases;
-    this.tokens = new TokenService(useCases.apiClients(), platform);
-    this.auth = new BearerAuth(platform, useCases.apiClients());
+    this.tokens = new TokenService(useCases.apiClients(), partnerApi.platform());
+    this.auth = new BearerAuth(partnerApi.platform(), useCases.apiClients(), partnerApi.limits());
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }
 
   /**
-   * Mounts the API on the node's router once the document is read and checked; the future fails
-   * when the document is not a valid contract or an operation in it has no handler.
+   * Mounts the API on the node's router once the document is read and checked and the node hears of
+   * revoked clients; the future fails when the document is not a valid contract or an operation in
+   * it has no handler.
    *
-   * @param tokenKeys the keys that sign and check access tokens, the same on every node
-   * @param tokenTtl how long an access token is valid
+   * @param partnerApi what the node's API keeps once for all its event loops
    */
   public static Future<Void> mount(
-      Vertx vertx, Router root, UseCases useCases, TokenKeys tokenKeys, Duration tokenTtl) {
-    ApiRoutes routes =
-        new ApiRoutes(
-            vertx, useCases, new PlatformTokens(vertx, tokenKeys, tokenTtl, Clock.systemUTC()));
+      Vertx vertx, Router root, UseCases useCases, PartnerApi partnerApi) {
+    ApiRoutes routes = new ApiRoutes(vertx, useCases, partnerApi);
     // Tokens are checked against clients only once this node hears of every node's revocations.
     return useCases
         .apiClients()

@@ -10,8 +10,9 @@ import java.util.List;
  * The {@code bearer} security scheme of the API document: reads the bearer token, hands it to
  * whoever issued it (the platform's {@code /oauth/token}), and lets the request through with its
  * {@link Caller}, or fails it with a {@link TokenRefusal} saying why (missing, invalid, expired,
- * wrong audience or issuer, revoked). Runs before the request is checked against the document, so
- * nothing about a request is answered to a caller who cannot show a token.
+ * wrong audience or issuer, revoked). An accepted request is counted against its client's limit
+ * ({@link RateLimits}) and refused with 429 once over it. Runs before the request is checked
+ * against the document, so nothing about a request is answered to a caller who cannot show a token.
  *
  * <p>It is a {@link JWTAuthHandler} only because the OpenAPI router takes the bearer scheme's
  * handler as one; the document's security requirements name no scopes, which each operation checks
@@ -21,10 +22,12 @@ final class BearerAuth implements JWTAuthHandler {
 
   private final PlatformTokens platform;
   private final ApiClients clients;
+  private final RateLimits limits;
 
-  BearerAuth(PlatformTokens platform, ApiClients clients) {
+  BearerAuth(PlatformTokens platform, ApiClients clients, RateLimits limits) {
     this.platform = platform;
     this.clients = clients;
+    this.limits = limits;
   }
 
   @Override
@@ -39,6 +42,12 @@ final class BearerAuth implements JWTAuthHandler {
         .onSuccess(
             caller -> {
               caller.attachTo(ctx);
+              RateLimits.Decision counted = limits.take(caller.rateKey());
+              if (!counted.allowed()) {
+                RateLimits.refuse(ctx, counted);
+                return;
+              }
+              RateLimits.headers(ctx, counted);
               ctx.next();
             })
         .onFailure(ctx::fail);

@@ -81,6 +81,23 @@ final class ApiTestServer implements AutoCloseable {
    */
   static ApiTestServer start(
       String name, PgConnectOptions database, Clock keyClock, Map<String, String> settings) {
+    return start(name, database, keyClock, Clock.systemUTC(), settings);
+  }
+
+  /**
+   * A server on a new database named after {@code name}, its API timing tokens and request limits
+   * by {@code apiClock}.
+   */
+  static ApiTestServer start(String name, Clock apiClock, Map<String, String> settings) {
+    return start(name, PgFixture.newDatabase(name), Clock.systemUTC(), apiClock, settings);
+  }
+
+  private static ApiTestServer start(
+      String name,
+      PgConnectOptions database,
+      Clock keyClock,
+      Clock apiClock,
+      Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL));
     env.putAll(settings);
     return new ApiTestServer(
@@ -90,7 +107,11 @@ final class ApiTestServer implements AutoCloseable {
             keyClock,
             env,
             (vertx, router, useCases, config, keys) ->
-                ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
+                ApiRoutes.mount(
+                    vertx,
+                    router,
+                    useCases,
+                    PartnerApi.create(vertx, useCases, keys.apiTokens(), config, 1, apiClock))));
   }
 
   /** The keys the node signs tokens with. */

@@ -81,6 +81,8 @@ import java.util.function.Function;
  * @param consoleSessionLifetime how long a console session lasts after sign-in, however active it
  *     is ({@code PAYBRIDGE_CONSOLE_SESSION_LIFETIME_SECONDS}, default 12 hours); the idle timeout
  *     ends it sooner
+ * @param partnerApi the partner API's request limit per client and the operator's identity provider
+ *     ({@code PAYBRIDGE_API_*}, {@code PAYBRIDGE_OIDC_*}; see {@link PartnerApiSettings})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -114,7 +116,8 @@ public record PaybridgeConfig(
     Duration tokenKeyRotation,
     Duration consoleSessionLifetime,
     Duration payerContactRetention,
-    int metricsPort) {
+    int metricsPort,
+    PartnerApiSettings partnerApi) {
 
   /** The management port production serves {@code /metrics} and health on by default. */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -147,6 +150,7 @@ public record PaybridgeConfig(
     }
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(throttles, "throttles");
+    Objects.requireNonNull(partnerApi, "partnerApi");
     if (hashThreads < 1) {
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
     }
@@ -239,7 +243,17 @@ public record PaybridgeConfig(
         Duration.ofDays(intSetting(get, "PAYBRIDGE_PAYER_CONTACT_RETENTION_DAYS", 365)),
         get.apply("PAYBRIDGE_METRICS_PORT") == null
             ? (mode == Mode.PRODUCTION ? DEFAULT_METRICS_PORT : ON_PUBLIC_PORT)
-            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT));
+            : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT),
+        PartnerApiSettings.from(
+            get,
+            name ->
+                intSetting(
+                    get,
+                    name,
+                    name.equals("PAYBRIDGE_API_RATE")
+                        ? PartnerApiSettings.DEFAULTS.rate()
+                        : PartnerApiSettings.DEFAULTS.burst()),
+            boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -278,7 +292,8 @@ public record PaybridgeConfig(
         tokenKeyRotation,
         consoleSessionLifetime,
         payerContactRetention,
-        metricsPort);
+        metricsPort,
+        partnerApi);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -373,6 +388,8 @@ public record PaybridgeConfig(
         + maxSyncTargets
         + ", maxApiClients="
         + maxApiClients
+        + ", partnerApi="
+        + partnerApi
         + "]";
   }
 }
