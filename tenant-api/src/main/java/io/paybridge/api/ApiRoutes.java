@@ -54,7 +54,12 @@ public final class ApiRoutes {
     this.vertx = vertx;
     this.useCases = useCases;
     this.tokens = new TokenService(useCases.apiClients(), partnerApi.platform());
-    this.auth = new BearerAuth(partnerApi.platform(), useCases.apiClients(), partnerApi.limits());
+    this.auth =
+        new BearerAuth(
+            partnerApi.platform(),
+            partnerApi.provider(),
+            useCases.apiClients(),
+            partnerApi.limits());
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }

@@ -8,11 +8,12 @@ import java.util.List;
 
 /**
  * The {@code bearer} security scheme of the API document: reads the bearer token, hands it to
- * whoever issued it (the platform's {@code /oauth/token}), and lets the request through with its
- * {@link Caller}, or fails it with a {@link TokenRefusal} saying why (missing, invalid, expired,
- * wrong audience or issuer, revoked). An accepted request is counted against its client's limit
- * ({@link RateLimits}) and refused with 429 once over it. Runs before the request is checked
- * against the document, so nothing about a request is answered to a caller who cannot show a token.
+ * whoever issued it (the platform's {@code /oauth/token}, or the operator's identity provider), and
+ * lets the request through with its {@link Caller}, or fails it with a {@link TokenRefusal} saying
+ * why (missing, invalid, expired, wrong audience or issuer, revoked). An accepted request is
+ * counted against its client's limit ({@link RateLimits}) and refused with 429 once over it. Runs
+ * before the request is checked against the document, so nothing about a request is answered to a
+ * caller who cannot show a token.
  *
  * <p>It is a {@link JWTAuthHandler} only because the OpenAPI router takes the bearer scheme's
  * handler as one; the document's security requirements name no scopes, which each operation checks
@@ -21,11 +22,17 @@ import java.util.List;
 final class BearerAuth implements JWTAuthHandler {
 
   private final PlatformTokens platform;
+  private final ProviderTokens provider;
   private final ApiClients clients;
   private final RateLimits limits;
 
-  BearerAuth(PlatformTokens platform, ApiClients clients, RateLimits limits) {
+  /**
+   * @param provider the operator's identity provider, or {@code null} when there is none
+   */
+  BearerAuth(
+      PlatformTokens platform, ProviderTokens provider, ApiClients clients, RateLimits limits) {
     this.platform = platform;
+    this.provider = provider;
     this.clients = clients;
     this.limits = limits;
   }
@@ -59,6 +66,9 @@ final class BearerAuth implements JWTAuthHandler {
     if (PlatformTokens.ISSUER.equals(issuer)) {
       return platform.check(token, parts).compose(this::stillAccepted);
     }
+    if (provider != null && provider.issued(issuer)) {
+      return provider.check(token, parts);
+    }
     if (issuer == null) {
       throw TokenRefusal.invalid("the token names no issuer (iss)");
     }
@@ -66,7 +76,8 @@ final class BearerAuth implements JWTAuthHandler {
         TokenRefusal.Reason.WRONG_ISSUER,
         "the token was issued by '"
             + issuer
-            + "', which this API does not accept; it accepts tokens of /oauth/token");
+            + "', which this API does not accept; it accepts tokens of /oauth/token"
+            + (provider == null ? "" : " and of " + provider.issuer()));
   }
 
   /**

@@ -16,10 +16,12 @@ public final class PartnerApi {
 
   private final PlatformTokens platform;
   private final RateLimits limits;
+  private final ProviderTokens provider;
 
-  private PartnerApi(PlatformTokens platform, RateLimits limits) {
+  private PartnerApi(PlatformTokens platform, RateLimits limits, ProviderTokens provider) {
     this.platform = platform;
     this.limits = limits;
+    this.provider = provider;
   }
 
   /**
@@ -37,9 +39,15 @@ public final class PartnerApi {
       int nodes,
       Clock clock) {
     PartnerApiSettings settings = config.partnerApi();
+    ProviderTokens provider = null;
+    if (settings.oidc()) {
+      provider = new ProviderTokens(vertx, settings, useCases.tenants(), clock);
+      provider.discoverNow();
+    }
     return new PartnerApi(
         new PlatformTokens(vertx, tokenKeys, config.tokenTtl(), clock),
-        RateLimits.perNode(settings.rate(), settings.burst(), nodes, clock));
+        RateLimits.perNode(settings.rate(), settings.burst(), nodes, clock),
+        provider);
   }
 
   PlatformTokens platform() {
@@ -48,5 +56,10 @@ public final class PartnerApi {
 
   RateLimits limits() {
     return limits;
+  }
+
+  /** The operator's identity provider, or {@code null} when none is configured. */
+  ProviderTokens provider() {
+    return provider;
   }
 }
