@@ -405,5 +405,89 @@ class OpenApiContractIT {
         "SubscriptionPage",
         await(node.http.get("/api/v1/subscriptions").bearerTokenAuthentication(bearer).send()));
     assertDocumented("listGateways", await(node.http.get("/api/v1/gateways").send()));
+    assertMatches(
+        "listGateways",
+        "Error",
+        await(node.http.get("/api/v1/gateways").bearerTokenAuthentication("not-a-token").send()));
+
+    // API clients
+    HttpResponse<Buffer> client =
+        await(
+            node.http
+                .post("/api/v1/api-clients")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("name", "docs")
+                        .put("scopes", new io.vertx.core.json.JsonArray().add("payments:read"))));
+    assertMatches("createApiClient", "ApiClientWithSecret", client);
+    assertMatches(
+        "createApiClient",
+        "Error",
+        await(
+            node.http
+                .post("/api/v1/api-clients")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(new JsonObject())));
+    String clientPath = "/api/v1/api-clients/" + client.bodyAsJsonObject().getString("id");
+    assertMatches(
+        "listApiClients",
+        "ApiClientPage",
+        await(
+            node.http.get("/api/v1/api-clients?limit=1").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "getApiClient",
+        "ApiClient",
+        await(node.http.get(clientPath).bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "rotateApiClient",
+        "ApiClientWithSecret",
+        await(
+            node.http
+                .post(clientPath + "/rotate")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(new JsonObject().put("overlapSeconds", 60))));
+    assertMatches(
+        "rotateApiClient",
+        "Error",
+        await(
+            node.http
+                .post(clientPath + "/rotate")
+                .bearerTokenAuthentication(bearer)
+                .sendJsonObject(new JsonObject().put("overlapSeconds", -1))));
+    assertDocumented(
+        "deleteApiClient",
+        await(node.http.delete(clientPath).bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "rotateApiClient",
+        "Error",
+        await(node.http.post(clientPath + "/rotate").bearerTokenAuthentication(bearer).send()));
+    assertMatches(
+        "getApiClient",
+        "Error",
+        await(
+            node.http
+                .get("/api/v1/api-clients/" + UUID.randomUUID())
+                .bearerTokenAuthentication(bearer)
+                .send()));
+  }
+
+  @Test
+  void aClientOverItsLimitIsToldWhenToComeBack() {
+    // GIVEN a node allowing three requests at once
+    try (TestNode limited =
+        TestNode.start(
+            "openapi_limited", Map.of("PAYBRIDGE_API_RATE", "1", "PAYBRIDGE_API_BURST", "3"))) {
+      String token = Tenant.signUp(limited).token;
+      HttpResponse<Buffer> last = null;
+      for (int i = 0; i < 4; i++) {
+        last =
+            await(limited.http.get("/api/v1/api-clients").bearerTokenAuthentication(token).send());
+        assertThat(last.getHeader("RateLimit-Limit")).isEqualTo("3");
+      }
+      // THEN the fourth is the documented 429 problem
+      assertThat(last.statusCode()).isEqualTo(429);
+      assertMatches("listApiClients", "Error", last);
+    }
   }
 }

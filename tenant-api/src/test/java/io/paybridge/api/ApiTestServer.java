@@ -32,6 +32,18 @@ import java.util.function.BooleanSupplier;
  */
 final class ApiTestServer implements AutoCloseable {
 
+  /** The problem types the API document lists ({@code ProblemType}). */
+  private static final java.util.Set<String> DOCUMENTED_PROBLEM_TYPES =
+      OpenApiDocument.load()
+          .toJsonObject()
+          .getJsonObject("components")
+          .getJsonObject("schemas")
+          .getJsonObject("ProblemType")
+          .getJsonArray("oneOf")
+          .stream()
+          .map(t -> ((JsonObject) t).getString("const"))
+          .collect(java.util.stream.Collectors.toSet());
+
   /** The password every partner signs up with. */
   static final String PASSWORD = "a long enough password";
 
@@ -262,7 +274,9 @@ final class ApiTestServer implements AutoCloseable {
     JsonObject problem = r.bodyAsJsonObject();
     assertThat(problem.getInteger("status")).isEqualTo(status);
     assertThat(problem.getString("type"))
-        .isEqualTo("urn:paybridge:problem:" + problem.getString("error"));
+        .isEqualTo("urn:paybridge:problem:" + problem.getString("error"))
+        .as("a problem type the API document lists")
+        .isIn(DOCUMENTED_PROBLEM_TYPES);
     assertThat(problem.getString("title")).isNotBlank();
     assertThat(problem.getString("detail")).isNotBlank().isEqualTo(problem.getString("message"));
     assertThat(problem.getString("field")).isEqualTo(field);
