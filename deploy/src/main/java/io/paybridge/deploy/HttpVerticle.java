@@ -1,6 +1,7 @@
 package io.paybridge.deploy;
 
 import io.paybridge.api.ApiRoutes;
+import io.paybridge.api.PartnerApi;
 import io.paybridge.console.CobotPages;
 import io.paybridge.console.ConsoleRoutes;
 import io.paybridge.core.UseCases;
@@ -27,6 +28,7 @@ final class HttpVerticle extends VerticleBase {
   private final NodeRoutes node;
   private final UseCases useCases;
   private final SigningKeys signingKeys;
+  private final PartnerApi partnerApi;
   private final Clock clock;
   private HttpServer server;
 
@@ -35,17 +37,20 @@ final class HttpVerticle extends VerticleBase {
    * @param node the webhook, health and metrics routes
    * @param useCases what the API and the console call
    * @param signingKeys the keys of API access tokens and console CSRF tokens
+   * @param partnerApi what the partner API keeps once per node
    */
   HttpVerticle(
       PaybridgeConfig config,
       NodeRoutes node,
       UseCases useCases,
       SigningKeys signingKeys,
+      PartnerApi partnerApi,
       Clock clock) {
     this.config = config;
     this.node = node;
     this.useCases = useCases;
     this.signingKeys = signingKeys;
+    this.partnerApi = partnerApi;
     this.clock = clock;
   }
 
@@ -62,7 +67,7 @@ final class HttpVerticle extends VerticleBase {
     node.mount(vertx, router);
     // The API's routes come from its OpenAPI document, read asynchronously; they are mounted
     // before the console's and the catch-all handlers, as the order of routes matters.
-    return ApiRoutes.mount(vertx, router, useCases, signingKeys.apiTokens(), config.tokenTtl())
+    return ApiRoutes.mount(vertx, router, useCases, partnerApi)
         .compose(
             mounted -> {
               ConsoleRoutes.mount(

@@ -2,6 +2,7 @@ package io.paybridge.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paybridge.api.PartnerApi;
 import io.paybridge.core.Stores;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.charge.ChargeStore;
@@ -172,9 +173,9 @@ public final class Node {
       builder.withClusterManager(new HazelcastClusterManager(cluster.hazelcast()));
       return builder
           .buildClustered()
-          .compose(vertx -> startOn(vertx, requested, keys, database, registry));
+          .compose(vertx -> startOn(vertx, requested, keys, database, registry, cluster));
     }
-    return startOn(builder.build(), requested, keys, database, registry);
+    return startOn(builder.build(), requested, keys, database, registry, cluster);
   }
 
   private static Future<Node> startOn(
@@ -182,7 +183,8 @@ public final class Node {
       PaybridgeConfig requested,
       MasterKeys keys,
       PgConnectOptions database,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      ClusterSettings cluster) {
     int port = requested.httpPort() == 0 ? freePort() : requested.httpPort();
     PaybridgeConfig config = requested.withHttpPort(port);
     LOG.info(() -> "starting Paybridge node: " + config);
@@ -192,7 +194,7 @@ public final class Node {
     return opened
         .compose(storage -> storage.prepare(vertx, config))
         .compose(v -> plugins.init(new PluginContext(vertx, clock, config.gatewaySettings())))
-        .compose(v -> wire(vertx, config, opened.result(), plugins, registry, clock))
+        .compose(v -> wire(vertx, config, opened.result(), plugins, registry, clock, cluster))
         .onSuccess(
             node ->
                 LOG.info(
@@ -229,7 +231,8 @@ public final class Node {
       Storage storage,
       PluginRegistry plugins,
       PrometheusMeterRegistry registry,
-      Clock clock) {
+      Clock clock,
+      ClusterSettings cluster) {
     Pool pool = Database.pool(vertx, storage.db(), config.dbPoolSize());
     Stores stores = Stores.on(pool, new CredentialVault(storage.keys()), plugins);
     HookCache hooks = new HookCache(vertx, stores.accounts());
@@ -273,7 +276,18 @@ public final class Node {
                 v ->
                     SigningKeys.start(
                         vertx, stores.tokenKeys(), TokenKeys.Settings.of(config), clock));
-    return signing
+    // One per node, whichever event loop answers: a client's request limit is the node's share.
+    Future<PartnerApi> partnerApi =
+        signing.map(
+            keys ->
+                PartnerApi.create(
+                    vertx,
+                    useCases,
+                    keys.apiTokens(),
+                    config,
+                    Math.max(1, cluster.members().size()),
+                    clock));
+    return partnerApi
         .compose(v -> vertx.deployVerticle(scanner))
         .compose(
             v ->
@@ -317,7 +331,14 @@ public final class Node {
             worker ->
                 vertx
                     .deployVerticle(
-                        () -> new HttpVerticle(config, routes, useCases, signing.result(), clock),
+                        () ->
+                            new HttpVerticle(
+                                config,
+                                routes,
+                                useCases,
+                                signing.result(),
+                                partnerApi.result(),
+                                clock),
                         new DeploymentOptions().setInstances(Math.max(1, config.httpInstances())))
                     .compose(
                         http ->

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.api.ApiRoutes;
 import io.paybridge.api.OpenApiDocument;
+import io.paybridge.api.PartnerApi;
+import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.openapi.validation.ResponseValidator;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -106,7 +107,15 @@ class OpenApiContractIT {
     // GIVEN the API's routes as the node mounts them
     io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(node.client);
     var keys = node.node.signingKeys().apiTokens();
-    await(ApiRoutes.mount(node.client, router, node.node.useCases(), keys, Duration.ofMinutes(1)));
+    PartnerApi api =
+        PartnerApi.create(
+            node.client,
+            node.node.useCases(),
+            keys,
+            PaybridgeConfig.from(Map.of()),
+            1,
+            java.time.Clock.systemUTC());
+    await(ApiRoutes.mount(node.client, router, node.node.useCases(), api));
     java.util.Set<String> served = new java.util.TreeSet<>();
     DocumentedResponses.collect(router, "", served);
 

@@ -47,6 +47,15 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(String name, Map<String, String> extraEnv) {
+    return start(name, PgFixture.newDatabaseWithRoles(name), ClusterSettings.NONE, extraEnv);
+  }
+
+  /**
+   * A node on a database of the caller's (another node's, for a cluster), joining the cluster
+   * {@code cluster} describes: migrating as the database's owner, querying as its runtime role.
+   */
+  static TestNode start(
+      String name, PgFixture.Roles roles, ClusterSettings cluster, Map<String, String> extraEnv) {
     try {
       Path dataDir = Files.createTempDirectory("paybridge-" + name);
       Map<String, String> env = new HashMap<>();
@@ -63,12 +72,11 @@ final class TestNode implements AutoCloseable {
       env.put("PAYBRIDGE_THROTTLE_TOKEN_ADDRESS", "10000/60");
       // As in production: the owner migrates, the node's queries run as a role that can only
       // read and write; the test's own checks connect as the owner.
-      PgFixture.Roles roles = PgFixture.newDatabaseWithRoles(name);
       env.put("PAYBRIDGE_DB_MIGRATION_USER", roles.owner().getUser());
       env.put("PAYBRIDGE_DB_MIGRATION_PASSWORD", roles.owner().getPassword());
       env.putAll(extraEnv);
       PgConnectOptions db = roles.owner();
-      Node node = await(Node.start(PaybridgeConfig.from(env), roles.runtime()));
+      Node node = await(Node.start(PaybridgeConfig.from(env), cluster, roles.runtime()));
       Vertx client = Vertx.vertx();
       WebClient http =
           WebClient.create(

@@ -23,6 +23,7 @@ import io.paybridge.core.subscription.Subscriptions;
 import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
+import io.paybridge.core.tenant.ClientStatusCache;
 import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.throttle.Throttles;
 import io.vertx.core.Vertx;
@@ -79,7 +80,13 @@ public record UseCases(
             config.nodeName());
     return new UseCases(
         new Tenants(stores.tenants(), hashes, secrets, throttles),
-        new ApiClients(stores.tenants(), secrets, throttles, config.maxApiClients()),
+        new ApiClients(
+            stores.tenants(),
+            secrets,
+            throttles,
+            config.maxApiClients(),
+            new ClientStatusCache(vertx, stores.tenants(), clock),
+            clock),
         new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),

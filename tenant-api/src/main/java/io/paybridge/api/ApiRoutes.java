@@ -5,12 +5,13 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.security.ApiScopes;
-import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
+import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +24,6 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -39,33 +39,46 @@ public final class ApiRoutes {
   /** Largest JSON body the API accepts. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** Writes whose answers are not kept for {@code Idempotency-Key} replays. */
+  private static final java.util.Set<String> NOT_REPLAYED =
+      java.util.Set.of("createCharge", "createCheckout", "createApiClient", "rotateApiClient");
+
   private final Vertx vertx;
   private final UseCases useCases;
   private final TokenService tokens;
+  private final BearerAuth auth;
   private final Buffer openApi;
   private final Idempotency idempotency;
 
-  private ApiRoutes(Vertx vertx, UseCases useCases, TokenService tokens) {
+  private ApiRoutes(Vertx vertx, UseCases useCases, PartnerApi partnerApi) {
     this.vertx = vertx;
     this.useCases = useCases;
-    this.tokens = tokens;
+    this.tokens = new TokenService(useCases.apiClients(), partnerApi.platform());
+    this.auth =
+        new BearerAuth(
+            partnerApi.platform(),
+            partnerApi.provider(),
+            useCases.apiClients(),
+            partnerApi.limits());
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }
 
   /**
-   * Mounts the API on the node's router once the document is read and checked; the future fails
-   * when the document is not a valid contract or an operation in it has no handler.
+   * Mounts the API on the node's router once the document is read and checked and the node hears of
+   * revoked clients; the future fails when the document is not a valid contract or an operation in
+   * it has no handler.
    *
-   * @param tokenKeys the keys that sign and check access tokens, the same on every node
-   * @param tokenTtl how long an access token is valid
+   * @param partnerApi what the node's API keeps once for all its event loops
    */
   public static Future<Void> mount(
-      Vertx vertx, Router root, UseCases useCases, TokenKeys tokenKeys, Duration tokenTtl) {
-    ApiRoutes routes =
-        new ApiRoutes(
-            vertx, useCases, new TokenService(vertx, useCases.apiClients(), tokenKeys, tokenTtl));
-    return OpenApiDocument.contract(vertx, routes.openApi)
+      Vertx vertx, Router root, UseCases useCases, PartnerApi partnerApi) {
+    ApiRoutes routes = new ApiRoutes(vertx, useCases, partnerApi);
+    // Tokens are checked against clients only once this node hears of every node's revocations.
+    return useCases
+        .apiClients()
+        .listening()
+        .compose(listening -> OpenApiDocument.contract(vertx, routes.openApi))
         .map(
             contract -> {
               routes.mountOn(root, contract);
@@ -75,13 +88,14 @@ public final class ApiRoutes {
 
   private void mountOn(Router root, OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, ApiRoutes::extract);
-    builder.security("bearer").httpHandler(tokens.authHandler());
+    builder.security("bearer").httpHandler(auth);
 
     // Kept as they were before the contract router: RFC 6749 errors, the use case's own checks.
     operation(builder, "token")
         .setDoSecurity(false)
         .setDoValidation(false)
-        .addHandler(tokens::token);
+        .addHandler(tokens::token)
+        .addFailureHandler(TokenService::failureHandler);
     operation(builder, "openapi")
         .setDoValidation(false)
         .addHandler(
@@ -132,15 +146,21 @@ public final class ApiRoutes {
     bind(builder, "captureCheckout", ApiScopes.PAYMENTS_WRITE, checkouts::capture);
     bind(builder, "registerCheckoutIntent", ApiScopes.PAYMENTS_WRITE, checkouts::intent);
     CobotApi cobot = new CobotApi(useCases.cobot());
-    bind(builder, "connectCobot", ApiScopes.GATEWAYS_WRITE, cobot::connect);
-    bind(builder, "getCobot", ApiScopes.GATEWAYS_READ, cobot::get);
-    bind(builder, "disconnectCobot", ApiScopes.GATEWAYS_WRITE, cobot::disconnect);
+    bind(builder, "connectCobot", ApiScopes.INTEGRATIONS_WRITE, cobot::connect);
+    bind(builder, "getCobot", ApiScopes.INTEGRATIONS_READ, cobot::get);
+    bind(builder, "disconnectCobot", ApiScopes.INTEGRATIONS_WRITE, cobot::disconnect);
     bind(builder, "listCobotInvoices", ApiScopes.PAYMENTS_READ, cobot::invoices);
     bind(builder, "rerunCobotInvoice", ApiScopes.PAYMENTS_WRITE, cobot::rerun);
     RefundsApi refunds = new RefundsApi(useCases.refunds());
     bind(builder, "createRefund", ApiScopes.PAYMENTS_WRITE, refunds::create);
     bind(builder, "listRefunds", ApiScopes.PAYMENTS_READ, refunds::list);
     bind(builder, "getRefund", ApiScopes.PAYMENTS_READ, refunds::get);
+    ApiClientsApi apiClients = new ApiClientsApi(useCases.apiClients());
+    bind(builder, "createApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::create);
+    bind(builder, "listApiClients", ApiScopes.API_CLIENTS_READ, apiClients::list);
+    bind(builder, "getApiClient", ApiScopes.API_CLIENTS_READ, apiClients::get);
+    bind(builder, "deleteApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::delete);
+    bind(builder, "rotateApiClient", ApiScopes.API_CLIENTS_WRITE, apiClients::rotate);
 
     List<String> unbound =
         builder.getRoutes().stream()
@@ -175,19 +195,18 @@ public final class ApiRoutes {
   /**
    * Binds an operation of the document to a handler behind a scope check; a write (POST, PUT) also
    * behind {@code Idempotency-Key} handling, except a charge and a checkout, whose key is part of
-   * what they create. A checkout's body is checked by the use case, which names every field at
-   * fault at once.
+   * what they create, and the answers that carry a new API client secret, which is never stored. A
+   * checkout's body is checked by the use case, which names every field at fault at once.
    */
   private void bind(
       RouterBuilder builder, String operationId, String scope, Handler<RoutingContext> handler) {
     OpenAPIRoute route =
         operation(builder, operationId).addHandler(TokenService.requireScope(scope));
     String method = route.getOperation().getHttpMethod().name();
-    boolean keyed = operationId.equals("createCharge") || operationId.equals("createCheckout");
     if (operationId.equals("createCheckout")) {
       route.setDoValidation(false);
     }
-    if ((method.equals("POST") || method.equals("PUT")) && !keyed) {
+    if ((method.equals("POST") || method.equals("PUT")) && !NOT_REPLAYED.contains(operationId)) {
       route.addHandler(idempotency.handler());
     }
     route.addHandler(handler);
@@ -206,8 +225,29 @@ public final class ApiRoutes {
    * naming the input at fault.
    */
   static void failureHandler(RoutingContext ctx) {
+    if (ctx.failure() instanceof TokenRefusal refused) {
+      refused.respond(ctx);
+      return;
+    }
     if (ctx.failure() instanceof HttpException he
         && he.getCause() instanceof ValidatorException invalid) {
+      List<InvalidInput.Problem> fields = ContractErrors.bodyProblems(invalid);
+      if (fields.size() > 1) {
+        // Every field at fault, as the use cases name them.
+        JsonArray problems = new JsonArray();
+        fields.forEach(
+            p ->
+                problems.add(new JsonObject().put("field", p.field()).put("message", p.message())));
+        HttpErrors.respond(
+            ctx,
+            400,
+            new JsonObject()
+                .put("error", "invalid_field")
+                .put("message", fields.get(0).message())
+                .put("field", fields.get(0).field())
+                .put("problems", problems));
+        return;
+      }
       ApiError refused = ContractErrors.toApiError(invalid);
       HttpErrors.respond(ctx, refused.status(), refused.toJson());
       return;

@@ -1,11 +1,15 @@
 package io.paybridge.api;
 
 import io.paybridge.core.http.ApiError;
+import io.paybridge.core.usecase.InvalidInput;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +54,40 @@ final class ContractErrors {
       }
     }
     return new ApiError(400, "invalid_json", "the body must be a JSON object as documented");
+  }
+
+  /**
+   * Every top-level body field a refused body is faulted for, in the validator's order, each with
+   * what is wrong with it; empty when the refusal is not about body fields.
+   */
+  static List<InvalidInput.Problem> bodyProblems(ValidatorException e) {
+    if (!(e instanceof SchemaValidationException invalid)
+        || invalid.getOutputUnit() == null
+        || invalid.getOutputUnit().getErrors() == null
+        || PARAMETER.matcher(String.valueOf(e.getMessage())).find()) {
+      return List.of();
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (OutputUnit error : invalid.getOutputUnit().getErrors()) {
+      String location = error.getInstanceLocation();
+      String pointer = location == null ? "" : location.replaceFirst("^#?/?", "");
+      String field = null;
+      if (!pointer.isEmpty()) {
+        field = pointer.split("/", 2)[0].replace("~1", "/").replace("~0", "~");
+      } else if (error.getError() != null) {
+        Matcher quoted = QUOTED.matcher(error.getError());
+        if (quoted.find()) {
+          field = quoted.group(1);
+        }
+      }
+      if (field != null) {
+        fields.putIfAbsent(
+            field, "'" + field + "' does not match the API document: " + error.getError());
+      }
+    }
+    List<InvalidInput.Problem> problems = new ArrayList<>();
+    fields.forEach((field, message) -> problems.add(new InvalidInput.Problem(field, message)));
+    return problems;
   }
 
   /** What is wrong, in the validator's words. */

@@ -32,6 +32,18 @@ import java.util.function.BooleanSupplier;
  */
 final class ApiTestServer implements AutoCloseable {
 
+  /** The problem types the API document lists ({@code ProblemType}). */
+  private static final java.util.Set<String> DOCUMENTED_PROBLEM_TYPES =
+      OpenApiDocument.load()
+          .toJsonObject()
+          .getJsonObject("components")
+          .getJsonObject("schemas")
+          .getJsonObject("ProblemType")
+          .getJsonArray("oneOf")
+          .stream()
+          .map(t -> ((JsonObject) t).getString("const"))
+          .collect(java.util.stream.Collectors.toSet());
+
   /** The password every partner signs up with. */
   static final String PASSWORD = "a long enough password";
 
@@ -81,6 +93,23 @@ final class ApiTestServer implements AutoCloseable {
    */
   static ApiTestServer start(
       String name, PgConnectOptions database, Clock keyClock, Map<String, String> settings) {
+    return start(name, database, keyClock, Clock.systemUTC(), settings);
+  }
+
+  /**
+   * A server on a new database named after {@code name}, its API timing tokens and request limits
+   * by {@code apiClock}.
+   */
+  static ApiTestServer start(String name, Clock apiClock, Map<String, String> settings) {
+    return start(name, PgFixture.newDatabase(name), Clock.systemUTC(), apiClock, settings);
+  }
+
+  private static ApiTestServer start(
+      String name,
+      PgConnectOptions database,
+      Clock keyClock,
+      Clock apiClock,
+      Map<String, String> settings) {
     Map<String, String> env = new HashMap<>(Map.of("PAYBRIDGE_PUBLIC_URL", PUBLIC_URL));
     env.putAll(settings);
     return new ApiTestServer(
@@ -90,7 +119,11 @@ final class ApiTestServer implements AutoCloseable {
             keyClock,
             env,
             (vertx, router, useCases, config, keys) ->
-                ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
+                ApiRoutes.mount(
+                    vertx,
+                    router,
+                    useCases,
+                    PartnerApi.create(vertx, useCases, keys.apiTokens(), config, 1, apiClock))));
   }
 
   /** The database the node keeps its state in, for a fixture that writes what no API call can. */
@@ -246,7 +279,9 @@ final class ApiTestServer implements AutoCloseable {
     JsonObject problem = r.bodyAsJsonObject();
     assertThat(problem.getInteger("status")).isEqualTo(status);
     assertThat(problem.getString("type"))
-        .isEqualTo("urn:paybridge:problem:" + problem.getString("error"));
+        .isEqualTo("urn:paybridge:problem:" + problem.getString("error"))
+        .as("a problem type the API document lists")
+        .isIn(DOCUMENTED_PROBLEM_TYPES);
     assertThat(problem.getString("title")).isNotBlank();
     assertThat(problem.getString("detail")).isNotBlank().isEqualTo(problem.getString("message"));
     assertThat(problem.getString("field")).isEqualTo(field);

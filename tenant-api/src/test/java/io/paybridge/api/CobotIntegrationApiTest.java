@@ -172,7 +172,7 @@ class CobotIntegrationApiTest {
                 .statusCode())
         .isEqualTo(200);
 
-    String readOnly = api.token(owner, "gateways:read payments:read");
+    String readOnly = api.token(owner, "integrations:read gateways:write payments:read");
     assertProblem(
         api.call(PUT, "/api/v1/integrations/cobot", readOnly, request("co-up")), 403, null);
     assertProblem(api.call(DELETE, "/api/v1/integrations/cobot", readOnly), 403, null);

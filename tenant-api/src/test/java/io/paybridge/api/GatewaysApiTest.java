@@ -104,7 +104,7 @@ class GatewaysApiTest {
   @Test
   void noTokenIsUnauthorized() {
     HttpResponse<Buffer> r = api.call(GET, "/api/v1/gateways", null);
-    assertThat(assertProblem(r, 401, null).getString("error")).isEqualTo("unauthorized");
+    assertThat(assertProblem(r, 401, null).getString("error")).isEqualTo("token_missing");
     assertThat(r.getHeader("WWW-Authenticate")).startsWith("Bearer");
   }
 

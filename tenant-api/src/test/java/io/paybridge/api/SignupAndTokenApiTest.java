@@ -28,7 +28,8 @@ class SignupAndTokenApiTest {
 
   private static final String ALL_SCOPES =
       "payments:read payments:write gateways:read gateways:write sync:read sync:write"
-          + " receipts:read";
+          + " receipts:read integrations:read integrations:write api-clients:read"
+          + " api-clients:write";
 
   private ApiTestServer api;
 
@@ -226,6 +227,83 @@ class SignupAndTokenApiTest {
             form("grant_type", "client_credentials", "scope", "payments:read admin")),
         400,
         "invalid_scope");
+  }
+
+  @Test
+  void aTokenRequestAuthenticatesItsClientOneWayAndNamesEachParameterOnce() {
+    Partner partner = api.signUp();
+    String id = partner.clientId();
+    String secret = partner.clientSecret();
+
+    HttpResponse<Buffer> both =
+        await(
+            api.http()
+                .post("/oauth/token")
+                .basicAuthentication(id, secret)
+                .sendForm(form("grant_type", "client_credentials", "client_secret", secret)));
+    assertOAuthError(both, 400, "invalid_request");
+    assertThat(both.bodyAsJsonObject().getString("error_description")).contains("one way");
+    HttpResponse<Buffer> twice =
+        api.requestToken(
+            id,
+            secret,
+            form("grant_type", "client_credentials", "grant_type", "client_credentials"));
+    assertOAuthError(twice, 400, "invalid_request");
+    assertThat(twice.bodyAsJsonObject().getString("error_description")).contains("grant_type");
+    HttpResponse<Buffer> json =
+        await(
+            api.http()
+                .post("/oauth/token")
+                .basicAuthentication(id, secret)
+                .sendJsonObject(new JsonObject().put("grant_type", "client_credentials")));
+    assertOAuthError(json, 400, "invalid_request");
+    MultiMap padded = form("grant_type", "client_credentials");
+    for (int i = 0; i * 4000 <= ApiRoutes.MAX_BODY_BYTES; i++) {
+      padded.add("pad" + i, "x".repeat(4000));
+    }
+    assertOAuthError(api.requestToken(id, secret, padded), 413, "invalid_request");
+    assertOAuthError(
+        api.requestToken(
+            id, secret, form("grant_type", "client_credentials", "scope", "x".repeat(20_000))),
+        400,
+        "invalid_request");
+  }
+
+  @Test
+  void aClientThatDoesNotAuthenticateIsToldHowTo() {
+    Partner partner = api.signUp();
+    MultiMap grant = form("grant_type", "client_credentials");
+
+    HttpResponse<Buffer> malformed =
+        await(
+            api.http()
+                .post("/oauth/token")
+                .putHeader("Authorization", "Basic !not-base64!")
+                .sendForm(grant));
+    HttpResponse<Buffer> wrongInForm =
+        await(
+            api.http()
+                .post("/oauth/token")
+                .sendForm(
+                    form(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        partner.clientId(),
+                        "client_secret",
+                        "pbs_guess")));
+    HttpResponse<Buffer> idOnly =
+        await(
+            api.http()
+                .post("/oauth/token")
+                .sendForm(
+                    form("grant_type", "client_credentials", "client_id", partner.clientId())));
+
+    for (HttpResponse<Buffer> r : java.util.List.of(malformed, wrongInForm, idOnly)) {
+      assertOAuthError(r, 401, "invalid_client");
+      assertThat(r.getHeader("WWW-Authenticate")).isEqualTo("Basic realm=\"paybridge\"");
+    }
+    assertThat(malformed.bodyAsJsonObject().getString("error_description")).contains("Basic");
   }
 
   @Test

@@ -100,7 +100,7 @@ public final class ConsoleRoutes {
     GatewayPages gateways =
         new GatewayPages(useCases.gatewayAccounts(), useCases.receipts(), views);
     SyncPages sync = new SyncPages(useCases.syncTargets(), views);
-    ApiClientPages clients = new ApiClientPages(useCases.apiClients(), views);
+    ApiClientPages clients = new ApiClientPages(useCases.apiClients(), views, clock);
     AccountPages account = new AccountPages(useCases.tenants(), views);
     ReceiptPages receipts =
         new ReceiptPages(useCases.receipts(), useCases.gatewayAccounts(), views);
@@ -173,6 +173,7 @@ public final class ConsoleRoutes {
     console.get("/api-clients").handler(clients::apiClients);
     console.post("/api-clients").handler(clients::createApiClient);
     console.post("/api-clients/:id/revoke").handler(clients::revokeApiClient);
+    console.post("/api-clients/:id/rotate").handler(clients::rotateApiClient);
     console.route().handler(ctx -> ctx.fail(404));
     console.route().failureHandler(ctx -> failure(ctx, views));
 

@@ -2,6 +2,7 @@ package io.paybridge.console;
 
 import static io.paybridge.console.ConsoleTestServer.assertNotFound;
 import static io.paybridge.console.ConsoleTestServer.assertSecurityHeaders;
+import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.console.ConsoleTestServer.Browser;
@@ -197,5 +198,120 @@ class ApiClientsPageTest {
     console.assertSentToLogin(PAGE);
     console.assertSignedOutPostRefused(PAGE);
     console.assertSignedOutPostRefused(PAGE + "/" + UUID.randomUUID() + "/revoke");
+  }
+
+  @Test
+  void aRotatedSecretIsShownOnceAndTheOldOneWorksForTheOverlapChosen() {
+    // GIVEN a tenant's client
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+    HttpResponse<Buffer> created = owner.submit(PAGE, "name", "billing", "scope", "payments:read");
+    String clientId = input(created.bodyAsString(), "new-client-id");
+    String secret = input(created.bodyAsString(), "new-client-secret");
+    String list = owner.get(PAGE).bodyAsString();
+    String id = revokeId(list.substring(list.indexOf(clientId)));
+    assertThat(list).contains("/console/api-clients/" + id + "/rotate");
+
+    // WHEN its secret is rotated with the default overlap
+    HttpResponse<Buffer> rotated = owner.submit(PAGE + "/" + id + "/rotate", "overlap", "86400");
+
+    // THEN the new secret is shown this once, and both secrets work for now
+    assertThat(rotated.statusCode()).as(rotated.bodyAsString()).isEqualTo(200);
+    assertThat(rotated.bodyAsString()).contains("Secret rotated").contains("keep working until");
+    assertThat(input(rotated.bodyAsString(), "rotated-client-id")).isEqualTo(clientId);
+    String fresh = input(rotated.bodyAsString(), "rotated-client-secret");
+    assertThat(fresh).startsWith("pbs_").isNotEqualTo(secret);
+    assertThat(await(console.useCases().apiClients().authenticate(clientId, fresh, "192.0.2.9")))
+        .isNotNull();
+    assertThat(await(console.useCases().apiClients().authenticate(clientId, secret, "192.0.2.9")))
+        .isNotNull();
+    assertThat(owner.get(PAGE).bodyAsString())
+        .contains("Old secret works until")
+        .doesNotContain(fresh)
+        .doesNotContain(secret);
+
+    // WHEN it is rotated again, stopping the old secret now THEN only the newest works
+    owner.get(PAGE);
+    HttpResponse<Buffer> again = owner.submit(PAGE + "/" + id + "/rotate", "overlap", "0");
+    assertThat(again.bodyAsString()).contains("stopped working");
+    String newest = input(again.bodyAsString(), "rotated-client-secret");
+    assertThat(await(console.useCases().apiClients().authenticate(clientId, fresh, "192.0.2.9")))
+        .isNull();
+    assertThat(await(console.useCases().apiClients().authenticate(clientId, newest, "192.0.2.9")))
+        .isNotNull();
+  }
+
+  @Test
+  void aRotationTheConsoleRefusesSaysWhy() {
+    Browser owner = console.signUp("Shop");
+    String page = owner.get(PAGE).bodyAsString();
+    String id = revokeId(page);
+
+    HttpResponse<Buffer> tooLong = owner.submit(PAGE + "/" + id + "/rotate", "overlap", "9999999");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(tooLong.bodyAsString())
+        .contains("The overlap is 0 to 604800 seconds")
+        .doesNotContain("rotated-client-secret");
+    owner.get(PAGE);
+    assertThat(owner.submit(PAGE + "/" + id + "/rotate", "overlap", "soon").statusCode())
+        .isEqualTo(400);
+
+    owner.get(PAGE);
+    owner.submit(PAGE + "/" + id + "/revoke");
+    owner.get(PAGE + "?revoked=1");
+    HttpResponse<Buffer> revoked = owner.submit(PAGE + "/" + id + "/rotate", "overlap", "0");
+    assertThat(revoked.statusCode()).isEqualTo(409);
+    assertThat(revoked.bodyAsString()).contains("The client was revoked");
+  }
+
+  @Test
+  void anotherTenantsClientCannotBeRotated() {
+    Browser owner = console.signUp("Shop");
+    String id = revokeId(owner.get(PAGE).bodyAsString());
+    Browser other = console.signUp("Other");
+    other.get(PAGE);
+
+    for (String foreign : new String[] {id, UUID.randomUUID().toString(), "not-a-uuid"}) {
+      other.get(PAGE);
+      assertNotFound(other.submit(PAGE + "/" + foreign + "/rotate", "overlap", "0"));
+    }
+    assertThat(other.submitWithoutToken(PAGE + "/" + id + "/rotate", "overlap", "0").statusCode())
+        .isEqualTo(403);
+    assertThat(owner.get(PAGE).bodyAsString()).doesNotContain("Old secret works until");
+    console.assertSignedOutPostRefused(PAGE + "/" + id + "/rotate");
+  }
+
+  @Test
+  void aClientsLastUseIsShown() {
+    Browser owner = console.signUp("Shop");
+    owner.get(PAGE);
+    HttpResponse<Buffer> created = owner.submit(PAGE, "name", "billing", "scope", "payments:read");
+    String clientId = input(created.bodyAsString(), "new-client-id");
+    String secret = input(created.bodyAsString(), "new-client-secret");
+    assertThat(await(console.useCases().apiClients().authenticate(clientId, secret, "192.0.2.9")))
+        .isNotNull();
+
+    assertThat(lastUse(owner.get(PAGE).bodyAsString(), clientId)).isEqualTo("—");
+
+    // WHEN the client is used (a token, a call)
+    console.useCases().apiClients().used(clientId);
+
+    // THEN the page shows when
+    long deadline = System.currentTimeMillis() + 10_000;
+    String page = owner.get(PAGE).bodyAsString();
+    while (lastUse(page, clientId).equals("—")) {
+      assertThat(System.currentTimeMillis()).as("the last use shown").isLessThan(deadline);
+      page = owner.get(PAGE).bodyAsString();
+    }
+    assertThat(lastUse(page, clientId)).endsWith("UTC");
+  }
+
+  private static String lastUse(String page, String clientId) {
+    Matcher m =
+        Pattern.compile(
+                Pattern.quote(clientId) + ".*?data-label=\"Last used\">([^<]*)<", Pattern.DOTALL)
+            .matcher(page);
+    assertThat(m.find()).as("the client's last use cell").isTrue();
+    return m.group(1);
   }
 }

@@ -245,11 +245,13 @@ class TenantTemplatesTest {
                 new ApiClientsPage.Created("pbc_1", "pbs_\"secret"),
                 List.of(
                     new ApiClientsPage.Client(
-                        id, HOSTILE, "pbc_1", List.of("payments:read"), T, false),
+                        id, HOSTILE, "pbc_1", List.of("payments:read"), T, false, T, T),
                     new ApiClientsPage.Client(
-                        UUID.randomUUID(), "old", "pbc_0", List.of(), T, true)),
+                        UUID.randomUUID(), "old", "pbc_0", List.of(), T, true, null, null)),
                 "Name is required",
-                List.of("payments:read", "sync:write")));
+                List.of("payments:read", "sync:write"),
+                new ApiClientsPage.Rotated("pbc_1", "pbs_\"rotated", null),
+                List.of(new io.paybridge.console.view.Option("0", "Old secret stops now", true))));
     assertThat(html)
         .contains("The client was revoked")
         .contains("id=\"new-client-id\" class=\"mono\" readonly value=\"pbc_1\"")
@@ -260,7 +262,14 @@ class TenantTemplatesTest {
         .contains("Name is required")
         .contains("name=\"scope\" value=\"sync:write\" checked")
         .doesNotContain("<script>");
-    // one revoke form: the revoked client has none
+    // one revoke form and one rotation: the revoked client has neither
     assertThat(html.split("/revoke\"", -1)).hasSize(2);
+    assertThat(html.split("/rotate\"", -1)).hasSize(2);
+    assertThat(html)
+        .contains("id=\"rotated-client-secret\" class=\"mono\" readonly value=\"pbs_&#34;rotated\"")
+        .contains("stopped working")
+        .contains("Old secret works until")
+        .contains("data-label=\"Last used\">—<")
+        .contains("<option value=\"0\" selected>Old secret stops now</option>");
   }
 }

@@ -86,6 +86,8 @@ import java.util.function.Function;
  * @param trustedProxies the load balancers whose forwarding header names the client (none: the
  *     peer)
  * @param dbRoles who migrates the database; whether production may run on a role able to change it
+ * @param partnerApi the partner API's request limit per client and the operator's identity provider
+ *     ({@code PAYBRIDGE_API_*}, {@code PAYBRIDGE_OIDC_*}; see {@link PartnerApiSettings})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -121,7 +123,8 @@ public record PaybridgeConfig(
     Duration payerContactRetention,
     int metricsPort,
     TrustedProxies trustedProxies,
-    DatabaseRoles.Settings dbRoles) {
+    DatabaseRoles.Settings dbRoles,
+    PartnerApiSettings partnerApi) {
 
   /** The management port production serves {@code /metrics} and health on by default. */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -154,6 +157,7 @@ public record PaybridgeConfig(
     }
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(throttles, "throttles");
+    Objects.requireNonNull(partnerApi, "partnerApi");
     if (hashThreads < 1) {
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
     }
@@ -254,7 +258,17 @@ public record PaybridgeConfig(
         new DatabaseRoles.Settings(
             get.apply("PAYBRIDGE_DB_MIGRATION_USER"),
             env.get("PAYBRIDGE_DB_MIGRATION_PASSWORD"),
-            boolSetting(get, "PAYBRIDGE_DB_ALLOW_DDL", false)));
+            boolSetting(get, "PAYBRIDGE_DB_ALLOW_DDL", false)),
+        PartnerApiSettings.from(
+            get,
+            name ->
+                intSetting(
+                    get,
+                    name,
+                    name.equals("PAYBRIDGE_API_RATE")
+                        ? PartnerApiSettings.DEFAULTS.rate()
+                        : PartnerApiSettings.DEFAULTS.burst()),
+            boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -295,7 +309,8 @@ public record PaybridgeConfig(
         payerContactRetention,
         metricsPort,
         trustedProxies,
-        dbRoles);
+        dbRoles,
+        partnerApi);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -394,6 +409,8 @@ public record PaybridgeConfig(
         + trustedProxies
         + ", dbRoles="
         + dbRoles
+        + ", partnerApi="
+        + partnerApi
         + "]";
   }
 }

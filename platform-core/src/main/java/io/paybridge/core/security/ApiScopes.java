@@ -20,6 +20,18 @@ public final class ApiScopes {
   /** Read webhook receipts: every delivery, its verdict, body and what it booked. */
   public static final String RECEIPTS_READ = "receipts:read";
 
+  /** See the tenant's integrations (Cobot) and their state. */
+  public static final String INTEGRATIONS_READ = "integrations:read";
+
+  /** Connect and disconnect integrations (Cobot). */
+  public static final String INTEGRATIONS_WRITE = "integrations:write";
+
+  /** See the tenant's API clients: names, scopes, last use; never a secret. */
+  public static final String API_CLIENTS_READ = "api-clients:read";
+
+  /** Create, rotate and delete the tenant's API clients; a client grants only scopes it holds. */
+  public static final String API_CLIENTS_WRITE = "api-clients:write";
+
   /** Every scope; a tenant's first client holds them all. */
   public static final List<String> ALL =
       List.of(
@@ -29,5 +41,9 @@ public final class ApiScopes {
           GATEWAYS_WRITE,
           SYNC_READ,
           SYNC_WRITE,
-          RECEIPTS_READ);
+          RECEIPTS_READ,
+          INTEGRATIONS_READ,
+          INTEGRATIONS_WRITE,
+          API_CLIENTS_READ,
+          API_CLIENTS_WRITE);
 }

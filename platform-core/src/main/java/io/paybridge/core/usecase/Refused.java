@@ -14,6 +14,8 @@ public final class Refused extends RuntimeException {
   public enum Kind {
     /** What the request names does not exist for this tenant (404). */
     NOT_FOUND(404),
+    /** The caller may not do this with the rights it holds (403). */
+    FORBIDDEN(403),
     /** The request clashes with an earlier one or with work under way (409). */
     CONFLICT(409),
     /** The request is understood but cannot be done with the tenant's setup (422). */
@@ -55,6 +57,10 @@ public final class Refused extends RuntimeException {
 
   public static Refused notFound(String code, String message) {
     return new Refused(Kind.NOT_FOUND, code, message);
+  }
+
+  public static Refused forbidden(String code, String message) {
+    return new Refused(Kind.FORBIDDEN, code, message);
   }
 
   public static Refused conflict(String code, String message) {

@@ -158,4 +158,59 @@ class PaybridgeConfigTest {
     assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_HASH_THREADS", "0")))
         .hasMessageContaining("PAYBRIDGE_HASH_THREADS");
   }
+
+  @Test
+  void theApiLimitAndTheIdentityProviderHaveDefaultsAndAnIssuerMustBeHttps() {
+    PartnerApiSettings d = PaybridgeConfig.from(Map.of()).partnerApi();
+    assertThat(d.rate()).isEqualTo(100);
+    assertThat(d.burst()).isEqualTo(200);
+    assertThat(d.oidc()).isFalse();
+    assertThat(d.oidcAudience()).isEqualTo("paybridge");
+    assertThat(d.oidcTenantClaim()).isEqualTo("paybridge_tenant");
+
+    PartnerApiSettings set =
+        PaybridgeConfig.from(
+                Map.of(
+                    "PAYBRIDGE_API_RATE", "5",
+                    "PAYBRIDGE_API_BURST", "7",
+                    "PAYBRIDGE_OIDC_ISSUER", "https://idp.example.com/realms/ops",
+                    "PAYBRIDGE_OIDC_AUDIENCE", "payments-api",
+                    "PAYBRIDGE_OIDC_TENANT_CLAIM", "tenant"))
+            .partnerApi();
+    assertThat(set.rate()).isEqualTo(5);
+    assertThat(set.burst()).isEqualTo(7);
+    assertThat(set.oidcIssuer()).hasToString("https://idp.example.com/realms/ops");
+    assertThat(set.oidcAudience()).isEqualTo("payments-api");
+    assertThat(set.oidcTenantClaim()).isEqualTo("tenant");
+
+    // plain http only on loopback, or where private addresses are allowed
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_OIDC_ISSUER", "http://127.0.0.1:8180"))
+                .partnerApi()
+                .oidc())
+        .isTrue();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_OIDC_ISSUER", "http://localhost:8180/realms/x"))
+                .partnerApi()
+                .oidc())
+        .isTrue();
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_OIDC_ISSUER", "http://idp.internal")))
+        .hasMessageContaining("PAYBRIDGE_OIDC_ISSUER")
+        .hasMessageContaining("PAYBRIDGE_ALLOW_PRIVATE_TARGETS");
+    assertThat(
+            PaybridgeConfig.from(
+                    Map.of(
+                        "PAYBRIDGE_OIDC_ISSUER", "http://idp.internal",
+                        "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true"))
+                .partnerApi()
+                .oidc())
+        .isTrue();
+    for (String bad : new String[] {"idp.example.com", "ftp://idp.example.com", "https://x/?a=b"}) {
+      assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_OIDC_ISSUER", bad)))
+          .hasMessageContaining("PAYBRIDGE_OIDC_ISSUER");
+    }
+    assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_API_RATE", "0")))
+        .hasMessageContaining("PAYBRIDGE_API_RATE");
+  }
 }

@@ -74,6 +74,7 @@ class MigrationsTest {
                   "V16__payer_contact_retention.sql",
                   "V17__checkouts.sql",
                   "V18__app_purchases.sql",
+                  "V21__api_client_rotation.sql",
                   "V22__refunds.sql"))
           .toList();
 
@@ -231,6 +232,7 @@ class MigrationsTest {
             "16 SQL V16__payer_contact_retention.sql",
             "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
+            "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
@@ -272,6 +274,7 @@ class MigrationsTest {
             "16 SQL V16__payer_contact_retention.sql",
             "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
+            "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql");
   }
 

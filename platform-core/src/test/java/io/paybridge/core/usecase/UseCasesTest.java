@@ -17,6 +17,7 @@ import io.paybridge.core.sync.SyncStore;
 import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
+import io.paybridge.core.tenant.ClientStatusCache;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.throttle.AttemptStore;
@@ -30,6 +31,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -76,7 +78,14 @@ class UseCasesTest {
             hashes,
             java.time.Clock.systemUTC());
     tenants = new Tenants(store, hashes, secrets, throttles);
-    clients = new ApiClients(store, secrets, throttles, 3);
+    clients =
+        new ApiClients(
+            store,
+            secrets,
+            throttles,
+            3,
+            new ClientStatusCache(vertx, store, Clock.systemUTC()),
+            Clock.systemUTC());
     targets =
         new SyncTargets(
             new SyncStore(
