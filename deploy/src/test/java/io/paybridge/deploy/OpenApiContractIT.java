@@ -112,7 +112,7 @@ class OpenApiContractIT {
             node.client,
             node.node.useCases(),
             keys,
-            PaybridgeConfig.from(Map.of()),
+            PaybridgeConfig.from(java.util.Map.of()),
             1,
             java.time.Clock.systemUTC());
     await(ApiRoutes.mount(node.client, router, node.node.useCases(), api));

@@ -56,14 +56,14 @@ final class ApiClientsApi {
 
   /** {@code GET /api/v1/api-clients?limit=&starting_after=}, newest first. */
   void list(RoutingContext ctx) {
-    int limit = Requests.limit(ctx);
-    String after = Requests.boundedQuery(ctx, "starting_after");
+    int limit = Lists.limit(ctx);
+    String after = Lists.filter(ctx, "starting_after");
     UUID anchor = null;
     if (after != null) {
       try {
         anchor = UUID.fromString(after);
       } catch (IllegalArgumentException e) {
-        throw ApiError.badField("starting_after", "is not the id of an API client");
+        throw ApiError.badParameter("starting_after", "is not the id of an API client");
       }
     }
     clients
