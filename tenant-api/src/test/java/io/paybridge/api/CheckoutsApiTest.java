@@ -282,11 +282,11 @@ class CheckoutsApiTest {
         .containsExactly(c, b, a);
     assertThat(ids(api.ok(GET, "/api/v1/checkouts?status=paid", partner.token()))).isEmpty();
     assertThat(api.call(GET, "/api/v1/checkouts?status=lost", partner.token()).statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
     assertThat(api.call(GET, "/api/v1/checkouts?starting_after=nope", partner.token()).statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
     assertThat(api.call(GET, "/api/v1/checkouts?limit=0", partner.token()).statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
   }
 
   // ---- helpers

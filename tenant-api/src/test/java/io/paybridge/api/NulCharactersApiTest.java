@@ -48,7 +48,9 @@ class NulCharactersApiTest {
   void aNulCharacterInAQueryIsRefusedAsInput() {
     HttpResponse<Buffer> r =
         api.call(GET, "/api/v1/payments?customerRef=member%00seven", partner.token());
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    // a list's parameter it cannot use is refused as every list refuses one, naming it
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
+    assertThat(r.bodyAsJsonObject().getString("field")).isEqualTo("customerRef");
   }
 
   @Test
