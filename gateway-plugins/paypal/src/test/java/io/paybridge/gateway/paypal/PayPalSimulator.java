@@ -831,6 +831,17 @@ public final class PayPalSimulator extends GatewaySimulator<PayPalSimulator> {
     return orders;
   }
 
+  /** The payer approves the order on PayPal's approve page, as a customer of a checkout does. */
+  public void approveOrder(String orderId) {
+    orders.approve(orderId);
+  }
+
+  /** A copy of the order as PayPal keeps it, or {@code null} when PayPal does not know it. */
+  public JsonObject order(String orderId) {
+    JsonObject order = orders.order(orderId);
+    return order == null ? null : order.copy();
+  }
+
   /** The refunds made, in order; a repeated request id does not make another. */
   public List<Refund> refunds() {
     return List.copyOf(refunds);
