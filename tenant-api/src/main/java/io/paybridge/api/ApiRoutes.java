@@ -189,8 +189,12 @@ public final class ApiRoutes {
   static void failureHandler(RoutingContext ctx) {
     if (ctx.failure() instanceof HttpException he
         && he.getCause() instanceof ValidatorException invalid) {
-      ApiError refused = ContractErrors.toApiError(invalid);
-      HttpErrors.respond(ctx, refused.status(), refused.toJson());
+      RuntimeException refused = ContractErrors.refusal(invalid);
+      if (refused instanceof ApiError api) {
+        HttpErrors.respond(ctx, api.status(), api.toJson());
+      } else {
+        HttpErrors.invalidInput(ctx, (io.paybridge.core.usecase.InvalidInput) refused);
+      }
       return;
     }
     HttpErrors.failureHandler(ctx);

@@ -6,7 +6,6 @@ import io.paybridge.core.http.ApiError;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -96,20 +95,6 @@ final class GatewayAccountsApi {
     UUID tenantId = TokenService.tenantOf(ctx);
     accounts
         .connect(tenantId, plugin, submitted)
-        .recover(
-            err -> {
-              if (err instanceof InvalidCredentialsException e) {
-                return Future.failedFuture(
-                    e.field() == null
-                        ? new ApiError(400, "invalid_credentials", e.getMessage())
-                        : ApiError.forField(
-                            e.field(),
-                            e.getMessage().contains(e.field())
-                                ? e.getMessage()
-                                : "'" + e.field() + "': " + e.getMessage()));
-              }
-              return Future.failedFuture(err);
-            })
         .compose(account -> withHeld(tenantId, account))
         .onSuccess(view -> Answers.ok(ctx, view))
         .onFailure(ctx::fail);

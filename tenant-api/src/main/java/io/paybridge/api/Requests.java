@@ -105,8 +105,11 @@ final class Requests {
   /** An optional query parameter of 1 to 255 characters. */
   static String boundedQuery(RoutingContext ctx, String name) {
     String v = ctx.queryParams().get(name);
-    if (v != null && (v.isEmpty() || v.length() > 255)) {
-      throw ApiError.badField(name, "must be 1 to 255 characters");
+    if (v != null && v.isEmpty()) {
+      throw ApiError.badField(name, "must not be empty");
+    }
+    if (v != null && v.length() > 255) {
+      throw ApiError.badField(name, "must be at most 255 characters");
     }
     return v;
   }

@@ -245,7 +245,11 @@ final class ApiTestServer implements AutoCloseable {
     assertThat(problem.getString("title")).isNotBlank();
     assertThat(problem.getString("detail")).isNotBlank().isEqualTo(problem.getString("message"));
     assertThat(problem.getString("field")).isEqualTo(field);
-    if (field != null) {
+    if (field != null && problem.containsKey("problems")) {
+      assertThat(problem.getJsonArray("problems"))
+          .extracting(p -> ((JsonObject) p).getString("field"))
+          .contains(field);
+    } else if (field != null) {
       assertThat(problem.getString("detail")).contains(field);
     }
     return problem;

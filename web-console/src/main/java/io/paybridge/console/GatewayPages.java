@@ -9,10 +9,10 @@ import io.paybridge.console.view.GatewaysPage;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccounts;
 import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -96,8 +96,7 @@ final class GatewayPages {
                     found.result(),
                     held.result().getOrDefault(plugin.id(), 0L),
                     Map.of(),
-                    null,
-                    null,
+                    List.of(),
                     ctx.request().getParam("saved") != null))
         .onFailure(ctx::fail);
   }
@@ -122,7 +121,7 @@ final class GatewayPages {
         .onSuccess(account -> redirect(ctx, "/gateways/" + Format.url(plugin.id()) + "?saved=1"))
         .onFailure(
             err -> {
-              if (!(err instanceof InvalidCredentialsException e)) {
+              if (!(err instanceof InvalidInput e)) {
                 ctx.fail(err);
                 return;
               }
@@ -137,8 +136,7 @@ final class GatewayPages {
                             both.resultAt(0),
                             held.getOrDefault(plugin.id(), 0L),
                             typed,
-                            e.getMessage(),
-                            e.field(),
+                            e.problems(),
                             false);
                       })
                   .onFailure(ctx::fail);
@@ -176,8 +174,7 @@ final class GatewayPages {
       GatewayAccount account,
       long held,
       Map<String, String> typed,
-      String error,
-      String errorField,
+      List<InvalidInput.Problem> problems,
       boolean saved) {
     GatewayFormPage.Connected connected = null;
     if (account != null) {
@@ -189,6 +186,15 @@ final class GatewayPages {
               account.createdAt(),
               account.updatedAt());
     }
+    Map<String, String> errors = new HashMap<>();
+    List<String> general = new ArrayList<>();
+    for (InvalidInput.Problem p : problems) {
+      if (plugin.credentialSchema().field(p.field()).isPresent()) {
+        errors.merge(p.field(), p.message(), (a, b) -> a + " " + b);
+      } else {
+        general.add(p.message());
+      }
+    }
     List<GatewayFormPage.Field> fields = new ArrayList<>();
     for (CredentialField f : plugin.credentialSchema().fields()) {
       String stored = account == null ? null : account.credentials().get(f.name());
@@ -199,8 +205,9 @@ final class GatewayPages {
               f.description(),
               f.required(),
               f.secret(),
+              f.verifiesWebhooks(),
               stored != null,
-              f.name().equals(errorField),
+              errors.get(f.name()),
               f.maxLength(),
               // Write-only: never echo a stored or typed secret.
               f.secret() ? null : typed.containsKey(f.name()) ? typed.get(f.name()) : stored,
@@ -219,7 +226,14 @@ final class GatewayPages {
             held,
             connected,
             fields,
-            error));
+            problems.isEmpty()
+                ? null
+                : problems.size() == 1
+                    ? "This could not be saved: see the field marked below."
+                    : "This could not be saved: see the "
+                        + problems.size()
+                        + " fields marked below.",
+            general));
   }
 
   /** What Paybridge does with one event type the gateway sends. */

@@ -108,7 +108,8 @@ class TenantTemplatesTest {
                     true,
                     true,
                     true,
-                    false,
+                    true,
+                    null,
                     200,
                     null,
                     null,
@@ -120,7 +121,8 @@ class TenantTemplatesTest {
                     false,
                     false,
                     false,
-                    true,
+                    false,
+                    "Customer key must be a metadata key " + HOSTILE,
                     100,
                     "\"><script>",
                     "customer_ref",
@@ -133,11 +135,13 @@ class TenantTemplatesTest {
                     false,
                     false,
                     false,
+                    null,
                     10,
                     null,
                     "live",
                     List.of("live", "test"))),
-            HOSTILE);
+            HOSTILE,
+            List.of());
     String html = Render.page("gateway.jte", page);
     assertThat(html)
         .contains("Saved. Paste the webhook URL below into your gateway.")

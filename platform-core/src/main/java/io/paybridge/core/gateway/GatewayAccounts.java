@@ -79,17 +79,16 @@ public final class GatewayAccounts {
         .require(
             GatewayAccount.RECORD.equals(policy) || GatewayAccount.CANCEL_AND_REFUND.equals(policy),
             "unknownSubscriptions",
-            "'unknownSubscriptions' must be "
+            "Unknown subscriptions must be "
                 + GatewayAccount.RECORD
                 + " or "
-                + GatewayAccount.CANCEL_AND_REFUND)
+                + GatewayAccount.CANCEL_AND_REFUND
+                + ".")
         .require(
             !GatewayAccount.CANCEL_AND_REFUND.equals(policy)
                 || plugin instanceof io.paybridge.spi.CancelAndRefund,
             "unknownSubscriptions",
-            "'unknownSubscriptions' "
-                + plugin.displayName()
-                + " cannot cancel and refund subscriptions")
+            plugin.displayName() + " cannot cancel and refund subscriptions.")
         .verdict()
         .compose(v -> store.setUnknownSubscriptions(tenantId, plugin.id(), policy))
         .onSuccess(
@@ -102,7 +101,9 @@ public final class GatewayAccounts {
 
   /**
    * Connects the gateway or changes its credentials. Secret fields absent from {@code submitted}
-   * keep their stored value. Fails with {@link InvalidCredentialsException} naming the field.
+   * keep their stored value; a field deliveries are verified with may be left for later (the
+   * gateway shows it once the webhook URL is registered). Fails with {@link
+   * io.paybridge.core.usecase.InvalidInput} naming every field at fault, by its label.
    */
   public Future<GatewayAccount> connect(UUID tenantId, GatewayPlugin plugin, JsonObject submitted) {
     return store
@@ -122,7 +123,7 @@ public final class GatewayAccounts {
               try {
                 credentials = plugin.validateCredentials(merged);
               } catch (InvalidCredentialsException e) {
-                return Future.failedFuture(e);
+                return Future.failedFuture(invalidInput(e));
               }
               return store.upsert(tenantId, plugin, credentials);
             })
@@ -131,6 +132,18 @@ public final class GatewayAccounts {
               cache.invalidate(account.hookKey());
               wakeJobs.run();
             });
+  }
+
+  /** The plugin's refusal as the use cases' own: every field, its message in the tenant's words. */
+  private static io.paybridge.core.usecase.InvalidInput invalidInput(
+      InvalidCredentialsException e) {
+    return new io.paybridge.core.usecase.InvalidInput(
+        e.problems().stream()
+            .map(
+                p ->
+                    new io.paybridge.core.usecase.InvalidInput.Problem(
+                        p.field() == null ? "credentials" : p.field(), p.message()))
+            .toList());
   }
 
   /** Disconnects the gateway: its webhook URL stops at once. {@code false} when none was. */

@@ -33,7 +33,8 @@ public final class Payments {
     String k = blankToNull(kind);
     String c = blankToNull(customerRef);
     new Checks()
-        .require(g == null || g.length() <= 255, "gateway", "'gateway' must be 1 to 255 characters")
+        .require(
+            g == null || g.length() <= 255, "gateway", "'gateway' must be at most 255 characters")
         .require(
             k == null || Arrays.stream(EventKind.values()).anyMatch(e -> e.name().equals(k)),
             "kind",
@@ -41,7 +42,7 @@ public final class Payments {
         .require(
             c == null || c.length() <= 255,
             "customerRef",
-            "'customerRef' must be 1 to 255 characters")
+            "'customerRef' must be at most 255 characters")
         .throwIfAny();
     return new LedgerStore.Filter(g, k, c);
   }
@@ -62,7 +63,9 @@ public final class Payments {
         .require(
             customerRef != null && !customerRef.isEmpty() && customerRef.length() <= 255,
             "customerRef",
-            "'customerRef' must be 1 to 255 characters")
+            customerRef == null || customerRef.isEmpty()
+                ? "'customerRef' is required"
+                : "'customerRef' must be at most 255 characters")
         .verdict()
         .compose(v -> store.balance(tenantId, customerRef));
   }

@@ -69,10 +69,9 @@ public final class SyncTargets {
   public Future<Added> add(UUID tenantId, String type, String url, Object headers) {
     return new Checks()
         .require(type != null && TYPES.contains(type), "type", "'type' must be one of " + TYPES)
+        .require(url != null && !url.isBlank(), "url", "'url' is required")
         .require(
-            url != null && !url.isBlank() && url.length() <= 2048,
-            "url",
-            "'url' must be 1 to 2048 characters")
+            url == null || url.length() <= 2048, "url", "'url' must be at most 2048 characters")
         .verdict()
         .compose(v -> create(tenantId, type, url, headers));
   }
@@ -156,7 +155,7 @@ public final class SyncTargets {
       throw InvalidInput.of("headers", "'headers' must be an object of header names to values");
     }
     if (headers.size() > MAX_HEADERS) {
-      throw InvalidInput.of("headers", "'headers' may hold at most " + MAX_HEADERS + " headers");
+      throw InvalidInput.of("headers", "'headers' must hold at most " + MAX_HEADERS + " headers");
     }
     for (String name : headers.fieldNames()) {
       if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")

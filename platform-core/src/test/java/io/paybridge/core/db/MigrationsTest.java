@@ -71,7 +71,8 @@ class MigrationsTest {
                   "V13__login_attempts.sql",
                   "V14__token_keys.sql",
                   "V15__api_idempotency.sql",
-                  "V16__payer_contact_retention.sql"))
+                  "V16__payer_contact_retention.sql",
+                  "V19__receipt_causes.sql"))
           .toList();
 
   private Vertx vertx;
@@ -225,7 +226,8 @@ class MigrationsTest {
             "13 SQL V13__login_attempts.sql",
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
-            "16 SQL V16__payer_contact_retention.sql");
+            "16 SQL V16__payer_contact_retention.sql",
+            "19 SQL V19__receipt_causes.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -263,7 +265,8 @@ class MigrationsTest {
             "13 SQL V13__login_attempts.sql",
             "14 SQL V14__token_keys.sql",
             "15 SQL V15__api_idempotency.sql",
-            "16 SQL V16__payer_contact_retention.sql");
+            "16 SQL V16__payer_contact_retention.sql",
+            "19 SQL V19__receipt_causes.sql");
   }
 
   @Test

@@ -110,8 +110,8 @@ final class AppleSignedData {
     if (!(value instanceof Long || value instanceof Integer)) {
       throw new SignedDataException(
           what
-              + " payload has no signedDate in milliseconds ("
-              + (value == null ? "missing" : value.getClass().getSimpleName())
+              + " payload has no signedDate in milliseconds (it is "
+              + io.paybridge.spi.Json.kindOf(value)
               + ")");
     }
     try {
