@@ -70,7 +70,8 @@ public record UseCases(
     return new UseCases(
         new Tenants(stores.tenants(), hashes, throttles),
         new ApiClients(stores.tenants(), hashes, throttles, config.maxApiClients()),
-        new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
+        new GatewayAccounts(
+            stores.accounts(), stores.receipts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
         new SyncTargets(

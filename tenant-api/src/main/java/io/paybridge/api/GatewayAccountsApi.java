@@ -52,16 +52,18 @@ final class GatewayAccountsApi {
     accounts
         .list(tenantId)
         .compose(
-            accounts ->
+            listed ->
                 receipts
                     .heldCounts(tenantId)
-                    .map(
-                        held -> {
-                          JsonArray out = new JsonArray();
-                          accounts.forEach(
-                              a -> out.add(view(a, held.getOrDefault(a.gateway(), 0L))));
-                          return new JsonObject().put("data", out);
-                        }))
+                    .compose(
+                        held ->
+                            Future.all(
+                                    listed.stream()
+                                        .map(a -> withSetup(a, held.getOrDefault(a.gateway(), 0L)))
+                                        .toList())
+                                .map(
+                                    views ->
+                                        new JsonObject().put("data", new JsonArray(views.list())))))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
@@ -78,11 +80,17 @@ final class GatewayAccountsApi {
         .onFailure(ctx::fail);
   }
 
-  /** The account's view with the number of receipts it holds. */
+  /** The account's view with the number of receipts it holds and its setup status. */
   private Future<JsonObject> withHeld(UUID tenantId, GatewayAccount account) {
     return receipts
         .heldCounts(tenantId)
-        .map(held -> view(account, held.getOrDefault(account.gateway(), 0L)));
+        .compose(held -> withSetup(account, held.getOrDefault(account.gateway(), 0L)));
+  }
+
+  private Future<JsonObject> withSetup(GatewayAccount account, long held) {
+    return accounts
+        .setup(account)
+        .map(setup -> view(account, held).put("setup", SetupJson.of(setup)));
   }
 
   /**
@@ -116,7 +124,8 @@ final class GatewayAccountsApi {
     accounts
         .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
         .compose(ApiJson.found(notConnected(plugin)))
-        .onSuccess(a -> Answers.ok(ctx, view(a, 0L)))
+        .compose(a -> withHeld(TokenService.tenantOf(ctx), a))
+        .onSuccess(view -> Answers.ok(ctx, view))
         .onFailure(ctx::fail);
   }
 

@@ -93,6 +93,11 @@ final class ApiTestServer implements AutoCloseable {
                 ApiRoutes.mount(vertx, router, useCases, keys.apiTokens(), config.tokenTtl())));
   }
 
+  /** Where the node listens, {@code http://127.0.0.1:<port>}: webhook URLs' paths go after it. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   /** The keys the node signs tokens with. */
   TokenKeys tokenKeys() {
     return node.signingKeys().apiTokens();

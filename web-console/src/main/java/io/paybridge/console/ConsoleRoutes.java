@@ -150,6 +150,7 @@ public final class ConsoleRoutes {
     console.get("/dashboard").handler(money::dashboard);
     console.get("/gateways").handler(gateways::gateways);
     console.get("/gateways/:gateway").handler(gateways::gatewayForm);
+    console.get("/gateways/:gateway/status").handler(gateways::status);
     console.post("/gateways/:gateway").handler(gateways::saveGateway);
     console.post("/gateways/:gateway/delete").handler(gateways::removeGateway);
     console.get("/payments").handler(money::payments);

@@ -6,8 +6,10 @@ import static io.paybridge.console.ConsoleRoutes.tenantOf;
 import io.paybridge.console.view.Format;
 import io.paybridge.console.view.GatewayFormPage;
 import io.paybridge.console.view.GatewaysPage;
+import io.paybridge.console.view.SetupView;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccounts;
+import io.paybridge.core.gateway.SetupStatus;
 import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.spi.CredentialField;
@@ -87,18 +89,75 @@ final class GatewayPages {
     Future<GatewayAccount> found = accounts.find(tenant, plugin.id());
     Future<Map<String, Long>> held = receipts.heldCounts(tenant);
     Future.all(found, held)
+        .compose(done -> setup(found.result()))
         .onSuccess(
-            done ->
+            setup ->
                 gatewayPage(
                     ctx,
                     200,
                     plugin,
                     found.result(),
+                    setup,
                     held.result().getOrDefault(plugin.id(), 0L),
                     Map.of(),
                     List.of(),
                     ctx.request().getParam("saved") != null))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /console/gateways/{gateway}/status}: the setup status again, for the open page to
+   * show what arrived without a reload: {@code {"stage", "version", "html"}}.
+   */
+  void status(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    accounts
+        .find(tenantOf(ctx), plugin.id())
+        .compose(ConsoleRoutes.found())
+        .compose(this::setup)
+        .compose(
+            setup ->
+                views
+                    .fragment("tag/setupStatus.jte", Map.of("setup", setup))
+                    .map(
+                        html ->
+                            new JsonObject()
+                                .put("stage", setup.stage())
+                                .put("version", setup.version())
+                                .put("html", html)))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** The account's setup status as the page shows it; {@code null} when not connected. */
+  private Future<SetupView> setup(GatewayAccount account) {
+    if (account == null) {
+      return Future.succeededFuture(null);
+    }
+    return accounts.setup(account).map(status -> setupView(account, status));
+  }
+
+  private static SetupView setupView(GatewayAccount account, SetupStatus status) {
+    SetupStatus.LastDelivery last = status.last();
+    return new SetupView(
+        status.stage().code(),
+        account.plugin().displayName(),
+        "/console/gateways/" + Format.url(account.gateway()) + "/status",
+        status.publicUrl().reachable(),
+        status.publicUrl().problem(),
+        status.publicUrl().fix(),
+        status.missing().stream().map(CredentialField::label).toList(),
+        status.waiting(),
+        last == null
+            ? null
+            : new SetupView.Last(
+                last.receiptId(),
+                last.receivedAt().toString(),
+                last.verdict(),
+                last.eventType(),
+                last.reason(),
+                last.likelyCause(),
+                last.fix()));
   }
 
   void saveGateway(RoutingContext ctx) {
@@ -125,15 +184,19 @@ final class GatewayPages {
                 ctx.fail(err);
                 return;
               }
-              Future.all(accounts.find(tenant, plugin.id()), receipts.heldCounts(tenant))
+              Future<GatewayAccount> found = accounts.find(tenant, plugin.id());
+              Future<Map<String, Long>> heldCounts = receipts.heldCounts(tenant);
+              Future.all(found, heldCounts)
+                  .compose(done -> setup(found.result()))
                   .onSuccess(
-                      both -> {
-                        Map<String, Long> held = both.resultAt(1);
+                      setup -> {
+                        Map<String, Long> held = heldCounts.result();
                         gatewayPage(
                             ctx,
                             400,
                             plugin,
-                            both.resultAt(0),
+                            found.result(),
+                            setup,
                             held.getOrDefault(plugin.id(), 0L),
                             typed,
                             e.problems(),
@@ -172,6 +235,7 @@ final class GatewayPages {
       int status,
       GatewayPlugin plugin,
       GatewayAccount account,
+      SetupView setup,
       long held,
       Map<String, String> typed,
       List<InvalidInput.Problem> problems,
@@ -224,6 +288,7 @@ final class GatewayPages {
             plugin.displayName(),
             saved,
             held,
+            setup,
             connected,
             fields,
             problems.isEmpty()

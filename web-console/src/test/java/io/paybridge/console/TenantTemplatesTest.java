@@ -10,6 +10,7 @@ import io.paybridge.console.view.GatewaysPage;
 import io.paybridge.console.view.Option;
 import io.paybridge.console.view.PaymentRow;
 import io.paybridge.console.view.PaymentsPage;
+import io.paybridge.console.view.SetupView;
 import io.paybridge.console.view.SubscriptionsPage;
 import io.paybridge.console.view.SyncPage;
 import java.time.OffsetDateTime;
@@ -94,6 +95,23 @@ class TenantTemplatesTest {
             "Stripe",
             true,
             2,
+            new SetupView(
+                "failing",
+                "Stripe",
+                "/console/gateways/stripe/status",
+                false,
+                "localhost is this machine " + HOSTILE,
+                "Start a tunnel " + HOSTILE,
+                List.of("Webhook signing secret"),
+                0,
+                new SetupView.Last(
+                    41,
+                    "2026-01-31T12:00:05Z",
+                    "rejected",
+                    "payment_intent.succeeded",
+                    "no v1 signature matches " + HOSTILE,
+                    "The secret saved here is not the one Stripe shows " + HOSTILE,
+                    "Copy it again " + HOSTILE)),
             new GatewayFormPage.Connected(
                 "http://h/hooks/k/stripe",
                 List.of("payment_intent.succeeded"),
@@ -144,7 +162,9 @@ class TenantTemplatesTest {
             List.of());
     String html = Render.page("gateway.jte", page);
     assertThat(html)
-        .contains("Saved. Paste the webhook URL below into your gateway.")
+        .contains(
+            "Saved. Add the webhook URL below in your Stripe dashboard, then save the Webhook"
+                + " signing secret it shows.")
         .contains("2 deliveries are held")
         .contains("id=\"webhook-url\" class=\"mono\" readonly value=\"http://h/hooks/k/stripe\"")
         .contains("<li class=\"mono\">payment_intent.succeeded</li>")
@@ -154,7 +174,16 @@ class TenantTemplatesTest {
         .contains("placeholder=\"customer_ref\"")
         .contains("<option value=\"live\" selected>live</option>")
         .contains("<option value=\"\">Default (live)</option>")
-        .contains("Connected 2026-01-31 12:00 UTC")
+        .contains(
+            "Connected <time datetime=\"2026-01-31T12:00:00Z\" title=\"2026-01-31T12:00:00Z\">"
+                + "2026-01-31 12:00:00 UTC</time>")
+        .contains("data-status-url=\"/console/gateways/stripe/status\"")
+        .contains("Stripe cannot reach this URL yet.")
+        .contains(
+            "<strong>Likely cause:</strong> The secret saved here is not the one Stripe shows")
+        .contains("<strong>Fix:</strong> Copy it again")
+        .contains("href=\"/console/webhooks/41\"")
+        .contains("Customer key must be a metadata key")
         .contains("action=\"/console/gateways/stripe/delete\"")
         .contains("Disconnect Stripe")
         .doesNotContain("<script>");
@@ -208,7 +237,7 @@ class TenantTemplatesTest {
     assertThat(html)
         .contains("sub_1")
         .contains("badge badge-success\">active<")
-        .contains("2026-02-01 00:00 UTC")
+        .contains("2026-02-01 00:00:00 UTC")
         .contains("Showing the first 100 subscriptions.")
         .doesNotContain("<script>");
     assertThat(Render.page("subscriptions.jte", new SubscriptionsPage(List.of(), false)))

@@ -23,14 +23,17 @@ public final class GatewayAccounts {
   private final PluginRegistry plugins;
   private final String publicUrl;
   private final Runnable wakeJobs;
+  private final GatewaySetup setup;
 
   /**
    * @param plugins the gateways a tenant can connect
+   * @param receipts what the account's deliveries became, for its setup status
    * @param publicUrl the base of the webhook URLs tenants paste into their gateways' dashboards
    * @param wakeJobs told after a save, so a queued processing of held receipts starts now
    */
   public GatewayAccounts(
       GatewayAccountStore store,
+      io.paybridge.core.ingest.ReceiptStore receipts,
       HookCache cache,
       PluginRegistry plugins,
       String publicUrl,
@@ -40,6 +43,16 @@ public final class GatewayAccounts {
     this.plugins = plugins;
     this.publicUrl = publicUrl;
     this.wakeJobs = wakeJobs;
+    this.setup = new GatewaySetup(receipts, publicUrl);
+  }
+
+  /**
+   * How far the account is from its first booked payment: whether gateways can reach its URL, what
+   * it still needs to verify deliveries, and what became of its last delivery — for a refusal, the
+   * likely cause and the fix in the tenant's words.
+   */
+  public Future<SetupStatus> setup(GatewayAccount account) {
+    return setup.of(account);
   }
 
   /** The gateways a tenant can connect (the installed plugins), ordered by id. */

@@ -266,6 +266,15 @@ public final class ReceiptStore {
         .map(rows -> rows.size() == 0 ? null : receipt(rows.iterator().next()));
   }
 
+  /** How many receipts the tenant's account at a gateway holds with the given hold code. */
+  public Future<Long> heldWith(UUID tenantId, String gateway, String hold) {
+    return pool.preparedQuery(
+            "SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1 AND gateway = $2"
+                + " AND verdict = 'held' AND hold = $3")
+        .execute(Tuple.of(tenantId, gateway, hold))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   /** How many receipts each of the tenant's gateway accounts holds, by gateway. */
   public Future<Map<String, Long>> heldCounts(UUID tenantId) {
     return pool.preparedQuery(

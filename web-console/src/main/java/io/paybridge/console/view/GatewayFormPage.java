@@ -4,8 +4,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * {@code GET /console/gateways/{gateway}}: the webhook URL once connected, and the credentials
- * form. Secrets are never part of it: a secret field only says whether a value is stored.
+ * {@code GET /console/gateways/{gateway}}: once connected, the setup status (can gateways reach the
+ * URL, what is still needed, what became of the last delivery) and the webhook URL; and the
+ * credentials form. Secrets are never part of it: a secret field only says whether a value is
+ * stored.
  */
 public record GatewayFormPage(
     String csrf,
@@ -13,6 +15,7 @@ public record GatewayFormPage(
     String displayName,
     boolean saved,
     long held,
+    SetupView setup,
     Connected connected,
     List<Field> fields,
     String error,
