@@ -110,6 +110,7 @@ public final class ApiRoutes {
     bind(builder, "listSyncTargets", ApiScopes.SYNC_READ, sync::list);
     bind(builder, "deleteSyncTarget", ApiScopes.SYNC_WRITE, sync::delete);
     bind(builder, "enableSyncTarget", ApiScopes.SYNC_WRITE, sync::enable);
+    bind(builder, "disableSyncTarget", ApiScopes.SYNC_WRITE, sync::disable);
     bind(builder, "listDeliveries", ApiScopes.SYNC_READ, sync::deliveries);
     bind(builder, "replayDelivery", ApiScopes.SYNC_WRITE, sync::replay);
     ReceiptsApi receipts = new ReceiptsApi(useCases.receipts());

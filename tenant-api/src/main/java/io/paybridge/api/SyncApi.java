@@ -90,6 +90,21 @@ final class SyncApi {
         .onFailure(ctx::fail);
   }
 
+  /** {@code POST /api/v1/sync-targets/{id}/disable}: deliveries to it wait until it is enabled. */
+  void disable(RoutingContext ctx) {
+    targets
+        .disable(TokenService.tenantOf(ctx), targetId(ctx))
+        .onSuccess(
+            found -> {
+              if (found) {
+                Answers.noContent(ctx);
+              } else {
+                ctx.fail(ApiError.notFound("no such sync target"));
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
   /** {@code GET /api/v1/deliveries?status=&limit=&cursor=}, newest first. */
   void deliveries(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");

@@ -160,6 +160,10 @@ public final class ConsoleRoutes {
     console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
     console.get("/sync").handler(sync::sync);
     console.post("/sync/deliveries/:id/replay").handler(sync::replay);
+    console.post("/sync/targets").handler(sync::add);
+    console.post("/sync/targets/:id/enable").handler(sync::enable);
+    console.post("/sync/targets/:id/disable").handler(sync::disable);
+    console.post("/sync/targets/:id/remove").handler(sync::remove);
     console.get("/cobot").handler(cobot::page);
     console.post("/cobot").handler(cobot::connect);
     console.post("/cobot/disconnect").handler(cobot::disconnect);

@@ -246,24 +246,39 @@ class TenantTemplatesTest {
 
   @Test
   void syncListsTargetsAndReplayableDeliveries() {
+    UUID id = UUID.fromString("00000000-0000-0000-0000-000000000002");
     String html =
         Render.page(
             "sync.jte",
             new SyncPage(
                 "tok",
-                "42",
-                List.of(new SyncPage.Target("webhook", "http://x/<a>", false, HOSTILE, T)),
+                "Delivery 42 will be sent again.",
+                new SyncPage.Added("http://x/<a>", "whsec_\"secret"),
+                HOSTILE,
+                new SyncPage.Form(
+                    "customer-transaction", "http://x/<b>", HOSTILE, null, HOSTILE, null),
+                List.of(new SyncPage.Target(id, "webhook", "http://x/<a>", false, HOSTILE, T)),
                 List.of(new SyncPage.Delivery("42", "7", "failed", 3, HOSTILE, null))));
     assertThat(html)
         .contains("Delivery 42 will be sent again.")
         .contains("http://x/&lt;a&gt;")
         .contains("badge badge-danger\">Disabled<")
         .contains("action=\"/console/sync/deliveries/42/replay\"")
+        .contains("action=\"/console/sync/targets/" + id + "/enable\"")
+        .contains("action=\"/console/sync/targets/" + id + "/remove\"")
+        .contains("value=\"whsec_&#34;secret\"")
+        .contains("<option value=\"customer-transaction\" selected>")
         .contains("<td data-label=\"Attempts\">3</td>")
         .doesNotContain("<script>");
-    assertThat(Render.page("sync.jte", new SyncPage("t", null, List.of(), List.of())))
+    assertThat(html.split("aria-invalid=\"true\"", -1)).as("the URL only").hasSize(2);
+    assertThat(
+            Render.page(
+                "sync.jte",
+                new SyncPage("t", null, null, null, SyncPage.Form.EMPTY, List.of(), List.of())))
         .contains("No sync targets")
-        .contains("No failed deliveries");
+        .contains("No failed deliveries")
+        .contains("Add a target")
+        .doesNotContain("aria-invalid");
   }
 
   @Test

@@ -126,6 +126,14 @@ public final class SyncTargets {
             });
   }
 
+  /**
+   * Disables a target: what is recorded meanwhile waits, and is delivered once it is enabled again.
+   * {@code false} when the tenant has none with this id.
+   */
+  public Future<Boolean> disable(UUID tenantId, UUID targetId) {
+    return store.disable(tenantId, targetId, "disabled by the tenant");
+  }
+
   /** Deliveries, newest first, below {@code before}; {@code status} one of {@link #STATUSES}. */
   public Future<Page<DeliveryView, Long>> deliveries(
       UUID tenantId, String status, Long before, int limit) {
