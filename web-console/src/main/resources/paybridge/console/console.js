@@ -55,3 +55,13 @@ localTimes(document);
   }
   setInterval(poll, 3000);
 })();
+
+// The navigation's menu on narrow screens.
+document.addEventListener('click', function (e) {
+  var toggle = e.target.closest('[data-menu-toggle]');
+  if (!toggle) return;
+  var bar = toggle.closest('.topbar');
+  var open = !bar.classList.contains('menu-open');
+  bar.classList.toggle('menu-open', open);
+  toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+});

@@ -27,7 +27,15 @@ class TenantTemplatesTest {
 
   private static final PaymentRow PAYMENT =
       new PaymentRow(
-          "2026-01-31T12:00:00Z", "Stripe", "REFUND", HOSTILE, -4200L, "usd", "pi_<1>", false);
+          "2026-01-31T12:00:00Z",
+          "Stripe",
+          "REFUND",
+          HOSTILE,
+          -4200L,
+          "usd",
+          "re_<1>",
+          "pi_<1>",
+          false);
 
   @Test
   void frameEscapesTheTenantAndMarksTheActivePage() {
@@ -46,13 +54,13 @@ class TenantTemplatesTest {
 
   @Test
   void dashboardShowsTheFirstStepUntilAGatewayIsConnected() {
-    String first = Render.page("dashboard.jte", new DashboardPage(true, 0, 0, 5, List.of()));
+    String first = Render.page("dashboard.jte", new DashboardPage(true, 0, 0, 5, List.of(), false));
     assertThat(first)
         .contains("Welcome to Paybridge. Your account is ready.")
         .contains("Next step: connect a payment gateway");
 
     String later =
-        Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT)));
+        Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT), false));
     assertThat(later)
         .doesNotContain("Next step")
         .contains(
@@ -60,9 +68,17 @@ class TenantTemplatesTest {
         .contains("-42.00 USD")
         .contains("class=\"num negative\"")
         .contains("badge badge-danger\">Refund<")
-        .contains("pi_&lt;1&gt;")
+        .contains("re_&lt;1&gt;")
+        .contains(
+            "of payment <a class=\"mono break\" href=\"/console/payments?payment=pi_%3C1%3E\">")
         .contains("/console/payments?customer=%3Cscript%3E")
+        .doesNotContain("Not synced")
+        .doesNotContain("<th>Sync</th>")
         .doesNotContain("<script>");
+    assertThat(
+            Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT), true)))
+        .contains("<th>Sync</th>")
+        .contains("Not synced");
   }
 
   @Test
@@ -201,8 +217,10 @@ class TenantTemplatesTest {
                 List.of(new Option("stripe", "Stripe", true)),
                 List.of(new Option("PAYMENT", "Payment", false)),
                 HOSTILE,
+                "pi_<1>",
                 List.of(new PaymentsPage.Amount(6199L, "USD")),
                 List.of(PAYMENT),
+                true,
                 true,
                 "/console/payments?customer=a&kind=PAYMENT",
                 "/console/payments?before=7&customer=a"));
@@ -211,6 +229,8 @@ class TenantTemplatesTest {
         .contains("<option value=\"PAYMENT\">Payment</option>")
         .contains("Balance of &lt;script&gt;")
         .contains("61.99 USD")
+        .contains("Entries of payment <span class=\"mono break\">pi_&lt;1&gt;")
+        .contains("<input type=\"hidden\" name=\"payment\" value=\"pi_&lt;1>\">")
         .contains("href=\"/console/payments?customer=a&amp;kind=PAYMENT\">← Newest</a>")
         .contains("href=\"/console/payments?before=7&amp;customer=a\">Older →</a>")
         .doesNotContain("<script>");
@@ -218,7 +238,8 @@ class TenantTemplatesTest {
     assertThat(
             Render.page(
                 "payments.jte",
-                new PaymentsPage(List.of(), List.of(), null, null, List.of(), false, null, null)))
+                new PaymentsPage(
+                    List.of(), List.of(), null, null, null, List.of(), false, false, null, null)))
         .contains("No payments yet")
         .doesNotContain("Balance of")
         .doesNotContain("Older");

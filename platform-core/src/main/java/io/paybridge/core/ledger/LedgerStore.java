@@ -19,7 +19,7 @@ public final class LedgerStore {
 
   private static final String ENTRY_COLUMNS =
       "id, gateway, kind, amount_minor, currency, external_payment_id, external_subscription_id, customer_ref,"
-          + " email, contact, fee_minor, occurred_at, recorded_at, period_end, synced_at";
+          + " email, contact, fee_minor, occurred_at, recorded_at, period_end, synced_at, entry_key";
 
   /** The kinds a customer's balance adds up. */
   private static final String[] BALANCE_KINDS =
@@ -29,8 +29,17 @@ public final class LedgerStore {
           .toArray(String[]::new);
 
   /** Optional filters of a listing. */
-  public record Filter(String gateway, String kind, String customerRef) {
-    public static final Filter NONE = new Filter(null, null, null);
+  /**
+   * Filters of a listing; {@code null} fields do not filter.
+   *
+   * @param paymentId the gateway's payment id: a payment with its refunds and disputes
+   */
+  public record Filter(String gateway, String kind, String customerRef, String paymentId) {
+    public static final Filter NONE = new Filter(null, null, null, null);
+
+    public Filter(String gateway, String kind, String customerRef) {
+      this(gateway, kind, customerRef, null);
+    }
   }
 
   private final Pool pool;
@@ -51,11 +60,20 @@ public final class LedgerStore {
             + " WHERE tenant_id = $1 AND ($2::bigint IS NULL OR id < $2)"
             + " AND ($3::text IS NULL OR gateway = $3) AND ($4::text IS NULL OR kind = $4)"
             + " AND ($5::text IS NULL OR customer_ref = $5)"
+            + " AND ($7::text IS NULL OR external_payment_id = $7)"
             + " ORDER BY id DESC LIMIT $6";
     return pool.preparedQuery(sql)
         .execute(
-            Tuple.of(
-                tenantId, before, filter.gateway(), filter.kind(), filter.customerRef(), limit + 1))
+            Tuple.from(
+                new Object[] {
+                  tenantId,
+                  before,
+                  filter.gateway(),
+                  filter.kind(),
+                  filter.customerRef(),
+                  limit + 1,
+                  filter.paymentId()
+                }))
         .map(
             rows -> {
               List<Payment> fetched = new ArrayList<>();
@@ -103,7 +121,8 @@ public final class LedgerStore {
         instant(r, "occurred_at"),
         instant(r, "recorded_at"),
         instant(r, "period_end"),
-        r.getOffsetDateTime("synced_at") != null);
+        r.getOffsetDateTime("synced_at") != null,
+        r.getString("entry_key"));
   }
 
   /**

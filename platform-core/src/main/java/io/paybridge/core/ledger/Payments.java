@@ -29,6 +29,13 @@ public final class Payments {
    * characters; blank means no filter. Fails with {@link InvalidInput}.
    */
   public static LedgerStore.Filter filter(String gateway, String kind, String customerRef) {
+    return filter(gateway, kind, customerRef, null);
+  }
+
+  /** The filters of a listing as {@link #filter(String, String, String)}, and a payment's id. */
+  public static LedgerStore.Filter filter(
+      String gateway, String kind, String customerRef, String paymentId) {
+    String p = blankToNull(paymentId);
     String g = blankToNull(gateway);
     String k = blankToNull(kind);
     String c = blankToNull(customerRef);
@@ -43,8 +50,10 @@ public final class Payments {
             c == null || c.length() <= 255,
             "customerRef",
             "'customerRef' must be at most 255 characters")
+        .require(
+            p == null || p.length() <= 255, "payment", "'payment' must be at most 255 characters")
         .throwIfAny();
-    return new LedgerStore.Filter(g, k, c);
+    return new LedgerStore.Filter(g, k, c, p);
   }
 
   /** Entries below {@code before} (all when {@code null}), newest first. */
