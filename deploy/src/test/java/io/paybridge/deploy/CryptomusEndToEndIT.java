@@ -7,8 +7,9 @@ import java.util.UUID;
 
 class CryptomusEndToEndIT extends GatewayEndToEndKit {
 
+  private final String merchantId = UUID.randomUUID().toString();
   private final String apiKey = "cryptomus-key-" + UUID.randomUUID();
-  private final CryptomusSimulator cryptomus = new CryptomusSimulator("merchant-1", apiKey);
+  private final CryptomusSimulator cryptomus = new CryptomusSimulator(merchantId, apiKey);
 
   @Override
   protected String gateway() {
@@ -17,14 +18,14 @@ class CryptomusEndToEndIT extends GatewayEndToEndKit {
 
   @Override
   protected JsonObject credentials() {
-    return new JsonObject().put("merchantId", "merchant-1").put("paymentApiKey", apiKey);
+    return new JsonObject().put("merchantId", merchantId).put("paymentApiKey", apiKey);
   }
 
   @Override
   protected JsonObject otherCredentials() {
     return new JsonObject()
-        .put("merchantId", "merchant-2")
-        .put("paymentApiKey", "other-" + UUID.randomUUID());
+        .put("merchantId", UUID.randomUUID().toString())
+        .put("paymentApiKey", "other-key-" + UUID.randomUUID());
   }
 
   private static Webhook json(String body) {

@@ -87,7 +87,8 @@ public record UseCases(
             config.maxApiClients(),
             new ClientStatusCache(vertx, stores.tenants(), clock),
             clock),
-        new GatewayAccounts(stores.accounts(), hooks, plugins, config.publicUrl(), wakeJobs),
+        new GatewayAccounts(
+            stores.accounts(), stores.receipts(), hooks, plugins, config.publicUrl(), wakeJobs),
         new Payments(stores.ledger()),
         new Receipts(stores.receipts(), stores.reprocessing(), stores.accounts(), wakeSync),
         new SyncTargets(

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -124,6 +123,7 @@ public final class ApiRoutes {
     bind(builder, "listSyncTargets", ApiScopes.SYNC_READ, sync::list);
     bind(builder, "deleteSyncTarget", ApiScopes.SYNC_WRITE, sync::delete);
     bind(builder, "enableSyncTarget", ApiScopes.SYNC_WRITE, sync::enable);
+    bind(builder, "disableSyncTarget", ApiScopes.SYNC_WRITE, sync::disable);
     bind(builder, "listDeliveries", ApiScopes.SYNC_READ, sync::deliveries);
     bind(builder, "replayDelivery", ApiScopes.SYNC_WRITE, sync::replay);
     ReceiptsApi receipts = new ReceiptsApi(useCases.receipts());
@@ -231,25 +231,12 @@ public final class ApiRoutes {
     }
     if (ctx.failure() instanceof HttpException he
         && he.getCause() instanceof ValidatorException invalid) {
-      List<InvalidInput.Problem> fields = ContractErrors.bodyProblems(invalid);
-      if (fields.size() > 1) {
-        // Every field at fault, as the use cases name them.
-        JsonArray problems = new JsonArray();
-        fields.forEach(
-            p ->
-                problems.add(new JsonObject().put("field", p.field()).put("message", p.message())));
-        HttpErrors.respond(
-            ctx,
-            400,
-            new JsonObject()
-                .put("error", "invalid_field")
-                .put("message", fields.get(0).message())
-                .put("field", fields.get(0).field())
-                .put("problems", problems));
-        return;
+      RuntimeException refused = ContractErrors.refusal(invalid);
+      if (refused instanceof ApiError api) {
+        HttpErrors.respond(ctx, api.status(), api.toJson());
+      } else {
+        HttpErrors.invalidInput(ctx, (InvalidInput) refused);
       }
-      ApiError refused = ContractErrors.toApiError(invalid);
-      HttpErrors.respond(ctx, refused.status(), refused.toJson());
       return;
     }
     HttpErrors.failureHandler(ctx);

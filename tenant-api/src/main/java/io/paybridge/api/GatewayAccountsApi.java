@@ -8,7 +8,6 @@ import io.paybridge.core.refund.Refunds;
 import io.paybridge.core.usecase.PageRequest;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,16 +65,24 @@ final class GatewayAccountsApi {
     accounts
         .list(tenantId)
         .compose(
-            accounts ->
+            listed ->
                 receipts
                     .heldCounts(tenantId)
-                    .map(
+                    .compose(
                         held ->
-                            Lists.page(
-                                accounts,
-                                GatewayAccount::gateway,
-                                page,
-                                a -> view(a, held.getOrDefault(a.gateway(), 0L)))))
+                            Future.all(
+                                    listed.stream()
+                                        .map(a -> withSetup(a, held.getOrDefault(a.gateway(), 0L)))
+                                        .toList())
+                                .map(
+                                    views -> {
+                                      List<JsonObject> all = views.list();
+                                      return Lists.page(
+                                          listed,
+                                          GatewayAccount::gateway,
+                                          page,
+                                          a -> all.get(listed.indexOf(a)));
+                                    })))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
@@ -92,11 +99,17 @@ final class GatewayAccountsApi {
         .onFailure(ctx::fail);
   }
 
-  /** The account's view with the number of receipts it holds. */
+  /** The account's view with the number of receipts it holds and its setup status. */
   private Future<JsonObject> withHeld(UUID tenantId, GatewayAccount account) {
     return receipts
         .heldCounts(tenantId)
-        .map(held -> view(account, held.getOrDefault(account.gateway(), 0L)));
+        .compose(held -> withSetup(account, held.getOrDefault(account.gateway(), 0L)));
+  }
+
+  private Future<JsonObject> withSetup(GatewayAccount account, long held) {
+    return accounts
+        .setup(account)
+        .map(setup -> view(account, held).put("setup", SetupJson.of(setup)));
   }
 
   /**
@@ -109,20 +122,6 @@ final class GatewayAccountsApi {
     UUID tenantId = TokenService.tenantOf(ctx);
     accounts
         .connect(tenantId, plugin, submitted)
-        .recover(
-            err -> {
-              if (err instanceof InvalidCredentialsException e) {
-                return Future.failedFuture(
-                    e.field() == null
-                        ? new ApiError(400, "invalid_credentials", e.getMessage())
-                        : ApiError.forField(
-                            e.field(),
-                            e.getMessage().contains(e.field())
-                                ? e.getMessage()
-                                : "'" + e.field() + "': " + e.getMessage()));
-              }
-              return Future.failedFuture(err);
-            })
         .compose(account -> withHeld(tenantId, account))
         .onSuccess(view -> Answers.ok(ctx, view))
         .onFailure(ctx::fail);
@@ -144,7 +143,8 @@ final class GatewayAccountsApi {
     accounts
         .setUnknownSubscriptions(TokenService.tenantOf(ctx), plugin, policy)
         .compose(ApiJson.found(notConnected(plugin)))
-        .onSuccess(a -> Answers.ok(ctx, view(a, 0L)))
+        .compose(a -> withHeld(TokenService.tenantOf(ctx), a))
+        .onSuccess(view -> Answers.ok(ctx, view))
         .onFailure(ctx::fail);
   }
 

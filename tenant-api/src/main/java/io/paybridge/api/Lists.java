@@ -109,8 +109,11 @@ final class Lists {
   /** An optional text filter of 1 to 255 characters. */
   static String filter(RoutingContext ctx, String name) {
     String v = ctx.queryParams().get(name);
-    if (v != null && (v.isEmpty() || v.length() > 255)) {
-      throw ApiError.badParameter(name, "must be 1 to 255 characters");
+    if (v != null && v.isEmpty()) {
+      throw ApiError.badParameter(name, "must not be empty");
+    }
+    if (v != null && v.length() > 255) {
+      throw ApiError.badParameter(name, "must be at most 255 characters");
     }
     return v;
   }

@@ -99,8 +99,11 @@ final class SubscriptionsApi {
 
   private static String subscriptionId(RoutingContext ctx) {
     String id = ctx.pathParam("externalSubscriptionId");
-    if (id == null || id.isEmpty() || id.length() > 255) {
-      throw ApiError.badField("externalSubscriptionId", "must be 1 to 255 characters");
+    if (id == null || id.isEmpty()) {
+      throw ApiError.badField("externalSubscriptionId", "is required");
+    }
+    if (id.length() > 255) {
+      throw ApiError.badField("externalSubscriptionId", "must be at most 255 characters");
     }
     return id;
   }

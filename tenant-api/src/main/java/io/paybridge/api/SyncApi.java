@@ -87,6 +87,21 @@ final class SyncApi {
         .onFailure(ctx::fail);
   }
 
+  /** {@code POST /api/v1/sync-targets/{id}/disable}: deliveries to it wait until it is enabled. */
+  void disable(RoutingContext ctx) {
+    targets
+        .disable(TokenService.tenantOf(ctx), targetId(ctx))
+        .onSuccess(
+            found -> {
+              if (found) {
+                Answers.noContent(ctx);
+              } else {
+                ctx.fail(ApiError.notFound("no such sync target"));
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
   /**
    * {@code GET /api/v1/deliveries?status=&targetId=&limit=&starting_after=&ending_before=}, newest
    * first.

@@ -131,6 +131,11 @@ final class ApiTestServer implements AutoCloseable {
     return node.database();
   }
 
+  /** Where the node listens, {@code http://127.0.0.1:<port>}: webhook URLs' paths go after it. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   /** The keys the node signs tokens with. */
   TokenKeys tokenKeys() {
     return node.signingKeys().apiTokens();
@@ -285,7 +290,11 @@ final class ApiTestServer implements AutoCloseable {
     assertThat(problem.getString("title")).isNotBlank();
     assertThat(problem.getString("detail")).isNotBlank().isEqualTo(problem.getString("message"));
     assertThat(problem.getString("field")).isEqualTo(field);
-    if (field != null) {
+    if (field != null && problem.containsKey("problems")) {
+      assertThat(problem.getJsonArray("problems"))
+          .extracting(p -> ((JsonObject) p).getString("field"))
+          .contains(field);
+    } else if (field != null) {
       assertThat(problem.getString("detail")).contains(field);
     }
     return problem;

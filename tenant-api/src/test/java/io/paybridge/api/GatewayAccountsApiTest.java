@@ -112,17 +112,67 @@ class GatewayAccountsApiTest {
   }
 
   @Test
-  void credentialsThePluginRefusesAreAProblemNamingTheField() {
+  void anAccountIsConnectedBeforeStripeShowsItsSigningSecret() {
     Partner partner = api.signUp();
 
-    // a required field left out
-    assertProblem(
-        put(partner, STRIPE, new JsonObject().put("customerRefKey", "m")), 400, "webhookSecret");
-    // a secret that is not one of Stripe's
-    assertProblem(
-        put(partner, STRIPE, new JsonObject().put("webhookSecret", "hunter2")),
-        400,
-        "webhookSecret");
+    // WHEN Stripe is connected with none of its secrets
+    HttpResponse<Buffer> saved = put(partner, STRIPE, new JsonObject());
+
+    // THEN the URL and the events to subscribe to are there at once, and the account says what
+    // it still needs
+    assertThat(saved.statusCode()).as(saved.bodyAsString()).isEqualTo(200);
+    JsonObject account = saved.bodyAsJsonObject();
+    assertThat(account.getString("webhookUrl")).contains("/hooks/").endsWith("/stripe");
+    assertThat(account.getJsonArray("subscribedEvents")).contains("payment_intent.succeeded");
+    assertThat(account.getJsonArray("secretsSet")).isEmpty();
+
+    // WHEN the secret is saved THEN the same URL stays
+    JsonObject completed =
+        put(
+                partner,
+                STRIPE,
+                new JsonObject().put("webhookSecret", StripeSimulator.newWebhookSecret()))
+            .bodyAsJsonObject();
+    assertThat(completed.getString("webhookUrl")).isEqualTo(account.getString("webhookUrl"));
+    assertThat(completed.getJsonArray("secretsSet")).containsExactly("webhookSecret");
+  }
+
+  @Test
+  void credentialsThePluginRefusesAreAProblemNamingEveryFieldByItsLabel() {
+    Partner partner = api.signUp();
+
+    // placeholders and a pasted API key, both at once
+    JsonObject both =
+        assertProblem(
+            put(
+                partner,
+                STRIPE,
+                new JsonObject()
+                    .put("webhookSecret", "whsec_…")
+                    .put("apiKey", StripeSimulator.newWebhookSecret())),
+            400,
+            "webhookSecret");
+    assertThat(both.getJsonArray("problems"))
+        .extracting(p -> ((JsonObject) p).getString("field"))
+        .containsExactly("webhookSecret", "apiKey");
+    assertThat(both.getJsonArray("problems").getJsonObject(0).getString("message"))
+        .startsWith("Webhook signing secret looks like a placeholder")
+        .contains("starts with whsec_");
+    assertThat(both.getJsonArray("problems").getJsonObject(1).getString("message"))
+        .startsWith("Secret API key holds the webhook signing secret (whsec_…)");
+    // a secret API key where the signing secret goes
+    assertThat(
+            assertProblem(
+                    put(
+                        partner,
+                        STRIPE,
+                        new JsonObject().put("webhookSecret", "sk_live_51Hx8cE2eZvKYlo2C0aBcDe")),
+                    400,
+                    "webhookSecret")
+                .getString("message"))
+        .isEqualTo(
+            "Webhook signing secret holds a secret API key (sk_…), not the endpoint's signing"
+                + " secret, which starts with whsec_ followed by at least 24 letters and digits.");
     // a field the gateway does not have
     assertProblem(
         put(

@@ -108,6 +108,24 @@ class SyncTargetsApiTest {
   }
 
   @Test
+  void aTargetIsDisabledAndEnabledAgain() {
+    Partner partner = api.signUp();
+    String id = create(partner, webhookTarget());
+
+    HttpResponse<Buffer> disabled =
+        api.call(POST, "/api/v1/sync-targets/" + id + "/disable", partner.token());
+
+    assertThat(disabled.statusCode()).as(disabled.bodyAsString()).isEqualTo(204);
+    JsonObject listed = targets(partner).getJsonObject(0);
+    assertThat(listed.getBoolean("enabled")).isFalse();
+    assertThat(listed.getString("disabledReason")).isEqualTo("disabled by the tenant");
+    assertThat(
+            api.call(POST, "/api/v1/sync-targets/" + id + "/enable", partner.token()).statusCode())
+        .isEqualTo(204);
+    assertThat(targets(partner).getJsonObject(0).getBoolean("enabled")).isTrue();
+  }
+
+  @Test
   void anEnabledTargetCanBeEnabledAgain() {
     Partner partner = api.signUp();
     String id = create(partner, webhookTarget());
@@ -210,6 +228,9 @@ class SyncTargetsApiTest {
     HttpResponse<Buffer> enable =
         api.call(POST, "/api/v1/sync-targets/" + aliceTarget + "/enable", bob.token());
     assertThat(assertProblem(enable, 404, null)).isEqualTo(unknown);
+    HttpResponse<Buffer> disable =
+        api.call(POST, "/api/v1/sync-targets/" + aliceTarget + "/disable", bob.token());
+    assertThat(assertProblem(disable, 404, null)).isEqualTo(unknown);
     HttpResponse<Buffer> delete =
         api.call(DELETE, "/api/v1/sync-targets/" + aliceTarget, bob.token());
     assertThat(assertProblem(delete, 404, null)).isEqualTo(unknown);

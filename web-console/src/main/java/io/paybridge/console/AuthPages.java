@@ -87,10 +87,10 @@ final class AuthPages {
     String name = field(ctx, "name").strip();
     String email = field(ctx, "email").strip();
     String password = field(ctx, "password");
-    // The tenant's first API client is made with it; its secret is never shown, and the tenant
-    // creates clients of its own on the API clients page.
+    // No API client: the tenant creates one on the API clients page when it needs one, and sees
+    // its secret then.
     tenants
-        .signUp(name, email, password, ClientAddress.of(ctx))
+        .signUpWithoutClient(name, email, password, ClientAddress.of(ctx))
         .compose(signedUp -> tenants.find(signedUp.tenantId()))
         .onSuccess(
             tenant -> {

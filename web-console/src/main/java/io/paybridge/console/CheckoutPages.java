@@ -12,6 +12,7 @@ import io.paybridge.core.checkout.CheckoutDetail;
 import io.paybridge.core.checkout.CheckoutStore;
 import io.paybridge.core.checkout.Checkouts;
 import io.paybridge.core.gateway.GatewayAccounts;
+import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.usecase.Refused;
 import io.paybridge.spi.GatewayPlugin;
 import io.vertx.ext.web.RoutingContext;
@@ -39,11 +40,13 @@ final class CheckoutPages {
 
   private final Checkouts checkouts;
   private final GatewayAccounts gateways;
+  private final SyncTargets targets;
   private final Views views;
 
-  CheckoutPages(Checkouts checkouts, GatewayAccounts gateways, Views views) {
+  CheckoutPages(Checkouts checkouts, GatewayAccounts gateways, SyncTargets targets, Views views) {
     this.checkouts = checkouts;
     this.gateways = gateways;
+    this.targets = targets;
     this.views = views;
   }
 
@@ -109,9 +112,11 @@ final class CheckoutPages {
     } catch (IllegalArgumentException e) {
       throw new HttpException(404);
     }
+    UUID tenant = tenantOf(ctx);
     checkouts
-        .get(tenantOf(ctx), id)
-        .onSuccess(detail -> views.page(ctx, 200, "checkout.jte", page(detail)))
+        .get(tenant, id)
+        .compose(detail -> targets.list(tenant).map(list -> page(detail, !list.isEmpty())))
+        .onSuccess(page -> views.page(ctx, 200, "checkout.jte", page))
         .onFailure(
             err -> {
               if (err instanceof Refused r && r.kind() == Refused.Kind.NOT_FOUND) {
@@ -133,7 +138,7 @@ final class CheckoutPages {
         c.status());
   }
 
-  private CheckoutPage page(CheckoutDetail detail) {
+  private CheckoutPage page(CheckoutDetail detail, boolean syncColumn) {
     Checkout c = detail.checkout();
     return new CheckoutPage(
         c.id().toString(),
@@ -160,17 +165,22 @@ final class CheckoutPages {
             .toList(),
         detail.entries().stream()
             .map(
-                e ->
-                    new PaymentRow(
-                        Views.iso(e.occurredAt()),
-                        displayName(e.gateway()),
-                        e.kind(),
-                        e.customerRef(),
-                        e.amountMinor(),
-                        e.currency(),
-                        e.externalPaymentId(),
-                        e.synced()))
-            .toList());
+                e -> {
+                  String[] ids =
+                      PaymentRow.references(e.kind(), e.entryKey(), e.externalPaymentId());
+                  return new PaymentRow(
+                      Views.iso(e.occurredAt()),
+                      displayName(e.gateway()),
+                      e.kind(),
+                      e.customerRef(),
+                      e.amountMinor(),
+                      e.currency(),
+                      ids[0],
+                      ids[1],
+                      e.synced());
+                })
+            .toList(),
+        syncColumn);
   }
 
   private String displayName(String gateway) {

@@ -151,11 +151,13 @@ public final class ConsoleRoutes {
     console.get("/dashboard").handler(money::dashboard);
     console.get("/gateways").handler(gateways::gateways);
     console.get("/gateways/:gateway").handler(gateways::gatewayForm);
+    console.get("/gateways/:gateway/status").handler(gateways::status);
     console.post("/gateways/:gateway").handler(gateways::saveGateway);
     console.post("/gateways/:gateway/delete").handler(gateways::removeGateway);
     console.get("/payments").handler(money::payments);
     CheckoutPages checkouts =
-        new CheckoutPages(useCases.checkouts(), useCases.gatewayAccounts(), views);
+        new CheckoutPages(
+            useCases.checkouts(), useCases.gatewayAccounts(), useCases.syncTargets(), views);
     console.get("/checkouts").handler(checkouts::list);
     console.get("/checkouts/:id").handler(checkouts::detail);
     console.get("/subscriptions").handler(money::subscriptions);
@@ -164,6 +166,10 @@ public final class ConsoleRoutes {
     console.post("/webhooks/:id/reprocess").handler(receipts::reprocess);
     console.get("/sync").handler(sync::sync);
     console.post("/sync/deliveries/:id/replay").handler(sync::replay);
+    console.post("/sync/targets").handler(sync::add);
+    console.post("/sync/targets/:id/enable").handler(sync::enable);
+    console.post("/sync/targets/:id/disable").handler(sync::disable);
+    console.post("/sync/targets/:id/remove").handler(sync::remove);
     console.get("/cobot").handler(cobot::page);
     console.post("/cobot").handler(cobot::connect);
     console.post("/cobot/disconnect").handler(cobot::disconnect);

@@ -6,13 +6,15 @@ import static io.paybridge.console.ConsoleRoutes.tenantOf;
 import io.paybridge.console.view.Format;
 import io.paybridge.console.view.GatewayFormPage;
 import io.paybridge.console.view.GatewaysPage;
+import io.paybridge.console.view.SetupView;
 import io.paybridge.core.gateway.GatewayAccount;
 import io.paybridge.core.gateway.GatewayAccounts;
+import io.paybridge.core.gateway.SetupStatus;
 import io.paybridge.core.ingest.Receipts;
+import io.paybridge.core.usecase.InvalidInput;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayPlugin;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -87,19 +89,75 @@ final class GatewayPages {
     Future<GatewayAccount> found = accounts.find(tenant, plugin.id());
     Future<Map<String, Long>> held = receipts.heldCounts(tenant);
     Future.all(found, held)
+        .compose(done -> setup(found.result()))
         .onSuccess(
-            done ->
+            setup ->
                 gatewayPage(
                     ctx,
                     200,
                     plugin,
                     found.result(),
+                    setup,
                     held.result().getOrDefault(plugin.id(), 0L),
                     Map.of(),
-                    null,
-                    null,
+                    List.of(),
                     ctx.request().getParam("saved") != null))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /console/gateways/{gateway}/status}: the setup status again, for the open page to
+   * show what arrived without a reload: {@code {"stage", "version", "html"}}.
+   */
+  void status(RoutingContext ctx) {
+    GatewayPlugin plugin = plugin(ctx);
+    accounts
+        .find(tenantOf(ctx), plugin.id())
+        .compose(ConsoleRoutes.found())
+        .compose(this::setup)
+        .compose(
+            setup ->
+                views
+                    .fragment("tag/setupStatus.jte", Map.of("setup", setup))
+                    .map(
+                        html ->
+                            new JsonObject()
+                                .put("stage", setup.stage())
+                                .put("version", setup.version())
+                                .put("html", html)))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** The account's setup status as the page shows it; {@code null} when not connected. */
+  private Future<SetupView> setup(GatewayAccount account) {
+    if (account == null) {
+      return Future.succeededFuture(null);
+    }
+    return accounts.setup(account).map(status -> setupView(account, status));
+  }
+
+  private static SetupView setupView(GatewayAccount account, SetupStatus status) {
+    SetupStatus.LastDelivery last = status.last();
+    return new SetupView(
+        status.stage().code(),
+        account.plugin().displayName(),
+        "/console/gateways/" + Format.url(account.gateway()) + "/status",
+        status.publicUrl().reachable(),
+        status.publicUrl().problem(),
+        status.publicUrl().fix(),
+        status.missing().stream().map(CredentialField::label).toList(),
+        status.waiting(),
+        last == null
+            ? null
+            : new SetupView.Last(
+                last.receiptId(),
+                last.receivedAt().toString(),
+                last.verdict(),
+                last.eventType(),
+                last.reason(),
+                last.likelyCause(),
+                last.fix()));
   }
 
   void saveGateway(RoutingContext ctx) {
@@ -122,23 +180,26 @@ final class GatewayPages {
         .onSuccess(account -> redirect(ctx, "/gateways/" + Format.url(plugin.id()) + "?saved=1"))
         .onFailure(
             err -> {
-              if (!(err instanceof InvalidCredentialsException e)) {
+              if (!(err instanceof InvalidInput e)) {
                 ctx.fail(err);
                 return;
               }
-              Future.all(accounts.find(tenant, plugin.id()), receipts.heldCounts(tenant))
+              Future<GatewayAccount> found = accounts.find(tenant, plugin.id());
+              Future<Map<String, Long>> heldCounts = receipts.heldCounts(tenant);
+              Future.all(found, heldCounts)
+                  .compose(done -> setup(found.result()))
                   .onSuccess(
-                      both -> {
-                        Map<String, Long> held = both.resultAt(1);
+                      setup -> {
+                        Map<String, Long> held = heldCounts.result();
                         gatewayPage(
                             ctx,
                             400,
                             plugin,
-                            both.resultAt(0),
+                            found.result(),
+                            setup,
                             held.getOrDefault(plugin.id(), 0L),
                             typed,
-                            e.getMessage(),
-                            e.field(),
+                            e.problems(),
                             false);
                       })
                   .onFailure(ctx::fail);
@@ -174,10 +235,10 @@ final class GatewayPages {
       int status,
       GatewayPlugin plugin,
       GatewayAccount account,
+      SetupView setup,
       long held,
       Map<String, String> typed,
-      String error,
-      String errorField,
+      List<InvalidInput.Problem> problems,
       boolean saved) {
     GatewayFormPage.Connected connected = null;
     if (account != null) {
@@ -189,6 +250,15 @@ final class GatewayPages {
               account.createdAt(),
               account.updatedAt());
     }
+    Map<String, String> errors = new HashMap<>();
+    List<String> general = new ArrayList<>();
+    for (InvalidInput.Problem p : problems) {
+      if (plugin.credentialSchema().field(p.field()).isPresent()) {
+        errors.merge(p.field(), p.message(), (a, b) -> a + " " + b);
+      } else {
+        general.add(p.message());
+      }
+    }
     List<GatewayFormPage.Field> fields = new ArrayList<>();
     for (CredentialField f : plugin.credentialSchema().fields()) {
       String stored = account == null ? null : account.credentials().get(f.name());
@@ -199,8 +269,9 @@ final class GatewayPages {
               f.description(),
               f.required(),
               f.secret(),
+              f.verifiesWebhooks(),
               stored != null,
-              f.name().equals(errorField),
+              errors.get(f.name()),
               f.maxLength(),
               // Write-only: never echo a stored or typed secret.
               f.secret() ? null : typed.containsKey(f.name()) ? typed.get(f.name()) : stored,
@@ -217,9 +288,17 @@ final class GatewayPages {
             plugin.displayName(),
             saved,
             held,
+            setup,
             connected,
             fields,
-            error));
+            problems.isEmpty()
+                ? null
+                : problems.size() == 1
+                    ? "This could not be saved: see the field marked below."
+                    : "This could not be saved: see the "
+                        + problems.size()
+                        + " fields marked below.",
+            general));
   }
 
   /** What Paybridge does with one event type the gateway sends. */

@@ -65,7 +65,8 @@ final class PaymentPages {
     Future<List<GatewayAccount>> accounts = gateways.list(tenant);
     Future<Page<Payment, Long>> recent = payments.list(tenant, LedgerStore.Filter.NONE, null, 5);
     Future<Page<DeliveryView, Long>> failed = targets.deliveries(tenant, "failed", null, 50);
-    Future.all(accounts, recent, failed)
+    Future<Boolean> syncing = hasTargets(tenant);
+    Future.all(accounts, recent, failed, syncing)
         .onSuccess(
             v ->
                 views.page(
@@ -77,8 +78,14 @@ final class PaymentPages {
                         accounts.result().size(),
                         failed.result().items().size(),
                         gateways.gateways().size(),
-                        paymentRows(recent.result().items()))))
+                        paymentRows(recent.result().items()),
+                        syncing.result())))
         .onFailure(ctx::fail);
+  }
+
+  /** Whether the tenant has sync targets: only then do payments show their sync state. */
+  private Future<Boolean> hasTargets(UUID tenant) {
+    return targets.list(tenant).map(list -> !list.isEmpty());
   }
 
   void payments(RoutingContext ctx) {
@@ -86,13 +93,14 @@ final class PaymentPages {
     String gateway = blankToNull(ctx.request().getParam("gateway"));
     String kind = blankToNull(ctx.request().getParam("kind"));
     String customer = blankToNull(ctx.request().getParam("customer"));
+    String payment = blankToNull(ctx.request().getParam("payment"));
     String beforeParam = blankToNull(ctx.request().getParam("before"));
     if (gateway != null && gateways.gateway(gateway) == null) {
       gateway = null;
     }
     LedgerStore.Filter filter;
     try {
-      filter = Payments.filter(gateway, kind, customer);
+      filter = Payments.filter(gateway, kind, customer, payment);
     } catch (InvalidInput e) {
       throw new HttpException(400, e.getMessage());
     }
@@ -106,7 +114,8 @@ final class PaymentPages {
     Future<List<Balance>> balance =
         customer == null ? Future.succeededFuture(null) : payments.balance(tenant, customer);
     String g = gateway;
-    Future.all(page, balance)
+    Future<Boolean> syncing = hasTargets(tenant);
+    Future.all(page, balance, syncing)
         .onSuccess(
             v -> {
               List<PaymentsPage.Amount> amounts =
@@ -118,7 +127,8 @@ final class PaymentPages {
               String query =
                   (g == null ? "" : "&gateway=" + Format.url(g))
                       + (kind == null ? "" : "&kind=" + Format.url(kind))
-                      + (customer == null ? "" : "&customer=" + Format.url(customer));
+                      + (customer == null ? "" : "&customer=" + Format.url(customer))
+                      + (payment == null ? "" : "&payment=" + Format.url(payment));
               Long next = page.result().next();
               views.page(
                   ctx,
@@ -135,8 +145,10 @@ final class PaymentPages {
                                       k.name(), Format.kindLabel(k.name()), k.name().equals(kind)))
                           .toList(),
                       customer,
+                      payment,
                       amounts,
                       paymentRows(page.result().items()),
+                      syncing.result(),
                       before != null || !filter.equals(LedgerStore.Filter.NONE),
                       before == null
                           ? null
@@ -150,15 +162,16 @@ final class PaymentPages {
     return payments.stream()
         .map(
             e -> {
-              GatewayPlugin p = gateways.gateway(e.gateway());
+              String[] ids = PaymentRow.references(e.kind(), e.entryKey(), e.externalPaymentId());
               return new PaymentRow(
                   Views.iso(e.occurredAt()),
-                  p == null ? e.gateway() : p.displayName(),
+                  displayName(e.gateway()),
                   e.kind(),
                   e.customerRef(),
                   e.amountMinor(),
                   e.currency(),
-                  e.externalPaymentId(),
+                  ids[0],
+                  ids[1],
                   e.synced());
             })
         .toList();
@@ -178,7 +191,7 @@ final class PaymentPages {
                             .map(
                                 s ->
                                     new SubscriptionsPage.Row(
-                                        s.gateway(),
+                                        displayName(s.gateway()),
                                         s.externalSubscriptionId(),
                                         s.customerRef(),
                                         s.status(),
@@ -187,6 +200,12 @@ final class PaymentPages {
                             .toList(),
                         page.hasMore())))
         .onFailure(ctx::fail);
+  }
+
+  /** A gateway as people know it: its display name (its id when no plugin is installed for it). */
+  private String displayName(String gateway) {
+    GatewayPlugin p = gateways.gateway(gateway);
+    return p == null ? gateway : p.displayName();
   }
 
   private static String blankToNull(String s) {

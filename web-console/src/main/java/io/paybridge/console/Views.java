@@ -49,6 +49,11 @@ final class Views {
     respond(ctx, status, template, Map.of("page", page));
   }
 
+  /** A template rendered on its own (a part of a page the page fetches again). */
+  io.vertx.core.Future<String> fragment(String template, Map<String, Object> data) {
+    return engine.render(data, template).map(io.vertx.core.buffer.Buffer::toString);
+  }
+
   private void respond(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     engine
         .render(data, template)

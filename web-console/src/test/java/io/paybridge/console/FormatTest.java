@@ -21,13 +21,16 @@ class FormatTest {
 
   @Test
   void formatsTimesInUtc() {
-    assertThat(Format.time("2026-01-31T12:34:56Z")).isEqualTo("2026-01-31 12:34 UTC");
+    assertThat(Format.time("2026-01-31T12:34:56Z")).isEqualTo("2026-01-31 12:34:56 UTC");
     assertThat(Format.time("not a time")).isEqualTo("not a time");
     assertThat(Format.time((String) null)).isEqualTo("—");
     assertThat(Format.time(Instant.parse("2026-01-31T12:34:56Z")))
-        .isEqualTo("2026-01-31 12:34 UTC");
+        .isEqualTo("2026-01-31 12:34:56 UTC");
     assertThat(Format.time(OffsetDateTime.of(2026, 1, 31, 14, 0, 0, 0, ZoneOffset.ofHours(2))))
-        .isEqualTo("2026-01-31 12:00 UTC");
+        .isEqualTo("2026-01-31 12:00:00 UTC");
+    assertThat(Format.iso(OffsetDateTime.of(2026, 1, 31, 14, 0, 5, 0, ZoneOffset.ofHours(2))))
+        .isEqualTo("2026-01-31T12:00:05Z");
+    assertThat(Format.iso("not a time")).isNull();
   }
 
   @Test

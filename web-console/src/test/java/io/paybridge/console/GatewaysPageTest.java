@@ -8,6 +8,7 @@ import io.paybridge.console.ConsoleTestServer.Browser;
 import io.paybridge.console.ConsoleTestServer.StripeAccount;
 import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
@@ -118,9 +119,80 @@ class GatewaysPageTest {
             "k".repeat(5000));
     assertThat(tooLong.statusCode()).isEqualTo(400);
     assertThat(tooLong.bodyAsString())
-        .contains("customerRefKey")
+        .contains("Customer reference metadata key must be at most 1024 characters.")
         .containsPattern("name=\"customerRefKey\"[^>]*aria-invalid=\"true\"");
+    // every field at fault at once, each beside its field, in the tenant's words
+    HttpResponse<Buffer> both =
+        owner.submit(
+            STRIPE, "webhookSecret", "whsec_…", "apiKey", StripeSimulator.newWebhookSecret());
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(both.bodyAsString())
+        .contains("see the 2 fields marked below")
+        .containsPattern("name=\"webhookSecret\"[^>]*aria-invalid=\"true\"")
+        .containsPattern("name=\"apiKey\"[^>]*aria-invalid=\"true\"")
+        .contains("Webhook signing secret looks like a placeholder")
+        .contains("Secret API key holds the webhook signing secret (whsec_…)")
+        .doesNotContain("field '");
     assertThat(owner.get(STRIPE).bodyAsString()).contains("Connect Stripe");
+  }
+
+  @Test
+  void stripeIsConnectedBeforeItsSecretAndThePageFollowsItsFirstDelivery() {
+    // GIVEN a tenant who connects Stripe with nothing but the button
+    Browser owner = console.signUp("Shop");
+    assertThat(owner.get(STRIPE).bodyAsString())
+        .contains("Connect with what you have now")
+        .doesNotContainPattern("name=\"webhookSecret\"[^>]*required");
+    assertThat(owner.submit(STRIPE).statusCode()).isEqualTo(303);
+
+    // THEN the URL is there, and the page waits for the first delivery
+    String page = owner.get(STRIPE + "?saved=1").bodyAsString();
+    assertThat(page)
+        .contains("then save the Webhook signing secret it shows")
+        .contains("Waiting for the first delivery.")
+        .contains("data-status-url=\"/console/gateways/stripe/status\"");
+    JsonObject waiting = status(owner);
+    assertThat(waiting.getString("stage")).isEqualTo("waiting_for_first_delivery");
+
+    // WHEN Stripe delivers before the secret is saved THEN the status says so, and what to do
+    String secret = StripeSimulator.newWebhookSecret();
+    StripeAccount stripe =
+        new StripeAccount(new StripeSimulator(secret), console.stripeWebhookUrl(owner));
+    console.pay(stripe, 1200, "member-1");
+    JsonObject held = status(owner);
+    assertThat(held.getString("stage")).isEqualTo("needs_webhook_secret");
+    assertThat(held.getString("version")).isNotEqualTo(waiting.getString("version"));
+    assertThat(held.getString("html"))
+        .contains("1 delivery has arrived.")
+        .contains("Save the Webhook signing secret");
+
+    // WHEN the secret is saved THEN the held delivery is booked
+    owner.get(STRIPE);
+    assertThat(owner.submit(STRIPE, "webhookSecret", secret).statusCode()).isEqualTo(303);
+    console.pageOnceItShows(owner, "/console/payments", "12.00 USD");
+    assertThat(status(owner).getString("stage")).isEqualTo("receiving");
+
+    // WHEN a forged delivery arrives THEN the page says its likely cause and the fix
+    StripeAccount forger =
+        new StripeAccount(
+            new StripeSimulator(StripeSimulator.newWebhookSecret()), stripe.webhookUrl());
+    String forged =
+        forger.stripe().paymentIntentSucceeded("evt_forged", "pi_forged", 1, "usd", null);
+    assertThat(console.deliver(forger, forged).statusCode()).isEqualTo(401);
+    assertThat(owner.get(STRIPE).bodyAsString())
+        .contains("Likely cause:")
+        .contains("is not the one Stripe shows for this endpoint")
+        .contains("Dashboard &gt; Developers &gt; Webhooks");
+
+    // AND another tenant sees neither the status nor the account
+    Browser other = console.signUp("Other");
+    assertNotFound(other.get(STRIPE + "/status"));
+  }
+
+  private static JsonObject status(Browser tenant) {
+    HttpResponse<Buffer> r = tenant.get(STRIPE + "/status");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
   }
 
   @Test

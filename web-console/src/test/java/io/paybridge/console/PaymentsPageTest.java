@@ -49,11 +49,34 @@ class PaymentsPageTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsString())
-        .containsSubsequence("Refund", "-10.00 USD", first, "19.99 USD", second, "42.00 USD", first)
+        .containsSubsequence(
+            "Refund", "-10.00 USD", "re_1", first, "19.99 USD", second, "42.00 USD", first)
         .contains("class=\"num negative\"")
         .contains("href=\"/console/payments?customer=member-1\"")
-        .contains("Not synced");
+        .contains("of payment <a class=\"mono break\" href=\"/console/payments?payment=" + first)
+        .doesNotContain("Not synced")
+        .doesNotContain("<th>Sync</th>")
+        .contains("<td data-label=\"Gateway\">Stripe</td>");
     assertSecurityHeaders(r);
+  }
+
+  @Test
+  void aPaymentIsShownWithItsRefunds() {
+    assertThat(shop.get("/console/payments?payment=" + first).bodyAsString())
+        .contains("Entries of payment")
+        .contains("42.00 USD")
+        .contains("-10.00 USD")
+        .doesNotContain(second);
+  }
+
+  @Test
+  void theSyncStateIsShownOnceTheTenantHasATarget() {
+    Browser syncing = console.signUp("Syncing");
+    console.addWebhookTarget(syncing, "http://127.0.0.1:9/receiver");
+    console.pay(console.connectStripe(syncing), 500, "member-9");
+    assertThat(syncing.get("/console/payments").bodyAsString())
+        .contains("<th>Sync</th>")
+        .containsPattern("(Not synced|Synced)");
   }
 
   @Test

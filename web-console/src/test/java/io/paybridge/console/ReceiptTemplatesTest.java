@@ -38,7 +38,8 @@ class ReceiptTemplatesTest {
         .contains("<option value=\"held\" selected>Held</option>")
         .contains("name=\"from\" value=\"2026-01-01\"")
         .doesNotContain("name=\"to\" value")
-        .contains("<a href=\"/console/webhooks/17\">2026-01-31 12:00 UTC</a>")
+        .contains(
+            "<a href=\"/console/webhooks/17\"><time datetime=\"2026-01-31T12:00:00Z\" title=\"2026-01-31T12:00:00Z\">2026-01-31 12:00:00 UTC</time></a>")
         .contains("badge badge-warning\">Held<")
         .contains("<td data-label=\"Event id\" class=\"mono truncate\">—</td>")
         .contains("href=\"/console/webhooks?after=17&amp;verdict=held\">Older →</a>")

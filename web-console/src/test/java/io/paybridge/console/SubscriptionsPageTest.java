@@ -54,7 +54,7 @@ class SubscriptionsPageTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsString())
-        .containsSubsequence("sub_1", "reader-1", "active", "2027-03-01 00:00 UTC")
+        .containsSubsequence("sub_1", "reader-1", "active", "2027-03-01 00:00:00 UTC")
         .containsSubsequence("sub_2", "reader-2", "cancelled");
     assertSecurityHeaders(r);
   }

@@ -2,6 +2,7 @@ package io.paybridge.console;
 
 import static io.paybridge.console.ConsoleTestServer.assertNotFound;
 import static io.paybridge.console.ConsoleTestServer.assertSecurityHeaders;
+import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.console.ConsoleTestServer.Browser;
@@ -24,6 +25,9 @@ class SyncPageTest {
 
   /** Nothing listens on the discard port: every attempt fails at once. */
   private static final String REFUSING = "http://127.0.0.1:9/refused";
+
+  private static final Pattern SECRET =
+      Pattern.compile("id=\"new-target-secret\" class=\"mono\" readonly value=\"([^\"]+)\"");
 
   private static final Pattern REPLAY =
       Pattern.compile("action=\"/console/sync/deliveries/(\\d+)/replay\"");
@@ -105,8 +109,93 @@ class SyncPageTest {
   }
 
   @Test
+  void aTargetIsAddedHereWithItsSecretShownOnceThenDisabledEnabledAndRemoved() {
+    Browser owner = console.signUp("Targets");
+    owner.get("/console/sync");
+
+    // WHEN a webhook target is added THEN its signing secret is shown, once
+    HttpResponse<Buffer> added =
+        owner.submit("/console/sync/targets", "type", "webhook", "url", "http://127.0.0.1:9/added");
+    assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+    Matcher secret = SECRET.matcher(added.bodyAsString());
+    assertThat(secret.find()).isTrue();
+    assertThat(secret.group(1)).startsWith("whsec_");
+    String page = owner.get("/console/sync").bodyAsString();
+    assertThat(page)
+        .contains("http://127.0.0.1:9/added")
+        .contains("Enabled")
+        .doesNotContain(secret.group(1));
+    // AND the API's use case sees the same target
+    java.util.List<io.paybridge.core.sync.SyncStore.Target> targets =
+        await(console.useCases().syncTargets().list(console.tenantId(owner)));
+    assertThat(targets).singleElement().satisfies(t -> assertThat(t.enabled()).isTrue());
+    String id = targets.get(0).id().toString();
+
+    // WHEN it is disabled, enabled and removed THEN the page says so each time
+    assertThat(owner.submit("/console/sync/targets/" + id + "/disable").getHeader("Location"))
+        .isEqualTo("/console/sync?done=disabled");
+    assertThat(owner.get("/console/sync?done=disabled").bodyAsString())
+        .contains("The target is disabled")
+        .containsSubsequence("http://127.0.0.1:9/added", "Disabled", "disabled by the tenant");
+    assertThat(owner.submit("/console/sync/targets/" + id + "/enable").getHeader("Location"))
+        .isEqualTo("/console/sync?done=enabled");
+    owner.get("/console/sync");
+    assertThat(owner.submit("/console/sync/targets/" + id + "/remove").getHeader("Location"))
+        .isEqualTo("/console/sync?done=removed");
+    assertThat(owner.get("/console/sync").bodyAsString()).contains("No sync targets");
+  }
+
+  @Test
+  void anInvalidTargetIsShownBackWithEveryFieldMarked() {
+    Browser owner = console.signUp("Invalid");
+    owner.get("/console/sync");
+
+    HttpResponse<Buffer> refused =
+        owner.submit(
+            "/console/sync/targets", "type", "carrier-pigeon", "url", "ftp://example.com/x");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.bodyAsString())
+        .containsPattern("id=\"target-type\"[^>]*aria-invalid=\"true\"")
+        .contains("value=\"ftp://example.com/x\"");
+    owner.get("/console/sync");
+    HttpResponse<Buffer> headers =
+        owner.submit(
+            "/console/sync/targets",
+            "type",
+            "customer-transaction",
+            "url",
+            "http://127.0.0.1:9/x",
+            "headers",
+            "no colon here");
+    assertThat(headers.statusCode()).isEqualTo(400);
+    assertThat(headers.bodyAsString()).contains("Write each header as Name: value");
+    assertThat(await(console.useCases().syncTargets().list(console.tenantId(owner)))).isEmpty();
+  }
+
+  @Test
+  void anotherTenantsTargetCannotBeSwitchedOrRemoved() {
+    Browser owner = console.signUp("Owner");
+    console.addWebhookTarget(owner, "http://127.0.0.1:9/owned");
+    String id =
+        await(console.useCases().syncTargets().list(console.tenantId(owner)))
+            .get(0)
+            .id()
+            .toString();
+    Browser other = console.signUp("Other");
+    for (String action : java.util.List.of("disable", "enable", "remove")) {
+      other.get("/console/sync");
+      assertNotFound(other.submit("/console/sync/targets/" + id + "/" + action));
+    }
+    assertThat(await(console.useCases().syncTargets().list(console.tenantId(owner))))
+        .singleElement()
+        .satisfies(t -> assertThat(t.enabled()).isTrue());
+  }
+
+  @Test
   void withoutASessionNothingIsShownOrSent() {
     console.assertSentToLogin("/console/sync");
     console.assertSignedOutPostRefused("/console/sync/deliveries/" + delivery + "/replay");
+    console.assertSignedOutPostRefused("/console/sync/targets");
   }
 }

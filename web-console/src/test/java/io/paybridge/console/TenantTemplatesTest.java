@@ -10,6 +10,7 @@ import io.paybridge.console.view.GatewaysPage;
 import io.paybridge.console.view.Option;
 import io.paybridge.console.view.PaymentRow;
 import io.paybridge.console.view.PaymentsPage;
+import io.paybridge.console.view.SetupView;
 import io.paybridge.console.view.SubscriptionsPage;
 import io.paybridge.console.view.SyncPage;
 import java.time.OffsetDateTime;
@@ -26,7 +27,15 @@ class TenantTemplatesTest {
 
   private static final PaymentRow PAYMENT =
       new PaymentRow(
-          "2026-01-31T12:00:00Z", "Stripe", "REFUND", HOSTILE, -4200L, "usd", "pi_<1>", false);
+          "2026-01-31T12:00:00Z",
+          "Stripe",
+          "REFUND",
+          HOSTILE,
+          -4200L,
+          "usd",
+          "re_<1>",
+          "pi_<1>",
+          false);
 
   @Test
   void frameEscapesTheTenantAndMarksTheActivePage() {
@@ -45,13 +54,13 @@ class TenantTemplatesTest {
 
   @Test
   void dashboardShowsTheFirstStepUntilAGatewayIsConnected() {
-    String first = Render.page("dashboard.jte", new DashboardPage(true, 0, 0, 5, List.of()));
+    String first = Render.page("dashboard.jte", new DashboardPage(true, 0, 0, 5, List.of(), false));
     assertThat(first)
         .contains("Welcome to Paybridge. Your account is ready.")
         .contains("Next step: connect a payment gateway");
 
     String later =
-        Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT)));
+        Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT), false));
     assertThat(later)
         .doesNotContain("Next step")
         .contains(
@@ -59,9 +68,17 @@ class TenantTemplatesTest {
         .contains("-42.00 USD")
         .contains("class=\"num negative\"")
         .contains("badge badge-danger\">Refund<")
-        .contains("pi_&lt;1&gt;")
+        .contains("re_&lt;1&gt;")
+        .contains(
+            "of payment <a class=\"mono break\" href=\"/console/payments?payment=pi_%3C1%3E\">")
         .contains("/console/payments?customer=%3Cscript%3E")
+        .doesNotContain("Not synced")
+        .doesNotContain("<th>Sync</th>")
         .doesNotContain("<script>");
+    assertThat(
+            Render.page("dashboard.jte", new DashboardPage(false, 2, 3, 5, List.of(PAYMENT), true)))
+        .contains("<th>Sync</th>")
+        .contains("Not synced");
   }
 
   @Test
@@ -94,6 +111,23 @@ class TenantTemplatesTest {
             "Stripe",
             true,
             2,
+            new SetupView(
+                "failing",
+                "Stripe",
+                "/console/gateways/stripe/status",
+                false,
+                "localhost is this machine " + HOSTILE,
+                "Start a tunnel " + HOSTILE,
+                List.of("Webhook signing secret"),
+                0,
+                new SetupView.Last(
+                    41,
+                    "2026-01-31T12:00:05Z",
+                    "rejected",
+                    "payment_intent.succeeded",
+                    "no v1 signature matches " + HOSTILE,
+                    "The secret saved here is not the one Stripe shows " + HOSTILE,
+                    "Copy it again " + HOSTILE)),
             new GatewayFormPage.Connected(
                 "http://h/hooks/k/stripe",
                 List.of("payment_intent.succeeded"),
@@ -108,7 +142,8 @@ class TenantTemplatesTest {
                     true,
                     true,
                     true,
-                    false,
+                    true,
+                    null,
                     200,
                     null,
                     null,
@@ -120,7 +155,8 @@ class TenantTemplatesTest {
                     false,
                     false,
                     false,
-                    true,
+                    false,
+                    "Customer key must be a metadata key " + HOSTILE,
                     100,
                     "\"><script>",
                     "customer_ref",
@@ -133,14 +169,18 @@ class TenantTemplatesTest {
                     false,
                     false,
                     false,
+                    null,
                     10,
                     null,
                     "live",
                     List.of("live", "test"))),
-            HOSTILE);
+            HOSTILE,
+            List.of());
     String html = Render.page("gateway.jte", page);
     assertThat(html)
-        .contains("Saved. Paste the webhook URL below into your gateway.")
+        .contains(
+            "Saved. Add the webhook URL below in your Stripe dashboard, then save the Webhook"
+                + " signing secret it shows.")
         .contains("2 deliveries are held")
         .contains("id=\"webhook-url\" class=\"mono\" readonly value=\"http://h/hooks/k/stripe\"")
         .contains("<li class=\"mono\">payment_intent.succeeded</li>")
@@ -150,7 +190,16 @@ class TenantTemplatesTest {
         .contains("placeholder=\"customer_ref\"")
         .contains("<option value=\"live\" selected>live</option>")
         .contains("<option value=\"\">Default (live)</option>")
-        .contains("Connected 2026-01-31 12:00 UTC")
+        .contains(
+            "Connected <time datetime=\"2026-01-31T12:00:00Z\" title=\"2026-01-31T12:00:00Z\">"
+                + "2026-01-31 12:00:00 UTC</time>")
+        .contains("data-status-url=\"/console/gateways/stripe/status\"")
+        .contains("Stripe cannot reach this URL yet.")
+        .contains(
+            "<strong>Likely cause:</strong> The secret saved here is not the one Stripe shows")
+        .contains("<strong>Fix:</strong> Copy it again")
+        .contains("href=\"/console/webhooks/41\"")
+        .contains("Customer key must be a metadata key")
         .contains("action=\"/console/gateways/stripe/delete\"")
         .contains("Disconnect Stripe")
         .doesNotContain("<script>");
@@ -168,8 +217,10 @@ class TenantTemplatesTest {
                 List.of(new Option("stripe", "Stripe", true)),
                 List.of(new Option("PAYMENT", "Payment", false)),
                 HOSTILE,
+                "pi_<1>",
                 List.of(new PaymentsPage.Amount(6199L, "USD")),
                 List.of(PAYMENT),
+                true,
                 true,
                 "/console/payments?customer=a&kind=PAYMENT",
                 "/console/payments?before=7&customer=a"));
@@ -178,6 +229,8 @@ class TenantTemplatesTest {
         .contains("<option value=\"PAYMENT\">Payment</option>")
         .contains("Balance of &lt;script&gt;")
         .contains("61.99 USD")
+        .contains("Entries of payment <span class=\"mono break\">pi_&lt;1&gt;")
+        .contains("<input type=\"hidden\" name=\"payment\" value=\"pi_&lt;1>\">")
         .contains("href=\"/console/payments?customer=a&amp;kind=PAYMENT\">← Newest</a>")
         .contains("href=\"/console/payments?before=7&amp;customer=a\">Older →</a>")
         .doesNotContain("<script>");
@@ -185,7 +238,8 @@ class TenantTemplatesTest {
     assertThat(
             Render.page(
                 "payments.jte",
-                new PaymentsPage(List.of(), List.of(), null, null, List.of(), false, null, null)))
+                new PaymentsPage(
+                    List.of(), List.of(), null, null, null, List.of(), false, false, null, null)))
         .contains("No payments yet")
         .doesNotContain("Balance of")
         .doesNotContain("Older");
@@ -204,7 +258,7 @@ class TenantTemplatesTest {
     assertThat(html)
         .contains("sub_1")
         .contains("badge badge-success\">active<")
-        .contains("2026-02-01 00:00 UTC")
+        .contains("2026-02-01 00:00:00 UTC")
         .contains("Showing the first 100 subscriptions.")
         .doesNotContain("<script>");
     assertThat(Render.page("subscriptions.jte", new SubscriptionsPage(List.of(), false)))
@@ -213,24 +267,39 @@ class TenantTemplatesTest {
 
   @Test
   void syncListsTargetsAndReplayableDeliveries() {
+    UUID id = UUID.fromString("00000000-0000-0000-0000-000000000002");
     String html =
         Render.page(
             "sync.jte",
             new SyncPage(
                 "tok",
-                "42",
-                List.of(new SyncPage.Target("webhook", "http://x/<a>", false, HOSTILE, T)),
+                "Delivery 42 will be sent again.",
+                new SyncPage.Added("http://x/<a>", "whsec_\"secret"),
+                HOSTILE,
+                new SyncPage.Form(
+                    "customer-transaction", "http://x/<b>", HOSTILE, null, HOSTILE, null),
+                List.of(new SyncPage.Target(id, "webhook", "http://x/<a>", false, HOSTILE, T)),
                 List.of(new SyncPage.Delivery("42", "7", "failed", 3, HOSTILE, null))));
     assertThat(html)
         .contains("Delivery 42 will be sent again.")
         .contains("http://x/&lt;a&gt;")
         .contains("badge badge-danger\">Disabled<")
         .contains("action=\"/console/sync/deliveries/42/replay\"")
+        .contains("action=\"/console/sync/targets/" + id + "/enable\"")
+        .contains("action=\"/console/sync/targets/" + id + "/remove\"")
+        .contains("value=\"whsec_&#34;secret\"")
+        .contains("<option value=\"customer-transaction\" selected>")
         .contains("<td data-label=\"Attempts\">3</td>")
         .doesNotContain("<script>");
-    assertThat(Render.page("sync.jte", new SyncPage("t", null, List.of(), List.of())))
+    assertThat(html.split("aria-invalid=\"true\"", -1)).as("the URL only").hasSize(2);
+    assertThat(
+            Render.page(
+                "sync.jte",
+                new SyncPage("t", null, null, null, SyncPage.Form.EMPTY, List.of(), List.of())))
         .contains("No sync targets")
-        .contains("No failed deliveries");
+        .contains("No failed deliveries")
+        .contains("Add a target")
+        .doesNotContain("aria-invalid");
   }
 
   @Test

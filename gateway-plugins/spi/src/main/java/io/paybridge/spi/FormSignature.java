@@ -53,11 +53,13 @@ public record FormSignature(String algorithm, boolean upperCase, String signFiel
     }
     byte[] received = form.raw(signField);
     if (received == null) {
-      return Verdict.rejected("the notification has no '" + signField + "'");
+      return Verdict.rejected(
+          RejectionCause.UNSIGNED, "the notification has no '" + signField + "'");
     }
     byte[] expected = sign(form, fields, secret).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, received)) {
       return Verdict.rejected(
+          RejectionCause.WRONG_SECRET,
           "'" + signField + "' does not match the " + algorithm + " of the signed fields and key");
     }
     return Verdict.ok();

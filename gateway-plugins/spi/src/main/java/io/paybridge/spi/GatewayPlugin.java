@@ -112,7 +112,9 @@ public interface GatewayPlugin {
   /**
    * The exact HTTP answer the gateway expects once the delivery is durable ({@code RECORDED}), was
    * already recorded ({@code DUPLICATE}), needed no recording ({@code IGNORED}) or is kept until
-   * the tenant fixes its account ({@code HELD}).
+   * the tenant fixes its account ({@code HELD}). {@code parsed} is {@code null} for a delivery kept
+   * before the account had the secret it is verified with ({@link
+   * ParsedWebhook#NEEDS_WEBHOOK_SECRET}): held, but not yet read.
    */
   default WebhookAnswer acknowledge(WebhookRequest request, ParsedWebhook parsed, Outcome outcome) {
     return WebhookAnswer.json(200, "{\"received\":true}");

@@ -92,7 +92,9 @@ public final class IpAllowList {
     }
     return list.allows(request.remoteAddress())
         ? Verdict.ok()
-        : Verdict.rejected("remote address " + request.remoteAddress() + " is not in " + field);
+        : Verdict.rejected(
+            RejectionCause.SENDER_NOT_ALLOWED,
+            "remote address " + request.remoteAddress() + " is not in " + field);
   }
 
   /**

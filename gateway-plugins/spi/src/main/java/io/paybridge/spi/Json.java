@@ -121,11 +121,32 @@ public final class Json {
 
   private static MalformedWebhookException wrong(String path, String expected, Object v) {
     return new MalformedWebhookException(
-        "'"
-            + path
-            + "' should be "
-            + expected
-            + " but is "
-            + (v == null ? "missing" : v.getClass().getSimpleName()));
+        "'" + path + "' should be " + expected + " but is " + kindOf(v));
+  }
+
+  /**
+   * What a decoded JSON value is, in JSON's words ({@code a string}, {@code an object}), for
+   * messages about a body: never a Java type name.
+   */
+  public static String kindOf(Object v) {
+    if (v == null) {
+      return "missing";
+    }
+    if (v instanceof CharSequence) {
+      return "a string";
+    }
+    if (v instanceof Number) {
+      return "a number";
+    }
+    if (v instanceof Boolean) {
+      return "true or false";
+    }
+    if (v instanceof io.vertx.core.json.JsonObject || v instanceof java.util.Map) {
+      return "an object";
+    }
+    if (v instanceof io.vertx.core.json.JsonArray || v instanceof java.util.List) {
+      return "an array";
+    }
+    return "another kind of value";
   }
 }

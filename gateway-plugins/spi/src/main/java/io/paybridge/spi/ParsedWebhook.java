@@ -37,6 +37,13 @@ public record ParsedWebhook(
    */
   public static final String NEEDS_ACCOUNT_SETTING = "needs_account_setting";
 
+  /**
+   * The delivery arrived before the account had what verifies it (a signing secret the gateway
+   * shows only once the webhook URL is registered): kept unverified, checked and booked once the
+   * tenant saves it, or refused then if it does not verify.
+   */
+  public static final String NEEDS_WEBHOOK_SECRET = "needs_webhook_secret";
+
   /** The gateway's API refused the account's key (revoked, or lacking a permission). */
   public static final String API_CREDENTIALS_REJECTED = "api_credentials_rejected";
 

@@ -17,10 +17,17 @@ import java.util.function.Supplier;
  *     because it is meant for another account (Code's payments to another deposit address). Such a
  *     refusal's receipt is never sampled and keeps the body, and the plugin may answer it as the
  *     gateway needs to stop retrying.
+ * @param cause for a refusal, what kind of problem it is, so the tenant can be told the likely
+ *     cause and its fix; {@code null} when authentic
  */
-public record Verdict(boolean authentic, String reason, String signedDeliveryId, boolean genuine) {
+public record Verdict(
+    boolean authentic,
+    String reason,
+    String signedDeliveryId,
+    boolean genuine,
+    RejectionCause cause) {
 
-  private static final Verdict AUTHENTIC = new Verdict(true, "authentic", null, true);
+  private static final Verdict AUTHENTIC = new Verdict(true, "authentic", null, true, null);
 
   public static Verdict ok() {
     return AUTHENTIC;
@@ -31,16 +38,22 @@ public record Verdict(boolean authentic, String reason, String signedDeliveryId,
    * different body under the same {@code signedDeliveryId}.
    */
   public static Verdict ok(String signedDeliveryId) {
-    return new Verdict(true, "authentic", signedDeliveryId, true);
+    return new Verdict(true, "authentic", signedDeliveryId, true, null);
   }
 
+  /** Refused for a reason of no particular kind ({@link RejectionCause#OTHER}). */
   public static Verdict rejected(String reason) {
-    return new Verdict(false, reason, null, false);
+    return rejected(RejectionCause.OTHER, reason);
+  }
+
+  /** Refused, with the kind of problem it is. */
+  public static Verdict rejected(RejectionCause cause, String reason) {
+    return new Verdict(false, reason, null, false, cause);
   }
 
   /** Signed by the gateway, but not for this account: refused with the reason, recorded in full. */
   public static Verdict misdirected(String reason) {
-    return new Verdict(false, reason, null, true);
+    return new Verdict(false, reason, null, true, RejectionCause.WRONG_ACCOUNT);
   }
 
   /**

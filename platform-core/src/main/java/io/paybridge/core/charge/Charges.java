@@ -77,7 +77,7 @@ public final class Charges {
         .require(
             request.description() == null || request.description().length() <= MAX_DESCRIPTION,
             "description",
-            "'description' may be at most " + MAX_DESCRIPTION + " characters")
+            "'description' must be at most " + MAX_DESCRIPTION + " characters")
         .verdict()
         .compose(
             v -> {

@@ -23,14 +23,17 @@ public final class GatewayAccounts {
   private final PluginRegistry plugins;
   private final String publicUrl;
   private final Runnable wakeJobs;
+  private final GatewaySetup setup;
 
   /**
    * @param plugins the gateways a tenant can connect
+   * @param receipts what the account's deliveries became, for its setup status
    * @param publicUrl the base of the webhook URLs tenants paste into their gateways' dashboards
    * @param wakeJobs told after a save, so a queued processing of held receipts starts now
    */
   public GatewayAccounts(
       GatewayAccountStore store,
+      io.paybridge.core.ingest.ReceiptStore receipts,
       HookCache cache,
       PluginRegistry plugins,
       String publicUrl,
@@ -40,6 +43,16 @@ public final class GatewayAccounts {
     this.plugins = plugins;
     this.publicUrl = publicUrl;
     this.wakeJobs = wakeJobs;
+    this.setup = new GatewaySetup(receipts, publicUrl);
+  }
+
+  /**
+   * How far the account is from its first booked payment: whether gateways can reach its URL, what
+   * it still needs to verify deliveries, and what became of its last delivery — for a refusal, the
+   * likely cause and the fix in the tenant's words.
+   */
+  public Future<SetupStatus> setup(GatewayAccount account) {
+    return setup.of(account);
   }
 
   /** The gateways a tenant can connect (the installed plugins), ordered by id. */
@@ -79,17 +92,16 @@ public final class GatewayAccounts {
         .require(
             GatewayAccount.RECORD.equals(policy) || GatewayAccount.CANCEL_AND_REFUND.equals(policy),
             "unknownSubscriptions",
-            "'unknownSubscriptions' must be "
+            "Unknown subscriptions must be "
                 + GatewayAccount.RECORD
                 + " or "
-                + GatewayAccount.CANCEL_AND_REFUND)
+                + GatewayAccount.CANCEL_AND_REFUND
+                + ".")
         .require(
             !GatewayAccount.CANCEL_AND_REFUND.equals(policy)
                 || plugin instanceof io.paybridge.spi.CancelAndRefund,
             "unknownSubscriptions",
-            "'unknownSubscriptions' "
-                + plugin.displayName()
-                + " cannot cancel and refund subscriptions")
+            plugin.displayName() + " cannot cancel and refund subscriptions.")
         .verdict()
         .compose(v -> store.setUnknownSubscriptions(tenantId, plugin.id(), policy))
         .onSuccess(
@@ -102,7 +114,9 @@ public final class GatewayAccounts {
 
   /**
    * Connects the gateway or changes its credentials. Secret fields absent from {@code submitted}
-   * keep their stored value. Fails with {@link InvalidCredentialsException} naming the field.
+   * keep their stored value; a field deliveries are verified with may be left for later (the
+   * gateway shows it once the webhook URL is registered). Fails with {@link
+   * io.paybridge.core.usecase.InvalidInput} naming every field at fault, by its label.
    */
   public Future<GatewayAccount> connect(UUID tenantId, GatewayPlugin plugin, JsonObject submitted) {
     return store
@@ -122,7 +136,7 @@ public final class GatewayAccounts {
               try {
                 credentials = plugin.validateCredentials(merged);
               } catch (InvalidCredentialsException e) {
-                return Future.failedFuture(e);
+                return Future.failedFuture(invalidInput(e));
               }
               return store.upsert(tenantId, plugin, credentials);
             })
@@ -131,6 +145,18 @@ public final class GatewayAccounts {
               cache.invalidate(account.hookKey());
               wakeJobs.run();
             });
+  }
+
+  /** The plugin's refusal as the use cases' own: every field, its message in the tenant's words. */
+  private static io.paybridge.core.usecase.InvalidInput invalidInput(
+      InvalidCredentialsException e) {
+    return new io.paybridge.core.usecase.InvalidInput(
+        e.problems().stream()
+            .map(
+                p ->
+                    new io.paybridge.core.usecase.InvalidInput.Problem(
+                        p.field() == null ? "credentials" : p.field(), p.message()))
+            .toList());
   }
 
   /** Disconnects the gateway: its webhook URL stops at once. {@code false} when none was. */

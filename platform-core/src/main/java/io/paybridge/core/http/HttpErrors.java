@@ -47,6 +47,29 @@ public final class HttpErrors {
   }
 
   /**
+   * Answers 400 {@code invalid_field} naming every field at fault: {@code field} is the first,
+   * {@code problems} lists them all with what is wrong, and {@code message} says it all at once.
+   */
+  public static void invalidInput(
+      RoutingContext ctx, io.paybridge.core.usecase.InvalidInput invalid) {
+    io.vertx.core.json.JsonArray problems = new io.vertx.core.json.JsonArray();
+    StringBuilder message = new StringBuilder();
+    for (var p : invalid.problems()) {
+      problems.add(new JsonObject().put("field", p.field()).put("message", p.message()));
+      String sentence = p.message().matches(".*[.!?]$") ? p.message() : p.message() + ".";
+      message.append(message.length() == 0 ? "" : " ").append(sentence);
+    }
+    respond(
+        ctx,
+        400,
+        new JsonObject()
+            .put("error", "invalid_field")
+            .put("message", message.toString())
+            .put("field", invalid.field())
+            .put("problems", problems));
+  }
+
+  /**
    * Answers 429 with {@code Retry-After} (whole seconds) and a problem document {@code
    * too_many_attempts} saying when to try again.
    */
@@ -83,21 +106,7 @@ public final class HttpErrors {
       return;
     }
     if (failure instanceof io.paybridge.core.usecase.InvalidInput invalid) {
-      io.vertx.core.json.JsonArray problems = new io.vertx.core.json.JsonArray();
-      invalid
-          .problems()
-          .forEach(
-              p ->
-                  problems.add(
-                      new JsonObject().put("field", p.field()).put("message", p.message())));
-      respond(
-          ctx,
-          400,
-          new JsonObject()
-              .put("error", "invalid_field")
-              .put("message", invalid.getMessage())
-              .put("field", invalid.field())
-              .put("problems", problems));
+      invalidInput(ctx, invalid);
       return;
     }
     if (failure instanceof io.paybridge.core.usecase.Throttled throttled) {

@@ -7,6 +7,7 @@ import io.paybridge.core.gateway.HookCache;
 import io.paybridge.core.ingest.GroupCommitRecorder;
 import io.paybridge.core.ingest.IngestHandler;
 import io.paybridge.core.ingest.ReceiptStore;
+import io.paybridge.core.ingest.UnverifiedHolds;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -75,7 +76,14 @@ public final class NodeRoutes {
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))
-        .handler(new IngestHandler(hooks, recorder, metrics, clock, receipts))
+        .handler(
+            new IngestHandler(
+                hooks,
+                recorder,
+                metrics,
+                clock,
+                receipts,
+                new UnverifiedHolds(pool, UnverifiedHolds.PER_ACCOUNT)))
         .failureHandler(HttpErrors::failureHandler);
     HealthHandlers.mount(router, pool);
     if (config.metricsPort() < 0) {

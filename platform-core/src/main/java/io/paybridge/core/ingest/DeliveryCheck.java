@@ -1,6 +1,7 @@
 package io.paybridge.core.ingest;
 
 import io.paybridge.core.gateway.GatewayAccount;
+import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayPlugin;
 import io.paybridge.spi.MalformedWebhookException;
@@ -10,12 +11,15 @@ import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What a delivery means, as its gateway's plugin says: verify, parse, resolve. Ingest runs it on
  * every delivery and reprocessing runs it again on a stored one, so both judge a delivery the same
- * way. The result is a refusal (with its reason), a malformed body, or a parsed delivery that
- * books, holds or ignores; a failed future means nothing could be decided now (the database or the
+ * way. The result is a delivery that cannot be verified yet (the account lacks the secret it is
+ * verified with), a refusal (with its reason), a malformed body, or a parsed delivery that books,
+ * holds or ignores; a failed future means nothing could be decided now (the database or the
  * gateway's API is unavailable) and the gateway must deliver again.
  */
 public final class DeliveryCheck {
@@ -25,6 +29,15 @@ public final class DeliveryCheck {
 
   /** What a delivery turned out to be. */
   public sealed interface Result {}
+
+  /**
+   * The account has no value yet for a field deliveries are verified with (a signing secret the
+   * gateway shows only once the URL is registered): nothing can be said about the delivery until
+   * the tenant saves it.
+   *
+   * @param reason what is missing and what happens next, in the tenant's words
+   */
+  public record Unverified(String reason) implements Result {}
 
   /** Not from the gateway, or a body the gateway did not send with these signed headers. */
   public record Rejected(Verdict verdict) implements Result {}
@@ -44,6 +57,11 @@ public final class DeliveryCheck {
   /** Runs the account's plugin over the delivery. */
   public Future<Result> check(GatewayAccount account, WebhookRequest request) {
     GatewayPlugin plugin = account.plugin();
+    List<CredentialField> unset =
+        plugin.credentialSchema().unsetWebhookFields(account.credentials());
+    if (!unset.isEmpty()) {
+      return Future.succeededFuture(new Unverified(unverifiedReason(plugin, unset)));
+    }
     return plugin
         .verify(request, account.credentials())
         .compose(
@@ -104,6 +122,22 @@ public final class DeliveryCheck {
               }
               return Future.failedFuture(err);
             });
+  }
+
+  /** Why a delivery is kept unverified, naming the fields the account still needs. */
+  static String unverifiedReason(GatewayPlugin plugin, List<CredentialField> unset) {
+    String labels = unset.stream().map(CredentialField::label).collect(Collectors.joining(", "));
+    return "received before the account's "
+        + labels
+        + (unset.size() == 1 ? " was" : " were")
+        + " saved: "
+        + plugin.displayName()
+        + " shows "
+        + (unset.size() == 1 ? "it" : "them")
+        + " once the webhook URL is registered. Save "
+        + (unset.size() == 1 ? "it" : "them")
+        + " on the gateway's page and this delivery is verified as received, then booked once,"
+        + " or refused if it does not verify";
   }
 
   static byte[] sha256(byte[] bytes) {

@@ -7,6 +7,7 @@ import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.ingest.DeliveryCheck.Malformed;
 import io.paybridge.core.ingest.DeliveryCheck.Parsed;
 import io.paybridge.core.ingest.DeliveryCheck.Rejected;
+import io.paybridge.core.ingest.DeliveryCheck.Unverified;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.metrics.PlatformMetrics.WebhookOutcome;
 import io.paybridge.spi.GatewayPlugin;
@@ -32,15 +33,20 @@ import java.util.regex.Pattern;
  *
  * <p>Every delivery that reaches an account leaves a receipt with its verdict before it is
  * answered: {@code recorded}, {@code duplicate}, {@code held} (kept until the tenant fixes its
- * account), {@code ignored} (with the reason) or {@code rejected} (why). Forged deliveries get the
- * plugin's refusal (401 by default) and their receipts are sampled per account; authentic but
- * malformed ones get 400 and keep their body; a database or gateway outage gets 503 so the gateway
- * retries, and nothing is acknowledged that is not durable.
+ * account), {@code ignored} (with the reason) or {@code rejected} (why). A delivery to an account
+ * that has no signing secret yet is kept unverified ({@link UnverifiedHolds}) and acknowledged as
+ * held; past the account's cap of such deliveries it gets 503, so the gateway delivers it again.
+ * Forged deliveries get the plugin's refusal (401 by default) and their receipts are sampled per
+ * account; authentic but malformed ones get 400 and keep their body; a database or gateway outage
+ * gets 503 so the gateway retries, and nothing is acknowledged that is not durable.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = Logger.getLogger(IngestHandler.class.getName());
   private static final Pattern HOOK_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+
+  /** The cause a receipt keeps of a body that is not what the gateway sends. */
+  public static final String MALFORMED = "malformed";
 
   private final HookCache accounts;
   private final GroupCommitRecorder recorder;
@@ -48,6 +54,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
   private final Clock clock;
   private final ReceiptStore receipts;
   private final DeliveryCheck check;
+  private final UnverifiedHolds unverified;
   private final RejectionBudget budget = new RejectionBudget();
 
   public IngestHandler(
@@ -55,13 +62,15 @@ public final class IngestHandler implements Handler<RoutingContext> {
       GroupCommitRecorder recorder,
       PlatformMetrics metrics,
       Clock clock,
-      ReceiptStore receipts) {
+      ReceiptStore receipts,
+      UnverifiedHolds unverified) {
     this.accounts = accounts;
     this.recorder = recorder;
     this.metrics = metrics;
     this.clock = clock;
     this.receipts = receipts;
     this.check = new DeliveryCheck(receipts);
+    this.unverified = unverified;
   }
 
   @Override
@@ -104,6 +113,9 @@ public final class IngestHandler implements Handler<RoutingContext> {
       WebhookRequest request,
       DeliveryCheck.Result result,
       long started) {
+    if (result instanceof Unverified waiting) {
+      return holdUnverified(ctx, account, request, waiting.reason());
+    }
     if (result instanceof Rejected rejected) {
       return rejected(ctx, account, request, rejected.verdict());
     }
@@ -111,6 +123,41 @@ public final class IngestHandler implements Handler<RoutingContext> {
       return malformed(ctx, account, request, malformed.reason());
     }
     return record(ctx, account, request, ((Parsed) result).parsed(), started);
+  }
+
+  private Future<Void> holdUnverified(
+      RoutingContext ctx, GatewayAccount account, WebhookRequest request, String reason) {
+    GatewayPlugin plugin = account.plugin();
+    return unverified
+        .hold(
+            account,
+            reason,
+            request.body(),
+            ReceiptHeaders.encode(request.headers()),
+            request.remoteAddress(),
+            ctx.request().query())
+        .map(
+            id -> {
+              if (id == null) {
+                LOG.log(
+                    Level.WARNING,
+                    "webhook not kept: gateway={0} account={1} already keeps {2} deliveries"
+                        + " waiting for its signing secret; answering 503",
+                    new Object[] {plugin.id(), account.id(), unverified.cap()});
+                metrics.webhook(plugin.id(), WebhookOutcome.UNAVAILABLE);
+                ctx.response().putHeader("Retry-After", "3600");
+                HttpErrors.respond(
+                    ctx,
+                    503,
+                    "webhook_secret_missing",
+                    "this account cannot verify deliveries until its signing secret is saved;"
+                        + " deliver again later");
+                return null;
+              }
+              metrics.webhook(plugin.id(), WebhookOutcome.HELD);
+              reply(ctx, plugin.acknowledge(request, null, Outcome.HELD));
+              return null;
+            });
   }
 
   private Future<Void> rejected(
@@ -137,6 +184,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
             account.tenantId(),
             plugin.id(),
             verdict.reason(),
+            cause(verdict),
             null,
             verdict.genuine() ? request.body() : null,
             verdict.genuine() ? ReceiptHeaders.encode(request.headers()) : null,
@@ -172,6 +220,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
             account.tenantId(),
             plugin.id(),
             "malformed: " + reason,
+            MALFORMED,
             null,
             request.body(),
             ReceiptHeaders.encode(request.headers()),
@@ -227,6 +276,13 @@ public final class IngestHandler implements Handler<RoutingContext> {
                     return null;
                   });
             });
+  }
+
+  /** The cause a receipt keeps of a refusal: the kind in lower case, e.g. {@code wrong_secret}. */
+  static String cause(Verdict verdict) {
+    return verdict.cause() == null
+        ? null
+        : verdict.cause().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static WebhookOutcome metric(Outcome outcome) {

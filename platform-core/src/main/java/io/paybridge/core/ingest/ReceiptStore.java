@@ -39,7 +39,8 @@ public final class ReceiptStore {
       String remote,
       Instant receivedAt,
       Instant processedAt,
-      Long duplicateOf) {}
+      Long duplicateOf,
+      String cause) {}
 
   /** An entry a receipt booked. */
   public record BookedEntry(
@@ -67,7 +68,7 @@ public final class ReceiptStore {
 
   private static final String COLUMNS =
       "r.id, r.gateway, r.verdict, r.reason, r.hold, COALESCE(r.event_id, o.event_id) AS event_id,"
-          + " r.event_type, r.remote, r.received_at, r.processed_at, r.duplicate_of";
+          + " r.event_type, r.remote, r.received_at, r.processed_at, r.duplicate_of, r.cause";
 
   private static final String FROM =
       " FROM webhook_receipts r LEFT JOIN webhook_receipts o"
@@ -79,6 +80,9 @@ public final class ReceiptStore {
    */
   static final int SIGNED_DELIVERY_DAYS = 8;
 
+  /** How many of a tenant's newest receipts {@link #latest} looks through. */
+  static final int LATEST_WINDOW = 1000;
+
   private final Pool pool;
 
   public ReceiptStore(Pool pool) {
@@ -89,11 +93,14 @@ public final class ReceiptStore {
    * A delivery refused before it could be booked: not authentic, a body the gateway did not send,
    * or one the platform could not read. The body is kept only when given (authenticated
    * deliveries).
+   *
+   * @param cause the kind of refusal ({@code wrong_secret}, {@code malformed}, …), or {@code null}
    */
   public Future<Long> rejected(
       UUID tenantId,
       String gateway,
       String reason,
+      String cause,
       String eventType,
       Buffer body,
       String headers,
@@ -101,8 +108,8 @@ public final class ReceiptStore {
       String query) {
     return pool.preparedQuery(
             "INSERT INTO webhook_receipts (tenant_id, gateway, event_type, raw_body, verdict, reason,"
-                + " headers, remote, query)"
-                + " VALUES ($1, $2, $3, $4, 'rejected', $5, $6::text::jsonb, $7, $8) RETURNING id")
+                + " headers, remote, query, cause)"
+                + " VALUES ($1, $2, $3, $4, 'rejected', $5, $6::text::jsonb, $7, $8, $9) RETURNING id")
         .execute(
             Tuple.from(
                 new Object[] {
@@ -113,7 +120,8 @@ public final class ReceiptStore {
                   clip(reason),
                   headers,
                   clip(remote),
-                  query
+                  query,
+                  cause
                 }))
         .map(rows -> rows.iterator().next().getLong(0));
   }
@@ -274,6 +282,33 @@ public final class ReceiptStore {
             });
   }
 
+  /**
+   * The newest receipt of the tenant's account at a gateway, among the tenant's latest {@value
+   * #LATEST_WINDOW} receipts (so that the look-up stays cheap on the tenant's index, whatever its
+   * other gateways receive); {@code null} when there is none among them.
+   */
+  public Future<Receipt> latest(UUID tenantId, String gateway) {
+    return pool.preparedQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM (SELECT * FROM webhook_receipts WHERE tenant_id = $1 ORDER BY id DESC"
+                + " LIMIT "
+                + LATEST_WINDOW
+                + ") r LEFT JOIN webhook_receipts o ON o.id = r.duplicate_of"
+                + " AND o.tenant_id = r.tenant_id WHERE r.gateway = $2 ORDER BY r.id DESC LIMIT 1")
+        .execute(Tuple.of(tenantId, gateway))
+        .map(rows -> rows.size() == 0 ? null : receipt(rows.iterator().next()));
+  }
+
+  /** How many receipts the tenant's account at a gateway holds with the given hold code. */
+  public Future<Long> heldWith(UUID tenantId, String gateway, String hold) {
+    return pool.preparedQuery(
+            "SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1 AND gateway = $2"
+                + " AND verdict = 'held' AND hold = $3")
+        .execute(Tuple.of(tenantId, gateway, hold))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   /** How many receipts each of the tenant's gateway accounts holds, by gateway. */
   public Future<Map<String, Long>> heldCounts(UUID tenantId) {
     return pool.preparedQuery(
@@ -290,8 +325,9 @@ public final class ReceiptStore {
 
   /**
    * Enforces retention: receipts of rejected and duplicate deliveries older than {@code retention}
-   * go; the others keep their verdict and what they booked, without body and headers. Held receipts
-   * keep their body until they are booked, so nothing a tenant can still fix is lost.
+   * go, and so do deliveries held unverified that long (the account never got the secret they are
+   * verified with); the others keep their verdict and what they booked, without body and headers.
+   * Held receipts keep their body until they are booked, so nothing a tenant can still fix is lost.
    *
    * @return rows changed
    */
@@ -299,7 +335,10 @@ public final class ReceiptStore {
     Tuple cutoff = Tuple.of(retention.toSeconds());
     return pool.preparedQuery(
             "DELETE FROM webhook_receipts WHERE received_at < now() - $1 * interval '1 second'"
-                + " AND verdict IN ('rejected', 'duplicate')"
+                + " AND (verdict IN ('rejected', 'duplicate')"
+                + " OR (verdict = 'held' AND hold = '"
+                + ParsedWebhook.NEEDS_WEBHOOK_SECRET
+                + "'))"
                 + " AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.receipt_id ="
                 + " webhook_receipts.id)")
         .execute(cutoff)
@@ -335,7 +374,8 @@ public final class ReceiptStore {
         r.getString("remote"),
         r.getOffsetDateTime("received_at").toInstant(),
         processed == null ? null : processed.toInstant(),
-        r.getLong("duplicate_of"));
+        r.getLong("duplicate_of"),
+        r.getString("cause"));
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  * booked, and process one again. Processing again runs the gateway's plugin over the delivery as it
  * was received (freshness judged at the time it arrived) and books, under the same keys, only what
  * was not booked. Held receipts are processed again by themselves, once, when the account's
- * credentials are saved: a {@value #REPROCESS_HELD} job, fenced by its claim.
+ * credentials are saved: a {@value #REPROCESS_HELD} job, fenced by its claim. Deliveries kept
+ * before the account had its signing secret are verified then, as received: booked once when they
+ * verify, refused when they do not, and left held while the secret is still missing.
  */
 public final class Receipts {
 
@@ -142,16 +144,21 @@ public final class Receipts {
       DeliveryCheck.Result result,
       Long jobId,
       UUID claim) {
+    if (result instanceof DeliveryCheck.Unverified waiting) {
+      // Still no secret to verify it with: it stays as it is, held.
+      return Future.succeededFuture(new Outcome(stored.verdict(), waiting.reason(), 0));
+    }
     if (result instanceof Rejected rejected) {
       String reason = rejected.verdict().reason();
       return reprocessing
-          .markRejected(stored.tenantId(), stored.id(), reason)
+          .markRejected(
+              stored.tenantId(), stored.id(), reason, IngestHandler.cause(rejected.verdict()))
           .map(new Outcome("rejected", reason, 0));
     }
     if (result instanceof Malformed malformed) {
       String reason = "malformed: " + malformed.reason();
       return reprocessing
-          .markRejected(stored.tenantId(), stored.id(), reason)
+          .markRejected(stored.tenantId(), stored.id(), reason, IngestHandler.MALFORMED)
           .map(new Outcome("rejected", reason, 0));
     }
     ParsedWebhook parsed = ((DeliveryCheck.Parsed) result).parsed();

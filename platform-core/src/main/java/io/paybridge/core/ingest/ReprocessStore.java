@@ -111,12 +111,16 @@ public final class ReprocessStore {
         .mapEmpty();
   }
 
-  /** Marks a receipt rejected after processing it again, keeping its body for audit. */
-  public Future<Void> markRejected(UUID tenantId, long receiptId, String reason) {
+  /**
+   * Marks a receipt rejected after processing it again, keeping its body for audit.
+   *
+   * @param cause the kind of refusal, or {@code null}
+   */
+  public Future<Void> markRejected(UUID tenantId, long receiptId, String reason, String cause) {
     return pool.preparedQuery(
-            "UPDATE webhook_receipts SET verdict = 'rejected', reason = $3, hold = NULL,"
+            "UPDATE webhook_receipts SET verdict = 'rejected', reason = $3, hold = NULL, cause = $4,"
                 + " processed_at = now() WHERE tenant_id = $1 AND id = $2 AND verdict <> 'recorded'")
-        .execute(Tuple.of(tenantId, receiptId, ReceiptStore.clip(reason)))
+        .execute(Tuple.of(tenantId, receiptId, ReceiptStore.clip(reason), cause))
         .mapEmpty();
   }
 

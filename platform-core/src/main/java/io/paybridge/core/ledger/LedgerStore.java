@@ -21,7 +21,7 @@ public final class LedgerStore {
 
   private static final String ENTRY_COLUMNS =
       "id, gateway, kind, amount_minor, currency, external_payment_id, external_subscription_id, customer_ref,"
-          + " email, contact, fee_minor, occurred_at, recorded_at, period_end, synced_at";
+          + " email, contact, fee_minor, occurred_at, recorded_at, period_end, synced_at, entry_key";
 
   /** The kinds a customer's balance adds up. */
   private static final String[] BALANCE_KINDS =
@@ -31,10 +31,11 @@ public final class LedgerStore {
           .toArray(String[]::new);
 
   /**
-   * Optional filters of a listing.
+   * Filters of a listing; {@code null} fields do not filter.
    *
-   * @param createdFrom recorded at or after, or null
-   * @param createdTo recorded before, or null
+   * @param createdFrom recorded at or after
+   * @param createdTo recorded before
+   * @param paymentId the gateway's payment id: a payment with its refunds and disputes
    */
   public record Filter(
       String gateway,
@@ -42,11 +43,12 @@ public final class LedgerStore {
       String customerRef,
       String currency,
       Instant createdFrom,
-      Instant createdTo) {
+      Instant createdTo,
+      String paymentId) {
     public static final Filter NONE = new Filter(null, null, null);
 
     public Filter(String gateway, String kind, String customerRef) {
-      this(gateway, kind, customerRef, null, null, null);
+      this(gateway, kind, customerRef, null, null, null, null);
     }
   }
 
@@ -83,6 +85,7 @@ public final class LedgerStore {
             + " AND ($6::text IS NULL OR currency = $6)"
             + " AND ($7::timestamptz IS NULL OR recorded_at >= $7)"
             + " AND ($8::timestamptz IS NULL OR recorded_at < $8)"
+            + " AND ($10::text IS NULL OR external_payment_id = $10)"
             + " ORDER BY id "
             + (back ? "ASC" : "DESC")
             + " LIMIT $9";
@@ -98,7 +101,8 @@ public final class LedgerStore {
                   filter.currency(),
                   utc(filter.createdFrom()),
                   utc(filter.createdTo()),
-                  request.limit() + 1
+                  request.limit() + 1,
+                  filter.paymentId()
                 }))
         .map(
             rows -> {
@@ -166,7 +170,8 @@ public final class LedgerStore {
         instant(r, "occurred_at"),
         instant(r, "recorded_at"),
         instant(r, "period_end"),
-        r.getOffsetDateTime("synced_at") != null);
+        r.getOffsetDateTime("synced_at") != null,
+        r.getString("entry_key"));
   }
 
   /**

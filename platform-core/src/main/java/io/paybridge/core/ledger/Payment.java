@@ -6,7 +6,9 @@ import java.time.Instant;
 /**
  * A ledger entry as a tenant reads it: one money movement or subscription event booked from a
  * gateway's webhook. Amounts are signed, in minor units; {@code amountMinor} is {@code null} for
- * entries without money (a renewal), {@code synced} tells whether every sync target has it.
+ * entries without money (a renewal), {@code synced} tells whether every sync target has it, and
+ * {@code entryKey} is the entry's key in the ledger ({@code refund:<refund id>}, {@code
+ * payment:<payment intent id>}): what makes it book once.
  */
 public record Payment(
     long id,
@@ -23,7 +25,8 @@ public record Payment(
     Instant occurredAt,
     Instant recordedAt,
     Instant periodEnd,
-    boolean synced) {
+    boolean synced,
+    String entryKey) {
 
   /**
    * The payment as partners receive it, one shape on both channels that publish it: the API's

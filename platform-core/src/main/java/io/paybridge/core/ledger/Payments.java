@@ -26,11 +26,17 @@ public final class Payments {
   }
 
   /**
-   * The filters of a listing, checked: {@code kind} one of {@link EventKind}, texts 1 to 255
+   * The filters of a listing, checked: {@code kind} one of {@link EventKind}, texts at most 255
    * characters; blank means no filter. Fails with {@link InvalidInput}.
    */
   public static LedgerStore.Filter filter(String gateway, String kind, String customerRef) {
-    return filter(gateway, kind, customerRef, null, null, null);
+    return filter(gateway, kind, customerRef, null, null, null, null);
+  }
+
+  /** The filters of a listing as {@link #filter(String, String, String)}, and a payment's id. */
+  public static LedgerStore.Filter filter(
+      String gateway, String kind, String customerRef, String paymentId) {
+    return filter(gateway, kind, customerRef, null, null, null, paymentId);
   }
 
   /**
@@ -45,12 +51,29 @@ public final class Payments {
       String currency,
       java.time.Instant createdFrom,
       java.time.Instant createdTo) {
+    return filter(gateway, kind, customerRef, currency, createdFrom, createdTo, null);
+  }
+
+  /**
+   * Every filter of a listing, checked as {@link #filter(String, String, String, String,
+   * java.time.Instant, java.time.Instant)} does, and a payment's id at most 255 characters.
+   */
+  public static LedgerStore.Filter filter(
+      String gateway,
+      String kind,
+      String customerRef,
+      String currency,
+      java.time.Instant createdFrom,
+      java.time.Instant createdTo,
+      String paymentId) {
+    String p = blankToNull(paymentId);
     String g = blankToNull(gateway);
     String k = blankToNull(kind);
     String c = blankToNull(customerRef);
     String cur = blankToNull(currency);
     new Checks()
-        .require(g == null || g.length() <= 255, "gateway", "'gateway' must be 1 to 255 characters")
+        .require(
+            g == null || g.length() <= 255, "gateway", "'gateway' must be at most 255 characters")
         .require(
             k == null || Arrays.stream(EventKind.values()).anyMatch(e -> e.name().equals(k)),
             "kind",
@@ -58,7 +81,7 @@ public final class Payments {
         .require(
             c == null || c.length() <= 255,
             "customerRef",
-            "'customerRef' must be 1 to 255 characters")
+            "'customerRef' must be at most 255 characters")
         .require(
             cur == null || isCurrency(cur),
             "currency",
@@ -67,6 +90,8 @@ public final class Payments {
             createdFrom == null || createdTo == null || createdFrom.isBefore(createdTo),
             "createdTo",
             "'createdTo' must be later than 'createdFrom'")
+        .require(
+            p == null || p.length() <= 255, "payment", "'payment' must be at most 255 characters")
         .throwIfAny();
     return new LedgerStore.Filter(
         g,
@@ -74,7 +99,8 @@ public final class Payments {
         c,
         cur == null ? null : cur.toUpperCase(java.util.Locale.ROOT),
         createdFrom,
-        createdTo);
+        createdTo,
+        p);
   }
 
   private static boolean isCurrency(String code) {
@@ -111,7 +137,9 @@ public final class Payments {
         .require(
             customerRef != null && !customerRef.isEmpty() && customerRef.length() <= 255,
             "customerRef",
-            "'customerRef' must be 1 to 255 characters")
+            customerRef == null || customerRef.isEmpty()
+                ? "'customerRef' is required"
+                : "'customerRef' must be at most 255 characters")
         .verdict()
         .compose(v -> store.balance(tenantId, customerRef));
   }

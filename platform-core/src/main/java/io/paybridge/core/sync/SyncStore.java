@@ -166,6 +166,15 @@ public final class SyncStore {
                             : JobQueue.unpark(conn, tenantId, DELIVER).map(true)));
   }
 
+  /** Disables a target at the tenant's request; its deliveries wait until it is enabled. */
+  public Future<Boolean> disable(UUID tenantId, UUID targetId, String reason) {
+    return pool.preparedQuery(
+            "UPDATE sync_targets SET enabled = false, disabled_reason = $3"
+                + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
+        .execute(Tuple.of(tenantId, targetId, reason))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** What one fan-out statement did. */
   public record FanOutResult(int entries, int deliveries) {}
 

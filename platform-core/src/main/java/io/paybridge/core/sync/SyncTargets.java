@@ -70,10 +70,9 @@ public final class SyncTargets {
   public Future<Added> add(UUID tenantId, String type, String url, Object headers) {
     return new Checks()
         .require(type != null && TYPES.contains(type), "type", "'type' must be one of " + TYPES)
+        .require(url != null && !url.isBlank(), "url", "'url' is required")
         .require(
-            url != null && !url.isBlank() && url.length() <= 2048,
-            "url",
-            "'url' must be 1 to 2048 characters")
+            url == null || url.length() <= 2048, "url", "'url' must be at most 2048 characters")
         .verdict()
         .compose(v -> create(tenantId, type, url, headers));
   }
@@ -128,6 +127,14 @@ public final class SyncTargets {
             });
   }
 
+  /**
+   * Disables a target: what is recorded meanwhile waits, and is delivered once it is enabled again.
+   * {@code false} when the tenant has none with this id.
+   */
+  public Future<Boolean> disable(UUID tenantId, UUID targetId) {
+    return store.disable(tenantId, targetId, "disabled by the tenant");
+  }
+
   /** Deliveries, newest first, below {@code before}; {@code status} one of {@link #STATUSES}. */
   public Future<Page<DeliveryView, Long>> deliveries(
       UUID tenantId, String status, Long before, int limit) {
@@ -169,7 +176,7 @@ public final class SyncTargets {
       throw InvalidInput.of("headers", "'headers' must be an object of header names to values");
     }
     if (headers.size() > MAX_HEADERS) {
-      throw InvalidInput.of("headers", "'headers' may hold at most " + MAX_HEADERS + " headers");
+      throw InvalidInput.of("headers", "'headers' must hold at most " + MAX_HEADERS + " headers");
     }
     for (String name : headers.fieldNames()) {
       if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}")

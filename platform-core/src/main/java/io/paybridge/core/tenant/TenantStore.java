@@ -51,8 +51,13 @@ public final class TenantStore {
     this.pool = pool;
   }
 
-  /** Creates a tenant with its first API client in one transaction. */
-  public Future<UUID> createWithClient(
+  /**
+   * Creates a tenant, with its first API client when {@code clientId} is given (the API's sign-up),
+   * without one otherwise (the console's: a tenant creates clients of its own when it needs them).
+   *
+   * @throws EmailTakenException (as the failed future) when the email is in use
+   */
+  public Future<UUID> create(
       String name,
       String email,
       String passwordHash,
@@ -67,17 +72,20 @@ public final class TenantStore {
                     .execute(Tuple.of(tenantId, name, email, passwordHash))
                     .compose(
                         v ->
-                            conn.preparedQuery(
-                                    "INSERT INTO api_clients (id, tenant_id, client_id, secret_hash, name, scopes)"
-                                        + " VALUES ($1, $2, $3, $4, $5, $6)")
-                                .execute(
-                                    Tuple.of(
-                                        UUID.randomUUID(),
-                                        tenantId,
-                                        clientId,
-                                        secretHash,
-                                        "default",
-                                        scopes.toArray(String[]::new)))))
+                            clientId == null
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                        "INSERT INTO api_clients (id, tenant_id, client_id,"
+                                            + " secret_hash, name, scopes)"
+                                            + " VALUES ($1, $2, $3, $4, $5, $6)")
+                                    .execute(
+                                        Tuple.of(
+                                            UUID.randomUUID(),
+                                            tenantId,
+                                            clientId,
+                                            secretHash,
+                                            "default",
+                                            scopes.toArray(String[]::new)))))
         .map(tenantId)
         .recover(
             e ->

@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * What a tenant does to exist and prove who it is, whether through the API or the console: sign up
- * (with its first API client), and sign in with its email and password. Owns the rules both share:
- * what a valid name, email and password are; that passwords are stored only as slow hashes,
- * computed on the node's hash pool at the same cost whether or not the email is known, and client
- * secrets only as keyed digests ({@link ClientSecrets}); and that every attempt is reserved with
- * the cluster's throttles before it may cost a hash.
+ * (through the API with its first API client), and sign in with its email and password. Owns the
+ * rules both share: what a valid name, email and password are; that passwords are stored only as
+ * slow hashes, computed on the node's hash pool at the same cost whether or not the email is known,
+ * and client secrets only as keyed digests ({@link ClientSecrets}); and that every attempt is
+ * reserved with the cluster's throttles before it may cost a hash.
  */
 public final class Tenants {
 
@@ -26,7 +26,10 @@ public final class Tenants {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
-  /** A new tenant, and its first API client's credentials (the secret exists only here). */
+  /**
+   * A new tenant, and its first API client's credentials when it got one (the secret exists only
+   * here); {@code null} client fields for a tenant that signed up in the console.
+   */
   public record SignedUp(
       UUID tenantId, String name, String email, String clientId, String clientSecret) {}
 
@@ -46,9 +49,24 @@ public final class Tenants {
    * Signs a tenant up from a client address. Fails with {@link
    * io.paybridge.core.usecase.InvalidInput} naming every field at fault, {@link
    * io.paybridge.core.usecase.Throttled} when the address has signed up too often, or {@link
-   * TenantStore.EmailTakenException}.
+   * TenantStore.EmailTakenException}. The tenant gets its first API client, whose secret the answer
+   * shows once (the API's sign-up).
    */
   public Future<SignedUp> signUp(String name, String email, String password, String address) {
+    return signUp(name, email, password, address, true);
+  }
+
+  /**
+   * Signs a tenant up as {@link #signUp} does, without an API client: a tenant who signs up in the
+   * console creates clients on its API clients page when it needs one, and sees each secret then.
+   */
+  public Future<SignedUp> signUpWithoutClient(
+      String name, String email, String password, String address) {
+    return signUp(name, email, password, address, false);
+  }
+
+  private Future<SignedUp> signUp(
+      String name, String email, String password, String address, boolean firstClient) {
     String n = name == null ? "" : name.strip();
     String e = email == null ? "" : email.strip();
     String p = password == null ? "" : password;
@@ -56,7 +74,7 @@ public final class Tenants {
         .require(
             Checks.lengthWithin(n, 1, 200),
             "name",
-            "Enter your organisation's name (up to 200 characters).")
+            "Enter your organisation's name (at most 200 characters).")
         .require(
             e.length() <= 254 && EMAIL.matcher(e).matches(),
             "email",
@@ -67,18 +85,19 @@ public final class Tenants {
             "Choose a password of at least " + MIN_PASSWORD + " characters (at most 256).")
         .verdict()
         .compose(v -> throttles.signUp(address))
-        .compose(reserved -> create(n, e, p));
+        .compose(reserved -> create(n, e, p, firstClient));
   }
 
-  private Future<SignedUp> create(String n, String e, String p) {
-    String clientId = Tokens.random("pbc_", 12);
-    String clientSecret = Tokens.random("pbs_", 32);
+  private Future<SignedUp> create(String n, String e, String p, boolean firstClient) {
+    String clientId = firstClient ? Tokens.random("pbc_", 12) : null;
+    String clientSecret = firstClient ? Tokens.random("pbs_", 32) : null;
     Future<String> passwordHash = hashes.hash(p);
-    Future<String> secretHash = secrets.digest(clientId, clientSecret);
+    Future<String> secretHash =
+        firstClient ? secrets.digest(clientId, clientSecret) : Future.succeededFuture(null);
     return Future.all(passwordHash, secretHash)
         .compose(
             h ->
-                store.createWithClient(
+                store.create(
                     n, e, passwordHash.result(), clientId, secretHash.result(), ApiScopes.ALL))
         .map(id -> new SignedUp(id, n, e, clientId, clientSecret));
   }

@@ -74,6 +74,7 @@ class MigrationsTest {
                   "V16__payer_contact_retention.sql",
                   "V17__checkouts.sql",
                   "V18__app_purchases.sql",
+                  "V19__receipt_causes.sql",
                   "V21__api_client_rotation.sql",
                   "V22__refunds.sql"))
           .toList();
@@ -232,6 +233,7 @@ class MigrationsTest {
             "16 SQL V16__payer_contact_retention.sql",
             "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
+            "19 SQL V19__receipt_causes.sql",
             "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
@@ -274,6 +276,7 @@ class MigrationsTest {
             "16 SQL V16__payer_contact_retention.sql",
             "17 SQL V17__checkouts.sql",
             "18 SQL V18__app_purchases.sql",
+            "19 SQL V19__receipt_causes.sql",
             "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql");
   }

@@ -67,7 +67,9 @@ class HookCacheTest {
             tenant,
             stripe,
             stripe.validateCredentials(
-                new JsonObject().put("webhookSecret", webhookSecret).put("apiKey", "sk_test_1"))));
+                new JsonObject()
+                    .put("webhookSecret", webhookSecret)
+                    .put("apiKey", "sk_test_51HookCacheTestKey"))));
   }
 
   /** Where {@code get} answered: the context its callback ran on, and the account. */
@@ -97,7 +99,7 @@ class HookCacheTest {
   @Test
   void aCachedAccountIsAnsweredOnTheCallersEventLoop() {
     // GIVEN an account whose lookup was first made from one event loop
-    GatewayAccount account = account("whsec_first");
+    GatewayAccount account = account("whsec_FirstSecretOfThisEndpoint000001");
     HookCache cache = new HookCache(vertx, store);
     Context loader = vertx.getOrCreateContext();
     Context other = vertx.getOrCreateContext();
@@ -117,7 +119,7 @@ class HookCacheTest {
   @Test
   void concurrentMissesAreEachAnsweredOnTheirOwnLoop() {
     // GIVEN an account nobody has looked up yet
-    GatewayAccount account = account("whsec_shared");
+    GatewayAccount account = account("whsec_SharedSecretOfThisEndpoint000001");
     HookCache cache = new HookCache(vertx, store);
     Context first = vertx.getOrCreateContext();
     Context second = vertx.getOrCreateContext();
@@ -143,12 +145,13 @@ class HookCacheTest {
   @Test
   void anEditInvalidatesTheCachedAccount() {
     // GIVEN a cached account
-    GatewayAccount account = account("whsec_before");
+    GatewayAccount account = account("whsec_BeforeSecretOfThisEndpoint000001");
     HookCache cache = new HookCache(vertx, store);
     await(cache.start());
     try {
       Context loop = vertx.getOrCreateContext();
-      assertThat(secret(getOn(loop, cache, account.hookKey()).account())).isEqualTo("whsec_before");
+      assertThat(secret(getOn(loop, cache, account.hookKey()).account()))
+          .isEqualTo("whsec_BeforeSecretOfThisEndpoint000001");
 
       // WHEN the tenant edits its credentials and the edit is announced
       await(
@@ -157,12 +160,13 @@ class HookCacheTest {
               stripe,
               stripe.validateCredentials(
                   new JsonObject()
-                      .put("webhookSecret", "whsec_after")
-                      .put("apiKey", "sk_test_1"))));
+                      .put("webhookSecret", "whsec_AfterSecretOfThisEndpoint000001")
+                      .put("apiKey", "sk_test_51HookCacheTestKey"))));
       cache.invalidate(account.hookKey());
 
       // THEN the next lookup reads the new credentials
-      assertThat(secret(getOn(loop, cache, account.hookKey()).account())).isEqualTo("whsec_after");
+      assertThat(secret(getOn(loop, cache, account.hookKey()).account()))
+          .isEqualTo("whsec_AfterSecretOfThisEndpoint000001");
     } finally {
       await(cache.stop());
     }
@@ -171,7 +175,7 @@ class HookCacheTest {
   @Test
   void anUnknownHookKeyIsAnsweredWithNothingAndRememberedBriefly() {
     // GIVEN an account, and a hook key of nobody's
-    GatewayAccount account = account("whsec_unknown");
+    GatewayAccount account = account("whsec_UnknownSecretOfThisEndpoint000001");
     HookCache cache = new HookCache(vertx, store);
     Context loop = vertx.getOrCreateContext();
 

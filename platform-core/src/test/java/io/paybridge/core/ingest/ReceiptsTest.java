@@ -222,7 +222,15 @@ class ReceiptsTest {
     }
     await(
         store.rejected(
-            account.tenantId(), plugin.id(), "bad signature", null, null, null, "1.2.3.4", null));
+            account.tenantId(),
+            plugin.id(),
+            "bad signature",
+            "wrong_secret",
+            null,
+            null,
+            null,
+            "1.2.3.4",
+            null));
     Page<ReceiptStore.Receipt, Long> first =
         await(store.list(account.tenantId(), ReceiptStore.Filter.NONE, null, 4));
     assertThat(first.hasMore()).isTrue();
@@ -248,7 +256,9 @@ class ReceiptsTest {
     ingest(account, delivery("evt_r1", "refund:re_r1", -5, "dr-1")); // held
     GatewayAccount keyed = connect(tenant(), "key-1");
     ingest(keyed, delivery("evt_r2", "payment:r2", 5, "dr-2")); // recorded
-    await(store.rejected(keyed.tenantId(), plugin.id(), "forged", null, null, null, null, null));
+    await(
+        store.rejected(
+            keyed.tenantId(), plugin.id(), "forged", null, null, null, null, null, null));
     await(
         pool.query("UPDATE webhook_receipts SET received_at = received_at - interval '40 days'")
             .execute());
@@ -295,6 +305,7 @@ class ReceiptsTest {
                 account.tenantId(),
                 plugin.id(),
                 "signed for another account",
+                "wrong_account",
                 null,
                 delivery.body(),
                 ReceiptHeaders.encode(delivery.headers()),
@@ -312,7 +323,7 @@ class ReceiptsTest {
     long refused =
         await(
             store.rejected(
-                account.tenantId(), plugin.id(), "forged", null, null, null, null, null));
+                account.tenantId(), plugin.id(), "forged", null, null, null, null, null, null));
     assertThatThrownBy(() -> await(receipts.reprocess(account.tenantId(), refused)))
         .hasRootCauseInstanceOf(Receipts.NotReprocessable.class);
   }

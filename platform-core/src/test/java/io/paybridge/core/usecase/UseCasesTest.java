@@ -126,7 +126,7 @@ class UseCasesTest {
     String clientId = "pbc_" + UUID.randomUUID();
     String legacy = new SecretHasher(1_000).hash(secret);
     await(
-        store.createWithClient(
+        store.create(
             "Legacy", email(), legacy, clientId, legacy, List.of(ApiScopes.PAYMENTS_READ)));
     // WHEN a wrong secret is shown
     assertThat(await(clients.authenticate(clientId, "pbs_wrong", ADDRESS))).isNull();

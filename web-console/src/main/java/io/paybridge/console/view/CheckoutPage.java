@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * {@code GET /console/checkouts/{id}}: one checkout, the webhook deliveries that concern it (with
  * their repeats) and the ledger entries it produced, oldest first. The client fields the gateway
- * returned (Stripe's client secret) are for the app, never shown here.
+ * returned (Stripe's client secret) are for the app, never shown here. The entries show their sync
+ * state ({@code syncColumn}) once the tenant has sync targets.
  */
 public record CheckoutPage(
     String id,
@@ -24,7 +25,8 @@ public record CheckoutPage(
     String createdAt,
     String updatedAt,
     List<Event> events,
-    List<PaymentRow> entries) {
+    List<PaymentRow> entries,
+    boolean syncColumn) {
 
   /** A delivery that concerns the checkout. */
   public record Event(

@@ -11,7 +11,8 @@ public record DashboardPage(
     int connectedGateways,
     int failedDeliveries,
     int installedGateways,
-    List<PaymentRow> recentPayments) {
+    List<PaymentRow> recentPayments,
+    boolean syncColumn) {
 
   public boolean onboarding() {
     return connectedGateways == 0;

@@ -15,7 +15,7 @@ import java.util.Locale;
 public final class Format {
 
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT);
 
   private Format() {}
 
@@ -42,7 +42,7 @@ public final class Format {
         + currency.toUpperCase(Locale.ROOT);
   }
 
-  /** An ISO-8601 instant as {@code 2026-01-31 12:00 UTC}; other text as it is. */
+  /** An ISO-8601 instant as {@code 2026-01-31 12:00:05 UTC}; other text as it is. */
   public static String time(String iso) {
     if (iso == null) {
       return "—";
@@ -60,6 +60,28 @@ public final class Format {
 
   public static String time(OffsetDateTime t) {
     return t == null ? "—" : TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  /**
+   * An instant as ISO-8601 in UTC ({@code 2026-01-31T12:00:05Z}), for a {@code <time>} element's
+   * {@code datetime}; {@code null} for a missing one. Takes an {@link Instant}, an {@link
+   * OffsetDateTime} or ISO text.
+   */
+  public static String iso(Object t) {
+    if (t instanceof Instant i) {
+      return i.toString();
+    }
+    if (t instanceof OffsetDateTime o) {
+      return o.toInstant().toString();
+    }
+    if (t instanceof String s) {
+      try {
+        return Instant.parse(s).toString();
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** {@code —} for a missing value. */

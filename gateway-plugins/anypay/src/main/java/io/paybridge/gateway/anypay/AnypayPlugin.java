@@ -3,6 +3,7 @@ package io.paybridge.gateway.anypay;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
@@ -17,6 +18,7 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
@@ -165,14 +167,21 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              PROJECT_ID,
-              "Project id",
-              "Anypay > Projects: the project's numeric id (sent as merchant_id)"),
+                  PROJECT_ID,
+                  "Project id",
+                  "Anypay > Projects: the project's numeric id (sent as merchant_id)")
+              .shaped(CredentialShape.of("[0-9]{1,20}", "the project's numeric id")),
           CredentialField.secret(
-              SECRET_KEY,
-              "Secret key",
-              "The project's secret key from its Anypay settings; Anypay signs notifications"
-                  + " with it"),
+                  SECRET_KEY,
+                  "Secret key",
+                  "The project's secret key from its Anypay settings; Anypay signs notifications"
+                      + " with it")
+              .verifyingWebhooks()
+              .shaped(
+                  CredentialShape.of(
+                      "\\S{8,}",
+                      "the project's secret key from its Anypay settings: at least 8 characters"
+                          + " without spaces")),
           CredentialField.text(
                   SIGN_SCHEME,
                   "Signature scheme",
@@ -229,16 +238,13 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
    */
   @Override
   protected Credentials checkCredentials(Credentials credentials) {
-    if (!credentials.require(PROJECT_ID).matches("[0-9]{1,20}")) {
-      throw new InvalidCredentialsException(PROJECT_ID, "Anypay project ids are numeric");
-    }
     boolean md5 = MD5.equals(credentials.get(SIGN_SCHEME));
     IpAllowList.validateCredential(credentials, ALLOWED_IPS);
     if (md5 && credentials.get(ALLOWED_IPS) == null) {
       throw new InvalidCredentialsException(
           ALLOWED_IPS,
-          "the md5 scheme signs neither currency nor status; list Anypay's sender addresses"
-              + " in allowedIps");
+          "Allowed sender addresses are required with the md5 signature scheme, which signs"
+              + " neither currency nor status: list Anypay's sender addresses.");
     }
     String currency = credentials.get(ACCOUNT_CURRENCY);
     if (currency != null) {
@@ -246,8 +252,7 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
         currency = Money.currency(currency);
       } catch (MalformedWebhookException e) {
         throw new InvalidCredentialsException(
-            ACCOUNT_CURRENCY,
-            "accountCurrency must be an ISO-4217 currency code such as RUB: " + e.getMessage());
+            ACCOUNT_CURRENCY, "Account currency must be an ISO-4217 currency code such as RUB.");
       }
       Map<String, String> values = new LinkedHashMap<>(credentials.asMap());
       values.put(ACCOUNT_CURRENCY, currency);
@@ -255,8 +260,8 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
     } else if (md5) {
       throw new InvalidCredentialsException(
           ACCOUNT_CURRENCY,
-          "the md5 scheme does not sign the currency; name the one currency this account takes"
-              + " in accountCurrency");
+          "Account currency is required with the md5 signature scheme, which does not sign the"
+              + " currency: name the one currency this account takes.");
     }
     return credentials;
   }
@@ -264,7 +269,9 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
   @Override
   protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(SECRET_KEY, PROJECT_ID) != null) {
-      return Verdict.rejected("the account has no Anypay " + SECRET_KEY + " or " + PROJECT_ID);
+      return Verdict.rejected(
+          RejectionCause.WRONG_SECRET,
+          "the account has no Anypay " + SECRET_KEY + " or " + PROJECT_ID);
     }
     String scheme = credentials.getOrDefault(SIGN_SCHEME, SHA256);
     String allowed = credentials.get(ALLOWED_IPS);
@@ -299,7 +306,9 @@ public final class AnypayPlugin extends PureCheckGatewayPlugin implements Checko
     }
     byte[] projectId = credentials.get(PROJECT_ID).getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(projectId, params.raw("merchant_id"))) {
-      return Verdict.rejected("'merchant_id' is another project than the account's " + PROJECT_ID);
+      return Verdict.rejected(
+          RejectionCause.WRONG_ACCOUNT,
+          "'merchant_id' is another project than the account's " + PROJECT_ID);
     }
     return Verdict.ok();
   }

@@ -155,8 +155,9 @@ class AnypayPluginTest extends GatewayPluginTestKit {
     assertThat(plugin.credentialSchema().field("signScheme").orElseThrow().allowedValues())
         .containsExactly("sha256", "md5");
     assertThatThrownBy(() -> credentials(PROJECT, SECRET, "sha1", null))
-        .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessageContaining("signScheme");
+        .isInstanceOfSatisfying(
+            InvalidCredentialsException.class, e -> assertThat(e.field()).isEqualTo("signScheme"))
+        .hasMessage("Signature scheme must be one of: sha256, md5.");
     assertThatThrownBy(() -> credentials("proj-1", SECRET, null, null))
         .isInstanceOf(InvalidCredentialsException.class)
         .hasMessageContaining("numeric");

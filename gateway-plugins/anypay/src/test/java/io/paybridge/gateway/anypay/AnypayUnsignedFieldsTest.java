@@ -178,16 +178,14 @@ class AnypayUnsignedFieldsTest {
             .put("allowedIps", ANYPAY);
     assertThatThrownBy(() -> plugin.validateCredentials(submitted))
         .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessageContaining("accountCurrency")
+        .hasMessageContaining("Account currency is required")
         .satisfies(
             e ->
                 assertThat(((InvalidCredentialsException) e).field()).isEqualTo("accountCurrency"));
     assertThatThrownBy(
             () -> plugin.validateCredentials(submitted.copy().put("accountCurrency", "RUBLES")))
         .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessage(
-            "accountCurrency must be an ISO-4217 currency code such as RUB: unknown currency"
-                + " 'RUBLES'");
+        .hasMessage("Account currency must be an ISO-4217 currency code such as RUB.");
     assertThat(md5Account.get("accountCurrency")).as("normalized").isEqualTo("RUB");
 
     Credentials stored =

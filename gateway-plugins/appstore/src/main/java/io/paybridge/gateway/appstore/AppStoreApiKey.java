@@ -101,28 +101,35 @@ record AppStoreApiKey(String issuerId, String keyId, PrivateKey key) {
     requireAll(
         credentials,
         missing ->
-            "'"
-                + missing
-                + "' is required with the other In-App Purchase key fields ("
-                + String.join(", ", FIELDS)
-                + ")");
+            label(missing)
+                + " is required with the other In-App Purchase key fields: save the issuer ID,"
+                + " the key ID and the private key together.");
     try {
       UUID.fromString(credentials.get(ISSUER_ID));
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(
-          ISSUER_ID, "'" + ISSUER_ID + "' must be the issuer ID, a UUID");
+          ISSUER_ID, label(ISSUER_ID) + " must be the issuer ID, a UUID.");
     }
     if (!KEY_ID_FORMAT.matcher(credentials.get(KEY_ID)).matches()) {
       throw new InvalidCredentialsException(
-          KEY_ID, "'" + KEY_ID + "' must be the key's 10-character ID");
+          KEY_ID, label(KEY_ID) + " must be the key's 10-character ID.");
     }
     try {
       parsePrivateKey(credentials.get(PRIVATE_KEY));
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(
           PRIVATE_KEY,
-          "'" + PRIVATE_KEY + "' is not the .p8 In-App Purchase key: " + e.getMessage());
+          label(PRIVATE_KEY) + " is not the .p8 In-App Purchase key: " + e.getMessage());
     }
+  }
+
+  /** What the form calls one of the key's fields. */
+  private static String label(String field) {
+    return switch (field) {
+      case ISSUER_ID -> "In-App Purchase key: issuer ID";
+      case KEY_ID -> "In-App Purchase key: key ID";
+      default -> "In-App Purchase key: private key";
+    };
   }
 
   /** Whether the account has the In-App Purchase key's three fields. */

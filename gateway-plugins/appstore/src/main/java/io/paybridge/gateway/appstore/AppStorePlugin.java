@@ -4,6 +4,7 @@ import io.paybridge.gateway.appstore.AppStoreMapping.Mapped;
 import io.paybridge.spi.AfterInit;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.GatewayApiException;
@@ -133,10 +134,14 @@ public final class AppStorePlugin extends PureCheckGatewayPlugin
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              BUNDLE_ID,
-              "Bundle ID",
-              "The app's bundle identifier, e.g. com.example.app (App Store Connect > your app >"
-                  + " App Information)"),
+                  BUNDLE_ID,
+                  "Bundle ID",
+                  "The app's bundle identifier, e.g. com.example.app (App Store Connect > your app"
+                      + " > App Information)")
+              .shaped(
+                  CredentialShape.of(
+                      "[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+",
+                      "the app's bundle identifier, such as com.example.app")),
           CredentialField.text(
                   ENVIRONMENT,
                   "Environment",
@@ -149,18 +154,27 @@ public final class AppStorePlugin extends PureCheckGatewayPlugin
                   "Apple ID of the app",
                   "The app's numeric Apple ID (App Store Connect > your app > App Information >"
                       + " Apple ID); required for Production")
-              .optional(null),
+              .optional(null)
+              .shaped(CredentialShape.of("[1-9][0-9]{0,18}", "the app's numeric Apple ID")),
           CredentialField.text(
                   ISSUER_ID,
                   "In-App Purchase key: issuer ID",
                   "Users and Access > Integrations > In-App Purchase: the Issuer ID; with the key"
                       + " ID and private key, lets Paybridge read subscription renewals")
-              .optional(null),
+              .optional(null)
+              .shaped(
+                  CredentialShape.of(
+                      "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
+                      "the issuer ID, a UUID such as 57246542-96fe-1a63-e053-0824d011072a")),
           CredentialField.text(
                   KEY_ID,
                   "In-App Purchase key: key ID",
                   "The ID of the In-App Purchase key, 10 characters")
-              .optional(null),
+              .optional(null)
+              .shaped(
+                  CredentialShape.of(
+                      "[A-Z0-9]{10}",
+                      "the key's ID: 10 capital letters and digits, such as 2X9R4HXF34")),
           CredentialField.secret(
                   PRIVATE_KEY,
                   "In-App Purchase key: private key",
@@ -195,11 +209,11 @@ public final class AppStorePlugin extends PureCheckGatewayPlugin
     String appAppleId = credentials.get(APP_APPLE_ID);
     if (appAppleId != null && !DIGITS.matcher(appAppleId).matches()) {
       throw new InvalidCredentialsException(
-          APP_APPLE_ID, "'" + APP_APPLE_ID + "' must be the app's numeric Apple ID");
+          APP_APPLE_ID, "Apple ID of the app must be the app's numeric Apple ID.");
     }
     if (PRODUCTION.equals(credentials.get(ENVIRONMENT)) && appAppleId == null) {
       throw new InvalidCredentialsException(
-          APP_APPLE_ID, "'" + APP_APPLE_ID + "' is required for the Production environment");
+          APP_APPLE_ID, "Apple ID of the app is required for the Production environment.");
     }
     AppStoreApiKey.checkFields(credentials);
     return credentials;

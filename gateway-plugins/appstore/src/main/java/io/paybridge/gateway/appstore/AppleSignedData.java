@@ -115,8 +115,8 @@ final class AppleSignedData {
       throw new SignedDataException(
           SignedDataException.Failure.MALFORMED,
           what
-              + " payload has no signedDate in milliseconds ("
-              + (value == null ? "missing" : value.getClass().getSimpleName())
+              + " payload has no signedDate in milliseconds (it is "
+              + io.paybridge.spi.Json.kindOf(value)
               + ")");
     }
     try {

@@ -6,6 +6,7 @@ import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CompactJws;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
@@ -19,6 +20,7 @@ import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.PureCheckGatewayPlugin;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
@@ -128,11 +130,16 @@ public final class CodePlugin extends PureCheckGatewayPlugin implements Checkout
                       + " key published in the Code SDK documentation.")
               .optional(PUBLISHED_PUBLIC_KEY),
           CredentialField.text(
-              DEPOSIT_ADDRESS_FIELD,
-              "Deposit address",
-              "Your Code wallet's deposit address (Code app > Settings > Deposit Kin), the"
-                  + " destination you give your payment intents. Code signs every merchant's"
-                  + " webhooks with the same key, so only payments to this address are booked."));
+                  DEPOSIT_ADDRESS_FIELD,
+                  "Deposit address",
+                  "Your Code wallet's deposit address (Code app > Settings > Deposit Kin), the"
+                      + " destination you give your payment intents. Code signs every merchant's"
+                      + " webhooks with the same key, so only payments to this address are booked.")
+              .shaped(
+                  CredentialShape.of(
+                      "[1-9A-HJ-NP-Za-km-z]{32,44}",
+                      "your Code wallet's Base58 deposit address (Code app > Settings > Deposit"
+                          + " Kin)")));
 
   private static final List<EventRule> EVENT_TABLE =
       List.of(
@@ -175,13 +182,14 @@ public final class CodePlugin extends PureCheckGatewayPlugin implements Checkout
     try {
       keys.get(publicKeyOf(credentials));
     } catch (IllegalArgumentException e) {
-      throw new InvalidCredentialsException(PUBLIC_KEY_FIELD, e.getMessage());
+      throw new InvalidCredentialsException(
+          PUBLIC_KEY_FIELD, "Webhook public key " + e.getMessage());
     }
     try {
       DepositAddress.parse(credentials.require(DEPOSIT_ADDRESS_FIELD));
     } catch (IllegalArgumentException e) {
       throw new InvalidCredentialsException(
-          DEPOSIT_ADDRESS_FIELD, DEPOSIT_ADDRESS_FIELD + " " + e.getMessage());
+          DEPOSIT_ADDRESS_FIELD, "Deposit address " + e.getMessage());
     }
     return credentials;
   }
@@ -218,7 +226,9 @@ public final class CodePlugin extends PureCheckGatewayPlugin implements Checkout
       jws.checkType("JWT");
       jws.rejectCriticalExtensions();
       if (!jws.signedBy(key, EDDSA)) {
-        return Verdict.rejected("Ed25519 signature does not match the configured public key");
+        return Verdict.rejected(
+            RejectionCause.WRONG_SECRET,
+            "Ed25519 signature does not match the configured public key");
       }
     } catch (JwsException e) {
       return Verdict.rejected(e.getMessage());

@@ -173,16 +173,15 @@ class CodeDepositAddressTest {
     JsonObject submitted = victim.credentialsJson();
     assertThat(plugin.validateCredentials(submitted)).isEqualTo(victim.credentials());
 
-    assertInvalid(
-        submitted.copy().put("depositAddress", null), "field 'depositAddress' is required");
+    assertInvalid(submitted.copy().put("depositAddress", null), "Deposit address is required.");
     assertInvalid(
         submitted.copy().put("depositAddress", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdn"),
-        "depositAddress must be the Base58 deposit address of your Code wallet (32 bytes), but"
+        "Deposit address must be the Base58 deposit address of your Code wallet (32 bytes), but"
             + " decodes to 28 bytes");
     assertInvalid(
         submitted.copy().put("depositAddress", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9j0"),
-        "depositAddress must be the Base58 deposit address of your Code wallet: invalid Base58"
-            + " character '0' at position 43");
+        "Deposit address does not look right: expected your Code wallet's Base58 deposit address"
+            + " (Code app > Settings > Deposit Kin).");
   }
 
   private void assertInvalid(JsonObject submitted, String message) {

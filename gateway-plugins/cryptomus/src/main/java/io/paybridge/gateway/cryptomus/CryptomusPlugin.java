@@ -6,6 +6,7 @@ import io.paybridge.spi.AfterInit;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayApi;
@@ -16,6 +17,7 @@ import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Signatures;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
@@ -123,14 +125,23 @@ public final class CryptomusPlugin extends PureCheckGatewayPlugin implements Che
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              MERCHANT_ID,
-              "Merchant UUID",
-              "Cryptomus dashboard > Settings > Merchant: the merchant's UUID"),
+                  MERCHANT_ID,
+                  "Merchant UUID",
+                  "Cryptomus dashboard > Settings > Merchant: the merchant's UUID")
+              .shaped(
+                  CredentialShape.of(
+                      "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
+                      "the merchant's UUID, such as c26b80a8-9549-4a66-bb53-774f12809249")),
           CredentialField.secret(
-              PAYMENT_API_KEY,
-              "Payment API key",
-              "Cryptomus dashboard > Settings > API integration: the payment API key (not the"
-                  + " payout key); Cryptomus signs payment webhooks with it"),
+                  PAYMENT_API_KEY,
+                  "Payment API key",
+                  "Cryptomus dashboard > Settings > API integration: the payment API key (not the"
+                      + " payout key); Cryptomus signs payment webhooks with it")
+              .verifyingWebhooks()
+              .shaped(
+                  CredentialShape.of(
+                      "[A-Za-z0-9_-]{32,}",
+                      "the payment API key Cryptomus generated: at least 32 letters and digits")),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
                   "Customer reference field",
@@ -184,7 +195,8 @@ public final class CryptomusPlugin extends PureCheckGatewayPlugin implements Che
   @Override
   protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(PAYMENT_API_KEY) != null) {
-      return Verdict.rejected("the account has no Cryptomus " + PAYMENT_API_KEY);
+      return Verdict.rejected(
+          RejectionCause.WRONG_SECRET, "the account has no Cryptomus " + PAYMENT_API_KEY);
     }
     Verdict sender = IpAllowList.check(request, credentials, ALLOWED_IPS);
     if (!sender.authentic()) {
@@ -197,19 +209,23 @@ public final class CryptomusPlugin extends PureCheckGatewayPlugin implements Che
       return Verdict.rejected(e.getMessage());
     }
     if (!(root.get(SIGN) instanceof StringNode sign)) {
-      return Verdict.rejected("the body has no string member '" + SIGN + "'");
+      return Verdict.rejected(
+          RejectionCause.UNSIGNED, "the body has no string member '" + SIGN + "'");
     }
     String signed = PhpJson.encodeWithout(root, SIGN);
     byte[] expected = Signatures.utf8(expectedSign(signed, credentials.get(PAYMENT_API_KEY)));
     if (!MessageDigest.isEqual(expected, sign.value().getBytes(StandardCharsets.UTF_8))) {
-      return Verdict.rejected("'sign' does not match the body and the payment API key");
+      return Verdict.rejected(
+          RejectionCause.WRONG_SECRET, "'sign' does not match the body and the payment API key");
     }
     String merchantId = credentials.get(MERCHANT_ID);
     if (merchantId == null || merchantId.isEmpty()) {
       return Verdict.rejected("the account has no Cryptomus " + MERCHANT_ID);
     }
     String merchantProblem = merchantProblem(root, merchantId);
-    return merchantProblem == null ? Verdict.ok() : Verdict.rejected(merchantProblem);
+    return merchantProblem == null
+        ? Verdict.ok()
+        : Verdict.rejected(RejectionCause.WRONG_ACCOUNT, merchantProblem);
   }
 
   /** Lower-case hex MD5 of the base64 of the signed JSON followed by the payment API key. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CryptomusEventMappingTest {
 
   private static final String MERCHANT = "c26b80a8-9549-4a66-bb53-774f12809249";
-  private static final String KEY = "mapping-test-payment-key";
+  private static final String KEY = "mappingTestPaymentKey7Qz3Xw9Lr2Bn5Vt8";
 
   private final CryptomusPlugin plugin = new CryptomusPlugin();
   private final CryptomusSimulator cryptomus = new CryptomusSimulator(MERCHANT, KEY);

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CryptomusEventTableTest {
 
   private static final String MERCHANT = "c26b80a8-9549-4a66-bb53-774f12809249";
-  private static final String KEY = "table-test-payment-key";
+  private static final String KEY = "tableTestPaymentKey4Hs8Mk1Pq6Zc3Wy7Rd";
 
   private static final CryptomusPlugin PLUGIN = new CryptomusPlugin();
   private static final CryptomusSimulator CRYPTOMUS = new CryptomusSimulator(MERCHANT, KEY);

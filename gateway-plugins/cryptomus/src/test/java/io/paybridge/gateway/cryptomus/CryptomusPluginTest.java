@@ -83,7 +83,8 @@ class CryptomusPluginTest extends GatewayPluginTestKit {
 
   @Override
   protected Credentials otherTenantCredentials() {
-    return credentials("0f0e0d0c-0b0a-4909-8807-060504030201", "another-tenants-payment-key");
+    return credentials(
+        "0f0e0d0c-0b0a-4909-8807-060504030201", "anotherTenantsPaymentKey5Fj8Rm2Xq7Cz4");
   }
 
   @Override
@@ -150,8 +151,10 @@ class CryptomusPluginTest extends GatewayPluginTestKit {
                         .put("merchantId", MERCHANT)
                         .put("paymentApiKey", KEY)
                         .put("customerRefKey", "email")))
-        .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessageContaining("customerRefKey");
+        .isInstanceOfSatisfying(
+            InvalidCredentialsException.class,
+            e -> assertThat(e.field()).isEqualTo("customerRefKey"))
+        .hasMessage("Customer reference field must be one of: order_id, additional_data.");
     assertThatThrownBy(
             () ->
                 plugin.validateCredentials(

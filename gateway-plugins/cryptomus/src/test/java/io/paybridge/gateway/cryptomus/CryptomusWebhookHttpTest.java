@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CryptomusWebhookHttpTest {
 
   private static final String MERCHANT = "c26b80a8-9549-4a66-bb53-774f12809249";
-  private static final String KEY = "http-test-payment-api-key";
+  private static final String KEY = "httpTestPaymentApiKey2Ng5Tb9Xe3Lw6Jv";
 
   private final CryptomusPlugin plugin = new CryptomusPlugin();
   private final CryptomusSimulator cryptomus = new CryptomusSimulator(MERCHANT, KEY);

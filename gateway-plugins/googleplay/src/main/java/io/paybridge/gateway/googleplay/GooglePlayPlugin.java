@@ -239,7 +239,7 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
   protected Credentials checkCredentials(Credentials credentials) {
     if (!PACKAGE_PATTERN.matcher(credentials.require(PACKAGE_NAME)).matches()) {
       throw new InvalidCredentialsException(
-          PACKAGE_NAME, "'packageName' must be an application id such as com.example.app");
+          PACKAGE_NAME, "Package name must be an application id such as com.example.app.");
     }
     String key = credentials.get(SERVICE_ACCOUNT_JSON);
     if (key != null) {
@@ -247,7 +247,7 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
         ServiceAccount.parse(key);
       } catch (ServiceAccount.InvalidServiceAccountException e) {
         throw new InvalidCredentialsException(
-            SERVICE_ACCOUNT_JSON, "'serviceAccountJson': " + e.getMessage());
+            SERVICE_ACCOUNT_JSON, "Service account key (JSON): " + e.getMessage());
       }
     }
     String audience = credentials.get(PUSH_AUDIENCE);
@@ -255,17 +255,17 @@ public final class GooglePlayPlugin extends AbstractGatewayPlugin
     if (audience != null && email == null) {
       throw new InvalidCredentialsException(
           PUSH_SERVICE_ACCOUNT_EMAIL,
-          "'pushServiceAccountEmail' is required with 'pushAudience': without it any Google"
-              + " service account could mint a token for that audience");
+          "Push service account is required with Push audience: without it any Google service"
+              + " account could mint a token for that audience.");
     }
     if (email != null && audience == null) {
       throw new InvalidCredentialsException(
-          PUSH_AUDIENCE, "'pushAudience' is required with 'pushServiceAccountEmail'");
+          PUSH_AUDIENCE, "Push audience is required with Push service account.");
     }
     if (email != null
         && (!email.contains("@") || email.chars().anyMatch(Character::isWhitespace))) {
       throw new InvalidCredentialsException(
-          PUSH_SERVICE_ACCOUNT_EMAIL, "'pushServiceAccountEmail' must be an email address");
+          PUSH_SERVICE_ACCOUNT_EMAIL, "Push service account must be an email address.");
     }
     return credentials;
   }

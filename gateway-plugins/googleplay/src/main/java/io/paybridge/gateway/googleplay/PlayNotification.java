@@ -291,6 +291,6 @@ record PlayNotification(
     throw new MalformedWebhookException(
         value == null
             ? "'" + path + "' is missing"
-            : "'" + path + "' should be a whole number but is " + value.getClass().getSimpleName());
+            : "'" + path + "' should be a whole number but is " + Json.kindOf(value));
   }
 }

@@ -7,6 +7,7 @@ import static io.paybridge.gateway.googleplay.GooglePlayPlugin.PUSH_SERVICE_ACCO
 
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.MalformedWebhookException;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
@@ -57,7 +58,10 @@ final class PlayPushCheck {
       }
       String header = request.header(AUTHORIZATION_HEADER);
       if (header == null || header.isBlank()) {
-        return rejected("no Authorization header, but the account requires push authentication");
+        return Future.succeededFuture(
+            Verdict.rejected(
+                RejectionCause.UNSIGNED,
+                "no Authorization header, but the account requires push authentication"));
       }
       if (header.length() <= BEARER.length()
           || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
@@ -72,12 +76,14 @@ final class PlayPushCheck {
       return rejected("the body is not a Pub/Sub push of a Play notification: " + e.getMessage());
     }
     if (!notification.packageName().equals(packageName)) {
-      return rejected(
-          "the notification is for package '"
-              + notification.packageName()
-              + "', the account is for '"
-              + packageName
-              + "'");
+      return Future.succeededFuture(
+          Verdict.rejected(
+              RejectionCause.WRONG_ACCOUNT,
+              "the notification is for package '"
+                  + notification.packageName()
+                  + "', the account is for '"
+                  + packageName
+                  + "'"));
     }
     if (token == null) {
       // Push authentication is not configured: nothing to check; resolve re-reads everything.

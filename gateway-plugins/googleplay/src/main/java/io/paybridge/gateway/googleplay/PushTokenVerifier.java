@@ -4,6 +4,7 @@ import static io.paybridge.spi.JwsAlgorithm.RS256;
 
 import io.paybridge.spi.CompactJws;
 import io.paybridge.spi.JwsException;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -61,7 +62,8 @@ final class PushTokenVerifier {
       return Future.succeededFuture(Verdict.rejected("push token: " + e.getMessage()));
     }
     if (problem != null) {
-      return Future.succeededFuture(Verdict.rejected("push token: " + problem));
+      return Future.succeededFuture(
+          Verdict.rejected(RejectionCause.WRONG_ACCOUNT, "push token: " + problem));
     }
     String kid = header.getString("kid");
     return keys.key(kid)
@@ -79,7 +81,9 @@ final class PushTokenVerifier {
     try {
       return jwt.signedBy(key, RS256)
           ? Verdict.ok()
-          : Verdict.rejected("push token: the signature does not match Google's key " + kid);
+          : Verdict.rejected(
+              RejectionCause.WRONG_SECRET,
+              "push token: the signature does not match Google's key " + kid);
     } catch (JwsException e) {
       return Verdict.rejected("push token: " + e.getMessage());
     }

@@ -308,7 +308,7 @@ class GooglePlayPluginTest extends GatewayPluginTestKit {
                     InvalidCredentialsException.class,
                     e -> {
                       assertThat(e.field()).isEqualTo("serviceAccountJson");
-                      assertThat(e.getMessage()).contains("serviceAccountJson");
+                      assertThat(e.getMessage()).startsWith("Service account key (JSON): ");
                       assertThat(e.getMessage()).doesNotContain("MII");
                     }));
   }

@@ -3,13 +3,13 @@ package io.paybridge.gateway.payeer;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.EventRule;
 import io.paybridge.spi.FormBody;
 import io.paybridge.spi.FormSignature;
 import io.paybridge.spi.GatewayIdentity;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.IpAllowList;
 import io.paybridge.spi.MalformedWebhookException;
 import io.paybridge.spi.Money;
@@ -18,6 +18,7 @@ import io.paybridge.spi.PaymentEvent;
 import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.PluginContext;
 import io.paybridge.spi.PureCheckGatewayPlugin;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookAnswer;
 import io.paybridge.spi.WebhookRequest;
@@ -133,14 +134,21 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checko
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              SHOP_ID,
-              "Merchant (shop) id",
-              "Payeer account > Merchant > the merchant's numeric ID (sent as m_shop)"),
+                  SHOP_ID,
+                  "Merchant (shop) id",
+                  "Payeer account > Merchant > the merchant's numeric ID (sent as m_shop)")
+              .shaped(CredentialShape.of("[0-9]{1,20}", "the merchant's numeric ID")),
           CredentialField.secret(
-              SECRET_KEY,
-              "Secret key",
-              "The merchant's secret key from its Payeer settings; Payeer signs notifications"
-                  + " with it"),
+                  SECRET_KEY,
+                  "Secret key",
+                  "The merchant's secret key from its Payeer settings; Payeer signs notifications"
+                      + " with it")
+              .verifyingWebhooks()
+              .shaped(
+                  CredentialShape.of(
+                      "\\S{8,}",
+                      "the merchant's secret key as set in Payeer: at least 8 characters without"
+                          + " spaces")),
           IpAllowList.credentialField(
               ALLOWED_IPS,
               "Optional comma-separated IP addresses or CIDR ranges notifications must come"
@@ -176,15 +184,9 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checko
     }
   }
 
-  /**
-   * Checks that {@value #SHOP_ID} is Payeer's numeric merchant id and that {@value #ALLOWED_IPS},
-   * when given, parses.
-   */
+  /** Checks that {@value #ALLOWED_IPS}, when given, parses. */
   @Override
   protected Credentials checkCredentials(Credentials credentials) {
-    if (!credentials.require(SHOP_ID).matches("[0-9]{1,20}")) {
-      throw new InvalidCredentialsException(SHOP_ID, "Payeer merchant ids are numeric");
-    }
     IpAllowList.validateCredential(credentials, ALLOWED_IPS);
     return credentials;
   }
@@ -192,7 +194,9 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checko
   @Override
   protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(SECRET_KEY, SHOP_ID) != null) {
-      return Verdict.rejected("the account has no Payeer " + SECRET_KEY + " or " + SHOP_ID);
+      return Verdict.rejected(
+          RejectionCause.WRONG_SECRET,
+          "the account has no Payeer " + SECRET_KEY + " or " + SHOP_ID);
     }
     Verdict sender = IpAllowList.check(request, credentials, ALLOWED_IPS);
     if (!sender.authentic()) {
@@ -210,7 +214,9 @@ public final class PayeerPlugin extends PureCheckGatewayPlugin implements Checko
     }
     byte[] shopId = credentials.get(SHOP_ID).getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(shopId, form.raw("m_shop"))) {
-      return Verdict.rejected("'m_shop' is another merchant than the account's " + SHOP_ID);
+      return Verdict.rejected(
+          RejectionCause.WRONG_ACCOUNT,
+          "'m_shop' is another merchant than the account's " + SHOP_ID);
     }
     return Verdict.ok();
   }

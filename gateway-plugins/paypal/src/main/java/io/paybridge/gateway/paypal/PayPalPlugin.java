@@ -7,6 +7,7 @@ import io.paybridge.spi.Captures;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
@@ -170,28 +171,43 @@ public final class PayPalPlugin extends AbstractGatewayPlugin
 
   private static final String NOT_INITIALISED = "the PayPal plugin has not been initialised";
 
-  private static final Pattern WEBHOOK_ID_SHAPE = Pattern.compile("[A-Za-z0-9]{1,50}");
   private static final Pattern FIELD_PATH_SHAPE =
       Pattern.compile("[A-Za-z0-9_]{1,64}(\\.[A-Za-z0-9_]{1,64}){0,7}");
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              CLIENT_ID,
-              "Client ID",
-              "Developer Dashboard > Apps & Credentials > your REST app > Client ID; Paybridge"
-                  + " uses it to confirm every delivery with PayPal's API, and holds deliveries"
-                  + " until it works"),
+                  CLIENT_ID,
+                  "Client ID",
+                  "Developer Dashboard > Apps & Credentials > your REST app > Client ID; Paybridge"
+                      + " uses it to confirm every delivery with PayPal's API, and holds deliveries"
+                      + " until it works")
+              .shaped(
+                  CredentialShape.of(
+                      "[A-Za-z0-9_-]{20,}",
+                      "the REST app's Client ID: at least 20 letters, digits, - and _")),
           CredentialField.secret(
-              CLIENT_SECRET,
-              "Client secret",
-              "Developer Dashboard > Apps & Credentials > your REST app > Secret key (of the same"
-                  + " app as the webhook)"),
+                  CLIENT_SECRET,
+                  "Client secret",
+                  "Developer Dashboard > Apps & Credentials > your REST app > Secret key (of the"
+                      + " same app as the webhook)")
+              .shaped(
+                  CredentialShape.of(
+                      "[A-Za-z0-9_-]{20,}",
+                      "the REST app's Secret key: at least 20 letters, digits, - and _")),
           CredentialField.text(
-              WEBHOOK_ID,
-              "Webhook ID",
-              "The ID PayPal gives the webhook you pointed at Paybridge (your REST app > Webhooks);"
-                  + " every delivery is signed for it"),
+                  WEBHOOK_ID,
+                  "Webhook ID",
+                  "The ID PayPal gives the webhook you pointed at Paybridge (your REST app >"
+                      + " Webhooks); every delivery is signed for it. PayPal shows it once the"
+                      + " webhook URL is added: save the account without it first")
+              .verifyingWebhooks()
+              .shaped(
+                  CredentialShape.of(
+                          "[A-Za-z0-9]{8,50}",
+                          "the webhook's ID as PayPal lists it under your REST app's webhooks:"
+                              + " 8 to 50 letters and digits")
+                      .unless("WH-", "an event id")),
           CredentialField.text(
                   ENVIRONMENT,
                   "Environment",
@@ -234,17 +250,12 @@ public final class PayPalPlugin extends AbstractGatewayPlugin
    */
   @Override
   protected Credentials checkCredentials(Credentials credentials) {
-    String webhookId = credentials.get(WEBHOOK_ID);
-    if (webhookId != null && !WEBHOOK_ID_SHAPE.matcher(webhookId).matches()) {
-      throw new InvalidCredentialsException(
-          WEBHOOK_ID,
-          "'webhookId' must be the webhook's ID as PayPal shows it: letters and digits");
-    }
     String refKey = credentials.get(CUSTOMER_REF_KEY);
     if (refKey != null && !FIELD_PATH_SHAPE.matcher(refKey).matches()) {
       throw new InvalidCredentialsException(
           CUSTOMER_REF_KEY,
-          "'customerRefKey' must be a resource field name such as custom_id, or a dotted path");
+          "Customer reference field must be a resource field name such as custom_id, or a dotted"
+              + " path.");
     }
     return credentials;
   }

@@ -1,6 +1,7 @@
 package io.paybridge.gateway.paypal;
 
 import io.paybridge.spi.Credentials;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Verdict;
 import io.paybridge.spi.WebhookRequest;
 import io.vertx.core.Future;
@@ -59,10 +60,15 @@ final class PayPalVerifier {
         return Future.succeededFuture(Verdict.rejected("the account has no webhookId"));
       }
       PayPalEnvironment environment = PayPalEnvironment.of(credentials);
-      PayPalTransmission transmission = PayPalTransmission.read(request);
+      PayPalTransmission transmission;
+      try {
+        transmission = PayPalTransmission.read(request);
+      } catch (IllegalArgumentException e) {
+        return Future.succeededFuture(Verdict.rejected(RejectionCause.UNSIGNED, e.getMessage()));
+      }
       String stale = transmission.freshnessProblem(request.receivedAt(), maxAge, maxSkew);
       if (stale != null) {
-        return Future.succeededFuture(Verdict.rejected(stale));
+        return Future.succeededFuture(Verdict.rejected(RejectionCause.STALE, stale));
       }
       byte[] body = request.body().getBytes();
       return certificates
@@ -95,6 +101,7 @@ final class PayPalVerifier {
           transmission.signedBytes(webhookId, body),
           transmission.signature())) {
         return Verdict.rejected(
+            RejectionCause.WRONG_SECRET,
             "PAYPAL-TRANSMISSION-SIG does not match the transmission for this webhook id");
       }
       problem = PayPalCertificates.checkChain(bundle, intermediates, anchors, at);

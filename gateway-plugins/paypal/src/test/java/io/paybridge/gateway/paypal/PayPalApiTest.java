@@ -287,11 +287,15 @@ class PayPalApiTest {
   void aWrongSecretIsANonRetryable401AndIsNotRetried() {
     Credentials wrong =
         plugin.validateCredentials(
-            paypal.credentialsJson().put(PayPalPlugin.CLIENT_SECRET, "not-the-secret"));
+            paypal
+                .credentialsJson()
+                .put(PayPalPlugin.CLIENT_SECRET, "ENotTheSecretOfThisApp0123456789"));
     GatewayApiException e = apiFailure(plugin.subscription(activeSubscription(), wrong));
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.retryable()).isFalse();
-    assertThat(e.getMessage()).contains("access token").doesNotContain("not-the-secret");
+    assertThat(e.getMessage())
+        .contains("access token")
+        .doesNotContain("ENotTheSecretOfThisApp0123456789");
     assertThat(paypal.calls(HttpMethod.POST, "/v1/oauth2/token")).hasSize(1);
     assertThat(paypal.calls(HttpMethod.GET, "/v1/billing/subscriptions/")).isEmpty();
   }
@@ -302,7 +306,9 @@ class PayPalApiTest {
     await(plugin.subscription(id, account));
     Credentials impostor =
         plugin.validateCredentials(
-            paypal.credentialsJson().put(PayPalPlugin.CLIENT_SECRET, "guessed"));
+            paypal
+                .credentialsJson()
+                .put(PayPalPlugin.CLIENT_SECRET, "EGuessedSecretOfThisApp0123456789"));
     assertThat(apiFailure(plugin.subscription(id, impostor)).status()).isEqualTo(401);
   }
 

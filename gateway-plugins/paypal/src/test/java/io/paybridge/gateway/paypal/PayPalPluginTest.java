@@ -160,8 +160,8 @@ class PayPalPluginTest extends GatewayPluginTestKit {
     Credentials saved =
         plugin.validateCredentials(
             new JsonObject()
-                .put("clientId", "AZ1")
-                .put("clientSecret", "EB2")
+                .put("clientId", "AZ1ClientIdOfTheRestApp0123456789")
+                .put("clientSecret", "EB2SecretOfTheRestApp0123456789")
                 .put("webhookId", "96605875FF6516633"));
     assertThat(saved.get("environment")).isEqualTo("live");
     assertThat(saved.get("customerRefKey")).isEqualTo("custom_id");

@@ -294,13 +294,15 @@ class PayPalResolveTest {
 
     Credentials wrongSecret =
         plugin.validateCredentials(
-            paypal.credentialsJson().put(PayPalPlugin.CLIENT_SECRET, "revoked-secret"));
+            paypal
+                .credentialsJson()
+                .put(PayPalPlugin.CLIENT_SECRET, "ERevokedSecretOfThisApp0123456789"));
     ParsedWebhook refused = resolve(request, wrongSecret);
     assertThat(refused.hold()).isEqualTo(ParsedWebhook.API_CREDENTIALS_REJECTED);
     assertThat(refused.reason())
         .contains("HTTP 401")
         .contains("capture " + capture)
-        .doesNotContain("revoked-secret");
+        .doesNotContain("ERevokedSecretOfThisApp0123456789");
 
     paypal.failNext(
         HttpMethod.GET,

@@ -96,8 +96,8 @@ class PayPalVectorTest {
     return new PayPalPlugin()
         .validateCredentials(
             new JsonObject()
-                .put("clientId", "test-client-id")
-                .put("clientSecret", "test-client-secret")
+                .put("clientId", "AVectorTestClientId0123456789abcdef")
+                .put("clientSecret", "EVectorTestClientSecret0123456789abc")
                 .put("webhookId", webhookId)
                 .put("environment", "sandbox"));
   }
@@ -205,8 +205,8 @@ class PayPalVectorTest {
         new PayPalPlugin()
             .validateCredentials(
                 new JsonObject()
-                    .put("clientId", "a")
-                    .put("clientSecret", "b")
+                    .put("clientId", "AOtherClientId0123456789abcdef")
+                    .put("clientSecret", "EOtherClientSecret0123456789abc")
                     .put("webhookId", WEBHOOK_ID)
                     .put("environment", "live"));
     Verdict verdict = verify(pinned, request, live);

@@ -4,12 +4,14 @@ import io.paybridge.spi.CancelAndRefund;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.EventKind;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.Refunds;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
@@ -111,15 +113,33 @@ public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi>
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.text(
-              KEY_ID,
-              "Key id",
-              "Dashboard > Account & Settings > API keys: the key id (rzp_live_… or rzp_test_…)"),
+                  KEY_ID,
+                  "Key id",
+                  "Dashboard > Account & Settings > API keys: the key id (rzp_live_… or rzp_test_…)")
+              .shaped(
+                  CredentialShape.of(
+                      "rzp_(live|test)_[A-Za-z0-9]{6,}",
+                      "the API key id, which starts with rzp_live_ or rzp_test_")),
           CredentialField.secret(
-              KEY_SECRET, "Key secret", "Shown once when the API key is generated"),
+                  KEY_SECRET, "Key secret", "Shown once when the API key is generated")
+              .shaped(
+                  CredentialShape.of(
+                          "[A-Za-z0-9]{16,}",
+                          "the API key's secret: at least 16 letters and digits, shown once when"
+                              + " the key is generated")
+                      .unless("rzp_", "the key id")),
           CredentialField.secret(
-              WEBHOOK_SECRET,
-              "Webhook secret",
-              "The secret you entered when adding this webhook URL under Webhooks"),
+                  WEBHOOK_SECRET,
+                  "Webhook secret",
+                  "The secret you entered when adding this webhook URL under Webhooks; save the"
+                      + " account first to get the URL, then enter the same secret in both places")
+              .verifyingWebhooks()
+              .shaped(
+                  CredentialShape.of(
+                          "[!-~]{6,}",
+                          "the secret you typed in Razorpay's webhook setup: at least 6 characters"
+                              + " without spaces")
+                      .unless("rzp_", "an API key id")),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
                   "Customer reference notes key",
@@ -147,18 +167,20 @@ public final class RazorpayPlugin extends RestApiGatewayPlugin<RazorpayApi>
   @Override
   protected Verdict check(WebhookRequest request, Credentials credentials) {
     if (credentials.firstMissing(WEBHOOK_SECRET) != null) {
-      return Verdict.rejected("the account has no Razorpay webhookSecret");
+      return Verdict.rejected(
+          RejectionCause.WRONG_SECRET, "the account has no Razorpay webhookSecret");
     }
     String signature = request.header(SIGNATURE_HEADER);
     if (signature == null || signature.isBlank()) {
-      return Verdict.rejected("no X-Razorpay-Signature header");
+      return Verdict.rejected(RejectionCause.UNSIGNED, "no X-Razorpay-Signature header");
     }
     byte[] expected =
         Signatures.hmacSha256(
             Signatures.utf8(credentials.get(WEBHOOK_SECRET)), request.body().getBytes());
     return Signatures.hexEquals(expected, signature)
         ? Verdict.ok()
-        : Verdict.rejected("X-Razorpay-Signature does not match the body");
+        : Verdict.rejected(
+            RejectionCause.WRONG_SECRET, "X-Razorpay-Signature does not match the body");
   }
 
   /** What the delivery books; see {@code RazorpayMapping}. */

@@ -108,13 +108,38 @@ class RazorpayPluginTest extends GatewayPluginTestKit {
             tuple("webhookSecret", true, true),
             tuple("customerRefKey", false, false));
     assertThat(credentials().get("customerRefKey")).isEqualTo("customer_ref");
+    Credentials withoutWebhookSecret =
+        plugin
+            .credentialSchema()
+            .validate(
+                new JsonObject()
+                    .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
+                    .put("keySecret", "thisisthekeysecret"));
+    assertThat(plugin.credentialSchema().unsetWebhookFields(withoutWebhookSecret))
+        .extracting(CredentialField::name)
+        .containsExactly("webhookSecret");
     assertThatThrownBy(
             () ->
                 plugin
                     .credentialSchema()
-                    .validate(new JsonObject().put("keyId", "rzp_test_1").put("keySecret", "s")))
-        .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessageContaining("webhookSecret");
+                    .validate(
+                        new JsonObject()
+                            .put("keyId", "rzp_test_…")
+                            .put("keySecret", "s")
+                            .put("webhookSecret", "rzp_test_1DP5mmOlF5G5ag")))
+        .isInstanceOfSatisfying(
+            InvalidCredentialsException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidCredentialsException.Problem::message)
+                    .containsExactly(
+                        "Key id looks like a placeholder, not a real value: expected the API key"
+                            + " id, which starts with rzp_live_ or rzp_test_. Copy it from your"
+                            + " gateway's dashboard.",
+                        "Key secret does not look right: expected the API key's secret: at least"
+                            + " 16 letters and digits, shown once when the key is generated.",
+                        "Webhook secret holds an API key id (rzp_…), not the secret you typed in"
+                            + " Razorpay's webhook setup: at least 6 characters without spaces."));
   }
 
   @Test

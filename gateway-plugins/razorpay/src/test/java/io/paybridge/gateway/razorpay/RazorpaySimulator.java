@@ -62,7 +62,7 @@ public final class RazorpaySimulator {
   public JsonObject credentialsJson() {
     return new JsonObject()
         .put("keyId", TEST_KEY_ID)
-        .put("keySecret", "key-secret")
+        .put("keySecret", "Lh8sQ2wX4nV7bZ1cK9dM3fTr")
         .put("webhookSecret", webhookSecret);
   }
 

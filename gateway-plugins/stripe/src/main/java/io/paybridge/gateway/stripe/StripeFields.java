@@ -44,7 +44,7 @@ final class StripeFields {
       return Json.requireString(expanded, "id");
     }
     throw new MalformedWebhookException(
-        "'" + field + "' should be an id but is " + value.getClass().getSimpleName());
+        "'" + field + "' should be an id but is " + Json.kindOf(value));
   }
 
   static Boolean optBoolean(JsonObject object, String field) {
@@ -53,7 +53,7 @@ final class StripeFields {
       return (Boolean) value;
     }
     throw new MalformedWebhookException(
-        "'" + field + "' should be a boolean but is " + value.getClass().getSimpleName());
+        "'" + field + "' should be true or false but is " + Json.kindOf(value));
   }
 
   /** The elements of a JSON array of objects. */

@@ -5,15 +5,16 @@ import io.paybridge.spi.Captures;
 import io.paybridge.spi.Checkouts;
 import io.paybridge.spi.CredentialField;
 import io.paybridge.spi.CredentialSchema;
+import io.paybridge.spi.CredentialShape;
 import io.paybridge.spi.Credentials;
 import io.paybridge.spi.GatewayApiException;
 import io.paybridge.spi.GatewayHttp;
 import io.paybridge.spi.GatewayIdentity;
-import io.paybridge.spi.InvalidCredentialsException;
 import io.paybridge.spi.ParsedWebhook;
 import io.paybridge.spi.PaymentMethodSetup;
 import io.paybridge.spi.PermanentGatewayException;
 import io.paybridge.spi.Refunds;
+import io.paybridge.spi.RejectionCause;
 import io.paybridge.spi.Renewals;
 import io.paybridge.spi.RestApiGatewayPlugin;
 import io.paybridge.spi.Signatures;
@@ -132,15 +133,43 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   public static final String API_TIMEOUT_SETTING = "stripe.api.timeout.ms";
 
   private static final String SECRET_PREFIX = "whsec_";
-  private static final String PUBLISHABLE_PREFIX = "pk_";
   private static final byte[] DOT = {'.'};
+
+  /** An endpoint's signing secret, as Stripe shows it under the endpoint. */
+  private static final CredentialShape SIGNING_SECRET =
+      CredentialShape.of(
+              "whsec_[A-Za-z0-9+/=]{24,}",
+              "the endpoint's signing secret, which starts with whsec_ followed by at least 24"
+                  + " letters and digits")
+          .unless("sk_", "a secret API key")
+          .unless("rk_", "a restricted API key")
+          .unless("pk_", "a publishable key")
+          .unless("we_", "the endpoint's id");
+
+  private static final CredentialShape API_KEY_SHAPE =
+      CredentialShape.of(
+              "(sk|rk)_(test|live)_[A-Za-z0-9]{10,}",
+              "a secret (sk_test_, sk_live_) or restricted (rk_test_, rk_live_) API key")
+          .unless("whsec_", "the webhook signing secret")
+          .unless("pk_", "a publishable key");
+
+  private static final CredentialShape PUBLISHABLE_SHAPE =
+      CredentialShape.of(
+              "pk_(test|live)_[A-Za-z0-9]{10,}", "a publishable key, which starts with pk_")
+          .unless("sk_", "a secret API key")
+          .unless("rk_", "a restricted API key")
+          .unless("whsec_", "the webhook signing secret");
 
   private static final CredentialSchema SCHEMA =
       CredentialSchema.of(
           CredentialField.secret(
-              WEBHOOK_SECRET,
-              "Webhook signing secret",
-              "Dashboard > Developers > Webhooks > your endpoint > Signing secret; starts with whsec_"),
+                  WEBHOOK_SECRET,
+                  "Webhook signing secret",
+                  "Dashboard > Developers > Webhooks > your endpoint > Signing secret; starts with"
+                      + " whsec_. Stripe shows it once the endpoint is added: save the account"
+                      + " without it first, add the webhook URL in Stripe, then paste it here")
+              .verifyingWebhooks()
+              .shaped(SIGNING_SECRET),
           CredentialField.secret(
                   API_KEY,
                   "Secret API key",
@@ -151,7 +180,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                       + " is added. Subscription checks and cancel-and-refund also need write"
                       + " access to subscriptions and refunds; checkouts need write access to"
                       + " payment intents and read access to reviews")
-              .optional(null),
+              .optional(null)
+              .shaped(API_KEY_SHAPE),
           CredentialField.text(
                   CUSTOMER_REF_KEY,
                   "Customer reference metadata key",
@@ -163,7 +193,8 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
                   "Dashboard > Developers > API keys: the publishable key (pk_) of the same account"
                       + " and mode as the secret key. Used by the card form shown to customers who"
                       + " save a card")
-              .optional(null));
+              .optional(null)
+              .shaped(PUBLISHABLE_SHAPE));
 
   /** The plugin as {@link java.util.ServiceLoader} creates it. */
   public StripePlugin() {
@@ -176,52 +207,28 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
         StripeApi::new);
   }
 
-  /**
-   * A signing secret and a publishable key that look like theirs: Stripe's start with {@code
-   * whsec_} and {@code pk_}.
-   */
-  @Override
-  protected Credentials checkCredentials(Credentials credentials) {
-    String secret = credentials.get("webhookSecret");
-    if (secret != null
-        && (!secret.startsWith(SECRET_PREFIX) || secret.length() <= SECRET_PREFIX.length())) {
-      throw new InvalidCredentialsException(
-          "webhookSecret",
-          "'webhookSecret' must be the endpoint's signing secret, which starts with "
-              + SECRET_PREFIX);
-    }
-    String publishable = credentials.get(PUBLISHABLE_KEY);
-    if (publishable != null
-        && (!publishable.startsWith(PUBLISHABLE_PREFIX)
-            || publishable.length() <= PUBLISHABLE_PREFIX.length())) {
-      throw new InvalidCredentialsException(
-          PUBLISHABLE_KEY,
-          "'publishableKey' must be the account's publishable key, which starts with "
-              + PUBLISHABLE_PREFIX);
-    }
-    return credentials;
-  }
-
   @Override
   protected Verdict check(WebhookRequest request, Credentials credentials) {
     String secret = credentials.get(WEBHOOK_SECRET);
     if (secret == null || !secret.startsWith(SECRET_PREFIX)) {
       return Verdict.rejected(
+          RejectionCause.WRONG_SECRET,
           "the account's webhookSecret is not a Stripe signing secret (whsec_...)");
     }
     String value = request.header(SIGNATURE_HEADER);
     if (value == null || value.isBlank()) {
-      return Verdict.rejected("no Stripe-Signature header");
+      return Verdict.rejected(RejectionCause.UNSIGNED, "no Stripe-Signature header");
     }
     StripeSignatureHeader header;
     try {
       header = StripeSignatureHeader.parse(value);
     } catch (IllegalArgumentException e) {
-      return Verdict.rejected(e.getMessage());
+      return Verdict.rejected(RejectionCause.UNSIGNED, e.getMessage());
     }
     long skew = request.receivedAt().getEpochSecond() - header.epochSecond();
     if (Math.abs(skew) > TOLERANCE.toSeconds()) {
       return Verdict.rejected(
+          RejectionCause.STALE,
           "Stripe-Signature timestamp is "
               + Math.abs(skew)
               + " s "
@@ -240,7 +247,10 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
     for (String signature : header.v1()) {
       matches |= Signatures.hexEquals(expected, signature);
     }
-    return matches ? Verdict.ok() : Verdict.rejected("no v1 signature in Stripe-Signature matches");
+    return matches
+        ? Verdict.ok()
+        : Verdict.rejected(
+            RejectionCause.WRONG_SECRET, "no v1 signature in Stripe-Signature matches");
   }
 
   /**

@@ -106,18 +106,25 @@ public final class StripeApiFake extends GatewaySimulator<StripeApiFake> {
     this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
   }
 
-  /** A fresh secret key in Stripe's test-mode format. */
+  /**
+   * A fresh secret key in Stripe's test-mode format: {@code sk_test_} and 32 letters and digits.
+   */
   public static String newSecretKey() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return "sk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return "sk_test_" + alphanumeric(32);
   }
 
   /** A fresh publishable key in Stripe's test-mode format. */
   public static String newPublishableKey() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return "pk_test_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return "pk_test_" + alphanumeric(32);
+  }
+
+  private static String alphanumeric(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return out.toString();
   }
 
   /**

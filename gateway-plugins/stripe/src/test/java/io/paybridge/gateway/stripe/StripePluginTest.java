@@ -98,21 +98,59 @@ class StripePluginTest extends GatewayPluginTestKit {
   }
 
   @Test
-  void savingASecretWithoutTheWhsecPrefixNamesTheField() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+  void placeholdersAndPastedApiKeysAreRefusedSayingASigningSecretStartsWithWhsec() {
+    for (String wrong :
+        List.of(
+            "whsec_…",
+            "whsec_xxx",
+            "<secret>",
+            "whsec_abc",
+            "sk_live_51Hx8cE2eZvKYlo2C0aBcDeFgH",
+            "rk_test_51Hx8cE2eZvKYlo2C0aBcDeFgH")) {
+      assertThatThrownBy(
+              () -> plugin().validateCredentials(new JsonObject().put("webhookSecret", wrong)))
+          .as(wrong)
+          .isInstanceOfSatisfying(
+              InvalidCredentialsException.class,
+              e -> assertThat(e.field()).isEqualTo("webhookSecret"))
+          .hasMessageStartingWith("Webhook signing secret ")
+          .hasMessageContaining("starts with whsec_")
+          .hasMessageNotContaining(wrong);
+    }
+    assertThatThrownBy(
             () ->
                 plugin()
                     .validateCredentials(
-                        new io.vertx.core.json.JsonObject().put("webhookSecret", "sk_live_oops")))
+                        new JsonObject().put("webhookSecret", "sk_live_51Hx8cE2eZvKYlo2C0aBcDe")))
+        .hasMessageContaining("a secret API key (sk_…)");
+    assertThatThrownBy(
+            () ->
+                plugin()
+                    .validateCredentials(
+                        new JsonObject()
+                            .put("apiKey", StripeSimulator.newWebhookSecret())
+                            .put("publishableKey", "pk_…")))
         .isInstanceOfSatisfying(
-            io.paybridge.spi.InvalidCredentialsException.class,
-            e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("webhookSecret"));
-    org.assertj.core.api.Assertions.assertThat(
+            InvalidCredentialsException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(InvalidCredentialsException.Problem::field)
+                    .containsExactly("apiKey", "publishableKey"));
+    String secret = StripeSimulator.newWebhookSecret();
+    assertThat(
             plugin()
-                .validateCredentials(
-                    new io.vertx.core.json.JsonObject().put("webhookSecret", "whsec_abc"))
+                .validateCredentials(new JsonObject().put("webhookSecret", secret))
                 .get("webhookSecret"))
-        .isEqualTo("whsec_abc");
+        .isEqualTo(secret);
+  }
+
+  @Test
+  void anAccountMayBeSavedBeforeStripeShowsItsSigningSecret() {
+    Credentials saved = plugin().validateCredentials(new JsonObject());
+    assertThat(saved.get("webhookSecret")).isNull();
+    assertThat(plugin().credentialSchema().unsetWebhookFields(saved))
+        .extracting(CredentialField::name)
+        .containsExactly("webhookSecret");
   }
 
   @Test
@@ -146,10 +184,12 @@ class StripePluginTest extends GatewayPluginTestKit {
 
     assertThat(credentials().get("customerRefKey")).isEqualTo("customer_ref");
     assertThat(credentials().get("apiKey")).isNull();
+    assertThat(webhookSecret.verifiesWebhooks()).isTrue();
     assertThatThrownBy(
-            () -> plugin.credentialSchema().validate(new JsonObject().put("apiKey", "sk_test_1")))
+            () ->
+                plugin.credentialSchema().validate(new JsonObject().put("apiKey", "sk_test_12345")))
         .isInstanceOf(InvalidCredentialsException.class)
-        .hasMessageContaining("webhookSecret");
+        .hasMessageContaining("Secret API key does not look right");
   }
 
   @Test
