@@ -122,7 +122,7 @@ class RazorpayCheckoutTest {
             new JsonObject()
                 .put("keyId", keyId)
                 .put("keySecret", keySecret)
-                .put("webhookSecret", "s")
+                .put("webhookSecret", "checkout-webhook-secret")
                 .put("customerRefKey", "user_id"));
 
     harness.onEventLoop(() -> plugin.start(checkout(1000, "INR"), ownKey));
@@ -147,14 +147,14 @@ class RazorpayCheckoutTest {
         plugin.validateCredentials(
             new JsonObject()
                 .put("keyId", keyId)
-                .put("keySecret", "wrong-secret-value")
-                .put("webhookSecret", "s"));
+                .put("keySecret", "WrongSecretValue0000")
+                .put("webhookSecret", "checkout-webhook-secret"));
 
     GatewayApiException e = refused(plugin, checkout(1000, "INR"), wrong);
 
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.retryable()).isFalse();
-    assertThat(e.getMessage()).contains("Authentication failed").doesNotContain("wrong-secret");
+    assertThat(e.getMessage()).contains("Authentication failed").doesNotContain("WrongSecretValue");
   }
 
   @Test
