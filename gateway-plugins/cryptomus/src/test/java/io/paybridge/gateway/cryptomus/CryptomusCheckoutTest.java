@@ -144,13 +144,15 @@ class CryptomusCheckoutTest {
   void aWrongPaymentKeyIsRefusedAsAnInvalidSign() {
     Credentials wrongKey =
         plugin.validateCredentials(
-            new JsonObject().put("merchantId", MERCHANT).put("paymentApiKey", "not-the-key"));
+            new JsonObject()
+                .put("merchantId", MERCHANT)
+                .put("paymentApiKey", "NotTheKey" + "0".repeat(32)));
 
     GatewayApiException e = refused(plugin, checkout(1028, "USD", null), wrongKey);
 
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.retryable()).isFalse();
-    assertThat(e.getMessage()).contains("Invalid Sign.").doesNotContain("not-the-key");
+    assertThat(e.getMessage()).contains("Invalid Sign.").doesNotContain("NotTheKey");
   }
 
   @Test
