@@ -68,6 +68,13 @@ final class ApiClientsApi {
     }
     clients
         .page(TokenService.tenantOf(ctx), limit, anchor)
+        // a cursor naming nothing of the list is refused as every list refuses one
+        .recover(
+            err ->
+                err instanceof InvalidInput
+                    ? Future.failedFuture(
+                        ApiError.badParameter("starting_after", "is not a client of this tenant"))
+                    : Future.failedFuture(err))
         .onSuccess(
             page -> {
               JsonArray data = new JsonArray();

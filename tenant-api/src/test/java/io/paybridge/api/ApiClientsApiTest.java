@@ -194,11 +194,11 @@ class ApiClientsApiTest {
         api.call(
             POST, CLIENTS, token, request("x".repeat(ApiRoutes.MAX_BODY_BYTES), "payments:read"));
     assertThat(assertProblem(huge, 413, null).getString("error")).isEqualTo("body_too_large");
-    assertProblem(api.call(GET, CLIENTS + "?limit=0", token), 400, "limit");
-    assertProblem(api.call(GET, CLIENTS + "?starting_after=nope", token), 400, "starting_after");
+    assertProblem(api.call(GET, CLIENTS + "?limit=0", token), 422, "limit");
+    assertProblem(api.call(GET, CLIENTS + "?starting_after=nope", token), 422, "starting_after");
     assertProblem(
         api.call(GET, CLIENTS + "?starting_after=" + UUID.randomUUID(), token),
-        400,
+        422,
         "starting_after");
     assertProblem(api.call(GET, CLIENTS + "/nope", token), 400, "id");
     assertProblem(api.call(GET, CLIENTS + "/" + UUID.randomUUID(), token), 404, null);
@@ -344,7 +344,7 @@ class ApiClientsApiTest {
     assertProblem(api.call(DELETE, CLIENTS + "/" + id, other.token()), 404, null);
     assertProblem(api.call(POST, CLIENTS + "/" + id + "/rotate", other.token()), 404, null);
     assertProblem(
-        api.call(GET, CLIENTS + "?starting_after=" + id, other.token()), 400, "starting_after");
+        api.call(GET, CLIENTS + "?starting_after=" + id, other.token()), 422, "starting_after");
     assertThat(api.ok(GET, CLIENTS, other.token()).getJsonArray("data").encode())
         .doesNotContain(client.getString("clientId"))
         .doesNotContain(owner.clientId());
