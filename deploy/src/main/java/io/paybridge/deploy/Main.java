@@ -4,6 +4,7 @@ import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.logging.SafeLogFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -12,6 +13,13 @@ import java.util.logging.Logger;
  * refuses stops it with exit code 2 and the reason, naming the setting.
  */
 public final class Main {
+
+  static {
+    // Before the first logger: the node's own log manager keeps logging while it shuts down.
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", NodeLogManager.class.getName());
+    }
+  }
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
@@ -55,14 +63,25 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  LOG.info("shutting down: draining HTTP requests, closing the database");
+                  LogManager logs = LogManager.getLogManager();
+                  if (logs instanceof NodeLogManager own) {
+                    own.stopping();
+                  }
+                  long started = System.nanoTime();
                   try {
                     node.close()
                         .toCompletionStage()
                         .toCompletableFuture()
                         .get(30, TimeUnit.SECONDS);
+                    LOG.info(
+                        "Paybridge node stopped in "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+                            + " ms: HTTP requests drained, workers, cluster and database closed");
                   } catch (Exception e) {
                     LOG.log(Level.WARNING, "shutdown did not finish cleanly", e);
+                  }
+                  if (logs instanceof NodeLogManager own) {
+                    own.resetAtLast();
                   }
                 },
                 "paybridge-shutdown"));

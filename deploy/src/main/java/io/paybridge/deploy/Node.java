@@ -150,6 +150,7 @@ public final class Node {
       LOG.warning(relaxed);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SharedGauges.quiet();
     // Route templates, never paths: a webhook path holds the account's hook key. Event-bus
     // addresses are the platform's own constants.
     MicrometerMetricsOptions metricsOptions =
@@ -164,6 +165,9 @@ public final class Node {
                     Label.POOL_TYPE,
                     Label.POOL_NAME,
                     Label.EB_ADDRESS,
+                    // A handler's pending messages are two gauges, local and remote: without the
+                    // side they would share one name and tags, registered twice.
+                    Label.EB_SIDE,
                     Label.EB_FAILURE));
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions);
     VertxBuilder builder =

@@ -284,14 +284,14 @@ class IngestIT {
   @Test
   void razorpayPublisherEventsMapToPaymentsChargesAndCancellations() {
     Tenant tenant = Tenant.signUp(node);
-    String secret = "rzp_whsec_" + UUID.randomUUID();
+    String secret = "razorpay-hook-" + UUID.randomUUID();
     RazorpaySimulator razorpay = new RazorpaySimulator(secret);
     JsonObject account =
         tenant.connect(
             "razorpay",
             new JsonObject()
-                .put("keyId", "rzp_test_key")
-                .put("keySecret", "key-secret")
+                .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
+                .put("keySecret", "Lh8sQ2wX4nV7bZ1cK9dM3fTr")
                 .put("webhookSecret", secret));
     String u = url(account);
 

@@ -18,16 +18,16 @@ class RazorpayEndToEndIT extends GatewayEndToEndKit {
   @Override
   protected JsonObject credentials() {
     return new JsonObject()
-        .put("keyId", "rzp_test_a")
-        .put("keySecret", "ks")
+        .put("keyId", "rzp_test_1DP5mmOlF5G5aA")
+        .put("keySecret", "Lh8sQ2wX4nV7bZ1cK9dM3fTr")
         .put("webhookSecret", secret);
   }
 
   @Override
   protected JsonObject otherCredentials() {
     return new JsonObject()
-        .put("keyId", "rzp_test_b")
-        .put("keySecret", "ks")
+        .put("keyId", "rzp_test_1DP5mmOlF5G5bB")
+        .put("keySecret", "Lh8sQ2wX4nV7bZ1cK9dM3fTr")
         .put("webhookSecret", "rzp-" + UUID.randomUUID());
   }
 

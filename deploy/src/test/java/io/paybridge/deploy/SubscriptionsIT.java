@@ -34,8 +34,8 @@ class SubscriptionsIT {
         publisher.connect(
             "razorpay",
             new JsonObject()
-                .put("keyId", "rzp_test")
-                .put("keySecret", "ks")
+                .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
+                .put("keySecret", "Lh8sQ2wX4nV7bZ1cK9dM3fTr")
                 .put("webhookSecret", secret));
     String url = node.baseUrl() + Tenant.hookPath(account);
     Instant end = Instant.parse("2027-03-01T00:00:00Z");

@@ -100,7 +100,17 @@ final class AuthPages {
         .onFailure(
             err -> {
               if (err instanceof InvalidInput invalid) {
-                signupPage(ctx, 400, invalid.getMessage(), invalid.field(), name, email);
+                // every field at fault at once, each message in the tenant's words
+                signupPage(
+                    ctx,
+                    400,
+                    String.join(
+                        " ",
+                        invalid.problems().stream().map(InvalidInput.Problem::message).toList()),
+                    String.join(
+                        " ", invalid.problems().stream().map(InvalidInput.Problem::field).toList()),
+                    name,
+                    email);
               } else if (err instanceof Throttled throttled) {
                 retryAfter(ctx, throttled);
                 signupPage(

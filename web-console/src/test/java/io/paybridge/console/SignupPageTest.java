@@ -111,6 +111,24 @@ class SignupPageTest {
   }
 
   @Test
+  void everyFieldAtFaultIsMarkedAtOnce() {
+    Browser visitor = console.browser();
+    visitor.get("/console/signup");
+
+    HttpResponse<Buffer> r =
+        visitor.submit("/console/signup", "name", " ", "email", "nope", "password", "short");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsString())
+        .contains("Enter your organisation's name (at most 200 characters).")
+        .contains("Enter a valid email address.")
+        .contains("Choose a password of at least 12 characters (at most 256).")
+        .containsPattern("name=\"name\"[^>]*aria-invalid=\"true\"")
+        .containsPattern("name=\"email\"[^>]*aria-invalid=\"true\"")
+        .containsPattern("name=\"password\"[^>]*aria-invalid=\"true\"");
+  }
+
+  @Test
   void anEmailThatHasAnAccountIsToldToLogIn() {
     Browser first = console.signUp("First");
     Browser second = console.browser();
