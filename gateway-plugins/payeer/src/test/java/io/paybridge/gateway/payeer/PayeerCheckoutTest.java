@@ -153,7 +153,9 @@ class PayeerCheckoutTest {
   void aPageSignedWithAnotherKeyIsRefusedByPayeer() {
     Credentials otherKey =
         plugin.validateCredentials(
-            new io.vertx.core.json.JsonObject().put("shopId", SHOP).put("secretKey", "other"));
+            new io.vertx.core.json.JsonObject()
+                .put("shopId", SHOP)
+                .put("secretKey", "another-merchant-key"));
 
     HttpResponse<Buffer> shown = open(await(plugin.start(checkout(500, "USD", "x"), otherKey)));
 
