@@ -25,6 +25,5 @@ public record Frame(String tenantName, String email, String csrf) {
           new Option("webhooks", "Webhooks", false),
           new Option("sync", "Sync", false),
           new Option("cobot", "Cobot", false),
-          new Option("api-clients", "API clients", false),
-          new Option("account", "Account", false));
+          new Option("api-clients", "API clients", false));
 }
