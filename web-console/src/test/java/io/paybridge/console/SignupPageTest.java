@@ -73,7 +73,7 @@ class SignupPageTest {
         .contains("Welcome to Paybridge. Your account is ready.")
         .contains("Acme &lt;Cowork&gt;")
         .doesNotContain("Acme <Cowork>")
-        .contains("title=\"" + email + "\"");
+        .contains("title=\"Account of " + email + "\"");
     assertThat(visitor.get("/console/signup").getHeader("Location"))
         .isEqualTo("/console/dashboard");
   }

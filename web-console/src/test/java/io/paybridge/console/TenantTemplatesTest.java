@@ -42,7 +42,7 @@ class TenantTemplatesTest {
     String html = Render.page("subscriptions.jte", new SubscriptionsPage(List.of(), false));
     assertThat(html)
         .contains(
-            "<span class=\"tenant\" title=\"o&#34;wner@example.com\">Acme &lt;Cowork&gt;</span>")
+            "<a href=\"/console/account\" class=\"tenant\" title=\"Account of o&#34;wner@example.com\">Acme &lt;Cowork&gt;</a>")
         .doesNotContain("Acme <Cowork>")
         .contains(
             "<a href=\"/console/subscriptions\" class=\"active\" aria-current=\"page\">Subscriptions</a>")
