@@ -4,6 +4,7 @@ import io.paybridge.core.UseCases;
 import io.paybridge.core.http.ApiError;
 import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
+import io.paybridge.core.http.UnstorableText;
 import io.paybridge.core.security.ApiScopes;
 import io.paybridge.core.tenant.TenantStore.EmailTakenException;
 import io.paybridge.core.usecase.InvalidInput;
@@ -35,6 +36,9 @@ import java.util.List;
  */
 public final class ApiRoutes {
 
+  /** The status of every refusal of a well-formed request's input. */
+  static final int INVALID_INPUT = 422;
+
   /** Largest JSON body the API accepts. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -58,7 +62,8 @@ public final class ApiRoutes {
             partnerApi.platform(),
             partnerApi.provider(),
             useCases.apiClients(),
-            partnerApi.limits());
+            partnerApi.limits(),
+            partnerApi.tenantLimits());
     this.openApi = OpenApiDocument.load();
     this.idempotency = new Idempotency(useCases.idempotency());
   }
@@ -222,21 +227,29 @@ public final class ApiRoutes {
 
   /**
    * The one failure handler, with requests the document refuses answered as problem documents
-   * naming the input at fault.
+   * naming the input at fault. Input a well-formed request gets wrong, whoever finds it (the
+   * document's checks, a handler, a use case), is one status: 422 naming every field at fault; 400
+   * is left for a body that cannot be read as the JSON object the operation takes.
    */
   static void failureHandler(RoutingContext ctx) {
-    if (ctx.failure() instanceof TokenRefusal refused) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof TokenRefusal refused) {
       refused.respond(ctx);
       return;
     }
-    if (ctx.failure() instanceof HttpException he
-        && he.getCause() instanceof ValidatorException invalid) {
-      RuntimeException refused = ContractErrors.refusal(invalid);
-      if (refused instanceof ApiError api) {
+    if (failure instanceof HttpException he && he.getCause() instanceof ValidatorException bad) {
+      failure = ContractErrors.refusal(bad);
+      if (failure instanceof ApiError api) {
         HttpErrors.respond(ctx, api.status(), api.toJson());
-      } else {
-        HttpErrors.invalidInput(ctx, (InvalidInput) refused);
+        return;
       }
+    }
+    if (failure instanceof InvalidInput invalid) {
+      HttpErrors.invalidInput(ctx, invalid, INVALID_INPUT);
+      return;
+    }
+    if (UnstorableText.is(failure)) {
+      HttpErrors.respond(ctx, INVALID_INPUT, UnstorableText.CODE, UnstorableText.MESSAGE);
       return;
     }
     HttpErrors.failureHandler(ctx);

@@ -11,9 +11,10 @@ import java.util.List;
  * whoever issued it (the platform's {@code /oauth/token}, or the operator's identity provider), and
  * lets the request through with its {@link Caller}, or fails it with a {@link TokenRefusal} saying
  * why (missing, invalid, expired, wrong audience or issuer, revoked). An accepted request is
- * counted against its client's limit ({@link RateLimits}) and refused with 429 once over it. Runs
- * before the request is checked against the document, so nothing about a request is answered to a
- * caller who cannot show a token.
+ * counted against its client's limit and its tenant's ({@link RateLimits}: a tenant's clients
+ * together cannot exceed the tenant's) and refused with 429 once over either. Runs before the
+ * request is checked against the document, so nothing about a request is answered to a caller who
+ * cannot show a token.
  *
  * <p>It is a {@link JWTAuthHandler} only because the OpenAPI router takes the bearer scheme's
  * handler as one; the document's security requirements name no scopes, which each operation checks
@@ -25,16 +26,24 @@ final class BearerAuth implements JWTAuthHandler {
   private final ProviderTokens provider;
   private final ApiClients clients;
   private final RateLimits limits;
+  private final RateLimits tenantLimits;
 
   /**
    * @param provider the operator's identity provider, or {@code null} when there is none
+   * @param limits one bucket per client
+   * @param tenantLimits one bucket per tenant, shared by its clients
    */
   BearerAuth(
-      PlatformTokens platform, ProviderTokens provider, ApiClients clients, RateLimits limits) {
+      PlatformTokens platform,
+      ProviderTokens provider,
+      ApiClients clients,
+      RateLimits limits,
+      RateLimits tenantLimits) {
     this.platform = platform;
     this.provider = provider;
     this.clients = clients;
     this.limits = limits;
+    this.tenantLimits = tenantLimits;
   }
 
   @Override
@@ -49,12 +58,20 @@ final class BearerAuth implements JWTAuthHandler {
         .onSuccess(
             caller -> {
               caller.attachTo(ctx);
-              RateLimits.Decision counted = limits.take(caller.rateKey());
-              if (!counted.allowed()) {
-                RateLimits.refuse(ctx, counted);
+              RateLimits.Decision client = limits.take(caller.rateKey());
+              if (!client.allowed()) {
+                RateLimits.refuse(ctx, client, "this client");
                 return;
               }
-              RateLimits.headers(ctx, counted);
+              RateLimits.Decision tenant = tenantLimits.take(caller.tenantId().toString());
+              if (!tenant.allowed()) {
+                // not done, so not counted against the client either
+                limits.giveBack(caller.rateKey());
+                RateLimits.refuse(ctx, tenant, "this tenant's API clients together");
+                return;
+              }
+              // the bucket nearer to empty is the one the caller must watch
+              RateLimits.headers(ctx, tenant.remaining() < client.remaining() ? tenant : client);
               ctx.next();
             })
         .onFailure(ctx::fail);

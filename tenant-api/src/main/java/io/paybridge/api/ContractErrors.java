@@ -15,11 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * /** Requests the OpenAPI document refuses, as the API's own errors in the API's words: every
+ * Requests the OpenAPI document refuses, as the API's own errors in the API's words: every
  * parameter or body field at fault, each with what it must be ({@code 'amount' must be a whole
  * number}), never the validator's or Java's vocabulary; a query parameter, which only lists take,
- * as a 422 {@code invalid_parameter} naming it; {@code invalid_json} for a body that is not a JSON
- * object, 415 for a body of another media type.
+ * as a 422 {@code invalid_parameter} naming it, a path parameter, header or body field as a 422
+ * {@code invalid_field} naming every one; {@code invalid_json} (400) only for a body that is not a
+ * JSON object, 415 for a body of another media type.
  */
 final class ContractErrors {
 

@@ -9,18 +9,24 @@ import java.time.Clock;
 
 /**
  * What the partner API keeps once per node, shared by every event loop's routes: the platform's own
- * tokens, the request limit per client, and the operator's identity provider when one is
- * configured. The composition root makes one and hands it to each HTTP verticle.
+ * tokens, the request limits per client and per tenant, and the operator's identity provider when
+ * one is configured. The composition root makes one and hands it to each HTTP verticle.
  */
 public final class PartnerApi {
 
   private final PlatformTokens platform;
   private final RateLimits limits;
+  private final RateLimits tenantLimits;
   private final ProviderTokens provider;
 
-  private PartnerApi(PlatformTokens platform, RateLimits limits, ProviderTokens provider) {
+  private PartnerApi(
+      PlatformTokens platform,
+      RateLimits limits,
+      RateLimits tenantLimits,
+      ProviderTokens provider) {
     this.platform = platform;
     this.limits = limits;
+    this.tenantLimits = tenantLimits;
     this.provider = provider;
   }
 
@@ -47,6 +53,7 @@ public final class PartnerApi {
     return new PartnerApi(
         new PlatformTokens(vertx, tokenKeys, config.tokenTtl(), clock),
         RateLimits.perNode(settings.rate(), settings.burst(), nodes, clock),
+        RateLimits.perNode(settings.tenantRate(), settings.tenantBurst(), nodes, clock),
         provider);
   }
 
@@ -56,6 +63,11 @@ public final class PartnerApi {
 
   RateLimits limits() {
     return limits;
+  }
+
+  /** The buckets all clients of one tenant share. */
+  RateLimits tenantLimits() {
+    return tenantLimits;
   }
 
   /** The operator's identity provider, or {@code null} when none is configured. */

@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One token bucket per API client on this node: a client may send {@code burst} requests at once
- * and {@code rate} a second after that. Every answer to an authenticated request says where the
- * client stands, in the IETF draft's {@code RateLimit-Limit} (the bucket's size), {@code
- * RateLimit-Remaining} and {@code RateLimit-Reset} (seconds until the bucket is full again); a
- * request over the limit is a 429 problem document ({@code rate_limited}) with {@code Retry-After}.
- * Buckets of idle clients are dropped once there are many. Time comes from the node's clock.
+ * One token bucket per key on this node (an API client, or a tenant for all its clients together):
+ * a key may send {@code burst} requests at once and {@code rate} a second after that. Every answer
+ * to an authenticated request says where the client stands, in the IETF draft's {@code
+ * RateLimit-Limit} (the bucket's size), {@code RateLimit-Remaining} and {@code RateLimit-Reset}
+ * (seconds until the bucket is full again); a request over the limit is a 429 problem document
+ * ({@code rate_limited}) with {@code Retry-After}. Buckets of idle clients are dropped once there
+ * are many. Time comes from the node's clock.
  */
 final class RateLimits {
 
@@ -80,6 +81,13 @@ final class RateLimits {
         allowed[0] ? 0 : Math.max(1, seconds(1 - tokens)));
   }
 
+  /** Returns the token a request of {@code key} took, when the request is refused elsewhere. */
+  void giveBack(String key) {
+    long now = nanos();
+    buckets.computeIfPresent(
+        key, (k, before) -> new Bucket(Math.min(burst, level(before, now) + 1), now));
+  }
+
   /** The bucket's level now: what it held, plus what the time since added, up to its size. */
   private double level(Bucket bucket, long now) {
     if (bucket == null) {
@@ -113,8 +121,11 @@ final class RateLimits {
         .putHeader("RateLimit-Reset", String.valueOf(d.resetSeconds()));
   }
 
-  /** Answers a refused request: 429, {@code Retry-After}, a problem document saying when. */
-  static void refuse(RoutingContext ctx, Decision d) {
+  /**
+   * Answers a refused request: 429, {@code Retry-After}, a problem document saying whose limit
+   * ({@code who}: "this client") it was and when to send again.
+   */
+  static void refuse(RoutingContext ctx, Decision d, String who) {
     headers(ctx, d);
     ctx.response().putHeader("Retry-After", String.valueOf(d.retryAfter()));
     HttpErrors.respond(
@@ -124,7 +135,8 @@ final class RateLimits {
             .put("error", "rate_limited")
             .put(
                 "message",
-                "this client sent more requests than its limit of "
+                who
+                    + " sent more requests than the limit of "
                     + d.limit()
                     + " at once allows; send again in "
                     + d.retryAfter()

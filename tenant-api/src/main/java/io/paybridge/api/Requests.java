@@ -9,7 +9,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 
 /**
- * Reading request input with errors that name the field at fault (answered as 400); lists' query
+ * Reading request input with errors that name the field at fault (answered as 422); lists' query
  * parameters: {@link Lists}.
  */
 final class Requests {

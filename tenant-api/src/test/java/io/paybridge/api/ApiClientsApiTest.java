@@ -164,23 +164,23 @@ class ApiClientsApiTest {
     String token = api.signUp().token();
 
     JsonObject missing =
-        assertProblem(api.call(POST, CLIENTS, token, new JsonObject()), 400, "name");
+        assertProblem(api.call(POST, CLIENTS, token, new JsonObject()), 422, "name");
     assertThat(
             missing.getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
         .containsExactlyInAnyOrder("name", "scopes");
-    assertProblem(api.call(POST, CLIENTS, token, request("", "payments:read")), 400, "name");
+    assertProblem(api.call(POST, CLIENTS, token, request("", "payments:read")), 422, "name");
     assertProblem(
-        api.call(POST, CLIENTS, token, request("x".repeat(101), "payments:read")), 400, "name");
-    assertProblem(api.call(POST, CLIENTS, token, request("billing")), 400, "scopes");
+        api.call(POST, CLIENTS, token, request("x".repeat(101), "payments:read")), 422, "name");
+    assertProblem(api.call(POST, CLIENTS, token, request("billing")), 422, "scopes");
     assertProblem(
         api.call(
             POST, CLIENTS, token, new JsonObject().put("name", "b").put("scopes", "payments:read")),
-        400,
+        422,
         "scopes");
-    assertProblem(api.call(POST, CLIENTS, token, request("billing", "admin")), 400, "scopes");
+    assertProblem(api.call(POST, CLIENTS, token, request("billing", "admin")), 422, "scopes");
     assertProblem(
         api.call(POST, CLIENTS, token, request("billing", "payments:read").put("secret", "mine")),
-        400,
+        422,
         "secret");
     HttpResponse<Buffer> notJson =
         await(
@@ -200,7 +200,7 @@ class ApiClientsApiTest {
         api.call(GET, CLIENTS + "?starting_after=" + UUID.randomUUID(), token),
         422,
         "starting_after");
-    assertProblem(api.call(GET, CLIENTS + "/nope", token), 400, "id");
+    assertProblem(api.call(GET, CLIENTS + "/nope", token), 422, "id");
     assertProblem(api.call(GET, CLIENTS + "/" + UUID.randomUUID(), token), 404, null);
     String id = create(token, "billing", "payments:read").getString("id");
     assertProblem(
@@ -209,7 +209,7 @@ class ApiClientsApiTest {
             CLIENTS + "/" + id + "/rotate",
             token,
             new JsonObject().put("overlapSeconds", 8 * 24 * 3600)),
-        400,
+        422,
         "overlapSeconds");
     assertProblem(
         api.call(
@@ -217,7 +217,7 @@ class ApiClientsApiTest {
             CLIENTS + "/" + id + "/rotate",
             token,
             new JsonObject().put("overlapSeconds", "1h")),
-        400,
+        422,
         "overlapSeconds");
   }
 

@@ -102,20 +102,20 @@ class CobotIntegrationApiTest {
     String token = partner.token();
     assertProblem(
         api.call(PUT, "/api/v1/integrations/cobot", token, request("Not A Subdomain!")),
-        400,
+        422,
         "subdomain");
     assertProblem(
         api.call(PUT, "/api/v1/integrations/cobot", token, request("co-up").put("extra", "field")),
-        400,
+        422,
         "extra");
     assertProblem(
         api.call(PUT, "/api/v1/integrations/cobot", token, request("co-up").put("clientId", 7)),
-        400,
+        422,
         "clientId");
     JsonObject noSecret = request("co-up");
     noSecret.remove("clientSecret");
     assertProblem(
-        api.call(PUT, "/api/v1/integrations/cobot", token, noSecret), 400, "clientSecret");
+        api.call(PUT, "/api/v1/integrations/cobot", token, noSecret), 422, "clientSecret");
     assertProblem(
         api.call(PUT, "/api/v1/integrations/cobot", token, request("co-up").put("gateway", "nope")),
         422,
@@ -132,7 +132,7 @@ class CobotIntegrationApiTest {
     assertProblem(
         api.call(GET, "/api/v1/integrations/cobot/invoices?limit=500", token), 422, "limit");
     assertProblem(
-        api.call(POST, "/api/v1/integrations/cobot/invoices/not-a-uuid/charge", token), 400, "id");
+        api.call(POST, "/api/v1/integrations/cobot/invoices/not-a-uuid/charge", token), 422, "id");
     assertProblem(
         api.call(
             POST, "/api/v1/integrations/cobot/invoices/" + UUID.randomUUID() + "/charge", token),

@@ -113,11 +113,11 @@ class ContractMessagesApiTest {
 
   /** {@code field: message} of each problem, after checking the answer's shape. */
   private static java.util.List<String> problems(HttpResponse<Buffer> r) {
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
     JsonObject body = r.bodyAsJsonObject();
     assertThat(body.getString("error")).isEqualTo("invalid_field");
     JsonArray problems = body.getJsonArray("problems");
-    ApiTestServer.assertProblem(r, 400, problems.getJsonObject(0).getString("field"));
+    ApiTestServer.assertProblem(r, 422, problems.getJsonObject(0).getString("field"));
     assertThat(body.getString("field")).isEqualTo(problems.getJsonObject(0).getString("field"));
     java.util.List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i < problems.size(); i++) {

@@ -150,7 +150,7 @@ class GatewayAccountsApiTest {
                 new JsonObject()
                     .put("webhookSecret", "whsec_…")
                     .put("apiKey", StripeSimulator.newWebhookSecret())),
-            400,
+            422,
             "webhookSecret");
     assertThat(both.getJsonArray("problems"))
         .extracting(p -> ((JsonObject) p).getString("field"))
@@ -167,7 +167,7 @@ class GatewayAccountsApiTest {
                         partner,
                         STRIPE,
                         new JsonObject().put("webhookSecret", "sk_live_51Hx8cE2eZvKYlo2C0aBcDe")),
-                    400,
+                    422,
                     "webhookSecret")
                 .getString("message"))
         .isEqualTo(
@@ -181,11 +181,11 @@ class GatewayAccountsApiTest {
             new JsonObject()
                 .put("webhookSecret", StripeSimulator.newWebhookSecret())
                 .put("favouriteColour", "red")),
-        400,
+        422,
         "favouriteColour");
     // a value that is not a string, refused by the document
     assertProblem(
-        put(partner, STRIPE, new JsonObject().put("webhookSecret", 42)), 400, "webhookSecret");
+        put(partner, STRIPE, new JsonObject().put("webhookSecret", 42)), 422, "webhookSecret");
     // nothing was connected
     assertProblem(api.call(GET, STRIPE, partner.token()), 404, null);
   }
@@ -197,14 +197,14 @@ class GatewayAccountsApiTest {
 
     assertProblem(
         put(partner, STRIPE + "/settings", new JsonObject().put("unknownSubscriptions", "shred")),
-        400,
+        422,
         "unknownSubscriptions");
     assertProblem(
         put(
             partner,
             STRIPE + "/settings",
             new JsonObject().put("unknownSubscriptions", "record").put("refunds", "never")),
-        400,
+        422,
         "refunds");
     assertThat(api.ok(GET, STRIPE, partner.token()).getString("unknownSubscriptions"))
         .isEqualTo("record");

@@ -84,9 +84,9 @@ class IdempotencyApiTest {
   @Test
   void aWriteThatFailedLetsItsKeyGo() {
     Partner partner = api.signUp();
-    assertProblem(createTarget(partner, "create-3", target("not a url")), 400, "url");
+    assertProblem(createTarget(partner, "create-3", target("not a url")), 422, "url");
     HttpResponse<Buffer> fixed = createTarget(partner, "create-3", target("not a url"));
-    assertThat(fixed.statusCode()).isEqualTo(400);
+    assertThat(fixed.statusCode()).isEqualTo(422);
     assertThat(fixed.getHeader("Idempotent-Replayed")).isNull();
     // a failed write kept no answer, so the corrected request may use the same key
     assertThat(createTarget(partner, "create-3", target("https://example.com/d")).statusCode())
@@ -104,6 +104,6 @@ class IdempotencyApiTest {
         .isNotEqualTo(byA.bodyAsJsonObject().getString("id"));
 
     assertProblem(
-        createTarget(a, "x".repeat(256), target("https://example.com/f")), 400, "Idempotency-Key");
+        createTarget(a, "x".repeat(256), target("https://example.com/f")), 422, "Idempotency-Key");
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Text holding a NUL character, which PostgreSQL cannot store or compare, in a path, a query and a
- * JSON body: the sender's mistake, answered 400 {@code invalid_text}, never 500 (found by {@link
+ * JSON body: the sender's mistake, answered 422 {@code invalid_text}, never 500 (found by {@link
  * ApiBodiesFuzzTest}'s kind of input).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,7 +39,7 @@ class NulCharactersApiTest {
   void aNulCharacterInAPathIsRefusedAsInput() {
     HttpResponse<Buffer> r =
         api.call(GET, "/api/v1/customers/member%00seven/balance", partner.token());
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
     assertThat(r.bodyAsJsonObject().getString("error"))
         .isIn("invalid_text", "invalid_field", "bad_request");
   }
@@ -61,7 +61,7 @@ class NulCharactersApiTest {
             "/api/v1/subscriptions/stripe/sub_nul",
             partner.token(),
             new JsonObject().put("customerRef", "member\u0000seven"));
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(422);
     assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
     assertThat(api.call(GET, "/api/v1/subscriptions/stripe/sub_nul", partner.token()).statusCode())
         .isEqualTo(404);

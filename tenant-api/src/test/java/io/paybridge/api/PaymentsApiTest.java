@@ -140,7 +140,7 @@ class PaymentsApiTest {
   void aCustomerReferenceLongerThanTheDocumentAllowsIsRefused() {
     String path = "/api/v1/customers/" + "c".repeat(256) + "/balance";
 
-    assertProblem(api.call(GET, path, merchant.token()), 400, "customerRef");
+    assertProblem(api.call(GET, path, merchant.token()), 422, "customerRef");
   }
 
   @Test

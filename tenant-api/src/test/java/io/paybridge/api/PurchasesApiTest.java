@@ -199,7 +199,7 @@ class PurchasesApiTest {
             PATH,
             merchant.token(),
             new JsonObject().put("signedTransaction", 42).put("customerRef", "member-5"));
-    assertProblem(mistyped, 400, "signedTransaction");
+    assertProblem(mistyped, 422, "signedTransaction");
     HttpResponse<Buffer> extra =
         api.call(
             POST,
@@ -209,7 +209,7 @@ class PurchasesApiTest {
                 .put("signedTransaction", "x")
                 .put("customerRef", "member-5")
                 .put("amount", 1));
-    assertThat(extra.statusCode()).as(extra.bodyAsString()).isEqualTo(400);
+    assertThat(extra.statusCode()).as(extra.bodyAsString()).isEqualTo(422);
     assertThat(payments(merchant, "member-5")).isEmpty();
   }
 

@@ -111,7 +111,7 @@ class RateLimitApiTest {
         api.call(GET, "/api/v1/gateway-accounts", api.token(partner, "payments:read"));
     HttpResponse<Buffer> anonymous = api.call(GET, PAYMENTS, null);
 
-    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(invalid.statusCode()).isEqualTo(422);
     assertStanding(invalid, 2, 1);
     assertThat(forbidden.statusCode()).isEqualTo(403);
     assertStanding(forbidden, 1, 1);

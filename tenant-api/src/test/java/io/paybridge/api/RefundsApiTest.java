@@ -205,7 +205,7 @@ class RefundsApiTest {
     assertThat(refundEntries("member-k")).hasSize(1);
     JsonObject reused = assertProblem(refund(merchant, payment, "k-1", amount(600)), 422, null);
     assertThat(reused.getString("error")).isEqualTo("idempotency_key_reused");
-    assertProblem(refund(merchant, payment, null, amount(500)), 400, "Idempotency-Key");
+    assertProblem(refund(merchant, payment, null, amount(500)), 422, "Idempotency-Key");
     assertThat(refundEntries("member-k")).hasSize(1);
   }
 
@@ -227,10 +227,10 @@ class RefundsApiTest {
   void aBodyTheApiRefusesIsAProblemNamingTheField(String body, String field) {
     String payment = paid(1_000, "member-bad");
 
-    assertProblem(refundRaw(payment, "application/json", body), 400, field);
+    assertProblem(refundRaw(payment, "application/json", body), 422, field);
     assertProblem(
         refund(merchant, payment, "long-reason", new JsonObject().put("reason", "x".repeat(256))),
-        400,
+        422,
         "reason");
     assertThat(refundEntries("member-bad")).isEmpty();
   }

@@ -136,13 +136,13 @@ class SignupAndTokenApiTest {
     JsonObject shortPassword =
         assertProblem(
             api.call(POST, "/api/v1/signup", null, signup(email()).put("password", "short")),
-            400,
+            422,
             "password");
     assertThat(shortPassword.getString("detail")).contains("at least 12 characters");
-    assertProblem(api.call(POST, "/api/v1/signup", null, signup("not an email")), 400, "email");
+    assertProblem(api.call(POST, "/api/v1/signup", null, signup("not an email")), 422, "email");
     // every field at fault is named, the first in "field"
     JsonObject empty =
-        assertProblem(api.call(POST, "/api/v1/signup", null, new JsonObject()), 400, "name");
+        assertProblem(api.call(POST, "/api/v1/signup", null, new JsonObject()), 422, "name");
     assertThat(
             empty.getJsonArray("problems").stream().map(p -> ((JsonObject) p).getString("field")))
         .containsExactly("name", "email", "password");

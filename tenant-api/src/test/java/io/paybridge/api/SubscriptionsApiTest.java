@@ -156,7 +156,7 @@ class SubscriptionsApiTest {
           {"plan": "gold"}                    | plan
           """)
   void aRegistrationTheApiRefusesIsAProblemNamingTheField(String body, String field) {
-    assertProblem(register(publisher, "sub_9", new JsonObject(body)), 400, field);
+    assertProblem(register(publisher, "sub_9", new JsonObject(body)), 422, field);
     assertProblem(
         api.call(GET, "/api/v1/subscriptions/stripe/sub_9", publisher.token()), 404, null);
   }
@@ -165,9 +165,9 @@ class SubscriptionsApiTest {
   void aSubscriptionIdLongerThanTheDocumentAllowsIsRefused() {
     String path = "/api/v1/subscriptions/stripe/" + "s".repeat(256);
 
-    assertProblem(api.call(GET, path, publisher.token()), 400, "externalSubscriptionId");
+    assertProblem(api.call(GET, path, publisher.token()), 422, "externalSubscriptionId");
     assertProblem(
-        register(publisher, "s".repeat(256), new JsonObject()), 400, "externalSubscriptionId");
+        register(publisher, "s".repeat(256), new JsonObject()), 422, "externalSubscriptionId");
   }
 
   @Test

@@ -162,7 +162,7 @@ class SyncTargetsApiTest {
     Partner partner = api.signUp();
 
     assertProblem(
-        api.call(POST, "/api/v1/sync-targets", partner.token(), new JsonObject(body)), 400, field);
+        api.call(POST, "/api/v1/sync-targets", partner.token(), new JsonObject(body)), 422, field);
 
     assertThat(targets(partner)).isEmpty();
   }
@@ -208,8 +208,8 @@ class SyncTargetsApiTest {
   void anIdThatIsNotAUuidIsAProblemNamingIt() {
     String token = api.signUp().token();
 
-    assertProblem(api.call(DELETE, "/api/v1/sync-targets/not-a-uuid", token), 400, "id");
-    assertProblem(api.call(POST, "/api/v1/sync-targets/not-a-uuid/enable", token), 400, "id");
+    assertProblem(api.call(DELETE, "/api/v1/sync-targets/not-a-uuid", token), 422, "id");
+    assertProblem(api.call(POST, "/api/v1/sync-targets/not-a-uuid/enable", token), 422, "id");
   }
 
   @Test

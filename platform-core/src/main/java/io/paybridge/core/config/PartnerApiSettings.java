@@ -22,13 +22,27 @@ import java.util.regex.Pattern;
  *     paybridge})
  * @param oidcTenantClaim the claim naming the token's tenant ({@code PAYBRIDGE_OIDC_TENANT_CLAIM},
  *     {@code paybridge_tenant})
+ * @param tenantRate requests a second all API clients of one tenant may make together to the whole
+ *     cluster ({@code PAYBRIDGE_API_TENANT_RATE}, 300), so a tenant cannot multiply its limit by
+ *     creating clients; each node allows its share
+ * @param tenantBurst requests a tenant's clients may make at once together ({@code
+ *     PAYBRIDGE_API_TENANT_BURST}, 600)
  */
 public record PartnerApiSettings(
-    int rate, int burst, URI oidcIssuer, String oidcAudience, String oidcTenantClaim) {
+    int rate,
+    int burst,
+    URI oidcIssuer,
+    String oidcAudience,
+    String oidcTenantClaim,
+    int tenantRate,
+    int tenantBurst) {
 
-  /** The defaults: 100 requests a second, bursts of 200, no identity provider. */
+  /**
+   * The defaults: 100 requests a second in bursts of 200 per client, 300 in bursts of 600 per
+   * tenant, no identity provider.
+   */
   public static final PartnerApiSettings DEFAULTS =
-      new PartnerApiSettings(100, 200, null, "paybridge", "paybridge_tenant");
+      new PartnerApiSettings(100, 200, null, "paybridge", "paybridge_tenant", 300, 600);
 
   private static final Pattern LOOPBACK_V4 =
       Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
@@ -37,6 +51,10 @@ public record PartnerApiSettings(
     if (rate < 1 || burst < 1) {
       throw new IllegalArgumentException(
           "PAYBRIDGE_API_RATE and PAYBRIDGE_API_BURST must be at least 1");
+    }
+    if (tenantRate < 1 || tenantBurst < 1) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_API_TENANT_RATE and PAYBRIDGE_API_TENANT_BURST must be at least 1");
     }
     Objects.requireNonNull(oidcAudience, "oidcAudience");
     Objects.requireNonNull(oidcTenantClaim, "oidcTenantClaim");
@@ -58,7 +76,20 @@ public record PartnerApiSettings(
         ints.apply("PAYBRIDGE_API_BURST"),
         issuer == null ? null : issuer(issuer, allowPrivate),
         audience == null ? DEFAULTS.oidcAudience() : audience,
-        claim == null ? DEFAULTS.oidcTenantClaim() : claim);
+        claim == null ? DEFAULTS.oidcTenantClaim() : claim,
+        ints.apply("PAYBRIDGE_API_TENANT_RATE"),
+        ints.apply("PAYBRIDGE_API_TENANT_BURST"));
+  }
+
+  /** The default of one of the limits' settings ({@code PAYBRIDGE_API_*RATE}, {@code *BURST}). */
+  static int defaultLimit(String name) {
+    return switch (name) {
+      case "PAYBRIDGE_API_RATE" -> DEFAULTS.rate();
+      case "PAYBRIDGE_API_BURST" -> DEFAULTS.burst();
+      case "PAYBRIDGE_API_TENANT_RATE" -> DEFAULTS.tenantRate();
+      case "PAYBRIDGE_API_TENANT_BURST" -> DEFAULTS.tenantBurst();
+      default -> throw new IllegalArgumentException("not a limit: " + name);
+    };
   }
 
   /**

@@ -261,13 +261,7 @@ public record PaybridgeConfig(
             boolSetting(get, "PAYBRIDGE_DB_ALLOW_DDL", false)),
         PartnerApiSettings.from(
             get,
-            name ->
-                intSetting(
-                    get,
-                    name,
-                    name.equals("PAYBRIDGE_API_RATE")
-                        ? PartnerApiSettings.DEFAULTS.rate()
-                        : PartnerApiSettings.DEFAULTS.burst()),
+            name -> intSetting(get, name, PartnerApiSettings.defaultLimit(name)),
             boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)));
   }
 

@@ -24,14 +24,17 @@ public final class ApiError extends RuntimeException {
     this.field = field;
   }
 
-  /** A 400 naming the field: {@code 'email' is required}. */
+  /**
+   * A 422 naming the field of a well-formed request that is at fault: {@code 'email' is required}.
+   * (400 is kept for a body that cannot be read at all.)
+   */
   public static ApiError badField(String field, String problem) {
-    return new ApiError(400, "invalid_field", "'" + field + "' " + problem, field);
+    return new ApiError(422, "invalid_field", "'" + field + "' " + problem, field);
   }
 
-  /** A 400 about one field, with the message as given. */
+  /** A 422 about one field, with the message as given. */
   public static ApiError forField(String field, String message) {
-    return new ApiError(400, "invalid_field", message, field);
+    return new ApiError(422, "invalid_field", message, field);
   }
 
   /**

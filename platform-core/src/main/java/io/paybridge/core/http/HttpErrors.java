@@ -52,6 +52,16 @@ public final class HttpErrors {
    */
   public static void invalidInput(
       RoutingContext ctx, io.paybridge.core.usecase.InvalidInput invalid) {
+    invalidInput(ctx, invalid, 400);
+  }
+
+  /**
+   * Answers {@code status} {@code invalid_field} naming every field at fault, as {@link
+   * #invalidInput(RoutingContext, io.paybridge.core.usecase.InvalidInput)} does; the partner API
+   * answers 422.
+   */
+  public static void invalidInput(
+      RoutingContext ctx, io.paybridge.core.usecase.InvalidInput invalid, int status) {
     io.vertx.core.json.JsonArray problems = new io.vertx.core.json.JsonArray();
     StringBuilder message = new StringBuilder();
     for (var p : invalid.problems()) {
@@ -61,7 +71,7 @@ public final class HttpErrors {
     }
     respond(
         ctx,
-        400,
+        status,
         new JsonObject()
             .put("error", "invalid_field")
             .put("message", message.toString())

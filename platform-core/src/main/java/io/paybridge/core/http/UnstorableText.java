@@ -6,8 +6,8 @@ import io.vertx.pgclient.PgException;
  * Input PostgreSQL cannot store: a NUL character in text ({@code 22021}), or the {@code \u0000}
  * escape in JSON ({@code 22P05}). It reaches the database only where no check of the field's own
  * refused it first, and it is the sender's mistake, not the platform's: the API and the console
- * answer it 400, never 500. (Webhooks never get this far: a plugin's parsed events refuse NUL
- * characters as malformed.)
+ * answer it 422 and the console 400, never 500. (Webhooks never get this far: a plugin's parsed
+ * events refuse NUL characters as malformed.)
  */
 public final class UnstorableText {
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Input a use case refuses, with every field at fault and what is wrong with it, in words a person
- * reads. The API answers it as a 400 naming the fields; the console shows each message beside its
+ * reads. The API answers it as a 422 naming the fields; the console shows each message beside its
  * field.
  */
 public final class InvalidInput extends RuntimeException {
