@@ -84,21 +84,21 @@ class ApiIT {
   void signupNamesTheFieldAtFault() {
     assertField(
         signup(new JsonObject().put("email", "a@b.co").put("password", "123456789012")),
-        400,
+        422,
         "name");
     assertField(
-        signup(new JsonObject().put("name", "x").put("password", "123456789012")), 400, "email");
+        signup(new JsonObject().put("name", "x").put("password", "123456789012")), 422, "email");
     assertField(
         signup(
             new JsonObject()
                 .put("name", "x")
                 .put("email", "not-an-email")
                 .put("password", "123456789012")),
-        400,
+        422,
         "email");
     assertField(
         signup(new JsonObject().put("name", "x").put("email", "a@b.co").put("password", "short")),
-        400,
+        422,
         "password");
     assertField(
         signup(
@@ -106,7 +106,7 @@ class ApiIT {
                 .put("name", 42)
                 .put("email", "a@b.co")
                 .put("password", "123456789012")),
-        400,
+        422,
         "name");
     assertField(
         signup(
@@ -114,7 +114,7 @@ class ApiIT {
                 .put("name", "x".repeat(201))
                 .put("email", "a@b.co")
                 .put("password", "123456789012")),
-        400,
+        422,
         "name");
 
     HttpResponse<Buffer> notJson =
@@ -389,7 +389,7 @@ class ApiIT {
                     new JsonObject()
                         .put("webhookSecret", StripeSimulator.newWebhookSecret())
                         .put("bogus", "x"))),
-        400,
+        422,
         "bogus");
     assertField(
         await(
@@ -398,13 +398,13 @@ class ApiIT {
                     new JsonObject()
                         .put("keyId", "rzp_test_1DP5mmOlF5G5ag")
                         .put("webhookSecret", "a-webhook-secret"))),
-        400,
+        422,
         "keySecret");
     assertField(
         await(
             t.put("/api/v1/gateway-accounts/stripe")
                 .sendJsonObject(new JsonObject().put("webhookSecret", 12))),
-        400,
+        422,
         "webhookSecret");
     assertField(
         await(
@@ -415,7 +415,7 @@ class ApiIT {
                         .put(
                             "depositAddress",
                             new io.paybridge.gateway.code.CodeWalletSimulator().depositAddress()))),
-        400,
+        422,
         "publicKey");
     JsonObject code =
         t.connect(

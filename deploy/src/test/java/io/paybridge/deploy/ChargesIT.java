@@ -127,7 +127,7 @@ class ChargesIT {
             tenant
                 .put("/api/v1/customers/m-2/payment-method")
                 .sendJsonObject(new JsonObject().put("gateway", "stripe")));
-    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.statusCode()).isEqualTo(422);
     assertThat(missing.getHeader("Content-Type")).startsWith("application/problem+json");
     HttpResponse<Buffer> notJson =
         await(
@@ -288,7 +288,7 @@ class ChargesIT {
                         .put("customerRef", "x")
                         .put("amount", 1)
                         .put("currency", "EUR")));
-    assertThat(noKey.statusCode()).isEqualTo(400);
+    assertThat(noKey.statusCode()).isEqualTo(422);
     assertThat(noKey.bodyAsString()).contains("Idempotency-Key");
 
     HttpResponse<Buffer> fraction =
@@ -296,7 +296,7 @@ class ChargesIT {
             tenant,
             "k-" + suffix(),
             new JsonObject().put("customerRef", "x").put("amount", 1.5).put("currency", "EUR"));
-    assertThat(fraction.statusCode()).isEqualTo(400);
+    assertThat(fraction.statusCode()).isEqualTo(422);
     assertThat(fraction.bodyAsJsonObject().getString("field")).isEqualTo("amount");
 
     HttpResponse<Buffer> currency =
@@ -304,7 +304,7 @@ class ChargesIT {
             tenant,
             "k-" + suffix(),
             new JsonObject().put("customerRef", "x").put("amount", 100).put("currency", "EUX"));
-    assertThat(currency.statusCode()).isEqualTo(400);
+    assertThat(currency.statusCode()).isEqualTo(422);
     assertThat(currency.bodyAsJsonObject().getString("field")).isEqualTo("currency");
 
     assertProblem(

@@ -320,7 +320,7 @@ class SyncIT {
                   .post("/api/v1/sync-targets")
                   .bearerTokenAuthentication(shop.tenant.token)
                   .sendJsonObject(bad));
-      assertThat(r.statusCode()).as(bad.encode() + " → " + r.bodyAsString()).isEqualTo(400);
+      assertThat(r.statusCode()).as(bad.encode() + " → " + r.bodyAsString()).isEqualTo(422);
       assertThat(r.bodyAsJsonObject().getString("field")).isNotNull();
     }
   }

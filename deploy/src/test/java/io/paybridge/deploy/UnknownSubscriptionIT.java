@@ -132,7 +132,7 @@ class UnknownSubscriptionIT {
                         .put("/api/v1/gateway-accounts/stripe/settings")
                         .sendJsonObject(new JsonObject().put("unknownSubscriptions", "shred")))
                 .statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
     tenant.connect(
         "code",
         new JsonObject()
@@ -146,6 +146,6 @@ class UnknownSubscriptionIT {
                         .sendJsonObject(
                             new JsonObject().put("unknownSubscriptions", "cancel-and-refund")))
                 .statusCode())
-        .isEqualTo(400);
+        .isEqualTo(422);
   }
 }

@@ -164,6 +164,8 @@ class PaybridgeConfigTest {
     PartnerApiSettings d = PaybridgeConfig.from(Map.of()).partnerApi();
     assertThat(d.rate()).isEqualTo(100);
     assertThat(d.burst()).isEqualTo(200);
+    assertThat(d.tenantRate()).isEqualTo(300);
+    assertThat(d.tenantBurst()).isEqualTo(600);
     assertThat(d.oidc()).isFalse();
     assertThat(d.oidcAudience()).isEqualTo("paybridge");
     assertThat(d.oidcTenantClaim()).isEqualTo("paybridge_tenant");
@@ -173,12 +175,16 @@ class PaybridgeConfigTest {
                 Map.of(
                     "PAYBRIDGE_API_RATE", "5",
                     "PAYBRIDGE_API_BURST", "7",
+                    "PAYBRIDGE_API_TENANT_RATE", "11",
+                    "PAYBRIDGE_API_TENANT_BURST", "13",
                     "PAYBRIDGE_OIDC_ISSUER", "https://idp.example.com/realms/ops",
                     "PAYBRIDGE_OIDC_AUDIENCE", "payments-api",
                     "PAYBRIDGE_OIDC_TENANT_CLAIM", "tenant"))
             .partnerApi();
     assertThat(set.rate()).isEqualTo(5);
     assertThat(set.burst()).isEqualTo(7);
+    assertThat(set.tenantRate()).isEqualTo(11);
+    assertThat(set.tenantBurst()).isEqualTo(13);
     assertThat(set.oidcIssuer()).hasToString("https://idp.example.com/realms/ops");
     assertThat(set.oidcAudience()).isEqualTo("payments-api");
     assertThat(set.oidcTenantClaim()).isEqualTo("tenant");
@@ -212,5 +218,7 @@ class PaybridgeConfigTest {
     }
     assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_API_RATE", "0")))
         .hasMessageContaining("PAYBRIDGE_API_RATE");
+    assertThatThrownBy(() -> PaybridgeConfig.from(Map.of("PAYBRIDGE_API_TENANT_BURST", "0")))
+        .hasMessageContaining("PAYBRIDGE_API_TENANT_BURST");
   }
 }
