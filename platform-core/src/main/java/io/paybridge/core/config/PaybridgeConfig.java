@@ -88,6 +88,8 @@ import java.util.function.Function;
  * @param dbRoles who migrates the database; whether production may run on a role able to change it
  * @param partnerApi the partner API's request limit per client and the operator's identity provider
  *     ({@code PAYBRIDGE_API_*}, {@code PAYBRIDGE_OIDC_*}; see {@link PartnerApiSettings})
+ * @param ingestShares how much of each event loop's group-commit queue one tenant's webhooks may
+ *     hold ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, {@code PAYBRIDGE_INGEST_TENANT_MIN_SHARE})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -124,7 +126,8 @@ public record PaybridgeConfig(
     int metricsPort,
     TrustedProxies trustedProxies,
     DatabaseRoles.Settings dbRoles,
-    PartnerApiSettings partnerApi) {
+    PartnerApiSettings partnerApi,
+    IngestShares ingestShares) {
 
   /** The management port production serves {@code /metrics} and health on by default. */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -158,6 +161,7 @@ public record PaybridgeConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(throttles, "throttles");
     Objects.requireNonNull(partnerApi, "partnerApi");
+    Objects.requireNonNull(ingestShares, "ingestShares");
     if (hashThreads < 1) {
       throw new IllegalArgumentException("PAYBRIDGE_HASH_THREADS must be at least 1");
     }
@@ -262,7 +266,11 @@ public record PaybridgeConfig(
         PartnerApiSettings.from(
             get,
             name -> intSetting(get, name, PartnerApiSettings.defaultLimit(name)),
-            boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)));
+            boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)),
+        new IngestShares(
+            intSetting(get, "PAYBRIDGE_INGEST_QUEUE_CAPACITY", IngestShares.DEFAULTS.capacity()),
+            intSetting(
+                get, "PAYBRIDGE_INGEST_TENANT_MIN_SHARE", IngestShares.DEFAULTS.minShare())));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */
@@ -304,7 +312,8 @@ public record PaybridgeConfig(
         metricsPort,
         trustedProxies,
         dbRoles,
-        partnerApi);
+        partnerApi,
+        ingestShares);
   }
 
   private static ThrottleSettings throttles(Function<String, String> get) {
@@ -405,6 +414,8 @@ public record PaybridgeConfig(
         + dbRoles
         + ", partnerApi="
         + partnerApi
+        + ", ingestShares="
+        + ingestShares
         + "]";
   }
 }

@@ -72,7 +72,9 @@ public final class NodeRoutes {
               if (otherJobs) {
                 vertx.eventBus().publish(EventBusAddresses.JOBS_WAKE, null);
               }
-            });
+            },
+            config.ingestShares().capacity(),
+            config.ingestShares().minShare());
     router
         .post("/hooks/:hookKey/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxWebhookBytes()))

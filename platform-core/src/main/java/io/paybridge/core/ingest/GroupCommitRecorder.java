@@ -78,7 +78,7 @@ public final class GroupCommitRecorder {
     }
   }
 
-  private record Pending(Receipt receipt, Promise<Outcome> promise) {}
+  private record Pending(Receipt receipt, Promise<Outcome> promise, boolean shared) {}
 
   /**
    * Told after a commit that recorded something new, and so created sync jobs, or queued a
@@ -107,6 +107,7 @@ public final class GroupCommitRecorder {
   private final int parallelAt;
   private final BatchObserver batches;
   private final AfterCommit afterNewRecords;
+  private final TenantShares shares;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
@@ -126,6 +127,52 @@ public final class GroupCommitRecorder {
       int parallelAt,
       BatchObserver batches,
       AfterCommit afterNewRecords) {
+    this(
+        context,
+        pool,
+        maxBatch,
+        maxInFlight,
+        parallelAt,
+        batches,
+        afterNewRecords,
+        TenantShares.UNBOUNDED);
+  }
+
+  /**
+   * A recorder whose queue {@link #offer offers} share between tenants: {@code queueCapacity}
+   * webhooks waiting for all tenants together, at least {@code tenantMinShare} for each.
+   */
+  public GroupCommitRecorder(
+      Context context,
+      Pool pool,
+      int maxBatch,
+      int maxInFlight,
+      int parallelAt,
+      BatchObserver batches,
+      AfterCommit afterNewRecords,
+      int queueCapacity,
+      int tenantMinShare) {
+    this(
+        context,
+        pool,
+        maxBatch,
+        maxInFlight,
+        parallelAt,
+        batches,
+        afterNewRecords,
+        new TenantShares(queueCapacity, tenantMinShare));
+  }
+
+  private GroupCommitRecorder(
+      Context context,
+      Pool pool,
+      int maxBatch,
+      int maxInFlight,
+      int parallelAt,
+      BatchObserver batches,
+      AfterCommit afterNewRecords,
+      TenantShares shares) {
+    this.shares = shares;
     this.context = context;
     this.pool = pool;
     this.maxBatch = maxBatch;
@@ -141,16 +188,37 @@ public final class GroupCommitRecorder {
    * and fails when the database could not commit it.
    */
   public Future<Outcome> record(Receipt receipt) {
+    return enqueue(receipt, false);
+  }
+
+  /**
+   * Records a webhook as {@link #record} does, if its tenant holds less than its share of the queue
+   * ({@link TenantShares}); otherwise the future fails at once with {@link QueueShareExceeded} and
+   * nothing is recorded. For gateways' deliveries, which are delivered again when refused.
+   */
+  public Future<Outcome> offer(Receipt receipt) {
+    return enqueue(receipt, true);
+  }
+
+  private Future<Outcome> enqueue(Receipt receipt, boolean shared) {
     Promise<Outcome> promise = Promise.promise();
+    Pending pending = new Pending(receipt, promise, shared);
     if (Context.isOnEventLoopThread() && context == io.vertx.core.Vertx.currentContext()) {
-      enqueue(new Pending(receipt, promise));
+      enqueue(pending);
     } else {
-      context.runOnContext(v -> enqueue(new Pending(receipt, promise)));
+      context.runOnContext(v -> enqueue(pending));
     }
     return promise.future();
   }
 
   private void enqueue(Pending pending) {
+    UUID tenant = pending.receipt().tenantId();
+    if (!pending.shared()) {
+      shares.add(tenant);
+    } else if (!shares.admit(tenant)) {
+      pending.promise().fail(new QueueShareExceeded(shares.shareOf(tenant)));
+      return;
+    }
     queue.add(pending);
     drain();
   }
@@ -164,7 +232,9 @@ public final class GroupCommitRecorder {
         && (inFlight == 0 || (inFlight < maxInFlight && queue.size() >= parallelAt))) {
       List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
       while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.poll());
+        Pending next = queue.poll();
+        shares.left(next.receipt().tenantId());
+        batch.add(next);
       }
       inFlight++;
       execute(batch)

@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  * held; past the account's cap of such deliveries it gets 503, so the gateway delivers it again.
  * Forged deliveries get the plugin's refusal (401 by default) and their receipts are sampled per
  * account; authentic but malformed ones get 400 and keep their body; a database or gateway outage
- * gets 503 so the gateway retries, and nothing is acknowledged that is not durable.
+ * gets 503 so the gateway retries, and nothing is acknowledged that is not durable. A delivery
+ * whose tenant already holds its share of the ingest queue ({@link TenantShares}) gets 503 with
+ * {@code Retry-After} and no receipt: it was not acknowledged, and the gateway delivers it again.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
@@ -241,7 +243,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
       long started) {
     GatewayPlugin plugin = account.plugin();
     return recorder
-        .record(
+        .offer(
             new GroupCommitRecorder.Receipt(
                 account.tenantId(),
                 plugin.id(),
@@ -275,6 +277,18 @@ public final class IngestHandler implements Handler<RoutingContext> {
                     reply(ctx, plugin.acknowledge(request, parsed, outcome));
                     return null;
                   });
+            })
+        .recover(
+            err -> {
+              if (!(err instanceof QueueShareExceeded full)) {
+                return Future.failedFuture(err);
+              }
+              // Not acknowledged, so no receipt: the gateway delivers it again.
+              metrics.webhook(plugin.id(), WebhookOutcome.UNAVAILABLE);
+              ctx.response()
+                  .putHeader("Retry-After", String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS));
+              HttpErrors.respond(ctx, 503, "busy", full.getMessage());
+              return Future.succeededFuture();
             });
   }
 
