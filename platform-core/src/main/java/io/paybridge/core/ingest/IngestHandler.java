@@ -253,7 +253,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 ReceiptHeaders.encode(request.headers()),
                 request.remoteAddress(),
                 ctx.request().query()))
-        .compose(
+        .<Void>compose(
             outcome -> {
               metrics.webhook(plugin.id(), metric(outcome));
               if (outcome == Outcome.RECORDED) {
@@ -281,14 +281,14 @@ public final class IngestHandler implements Handler<RoutingContext> {
         .recover(
             err -> {
               if (!(err instanceof QueueShareExceeded full)) {
-                return Future.failedFuture(err);
+                return Future.<Void>failedFuture(err);
               }
               // Not acknowledged, so no receipt: the gateway delivers it again.
               metrics.webhook(plugin.id(), WebhookOutcome.UNAVAILABLE);
               ctx.response()
                   .putHeader("Retry-After", String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS));
               HttpErrors.respond(ctx, 503, "busy", full.getMessage());
-              return Future.succeededFuture();
+              return Future.<Void>succeededFuture();
             });
   }
 
