@@ -51,9 +51,9 @@ class IngestSharesIT {
   }
 
   private static double unavailable(TestNode node) {
-    String scrape =
-        await(node.http.get(node.node.metricsPort(), "127.0.0.1", "/metrics").send())
-            .bodyAsString();
+    // dev mode serves /metrics on the public port
+    int port = node.node.metricsPort() < 0 ? node.node.port() : node.node.metricsPort();
+    String scrape = await(node.http.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
     Matcher m = UNAVAILABLE.matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
