@@ -31,6 +31,7 @@ import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.tenant.ConsoleSessionPurge;
 import io.paybridge.core.throttle.AttemptPurge;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
@@ -311,6 +312,10 @@ public final class Node {
                         Duration.ofHours(1))))
         .compose(
             v -> vertx.deployVerticle(new AttemptPurge(stores.attempts(), Duration.ofMinutes(5))))
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    new ConsoleSessionPurge(stores.consoleSessions(), Duration.ofMinutes(5))))
         .compose(
             v ->
                 vertx.deployVerticle(
