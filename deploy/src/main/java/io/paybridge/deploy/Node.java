@@ -47,6 +47,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
@@ -170,6 +171,11 @@ public final class Node {
                     // side they would share one name and tags, registered twice.
                     Label.EB_SIDE,
                     Label.EB_FAILURE));
+    if (requested.trustedProxies().proxyProtocol()) {
+      // Vert.x 5.0's HTTP server metrics read a connection's address before its PROXY header
+      // arrives, and the connection keeps that one: the proxy's, not the client's (ADR 27).
+      metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    }
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions);
     VertxBuilder builder =
         Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
