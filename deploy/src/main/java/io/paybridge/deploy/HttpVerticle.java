@@ -6,6 +6,7 @@ import io.paybridge.console.CobotPages;
 import io.paybridge.console.ConsoleRoutes;
 import io.paybridge.core.UseCases;
 import io.paybridge.core.config.PaybridgeConfig;
+import io.paybridge.core.http.ClientAddress;
 import io.paybridge.core.http.HttpErrors;
 import io.paybridge.core.http.NodeRoutes;
 import io.paybridge.core.security.SigningKeys;
@@ -89,7 +90,16 @@ final class HttpVerticle extends VerticleBase {
                           .setMaxHeaderSize(16 * 1024)
                           .setMaxInitialLineLength(8 * 1024)
                           .setIdleTimeout(120)
-                          .setCompressionSupported(true));
+                          .setCompressionSupported(true)
+                          .setUseProxyProtocol(config.trustedProxies().proxyProtocol()));
+              // Under the PROXY protocol only the trusted proxies may connect: a header from
+              // anyone else would let them name any client (ADR 27).
+              server.connectionHandler(
+                  connection -> {
+                    if (!ClientAddress.admits(connection, config.trustedProxies())) {
+                      connection.close();
+                    }
+                  });
               return server.requestHandler(router).listen();
             });
   }

@@ -31,6 +31,7 @@ import io.paybridge.core.subscription.RenewalScanner;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.tenant.ConsoleSessionPurge;
 import io.paybridge.core.throttle.AttemptPurge;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
@@ -46,6 +47,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgConnectOptions;
@@ -169,6 +171,11 @@ public final class Node {
                     // side they would share one name and tags, registered twice.
                     Label.EB_SIDE,
                     Label.EB_FAILURE));
+    if (requested.trustedProxies().proxyProtocol()) {
+      // Vert.x 5.0's HTTP server metrics read a connection's address before its PROXY header
+      // arrives, and the connection keeps that one: the proxy's, not the client's (ADR 27).
+      metricsOptions.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    }
     VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions);
     VertxBuilder builder =
         Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
@@ -311,6 +318,10 @@ public final class Node {
                         Duration.ofHours(1))))
         .compose(
             v -> vertx.deployVerticle(new AttemptPurge(stores.attempts(), Duration.ofMinutes(5))))
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    new ConsoleSessionPurge(stores.consoleSessions(), Duration.ofMinutes(5))))
         .compose(
             v ->
                 vertx.deployVerticle(

@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The partner API's public contract: signup, tokens, gateway accounts, payments, balances. */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiIT {
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * reached, and cannot reach them; and a process that learned the Hazelcast cluster name and joined,
  * without the secret's key, neither receives nor sends a single event-bus message.
  */
+@Tag("security")
 class ClosedClusterIT {
 
   private static final String SECRET = "s3cr3t-" + "x".repeat(40);

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
  * killed with SIGKILL in the middle: every acknowledged webhook must be recorded exactly once and
  * delivered to the tenant's server at least once, and every node must have done a share.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
 

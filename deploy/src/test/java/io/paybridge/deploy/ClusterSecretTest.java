@@ -7,12 +7,14 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every member derives the same cluster name and the same event-bus key and certificate from the
  * same secret, and nothing alike from another; the secret itself appears in none of them.
  */
+@Tag("security")
 class ClusterSecretTest {
 
   private static final String SECRET = "a-cluster-secret-of-forty-characters-xyz";

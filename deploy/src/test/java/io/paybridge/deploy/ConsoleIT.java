@@ -14,9 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The web console over HTTP, through a real node: sessions, CSRF, throttling, tenancy, secrets. */
+@Tag("security")
 class ConsoleIT {
 
   private static final String PASSWORD = "a long console passphrase";

@@ -9,6 +9,7 @@ import io.paybridge.core.vault.MasterKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * settings are {@code ProductionRulesTest}'s), naming the setting; dev mode says in one line what
  * it relaxed.
  */
+@Tag("security")
 class ModeRulesTest {
 
   private static final String SECRET = "s".repeat(ClusterSettings.MIN_SECRET_LENGTH);

@@ -34,6 +34,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * anything starts, and generates no key; a production node with its settings in place runs; dev
  * mode with nothing configured listens on loopback only and says once what it relaxed.
  */
+@Tag("security")
 class ModesIT {
 
   @TempDir Path data;

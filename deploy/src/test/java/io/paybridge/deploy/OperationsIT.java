@@ -11,10 +11,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Health, metrics, and what a gateway sees while the database is down. */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperationsIT {
 

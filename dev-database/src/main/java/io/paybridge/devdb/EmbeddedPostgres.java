@@ -245,8 +245,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * What to start. Defaults: no data folder, port 0 (a free one), database, user and password
-   * {@code paybridge}, durable, base folder from {@value #HOME_ENV}, server account from {@value
+   * What to start. Defaults: no data folder, port 0 (a free one), database and user {@code
+   * paybridge}, password {@code paybridge} (random for {@link #throwaway()} and {@link
+   * #persistent(Path)}), durable, base folder from {@value #HOME_ENV}, server account from {@value
    * ServerAccount#OS_USER_ENV}. Each value is checked as it is set.
    */
   public static final class Options {
@@ -279,9 +280,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return new Options().setThrowaway(true).setPassword(randomPassword());
     }
 
-    /** A durable cluster in {@code dataDirectory}, for dev mode. */
+    /**
+     * A durable cluster in {@code dataDirectory}, for dev mode, whose superuser has a random
+     * password, set on the cluster at start before it listens: dev mode makes new options at every
+     * start, so no password known beforehand, nor one from an earlier start, opens the cluster to
+     * another local user.
+     */
     public static Options persistent(Path dataDirectory) {
-      return new Options().setDataDirectory(dataDirectory);
+      return new Options().setDataDirectory(dataDirectory).setPassword(randomPassword());
     }
 
     /**

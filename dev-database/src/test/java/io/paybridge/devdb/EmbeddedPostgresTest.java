@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * most CI), which is the case that matters: the server must then run as the unprivileged account,
  * and everything it touches must be reachable by that account.
  */
+@Tag("security")
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EmbeddedPostgresTest {

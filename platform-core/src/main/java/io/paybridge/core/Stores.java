@@ -16,6 +16,7 @@ import io.paybridge.core.refund.RefundStore;
 import io.paybridge.core.security.TokenKeyStore;
 import io.paybridge.core.subscription.SubscriptionStore;
 import io.paybridge.core.sync.SyncStore;
+import io.paybridge.core.tenant.ConsoleSessionStore;
 import io.paybridge.core.tenant.TenantStore;
 import io.paybridge.core.throttle.AttemptStore;
 import io.paybridge.core.vault.CredentialVault;
@@ -43,7 +44,8 @@ public record Stores(
     PurchaseStore purchases,
     RefundStore refunds,
     CheckoutStore checkouts,
-    CheckoutAttemptStore checkoutAttempts) {
+    CheckoutAttemptStore checkoutAttempts,
+    ConsoleSessionStore consoleSessions) {
 
   /** The stores over a pool; secrets are sealed and opened by {@code vault}. */
   public static Stores on(Pool pool, CredentialVault vault, PluginRegistry plugins) {
@@ -64,6 +66,7 @@ public record Stores(
         new PurchaseStore(pool, vault),
         new RefundStore(pool),
         new CheckoutStore(pool, vault),
-        new CheckoutAttemptStore(pool));
+        new CheckoutAttemptStore(pool),
+        new ConsoleSessionStore(pool));
   }
 }

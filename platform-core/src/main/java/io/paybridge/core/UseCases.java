@@ -24,6 +24,7 @@ import io.paybridge.core.sync.SyncTargets;
 import io.paybridge.core.sync.TargetUrls;
 import io.paybridge.core.tenant.ApiClients;
 import io.paybridge.core.tenant.ClientStatusCache;
+import io.paybridge.core.tenant.ConsoleSessionStore;
 import io.paybridge.core.tenant.Tenants;
 import io.paybridge.core.throttle.Throttles;
 import io.vertx.core.Vertx;
@@ -48,7 +49,8 @@ public record UseCases(
     ApiIdempotency idempotency,
     Purchases purchases,
     Refunds refunds,
-    Checkouts checkouts) {
+    Checkouts checkouts,
+    ConsoleSessionStore consoleSessions) {
 
   /**
    * The use cases of one node over its stores. Work they make due wakes the workers of every node
@@ -133,6 +135,7 @@ public record UseCases(
             stores.ledger(),
             stores.receipts(),
             config.publicUrl(),
-            config.nodeName()));
+            config.nodeName()),
+        stores.consoleSessions());
   }
 }

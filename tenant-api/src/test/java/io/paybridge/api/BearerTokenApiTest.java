@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  * detail} say it, and so does {@code WWW-Authenticate} in RFC 6750's words; a missing scope is a
  * 403 naming the scope.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BearerTokenApiTest {
 

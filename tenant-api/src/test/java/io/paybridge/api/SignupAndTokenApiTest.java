@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * in one call, and client credentials exchanged for a bearer token with the scopes asked for (RFC
  * 6749 section 4.4, errors in its own format).
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignupAndTokenApiTest {
 

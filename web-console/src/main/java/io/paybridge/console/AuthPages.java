@@ -136,10 +136,7 @@ final class AuthPages {
 
   void logout(RoutingContext ctx) {
     ctx.session().destroy();
-    ctx.response()
-        .setStatusCode(303)
-        .putHeader("Location", ConsoleRoutes.BASE + "/login?bye=1")
-        .end();
+    ConsoleRoutes.redirect(ctx, "/login?bye=1");
   }
 
   /**

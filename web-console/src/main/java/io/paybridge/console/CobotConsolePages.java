@@ -90,11 +90,10 @@ final class CobotConsolePages {
             ctx.request().getFormAttribute("clientSecret"),
             typed.gateway())
         .onSuccess(
-            c ->
-                ctx.response()
-                    .setStatusCode(303)
-                    .putHeader(HttpHeaders.LOCATION, c.authorizeUrl())
-                    .end())
+            c -> {
+              ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, c.authorizeUrl());
+              ConsoleRoutes.afterSessionSaved(ctx, () -> ctx.response().end());
+            })
         .onFailure(
             err -> {
               if (err instanceof InvalidInput invalid) {

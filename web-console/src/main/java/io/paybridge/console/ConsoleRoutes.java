@@ -20,9 +20,6 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.XFrameHandler;
-import io.vertx.ext.web.sstore.ClusteredSessionStore;
-import io.vertx.ext.web.sstore.LocalSessionStore;
-import io.vertx.ext.web.sstore.SessionStore;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
@@ -45,8 +42,9 @@ public final class ConsoleRoutes {
   static final String TENANT = "tenant";
   static final String TENANT_NAME = "tenantName";
   static final String EMAIL = "email";
-  private static final long SESSION_TIMEOUT_MS = 8 * 60 * 60 * 1000L;
+  static final long SESSION_TIMEOUT_MS = 8 * 60 * 60 * 1000L;
   private static final int ASSET_MAX_AGE_SECONDS = 300;
+  private static final String SESSIONS = "console.sessions";
 
   private ConsoleRoutes() {}
 
@@ -68,8 +66,10 @@ public final class ConsoleRoutes {
       Clock clock) {
     boolean httpsOnly = config.mode() == Mode.PRODUCTION || config.publicUrl().startsWith("https:");
     SessionLifetime lifetime = new SessionLifetime(config.consoleSessionLifetime(), clock);
-    SessionStore store =
-        vertx.isClustered() ? ClusteredSessionStore.create(vertx) : LocalSessionStore.create(vertx);
+    // Sessions live in PostgreSQL in every mode, never in the cluster's memory (ADR 27).
+    DatabaseSessionStore store =
+        new DatabaseSessionStore(
+            vertx, useCases.consoleSessions(), config.consoleSessionLifetime());
     SessionHandler sessions =
         SessionHandler.create(store)
             .setSessionCookieName("pb_console")
@@ -135,6 +135,7 @@ public final class ConsoleRoutes {
                 .setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS));
     console.route().handler(ConsoleRoutes::noStore);
     console.route().handler(sessions);
+    console.route().handler(ctx -> ctx.put(SESSIONS, sessions).next());
     console.route().handler(lifetime);
     console.post().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     console.route().handler(csrf);
@@ -243,7 +244,33 @@ public final class ConsoleRoutes {
 
   /** 303 to a console path (after a POST, the browser follows with a GET). */
   static void redirect(RoutingContext ctx, String consolePath) {
-    ctx.response().setStatusCode(303).putHeader("Location", BASE + consolePath).end();
+    ctx.response().setStatusCode(303).putHeader("Location", BASE + consolePath);
+    afterSessionSaved(ctx, () -> ctx.response().end());
+  }
+
+  /**
+   * Runs {@code end}, which ends the response whose status is set, once the request's session is
+   * written: the browser follows an answer at once, maybe to another node, and must find there the
+   * session this request signed in, changed or ended. It is written whatever the status: a refused
+   * form (a wrong password, a field missing) renewed the session's CSRF token too, and the page
+   * that says so carries the new one. A session that cannot be written (another request of it
+   * changed it meanwhile) is logged, and the answer still goes out, as vertx-web does.
+   */
+  static void afterSessionSaved(RoutingContext ctx, Runnable end) {
+    SessionHandler sessions = ctx.get(SESSIONS);
+    if (sessions == null || ctx.session() == null) {
+      end.run();
+      return;
+    }
+    sessions
+        .flush(ctx, true)
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                LOG.log(Level.WARNING, "console session not saved: {0}", done.cause().getMessage());
+              }
+              end.run();
+            });
   }
 
   /** Six months, sub-domains included, as vertx-web's HSTSHandler would send it over TLS. */

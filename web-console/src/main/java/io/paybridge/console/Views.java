@@ -57,12 +57,13 @@ final class Views {
   private void respond(RoutingContext ctx, int status, String template, Map<String, Object> data) {
     engine
         .render(data, template)
-        .compose(
-            html ->
-                ctx.response()
-                    .setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-                    .end(html))
+        .onSuccess(
+            html -> {
+              ctx.response()
+                  .setStatusCode(status)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8");
+              ConsoleRoutes.afterSessionSaved(ctx, () -> ctx.response().end(html));
+            })
         .onFailure(
             err -> {
               if (!ctx.response().headWritten()) {

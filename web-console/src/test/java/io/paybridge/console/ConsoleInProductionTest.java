@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
  * start; the console does not rely on that): its cookies are never sent over plain http, and
  * browsers are told to use https only.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleInProductionTest {
 

@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
  * The console behind an https public URL (TLS ends at the load balancer): browsers are told to use
  * https only, and the console's cookies are never sent over plain http.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleOverHttpsTest {
 

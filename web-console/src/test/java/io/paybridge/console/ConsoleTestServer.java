@@ -105,6 +105,11 @@ final class ConsoleTestServer implements AutoCloseable {
             }));
   }
 
+  /** The database this server's node runs on, for tests that look at what it keeps. */
+  PgConnectOptions database() {
+    return node.database();
+  }
+
   /** The use cases the node's pages call, for what a test sets up or checks beside the pages. */
   UseCases useCases() {
     return node.useCases();

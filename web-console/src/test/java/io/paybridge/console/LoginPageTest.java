@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
  * out, refusals that say what to do, and forms that only the console's own pages can post.
  * Throttling has its own test ({@link SignInThrottleTest}).
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoginPageTest {
 

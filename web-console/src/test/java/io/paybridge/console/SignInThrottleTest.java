@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * the pair's window, and at another address is never held up; sign-ups are limited per address.
  * Each browser comes from its own loopback address, as clients on other machines would.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignInThrottleTest {
 

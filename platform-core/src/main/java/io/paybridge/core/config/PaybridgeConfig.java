@@ -258,7 +258,9 @@ public record PaybridgeConfig(
             ? (mode == Mode.PRODUCTION ? DEFAULT_METRICS_PORT : ON_PUBLIC_PORT)
             : intSetting(get, "PAYBRIDGE_METRICS_PORT", DEFAULT_METRICS_PORT),
         TrustedProxies.parse(
-            get.apply("PAYBRIDGE_TRUSTED_PROXIES"), get.apply("PAYBRIDGE_FORWARDED_HEADER")),
+            get.apply("PAYBRIDGE_TRUSTED_PROXIES"),
+            get.apply("PAYBRIDGE_FORWARDED_HEADER"),
+            boolSetting(get, "PAYBRIDGE_PROXY_PROTOCOL", false)),
         new DatabaseRoles.Settings(
             get.apply("PAYBRIDGE_DB_MIGRATION_USER"),
             env.get("PAYBRIDGE_DB_MIGRATION_PASSWORD"),

@@ -10,6 +10,10 @@ import java.util.Locale;
  * only from a peer in these ranges ({@code PAYBRIDGE_TRUSTED_PROXIES}), and only the header the
  * proxies themselves append to ({@code PAYBRIDGE_FORWARDED_HEADER}): a proxy passes any other
  * header through as the client wrote it.
+ *
+ * <p>Alternatively the proxies speak HAProxy's PROXY protocol ({@code PAYBRIDGE_PROXY_PROTOCOL}):
+ * each connection opens with a line (v1) or a binary header (v2) naming the client, and no
+ * forwarding header is read at all. The node then takes connections from the trusted proxies only.
  */
 public final class TrustedProxies {
 
@@ -33,16 +37,28 @@ public final class TrustedProxies {
   }
 
   /** No proxy is trusted: the client is the connection's peer, forwarding headers are ignored. */
-  public static final TrustedProxies NONE = new TrustedProxies(null, Header.X_FORWARDED_FOR, "");
+  public static final TrustedProxies NONE =
+      new TrustedProxies(null, Header.X_FORWARDED_FOR, "", false);
 
   private final IpAllowList ranges;
   private final Header header;
   private final String spec;
+  private final boolean proxyProtocol;
 
-  private TrustedProxies(IpAllowList ranges, Header header, String spec) {
+  private TrustedProxies(IpAllowList ranges, Header header, String spec, boolean proxyProtocol) {
     this.ranges = ranges;
     this.header = header;
     this.spec = spec;
+    this.proxyProtocol = proxyProtocol;
+  }
+
+  /**
+   * Reads the settings, the proxies naming clients in a forwarding header.
+   *
+   * @see #parse(String, String, boolean)
+   */
+  public static TrustedProxies parse(String ranges, String header) {
+    return parse(ranges, header, false);
   }
 
   /**
@@ -52,9 +68,11 @@ public final class TrustedProxies {
    *     CIDR ranges; {@code null} or blank trusts none
    * @param header {@code PAYBRIDGE_FORWARDED_HEADER}: {@code x-forwarded-for} ({@code null}: the
    *     default) or {@code forwarded}
+   * @param proxyProtocol {@code PAYBRIDGE_PROXY_PROTOCOL}: the proxies name the client in a PROXY
+   *     protocol header instead, which needs proxies to trust
    * @throws IllegalArgumentException naming the setting and the entry at fault
    */
-  public static TrustedProxies parse(String ranges, String header) {
+  public static TrustedProxies parse(String ranges, String header, boolean proxyProtocol) {
     Header chosen;
     String h = header == null ? "" : header.strip().toLowerCase(Locale.ROOT);
     switch (h) {
@@ -67,10 +85,15 @@ public final class TrustedProxies {
                   + "'");
     }
     if (ranges == null || ranges.isBlank()) {
-      return new TrustedProxies(null, chosen, "");
+      if (proxyProtocol) {
+        throw new IllegalArgumentException(
+            "PAYBRIDGE_PROXY_PROTOCOL=true needs PAYBRIDGE_TRUSTED_PROXIES, the addresses of the"
+                + " proxies that connect to the node");
+      }
+      return new TrustedProxies(null, chosen, "", false);
     }
     try {
-      return new TrustedProxies(IpAllowList.parse(ranges), chosen, ranges.strip());
+      return new TrustedProxies(IpAllowList.parse(ranges), chosen, ranges.strip(), proxyProtocol);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("PAYBRIDGE_TRUSTED_PROXIES: " + e.getMessage(), e);
     }
@@ -86,6 +109,14 @@ public final class TrustedProxies {
     return ranges != null && ranges.allows(address);
   }
 
+  /**
+   * Whether the proxies name the client in a PROXY protocol header at the start of each connection,
+   * and the node takes connections from them only.
+   */
+  public boolean proxyProtocol() {
+    return proxyProtocol;
+  }
+
   /** The header the trusted proxies name the client in. */
   public Header header() {
     return header;
@@ -93,6 +124,8 @@ public final class TrustedProxies {
 
   @Override
   public String toString() {
-    return ranges == null ? "none" : spec + " via " + header.headerName();
+    return ranges == null
+        ? "none"
+        : spec + " via " + (proxyProtocol ? "the PROXY protocol" : header.headerName());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * naming it; the cluster's own rule is checked where the node is assembled (deploy's {@code
  * ModeRulesTest}).
  */
+@Tag("security")
 class ProductionRulesTest {
 
   /** Settings production accepts: an external database, a configured key, https. */

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * truncate anything, nor read Flyway's history; tables the owner creates later follow; a role that
  * could change the schema is named, and refused before anything is migrated when asked.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseRolesTest {
 

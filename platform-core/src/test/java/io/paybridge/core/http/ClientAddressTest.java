@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * forwarding header walked from the right past every trusted hop, the spoofable left never believed
  * for itself, a malformed hop ending the walk at the proxy that wrote it.
  */
+@Tag("security")
 class ClientAddressTest {
 
   private static final TrustedProxies LOOPBACK = TrustedProxies.parse("127.0.0.1", null);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
  * Payers' e-mail addresses and contact details leave the ledger once older than the retention; the
  * entries, their amounts and customer references stay; newer entries keep theirs.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PayerContactRetentionTest {
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A log record is one line whatever its message and parameters carry. */
+@Tag("security")
 class SafeLogFormatterTest {
 
   private final SafeLogFormatter formatter = new SafeLogFormatter(SafeLogFormatter.DEFAULT_FORMAT);

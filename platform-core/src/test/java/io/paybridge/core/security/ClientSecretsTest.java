@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * shared by every node; a digest fits its client only; clients kept as slow hashes before still get
  * in, and get a digest instead on their first good request.
  */
+@Tag("security")
 class ClientSecretsTest {
 
   private static final String CLIENT = "pbc_client";

@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The node's pool of slow hashes: its own threads, as many as configured, every hash counted. */
+@Tag("security")
 class HashPoolTest {
 
   private final Vertx vertx = Vertx.vertx();

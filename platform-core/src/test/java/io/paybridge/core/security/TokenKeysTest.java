@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * first, a new one every rotation period inserted once however many nodes see it due, signing only
  * after every node has loaded it, and the old one accepted for a token lifetime after that.
  */
+@Tag("security")
 class TokenKeysTest {
 
   private static final Duration ROTATION = Duration.ofDays(30);

@@ -6,6 +6,7 @@ import io.paybridge.core.sync.AddressRule.Kind;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The allow rule over every range it names, at the edges of each, in IPv4 and IPv6, including the
  * IPv6 forms that carry an IPv4 address.
  */
+@Tag("security")
 class AddressRuleTest {
 
   @ParameterizedTest

@@ -3,9 +3,11 @@ package io.paybridge.core.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What a delivery keeps of an error answer's body: a short, printable excerpt of text or JSON. */
+@Tag("security")
 class ErrorExcerptTest {
 
   @Test

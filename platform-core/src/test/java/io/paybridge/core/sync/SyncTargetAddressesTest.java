@@ -28,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * server name and certificate name — so a name that rebinds between the check and the connection
  * reaches nothing.
  */
+@Tag("security")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SyncTargetAddressesTest {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paybridge.core.usecase.InvalidInput;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A URL's host written as an address is judged when the target is created, whatever form it is
  * written in; no lookup is made for it ({@link TargetUrls#check} needs no resolver at all).
  */
+@Tag("security")
 class TargetUrlsTest {
 
   private final TargetUrls strict = new TargetUrls(null, false);

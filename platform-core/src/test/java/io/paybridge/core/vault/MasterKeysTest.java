@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Where a node's master key comes from: the environment, or a file outside the data folder that
  * only its owner can read; generated into the data folder in dev mode only, never in production.
  */
+@Tag("security")
 class MasterKeysTest {
 
   @TempDir Path data;
