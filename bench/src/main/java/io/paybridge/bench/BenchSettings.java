@@ -66,6 +66,9 @@ import java.util.Map;
  * @param pgWaits sample what the server's client backends wait on, 50 times a second, into the
  *     run's {@code database.tsv} ({@code bench.pgWaits}; off by default: the samples run on the
  *     load generator's event loop and cost the server a little)
+ * @param jfr record the ingest node with Java Flight Recorder ({@code bench.jfr}; off by default)
+ *     and print at the end where its CPU samples fell: the methods on top of the stacks, and the
+ *     methods most often anywhere on them; the recording stays in the run folder
  * @param workDir where logs and the temporary cluster's parent folder go ({@code bench.workDir})
  */
 record BenchSettings(
@@ -99,6 +102,7 @@ record BenchSettings(
     int sinkPorts,
     boolean pgStatements,
     boolean pgWaits,
+    boolean jfr,
     Path workDir) {
 
   /** Which benchmark a run is. */
@@ -172,6 +176,7 @@ record BenchSettings(
         number("bench.sinkPorts", 0),
         flag("bench.pgStatements"),
         flag("bench.pgWaits"),
+        flag("bench.jfr"),
         Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize());
   }
 

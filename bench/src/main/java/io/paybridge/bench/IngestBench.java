@@ -9,6 +9,7 @@ import io.paybridge.bench.CpuAccounting.Usage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,6 +75,8 @@ record IngestBench(BenchSettings settings) implements BenchMain.Suite {
         "close the load generator's HTTP client", () -> load.close().await(10, TimeUnit.SECONDS));
     IngestPhases phases = IngestPhases.setUp(run, node, cpu, load);
 
+    // The profile counts samples from the first measured phase on (after the full run's warm-up).
+    Instant profileFrom = Instant.now();
     Optional<PhaseReport> best = Optional.empty();
     Optional<PhaseReport> atTarget = Optional.empty();
     Optional<PhaseReport> atTargetGrown = Optional.empty();
@@ -107,6 +110,7 @@ record IngestBench(BenchSettings settings) implements BenchMain.Suite {
               settings.warmupSeconds(),
               warm.load().percentileMillis(99));
         }
+        profileFrom = Instant.now();
         atTarget =
             Optional.of(
                 phases.fixedRate(
@@ -122,6 +126,14 @@ record IngestBench(BenchSettings settings) implements BenchMain.Suite {
       default -> throw new IllegalStateException();
     }
     boolean mismatch = summary(phases, node, pgbench, reference, best, atTarget, atTargetGrown);
+    if (settings.jfr()) {
+      Path recording = run.folder().resolve("node.jfr");
+      if (JfrProfile.dump(node.pid(), recording)) {
+        JfrProfile.print(recording, profileFrom, 25);
+      } else {
+        System.out.println("node profile: jcmd JFR.dump failed; no profile");
+      }
+    }
     return mismatch ? 3 : 0;
   }
 
@@ -129,7 +141,13 @@ record IngestBench(BenchSettings settings) implements BenchMain.Suite {
   private NodeProcess startNode(BenchRun run, Map<String, String> env)
       throws IOException, InterruptedException {
     long began = System.nanoTime();
-    NodeProcess node = NodeProcess.launch(run.folder(), settings.nodeHeap(), env);
+    NodeProcess node =
+        NodeProcess.launch(
+            run.folder(),
+            "node",
+            settings.nodeHeap(),
+            settings.jfr() ? List.of(JfrProfile.startOption()) : List.of(),
+            env);
     run.teardown().add("stop the node", node::close);
     node.awaitReady(Duration.ofMinutes(2));
     node.startSampling();

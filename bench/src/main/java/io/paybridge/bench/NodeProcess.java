@@ -62,6 +62,13 @@ final class NodeProcess implements AutoCloseable {
   /** As {@link #launch(Path, String, Map)}, logging to {@code <name>.log} in the run folder. */
   static NodeProcess launch(Path runFolder, String name, String heap, Map<String, String> env)
       throws IOException {
+    return launch(runFolder, name, heap, List.of(), env);
+  }
+
+  /** As {@link #launch(Path, String, String, Map)}, with more options for the node's JVM. */
+  static NodeProcess launch(
+      Path runFolder, String name, String heap, List<String> jvmOptions, Map<String, String> env)
+      throws IOException {
     int port = freePort();
     Path log = runFolder.resolve(name + ".log");
     List<String> command =
@@ -69,10 +76,9 @@ final class NodeProcess implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
-                "-XX:+ExitOnOutOfMemoryError",
-                "-cp",
-                System.getProperty("java.class.path"),
-                NodeMain.class.getName()));
+                "-XX:+ExitOnOutOfMemoryError"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeMain.class.getName()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(runFolder.toFile())

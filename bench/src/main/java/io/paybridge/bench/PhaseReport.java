@@ -75,6 +75,11 @@ record PhaseReport(
         peakHeapBytes / 1048576,
         l.maxSendLagMicros() / 1000.0);
     System.out.println("   CPU over the measured window: " + cpu.describe());
+    System.out.printf(
+        Locale.ROOT,
+        "   CPU per 2xx: node %.0f µs, postgres %.0f µs%n",
+        cpu.node() * 1e4 / Math.max(1, l.achievedPerSecond()),
+        cpu.postgres() * 1e4 / Math.max(1, l.achievedPerSecond()));
     System.out.println("   " + describeTimeline());
     double answered = Math.max(1, l.achievedPerSecond() * l.measuredSeconds());
     System.out.printf(

@@ -152,18 +152,18 @@ public final class Node {
       LOG.warning(relaxed);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(HttpServerMeters.FILTER);
     SharedGauges.quiet();
-    // Route templates, never paths: a webhook path holds the account's hook key. Event-bus
-    // addresses are the platform's own constants.
+    // HTTP requests by status code only (never paths: a webhook path holds the account's hook
+    // key; nor routes or methods, which no dashboard reads and which cost every request a route
+    // trace). Event-bus addresses are the platform's own constants.
     MicrometerMetricsOptions metricsOptions =
         new MicrometerMetricsOptions()
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
             .setLabels(
                 EnumSet.of(
-                    Label.HTTP_METHOD,
                     Label.HTTP_CODE,
-                    Label.HTTP_ROUTE,
                     Label.POOL_TYPE,
                     Label.POOL_NAME,
                     Label.EB_ADDRESS,

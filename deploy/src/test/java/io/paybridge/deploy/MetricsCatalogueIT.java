@@ -63,6 +63,17 @@ class MetricsCatalogueIT {
       assertThat(scrape).contains("paybridge_receipts_held ").contains("paybridge_jobs_backlog{");
       ObservabilityFilesTest.assertExported(
           scrape, Set.of("paybridge_", "vertx_", "jvm_", "process_"), false);
+      // AND requests are counted by status code alone, without the per-request timer and byte
+      // summaries that no dashboard reads
+      assertThat(scrape)
+          .contains("vertx_http_server_requests_total{code=\"200\"}")
+          .contains("vertx_http_server_requests_total{code=\"401\"}")
+          .doesNotContain("vertx_http_server_response_time")
+          .doesNotContain("vertx_http_server_request_bytes")
+          .doesNotContain("vertx_http_server_response_bytes")
+          .doesNotContain("vertx_http_server_bytes_read")
+          .doesNotContain("vertx_http_server_bytes_written")
+          .doesNotContain("route=");
       // AND outcomes that have not happened yet are there at zero, for the alerts that watch them
       assertThat(scrape)
           .contains("paybridge_webhooks_total{gateway=\"paypal\",outcome=\"unavailable\"} 0.0")

@@ -109,6 +109,10 @@ public final class Json {
   }
 
   private static Object walk(JsonObject parent, String path) {
+    if (path.indexOf('.') < 0) {
+      // One name, the common case: no splitting on every read of a field.
+      return parent.getValue(path);
+    }
     Object current = parent;
     for (String part : path.split("\\.")) {
       if (!(current instanceof JsonObject o)) {

@@ -2,6 +2,7 @@ package io.paybridge.spi;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One normalized event, which becomes one ledger entry.
@@ -42,6 +43,9 @@ public record PaymentEvent(
     Instant periodEnd,
     String purchaseRef) {
 
+  /** ISO-4217 letters, upper case (some gateways' own currencies are longer). */
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3,10}");
+
   public PaymentEvent {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(entryKey, "entryKey");
@@ -75,7 +79,7 @@ public record PaymentEvent(
             "a text field holds a NUL character or is longer than 1024 characters");
       }
     }
-    if (currency != null && !currency.matches("[A-Z]{3,10}")) {
+    if (currency != null && !CURRENCY.matcher(currency).matches()) {
       throw new MalformedWebhookException(
           "currency code " + currency + " is not upper-case letters");
     }

@@ -14,10 +14,25 @@ public final class Signatures {
 
   private Signatures() {}
 
+  /**
+   * One HMAC-SHA256 engine per thread, keyed afresh for every signature ({@code init} and {@code
+   * doFinal} reset it), instead of looking the algorithm up in the security providers for every
+   * webhook.
+   */
+  private static final ThreadLocal<Mac> HMAC_SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+          });
+
   /** HMAC-SHA256 of {@code data} keyed with {@code key}. */
   public static byte[] hmacSha256(byte[] key, byte[] data) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC_SHA256.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac.doFinal(data);
     } catch (GeneralSecurityException e) {
@@ -28,7 +43,7 @@ public final class Signatures {
   /** HMAC-SHA256 over the concatenation of the given parts. */
   public static byte[] hmacSha256(byte[] key, byte[]... parts) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC_SHA256.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       for (byte[] part : parts) {
         mac.update(part);

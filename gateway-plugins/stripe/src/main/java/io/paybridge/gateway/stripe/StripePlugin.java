@@ -295,7 +295,7 @@ public final class StripePlugin extends RestApiGatewayPlugin<StripeApi>
   }
 
   private static Reading reading(WebhookRequest request, Credentials credentials) {
-    return mapping(StripeEvent.read(request.body()), credentials).read();
+    return mapping(StripeEvent.readForMapping(request.body()), credentials).read();
   }
 
   private static StripeMapping mapping(StripeEvent event, Credentials credentials) {

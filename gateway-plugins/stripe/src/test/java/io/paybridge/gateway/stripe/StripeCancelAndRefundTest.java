@@ -91,7 +91,9 @@ class StripeCancelAndRefundTest {
             "user-7",
             Instant.now().plus(Duration.ofDays(30)));
     PaymentEvent charge =
-        plugin.parse(webhooks.request(body, Instant.now()), credentials).events().get(0);
+        BothReadings.parse(plugin, webhooks.request(body, Instant.now()), credentials)
+            .events()
+            .get(0);
     assertThat(charge.externalPaymentId()).isEqualTo("in_Renew01");
     runningSubscriptionPaidBy("sub_Renew01", "pi_Renew01");
     stripe.addInvoicePayment("in_Renew01", "pi_Renew01");

@@ -31,7 +31,7 @@ class StripeEventMappingTest {
   }
 
   private ParsedWebhook parse(String body, Credentials creds) {
-    return plugin.parse(stripe.request(body, Instant.now()), creds);
+    return BothReadings.parse(plugin, stripe.request(body, Instant.now()), creds);
   }
 
   private PaymentEvent single(String body) {

@@ -63,7 +63,7 @@ class StripeRefundCallsTest {
                     verdict -> {
                       assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
                       return plugin.resolve(
-                          request, plugin.parse(request, credentials), credentials);
+                          request, BothReadings.parse(plugin, request, credentials), credentials);
                     }));
   }
 

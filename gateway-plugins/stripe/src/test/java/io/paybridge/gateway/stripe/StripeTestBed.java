@@ -110,7 +110,8 @@ final class StripeTestBed implements BeforeEachCallback, AfterEachCallback {
         .compose(
             verdict -> {
               assertThat(verdict.authentic()).as(verdict.reason()).isTrue();
-              return plugin.resolve(request, plugin.parse(request, credentials), credentials);
+              return plugin.resolve(
+                  request, BothReadings.parse(plugin, request, credentials), credentials);
             });
   }
 }
