@@ -88,7 +88,7 @@ final class SyncSink extends VerticleBase {
   private record Endpoint(String tenantId, Mac mac) {}
 
   private final int portCount;
-  private final long delayMs;
+  private volatile long delayMs;
   private final List<Integer> ports = new ArrayList<>();
   private final Map<String, Endpoint> endpoints = new HashMap<>();
   private final Set<String> seen = new HashSet<>();
@@ -119,6 +119,14 @@ final class SyncSink extends VerticleBase {
       throw new IllegalArgumentException("a sink needs a port and a delay of 0 or more");
     }
     this.portCount = ports;
+    this.delayMs = delayMs;
+  }
+
+  /** From now on, waits {@code delayMs} before answering (a round of another receiver). */
+  void delay(long delayMs) {
+    if (delayMs < 0) {
+      throw new IllegalArgumentException("a delay of 0 or more");
+    }
     this.delayMs = delayMs;
   }
 
