@@ -42,7 +42,7 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
     printHeader();
     BenchRun run = BenchRun.open(settings, teardown, "sync-", "node logs");
     int ports = settings.sinkPorts() > 0 ? settings.sinkPorts() : settings.tenants();
-    SyncSink sink = new SyncSink(ports, settings.sinkDelayMs());
+    SyncSink sink = new SyncSink(ports);
     await(run.vertx().deployVerticle(sink));
     System.out.printf(
         Locale.ROOT,

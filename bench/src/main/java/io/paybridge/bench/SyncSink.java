@@ -112,22 +112,16 @@ final class SyncSink extends VerticleBase {
 
   /**
    * @param ports how many ports to listen on
-   * @param delayMs how long to wait before answering a checked request (0: answer at once)
    */
-  SyncSink(int ports, long delayMs) {
-    if (ports < 1 || delayMs < 0) {
-      throw new IllegalArgumentException("a sink needs a port and a delay of 0 or more");
+  SyncSink(int ports) {
+    if (ports < 1) {
+      throw new IllegalArgumentException("a sink needs a port");
     }
     this.portCount = ports;
-    this.delayMs = delayMs;
   }
 
-  /** From now on, waits {@code delayMs} before answering (a round of another receiver). */
   void delay(long delayMs) {
-    if (delayMs < 0) {
-      throw new IllegalArgumentException("a delay of 0 or more");
-    }
-    this.delayMs = delayMs;
+    this.delayMs = Math.max(0, delayMs);
   }
 
   @Override

@@ -9,20 +9,12 @@ import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -65,13 +57,11 @@ public final class SyncDelivery implements JobHandler {
         Job job, SyncStore.Delivery d, SyncStore.Attempt attempt, JobResult then);
   }
 
-  private final Vertx vertx;
   private final SyncStore store;
   private final DeliveryWrites writes;
   private final LedgerStore ledger;
   private final TargetUrls urls;
-  private final HttpClientAgent plain;
-  private final HttpClientAgent tls;
+  private final TargetClient client;
   private final PlatformMetrics metrics;
   private final Clock clock;
   private final Duration attemptTimeout;
@@ -125,7 +115,6 @@ public final class SyncDelivery implements JobHandler {
       PlatformMetrics metrics,
       Clock clock,
       TrustOptions trust) {
-    this.vertx = vertx;
     this.store = store;
     this.writes = store.writes();
     this.ledger = ledger;
@@ -135,27 +124,7 @@ public final class SyncDelivery implements JobHandler {
     this.attemptTimeout = config.syncTimeout();
     this.node = config.nodeName();
     this.alone = (job, d, attempt, then) -> writes.recordAttempt(job, d, attempt);
-    PoolOptions pool =
-        new PoolOptions()
-            .setHttp1MaxSize(dispatch.targetMaxInFlight())
-            .setHttp2MaxSize(1)
-            .setMaxWaitQueueSize(-1);
-    this.plain = vertx.createHttpClient(clientOptions(HttpVersion.HTTP_1_1, null), pool);
-    this.tls = vertx.createHttpClient(clientOptions(HttpVersion.HTTP_2, trust), pool);
-  }
-
-  private static HttpClientOptions clientOptions(HttpVersion version, TrustOptions trust) {
-    HttpClientOptions options =
-        new HttpClientOptions()
-            .setKeepAlive(true)
-            .setConnectTimeout(5_000)
-            .setProtocolVersion(version)
-            .setUseAlpn(version == HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false);
-    if (trust != null) {
-      options.setTrustOptions(trust);
-    }
-    return options;
+    this.client = new TargetClient(vertx, dispatch, trust, attemptTimeout);
   }
 
   /**
@@ -259,14 +228,9 @@ public final class SyncDelivery implements JobHandler {
             });
   }
 
-  /** What a receiver answered: its status, the headers read, and the first bytes of its body. */
-  private record Answer(
-      int status, String retryAfter, String contentType, ErrorExcerpt.FirstBytes body) {}
-
   /**
-   * Posts the message to the checked address, with the URL's host name as the {@code Host} header,
-   * the TLS server name (SNI) and the name the certificate must match; the client never resolves
-   * the name itself. The timeout starts when the request is sent.
+   * Posts the message to the checked address ({@link TargetClient}); the client never resolves the
+   * name itself.
    */
   private Future<JobResult> post(
       Job job,
@@ -277,77 +241,23 @@ public final class SyncDelivery implements JobHandler {
       Recorder recorder) {
     SyncMessages.Message message =
         SyncMessages.of(d.target(), d.tenantId(), payment, clock.instant());
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    if (uri.getRawQuery() != null) {
-      path += "?" + uri.getRawQuery();
-    }
-    String host = TargetUrls.hostOf(uri);
-    String ip = address.getHostAddress();
-    long timeout = attemptTimeout.toMillis();
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            // a name: the checked address is connected to; the name is what the server is asked for
-            .setHost(!host.equals(ip) && !host.contains(":") ? host : ip)
-            .setPort(port)
-            .setServer(SocketAddress.inetSocketAddress(port, ip))
-            .setURI(path)
-            .setSsl(https)
-            .setFollowRedirects(false)
-            .setConnectTimeout(timeout)
-            .setHeaders(message.headers())
-            .putHeader("User-Agent", "Paybridge-Webhooks/1");
-    long asked = System.nanoTime();
-    long[] sent = {asked};
-    Future<Answer> answer =
-        (https ? tls : plain)
-            .request(options)
-            .compose(
-                request -> {
-                  sent[0] = System.nanoTime();
-                  long timer =
-                      vertx.setTimer(
-                          timeout,
-                          id ->
-                              request.reset(
-                                  0,
-                                  new TimeoutException(
-                                      "no answer within " + timeout + " ms of sending")));
-                  ErrorExcerpt.FirstBytes body = new ErrorExcerpt.FirstBytes();
-                  return request
-                      .send(message.body())
-                      .compose(
-                          r ->
-                              r.pipeTo(body)
-                                  .map(
-                                      v ->
-                                          new Answer(
-                                              r.statusCode(),
-                                              r.getHeader("Retry-After"),
-                                              r.getHeader("Content-Type"),
-                                              body)))
-                      .andThen(ar -> vertx.cancelTimer(timer));
-                });
-    return answer.transform(
-        ar -> {
-          long latency = (System.nanoTime() - sent[0]) / 1_000_000;
-          if (ar.failed()) {
-            return failed(
-                job,
-                d,
-                null,
-                latency,
-                ErrorExcerpt.printable(String.valueOf(ar.cause().getMessage()), 200),
-                recorder);
-          }
-          return outcome(job, d, ar.result(), latency, recorder);
-        });
+    return client
+        .post(uri, address, message)
+        .compose(
+            sent ->
+                sent.failure() != null
+                    ? failed(
+                        job,
+                        d,
+                        null,
+                        sent.latencyMs(),
+                        ErrorExcerpt.printable(String.valueOf(sent.failure().getMessage()), 200),
+                        recorder)
+                    : outcome(job, d, sent.answer(), sent.latencyMs(), recorder));
   }
 
   private Future<JobResult> outcome(
-      Job job, SyncStore.Delivery d, Answer r, long latency, Recorder recorder) {
+      Job job, SyncStore.Delivery d, TargetClient.Answer r, long latency, Recorder recorder) {
     int status = r.status();
     if (status >= 200 && status < 300) {
       return record(
@@ -461,7 +371,6 @@ public final class SyncDelivery implements JobHandler {
   }
 
   public void close() {
-    plain.close();
-    tls.close();
+    client.close();
   }
 }
