@@ -93,15 +93,16 @@ final class TargetClient {
         .request(options)
         .compose(
             request -> {
+              // The request has its connection (the pool's wait is over): the timeout starts here.
               sent[0] = System.nanoTime();
+              boolean[] timedOut = {false};
               long timer =
                   vertx.setTimer(
                       timeoutMs,
-                      id ->
-                          request.reset(
-                              0,
-                              new TimeoutException(
-                                  "no answer within " + timeoutMs + " ms of sending")));
+                      id -> {
+                        timedOut[0] = true;
+                        request.reset(0);
+                      });
               ErrorExcerpt.FirstBytes body = new ErrorExcerpt.FirstBytes();
               return request
                   .send(message.body())
@@ -115,7 +116,14 @@ final class TargetClient {
                                           r.getHeader("Retry-After"),
                                           r.getHeader("Content-Type"),
                                           body)))
-                  .andThen(ar -> vertx.cancelTimer(timer));
+                  .andThen(ar -> vertx.cancelTimer(timer))
+                  .recover(
+                      err ->
+                          Future.failedFuture(
+                              timedOut[0]
+                                  ? new TimeoutException(
+                                      "no answer within " + timeoutMs + " ms of sending")
+                                  : err));
             })
         .transform(
             ar -> {
