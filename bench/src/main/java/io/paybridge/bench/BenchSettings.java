@@ -56,6 +56,8 @@ import java.util.Map;
  *     other tenants, so that the measured drain runs on nodes whose delivery path the JIT has
  *     compiled; 0 skips it ({@code bench.syncWarmup})
  * @param syncRate webhooks per second offered while the backlog is built ({@code bench.syncRate})
+ * @param syncRounds the sync rounds as {@code nodes@sinkDelayMs,…} ({@code bench.syncRounds});
+ *     empty: one round per node count of {@code syncNodes}, all with {@code sinkDelayMs}
  * @param sinkDelayMs how long the sink waits before answering each delivery ({@code
  *     bench.sinkDelayMs}, default 0)
  * @param sinkPorts how many ports the sink listens on, tenants spread over them; 0 means one per
@@ -103,7 +105,8 @@ record BenchSettings(
     boolean pgStatements,
     boolean pgWaits,
     boolean jfr,
-    Path workDir) {
+    Path workDir,
+    String syncRounds) {
 
   /** Which benchmark a run is. */
   enum Suite {
@@ -177,7 +180,8 @@ record BenchSettings(
         flag("bench.pgStatements"),
         flag("bench.pgWaits"),
         flag("bench.jfr"),
-        Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize());
+        Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize(),
+        text("bench.syncRounds", ""));
   }
 
   private static String text(String name, String defaultValue) {

@@ -45,7 +45,7 @@ record ChaosSuite(ChaosSettings settings) implements BenchMain.Suite {
     Machine.printHeader("chaos", "");
     System.out.println("chaos settings: " + settings);
     BenchRun run = BenchRun.open(BenchSettings.fromSystemProperties(), teardown, "chaos-", "logs");
-    SyncSink sink = new SyncSink(settings.tenants(), 0);
+    SyncSink sink = new SyncSink(settings.tenants());
     await(run.vertx().deployVerticle(sink));
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);

@@ -42,7 +42,7 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
     printHeader();
     BenchRun run = BenchRun.open(settings, teardown, "sync-", "node logs");
     int ports = settings.sinkPorts() > 0 ? settings.sinkPorts() : settings.tenants();
-    SyncSink sink = new SyncSink(ports, settings.sinkDelayMs());
+    SyncSink sink = new SyncSink(ports);
     await(run.vertx().deployVerticle(sink));
     System.out.printf(
         Locale.ROOT,
@@ -52,22 +52,51 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
         settings.sinkDelayMs());
 
     List<SyncRound> rounds = new ArrayList<>();
-    for (int i = 0; i < settings.syncNodes().size(); i++) {
-      rounds.add(round(run, sink, i + 1, settings.syncNodes().get(i)));
+    List<int[]> plan = plan(settings);
+    for (int i = 0; i < plan.size(); i++) {
+      sink.delay(plan.get(i)[1]);
+      rounds.add(round(run, sink, i + 1, plan.get(i)[0], plan.get(i)[1]));
     }
     SyncRound.printSummary(rounds);
+    SyncRound.printReceivers(rounds);
     return rounds.stream().anyMatch(r -> !r.problems().isEmpty()) ? 3 : 0;
   }
 
-  /** One node count: its nodes started, a warm-up cycle, the measured cycle, and the report. */
-  private SyncRound round(BenchRun run, SyncSink sink, int index, int nodes) throws Exception {
+  /**
+   * The rounds to run, each a node count and the sink's delay: {@code bench.syncRounds} ({@code
+   * 1@0,1@50,1@300,3@50}), else every node count of {@code bench.syncNodes} with {@code
+   * bench.sinkDelayMs}.
+   */
+  static List<int[]> plan(BenchSettings settings) {
+    List<int[]> plan = new ArrayList<>();
+    if (settings.syncRounds().isBlank()) {
+      settings.syncNodes().forEach(n -> plan.add(new int[] {n, settings.sinkDelayMs()}));
+      return plan;
+    }
+    for (String part : settings.syncRounds().split(",")) {
+      String[] p = part.strip().split("@");
+      int nodes = Integer.parseInt(p[0].strip());
+      int delay = p.length > 1 ? Integer.parseInt(p[1].strip()) : settings.sinkDelayMs();
+      if (nodes < 1 || nodes > 9 || delay < 0) {
+        throw new IllegalArgumentException(
+            "bench.syncRounds takes nodes@delayMs, nodes 1 to 9, delays 0 or more: " + part);
+      }
+      plan.add(new int[] {nodes, delay});
+    }
+    return plan;
+  }
+
+  /** One round: its nodes started, a warm-up cycle, the measured cycle, and the report. */
+  private SyncRound round(BenchRun run, SyncSink sink, int index, int nodes, int delayMs)
+      throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "%n== round %d: %d node%s%s%n",
+        "%n== round %d: %d node%s%s, the sink answering after %d ms%n",
         index,
         nodes,
         nodes == 1 ? "" : "s",
-        nodes == 1 ? ", unclustered" : ", clustered over Hazelcast on loopback");
+        nodes == 1 ? ", unclustered" : ", clustered over Hazelcast on loopback",
+        delayMs);
     long began = System.nanoTime();
     // The sink is on loopback, which production refuses by default.
     Map<String, String> env = run.nodeEnv(Map.of("PAYBRIDGE_ALLOW_PRIVATE_TARGETS", "true"));
@@ -123,7 +152,7 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
     List<Target> targets = setUpTargets(run, sink, cluster, "/r" + index + "/measured/", tenants);
     System.out.printf(Locale.ROOT, "%n   -- measured: %d deliveries%n", settings.syncBacklog());
     Drain measured = cycle.run(label, tenants, targets, settings.syncBacklog(), true, problems);
-    SyncRound round = new SyncRound(nodes, names, warmup, measured, problems);
+    SyncRound round = new SyncRound(nodes, delayMs, names, warmup, measured, problems);
     round.print(settings.tenants());
     cluster.close();
     return round;

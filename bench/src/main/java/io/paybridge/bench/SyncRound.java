@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  */
 record SyncRound(
     int nodes,
+    int sinkDelayMs,
     List<String> nodeNames,
     Optional<Drain> warmup,
     Drain measured,
@@ -195,6 +196,42 @@ record SyncRound(
           round.nodes(),
           round.nodes() == 1 ? "" : "s",
           round.problems().isEmpty() ? "checks PASS" : "PROBLEMS: " + round.problems());
+    }
+  }
+
+  /**
+   * The table to compare runs by: per round, the receiver's delay, deliveries per second, the
+   * database's transactions per delivery, and the most requests the sink had under way at once.
+   */
+  static void printReceivers(List<SyncRound> rounds) {
+    System.out.printf(Locale.ROOT, "%n== Drain by receiver%n");
+    String row = "  %-5s %-9s %-8s %-13s %-8s %-14s %-12s %s%n";
+    System.out.printf(
+        Locale.ROOT,
+        row,
+        "nodes",
+        "sink ms",
+        "backlog",
+        "deliveries/s",
+        "10-90 %",
+        "txn/delivery",
+        "most at sink",
+        "checks");
+    for (SyncRound round : rounds) {
+      Drain r = round.measured();
+      System.out.printf(
+          Locale.ROOT,
+          row,
+          round.nodes(),
+          round.sinkDelayMs(),
+          r.backlog(),
+          String.format(Locale.ROOT, "%.0f", r.perSecondOverall()),
+          String.format(Locale.ROOT, "%.0f", r.steadyPerSecond()),
+          r.database() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.2f", (double) r.database().commits() / r.backlog()),
+          r.sink().maxInFlight(),
+          round.problems().isEmpty() ? "PASS" : "PROBLEMS");
     }
   }
 }

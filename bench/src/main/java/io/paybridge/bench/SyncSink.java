@@ -88,7 +88,7 @@ final class SyncSink extends VerticleBase {
   private record Endpoint(String tenantId, Mac mac) {}
 
   private final int portCount;
-  private final long delayMs;
+  private volatile long delayMs;
   private final List<Integer> ports = new ArrayList<>();
   private final Map<String, Endpoint> endpoints = new HashMap<>();
   private final Set<String> seen = new HashSet<>();
@@ -112,14 +112,16 @@ final class SyncSink extends VerticleBase {
 
   /**
    * @param ports how many ports to listen on
-   * @param delayMs how long to wait before answering a checked request (0: answer at once)
    */
-  SyncSink(int ports, long delayMs) {
-    if (ports < 1 || delayMs < 0) {
-      throw new IllegalArgumentException("a sink needs a port and a delay of 0 or more");
+  SyncSink(int ports) {
+    if (ports < 1) {
+      throw new IllegalArgumentException("a sink needs a port");
     }
     this.portCount = ports;
-    this.delayMs = delayMs;
+  }
+
+  void delay(long delayMs) {
+    this.delayMs = Math.max(0, delayMs);
   }
 
   @Override

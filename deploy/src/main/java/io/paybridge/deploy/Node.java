@@ -28,6 +28,8 @@ import io.paybridge.core.security.SigningKeys;
 import io.paybridge.core.security.TokenKeys;
 import io.paybridge.core.subscription.CancelUnknownSubscriptions;
 import io.paybridge.core.subscription.RenewalScanner;
+import io.paybridge.core.sync.DeliveryDispatcher;
+import io.paybridge.core.sync.DispatchSettings;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
@@ -250,8 +252,9 @@ public final class Node {
     HashPool hashes = HashPool.forNode(vertx, config);
     UseCases useCases = UseCases.over(vertx, stores, hooks, plugins, hashes, config, clock);
     PlatformMetrics metrics = new PlatformMetrics(registry);
+    DispatchSettings dispatch = DispatchSettings.from(System.getenv());
     SyncDelivery delivery =
-        new SyncDelivery(vertx, stores.sync(), stores.ledger(), config, metrics, clock);
+        new SyncDelivery(vertx, stores.sync(), stores.ledger(), config, dispatch, metrics, clock);
     RenewalScanner scanner =
         new RenewalScanner(
             stores.subscriptions(),
@@ -336,9 +339,24 @@ public final class Node {
         .compose(
             v ->
                 vertx.deployVerticle(
+                    // Deliveries have a dispatcher of their own (ADR 26); the workers run the rest.
+                    new DeliveryDispatcher(
+                        delivery,
+                        stores.sync().batches(),
+                        stores.jobs(),
+                        dispatch,
+                        workerSettings(config).lease(),
+                        workerSettings(config).attemptTimeout(),
+                        Duration.ofSeconds(2),
+                        workerSettings(config).backoff(),
+                        config.nodeName(),
+                        metrics::jobAttempt)))
+        .compose(
+            v ->
+                vertx.deployVerticle(
                     new JobWorker(
                         stores.jobs(),
-                        handlers,
+                        withoutDeliveries(handlers),
                         workerSettings(config),
                         config.nodeName(),
                         metrics::jobAttempt)))
@@ -415,6 +433,13 @@ public final class Node {
         attempt,
         Duration.ofSeconds(2),
         new Backoff(config.retryBase(), Duration.ofHours(1)));
+  }
+
+  /** The job workers' handlers: every kind but deliveries, which the dispatcher makes. */
+  private static Map<String, JobHandler> withoutDeliveries(Map<String, JobHandler> handlers) {
+    Map<String, JobHandler> out = new java.util.HashMap<>(handlers);
+    out.remove(SyncStore.DELIVER);
+    return out;
   }
 
   /** Stops taking requests, lets those in flight finish, then closes everything. */

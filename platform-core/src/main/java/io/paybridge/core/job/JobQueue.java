@@ -21,11 +21,25 @@ import java.util.UUID;
  */
 public final class JobQueue {
 
-  private static final String CLAIM =
-      """
+  /**
+   * Kinds that have claimers of their own (the sync fan-out and the delivery dispatcher): a claim
+   * for none of them reads only the index of the other kinds, which a backlog of deliveries does
+   * not fill.
+   */
+  private static final List<String> OWN_CLAIMERS = List.of("deliver", "sync");
+
+  private static final String CLAIM = claim("");
+
+  private static final String CLAIM_OTHERS = claim(" AND kind NOT IN ('deliver', 'sync')");
+
+  private static String claim(String only) {
+    return """
       WITH due AS (
         SELECT id FROM jobs
-        WHERE status IN ('pending', 'running') AND run_at <= now() AND kind = ANY($1)
+        WHERE status IN ('pending', 'running') AND run_at <= now() AND kind = ANY($1)"""
+        + only
+        + """
+
         ORDER BY run_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED
@@ -39,6 +53,7 @@ public final class JobQueue {
        WHERE j.id = due.id
       RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.payload, j.attempts, j.claim_token, j.created_at
       """;
+  }
 
   /**
    * The head of a statement fenced by a job's claim, as every write of a job's attempt is: a {@code
@@ -98,7 +113,8 @@ public final class JobQueue {
 
   /** Claims up to {@code max} due jobs of the given kinds for {@code owner}, under a lease. */
   public Future<List<Job>> claim(List<String> kinds, int max, String owner, Duration lease) {
-    return pool.preparedQuery(CLAIM)
+    boolean others = kinds.stream().noneMatch(OWN_CLAIMERS::contains);
+    return pool.preparedQuery(others ? CLAIM_OTHERS : CLAIM)
         .execute(Tuple.of(kinds.toArray(String[]::new), max, owner, lease.toMillis()))
         .map(
             rows -> {

@@ -9,17 +9,12 @@ import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.TrustOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.codec.BodyCodec;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -35,20 +30,43 @@ import java.util.logging.Logger;
  * keeping the name for the {@code Host} header, the TLS server name and the certificate check; a
  * refused address fails the attempt and nothing is sent. Redirects are not followed. An error
  * answer is recorded as its status and a short printable excerpt ({@link ErrorExcerpt}).
+ *
+ * <p>Connections are kept alive and pooled per target (host, port and checked address), each pool
+ * as large as a target's most requests in flight ({@link DispatchSettings#targetMaxInFlight}); a
+ * TLS receiver that offers HTTP/2 through ALPN gets it. An attempt's timeout runs from when its
+ * request is sent, not while it waits for a connection (that wait is bounded by the same time).
+ *
+ * <p>It runs the job workers' {@link #handle(Job)}, which reads the delivery and records the
+ * attempt alone, and the delivery dispatcher's {@link #deliver}, which is given what the attempt
+ * needs with its claim and records the common outcomes in batches.
  */
 public final class SyncDelivery implements JobHandler {
 
   private static final Logger LOG = Logger.getLogger(SyncDelivery.class.getName());
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(6);
 
+  /**
+   * How an attempt's outcome is written: alone, or in the dispatcher's next batch, which then also
+   * finishes the job as {@code then} says.
+   *
+   * @return whether the attempt was recorded under its claim ({@code false}: it changed nothing)
+   */
+  @FunctionalInterface
+  public interface Recorder {
+    Future<Boolean> record(
+        Job job, SyncStore.Delivery d, SyncStore.Attempt attempt, JobResult then);
+  }
+
   private final SyncStore store;
+  private final DeliveryWrites writes;
   private final LedgerStore ledger;
   private final TargetUrls urls;
-  private final WebClient client;
+  private final TargetClient client;
   private final PlatformMetrics metrics;
   private final Clock clock;
   private final Duration attemptTimeout;
   private final String node;
+  private final Recorder alone;
 
   /**
    * @param config which targets may be reached ({@code allowPrivateTargets}), how long one attempt
@@ -61,7 +79,19 @@ public final class SyncDelivery implements JobHandler {
       PaybridgeConfig config,
       PlatformMetrics metrics,
       Clock clock) {
-    this(vertx, store, ledger, config, metrics, clock, null);
+    this(vertx, store, ledger, config, DispatchSettings.defaults(), metrics, clock, null);
+  }
+
+  /** As above, with connection pools sized by {@code dispatch}. */
+  public SyncDelivery(
+      Vertx vertx,
+      SyncStore store,
+      LedgerStore ledger,
+      PaybridgeConfig config,
+      DispatchSettings dispatch,
+      PlatformMetrics metrics,
+      Clock clock) {
+    this(vertx, store, ledger, config, dispatch, metrics, clock, null);
   }
 
   /** As above; {@code trust}, when given, replaces the JVM's trusted certificates (tests). */
@@ -73,23 +103,28 @@ public final class SyncDelivery implements JobHandler {
       PlatformMetrics metrics,
       Clock clock,
       TrustOptions trust) {
+    this(vertx, store, ledger, config, DispatchSettings.defaults(), metrics, clock, trust);
+  }
+
+  SyncDelivery(
+      Vertx vertx,
+      SyncStore store,
+      LedgerStore ledger,
+      PaybridgeConfig config,
+      DispatchSettings dispatch,
+      PlatformMetrics metrics,
+      Clock clock,
+      TrustOptions trust) {
     this.store = store;
+    this.writes = store.writes();
     this.ledger = ledger;
     this.urls = new TargetUrls(vertx, config.allowPrivateTargets());
     this.metrics = metrics;
     this.clock = clock;
     this.attemptTimeout = config.syncTimeout();
     this.node = config.nodeName();
-    WebClientOptions options =
-        new WebClientOptions()
-            .setUserAgent("Paybridge-Webhooks/1")
-            .setConnectTimeout(5_000)
-            .setFollowRedirects(false)
-            .setKeepAlive(true);
-    if (trust != null) {
-      options.setTrustOptions(trust);
-    }
-    this.client = WebClient.create(vertx, options);
+    this.alone = (job, d, attempt, then) -> writes.recordAttempt(job, d, attempt);
+    this.client = new TargetClient(vertx, dispatch, trust, attemptTimeout);
   }
 
   /**
@@ -106,30 +141,56 @@ public final class SyncDelivery implements JobHandler {
               if (d == null || "delivered".equals(d.status())) {
                 return Future.succeededFuture(JobResult.done());
               }
-              if (d.target().deleted()) {
-                return giveUp(job, d, "target deleted");
-              }
-              if (!d.target().enabled()) {
-                return Future.succeededFuture(
-                    new JobResult.Parked(
-                        "target disabled: " + d.target().disabledReason(),
-                        SyncStore.TARGET_ENABLED_AGAIN));
-              }
-              if (d.expired()) {
-                return giveUp(job, d, "retry window closed");
-              }
-              return ledger
-                  .find(d.tenantId(), d.entryId())
-                  .compose(
-                      payment ->
-                          payment == null
-                              ? giveUp(job, d, "payment no longer exists")
-                              : send(job, d, payment));
+              return checked(job, d)
+                  .orElseGet(
+                      () ->
+                          ledger
+                              .find(d.tenantId(), d.entryId())
+                              .compose(payment -> attempt(job, d, payment, alone)));
             });
   }
 
+  /**
+   * One attempt of a delivery the dispatcher claimed, with the delivery, its target and its entry
+   * read by the claim. {@code recorder} writes the outcome of a sent request; giving up, parking
+   * and a target gone are written at once, and the caller finishes their job.
+   */
+  public Future<JobResult> deliver(DeliveryBatchStore.Claimed claimed, Recorder recorder) {
+    SyncStore.Delivery d = claimed.delivery();
+    if (d == null || "delivered".equals(d.status())) {
+      return Future.succeededFuture(JobResult.done());
+    }
+    return checked(claimed.job(), d)
+        .orElseGet(() -> attempt(claimed.job(), d, claimed.payment(), recorder));
+  }
+
+  /** The result of a delivery that is not to be sent now, if it is not. */
+  private Optional<Future<JobResult>> checked(Job job, SyncStore.Delivery d) {
+    if (d.target().deleted()) {
+      return Optional.of(giveUp(job, d, "target deleted"));
+    }
+    if (!d.target().enabled()) {
+      return Optional.of(
+          Future.succeededFuture(
+              new JobResult.Parked(
+                  "target disabled: " + d.target().disabledReason(),
+                  SyncStore.TARGET_ENABLED_AGAIN)));
+    }
+    if (d.expired()) {
+      return Optional.of(giveUp(job, d, "retry window closed"));
+    }
+    return Optional.empty();
+  }
+
+  private Future<JobResult> attempt(
+      Job job, SyncStore.Delivery d, Payment payment, Recorder recorder) {
+    return payment == null
+        ? giveUp(job, d, "payment no longer exists")
+        : send(job, d, payment, recorder);
+  }
+
   private Future<JobResult> giveUp(Job job, SyncStore.Delivery d, String reason) {
-    return store
+    return writes
         .giveUp(job, d.id(), reason)
         .map(given -> given ? new JobResult.Dead(reason) : late(job, d));
   }
@@ -138,20 +199,21 @@ public final class SyncDelivery implements JobHandler {
    * Resolves the target's host once and checks every address it resolves to; a refused one fails
    * the attempt (retried later: the name may be fixed) and nothing is sent.
    */
-  private Future<JobResult> send(Job job, SyncStore.Delivery d, Payment payment) {
+  private Future<JobResult> send(
+      Job job, SyncStore.Delivery d, Payment payment, Recorder recorder) {
     URI uri = URI.create(d.target().url());
     String host = TargetUrls.hostOf(uri);
     return urls.resolve(uri)
         .transform(
             resolved -> {
               if (resolved.succeeded()) {
-                return post(job, d, payment, uri, resolved.result());
+                return post(job, d, payment, uri, resolved.result(), recorder);
               }
               if (resolved.cause() instanceof TargetUrls.Forbidden forbidden) {
                 String reason = "refused: " + host + " " + forbidden.getMessage();
                 LOG.warning(
                     () -> "delivery " + d.id() + " to target " + d.target().id() + " " + reason);
-                return failed(job, d, null, 0, reason);
+                return failed(job, d, null, 0, reason, recorder);
               }
               return failed(
                   job,
@@ -161,87 +223,71 @@ public final class SyncDelivery implements JobHandler {
                   "cannot resolve "
                       + host
                       + ": "
-                      + ErrorExcerpt.printable(resolved.cause().getMessage(), 200));
+                      + ErrorExcerpt.printable(resolved.cause().getMessage(), 200),
+                  recorder);
             });
   }
 
   /**
-   * Posts the message to the checked address, with the URL's host name as the {@code Host} header,
-   * the TLS server name (SNI) and the name the certificate must match; the client never resolves
-   * the name itself.
+   * Posts the message to the checked address ({@link TargetClient}); the client never resolves the
+   * name itself.
    */
   private Future<JobResult> post(
-      Job job, SyncStore.Delivery d, Payment payment, URI uri, InetAddress address) {
+      Job job,
+      SyncStore.Delivery d,
+      Payment payment,
+      URI uri,
+      InetAddress address,
+      Recorder recorder) {
     SyncMessages.Message message =
         SyncMessages.of(d.target(), d.tenantId(), payment, clock.instant());
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    if (uri.getRawQuery() != null) {
-      path += "?" + uri.getRawQuery();
-    }
-    String host = TargetUrls.hostOf(uri);
-    ErrorExcerpt.FirstBytes body = new ErrorExcerpt.FirstBytes();
-    HttpRequest<Void> request =
-        client
-            .request(HttpMethod.POST, port, address.getHostAddress(), path)
-            .ssl(https)
-            .as(BodyCodec.pipe(body))
-            .putHeaders(message.headers())
-            .timeout(attemptTimeout.toMillis());
-    if (!host.equals(address.getHostAddress()) && !host.contains(":")) {
-      // a name: the checked address is connected to; the name is what the server is asked for
-      request.virtualHost(host);
-    }
-    long started = System.nanoTime();
-    return request
-        .sendBuffer(message.body())
-        .transform(
-            ar -> {
-              long latency = (System.nanoTime() - started) / 1_000_000;
-              if (ar.failed()) {
-                return failed(
-                    job, d, null, latency, ErrorExcerpt.printable(ar.cause().getMessage(), 200));
-              }
-              return outcome(job, d, ar.result(), body, latency);
-            });
+    return client
+        .post(uri, address, message)
+        .compose(
+            sent ->
+                sent.failure() != null
+                    ? failed(
+                        job,
+                        d,
+                        null,
+                        sent.latencyMs(),
+                        ErrorExcerpt.printable(String.valueOf(sent.failure().getMessage()), 200),
+                        recorder)
+                    : outcome(job, d, sent.answer(), sent.latencyMs(), recorder));
   }
 
   private Future<JobResult> outcome(
-      Job job,
-      SyncStore.Delivery d,
-      HttpResponse<Void> r,
-      ErrorExcerpt.FirstBytes body,
-      long latency) {
-    int status = r.statusCode();
+      Job job, SyncStore.Delivery d, TargetClient.Answer r, long latency, Recorder recorder) {
+    int status = r.status();
     if (status >= 200 && status < 300) {
-      return record(job, d, SyncStore.Attempt.delivered(status, latency, node), JobResult.done());
+      return record(
+          job, d, SyncStore.Attempt.delivered(status, latency, node), JobResult.done(), recorder);
     }
     if (status == 410) {
       return gone(job, d, status, latency);
     }
-    Duration retryAfter =
-        status == 429 || status == 503 ? retryAfter(r.getHeader("Retry-After")) : null;
-    String excerpt = ErrorExcerpt.of(r.getHeader("Content-Type"), body.kept());
+    Duration retryAfter = status == 429 || status == 503 ? retryAfter(r.retryAfter()) : null;
+    String excerpt = ErrorExcerpt.of(r.contentType(), r.body().kept());
     String error = excerpt.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + excerpt;
     return record(
         job,
         d,
         SyncStore.Attempt.failed(status, latency, error, node),
-        new JobResult.Retry(retryAfter, "HTTP " + status));
+        new JobResult.Retry(retryAfter, "HTTP " + status),
+        recorder);
   }
 
   /** The receiver says the target is gone: the target is disabled and the delivery waits. */
   private Future<JobResult> gone(Job job, SyncStore.Delivery d, int status, long latency) {
     String reason = "the target answered 410 Gone";
-    return store
+    return writes
         .recordAttempt(job, d, SyncStore.Attempt.failed(status, latency, reason, node))
         .compose(
             recorded -> {
               if (!recorded) {
                 return Future.succeededFuture(late(job, d));
               }
-              return store
+              return writes
                   .disableTarget(job, d.target(), reason)
                   .map(
                       disabled -> {
@@ -255,15 +301,30 @@ public final class SyncDelivery implements JobHandler {
   }
 
   private Future<JobResult> failed(
-      Job job, SyncStore.Delivery d, Integer status, long latency, String error) {
+      Job job,
+      SyncStore.Delivery d,
+      Integer status,
+      long latency,
+      String error,
+      Recorder recorder) {
     return record(
-        job, d, SyncStore.Attempt.failed(status, latency, error, node), JobResult.retry(error));
+        job,
+        d,
+        SyncStore.Attempt.failed(status, latency, error, node),
+        JobResult.retry(error),
+        recorder);
   }
 
   /** Records the attempt; {@code result} is the job's outcome when it was recorded in time. */
   private Future<JobResult> record(
-      Job job, SyncStore.Delivery d, SyncStore.Attempt attempt, JobResult result) {
-    return store.recordAttempt(job, d, attempt).map(recorded -> recorded ? result : late(job, d));
+      Job job,
+      SyncStore.Delivery d,
+      SyncStore.Attempt attempt,
+      JobResult result,
+      Recorder recorder) {
+    return recorder
+        .record(job, d, attempt, result)
+        .map(recorded -> recorded ? result : late(job, d));
   }
 
   /**

@@ -2,7 +2,6 @@ package io.paybridge.core.sync;
 
 import static io.paybridge.core.db.Rows.instant;
 
-import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
 import io.paybridge.core.usecase.Page;
 import io.paybridge.core.usecase.PageRequest;
@@ -12,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -23,10 +21,9 @@ import java.util.UUID;
  * The SQL of sync targets and deliveries. A target's secret or headers are sealed by the vault
  * (bound to the tenant and the target id) and opened only to deliver.
  *
- * <p>It is longer than our 400-line mark on purpose: targets, deliveries and attempts are one
- * aggregate whose writes share the claim fence ({@link JobQueue#WITH_CLAIM}) and the rule that a
- * delivered delivery never goes back, and keeping every statement that touches them in one place is
- * what lets a reader check both rules at once.
+ * <p>The writes of delivery attempts, which share the claim fence ({@link JobQueue#WITH_CLAIM}) and
+ * the rule that a delivered delivery never goes back, are in {@link DeliveryWrites} (one at a time)
+ * and {@link DeliveryBatchStore} (the dispatcher's batches).
  */
 public final class SyncStore {
 
@@ -74,10 +71,24 @@ public final class SyncStore {
 
   private final Pool pool;
   private final CredentialVault vault;
+  private final DeliveryWrites writes;
+  private final DeliveryBatchStore batches;
 
   public SyncStore(Pool pool, CredentialVault vault) {
     this.pool = pool;
     this.vault = vault;
+    this.writes = new DeliveryWrites(pool);
+    this.batches = new DeliveryBatchStore(pool, vault);
+  }
+
+  /** The writes of single delivery attempts, fenced by their job's claim. */
+  public DeliveryWrites writes() {
+    return writes;
+  }
+
+  /** The batched claims and outcomes of the delivery dispatcher. */
+  public DeliveryBatchStore batches() {
+    return batches;
   }
 
   /**
@@ -268,128 +279,6 @@ public final class SyncStore {
   private static final String DELIVERED = "delivered";
 
   /**
-   * Sets the delivery's state after an attempt and logs the attempt, fenced by the claim of the job
-   * that made it; a delivered delivery is never set back.
-   */
-  private static final String RECORD_ATTEMPT =
-      JobQueue.WITH_CLAIM
-          + """
-          , d AS (
-            UPDATE deliveries
-               SET status = $4, attempts = attempts + 1, last_status = $5, last_error = $6,
-                   last_latency_ms = $7, updated_at = now(),
-                   delivered_at = CASE WHEN $4 = 'delivered' THEN now() END
-             WHERE id = $3 AND status <> 'delivered' AND EXISTS (SELECT 1 FROM claim)
-            RETURNING id
-          ), logged AS (
-            INSERT INTO delivery_attempts (delivery_id, status_code, latency_ms, error, node)
-            SELECT id, $5, $7, $6, $8 FROM d
-          )
-          SELECT count(*) FROM d""";
-
-  /**
-   * Marks ledger entry {@code $3} synced once every live target has it, fenced by the claim of the
-   * job whose attempt delivered it.
-   */
-  private static final String MARK_SYNCED =
-      JobQueue.WITH_CLAIM
-          + """
-           UPDATE ledger_entries SET synced_at = now()
-           WHERE id = $3 AND synced_at IS NULL AND EXISTS (SELECT 1 FROM claim)
-             AND NOT EXISTS (
-               SELECT 1 FROM deliveries x JOIN sync_targets t ON t.id = x.target_id
-                WHERE x.entry_id = $3 AND x.status <> 'delivered' AND t.deleted_at IS NULL)""";
-
-  /** Gives a delivery up (dead), fenced by the claim of the job that decided it. */
-  private static final String GIVE_UP =
-      JobQueue.WITH_CLAIM
-          + """
-           UPDATE deliveries SET status = 'dead', last_error = $4, updated_at = now()
-           WHERE id = $3 AND status <> 'delivered' AND EXISTS (SELECT 1 FROM claim)""";
-
-  /** Disables a target its receiver said is gone, fenced by the claim of the job that heard it. */
-  private static final String DISABLE_TARGET =
-      JobQueue.WITH_CLAIM
-          + """
-           UPDATE sync_targets SET enabled = false, disabled_reason = $5
-           WHERE tenant_id = $3 AND id = $4 AND deleted_at IS NULL
-             AND EXISTS (SELECT 1 FROM claim)""";
-
-  /**
-   * Records an attempt of {@code job} to deliver {@code d}: sets the delivery's state and logs the
-   * attempt, and marks a delivered entry synced once every live target has it. Every write is
-   * fenced by the job's claim, and a delivered delivery stays delivered: a late attempt (its job
-   * timed out and was claimed again, or the delivery was delivered meanwhile) changes nothing.
-   *
-   * <p>A delivered attempt first locks its ledger entry, so that two deliveries of one entry
-   * completing at once run one after the other and the second sees the first: otherwise each would
-   * see the other still pending and neither would mark the entry synced.
-   *
-   * @return whether the attempt was recorded ({@code false}: it came too late and changed nothing)
-   */
-  public Future<Boolean> recordAttempt(Job job, Delivery d, Attempt attempt) {
-    return pool.withTransaction(
-        conn ->
-            lockEntryIfDelivered(conn, d, attempt)
-                .compose(
-                    locked ->
-                        conn.preparedQuery(RECORD_ATTEMPT)
-                            .execute(
-                                claimed(job)
-                                    .addLong(d.id())
-                                    .addString(attempt.status())
-                                    .addInteger(attempt.statusCode())
-                                    .addString(attempt.error())
-                                    .addInteger((int) attempt.latencyMs())
-                                    .addString(attempt.node())))
-                .map(rows -> rows.iterator().next().getLong(0) == 1)
-                .compose(
-                    recorded ->
-                        recorded && attempt.succeeded()
-                            ? conn.preparedQuery(MARK_SYNCED)
-                                .execute(claimed(job).addLong(d.entryId()))
-                                .map(true)
-                            : Future.succeededFuture(recorded)));
-  }
-
-  private static Future<Void> lockEntryIfDelivered(SqlConnection conn, Delivery d, Attempt a) {
-    return a.succeeded()
-        ? conn.preparedQuery("SELECT 1 FROM ledger_entries WHERE id = $1 FOR UPDATE")
-            .execute(Tuple.of(d.entryId()))
-            .mapEmpty()
-        : Future.succeededFuture();
-  }
-
-  /**
-   * Marks a delivery dead without an attempt (its target went away, its window closed), fenced by
-   * the claim of {@code job}.
-   *
-   * @return whether it was given up ({@code false}: the claim was lost or it was delivered)
-   */
-  public Future<Boolean> giveUp(Job job, long deliveryId, String reason) {
-    return pool.preparedQuery(GIVE_UP)
-        .execute(claimed(job).addLong(deliveryId).addString(reason))
-        .map(rows -> rows.rowCount() == 1);
-  }
-
-  /**
-   * Disables a target whose receiver answered that it is gone, fenced by the claim of {@code job};
-   * its deliveries wait until it is enabled again.
-   *
-   * @return whether it was disabled ({@code false}: the claim was lost or the target removed)
-   */
-  public Future<Boolean> disableTarget(Job job, Target target, String reason) {
-    return pool.preparedQuery(DISABLE_TARGET)
-        .execute(claimed(job).addUUID(target.tenantId()).addUUID(target.id()).addString(reason))
-        .map(rows -> rows.rowCount() == 1);
-  }
-
-  /** The parameters {@code $1} and {@code $2} of a statement fenced by the job's claim. */
-  private static Tuple claimed(Job job) {
-    return Tuple.of(job.id(), job.claimToken());
-  }
-
-  /**
    * Deliveries of a tenant with an id below {@code before} (all when {@code null}), newest first,
    * optionally by status; the page's key is the id to continue below.
    */
@@ -478,7 +367,7 @@ public final class SyncStore {
         r.getBoolean("deleted"));
   }
 
-  private static String sealContext(UUID targetId) {
+  static String sealContext(UUID targetId) {
     return "sync-target:" + targetId;
   }
 

@@ -96,11 +96,15 @@ class SyncAttemptsTest {
 
     // WHEN the first worker's attempt ends: delivered, failed, given up, or the target gone
     boolean delivered =
-        await(store.recordAttempt(lost, d, SyncStore.Attempt.delivered(200, 5, "late")));
+        await(store.writes().recordAttempt(lost, d, SyncStore.Attempt.delivered(200, 5, "late")));
     boolean failed =
-        await(store.recordAttempt(lost, d, SyncStore.Attempt.failed(500, 5, "HTTP 500", "late")));
-    boolean givenUp = await(store.giveUp(lost, d.id(), "retry window closed"));
-    boolean disabled = await(store.disableTarget(lost, d.target(), "the target answered 410"));
+        await(
+            store
+                .writes()
+                .recordAttempt(lost, d, SyncStore.Attempt.failed(500, 5, "HTTP 500", "late")));
+    boolean givenUp = await(store.writes().giveUp(lost, d.id(), "retry window closed"));
+    boolean disabled =
+        await(store.writes().disableTarget(lost, d.target(), "the target answered 410"));
 
     // THEN none of it was written
     assertThat(List.of(delivered, failed, givenUp, disabled)).containsOnly(false);
@@ -112,7 +116,9 @@ class SyncAttemptsTest {
     assertThat(synced(d)).isFalse();
 
     // AND the worker that holds the claim records its attempt
-    assertThat(await(store.recordAttempt(held, d, SyncStore.Attempt.delivered(200, 5, "now"))))
+    assertThat(
+            await(
+                store.writes().recordAttempt(held, d, SyncStore.Attempt.delivered(200, 5, "now"))))
         .isTrue();
     assertThat(status(d)).isEqualTo("delivered");
     assertThat(synced(d)).isTrue();
@@ -125,15 +131,22 @@ class SyncAttemptsTest {
     SyncStore.Delivery d = delivery("https://shop.example/delivered");
     Job lost = claim(Duration.ZERO).get(d.id());
     Job held = claim(HELD).get(d.id());
-    assertThat(await(store.recordAttempt(held, d, SyncStore.Attempt.delivered(204, 5, "a"))))
+    assertThat(
+            await(store.writes().recordAttempt(held, d, SyncStore.Attempt.delivered(204, 5, "a"))))
         .isTrue();
 
     // WHEN failures arrive late, under the lost claim and under the one still held
     boolean underLost =
-        await(store.recordAttempt(lost, d, SyncStore.Attempt.failed(null, 9, "timeout", "b")));
+        await(
+            store
+                .writes()
+                .recordAttempt(lost, d, SyncStore.Attempt.failed(null, 9, "timeout", "b")));
     boolean underHeld =
-        await(store.recordAttempt(held, d, SyncStore.Attempt.failed(503, 9, "HTTP 503", "a")));
-    boolean givenUp = await(store.giveUp(held, d.id(), "retry window closed"));
+        await(
+            store
+                .writes()
+                .recordAttempt(held, d, SyncStore.Attempt.failed(503, 9, "HTTP 503", "a")));
+    boolean givenUp = await(store.writes().giveUp(held, d.id(), "retry window closed"));
 
     // THEN the delivery is still delivered, with its one attempt, and the entry synced
     assertThat(List.of(underLost, underHeld, givenUp)).containsOnly(false);
@@ -156,7 +169,10 @@ class SyncAttemptsTest {
 
     // WHEN an attempt fails
     assertThat(
-            await(store.recordAttempt(first, d, SyncStore.Attempt.failed(502, 7, "HTTP 502", "a"))))
+            await(
+                store
+                    .writes()
+                    .recordAttempt(first, d, SyncStore.Attempt.failed(502, 7, "HTTP 502", "a"))))
         .isTrue();
 
     // THEN the delivery failed and the attempt is logged with its node and error
@@ -173,7 +189,8 @@ class SyncAttemptsTest {
     assertThat(await(sync.queue.finish(first, JobResult.retry("HTTP 502"), Duration.ZERO)))
         .isTrue();
     Job retry = claim(HELD).get(d.id());
-    assertThat(await(store.recordAttempt(retry, d, SyncStore.Attempt.delivered(200, 4, "b"))))
+    assertThat(
+            await(store.writes().recordAttempt(retry, d, SyncStore.Attempt.delivered(200, 4, "b"))))
         .isTrue();
 
     // THEN it is delivered after two attempts, and its entry synced
@@ -190,9 +207,9 @@ class SyncAttemptsTest {
     Job job = claim(HELD).get(d.id());
 
     // WHEN its attempt disables the target and gives the delivery up
-    assertThat(await(store.disableTarget(job, d.target(), "the target answered 410 Gone")))
+    assertThat(await(store.writes().disableTarget(job, d.target(), "the target answered 410 Gone")))
         .isTrue();
-    assertThat(await(store.giveUp(job, d.id(), "retry window closed"))).isTrue();
+    assertThat(await(store.writes().giveUp(job, d.id(), "retry window closed"))).isTrue();
 
     // THEN both are written
     SyncStore.Delivery after = await(store.delivery(d.id()));
@@ -214,7 +231,10 @@ class SyncAttemptsTest {
     for (long entry : entries) {
       for (SyncStore.Target t : List.of(first, second)) {
         SyncStore.Delivery d = sync.delivery(entry, t.id());
-        all.add(store.recordAttempt(jobs.get(d.id()), d, SyncStore.Attempt.delivered(200, 5, "a")));
+        all.add(
+            store
+                .writes()
+                .recordAttempt(jobs.get(d.id()), d, SyncStore.Attempt.delivered(200, 5, "a")));
       }
     }
     await(Future.all(all));
