@@ -18,6 +18,7 @@ import io.paybridge.core.ingest.Receipts;
 import io.paybridge.core.job.Backoff;
 import io.paybridge.core.job.JobHandler;
 import io.paybridge.core.job.JobWorker;
+import io.paybridge.core.job.Periodic;
 import io.paybridge.core.metrics.BacklogGauges;
 import io.paybridge.core.metrics.PlatformMetrics;
 import io.paybridge.core.purchase.PurchaseAcknowledgements;
@@ -33,8 +34,6 @@ import io.paybridge.core.sync.DispatchSettings;
 import io.paybridge.core.sync.SyncDelivery;
 import io.paybridge.core.sync.SyncFanOut;
 import io.paybridge.core.sync.SyncStore;
-import io.paybridge.core.tenant.ConsoleSessionPurge;
-import io.paybridge.core.throttle.AttemptPurge;
 import io.paybridge.core.vault.CredentialVault;
 import io.paybridge.core.vault.MasterKeys;
 import io.paybridge.spi.GatewayPlugin;
@@ -320,11 +319,19 @@ public final class Node {
                         config.payerContactRetention(),
                         Duration.ofHours(1))))
         .compose(
-            v -> vertx.deployVerticle(new AttemptPurge(stores.attempts(), Duration.ofMinutes(5))))
+            v ->
+                vertx.deployVerticle(
+                    Periodic.purge(
+                        "expired attempt counters",
+                        Duration.ofMinutes(5),
+                        () -> stores.attempts().purge())))
         .compose(
             v ->
                 vertx.deployVerticle(
-                    new ConsoleSessionPurge(stores.consoleSessions(), Duration.ofMinutes(5))))
+                    Periodic.purge(
+                        "ended console sessions",
+                        Duration.ofMinutes(5),
+                        () -> stores.consoleSessions().purge())))
         .compose(
             v ->
                 vertx.deployVerticle(

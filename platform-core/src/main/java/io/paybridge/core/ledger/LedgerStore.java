@@ -155,10 +155,18 @@ public final class LedgerStore {
   }
 
   private static Payment payment(Row r) {
+    return payment(r, "id", "kind");
+  }
+
+  /**
+   * A ledger entry read from a row that holds its columns, its id and kind under the names given (a
+   * statement joining other tables renames the two columns other tables have too).
+   */
+  public static Payment payment(Row r, String idColumn, String kindColumn) {
     return new Payment(
-        r.getLong("id"),
+        r.getLong(idColumn),
         r.getString("gateway"),
-        r.getString("kind"),
+        r.getString(kindColumn),
         r.getLong("amount_minor"),
         r.getString("currency"),
         r.getString("external_payment_id"),

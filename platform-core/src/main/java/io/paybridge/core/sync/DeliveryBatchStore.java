@@ -1,8 +1,7 @@
 package io.paybridge.core.sync;
 
-import static io.paybridge.core.db.Rows.instant;
-
 import io.paybridge.core.job.Job;
+import io.paybridge.core.ledger.LedgerStore;
 import io.paybridge.core.ledger.Payment;
 import io.paybridge.core.vault.CredentialVault;
 import io.vertx.core.Future;
@@ -287,7 +286,8 @@ public final class DeliveryBatchStore {
             r.getString("delivery_status"),
             r.getBoolean("expired"),
             target(r));
-    return new Claimed(job, delivery, r.getLong("l_id") == null ? null : payment(r));
+    return new Claimed(
+        job, delivery, r.getLong("l_id") == null ? null : LedgerStore.payment(r, "l_id", "l_kind"));
   }
 
   private SyncStore.Target target(Row r) {
@@ -314,25 +314,5 @@ public final class DeliveryBatchStore {
         r.getString("disabled_reason"),
         r.getOffsetDateTime("target_created"),
         r.getBoolean("deleted"));
-  }
-
-  private static Payment payment(Row r) {
-    return new Payment(
-        r.getLong("l_id"),
-        r.getString("gateway"),
-        r.getString("l_kind"),
-        r.getLong("amount_minor"),
-        r.getString("currency"),
-        r.getString("external_payment_id"),
-        r.getString("external_subscription_id"),
-        r.getString("customer_ref"),
-        r.getString("email"),
-        r.getString("contact"),
-        r.getLong("fee_minor"),
-        instant(r, "occurred_at"),
-        instant(r, "recorded_at"),
-        instant(r, "period_end"),
-        r.getOffsetDateTime("synced_at") != null,
-        r.getString("entry_key"));
   }
 }
