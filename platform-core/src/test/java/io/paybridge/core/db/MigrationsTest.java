@@ -76,7 +76,9 @@ class MigrationsTest {
                   "V18__app_purchases.sql",
                   "V19__receipt_causes.sql",
                   "V21__api_client_rotation.sql",
-                  "V22__refunds.sql"))
+                  "V22__refunds.sql",
+                  "V23__delivery_dispatch.sql",
+                  "V25__console_sessions.sql"))
           .toList();
 
   private Vertx vertx;
@@ -235,7 +237,9 @@ class MigrationsTest {
             "18 SQL V18__app_purchases.sql",
             "19 SQL V19__receipt_causes.sql",
             "21 SQL V21__api_client_rotation.sql",
-            "22 SQL V22__refunds.sql");
+            "22 SQL V22__refunds.sql",
+            "23 SQL V23__delivery_dispatch.sql",
+            "25 SQL V25__console_sessions.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -278,7 +282,9 @@ class MigrationsTest {
             "18 SQL V18__app_purchases.sql",
             "19 SQL V19__receipt_causes.sql",
             "21 SQL V21__api_client_rotation.sql",
-            "22 SQL V22__refunds.sql");
+            "22 SQL V22__refunds.sql",
+            "23 SQL V23__delivery_dispatch.sql",
+            "25 SQL V25__console_sessions.sql");
   }
 
   @Test
