@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -78,7 +79,11 @@ public final class GroupCommitRecorder {
     }
   }
 
-  private record Pending(Receipt receipt, Promise<Outcome> promise, boolean shared) {}
+  private record Pending(
+      Receipt receipt, Promise<Outcome> promise, boolean shared, BooleanSupplier senderGone) {}
+
+  /** Never gone: deliveries run again from the receipt log, and callers that wait to the end. */
+  private static final BooleanSupplier STAYS = () -> false;
 
   /**
    * Told after a commit that recorded something new, and so created sync jobs, or queued a
@@ -188,7 +193,7 @@ public final class GroupCommitRecorder {
    * and fails when the database could not commit it.
    */
   public Future<Outcome> record(Receipt receipt) {
-    return enqueue(receipt, false);
+    return enqueue(receipt, false, STAYS);
   }
 
   /**
@@ -197,12 +202,23 @@ public final class GroupCommitRecorder {
    * nothing is recorded. For gateways' deliveries, which are delivered again when refused.
    */
   public Future<Outcome> offer(Receipt receipt) {
-    return enqueue(receipt, true);
+    return enqueue(receipt, true, STAYS);
   }
 
-  private Future<Outcome> enqueue(Receipt receipt, boolean shared) {
+  /**
+   * Offers a webhook as {@link #offer(Receipt)} does, and leaves it out if, by the time a statement
+   * would take it, {@code senderGone} says its sender has hung up: nobody waits for that answer and
+   * the gateway delivers it again, so an overloaded node does not spend its database time on
+   * webhooks already given up on. The future then fails with {@link SenderGone}; nothing was
+   * recorded or acknowledged.
+   */
+  public Future<Outcome> offer(Receipt receipt, BooleanSupplier senderGone) {
+    return enqueue(receipt, true, senderGone);
+  }
+
+  private Future<Outcome> enqueue(Receipt receipt, boolean shared, BooleanSupplier senderGone) {
     Promise<Outcome> promise = Promise.promise();
-    Pending pending = new Pending(receipt, promise, shared);
+    Pending pending = new Pending(receipt, promise, shared, senderGone);
     if (Context.isOnEventLoopThread() && context == io.vertx.core.Vertx.currentContext()) {
       enqueue(pending);
     } else {
@@ -234,7 +250,14 @@ public final class GroupCommitRecorder {
       while (batch.size() < maxBatch && !queue.isEmpty()) {
         Pending next = queue.poll();
         shares.left(next.receipt().tenantId());
-        batch.add(next);
+        if (next.senderGone().getAsBoolean()) {
+          next.promise().fail(SenderGone.INSTANCE);
+        } else {
+          batch.add(next);
+        }
+      }
+      if (batch.isEmpty()) {
+        continue;
       }
       inFlight++;
       execute(batch)

@@ -250,7 +250,8 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 account.cancelsUnknownSubscriptions(),
                 ReceiptHeaders.encode(request.headers()),
                 request.remoteAddress(),
-                ctx.request().query()))
+                ctx.request().query()),
+            () -> ctx.response().closed())
         .<Void>compose(
             outcome -> {
               metrics.webhook(plugin.id(), metric(outcome));
@@ -278,6 +279,11 @@ public final class IngestHandler implements Handler<RoutingContext> {
             })
         .recover(
             err -> {
+              if (err instanceof SenderGone) {
+                // No one is waiting for the answer: the gateway delivers it again.
+                metrics.webhook(plugin.id(), WebhookOutcome.UNAVAILABLE);
+                return Future.<Void>succeededFuture();
+              }
               if (!(err instanceof QueueShareExceeded full)) {
                 return Future.<Void>failedFuture(err);
               }

@@ -199,6 +199,57 @@ class GroupCommitRecorderTest {
   }
 
   @Test
+  void aWebhookWhoseSenderHungUpWhileItWaitedIsLeftOutAndTakenWhenDeliveredAgain()
+      throws Exception {
+    // one statement at a time, so what waits behind it stays in the queue
+    GroupCommitRecorder serial =
+        new GroupCommitRecorder(context, pool, 64, 1, 1, (n, nanos) -> {}, otherJobs -> {});
+    UUID tenant = UUID.randomUUID();
+    java.util.concurrent.atomic.AtomicBoolean gone =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Future<Outcome>> all = new CopyOnWriteArrayList<>();
+    // GIVEN a statement waits on the locked receipts table, and two webhooks wait behind it
+    io.vertx.sqlclient.SqlConnection holder = await(pool.getConnection());
+    io.vertx.sqlclient.Transaction tx = await(holder.begin());
+    try {
+      await(holder.query("LOCK TABLE webhook_receipts IN SHARE ROW EXCLUSIVE MODE").execute());
+      await(
+          onLoop(
+              () -> {
+                all.add(serial.offer(payment(tenant, "evt_g0", "g0", 100, "c"), () -> false));
+                return Future.succeededFuture();
+              }));
+      awaitWaiting(1);
+      await(
+          onLoop(
+              () -> {
+                all.add(serial.offer(payment(tenant, "evt_g1", "g1", 100, "c"), gone::get));
+                all.add(serial.offer(payment(tenant, "evt_g2", "g2", 100, "c"), () -> false));
+                return Future.succeededFuture();
+              }));
+      // WHEN the first of the two loses its sender before a statement takes it
+      gone.set(true);
+    } finally {
+      await(tx.commit());
+      await(holder.close());
+    }
+    await(Future.join(new ArrayList<>(all)).otherwiseEmpty());
+    // THEN it is left out, unrecorded, and the others are recorded
+    assertThat(all.get(0).result()).isEqualTo(Outcome.RECORDED);
+    assertThat(all.get(1).cause()).isInstanceOf(SenderGone.class);
+    assertThat(all.get(2).result()).isEqualTo(Outcome.RECORDED);
+    assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant))
+        .isEqualTo(2);
+    // AND delivered again, it is recorded once
+    assertThat(
+            await(
+                onLoop(() -> serial.offer(payment(tenant, "evt_g1", "g1", 100, "c"), () -> false))))
+        .isEqualTo(Outcome.RECORDED);
+    assertThat(count("SELECT count(*) FROM webhook_receipts WHERE tenant_id = $1", tenant))
+        .isEqualTo(3);
+  }
+
+  @Test
   void oneBadWebhookDoesNotKeepItsBatchOut() {
     // GIVEN the database refuses one particular entry (as a data error would)
     await(
