@@ -81,4 +81,20 @@ final class ApiDocument {
         .as("%s against %s: %s", response.bodyAsString(), schemaName, result)
         .isTrue();
   }
+
+  /** The operations a router serves, as {@code METHOD /path/{param}}, sub-routers included. */
+  static void collect(io.vertx.ext.web.Router router, String prefix, java.util.Set<String> out) {
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      String path = route.getPath() == null ? "" : route.getPath();
+      if (route.getSubRouter() != null) {
+        collect(
+            route.getSubRouter(),
+            prefix + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path),
+            out);
+      } else if (route.methods() != null && !route.methods().isEmpty() && route.getPath() != null) {
+        String openApiPath = (prefix + path).replaceAll(":([A-Za-z]+)", "{$1}");
+        route.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
+      }
+    }
+  }
 }
