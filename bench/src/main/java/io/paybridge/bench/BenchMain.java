@@ -1,8 +1,9 @@
 package io.paybridge.bench;
 
 /**
- * The benchmark JVM's entry point: runs the suite {@code bench.suite} names, the ingest benchmark
- * ({@link IngestBench}) unless it says {@code sync} ({@link SyncBench}).
+ * The benchmark JVM's entry point: runs the suite {@code bench.suite} names: the ingest benchmark
+ * ({@link IngestBench}), the sync benchmark ({@link SyncBench}), or both one after the other
+ * ({@link BothSuites}).
  */
 public final class BenchMain {
 
@@ -28,9 +29,11 @@ public final class BenchMain {
       return;
     }
     Suite suite =
-        settings.suite() == BenchSettings.Suite.SYNC
-            ? new SyncBench(settings)
-            : new IngestBench(settings);
+        switch (settings.suite()) {
+          case SYNC -> new SyncBench(settings);
+          case INGEST -> new IngestBench(settings);
+          case ALL -> new BothSuites();
+        };
     Teardown teardown = new Teardown();
     int code;
     try {

@@ -72,6 +72,16 @@ import java.util.Map;
  *     and print at the end where its CPU samples fell: the methods on top of the stacks, and the
  *     methods most often anywhere on them; the recording stays in the run folder
  * @param workDir where logs and the temporary cluster's parent folder go ({@code bench.workDir})
+ * @param flowSeconds how long each steady flow of the sync benchmark posts ({@code
+ *     bench.flowSeconds}, default 20)
+ * @param flowPercent a round's steady flow rate, in percent of its measured drain rate ({@code
+ *     bench.flowPercent}, default 80)
+ * @param syncFairness measure the sync fairness flows in the first one-node round whose sink
+ *     answers at once ({@code bench.syncFairness}, default true)
+ * @param fairTenants tenants in the ingest fairness phases, one of them the flood ({@code
+ *     bench.fairTenants}, default 4)
+ * @param floodShares the flooding tenant's rate in fair shares (the sustained rate over {@code
+ *     fairTenants}) ({@code bench.floodShares}, default 3)
  */
 record BenchSettings(
     Suite suite,
@@ -106,14 +116,21 @@ record BenchSettings(
     boolean pgWaits,
     boolean jfr,
     Path workDir,
-    String syncRounds) {
+    String syncRounds,
+    int flowSeconds,
+    int flowPercent,
+    boolean syncFairness,
+    int fairTenants,
+    int floodShares) {
 
   /** Which benchmark a run is. */
   enum Suite {
     /** Webhook ingest: open-loop load against one node, next to pgbench. */
     INGEST,
     /** Sync throughput: a parked backlog of deliveries drained to a local sink, by node count. */
-    SYNC
+    SYNC,
+    /** Both, ingest first, and a last table of the targets that compare them. */
+    ALL
   }
 
   /** What a run does; see the README. */
@@ -138,6 +155,11 @@ record BenchSettings(
     if (syncNodes.isEmpty() || syncNodes.stream().anyMatch(n -> n < 1 || n > 9)) {
       throw new IllegalArgumentException("bench.syncNodes takes node counts from 1 to 9");
     }
+    if (flowSeconds <= 0 || flowPercent <= 0 || fairTenants < 2 || floodShares <= 0) {
+      throw new IllegalArgumentException(
+          "bench.flowSeconds, bench.flowPercent and bench.floodShares must be positive,"
+              + " bench.fairTenants 2 or more");
+    }
     if (syncBacklog <= 0 || syncRate <= 0 || syncWarmup < 0 || sinkDelayMs < 0 || sinkPorts < 0) {
       throw new IllegalArgumentException(
           "bench.syncBacklog and bench.syncRate must be positive, bench.syncWarmup,"
@@ -146,7 +168,13 @@ record BenchSettings(
   }
 
   static BenchSettings fromSystemProperties() {
-    Suite suite = choice("bench.suite", "ingest", Suite.class);
+    return fromSystemProperties(choice("bench.suite", "ingest", Suite.class));
+  }
+
+  /**
+   * The settings the system properties give, for {@code suite} whatever {@code bench.suite} says.
+   */
+  static BenchSettings fromSystemProperties(Suite suite) {
     Mode mode = choice("bench.mode", "full", Mode.class);
     return new BenchSettings(
         suite,
@@ -154,7 +182,7 @@ record BenchSettings(
         number("bench.rate", 3000),
         number("bench.seconds", 30),
         number("bench.warmup", 20),
-        number("bench.tenants", suite == Suite.SYNC ? 20 : 50),
+        number("bench.tenants", suite == Suite.INGEST ? 50 : 20),
         number("bench.connections", 256),
         number("bench.timeoutMs", 30_000),
         number("bench.maxStart", 0),
@@ -181,7 +209,12 @@ record BenchSettings(
         flag("bench.pgWaits"),
         flag("bench.jfr"),
         Path.of(text("bench.workDir", "target")).toAbsolutePath().normalize(),
-        text("bench.syncRounds", ""));
+        text("bench.syncRounds", ""),
+        number("bench.flowSeconds", 20),
+        number("bench.flowPercent", 80),
+        !"false".equals(text("bench.syncFairness", "true")),
+        number("bench.fairTenants", 4),
+        number("bench.floodShares", 3));
   }
 
   private static String text(String name, String defaultValue) {

@@ -6,14 +6,12 @@ import static io.paybridge.bench.Waits.sleepUntil;
 import io.paybridge.bench.CpuAccounting.Snapshot;
 import io.paybridge.bench.CpuAccounting.Usage;
 import io.paybridge.bench.Deliveries.Delivery;
-import io.paybridge.bench.OpenLoopLoad.PhaseResult;
 import io.paybridge.bench.ServerStatistics.Activity;
 import io.paybridge.bench.ServerStatistics.StatementStats;
 import io.paybridge.bench.SyncProgress.NodeAttempts;
 import io.paybridge.bench.SyncSink.Stats;
 import io.paybridge.bench.SyncTargets.Target;
 import io.paybridge.bench.TenantSetup.Tenant;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The cycles of a sync round on the nodes of {@code cluster}, whose CPU {@code cpu} accounts, each
@@ -160,62 +157,14 @@ record DrainCycle(BenchRun run, SyncSink sink, NodeCluster cluster, CpuAccountin
    */
   private void postBacklog(List<Tenant> tenants, int backlog, String label) throws Exception {
     BenchSettings settings = run.settings();
-    int nodes = cluster.size();
-    List<Delivery> all = new Deliveries(tenants, run.id() + label).next(backlog);
-    Context context = run.vertx().getOrCreateContext();
-    List<OpenLoopLoad> loads = new ArrayList<>();
-    List<Future<PhaseResult>> running = new ArrayList<>();
     System.out.printf(
         Locale.ROOT,
         "   backlog: %d signed Stripe webhooks at %d/s, spread over %d node%s%n",
         backlog,
         settings.syncRate(),
-        nodes,
-        nodes == 1 ? "" : "s");
-    long began = System.nanoTime();
-    try {
-      for (int n = 0; n < nodes; n++) {
-        List<Delivery> share = new ArrayList<>();
-        for (int i = n; i < all.size(); i += nodes) {
-          share.add(all.get(i));
-        }
-        OpenLoopLoad load =
-            new OpenLoopLoad(
-                run.vertx(),
-                context,
-                cluster.node(n).port(),
-                Math.max(8, settings.connections() / nodes),
-                settings.timeoutMs());
-        loads.add(load);
-        running.add(load.run("backlog", share, (double) settings.syncRate() / nodes, 0, 0));
-      }
-      long acknowledged = 0;
-      List<String> errors = new ArrayList<>();
-      for (Future<PhaseResult> f : running) {
-        PhaseResult r =
-            f.await(
-                (long) backlog * 1000 / settings.syncRate() + settings.timeoutMs() + 60_000L,
-                TimeUnit.MILLISECONDS);
-        acknowledged += r.acknowledged();
-        r.errors().forEach((k, v) -> errors.add(k + " x" + v));
-        if (r.unanswered() > 0) {
-          errors.add("unanswered x" + r.unanswered());
-        }
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "   posted in %.1f s: %d acknowledged%s%n",
-          (System.nanoTime() - began) / 1e9,
-          acknowledged,
-          errors.isEmpty() ? "" : ", errors: " + errors);
-      if (acknowledged != backlog) {
-        throw new IllegalStateException(
-            "only " + acknowledged + " of " + backlog + " backlog webhooks were acknowledged");
-      }
-    } finally {
-      for (OpenLoopLoad load : loads) {
-        load.close().await(10, TimeUnit.SECONDS);
-      }
-    }
+        cluster.size(),
+        cluster.size() == 1 ? "" : "s");
+    List<Delivery> all = new Deliveries(tenants, run.id() + label).next(backlog);
+    NodeLoads.postAll(run, cluster, all, settings.syncRate(), "backlog");
   }
 }

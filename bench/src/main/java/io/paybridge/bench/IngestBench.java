@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,21 @@ import java.util.concurrent.TimeUnit;
  * IngestPhases}, the load itself is asynchronous, on one event loop ({@link OpenLoopLoad}). Every
  * process it starts is stopped at the end, on failure, and on Ctrl-C ({@link Teardown}).
  */
-record IngestBench(BenchSettings settings) implements BenchMain.Suite {
+record IngestBench(BenchSettings settings, List<Figures> figures) implements BenchMain.Suite {
+
+  /**
+   * What a full run found, for the table that compares it with the sync benchmark's drain rates.
+   *
+   * @param reference the pgbench figure (or the reference rate standing in for it)
+   * @param sustained the highest rate the node sustained, if any step was
+   * @param fairness the fairness phases' figures, if they ran
+   */
+  record Figures(
+      double reference, Optional<Double> sustained, Optional<IngestFairness.Result> fairness) {}
+
+  IngestBench(BenchSettings settings) {
+    this(settings, new ArrayList<>());
+  }
 
   /**
    * Rate of the fixed-rate phase of a full run, as a share of the pgbench figure (the issue's
@@ -126,6 +141,18 @@ record IngestBench(BenchSettings settings) implements BenchMain.Suite {
       default -> throw new IllegalStateException();
     }
     boolean mismatch = summary(phases, node, pgbench, reference, best, atTarget, atTargetGrown);
+    Optional<IngestFairness.Result> fairness = Optional.empty();
+    if (best.isPresent()) {
+      // After the summary: its count of jobs written covers the phases above only.
+      List<String> problems = new ArrayList<>();
+      fairness =
+          Optional.of(
+              new IngestFairness(run, node)
+                  .run(phases.tenants(), best.get().load().achievedPerSecond(), problems));
+      fairness.get().print(problems);
+      mismatch |= !problems.isEmpty();
+    }
+    figures.add(new Figures(reference, best.map(b -> b.load().achievedPerSecond()), fairness));
     if (settings.jfr()) {
       Path recording = run.folder().resolve("node.jfr");
       if (JfrProfile.dump(node.pid(), recording)) {

@@ -36,6 +36,7 @@ final class IngestPhases {
   private final NodeProcess node;
   private final CpuAccounting cpu;
   private final OpenLoopLoad load;
+  private final List<Tenant> tenants;
   private final List<UUID> tenantIds;
   private final Deliveries deliveries;
   private final long jobsBaseline;
@@ -53,6 +54,7 @@ final class IngestPhases {
     this.node = node;
     this.cpu = cpu;
     this.load = load;
+    this.tenants = List.copyOf(tenants);
     this.tenantIds = tenants.stream().map(Tenant::id).toList();
     this.deliveries = new Deliveries(tenants, run.id());
     this.jobsBaseline = jobsBaseline;
@@ -81,6 +83,11 @@ final class IngestPhases {
         tenants.size(),
         (System.nanoTime() - began) / 1e9);
     return phases;
+  }
+
+  /** The run's tenants, as signed up. */
+  List<Tenant> tenants() {
+    return tenants;
   }
 
   /** The reports of every phase so far. */

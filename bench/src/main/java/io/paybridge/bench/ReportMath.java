@@ -1,12 +1,13 @@
 package io.paybridge.bench;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The arithmetic of the chaos and soak reports: duplicates among ledger keys, redeliveries a
- * receiver saw, and the trend of a sampled figure as a least-squares slope per hour.
+ * The arithmetic of the reports: duplicates among ledger keys, redeliveries a receiver saw,
+ * percentiles, and the trend of a sampled figure as a least-squares slope per hour.
  */
 final class ReportMath {
 
@@ -66,5 +67,18 @@ final class ReportMath {
       sxx += (minutes[i] - meanX) * (minutes[i] - meanX);
     }
     return sxx == 0 ? Double.NaN : sxy / sxx * 60;
+  }
+
+  /**
+   * The {@code p}-th percentile (0 to 100) of {@code values} by the nearest-rank method: the least
+   * value that at least {@code p} % of them do not exceed; NaN for none. Sorts {@code values}.
+   */
+  static double percentile(long[] values, double p) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(values);
+    int rank = (int) Math.ceil(p / 100.0 * values.length);
+    return values[Math.max(0, Math.min(values.length, rank) - 1)];
   }
 }

@@ -2,6 +2,8 @@ package io.paybridge.bench;
 
 import static io.paybridge.bench.Waits.await;
 
+import io.paybridge.bench.FlowPhase.Group;
+import io.paybridge.bench.FlowPhase.Latency;
 import io.paybridge.bench.SyncTargets.Target;
 import io.paybridge.bench.TenantSetup.Tenant;
 import io.vertx.core.Future;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The sync benchmark: how many deliveries per second the platform makes to tenants' webhook
@@ -32,7 +35,11 @@ import java.util.Optional;
  *
  * Every process it starts is stopped at the end, on failure, and on Ctrl-C ({@link Teardown}).
  */
-record SyncBench(BenchSettings settings) implements BenchMain.Suite {
+record SyncBench(BenchSettings settings, List<SyncRound> rounds) implements BenchMain.Suite {
+
+  SyncBench(BenchSettings settings) {
+    this(settings, new ArrayList<>());
+  }
 
   /** How long the nodes of a round may take to start and, clustered, to see each other. */
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
@@ -53,12 +60,15 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
 
     List<SyncRound> rounds = new ArrayList<>();
     List<int[]> plan = plan(settings);
+    int fairnessRound = fairnessRound(plan);
     for (int i = 0; i < plan.size(); i++) {
       sink.delay(plan.get(i)[1]);
-      rounds.add(round(run, sink, i + 1, plan.get(i)[0], plan.get(i)[1]));
+      rounds.add(round(run, sink, i + 1, plan.get(i)[0], plan.get(i)[1], i == fairnessRound));
     }
     SyncRound.printSummary(rounds);
     SyncRound.printReceivers(rounds);
+    SyncRound.printFlows(rounds);
+    this.rounds.addAll(rounds);
     return rounds.stream().anyMatch(r -> !r.problems().isEmpty()) ? 3 : 0;
   }
 
@@ -86,8 +96,29 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
     return plan;
   }
 
-  /** One round: its nodes started, a warm-up cycle, the measured cycle, and the report. */
-  private SyncRound round(BenchRun run, SyncSink sink, int index, int nodes, int delayMs)
+  /**
+   * The round that measures fairness ({@code bench.syncFairness}): the first of one node whose sink
+   * answers at once; -1 for none.
+   */
+  private int fairnessRound(List<int[]> plan) {
+    if (!settings.syncFairness()) {
+      return -1;
+    }
+    for (int i = 0; i < plan.size(); i++) {
+      if (plan.get(i)[0] == 1 && plan.get(i)[1] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * One round: its nodes started, a warm-up cycle, the measured cycle, a steady flow at {@code
+   * bench.flowPercent} of the measured drain rate, the fairness flows if {@code fairness}, and the
+   * report.
+   */
+  private SyncRound round(
+      BenchRun run, SyncSink sink, int index, int nodes, int delayMs, boolean fairness)
       throws Exception {
     System.out.printf(
         Locale.ROOT,
@@ -148,11 +179,39 @@ record SyncBench(BenchSettings settings) implements BenchMain.Suite {
     }
 
     String label = "r" + index + "m";
+    String prefix = "/r" + index + "/measured/";
     List<Tenant> tenants = setUpTenants(run, cluster, label);
-    List<Target> targets = setUpTargets(run, sink, cluster, "/r" + index + "/measured/", tenants);
+    List<Target> targets = setUpTargets(run, sink, cluster, prefix, tenants);
     System.out.printf(Locale.ROOT, "%n   -- measured: %d deliveries%n", settings.syncBacklog());
     Drain measured = cycle.run(label, tenants, targets, settings.syncBacklog(), true, problems);
-    SyncRound round = new SyncRound(nodes, delayMs, names, warmup, measured, problems);
+
+    FlowPhase flow = new FlowPhase(run, sink, cluster);
+    double flowRate = measured.perSecondOverall() * settings.flowPercent() / 100;
+    System.out.printf(
+        Locale.ROOT,
+        "%n   -- steady flow at %d %% of the drain rate: the targets live, the sink answering after"
+            + " %d ms%n",
+        settings.flowPercent(),
+        delayMs);
+    Latency steady =
+        flow.run(
+                label + "f",
+                List.of(new Group("every tenant", tenants, flowRate, true)),
+                settings.flowSeconds(),
+                problems)
+            .get(0);
+    Optional<SyncFairness.Result> fair = Optional.empty();
+    if (fairness) {
+      List<String> paths =
+          IntStream.range(0, tenants.size()).mapToObj(i -> prefix + "tenant-" + i).toList();
+      fair =
+          Optional.of(
+              new SyncFairness(flow, sink, run.db().sync())
+                  .run(
+                      label + "x", tenants, paths, flowRate / 2, settings.flowSeconds(), problems));
+    }
+    SyncRound round =
+        new SyncRound(nodes, delayMs, names, warmup, measured, steady, fair, problems);
     round.print(settings.tenants());
     cluster.close();
     return round;

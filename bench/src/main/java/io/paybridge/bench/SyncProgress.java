@@ -133,6 +133,33 @@ final class SyncProgress {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** The newest ledger entry's id, 0 if there is none. */
+  Future<Long> lastEntryId() {
+    return pool.query("SELECT coalesce(max(id), 0) FROM ledger_entries")
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * These tenants' ledger entries with an id over {@code after}: for each, its tenant and when it
+   * was recorded (the recording transaction's {@code now()}), in microseconds since the epoch.
+   */
+  Future<List<Recorded>> recordedSince(Collection<UUID> tenants, long after) {
+    return pool.preparedQuery(
+            "SELECT id, tenant_id, (extract(epoch FROM recorded_at) * 1000000)::bigint"
+                + " FROM ledger_entries WHERE id > $1 AND tenant_id = ANY($2)")
+        .execute(Tuple.of(after).addArrayOfUUID(tenants.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              List<Recorded> out = new ArrayList<>();
+              rows.forEach(r -> out.add(new Recorded(r.getLong(0), r.getUUID(1), r.getLong(2))));
+              return out;
+            });
+  }
+
+  /** A ledger entry: its id, its tenant, and when it was recorded (epoch microseconds). */
+  record Recorded(long id, UUID tenantId, long recordedMicros) {}
+
   /** Attempts logged for these tenants' deliveries with {@code after < id <= upTo}, by node. */
   Future<List<NodeAttempts>> attempts(Collection<UUID> tenants, long after, long upTo) {
     return pool.preparedQuery(ATTEMPTS)

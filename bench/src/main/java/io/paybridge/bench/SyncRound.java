@@ -1,5 +1,6 @@
 package io.paybridge.bench;
 
+import io.paybridge.bench.FlowPhase.Latency;
 import io.paybridge.bench.ServerStatistics.Activity;
 import io.paybridge.bench.ServerStatistics.StatementStats;
 import io.paybridge.bench.SyncProgress.NodeAttempts;
@@ -20,6 +21,8 @@ record SyncRound(
     List<String> nodeNames,
     Optional<Drain> warmup,
     Drain measured,
+    Latency flow,
+    Optional<SyncFairness.Result> fairness,
     List<String> problems) {
 
   /** Prints the measured drain's figures, for {@code tenants} tenants, and the checks. */
@@ -233,5 +236,76 @@ record SyncRound(
           r.sink().maxInFlight(),
           round.problems().isEmpty() ? "PASS" : "PROBLEMS");
     }
+  }
+
+  /**
+   * The table of the steady flows: per round, the rate (a share of its drain rate) and the time
+   * from a ledger entry's recording to the sink's 2xx, against the target of a p99 within a second;
+   * and the fairness figures where a round measured them.
+   */
+  static void printFlows(List<SyncRound> rounds) {
+    System.out.printf(Locale.ROOT, "%n== Steady flow: recording to the receiver's 2xx%n");
+    String row = "  %-5s %-9s %-12s %-10s %-10s %-10s %-10s %s%n";
+    System.out.printf(
+        Locale.ROOT, row, "nodes", "sink ms", "rate", "entries", "p50", "p99", "max", "p99 <= 1 s");
+    for (SyncRound round : rounds) {
+      Latency f = round.flow();
+      System.out.printf(
+          Locale.ROOT,
+          row,
+          round.nodes(),
+          round.sinkDelayMs(),
+          String.format(Locale.ROOT, "%.0f/s", f.rate()),
+          f.answered() + "/" + f.entries(),
+          String.format(Locale.ROOT, "%.0f ms", f.p50Ms()),
+          String.format(Locale.ROOT, "%.0f ms", f.p99Ms()),
+          String.format(Locale.ROOT, "%.0f ms", f.maxMs()),
+          f.p99Ms() <= 1000 && f.answered() == f.entries() ? "PASS" : "MISSED");
+    }
+    for (SyncRound round : rounds) {
+      round.fairness().ifPresent(SyncRound::printFairness);
+    }
+  }
+
+  private static void printFairness(SyncFairness.Result r) {
+    System.out.printf(
+        Locale.ROOT,
+        "%n== Fairness: the instant tenants' p99 beside other tenants, over their p99 alone%n");
+    String row = "  %-36s %-14s %-44s %-7s %s%n";
+    System.out.printf(
+        Locale.ROOT, row, "flow", "instant p99", "the other tenants", "ratio", "ratio <= 2");
+    System.out.printf(
+        Locale.ROOT,
+        row,
+        "instant tenants alone",
+        String.format(Locale.ROOT, "%.0f ms", r.alone().p99Ms()),
+        "-",
+        "-",
+        "");
+    System.out.printf(
+        Locale.ROOT,
+        row,
+        "beside a " + SyncFairness.SLOW_MS + " ms receiver",
+        String.format(Locale.ROOT, "%.0f ms", r.besideSlow().p99Ms()),
+        String.format(
+            Locale.ROOT,
+            "p99 %.0f ms, %d/%d at the sink",
+            r.slow().p99Ms(),
+            r.slow().answered(),
+            r.slow().entries()),
+        String.format(Locale.ROOT, "%.2f", r.slowRatio()),
+        r.slowRatio() <= 2 ? "PASS" : "MISSED");
+    System.out.printf(
+        Locale.ROOT,
+        row,
+        "beside a receiver answering 500",
+        String.format(Locale.ROOT, "%.0f ms", r.besideFailing().p99Ms()),
+        String.format(
+            Locale.ROOT,
+            "%d/%d answered 2xx during the flow",
+            r.failing().answered(),
+            r.failing().entries()),
+        String.format(Locale.ROOT, "%.2f", r.failingRatio()),
+        r.failingRatio() <= 2 ? "PASS" : "MISSED");
   }
 }

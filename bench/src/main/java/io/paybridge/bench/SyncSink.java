@@ -7,15 +7,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,8 +34,9 @@ import javax.crypto.spec.SecretKeySpec;
  * any check is answered 4xx and counted.
  *
  * <p>Checked requests get the sink's current answer after an optional delay: 200, 410 (gone: the
- * platform disables the target), 429 with {@code Retry-After}, or none (down: it hangs up). It
- * counts distinct ids answered 200, repeats (at-least-once), and when each id was first seen.
+ * platform disables the target), 429 with {@code Retry-After}, 500, or none (down: it hangs up);
+ * some endpoints may be given a delay and an answer of their own. It counts distinct ids answered
+ * 200, repeats (at-least-once), and when each id was first seen.
  *
  * <p>It listens on several ports (tenant {@code i} on port {@code i mod ports}): the platform's
  * HTTP client pools connections per host and port, so endpoints of different tenants on different
@@ -87,10 +86,15 @@ final class SyncSink extends VerticleBase {
   /** One tenant's endpoint: whose it is, and its signing key. */
   private record Endpoint(String tenantId, Mac mac) {}
 
+  /** How some endpoints answer instead of the sink's common answer: a delay and a status. */
+  private record Behaviour(long delayMs, int status) {}
+
   private final int portCount;
   private volatile long delayMs;
   private final List<Integer> ports = new ArrayList<>();
   private final Map<String, Endpoint> endpoints = new HashMap<>();
+  private final Map<String, Behaviour> behaviours = new HashMap<>();
+  private final Map<String, Long> answeredAtMicros = new HashMap<>();
   private final Set<String> seen = new HashSet<>();
   private final Map<Integer, List<Promise<Long>>> waiters = new HashMap<>();
   private long[] firstSeenNanos = new long[1024];
@@ -187,6 +191,38 @@ final class SyncSink extends VerticleBase {
     return onContext(() -> retryAfterSeconds = seconds).compose(v -> answerWith(status));
   }
 
+  /**
+   * Answers requests to {@code paths} after {@code delayMs} with {@code status} (200, 410, 429,
+   * 500; 0: hangs up) from now on, whatever the sink's common answer, until {@link #behaveAlike}.
+   */
+  Future<Void> behave(Collection<String> paths, long delayMs, int status) {
+    Behaviour b = new Behaviour(Math.max(0, delayMs), status);
+    return onContext(
+            () -> {
+              paths.forEach(p -> behaviours.put(p, b));
+              return null;
+            })
+        .mapEmpty();
+  }
+
+  /** Every endpoint gets the sink's common answer and delay again. */
+  Future<Void> behaveAlike() {
+    return onContext(
+            () -> {
+              behaviours.clear();
+              return null;
+            })
+        .mapEmpty();
+  }
+
+  /**
+   * For each id answered 200 since the last reset, when the sink sent that first 2xx (after its
+   * delay), in microseconds since the epoch: the wall clock PostgreSQL's {@code now()} reads too.
+   */
+  Future<Map<String, Long>> answeredAtMicros() {
+    return onContext(() -> Map.copyOf(answeredAtMicros));
+  }
+
   /** For each id answered 200 more than once, how many times beyond the first. */
   Future<Map<String, Integer>> repeats() {
     return onContext(() -> Map.copyOf(repeats));
@@ -198,6 +234,7 @@ final class SyncSink extends VerticleBase {
             () -> {
               seen.clear();
               repeats.clear();
+              answeredAtMicros.clear();
               firstSeenNanos = new long[1024];
               requests = 0;
               accepted = 0;
@@ -284,24 +321,26 @@ final class SyncSink extends VerticleBase {
       String timestamp,
       String signatures,
       Buffer body) {
-    if (!fresh(timestamp)) {
+    if (!WebhookChecks.fresh(timestamp, TOLERANCE)) {
       staleTimestamps++;
       req.response().setStatusCode(400).end();
       return;
     }
     if (id == null
         || signatures == null
-        || !verified(endpoint.mac(), id, timestamp, signatures, body)) {
+        || !WebhookChecks.verified(endpoint.mac(), id, timestamp, signatures, body)) {
       badSignatures++;
       req.response().setStatusCode(401).end();
       return;
     }
-    if (!namesItself(body, id, endpoint.tenantId())) {
+    if (!WebhookChecks.namesItself(body, id, endpoint.tenantId())) {
       wrongContent++;
       req.response().setStatusCode(400).end();
       return;
     }
-    int answer = status;
+    Behaviour own = behaviours.get(req.path());
+    int answer = own == null ? status : own.status();
+    long delay = own == null ? delayMs : own.delayMs();
     if (answer == 0) {
       req.connection().close(); // down: no answer at all
       return;
@@ -313,6 +352,9 @@ final class SyncSink extends VerticleBase {
       accepted++;
       if (seen.add(id)) {
         noteFirstSeen(System.nanoTime());
+        Instant now = Instant.now();
+        answeredAtMicros.put(
+            id, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 + delay * 1000);
       } else {
         duplicates++;
         repeats.merge(id, 1, Integer::sum);
@@ -320,57 +362,10 @@ final class SyncSink extends VerticleBase {
     } else if (answer == 410) {
       gone++;
     }
-    if (delayMs == 0) {
+    if (delay == 0) {
       req.response().setStatusCode(answer).end();
     } else {
-      vertx.setTimer(delayMs, t -> req.response().setStatusCode(answer).end());
-    }
-  }
-
-  private static boolean fresh(String timestamp) {
-    if (timestamp == null) {
-      return false;
-    }
-    try {
-      long skew = Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp));
-      return skew <= TOLERANCE.toSeconds();
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Whether any of the space-separated {@code v1,<base64>} signatures is the HMAC of {@code
-   * id.timestamp.body}, compared in constant time.
-   */
-  private static boolean verified(
-      Mac mac, String id, String timestamp, String signatures, Buffer body) {
-    mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    byte[] expected = mac.doFinal(body.getBytes());
-    for (String candidate : signatures.split(" ")) {
-      if (!candidate.startsWith("v1,")) {
-        continue;
-      }
-      byte[] given;
-      try {
-        given = Base64.getDecoder().decode(candidate.substring(3));
-      } catch (IllegalArgumentException e) {
-        continue;
-      }
-      if (MessageDigest.isEqual(expected, given)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The event's own id is the header's, and it is addressed to the endpoint's tenant. */
-  private static boolean namesItself(Buffer body, String id, String tenantId) {
-    try {
-      JsonObject event = body.toJsonObject();
-      return id.equals(event.getString("id")) && tenantId.equals(event.getString("tenantId"));
-    } catch (DecodeException | ClassCastException e) {
-      return false;
+      vertx.setTimer(delay, t -> req.response().setStatusCode(answer).end());
     }
   }
 

@@ -63,4 +63,18 @@ class ReportMathTest {
     assertThatThrownBy(() -> ReportMath.slopePerHour(new double[] {1, 2}, new double[] {1}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void percentilesAreNearestRank() {
+    long[] hundred = new long[100];
+    for (int i = 0; i < 100; i++) {
+      hundred[99 - i] = i + 1;
+    }
+    assertThat(ReportMath.percentile(hundred, 50)).isEqualTo(50);
+    assertThat(ReportMath.percentile(hundred, 99)).isEqualTo(99);
+    assertThat(ReportMath.percentile(hundred, 100)).isEqualTo(100);
+    assertThat(ReportMath.percentile(new long[] {7}, 99)).isEqualTo(7);
+    assertThat(ReportMath.percentile(new long[] {3, 1, 2}, 0)).isEqualTo(1);
+    assertThat(ReportMath.percentile(new long[0], 99)).isNaN();
+  }
 }

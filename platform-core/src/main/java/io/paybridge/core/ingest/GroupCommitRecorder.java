@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +26,9 @@ import java.util.logging.Logger;
  * statement immediately; under load the batches grow and the database does one commit for many
  * webhooks. A caller's future completes only after its webhook's commit, so nothing is acknowledged
  * that is not durable.
+ *
+ * <p>Waiting webhooks are taken round robin by tenant ({@link TenantQueue}), so one tenant's flood
+ * does not queue in front of another tenant's webhooks.
  *
  * <p>One recorder belongs to one event-loop context (one per HTTP verticle instance) and is only
  * touched from it, so it needs no locks.
@@ -113,7 +115,7 @@ public final class GroupCommitRecorder {
   private final BatchObserver batches;
   private final AfterCommit afterNewRecords;
   private final TenantShares shares;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final TenantQueue<Pending> queue = new TenantQueue<>();
   private int inFlight;
 
   /**
@@ -216,6 +218,19 @@ public final class GroupCommitRecorder {
     return enqueue(receipt, true, senderGone);
   }
 
+  /**
+   * The refusal an {@link #offer} of {@code tenant}'s would meet now, as its tenant already holds
+   * its share of the queue, or {@code null}: lets the caller refuse before verifying and parsing.
+   * Always {@code null} off the recorder's event loop, where the offer itself decides.
+   */
+  public QueueShareExceeded refusalNow(UUID tenant) {
+    if (context != io.vertx.core.Vertx.currentContext()) {
+      return null;
+    }
+    int share = shares.shareOf(tenant);
+    return shares.waiting(tenant) >= share ? new QueueShareExceeded(share) : null;
+  }
+
   private Future<Outcome> enqueue(Receipt receipt, boolean shared, BooleanSupplier senderGone) {
     Promise<Outcome> promise = Promise.promise();
     Pending pending = new Pending(receipt, promise, shared, senderGone);
@@ -235,7 +250,7 @@ public final class GroupCommitRecorder {
       pending.promise().fail(new QueueShareExceeded(shares.shareOf(tenant)));
       return;
     }
-    queue.add(pending);
+    queue.add(tenant, pending);
     drain();
   }
 

@@ -39,7 +39,8 @@ import java.util.logging.Logger;
  * account; authentic but malformed ones get 400 and keep their body; a database or gateway outage
  * gets 503 so the gateway retries, and nothing is acknowledged that is not durable. A delivery
  * whose tenant already holds its share of the ingest queue ({@link TenantShares}) gets 503 with
- * {@code Retry-After} and no receipt: it was not acknowledged, and the gateway delivers it again.
+ * {@code Retry-After} and no receipt, before it is verified when the share is already full on
+ * arrival: it was not acknowledged, and the gateway delivers it again.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
@@ -98,6 +99,12 @@ public final class IngestHandler implements Handler<RoutingContext> {
             account -> {
               if (account == null || !account.gateway().equals(gateway)) {
                 notFound(ctx);
+                return Future.succeededFuture();
+              }
+              QueueShareExceeded full = recorder.refusalNow(account.tenantId());
+              if (full != null) {
+                // Refused before the work of verifying it: the tenant's share is full.
+                busy(ctx, account.plugin().id(), full);
                 return Future.succeededFuture();
               }
               return check
@@ -287,13 +294,16 @@ public final class IngestHandler implements Handler<RoutingContext> {
               if (!(err instanceof QueueShareExceeded full)) {
                 return Future.<Void>failedFuture(err);
               }
-              // Not acknowledged, so no receipt: the gateway delivers it again.
-              metrics.webhook(plugin.id(), WebhookOutcome.UNAVAILABLE);
-              ctx.response()
-                  .putHeader("Retry-After", String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS));
-              HttpErrors.respond(ctx, 503, "busy", full.getMessage());
+              busy(ctx, plugin.id(), full);
               return Future.<Void>succeededFuture();
             });
+  }
+
+  /** 503 with Retry-After: not acknowledged, so no receipt; the gateway delivers it again. */
+  private void busy(RoutingContext ctx, String gatewayId, QueueShareExceeded full) {
+    metrics.webhook(gatewayId, WebhookOutcome.UNAVAILABLE);
+    ctx.response().putHeader("Retry-After", String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS));
+    HttpErrors.respond(ctx, 503, "busy", full.getMessage());
   }
 
   /**

@@ -77,7 +77,9 @@ public final class DeliveryBatchStore {
              ORDER BY j.run_at, j.id LIMIT rooms.room
              FOR UPDATE SKIP LOCKED) z) p
          WHERE rooms.room > 0
-         ORDER BY p.rn LIMIT $2
+         -- Round by round; within a round, tenants from $7 on first, then the rest: a claim that
+         -- cannot take one of every tenant's does not always favour the lowest ids.
+         ORDER BY p.rn, rooms.tenant_id < $7, rooms.tenant_id LIMIT $2
       ), claimed AS (
         UPDATE jobs j
            SET status = 'running', lease_owner = $1, claim_token = gen_random_uuid(),
@@ -167,10 +169,21 @@ public final class DeliveryBatchStore {
   /**
    * Claims up to {@code max} due deliveries for {@code owner} under a lease, at most {@code
    * defaultRoom} of one tenant's ({@code rooms} gives some tenants another number, 0 to skip them),
-   * and never more of one tenant than its share of {@code max} among the tenants with work.
+   * and never more of one tenant than its share of {@code max} among the tenants with work. When
+   * more tenants have work than the claim can take one of each, which go first starts at a random
+   * tenant id, so that over a few claims every tenant is served.
    */
   public Future<List<Claimed>> claim(
       int max, String owner, Duration lease, int defaultRoom, Map<UUID, Integer> rooms) {
+    return claim(max, owner, lease, defaultRoom, rooms, UUID.randomUUID());
+  }
+
+  /**
+   * As {@link #claim(int, String, Duration, int, Map)}, with the tenants from {@code from} (by id)
+   * taken first in each round and the lower ids after them.
+   */
+  Future<List<Claimed>> claim(
+      int max, String owner, Duration lease, int defaultRoom, Map<UUID, Integer> rooms, UUID from) {
     UUID[] tenants = rooms.keySet().toArray(UUID[]::new);
     Integer[] room = new Integer[tenants.length];
     for (int i = 0; i < tenants.length; i++) {
@@ -181,7 +194,8 @@ public final class DeliveryBatchStore {
             Tuple.of(owner, max, defaultRoom)
                 .addArrayOfUUID(tenants)
                 .addArrayOfInteger(room)
-                .addLong(lease.toMillis()))
+                .addLong(lease.toMillis())
+                .addUUID(from))
         .map(
             rows -> {
               List<Claimed> out = new ArrayList<>();

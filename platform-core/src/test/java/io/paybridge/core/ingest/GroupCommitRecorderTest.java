@@ -79,7 +79,7 @@ class GroupCommitRecorderTest {
     return p.future();
   }
 
-  private static GroupCommitRecorder.Receipt payment(
+  static GroupCommitRecorder.Receipt payment(
       UUID tenant, String eventId, String entryKey, long amount, String customer) {
     PaymentEvent e =
         PaymentEvent.builder(EventKind.PAYMENT, entryKey, T0)
