@@ -71,10 +71,13 @@ public final class DeliveryBatchStore {
       ), due AS (
         SELECT p.id FROM rooms CROSS JOIN LATERAL (
           SELECT z.id, row_number() OVER (ORDER BY z.run_at, z.id) AS rn FROM (
+            -- In the index's order (tenant, run_at), so the scan stops at the room: a tie-break
+            -- on id would sort every due job of the tenant (all of a re-enabled backlog share
+            -- one run_at) before taking a few.
             SELECT j.id, j.run_at FROM jobs j
              WHERE j.kind = 'deliver' AND j.tenant_id = rooms.tenant_id
                AND j.status IN ('pending', 'running') AND j.run_at <= now()
-             ORDER BY j.run_at, j.id LIMIT rooms.room
+             ORDER BY j.run_at LIMIT rooms.room
              FOR UPDATE SKIP LOCKED) z) p
          WHERE rooms.room > 0
          -- Round by round; within a round, tenants from $7 on first, then the rest: a claim that
