@@ -35,4 +35,18 @@ public sealed interface JobResult {
   public static JobResult retry(String error) {
     return new Retry(null, error);
   }
+
+  /** The outcome's name in metrics and logs: done, retry, parked or dead. */
+  default String label() {
+    if (this instanceof Done) {
+      return "done";
+    }
+    if (this instanceof Retry) {
+      return "retry";
+    }
+    if (this instanceof Parked) {
+      return "parked";
+    }
+    return "dead";
+  }
 }

@@ -141,7 +141,7 @@ public final class JobWorker extends WakeableVerticle {
     }
     attempt
         .timeout(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .map(result -> new Ended(result, label(result)))
+        .map(result -> new Ended(result, result.label()))
         .recover(
             err -> {
               LOG.log(
@@ -183,17 +183,4 @@ public final class JobWorker extends WakeableVerticle {
 
   /** What an attempt came to, and its outcome's name for {@link Outcomes}. */
   private record Ended(JobResult result, String outcome) {}
-
-  private static String label(JobResult outcome) {
-    if (outcome instanceof JobResult.Done) {
-      return "done";
-    }
-    if (outcome instanceof JobResult.Retry) {
-      return "retry";
-    }
-    if (outcome instanceof JobResult.Parked) {
-      return "parked";
-    }
-    return "dead";
-  }
 }

@@ -168,7 +168,7 @@ public final class DeliveryDispatcher extends WakeableVerticle {
     }
     attempt
         .timeout(attemptBound.toMillis(), TimeUnit.MILLISECONDS)
-        .map(result -> new Ended(result, batched[0], label(result)))
+        .map(result -> new Ended(result, batched[0], result.label()))
         .recover(
             err -> {
               LOG.log(Level.WARNING, "delivery job " + job.id() + " attempt failed", err);
@@ -209,18 +209,5 @@ public final class DeliveryDispatcher extends WakeableVerticle {
       return null;
     }
     return retry.after() != null ? retry.after() : backoff.after(job.attempts());
-  }
-
-  private static String label(JobResult outcome) {
-    if (outcome instanceof JobResult.Done) {
-      return "done";
-    }
-    if (outcome instanceof JobResult.Retry) {
-      return "retry";
-    }
-    if (outcome instanceof JobResult.Parked) {
-      return "parked";
-    }
-    return "dead";
   }
 }
