@@ -98,7 +98,7 @@ public final class DeliveryBatchStore {
              d.retry_until < now() AS expired,
              t.id AS target_id, t.tenant_id AS target_tenant, t.type, t.url, t.config, t.key_id,
              t.enabled, t.disabled_reason, t.created_at AS target_created,
-             t.deleted_at IS NOT NULL AS deleted,
+             t.deleted_at IS NOT NULL AS deleted, t.revision,
              l.id AS l_id, l.gateway, l.kind AS l_kind, l.amount_minor, l.currency,
              l.external_payment_id, l.external_subscription_id, l.customer_ref, l.email,
              l.contact, l.fee_minor, l.occurred_at, l.recorded_at, l.period_end, l.synced_at,
@@ -330,6 +330,7 @@ public final class DeliveryBatchStore {
         r.getBoolean("enabled"),
         r.getString("disabled_reason"),
         r.getOffsetDateTime("target_created"),
-        r.getBoolean("deleted"));
+        r.getBoolean("deleted"),
+        r.getLong("revision"));
   }
 }

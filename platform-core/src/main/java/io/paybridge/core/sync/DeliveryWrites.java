@@ -62,12 +62,16 @@ public final class DeliveryWrites {
            UPDATE deliveries SET status = 'dead', last_error = $4, updated_at = now()
            WHERE id = $3 AND status <> 'delivered' AND EXISTS (SELECT 1 FROM claim)""";
 
-  /** Disables a target its receiver said is gone, fenced by the claim of the job that heard it. */
+  /**
+   * Disables a target its receiver said is gone, fenced by the claim of the job that heard it, and
+   * only as the attempt saw it ({@code $6}, the target's revision the claim read): a 410 to a
+   * request sent before the tenant enabled the target again changes nothing.
+   */
   private static final String DISABLE_TARGET =
       JobQueue.WITH_CLAIM
           + """
-           UPDATE sync_targets SET enabled = false, disabled_reason = $5
-           WHERE tenant_id = $3 AND id = $4 AND deleted_at IS NULL
+           UPDATE sync_targets SET enabled = false, disabled_reason = $5, revision = revision + 1
+           WHERE tenant_id = $3 AND id = $4 AND deleted_at IS NULL AND revision = $6
              AND EXISTS (SELECT 1 FROM claim)""";
 
   /**
@@ -130,13 +134,21 @@ public final class DeliveryWrites {
 
   /**
    * Disables a target whose receiver answered that it is gone, fenced by the claim of {@code job};
-   * its deliveries wait until it is enabled again.
+   * its deliveries wait until it is enabled again. {@code target} is the target as the attempt read
+   * it: if the tenant has changed it since (enabled it again, disabled or removed it), it is left
+   * as the tenant set it.
    *
-   * @return whether it was disabled ({@code false}: the claim was lost or the target removed)
+   * @return whether it was disabled ({@code false}: the claim was lost, the target removed, or
+   *     changed since the attempt read it)
    */
   public Future<Boolean> disableTarget(Job job, SyncStore.Target target, String reason) {
     return pool.preparedQuery(DISABLE_TARGET)
-        .execute(claimed(job).addUUID(target.tenantId()).addUUID(target.id()).addString(reason))
+        .execute(
+            claimed(job)
+                .addUUID(target.tenantId())
+                .addUUID(target.id())
+                .addString(reason)
+                .addLong(target.revision()))
         .map(rows -> rows.rowCount() == 1);
   }
 

@@ -21,9 +21,10 @@ import java.util.logging.Logger;
  * The delivery job ({@link SyncStore#DELIVER}): delivering a recorded ledger entry to one of the
  * tenant's targets (the deliveries themselves are created by {@link SyncFanOut}). Delivery is at
  * least once: the receiver dedupes on the stable {@code webhook-id} (or {@code Idempotency-Key}). A
- * 2xx is success; 410 disables the target and parks the delivery until the target is enabled again;
- * 429 and 503 honour {@code Retry-After}; anything else is retried with backoff until the
- * delivery's retry window (three days) closes, then it is dead.
+ * 2xx is success; 410 disables the target (unless the tenant changed it since the attempt read it)
+ * and parks the delivery until the target is enabled again; 429 and 503 honour {@code Retry-After};
+ * anything else is retried with backoff until the delivery's retry window (three days) closes, then
+ * it is dead.
  *
  * <p>Each attempt resolves the target's name once ({@link TargetUrls#resolve}, Vert.x's
  * asynchronous resolver), checks every address it resolves to, and connects to the one it checked,

@@ -55,7 +55,8 @@ public final class SyncStore {
       boolean enabled,
       String disabledReason,
       OffsetDateTime createdAt,
-      boolean deleted) {}
+      boolean deleted,
+      long revision) {}
 
   /** A delivery, its target and the ledger entry it carries. */
   public record Delivery(
@@ -63,7 +64,7 @@ public final class SyncStore {
 
   private static final String TARGET_COLUMNS =
       "t.id, t.tenant_id, t.type, t.url, t.config, t.key_id, t.enabled, t.disabled_reason,"
-          + " t.created_at, t.deleted_at IS NOT NULL AS deleted";
+          + " t.created_at, t.deleted_at IS NOT NULL AS deleted, t.revision";
 
   private static final String DELIVERY_COLUMNS =
       "d.id, d.target_id, d.entry_id, d.status, d.attempts, d.last_status, d.last_error,"
@@ -142,7 +143,7 @@ public final class SyncStore {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
-                    "UPDATE sync_targets SET deleted_at = now(), enabled = false"
+                    "UPDATE sync_targets SET deleted_at = now(), enabled = false, revision = revision + 1"
                         + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
                 .execute(Tuple.of(tenantId, targetId))
                 .compose(
@@ -167,7 +168,7 @@ public final class SyncStore {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
-                    "UPDATE sync_targets SET enabled = true, disabled_reason = NULL"
+                    "UPDATE sync_targets SET enabled = true, disabled_reason = NULL, revision = revision + 1"
                         + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
                 .execute(Tuple.of(tenantId, targetId))
                 .compose(
@@ -180,7 +181,7 @@ public final class SyncStore {
   /** Disables a target at the tenant's request; its deliveries wait until it is enabled. */
   public Future<Boolean> disable(UUID tenantId, UUID targetId, String reason) {
     return pool.preparedQuery(
-            "UPDATE sync_targets SET enabled = false, disabled_reason = $3"
+            "UPDATE sync_targets SET enabled = false, disabled_reason = $3, revision = revision + 1"
                 + " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
         .execute(Tuple.of(tenantId, targetId, reason))
         .map(rows -> rows.rowCount() == 1);
@@ -364,7 +365,8 @@ public final class SyncStore {
         r.getBoolean("enabled"),
         r.getString("disabled_reason"),
         r.getOffsetDateTime("created_at"),
-        r.getBoolean("deleted"));
+        r.getBoolean("deleted"),
+        r.getLong("revision"));
   }
 
   static String sealContext(UUID targetId) {

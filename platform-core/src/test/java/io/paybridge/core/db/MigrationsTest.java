@@ -78,7 +78,8 @@ class MigrationsTest {
                   "V21__api_client_rotation.sql",
                   "V22__refunds.sql",
                   "V23__delivery_dispatch.sql",
-                  "V25__console_sessions.sql"))
+                  "V25__console_sessions.sql",
+                  "V26__target_revision.sql"))
           .toList();
 
   private Vertx vertx;
@@ -239,7 +240,8 @@ class MigrationsTest {
             "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql",
             "23 SQL V23__delivery_dispatch.sql",
-            "25 SQL V25__console_sessions.sql");
+            "25 SQL V25__console_sessions.sql",
+            "26 SQL V26__target_revision.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -284,7 +286,8 @@ class MigrationsTest {
             "21 SQL V21__api_client_rotation.sql",
             "22 SQL V22__refunds.sql",
             "23 SQL V23__delivery_dispatch.sql",
-            "25 SQL V25__console_sessions.sql");
+            "25 SQL V25__console_sessions.sql",
+            "26 SQL V26__target_revision.sql");
   }
 
   @Test

@@ -219,6 +219,32 @@ class SyncAttemptsTest {
   }
 
   @Test
+  void aGoneAnswerToARequestSentBeforeTheTenantEnabledTheTargetAgainLeavesItEnabled() {
+    // GIVEN a delivery claimed with its target as it was then
+    SyncStore.Delivery d = delivery("https://shop.example/back");
+    Job job = claim(HELD).get(d.id());
+    UUID tenant = d.target().tenantId();
+    // AND since then another attempt's 410 disabled the target and the tenant enabled it again
+    assertThat(await(store.disable(tenant, d.target().id(), "the target answered 410 Gone")))
+        .isTrue();
+    assertThat(await(store.enable(tenant, d.target().id()))).isTrue();
+
+    // WHEN the attempt claimed before that hears 410 Gone
+    boolean disabled =
+        await(store.writes().disableTarget(job, d.target(), "the target answered 410 Gone"));
+
+    // THEN the target stays as the tenant left it, enabled, and its deliveries keep going out
+    assertThat(disabled).isFalse();
+    SyncStore.Target now = await(store.delivery(d.id())).target();
+    assertThat(now.enabled()).isTrue();
+    assertThat(now.disabledReason()).isNull();
+    // AND a 410 heard by an attempt that read the target as it is now does disable it
+    assertThat(await(store.writes().disableTarget(job, now, "the target answered 410 Gone")))
+        .isTrue();
+    assertThat(await(store.delivery(d.id())).target().enabled()).isFalse();
+  }
+
+  @Test
   void anEntryDeliveredToTwoTargetsAtTheSameMomentIsMarkedSynced() {
     UUID shop = sync.tenant();
     SyncStore.Target first = sync.webhook(shop, "https://a.example/x");
