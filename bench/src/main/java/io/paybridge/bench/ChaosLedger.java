@@ -49,6 +49,16 @@ final class ChaosLedger {
   private static final String DELIVERIES =
       "SELECT status, count(*), max(attempts) FROM deliveries WHERE tenant_id = ANY($1) AND entry_id = ANY($2)"
           + " GROUP BY status";
+  private static final String STUCK =
+      """
+      SELECT d.id, d.entry_id, d.status, d.attempts, d.last_status, d.last_error, d.updated_at,
+             t.enabled, t.disabled_reason, j.id, j.status, j.attempts, j.run_at, j.wake_requested,
+             j.lease_owner, j.last_error
+        FROM deliveries d JOIN sync_targets t ON t.id = d.target_id
+        LEFT JOIN jobs j ON j.kind = 'deliver' AND j.ref_id = d.id
+       WHERE d.tenant_id = ANY($1) AND d.entry_id = ANY($2) AND d.status <> 'delivered'
+       ORDER BY d.id LIMIT 20
+      """;
   private static final String ENTRY_KEYS =
       "SELECT tenant_id::text || '/' || gateway || '/' || entry_key, external_payment_id"
           + " FROM ledger_entries WHERE tenant_id = ANY($1)";
@@ -97,6 +107,45 @@ final class ChaosLedger {
                           return new Records(
                               receipts.result(), entries.result(), byStatus, maxAttempts);
                         }));
+  }
+
+  /**
+   * The deliveries of {@code entryIds} not delivered, each with its target's state and its job's
+   * (at most 20), one line each: what an operator would look at when a fault did not recover.
+   */
+  Future<List<String>> stuck(Collection<UUID> tenants, Collection<Long> entryIds) {
+    return pool.preparedQuery(STUCK)
+        .execute(
+            Tuple.of((Object) tenants.toArray(UUID[]::new), (Object) entryIds.toArray(Long[]::new)))
+        .map(
+            rows -> {
+              List<String> lines = new ArrayList<>();
+              for (Row r : rows) {
+                lines.add(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "delivery %d (entry %d) %s after %d attempts, last %s %s, updated %s;"
+                            + " target %s%s; job %s %s, %s attempts, due %s, wake %s, lease %s,"
+                            + " last error %s",
+                        r.getLong(0),
+                        r.getLong(1),
+                        r.getString(2),
+                        r.getInteger(3),
+                        r.getValue(4),
+                        r.getString(5),
+                        r.getValue(6),
+                        r.getBoolean(7) ? "enabled" : "disabled",
+                        r.getString(8) == null ? "" : " (" + r.getString(8) + ")",
+                        r.getValue(9),
+                        r.getString(10),
+                        r.getValue(11),
+                        r.getValue(12),
+                        r.getValue(13),
+                        r.getString(14),
+                        r.getString(15)));
+              }
+              return lines;
+            });
   }
 
   /**

@@ -164,6 +164,9 @@ record ChaosSuite(ChaosSettings settings) implements BenchMain.Suite {
         break;
       }
       if (System.nanoTime() > deadline) {
+        for (String line : await(ledger.stuck(tenants, records.entryIds()))) {
+          System.out.println("   not delivered: " + line);
+        }
         break;
       }
       TimeUnit.SECONDS.sleep(1);
