@@ -73,15 +73,17 @@ final class ServerStatistics {
   }
 
   /** One statement's share of the server's work, from {@code pg_stat_statements}. */
-  record StatementStats(String query, long calls, double totalMillis, long rows) {
+  record StatementStats(String query, long calls, double totalMillis, long rows, long blocks) {
 
     static StatementStats of(Row r) {
-      return new StatementStats(r.getString(0), r.getLong(1), r.getDouble(2), r.getLong(3));
+      return new StatementStats(
+          r.getString(0), r.getLong(1), r.getDouble(2), r.getLong(3), r.getLong(4));
     }
 
     /**
-     * Prints the statements under a heading, each with its share of their execution time and its
-     * calls per {@code unit} ({@code units} of them in the window measured).
+     * Prints the statements under a heading, each with its share of their execution time, its
+     * buffer pages touched per call (hit or read: a scan past dead index entries shows here) and
+     * its calls per {@code unit} ({@code units} of them in the window measured).
      */
     static void print(List<StatementStats> statements, long units, String unit) {
       if (statements.isEmpty()) {
@@ -96,13 +98,15 @@ final class ServerStatistics {
         String text = st.query().replaceAll("\\s+", " ").strip();
         System.out.printf(
             Locale.ROOT,
-            "     %5.1f %% %8.0f ms %6.2f calls/%s %7.3f ms/call %7.1f rows/call  %s%n",
+            "     %5.1f %% %8.0f ms %6.2f calls/%s %7.3f ms/call %7.1f rows/call %8.1f blocks/call"
+                + "  %s%n",
             100 * st.totalMillis() / all,
             st.totalMillis(),
             (double) st.calls() / Math.max(1, units),
             unit,
             st.calls() == 0 ? 0 : st.totalMillis() / st.calls(),
             st.calls() == 0 ? 0 : (double) st.rows() / st.calls(),
+            st.calls() == 0 ? 0 : (double) st.blocks() / st.calls(),
             text.length() > 120 ? text.substring(0, 120) + "…" : text);
       }
     }
@@ -127,7 +131,8 @@ final class ServerStatistics {
 
   private static final String TOP_STATEMENTS =
       """
-      SELECT query, calls, total_exec_time, rows FROM pg_stat_statements
+      SELECT query, calls, total_exec_time, rows, shared_blks_hit + shared_blks_read
+        FROM pg_stat_statements
        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
        ORDER BY total_exec_time DESC LIMIT $1
       """;
