@@ -46,7 +46,7 @@ public record DispatchSettings(
   /** Reads the settings from a map of variables (the environment, or a test's own). */
   public static DispatchSettings from(Map<String, String> env) {
     return new DispatchSettings(
-        number(env, "PAYBRIDGE_SYNC_SLOTS", 256),
+        number(env, "PAYBRIDGE_SYNC_SLOTS", 1024),
         number(env, "PAYBRIDGE_SYNC_TARGET_MIN_IN_FLIGHT", 2),
         number(env, "PAYBRIDGE_SYNC_TARGET_MAX_IN_FLIGHT", 32),
         number(env, "PAYBRIDGE_SYNC_TENANT_MIN_SHARE", 8),
