@@ -38,12 +38,16 @@ public final class SyncStore {
   /**
    * The wake condition of a parked delivery job ({@link io.paybridge.core.job.JobResult.Parked}):
    * the job is parked only if its target is still disabled when it is parked. The target row is
-   * locked, so an enable being committed at that moment is waited for and then seen; with the
-   * unpark that an enable runs, no delivery is parked after its target came back.
+   * locked whatever its state, and its state read after the lock: an enable under way at that
+   * moment is waited for and its committed state seen. (Filtering on {@code t.enabled} before the
+   * lock would not wait: the row, disabled in the statement's snapshot, is dropped before it is
+   * locked, and a job could be parked just after the enable's wake-up had looked for it, behind an
+   * enabled target, for good.) With the unpark that an enable runs, no delivery is parked after its
+   * target came back.
    */
   public static final String TARGET_ENABLED_AGAIN =
-      "EXISTS (SELECT 1 FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
-          + " WHERE d.id = jobs.ref_id AND t.enabled FOR SHARE OF t)";
+      "coalesce((SELECT t.enabled FROM deliveries d JOIN sync_targets t ON t.id = d.target_id"
+          + " WHERE d.id = jobs.ref_id FOR SHARE OF t), false)";
 
   /** A sync target with its configuration opened. */
   public record Target(

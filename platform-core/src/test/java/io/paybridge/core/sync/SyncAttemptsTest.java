@@ -15,12 +15,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -242,6 +246,52 @@ class SyncAttemptsTest {
     assertThat(await(store.writes().disableTarget(job, now, "the target answered 410 Gone")))
         .isTrue();
     assertThat(await(store.delivery(d.id())).target().enabled()).isFalse();
+  }
+
+  @Test
+  void aJobParkedWhileItsTargetIsBeingEnabledIsDueOnceTheEnableCommits() throws Exception {
+    // GIVEN a delivery whose target a 410 disabled, and its job claimed while it was disabled
+    SyncStore.Delivery d = delivery("https://shop.example/parks");
+    UUID tenant = d.target().tenantId();
+    assertThat(await(store.disable(tenant, d.target().id(), "the target answered 410 Gone")))
+        .isTrue();
+    Job job = claim(HELD).get(d.id());
+    // AND the tenant's enable under way and not yet committed, its wake-up of parked jobs done
+    // (it found this job still pending, as it was when the enable's statement began)
+    SqlConnection enabling = await(sync.pool.getConnection());
+    try {
+      Transaction enable = await(enabling.begin());
+      await(
+          enabling
+              .preparedQuery(
+                  "UPDATE sync_targets SET enabled = true, disabled_reason = NULL,"
+                      + " revision = revision + 1 WHERE id = $1")
+              .execute(Tuple.of(d.target().id())));
+
+      // WHEN the attempt, which read the target disabled, parks its job at that moment
+      Future<Boolean> parked =
+          sync.queue.finish(
+              job, new JobResult.Parked("target disabled", SyncStore.TARGET_ENABLED_AGAIN), null);
+      // (it waits for the enable: a backend waits on the target's row lock)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sync.count(
+                  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                      + " AND wait_event_type = 'Lock'")
+              == 0
+          && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      await(enable.commit());
+
+      // THEN the job is due again, not parked behind a target that is enabled
+      assertThat(await(parked)).isTrue();
+      assertThat(
+              sync.count(
+                  "SELECT count(*) FROM jobs WHERE id = $1 AND status = 'pending'", job.id()))
+          .isEqualTo(1);
+    } finally {
+      await(enabling.close());
+    }
   }
 
   @Test
