@@ -88,7 +88,7 @@ public final class CobotInvoiceJob implements JobHandler {
                               "Cobot was disconnected before the invoice was charged");
                         }
                         if (!c.connected()) {
-                          return waitForAuthorization(job, id);
+                          return waitForAuthorization(job, id, CobotStore.CONNECTED_AGAIN);
                         }
                         return run(job, work, c);
                       });
@@ -390,16 +390,22 @@ public final class CobotInvoiceJob implements JobHandler {
         .mapEmpty();
   }
 
-  private Future<JobResult> waitForAuthorization(Job job, UUID id) {
+  /**
+   * Parks the job until a space admin connects Cobot again; {@code wakeIf} also makes it due at
+   * once if that has happened meanwhile ({@code null}: only the reconnect's wake-up does, as after
+   * a refusal by Cobot while the integration still reads connected, which would otherwise be tried
+   * again at once and refused again).
+   */
+  private Future<JobResult> waitForAuthorization(Job job, UUID id, String wakeIf) {
     String why = "Cobot no longer accepts Paybridge's access; a space admin must connect it again";
     return store
         .outcome(job, id, CobotInvoice.RETRYING, null, why)
-        .map(w -> new JobResult.Parked(why));
+        .map(w -> new JobResult.Parked(why, wakeIf));
   }
 
   private Future<JobResult> failed(Job job, UUID id, Throwable err) {
     if (err instanceof CobotException e && (e.unauthorized() || e.status() == 403)) {
-      return waitForAuthorization(job, id);
+      return waitForAuthorization(job, id, null);
     }
     String why = String.valueOf(err.getMessage());
     return store

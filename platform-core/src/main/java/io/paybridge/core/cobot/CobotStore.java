@@ -32,6 +32,18 @@ public final class CobotStore {
   /** The job that takes a {@code created_invoice} webhook from fetch to payment record. */
   public static final String JOB_KIND = "cobot_invoice";
 
+  /**
+   * The wake condition of an invoice's job parked because its integration was not connected: the
+   * integration's row is locked whatever its state and its state read after the lock, so a
+   * reconnect being committed at that moment is waited for and seen. Its wake-up of parked jobs may
+   * have run before this job was parked (it found the job still pending), and nothing else would
+   * wake it.
+   */
+  public static final String CONNECTED_AGAIN =
+      "coalesce((SELECT i.status = '"
+          + CobotIntegration.CONNECTED
+          + "' FROM cobot_integrations i WHERE i.tenant_id = jobs.tenant_id FOR SHARE), false)";
+
   private static final String VAULT_PURPOSE = "cobot";
   private static final String INTEGRATION_COLUMNS =
       "tenant_id, subdomain, gateway, client_id, sealed, key_id, status, token_expires_at,"

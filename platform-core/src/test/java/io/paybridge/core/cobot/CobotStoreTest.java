@@ -3,10 +3,15 @@ package io.paybridge.core.cobot;
 import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paybridge.core.LockWaits;
 import io.paybridge.core.TestDatabase;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobQueue;
+import io.paybridge.core.job.JobResult;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
@@ -169,6 +174,51 @@ class CobotStoreTest {
     CobotIntegration saved = await(store.find(tenant));
     assertThat(saved.secrets().clientSecret()).isEqualTo("client-secret-xyz");
     assertThat(saved.toString()).doesNotContain("client-secret-xyz").doesNotContain("token-abc");
+  }
+
+  @Test
+  void anInvoiceJobParkedWhileItsSpaceIsBeingReconnectedIsDueOnceTheReconnectCommits()
+      throws Exception {
+    // GIVEN an integration that needs a space admin, and an invoice's job claimed meanwhile
+    UUID tenant = tenant();
+    await(
+        store.saveClient(
+            tenant,
+            "co-re",
+            "stripe",
+            "client-2",
+            new CobotIntegration.Secrets("client-secret", "token", null)));
+    await(store.markAuthorizationRequired(tenant));
+    await(store.receive(tenant, "https://co-re.cobot.me/api/invoices/9", null));
+    Job job = claim(tenant);
+    // AND a space admin's reconnect under way and not yet committed, its wake-up of parked jobs
+    // done (it found this job still pending, as it was when the reconnect's statement began)
+    SqlConnection reconnecting = await(pool.getConnection());
+    try {
+      Transaction reconnect = await(reconnecting.begin());
+      await(
+          reconnecting
+              .preparedQuery(
+                  "UPDATE cobot_integrations SET status = 'connected', connected_at = now()"
+                      + " WHERE tenant_id = $1")
+              .execute(Tuple.of(tenant)));
+
+      // WHEN the job, which read the integration before that, parks at that moment
+      Future<Boolean> parked =
+          jobs.finish(
+              job,
+              new JobResult.Parked("a space admin must connect Cobot", CobotStore.CONNECTED_AGAIN),
+              null);
+      LockWaits.awaitOne(pool);
+      await(reconnect.commit());
+
+      // THEN the job is due again rather than parked behind a connected space
+      assertThat(await(parked)).isTrue();
+      assertThat(count("SELECT count(*) FROM jobs WHERE id = $1 AND status = 'pending'", job.id()))
+          .isEqualTo(1);
+    } finally {
+      await(reconnecting.close());
+    }
   }
 
   // ---- helpers

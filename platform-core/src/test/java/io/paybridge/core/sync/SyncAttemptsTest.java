@@ -4,6 +4,7 @@ import static io.paybridge.core.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paybridge.core.LockWaits;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.job.Job;
 import io.paybridge.core.job.JobResult;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -272,15 +272,8 @@ class SyncAttemptsTest {
       Future<Boolean> parked =
           sync.queue.finish(
               job, new JobResult.Parked("target disabled", SyncStore.TARGET_ENABLED_AGAIN), null);
-      // (it waits for the enable: a backend waits on the target's row lock)
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (sync.count(
-                  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                      + " AND wait_event_type = 'Lock'")
-              == 0
-          && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
+      // (it waits for the enable, on the target's row lock)
+      LockWaits.awaitOne(sync.pool);
       await(enable.commit());
 
       // THEN the job is due again, not parked behind a target that is enabled
