@@ -117,7 +117,7 @@ final class BothSuites implements BenchMain.Suite {
                             f.quiet().percentileMillis(99),
                             f.ratio()),
                         "<= 2x",
-                        f.ratio() <= 2)));
+                        f.ratio() <= RatioTable.BOUND)));
     for (SyncRound r : rounds) {
       r.fairness()
           .ifPresent(
@@ -131,7 +131,7 @@ final class BothSuites implements BenchMain.Suite {
                             "%.0f ms alone, %.0f ms beside (%.2fx)",
                             f.alone().p99Ms(), f.besideSlow().p99Ms(), f.slowRatio()),
                         "<= 2x",
-                        f.slowRatio() <= 2));
+                        f.slowRatio() <= RatioTable.BOUND));
                 out.add(
                     row(
                         "sync fairness: instant p99 beside a failing receiver",
@@ -139,7 +139,7 @@ final class BothSuites implements BenchMain.Suite {
                             "%.0f ms alone, %.0f ms beside (%.2fx)",
                             f.alone().p99Ms(), f.besideFailing().p99Ms(), f.failingRatio()),
                         "<= 2x",
-                        f.failingRatio() <= 2));
+                        f.failingRatio() <= RatioTable.BOUND));
               });
     }
     return out;
