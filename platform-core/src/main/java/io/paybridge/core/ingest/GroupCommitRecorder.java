@@ -227,8 +227,7 @@ public final class GroupCommitRecorder {
     if (context != io.vertx.core.Vertx.currentContext()) {
       return null;
     }
-    int share = shares.shareOf(tenant);
-    return shares.waiting(tenant) >= share ? new QueueShareExceeded(share) : null;
+    return shares.full(tenant) ? new QueueShareExceeded(shares.shareOf(tenant)) : null;
   }
 
   private Future<Outcome> enqueue(Receipt receipt, boolean shared, BooleanSupplier senderGone) {

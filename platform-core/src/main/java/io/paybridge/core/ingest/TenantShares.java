@@ -41,13 +41,17 @@ final class TenantShares {
     return Math.max(minShare, capacity / tenants);
   }
 
+  /** Whether {@code tenant} holds its whole share now, so that another webhook is refused. */
+  boolean full(UUID tenant) {
+    return waiting(tenant) >= shareOf(tenant);
+  }
+
   /** Counts a webhook of {@code tenant} in, if the tenant holds less than its share. */
   boolean admit(UUID tenant) {
-    int held = waiting.getOrDefault(tenant, 0);
-    if (held >= shareOf(tenant)) {
+    if (full(tenant)) {
       return false;
     }
-    waiting.put(tenant, held + 1);
+    waiting.merge(tenant, 1, Integer::sum);
     return true;
   }
 
