@@ -49,8 +49,7 @@ public final class JobQueue {
              run_at = now() + $4 * interval '1 millisecond',
              lease_expires_at = now() + $4 * interval '1 millisecond',
              attempts = j.attempts + 1, wake_requested = false
-        FROM due
-       WHERE j.id = due.id
+       WHERE j.id = ANY (ARRAY(SELECT id FROM due))
       RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.payload, j.attempts, j.claim_token, j.created_at
       """;
   }

@@ -49,7 +49,7 @@ public final class DeliveryBatchStore {
    */
   public record Recorded(Set<Long> heldJobs, Set<Long> recordedDeliveries) {}
 
-  private static final String CLAIM =
+  static final String CLAIM =
       """
       WITH RECURSIVE tenants AS (
         (SELECT tenant_id FROM jobs
@@ -89,7 +89,9 @@ public final class DeliveryBatchStore {
                run_at = now() + $6 * interval '1 millisecond',
                lease_expires_at = now() + $6 * interval '1 millisecond',
                attempts = j.attempts + 1, wake_requested = false
-          FROM due WHERE j.id = due.id
+         -- By id from an array, not a join to due: the planner cannot know how few rows a claim
+         -- takes and, sized by $2, hashed the whole jobs and deliveries tables for every claim.
+         WHERE j.id = ANY (ARRAY(SELECT id FROM due))
         RETURNING j.id, j.kind, j.tenant_id, j.ref_id, j.attempts, j.claim_token, j.created_at
       )
       SELECT c.id AS job_id, c.kind AS job_kind, c.tenant_id AS job_tenant, c.ref_id,
@@ -187,18 +189,8 @@ public final class DeliveryBatchStore {
    */
   Future<List<Claimed>> claim(
       int max, String owner, Duration lease, int defaultRoom, Map<UUID, Integer> rooms, UUID from) {
-    UUID[] tenants = rooms.keySet().toArray(UUID[]::new);
-    Integer[] room = new Integer[tenants.length];
-    for (int i = 0; i < tenants.length; i++) {
-      room[i] = rooms.get(tenants[i]);
-    }
     return pool.preparedQuery(CLAIM)
-        .execute(
-            Tuple.of(owner, max, defaultRoom)
-                .addArrayOfUUID(tenants)
-                .addArrayOfInteger(room)
-                .addLong(lease.toMillis())
-                .addUUID(from))
+        .execute(claimArguments(max, owner, lease, defaultRoom, rooms, from))
         .map(
             rows -> {
               List<Claimed> out = new ArrayList<>();
@@ -207,6 +199,21 @@ public final class DeliveryBatchStore {
               }
               return out;
             });
+  }
+
+  /** The arguments of {@link #CLAIM}, in its order. */
+  static Tuple claimArguments(
+      int max, String owner, Duration lease, int defaultRoom, Map<UUID, Integer> rooms, UUID from) {
+    UUID[] tenants = rooms.keySet().toArray(UUID[]::new);
+    Integer[] room = new Integer[tenants.length];
+    for (int i = 0; i < tenants.length; i++) {
+      room[i] = rooms.get(tenants[i]);
+    }
+    return Tuple.of(owner, max, defaultRoom)
+        .addArrayOfUUID(tenants)
+        .addArrayOfInteger(room)
+        .addLong(lease.toMillis())
+        .addUUID(from);
   }
 
   /**

@@ -210,7 +210,7 @@ public final class SyncStore {
                 + "' AND status IN ('pending', 'running') AND run_at <= now()"
                 + " ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED"
                 + "), taken AS ("
-                + " DELETE FROM jobs j USING due WHERE j.id = due.id"
+                + " DELETE FROM jobs j WHERE j.id = ANY (ARRAY(SELECT id FROM due))"
                 + " RETURNING j.tenant_id, j.ref_id"
                 + "), d AS ("
                 + " INSERT INTO deliveries (tenant_id, target_id, entry_id)"

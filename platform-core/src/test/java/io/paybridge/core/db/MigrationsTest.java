@@ -79,7 +79,8 @@ class MigrationsTest {
                   "V22__refunds.sql",
                   "V23__delivery_dispatch.sql",
                   "V25__console_sessions.sql",
-                  "V26__target_revision.sql"))
+                  "V26__target_revision.sql",
+                  "V27__claims_by_kind_index.sql"))
           .toList();
 
   private Vertx vertx;
@@ -241,7 +242,8 @@ class MigrationsTest {
             "22 SQL V22__refunds.sql",
             "23 SQL V23__delivery_dispatch.sql",
             "25 SQL V25__console_sessions.sql",
-            "26 SQL V26__target_revision.sql");
+            "26 SQL V26__target_revision.sql",
+            "27 SQL V27__claims_by_kind_index.sql");
     // AND V10 did its work: the logged delivery became a receipt, the old receipt is recorded
     assertThat(single(pool, "SELECT coalesce(to_regclass('webhook_log')::text, 'gone')"))
         .isEqualTo("gone");
@@ -287,7 +289,8 @@ class MigrationsTest {
             "22 SQL V22__refunds.sql",
             "23 SQL V23__delivery_dispatch.sql",
             "25 SQL V25__console_sessions.sql",
-            "26 SQL V26__target_revision.sql");
+            "26 SQL V26__target_revision.sql",
+            "27 SQL V27__claims_by_kind_index.sql");
   }
 
   @Test
