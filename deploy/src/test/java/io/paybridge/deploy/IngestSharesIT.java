@@ -3,17 +3,14 @@ package io.paybridge.deploy;
 import static io.paybridge.deploy.TestNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.gateway.stripe.StripeSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,40 +28,12 @@ class IngestSharesIT {
       Pattern.compile(
           "paybridge_webhooks_total\\{gateway=\"stripe\",outcome=\"unavailable\"} (\\S+)");
 
-  private record Account(Tenant tenant, String url, StripeSimulator stripe) {}
-
-  private static Account stripeAccount(TestNode node) {
-    Tenant tenant = Tenant.signUp(node);
-    String secret = StripeSimulator.newWebhookSecret();
-    JsonObject account = tenant.connect("stripe", new JsonObject().put("webhookSecret", secret));
-    return new Account(
-        tenant, node.baseUrl() + Tenant.hookPath(account), new StripeSimulator(secret));
-  }
-
-  private static Future<HttpResponse<Buffer>> deliver(TestNode node, Account a, String eventId) {
-    String intent = "pi_" + UUID.randomUUID().toString().replace("-", "");
-    return a.stripe()
-        .post(
-            node.http,
-            a.url(),
-            a.stripe().paymentIntentSucceeded(eventId, intent, 500, "usd", "m"));
-  }
-
   private static double unavailable(TestNode node) {
     // dev mode serves /metrics on the public port
     int port = node.node.metricsPort() < 0 ? node.node.port() : node.node.metricsPort();
     String scrape = await(node.http.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
     Matcher m = UNAVAILABLE.matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  private static long receipts(TestNode node, Tenant tenant, String verdict) {
-    return node.count(
-        "SELECT count(*) FROM webhook_receipts WHERE tenant_id = '"
-            + tenant.tenantId
-            + "' AND verdict = '"
-            + verdict
-            + "'");
   }
 
   @Test
@@ -77,8 +46,8 @@ class IngestSharesIT {
                 "PAYBRIDGE_HTTP_INSTANCES", "1",
                 "PAYBRIDGE_INGEST_QUEUE_CAPACITY", "4",
                 "PAYBRIDGE_INGEST_TENANT_MIN_SHARE", "2"))) {
-      Account flood = stripeAccount(node);
-      Account quiet = stripeAccount(node);
+      StripeAccounts flood = StripeAccounts.connect(node);
+      StripeAccounts quiet = StripeAccounts.connect(node);
       double before = unavailable(node);
 
       // AND a database that does not answer writes for now
@@ -88,7 +57,7 @@ class IngestSharesIT {
       List<Future<HttpResponse<Buffer>>> waiting = new ArrayList<>();
       try {
         // WHEN the flooding tenant sends one webhook into a statement and four more to wait
-        waiting.add(deliver(node, flood, "evt_flood_0"));
+        waiting.add(flood.deliver(node, "evt_flood_0"));
         TestNode.eventually(
             Duration.ofSeconds(20),
             () ->
@@ -98,19 +67,19 @@ class IngestSharesIT {
                     > 0,
             () -> "the first statement never waited for the lock");
         for (int i = 1; i <= 4; i++) {
-          waiting.add(deliver(node, flood, "evt_flood_" + i));
+          waiting.add(flood.deliver(node, "evt_flood_" + i));
         }
         // (the four reach the queue before the fifth: the answers show it below)
         sleep(1_000);
 
         // THEN its next webhook is refused for now, asking the gateway to come back
-        HttpResponse<Buffer> refused = await(deliver(node, flood, "evt_flood_5"));
+        HttpResponse<Buffer> refused = await(flood.deliver(node, "evt_flood_5"));
         assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
         assertThat(refused.getHeader("Retry-After")).isEqualTo("5");
         assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("busy");
 
         // AND the other tenant's webhook is still taken into the queue
-        waiting.add(deliver(node, quiet, "evt_quiet_0"));
+        waiting.add(quiet.deliver(node, "evt_quiet_0"));
         sleep(500);
       } finally {
         await(lock.query("ROLLBACK").execute());
@@ -122,8 +91,8 @@ class IngestSharesIT {
         HttpResponse<Buffer> r = await(answer);
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
       }
-      assertThat(receipts(node, flood.tenant(), "recorded")).isEqualTo(5);
-      assertThat(receipts(node, quiet.tenant(), "recorded")).isEqualTo(1);
+      assertThat(flood.receipts(node, "recorded")).isEqualTo(5);
+      assertThat(quiet.receipts(node, "recorded")).isEqualTo(1);
       // AND the refused one left no receipt, was counted, and is recorded when delivered again
       assertThat(
               node.count(
@@ -133,8 +102,8 @@ class IngestSharesIT {
                       + "'"))
           .isZero();
       assertThat(unavailable(node) - before).isEqualTo(1.0);
-      assertThat(await(deliver(node, flood, "evt_flood_5")).statusCode()).isEqualTo(200);
-      assertThat(receipts(node, flood.tenant(), "recorded")).isEqualTo(6);
+      assertThat(await(flood.deliver(node, "evt_flood_5")).statusCode()).isEqualTo(200);
+      assertThat(flood.receipts(node, "recorded")).isEqualTo(6);
     }
   }
 

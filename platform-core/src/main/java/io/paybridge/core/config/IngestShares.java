@@ -1,5 +1,7 @@
 package io.paybridge.core.config;
 
+import java.time.Duration;
+
 /**
  * How one event loop's group-commit queue is shared between tenants, so one tenant's flood of
  * webhooks cannot keep the others' from being recorded: while webhooks of several tenants wait,
@@ -11,17 +13,24 @@ package io.paybridge.core.config;
  *     ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, 2048 per event loop)
  * @param minShare webhooks every tenant may have waiting however many others wait ({@code
  *     PAYBRIDGE_INGEST_TENANT_MIN_SHARE}, 64)
+ * @param latencyTarget how long an event loop's deliveries may take (its 90th percentile) before it
+ *     takes from each tenant no more than an even share of what it can ({@code
+ *     PAYBRIDGE_INGEST_LATENCY_TARGET_MS}, 50; 0 turns it off)
  */
-public record IngestShares(int capacity, int minShare) {
+public record IngestShares(int capacity, int minShare, Duration latencyTarget) {
 
-  /** 2048 waiting per event loop; at least 64 for each tenant. */
-  public static final IngestShares DEFAULTS = new IngestShares(2048, 64);
+  /** 2048 waiting per event loop; at least 64 for each tenant; floods not held back. */
+  public static final IngestShares DEFAULTS = new IngestShares(2048, 64, Duration.ZERO);
 
   public IngestShares {
     if (capacity < 1 || minShare < 1 || minShare > capacity) {
       throw new IllegalArgumentException(
           "PAYBRIDGE_INGEST_QUEUE_CAPACITY and PAYBRIDGE_INGEST_TENANT_MIN_SHARE must be at least"
               + " 1, the share at most the capacity");
+    }
+    if (latencyTarget == null || latencyTarget.isNegative()) {
+      throw new IllegalArgumentException(
+          "PAYBRIDGE_INGEST_LATENCY_TARGET_MS must be 0 (off) or more");
     }
   }
 }

@@ -89,7 +89,9 @@ import java.util.function.Function;
  * @param partnerApi the partner API's request limit per client and the operator's identity provider
  *     ({@code PAYBRIDGE_API_*}, {@code PAYBRIDGE_OIDC_*}; see {@link PartnerApiSettings})
  * @param ingestShares how much of each event loop's group-commit queue one tenant's webhooks may
- *     hold ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, {@code PAYBRIDGE_INGEST_TENANT_MIN_SHARE})
+ *     hold ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, {@code PAYBRIDGE_INGEST_TENANT_MIN_SHARE}),
+ *     and the latency past which an overloaded loop takes even shares ({@code
+ *     PAYBRIDGE_INGEST_LATENCY_TARGET_MS})
  */
 public record PaybridgeConfig(
     String httpHost,
@@ -271,8 +273,12 @@ public record PaybridgeConfig(
             boolSetting(get, "PAYBRIDGE_ALLOW_PRIVATE_TARGETS", false)),
         new IngestShares(
             intSetting(get, "PAYBRIDGE_INGEST_QUEUE_CAPACITY", IngestShares.DEFAULTS.capacity()),
-            intSetting(
-                get, "PAYBRIDGE_INGEST_TENANT_MIN_SHARE", IngestShares.DEFAULTS.minShare())));
+            intSetting(get, "PAYBRIDGE_INGEST_TENANT_MIN_SHARE", IngestShares.DEFAULTS.minShare()),
+            Duration.ofMillis(
+                intSetting(
+                    get,
+                    "PAYBRIDGE_INGEST_LATENCY_TARGET_MS",
+                    (int) IngestShares.DEFAULTS.latencyTarget().toMillis()))));
   }
 
   /** The same configuration with another HTTP port and a public URL that follows it. */

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paybridge.core.EventBusAddresses;
 import io.paybridge.core.config.PaybridgeConfig;
 import io.paybridge.core.gateway.HookCache;
+import io.paybridge.core.ingest.FairAdmission;
 import io.paybridge.core.ingest.GroupCommitRecorder;
 import io.paybridge.core.ingest.IngestHandler;
 import io.paybridge.core.ingest.ReceiptStore;
@@ -30,6 +31,7 @@ public final class NodeRoutes {
   private final PlatformMetrics metrics;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
+  private final FairAdmission admission;
 
   /**
    * @param pool what webhooks are recorded into, in group commits, and what health checks
@@ -50,6 +52,7 @@ public final class NodeRoutes {
     this.metrics = metrics;
     this.registry = registry;
     this.clock = clock;
+    this.admission = new FairAdmission(config.ingestShares().latencyTarget());
   }
 
   /**
@@ -85,7 +88,8 @@ public final class NodeRoutes {
                 metrics,
                 clock,
                 receipts,
-                new UnverifiedHolds(pool, UnverifiedHolds.PER_ACCOUNT)))
+                new UnverifiedHolds(pool, UnverifiedHolds.PER_ACCOUNT),
+                admission))
         .failureHandler(HttpErrors::failureHandler);
     HealthHandlers.mount(router, pool);
     if (config.metricsPort() < 0) {

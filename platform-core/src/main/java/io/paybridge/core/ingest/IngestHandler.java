@@ -22,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,7 +41,9 @@ import java.util.logging.Logger;
  * gets 503 so the gateway retries, and nothing is acknowledged that is not durable. A delivery
  * whose tenant already holds its share of the ingest queue ({@link TenantShares}) gets 503 with
  * {@code Retry-After} and no receipt, before it is verified when the share is already full on
- * arrival: it was not acknowledged, and the gateway delivers it again.
+ * arrival: it was not acknowledged, and the gateway delivers it again. So does a delivery refused
+ * because the node is overloaded and its tenant offers more than an even share of what the node
+ * takes ({@link FairAdmission}), also before it is verified.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
@@ -49,6 +52,17 @@ public final class IngestHandler implements Handler<RoutingContext> {
   /** The cause a receipt keeps of a body that is not what the gateway sends. */
   public static final String MALFORMED = "malformed";
 
+  private static final String RETRY_AFTER = String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS);
+
+  /** The answer to a delivery {@link FairAdmission} refuses, the same every time. */
+  private static final String OVER_FAIR_SHARE_PROBLEM =
+      HttpErrors.problem(
+              503,
+              "busy",
+              "this node is overloaded and this account's webhooks arrive far faster than other"
+                  + " accounts'; deliver again later")
+          .encode();
+
   private final HookCache accounts;
   private final GroupCommitRecorder recorder;
   private final PlatformMetrics metrics;
@@ -56,15 +70,21 @@ public final class IngestHandler implements Handler<RoutingContext> {
   private final ReceiptStore receipts;
   private final DeliveryCheck check;
   private final UnverifiedHolds unverified;
+  private final FairAdmission admission;
   private final RejectionBudget budget = new RejectionBudget();
 
+  /**
+   * @param admission decides, before a delivery is read, whether the node takes it now ({@link
+   *     FairAdmission#OPEN}: every delivery)
+   */
   public IngestHandler(
       HookCache accounts,
       GroupCommitRecorder recorder,
       PlatformMetrics metrics,
       Clock clock,
       ReceiptStore receipts,
-      UnverifiedHolds unverified) {
+      UnverifiedHolds unverified,
+      FairAdmission admission) {
     this.accounts = accounts;
     this.recorder = recorder;
     this.metrics = metrics;
@@ -72,6 +92,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
     this.receipts = receipts;
     this.check = new DeliveryCheck(receipts);
     this.unverified = unverified;
+    this.admission = admission;
   }
 
   @Override
@@ -83,16 +104,7 @@ public final class IngestHandler implements Handler<RoutingContext> {
       notFound(ctx);
       return;
     }
-    Buffer body = ctx.body().buffer();
-    WebhookRequest request =
-        new WebhookRequest(
-            ctx.request().method().name(),
-            ctx.request().path(),
-            ctx.request().headers(),
-            ctx.queryParams(),
-            body == null ? Buffer.buffer() : body,
-            ClientAddress.of(ctx),
-            clock.instant());
+    Instant received = clock.instant();
     accounts
         .get(hookKey)
         .compose(
@@ -101,15 +113,37 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 notFound(ctx);
                 return Future.succeededFuture();
               }
+              if (!admission.admit(account.tenantId())) {
+                // Refused before any work on it, with an answer written once: the node is
+                // overloaded and this tenant floods it.
+                metrics.webhook(account.plugin().id(), WebhookOutcome.UNAVAILABLE);
+                ctx.response()
+                    .setStatusCode(503)
+                    .putHeader("Content-Type", "application/problem+json")
+                    .putHeader("Retry-After", RETRY_AFTER)
+                    .end(OVER_FAIR_SHARE_PROBLEM);
+                return Future.succeededFuture();
+              }
+              Buffer body = ctx.body().buffer();
+              WebhookRequest request =
+                  new WebhookRequest(
+                      ctx.request().method().name(),
+                      ctx.request().path(),
+                      ctx.request().headers(),
+                      ctx.queryParams(),
+                      body == null ? Buffer.buffer() : body,
+                      ClientAddress.of(ctx),
+                      received);
               QueueShareExceeded full = recorder.refusalNow(account.tenantId());
               if (full != null) {
                 // Refused before the work of verifying it: the tenant's share is full.
-                busy(ctx, account.plugin().id(), full);
+                busy(ctx, account.plugin().id(), full.getMessage());
                 return Future.succeededFuture();
               }
               return check
                   .check(account, request)
-                  .compose(result -> answer(ctx, account, request, result, started));
+                  .compose(result -> answer(ctx, account, request, result, started))
+                  .onComplete(v -> admission.answered(System.nanoTime() - started));
             })
         .onFailure(err -> unavailable(ctx, gateway, err));
   }
@@ -294,16 +328,16 @@ public final class IngestHandler implements Handler<RoutingContext> {
               if (!(err instanceof QueueShareExceeded full)) {
                 return Future.<Void>failedFuture(err);
               }
-              busy(ctx, plugin.id(), full);
+              busy(ctx, plugin.id(), full.getMessage());
               return Future.<Void>succeededFuture();
             });
   }
 
   /** 503 with Retry-After: not acknowledged, so no receipt; the gateway delivers it again. */
-  private void busy(RoutingContext ctx, String gatewayId, QueueShareExceeded full) {
+  private void busy(RoutingContext ctx, String gatewayId, String why) {
     metrics.webhook(gatewayId, WebhookOutcome.UNAVAILABLE);
-    ctx.response().putHeader("Retry-After", String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS));
-    HttpErrors.respond(ctx, 503, "busy", full.getMessage());
+    ctx.response().putHeader("Retry-After", RETRY_AFTER);
+    HttpErrors.respond(ctx, 503, "busy", why);
   }
 
   /**

@@ -58,6 +58,22 @@ class PaybridgeConfigTest {
   }
 
   @Test
+  void holdingFloodsBackIsOffUnlessALatencyTargetIsSet() {
+    assertThat(PaybridgeConfig.from(Map.of()).ingestShares().latencyTarget()).isZero();
+    assertThat(
+            PaybridgeConfig.from(Map.of("PAYBRIDGE_INGEST_LATENCY_TARGET_MS", "25"))
+                .ingestShares()
+                .latencyTarget())
+        .isEqualTo(Duration.ofMillis(25));
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_INGEST_LATENCY_TARGET_MS", "-1")))
+        .hasMessageContaining("PAYBRIDGE_INGEST_LATENCY_TARGET_MS");
+    assertThatThrownBy(
+            () -> PaybridgeConfig.from(Map.of("PAYBRIDGE_INGEST_LATENCY_TARGET_MS", "soon")))
+        .hasMessageContaining("PAYBRIDGE_INGEST_LATENCY_TARGET_MS");
+  }
+
+  @Test
   void perTenantCapsAreSettingsOfAtLeastOne() {
     PaybridgeConfig c =
         PaybridgeConfig.from(
