@@ -13,9 +13,9 @@ import java.time.Duration;
  *     ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, 2048 per event loop)
  * @param minShare webhooks every tenant may have waiting however many others wait ({@code
  *     PAYBRIDGE_INGEST_TENANT_MIN_SHARE}, 64)
- * @param latencyTarget how long an event loop's deliveries may take (its 90th percentile) before it
- *     takes from each tenant no more than an even share of what it can ({@code
- *     PAYBRIDGE_INGEST_LATENCY_TARGET_MS}, 50; 0 turns it off)
+ * @param latencyTarget how long the node's deliveries may take (their 90th percentile) before it
+ *     holds back the tenants that flood it ({@code PAYBRIDGE_INGEST_LATENCY_TARGET_MS}; zero, the
+ *     default, turns that off: see {@code FairAdmission})
  */
 public record IngestShares(int capacity, int minShare, Duration latencyTarget) {
 

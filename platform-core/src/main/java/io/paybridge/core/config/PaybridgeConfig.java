@@ -90,7 +90,7 @@ import java.util.function.Function;
  *     ({@code PAYBRIDGE_API_*}, {@code PAYBRIDGE_OIDC_*}; see {@link PartnerApiSettings})
  * @param ingestShares how much of each event loop's group-commit queue one tenant's webhooks may
  *     hold ({@code PAYBRIDGE_INGEST_QUEUE_CAPACITY}, {@code PAYBRIDGE_INGEST_TENANT_MIN_SHARE}),
- *     and the latency past which an overloaded loop takes even shares ({@code
+ *     and the latency past which an overloaded node holds back the tenants that flood it ({@code
  *     PAYBRIDGE_INGEST_LATENCY_TARGET_MS})
  */
 public record PaybridgeConfig(

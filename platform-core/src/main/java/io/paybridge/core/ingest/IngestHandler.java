@@ -42,8 +42,8 @@ import java.util.logging.Logger;
  * whose tenant already holds its share of the ingest queue ({@link TenantShares}) gets 503 with
  * {@code Retry-After} and no receipt, before it is verified when the share is already full on
  * arrival: it was not acknowledged, and the gateway delivers it again. So does a delivery refused
- * because the node is overloaded and its tenant offers more than an even share of what the node
- * takes ({@link FairAdmission}), also before it is verified.
+ * because the node is overloaded and its tenant floods it, sending far more than the other tenants
+ * ({@link FairAdmission}, when turned on), before the request is even read.
  */
 public final class IngestHandler implements Handler<RoutingContext> {
 
