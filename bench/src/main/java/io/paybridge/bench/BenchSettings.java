@@ -201,7 +201,7 @@ record BenchSettings(
         text("bench.pgbench", "pgbench"),
         numbers("bench.syncNodes", "1,3"),
         number("bench.syncBacklog", 20_000),
-        number("bench.syncWarmup", 10_000),
+        number("bench.syncWarmup", 40_000),
         number("bench.syncRate", 1000),
         number("bench.sinkDelayMs", 0),
         number("bench.sinkPorts", 0),
