@@ -32,26 +32,18 @@ public final class HttpErrors {
     if (ctx.response().headWritten()) {
       return;
     }
-    JsonObject problem = problem(status, body);
+    String code = body.getString("error", "error");
+    JsonObject problem =
+        new JsonObject()
+            .put("type", "urn:paybridge:problem:" + code)
+            .put("title", title(status))
+            .put("status", status)
+            .put("detail", body.getString("message", title(status)))
+            .mergeIn(body);
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/problem+json")
         .end(problem.encode());
-  }
-
-  /** The problem document {@link #respond(RoutingContext, int, String, String)} would send. */
-  public static JsonObject problem(int status, String code, String message) {
-    return problem(status, new JsonObject().put("error", code).put("message", message));
-  }
-
-  private static JsonObject problem(int status, JsonObject body) {
-    String code = body.getString("error", "error");
-    return new JsonObject()
-        .put("type", "urn:paybridge:problem:" + code)
-        .put("title", title(status))
-        .put("status", status)
-        .put("detail", body.getString("message", title(status)))
-        .mergeIn(body);
   }
 
   /**

@@ -54,14 +54,9 @@ public final class IngestHandler implements Handler<RoutingContext> {
 
   private static final String RETRY_AFTER = String.valueOf(QueueShareExceeded.RETRY_AFTER_SECONDS);
 
-  /** The answer to a delivery {@link FairAdmission} refuses, the same every time. */
-  private static final String OVER_FAIR_SHARE_PROBLEM =
-      HttpErrors.problem(
-              503,
-              "busy",
-              "this node is overloaded and this account's webhooks arrive far faster than other"
-                  + " accounts'; deliver again later")
-          .encode();
+  private static final String FLOODING =
+      "this node is overloaded and this account's webhooks arrive far faster than other accounts';"
+          + " deliver again later";
 
   private final HookCache accounts;
   private final GroupCommitRecorder recorder;
@@ -114,14 +109,8 @@ public final class IngestHandler implements Handler<RoutingContext> {
                 return Future.succeededFuture();
               }
               if (!admission.admit(account.tenantId())) {
-                // Refused before any work on it, with an answer written once: the node is
-                // overloaded and this tenant floods it.
-                metrics.webhook(account.plugin().id(), WebhookOutcome.UNAVAILABLE);
-                ctx.response()
-                    .setStatusCode(503)
-                    .putHeader("Content-Type", "application/problem+json")
-                    .putHeader("Retry-After", RETRY_AFTER)
-                    .end(OVER_FAIR_SHARE_PROBLEM);
+                // Refused before any work on it: the node is overloaded and this tenant floods it.
+                busy(ctx, account.plugin().id(), FLOODING);
                 return Future.succeededFuture();
               }
               Buffer body = ctx.body().buffer();
